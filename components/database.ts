@@ -1,0 +1,173 @@
+/**
+ * RDS PostgreSQL in the isolated subnets. RDS keeps the master password in Secrets Manager under
+ * the secrets key; storage, snapshots and Performance Insights are encrypted with the data key;
+ * only members of the client security group reach port 5432, and only over TLS.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { assumableBy } from "./iam";
+
+export const POSTGRES_PORT = 5432;
+/** Log types PostgreSQL exports to CloudWatch. */
+export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"];
+
+export interface DatabaseArgs {
+    /** RDS identifier; also names the log groups RDS writes to. */
+    identifier: string;
+    vpcId: pulumi.Input<string>;
+    /** Subnets with no route out of the VPC. */
+    isolatedSubnetIds: pulumi.Input<string>[];
+    instanceClass: string;
+    /** PostgreSQL major (16) or major.minor (16.4) version. */
+    engineVersion: string;
+    allocatedStorageGiB: number;
+    maxAllocatedStorageGiB: number;
+    multiAz: boolean;
+    backupRetentionDays: number;
+    deletionProtection: boolean;
+    performanceInsightsRetentionDays: number;
+    monitoringIntervalSeconds: number;
+    /** Key for storage, snapshots and Performance Insights. */
+    dataKeyArn: pulumi.Input<string>;
+    /** Key for the RDS-managed master password secret. */
+    secretsKeyArn: pulumi.Input<string>;
+    /** Key for the exported log groups. */
+    logsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    /** Protect in Pulumi, keep on removal, and take a final snapshot. */
+    protect: boolean;
+    tags: Record<string, string>;
+}
+
+export class Database extends pulumi.ComponentResource {
+    readonly address: pulumi.Output<string>;
+    readonly port: pulumi.Output<number>;
+    readonly instanceIdentifier: pulumi.Output<string>;
+    /** ARN of the secret RDS keeps the master credentials in. */
+    readonly masterSecretArn: pulumi.Output<string>;
+    /** Attach this group to whatever must reach the database. */
+    readonly clientSecurityGroupId: pulumi.Output<string>;
+
+    constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("clinical-platform:database:Database", name, {}, opts);
+        const parent = { parent: this };
+        const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect };
+        const major = args.engineVersion.split(".")[0];
+
+        const subnetGroup = new aws.rds.SubnetGroup(name, {
+            subnetIds: args.isolatedSubnetIds,
+            description: "Isolated subnets of the clinical database",
+            tags: args.tags,
+        }, parent);
+        const clients = new aws.ec2.SecurityGroup(`${name}-clients`, {
+            vpcId: args.vpcId,
+            description: "Members may connect to the clinical database",
+            tags: { ...args.tags, Name: `${name}-clients` },
+        }, parent);
+        const server = new aws.ec2.SecurityGroup(`${name}-server`, {
+            vpcId: args.vpcId,
+            description: "Clinical database; PostgreSQL from database clients only",
+            tags: { ...args.tags, Name: `${name}-server` },
+        }, parent);
+        new aws.vpc.SecurityGroupIngressRule(`${name}-from-clients`, {
+            securityGroupId: server.id,
+            referencedSecurityGroupId: clients.id,
+            ipProtocol: "tcp",
+            fromPort: POSTGRES_PORT,
+            toPort: POSTGRES_PORT,
+            description: "PostgreSQL from database clients",
+            tags: args.tags,
+        }, parent);
+        new aws.vpc.SecurityGroupEgressRule(`${name}-clients-to-server`, {
+            securityGroupId: clients.id,
+            referencedSecurityGroupId: server.id,
+            ipProtocol: "tcp",
+            fromPort: POSTGRES_PORT,
+            toPort: POSTGRES_PORT,
+            description: "PostgreSQL to the clinical database",
+            tags: args.tags,
+        }, parent);
+
+        const parameters = new aws.rds.ParameterGroup(name, {
+            family: `postgres${major}`,
+            description: "TLS-only connections with connection and DDL auditing",
+            parameters: [
+                { name: "rds.force_ssl", value: "1" },
+                { name: "ssl_min_protocol_version", value: "TLSv1.2" },
+                { name: "log_connections", value: "1" },
+                { name: "log_disconnections", value: "1" },
+                { name: "log_statement", value: "ddl" },
+                { name: "log_min_duration_statement", value: "1000" },
+                { name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit", applyMethod: "pending-reboot" },
+                { name: "pgaudit.log", value: "role,ddl" },
+            ],
+            tags: args.tags,
+        }, parent);
+
+        const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
+            assumeRolePolicy: assumableBy("monitoring.rds.amazonaws.com"),
+            description: "Publishes RDS enhanced monitoring metrics",
+            tags: args.tags,
+        }, parent);
+        new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
+            role: monitoringRole.name,
+            policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+        }, parent);
+
+        // RDS writes to these names; creating them first gives them retention and encryption.
+        const logGroups = POSTGRES_LOG_EXPORTS.map((logType) => new aws.cloudwatch.LogGroup(`${name}-${logType}`, {
+            name: `/aws/rds/instance/${args.identifier}/${logType}`,
+            retentionInDays: args.logRetentionDays,
+            kmsKeyId: args.logsKeyArn,
+            tags: args.tags,
+        }, stateful));
+
+        const instance = new aws.rds.Instance(name, {
+            identifier: args.identifier,
+            engine: "postgres",
+            engineVersion: args.engineVersion,
+            instanceClass: args.instanceClass,
+            dbName: "clinical",
+            username: "clinical_admin",
+            manageMasterUserPassword: true,
+            masterUserSecretKmsKeyId: args.secretsKeyArn,
+            iamDatabaseAuthenticationEnabled: true,
+            allocatedStorage: args.allocatedStorageGiB,
+            maxAllocatedStorage: args.maxAllocatedStorageGiB,
+            storageType: "gp3",
+            storageEncrypted: true,
+            kmsKeyId: args.dataKeyArn,
+            dbSubnetGroupName: subnetGroup.name,
+            vpcSecurityGroupIds: [server.id],
+            publiclyAccessible: false,
+            port: POSTGRES_PORT,
+            parameterGroupName: parameters.name,
+            caCertIdentifier: "rds-ca-rsa2048-g1",
+            multiAz: args.multiAz,
+            backupRetentionPeriod: args.backupRetentionDays,
+            backupWindow: "03:00-04:00",
+            maintenanceWindow: "sun:04:30-sun:05:30",
+            copyTagsToSnapshot: true,
+            deleteAutomatedBackups: !args.protect,
+            deletionProtection: args.deletionProtection,
+            skipFinalSnapshot: !args.protect,
+            finalSnapshotIdentifier: args.protect ? `${args.identifier}-final` : undefined,
+            autoMinorVersionUpgrade: true,
+            allowMajorVersionUpgrade: false,
+            enabledCloudwatchLogsExports: POSTGRES_LOG_EXPORTS,
+            performanceInsightsEnabled: true,
+            performanceInsightsKmsKeyId: args.dataKeyArn,
+            performanceInsightsRetentionPeriod: args.performanceInsightsRetentionDays,
+            monitoringInterval: args.monitoringIntervalSeconds,
+            monitoringRoleArn: monitoringRole.arn,
+            tags: args.tags,
+        }, { ...stateful, dependsOn: logGroups });
+
+        this.address = instance.address;
+        this.port = instance.port;
+        this.instanceIdentifier = instance.identifier;
+        this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn ?? "");
+        this.clientSecurityGroupId = clients.id;
+        this.registerOutputs({ address: this.address });
+    }
+}

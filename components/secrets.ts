@@ -1,0 +1,116 @@
+/**
+ * Application secrets (JWT signing key, internal API key): generated once, stored in Secrets
+ * Manager under the secrets key, and rotated on a schedule by a function that may touch these
+ * secrets only. Values never appear in outputs; workloads read them from Secrets Manager.
+ */
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { assumableBy, policyDocument } from "./iam";
+
+export const APPLICATION_SECRETS = ["jwt-signing-key", "api-key"] as const;
+export type ApplicationSecret = (typeof APPLICATION_SECRETS)[number];
+
+export interface SecretsArgs {
+    /** Path prefix of every secret name, e.g. `clinical-platform/production`. */
+    namePrefix: string;
+    secretsKeyArn: pulumi.Input<string>;
+    logsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    /** Days between rotations. */
+    rotationDays: number;
+    /** Days a deleted secret can still be restored. */
+    recoveryWindowDays: number;
+    protect: boolean;
+    tags: Record<string, string>;
+}
+
+export class Secrets extends pulumi.ComponentResource {
+    /** Secret ARNs by name; the values stay in Secrets Manager. */
+    readonly arns: Record<ApplicationSecret, pulumi.Output<string>>;
+
+    constructor(name: string, args: SecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("clinical-platform:secrets:Secrets", name, {}, opts);
+        const parent = { parent: this };
+        const secrets = APPLICATION_SECRETS.map((secretName) => {
+            const secret = new aws.secretsmanager.Secret(`${name}-${secretName}`, {
+                name: `${args.namePrefix}/${secretName}`,
+                description: `Clinical application ${secretName.replace(/-/g, " ")}`,
+                kmsKeyId: args.secretsKeyArn,
+                recoveryWindowInDays: args.recoveryWindowDays,
+                tags: args.tags,
+            }, { parent: this, protect: args.protect, retainOnDelete: args.protect });
+            const initial = new random.RandomPassword(`${name}-${secretName}`, { length: 64, special: false }, parent);
+            // Rotation owns the value after the first write, so later runs leave it alone.
+            new aws.secretsmanager.SecretVersion(`${name}-${secretName}`, {
+                secretId: secret.id,
+                secretString: pulumi.secret(pulumi.jsonStringify({ value: initial.result })),
+            }, { parent: this, ignoreChanges: ["secretString", "versionStages"] });
+            return { secretName, secret };
+        });
+
+        const rotator = this.createRotator(name, args, secrets.map((s) => s.secret.arn));
+        for (const { secretName, secret } of secrets) {
+            new aws.secretsmanager.SecretRotation(`${name}-${secretName}`, {
+                secretId: secret.id,
+                rotationLambdaArn: rotator.arn,
+                rotationRules: { automaticallyAfterDays: args.rotationDays },
+            }, parent);
+        }
+        this.arns = Object.fromEntries(secrets.map(({ secretName, secret }) => [secretName, secret.arn])) as Record<ApplicationSecret, pulumi.Output<string>>;
+        this.registerOutputs({});
+    }
+
+    private createRotator(name: string, args: SecretsArgs, secretArns: pulumi.Output<string>[]): aws.lambda.Function {
+        const parent = { parent: this };
+        const functionName = `${args.namePrefix.replace(/\//g, "-")}-secret-rotation`;
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-rotation`, {
+            name: `/aws/lambda/${functionName}`,
+            retentionInDays: args.logRetentionDays,
+            kmsKeyId: args.logsKeyArn,
+            tags: args.tags,
+        }, parent);
+        const role = new aws.iam.Role(`${name}-rotation`, {
+            assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
+            description: "Rotates the clinical application secrets",
+            tags: args.tags,
+        }, parent);
+        new aws.iam.RolePolicy(`${name}-rotation`, {
+            role: role.name,
+            policy: policyDocument([
+                {
+                    Sid: "RotateTheseSecretsOnly",
+                    Effect: "Allow",
+                    Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
+                    Resource: secretArns,
+                },
+                { Sid: "GenerateValues", Effect: "Allow", Action: "secretsmanager:GetRandomPassword", Resource: "*" },
+                { Sid: "UseSecretsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.secretsKeyArn },
+                { Sid: "PublishTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+                { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+            ]),
+        }, parent);
+        const rotator = new aws.lambda.Function(`${name}-rotation`, {
+            name: functionName,
+            role: role.arn,
+            runtime: "nodejs20.x",
+            handler: "index.handler",
+            code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset(path.join(__dirname, "rotation", "index.js")) }),
+            timeout: 30,
+            memorySize: 128,
+            kmsKeyArn: args.secretsKeyArn,
+            environment: { variables: { SECRET_LENGTH: "64" } },
+            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            tracingConfig: { mode: "Active" },
+            tags: args.tags,
+        }, { parent: this, dependsOn: [logGroup] });
+        new aws.lambda.Permission(`${name}-rotation`, {
+            function: rotator.name,
+            action: "lambda:InvokeFunction",
+            principal: "secretsmanager.amazonaws.com",
+            sourceAccount: aws.getCallerIdentityOutput({}, parent).accountId,
+        }, parent);
+        return rotator;
+    }
+}

@@ -1,0 +1,113 @@
+/**
+ * One S3 bucket with everything a bucket holding regulated data needs beside it: public access
+ * blocked, ACLs disabled, default encryption, versioning, access logging, lifecycle, and a bucket
+ * policy that refuses any request not made over TLS 1.2 or later.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Statement, policyDocument } from "./iam";
+
+export interface SecureBucketArgs {
+    /**
+     * KMS key for default encryption. Absent means SSE-S3, which only the log bucket uses: S3 server
+     * access logs and load-balancer logs cannot be delivered into an SSE-KMS bucket.
+     */
+    kmsKeyArn?: pulumi.Input<string>;
+    /** Bucket receiving this bucket's access logs; absent only for the log bucket itself. */
+    accessLogBucket?: pulumi.Input<string>;
+    /** Lifecycle rules; a rule aborting stale multipart uploads is always added. */
+    lifecycleRules?: aws.types.input.s3.BucketLifecycleConfigurationRule[];
+    /** Further bucket-policy statements, such as grants to log-delivery services. */
+    extraStatements?: (bucketArn: pulumi.Output<string>) => Statement[];
+    /** Protect the bucket in Pulumi and keep it if it leaves the program. */
+    protect: boolean;
+    tags: Record<string, string>;
+}
+
+export class SecureBucket extends pulumi.ComponentResource {
+    readonly bucketName: pulumi.Output<string>;
+    readonly arn: pulumi.Output<string>;
+    readonly regionalDomainName: pulumi.Output<string>;
+    /** The bucket policy, for resources that must wait until grants are in place. */
+    readonly policy: aws.s3.BucketPolicy;
+
+    constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("clinical-platform:storage:SecureBucket", name, {}, opts);
+        const parent = { parent: this };
+        const bucket = new aws.s3.Bucket(name, {
+            forceDestroy: false,
+            tags: args.tags,
+        }, { parent: this, protect: args.protect, retainOnDelete: args.protect });
+
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
+            bucket: bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, parent);
+        new aws.s3.BucketOwnershipControls(name, {
+            bucket: bucket.id,
+            rule: { objectOwnership: "BucketOwnerEnforced" },
+        }, parent);
+        new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+            bucket: bucket.id,
+            rules: [{
+                applyServerSideEncryptionByDefault: args.kmsKeyArn
+                    ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }
+                    : { sseAlgorithm: "AES256" },
+                bucketKeyEnabled: args.kmsKeyArn !== undefined,
+            }],
+        }, parent);
+        new aws.s3.BucketVersioning(name, {
+            bucket: bucket.id,
+            versioningConfiguration: { status: "Enabled" },
+        }, parent);
+        if (args.accessLogBucket) {
+            new aws.s3.BucketLogging(name, {
+                bucket: bucket.id,
+                targetBucket: args.accessLogBucket,
+                targetPrefix: `s3-access/${name}/`,
+                targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+            }, parent);
+        }
+        new aws.s3.BucketLifecycleConfiguration(name, {
+            bucket: bucket.id,
+            rules: [
+                { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+                ...(args.lifecycleRules ?? []),
+            ],
+        }, parent);
+        this.policy = new aws.s3.BucketPolicy(name, {
+            bucket: bucket.id,
+            policy: policyDocument([...transportOnlyOverTls(bucket.arn), ...(args.extraStatements?.(bucket.arn) ?? [])]),
+        }, { parent: this, dependsOn: [publicAccess] });
+
+        this.bucketName = bucket.bucket;
+        this.arn = bucket.arn;
+        this.regionalDomainName = bucket.bucketRegionalDomainName;
+        this.registerOutputs({ bucketName: this.bucketName });
+    }
+}
+
+function transportOnlyOverTls(bucketArn: pulumi.Output<string>): Statement[] {
+    const everything = [bucketArn, pulumi.interpolate`${bucketArn}/*`];
+    return [
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: everything,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+            Sid: "DenyOutdatedTls",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: everything,
+            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+        },
+    ];
+}

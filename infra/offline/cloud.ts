@@ -1,0 +1,146 @@
+/**
+ * What the mocked cloud answers: ids, ARNs and attributes shaped like AWS's, derived from the URN so
+ * two evaluations of the same program agree. In first-deployment mode nothing is answered beyond the
+ * inputs, so every id, ARN and computed attribute stays unknown, as in a preview of a new stack.
+ */
+import { createHash } from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+export interface CloudOptions {
+    region: string;
+    /** Leave ids, ARNs and computed attributes unknown. */
+    firstDeployment: boolean;
+}
+
+type State = Record<string, unknown>;
+
+const SERVICE_BY_MODULE: Record<string, string> = {
+    alb: "elasticloadbalancing", lb: "elasticloadbalancing", cloudwatch: "logs", rds: "rds", s3: "s3", kms: "kms",
+    ec2: "ec2", eks: "eks", iam: "iam", sns: "sns", secretsmanager: "secretsmanager", wafv2: "wafv2",
+    cloudfront: "cloudfront", acm: "acm",
+};
+
+/** The `name` of a physical resource when the program gives none: Pulumi's auto-naming shape. */
+function physicalName(args: pulumi.runtime.MockResourceArgs): string {
+    return `${args.name}-${digest(`${args.type}::${args.name}`).slice(0, 7)}`;
+}
+
+function digest(text: string): string {
+    return createHash("sha256").update(text).digest("hex");
+}
+
+function idFor(type: string, name: string, seed: string): string {
+    const hex = digest(seed).slice(0, 17);
+    const prefixes: Record<string, string> = {
+        "aws:ec2/vpc:Vpc": "vpc", "aws:ec2/subnet:Subnet": "subnet", "aws:ec2/securityGroup:SecurityGroup": "sg",
+        "aws:ec2/routeTable:RouteTable": "rtb", "aws:ec2/internetGateway:InternetGateway": "igw",
+        "aws:ec2/natGateway:NatGateway": "nat", "aws:ec2/eip:Eip": "eipalloc", "aws:ec2/flowLog:FlowLog": "fl",
+        "aws:ec2/launchTemplate:LaunchTemplate": "lt", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
+        "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+    };
+    if (prefixes[type]) return `${prefixes[type]}-${hex}`;
+    if (type === "aws:kms/key:Key") return uuidFrom(hex + digest(seed).slice(17, 32));
+    return name;
+}
+
+function uuidFrom(hex: string): string {
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.padEnd(32, "0").slice(20, 32)}`;
+}
+
+function arnFor(type: string, region: string, id: string, name: string): string | undefined {
+    const module = type.split(":")[1]?.split("/")[0] ?? "";
+    const service = SERVICE_BY_MODULE[module];
+    if (!service) return undefined;
+    const resource = type.split(":")[2] ?? "resource";
+    switch (service) {
+        case "s3": return `arn:aws:s3:::${name}`;
+        case "iam": return `arn:aws:iam::${MOCK_ACCOUNT_ID}:${resource === "Role" ? "role" : "policy"}/${name}`;
+        case "cloudfront": return `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:${resource.toLowerCase()}/${id}`;
+        case "logs": return `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${name}`;
+        case "kms": return `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/${id}`;
+        case "elasticloadbalancing": {
+            const kind = resource === "TargetGroup" ? "targetgroup" : resource === "Listener" ? "listener/app" : "loadbalancer/app";
+            return `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:${kind}/${name}/${digest(id).slice(0, 16)}`;
+        }
+        default: return `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource.toLowerCase()}/${id}`;
+    }
+}
+
+/** Attributes AWS computes that the program reads from other resources. */
+function computed(type: string, state: State, region: string, id: string, name: string): State {
+    switch (type) {
+        case "aws:s3/bucket:Bucket":
+        case "aws:s3/bucketV2:BucketV2":
+            return { bucket: name, bucketRegionalDomainName: `${name}.s3.${region}.amazonaws.com`, region };
+        case "aws:rds/instance:Instance":
+            return {
+                address: `${name}.c0ffee.${region}.rds.amazonaws.com`,
+                endpoint: `${name}.c0ffee.${region}.rds.amazonaws.com:5432`,
+                port: 5432,
+                masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:rds!db-${id}`, secretStatus: "active" }],
+                resourceId: `db-${digest(id).slice(0, 26).toUpperCase()}`,
+            };
+        case "aws:eks/cluster:Cluster":
+            return {
+                endpoint: `https://${digest(id).slice(0, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
+                certificateAuthority: { data: Buffer.from("mock-certificate-authority").toString("base64") },
+                identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${digest(id).slice(0, 32).toUpperCase()}` }] }],
+                vpcConfig: { ...(state.vpcConfig as State), clusterSecurityGroupId: `sg-${digest(`${id}/cluster`).slice(0, 17)}` },
+            };
+        case "aws:lb/loadBalancer:LoadBalancer":
+        case "aws:alb/loadBalancer:LoadBalancer":
+            return { dnsName: `internal-${name}-1234567890.${region}.elb.amazonaws.com`, arnSuffix: `app/${name}/${digest(id).slice(0, 16)}`, zoneId: "Z35SXDOTRQ7X7K" };
+        case "aws:lb/targetGroup:TargetGroup":
+        case "aws:alb/targetGroup:TargetGroup":
+            return { arnSuffix: `targetgroup/${name}/${digest(id).slice(0, 16)}` };
+        case "aws:cloudfront/distribution:Distribution":
+            return { domainName: `d${digest(id).slice(0, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+        case "aws:kms/key:Key":
+            return { keyId: id };
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { name };
+        case "random:index/randomPassword:RandomPassword":
+        case "random:index/randomString:RandomString":
+            return { result: digest(`secret:${id}`).slice(0, Number(state.length ?? 32)) };
+        default:
+            return {};
+    }
+}
+
+export function mockResource(args: pulumi.runtime.MockResourceArgs, options: CloudOptions): { id: string | undefined; state: State } {
+    if (options.firstDeployment) return { id: undefined, state: { ...args.inputs } };
+    const name = typeof args.inputs.name === "string" ? args.inputs.name
+        : typeof args.inputs.bucket === "string" ? args.inputs.bucket : physicalName(args);
+    const id = idFor(args.type, name, `${args.type}::${args.name}`);
+    const arn = arnFor(args.type, options.region, id, name);
+    return {
+        id,
+        state: {
+            ...args.inputs,
+            name,
+            ...(arn ? { arn } : {}),
+            ...computed(args.type, args.inputs, options.region, id, name),
+        },
+    };
+}
+
+export function mockCall(args: pulumi.runtime.MockCallArgs, options: CloudOptions): Record<string, unknown> {
+    switch (args.token) {
+        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+            return { names: ["a", "b", "c", "d"].map((zone) => `${options.region}${zone}`), state: "available" };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/deployer`, userId: "AROAMOCK" };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com" };
+        case "aws:index/getRegion:getRegion":
+            return { name: options.region, region: options.region };
+        case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+            return { id: "pl-3b927c52", name: args.inputs.name };
+        case "aws:eks/getAddonVersion:getAddonVersion":
+            return { version: "v1.0.0-eksbuild.1", addonName: args.inputs.addonName };
+        default:
+            return { ...args.inputs };
+    }
+}

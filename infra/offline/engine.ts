@@ -1,0 +1,121 @@
+/**
+ * Runs the real program in-process against Pulumi's engine mocks and records every registration
+ * as the engine would receive it: type, name, URN, parent, inputs, options, dependencies and
+ * property dependencies. The stock mock monitor hands mocks only the inputs, so registrations are
+ * read here from the request itself.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { CloudOptions, mockCall, mockResource } from "./cloud";
+import { RecordedResource } from "./types";
+
+export { MOCK_ACCOUNT_ID } from "./cloud";
+export type { RecordedResource } from "./types";
+
+/** The register-resource request, as much of it as is recorded. */
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
+    getProvider(): string;
+    getIgnorechangesList(): string[];
+    getDeletebeforereplace(): boolean;
+    getAliasurnsList(): string[];
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/** The engine's URN scheme: children of the stack are unqualified, deeper ones carry the parent's type chain. */
+function engineUrn(parent: string, type: string, name: string): string {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType && parentType !== STACK_TYPE ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}
+
+type Callback = (error: unknown, response: unknown) => void;
+
+class RecordingMonitor extends MockMonitor {
+    readonly registrations: RecordedResource[] = [];
+
+    constructor(mocks: pulumi.runtime.Mocks) {
+        super(mocks);
+        // The stock monitor qualifies a child by its parent's last type only; the engine keeps the chain.
+        (this as unknown as { newUrn: typeof engineUrn }).newUrn = engineUrn;
+    }
+
+    override async registerResource(request: RegisterRequest, callback: Callback): Promise<void> {
+        await super.registerResource(request, (error: unknown, response: unknown) => {
+            if (!error && response) this.record(request, (response as { getUrn(): string }).getUrn());
+            callback(error, response);
+        });
+    }
+
+    private record(request: RegisterRequest, urn: string): void {
+        const propertyDependencies: Record<string, string[]> = {};
+        request.getPropertydependenciesMap().forEach((value, key) => {
+            propertyDependencies[key] = [...value.getUrnsList()].sort();
+        });
+        const options: RecordedResource["options"] = {
+            protect: request.getProtect() ?? false,
+            retainOnDelete: request.getRetainondelete() ?? false,
+        };
+        if (request.getIgnorechangesList().length > 0) options.ignoreChanges = request.getIgnorechangesList();
+        if (request.getDeletebeforereplace()) options.deleteBeforeReplace = true;
+        if (request.getProvider()) options.provider = request.getProvider();
+        if (request.getAliasurnsList().length > 0) options.aliases = request.getAliasurnsList();
+        this.registrations.push({
+            urn,
+            type: request.getType(),
+            name: request.getName(),
+            parent: request.getParent() || null,
+            inputs: request.getObject()?.toJavaScript() ?? {},
+            options,
+            dependencies: [...new Set(request.getDependenciesList())].sort(),
+            propertyDependencies,
+            custom: request.getCustom(),
+        });
+    }
+}
+
+export interface EvaluationOptions {
+    project: string;
+    stack: string;
+    /** Every config value as the CLI hands it to the program (`namespace:key` to string). */
+    config: Record<string, string>;
+    /** Region the mocked cloud answers for. */
+    region: string;
+    /** Preview as for a stack that does not exist yet: ids, ARNs and computed attributes unknown. */
+    firstDeployment?: boolean;
+}
+
+export interface Evaluation {
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+}
+
+/**
+ * Evaluates `program` as the body of a Pulumi stack. The program's own errors propagate; nothing is
+ * kept between evaluations, so several stacks can be evaluated in one process.
+ */
+export async function evaluate(program: () => unknown, options: EvaluationOptions): Promise<Evaluation> {
+    const cloud: CloudOptions = { region: options.region, firstDeployment: options.firstDeployment ?? false };
+    const mocks: pulumi.runtime.Mocks = {
+        newResource: (args) => mockResource(args, cloud),
+        call: (args) => mockCall(args, cloud),
+    };
+    await pulumi.runtime.setMocks(mocks, options.project, options.stack, true);
+    const monitor = new RecordingMonitor(mocks);
+    settings.setMockOptions(monitor, options.project, options.stack, true);
+    pulumi.runtime.setAllConfig(options.config);
+
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) as Record<string, unknown>);
+    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    return { resources: monitor.registrations, outputs: outputs ?? {} };
+}

@@ -1,0 +1,75 @@
+/**
+ * npm run preview -- --stack <dev|staging|production> [--json] [--config-file FILE] [--first-deployment]
+ *
+ * Exit codes: 0 clean; 1 mandatory policy violations; 2 invalid config or usage; 3 the program failed.
+ */
+import { parseArgs } from "util";
+import { ENVIRONMENTS, StackConfigError } from "../stacks";
+import { StackFileError } from "../stacks/stack-file";
+import { runOfflinePreview } from "./offline/preview";
+import { humanReport } from "./report";
+
+export const EXIT = { clean: 0, violations: 1, invalid: 2, failed: 3 } as const;
+
+const USAGE = `usage: npm run preview -- --stack <${ENVIRONMENTS.join("|")}> [--json] [--config-file FILE] [--first-deployment]`;
+
+export async function main(argv: string[]): Promise<number> {
+    let values;
+    try {
+        ({ values } = parseArgs({
+            args: argv,
+            options: {
+                stack: { type: "string" },
+                json: { type: "boolean", default: false },
+                "config-file": { type: "string" },
+                "first-deployment": { type: "boolean", default: false },
+                help: { type: "boolean", default: false },
+            },
+            strict: true,
+            allowPositionals: false,
+        }));
+    } catch (error) {
+        console.error(`${(error as Error).message}\n${USAGE}`);
+        return EXIT.invalid;
+    }
+    if (values.help) {
+        console.log(USAGE);
+        return EXIT.clean;
+    }
+    if (!values.stack) {
+        console.error(`--stack is required\n${USAGE}`);
+        return EXIT.invalid;
+    }
+
+    try {
+        const started = Date.now();
+        const result = await runOfflinePreview({
+            stack: values.stack,
+            configFile: values["config-file"],
+            firstDeployment: values["first-deployment"],
+        });
+        const mandatory = result.document.policy.violations.filter((v) => v.level === "mandatory").length;
+        if (values.json) {
+            process.stdout.write(`${JSON.stringify(result.document, null, 2)}\n`);
+        } else {
+            console.log(humanReport(result.document, result.resources, result.config));
+            console.log(`\nEvaluated offline in ${((Date.now() - started) / 1000).toFixed(1)} s${values["first-deployment"] ? " as a first deployment" : ""}.`);
+        }
+        return mandatory > 0 ? EXIT.violations : EXIT.clean;
+    } catch (error) {
+        if (error instanceof StackConfigError || error instanceof StackFileError) {
+            if (values.json) {
+                const problems = error instanceof StackConfigError ? error.problems : [{ key: error.file, expected: "a readable stack file", received: error.message }];
+                process.stdout.write(`${JSON.stringify({ stack: values.stack, error: error.message, problems }, null, 2)}\n`);
+            }
+            console.error(error.message);
+            return EXIT.invalid;
+        }
+        console.error(`The program failed: ${(error as Error).stack ?? String(error)}`);
+        return EXIT.failed;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then((code) => process.exit(code));
+}

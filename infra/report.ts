@@ -1,0 +1,96 @@
+/** The human report of an offline preview: what would be created, where the data lives, how traffic splits. */
+import { StackConfig } from "../stacks";
+import { PreviewDocument } from "./offline/preview";
+import { RecordedResource } from "./offline/types";
+import { toDisplay } from "./offline/wire";
+
+export function humanReport(document: PreviewDocument, resources: RecordedResource[], config: StackConfig): string {
+    const lines: string[] = [];
+    const custom = resources.filter((r) => r.custom);
+    lines.push(`Stack ${document.stack} (${config.region}): ${custom.length} resources in ${resources.length - custom.length} components`, "");
+
+    lines.push("Resources by component");
+    for (const [component, types] of byComponent(resources)) {
+        const total = [...types.values()].reduce((sum, n) => sum + n, 0);
+        lines.push(`  ${component} — ${total}`);
+        for (const [type, count] of [...types].sort(([a], [b]) => a.localeCompare(b))) lines.push(`      ${String(count).padStart(3)}  ${type}`);
+    }
+    lines.push("", "Data", ...stateful(resources), "");
+
+    lines.push("Traffic", `  stable slot: ${document.traffic.stableSlot}`);
+    for (const [slot, { image, weight }] of Object.entries(document.traffic.slots)) {
+        const bar = "█".repeat(Math.round(weight / 5)).padEnd(20, "·");
+        lines.push(`  ${slot.padEnd(6)} ${bar} ${String(weight).padStart(3)} %  ${image ?? "(no image staged)"}`);
+    }
+    lines.push("", ...policySection(document));
+    return lines.join("\n");
+}
+
+/** Component (top-level ancestor below the stack) to counts per resource type. */
+function byComponent(resources: RecordedResource[]): Map<string, Map<string, number>> {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const topLevel = (resource: RecordedResource): RecordedResource => {
+        let current = resource;
+        for (let parent = byUrn.get(current.parent ?? ""); parent && parent.type !== "pulumi:pulumi:Stack"; parent = byUrn.get(parent.parent ?? "")) {
+            current = parent;
+        }
+        return current;
+    };
+    const groups = new Map<string, Map<string, number>>();
+    for (const resource of resources.filter((r) => r.custom)) {
+        const root = topLevel(resource);
+        const label = root === resource ? "(stack)" : `${root.name} (${root.type.split(":").pop()})`;
+        const types = groups.get(label) ?? new Map<string, number>();
+        types.set(resource.type, (types.get(resource.type) ?? 0) + 1);
+        groups.set(label, types);
+    }
+    return groups;
+}
+
+function stateful(resources: RecordedResource[]): string[] {
+    const lines: string[] = [];
+    const protection = (r: RecordedResource) => (r.options.protect ? "protected" : "unprotected") + (r.options.retainOnDelete ? ", retained on delete" : "");
+    const inputsOf = (r: RecordedResource) => toDisplay(r.inputs) as Record<string, unknown>;
+    for (const db of resources.filter((r) => r.type === "aws:rds/instance:Instance")) {
+        const i = inputsOf(db);
+        lines.push(`  database ${i.identifier}: ${i.engine} ${i.engineVersion} on ${i.instanceClass}, ${i.multiAz ? "Multi-AZ" : "single-AZ"}`);
+        lines.push(`      storage ${i.allocatedStorage}–${i.maxAllocatedStorage} GiB ${i.storageType}, encrypted: ${i.storageEncrypted}, key ${shortKey(i.kmsKeyId)}`);
+        lines.push(`      backups ${i.backupRetentionPeriod} days, deletion protection ${i.deletionProtection ? "on" : "off"}, final snapshot ${i.skipFinalSnapshot ? "skipped" : "taken"}, ${protection(db)}`);
+    }
+    const encryption = new Map(resources.filter((r) => r.type.includes("bucketServerSideEncryptionConfiguration")).map((r) => [r.parent, inputsOf(r)]));
+    for (const bucket of resources.filter((r) => r.type === "aws:s3/bucket:Bucket")) {
+        const rules = (encryption.get(bucket.parent)?.rules as Array<{ applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }> | undefined) ?? [];
+        lines.push(`  bucket ${bucket.name}: ${rules[0]?.applyServerSideEncryptionByDefault?.sseAlgorithm ?? "no default encryption"}, versioned, public access blocked, ${protection(bucket)}`);
+    }
+    for (const key of resources.filter((r) => r.type === "aws:kms/key:Key")) {
+        const i = inputsOf(key);
+        lines.push(`  key ${key.name}: rotation ${i.enableKeyRotation ? `every ${i.rotationPeriodInDays} days` : "off"}, ${protection(key)}`);
+    }
+    for (const secret of resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret")) {
+        lines.push(`  secret ${inputsOf(secret).name}: ${protection(secret)}`);
+    }
+    return lines;
+}
+
+function shortKey(value: unknown): string {
+    return typeof value === "string" && value.includes("key/") ? `key/${value.split("key/")[1].slice(0, 8)}…` : String(value);
+}
+
+function policySection(document: PreviewDocument): string[] {
+    const { pack, version, evaluated, violations } = document.policy;
+    if (!evaluated) return [`Policy: pack ${pack}@${version} was not run.`];
+    if (violations.length === 0) return [`Policy: ${pack}@${version} — no violations.`];
+    const lines = [`Policy: ${pack}@${version} — ${violations.length} violation(s)`];
+    for (const level of ["mandatory", "advisory", "remediate"] as const) {
+        const group = violations.filter((v) => v.level === level);
+        if (group.length === 0) continue;
+        lines.push(`  ${level} (${group.length})`);
+        for (const v of group) {
+            lines.push(`    ✗ ${v.policy}  ${v.urn.split("::").pop()}`);
+            lines.push(`        ${v.message}`);
+            lines.push(`        HIPAA ${v.hipaa.join(", ") || "—"}; SOC 2 ${v.soc2.join(", ") || "—"}`);
+            if (v.remediation) lines.push(`        fix: ${v.remediation}`);
+        }
+    }
+    return lines;
+}

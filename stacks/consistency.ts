@@ -1,0 +1,130 @@
+/**
+ * Checks that span several keys, run on the decoded config whether or not its shape is valid, so a
+ * user sees every problem in one run. Each check guards the types it reads.
+ */
+import { cidrProblem, cidrsOverlap, isPrivateCidr, parseCidr } from "./cidr";
+import { CLUSTER_SERVICE_CIDR, LARGEST_VPC_PREFIX, SMALLEST_VPC_PREFIX } from "./layout";
+import { ConfigProblem } from "./problems";
+import { Environment, EnvironmentProfile } from "./profiles";
+import { CLOUDFRONT_CERTIFICATE_REGION } from "./regions";
+import { ACM_CERTIFICATE_ARN, SLOT_NAMES } from "./schema";
+
+type Decoded = Record<string, unknown>;
+type Report = (key: string, expected: string, received: string) => void;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+const isWeight = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100;
+
+export function crossKeyProblems(
+    config: Decoded,
+    region: unknown,
+    environment: Environment | undefined,
+    profile: EnvironmentProfile | undefined,
+    keyOf: (path: string) => string,
+): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const report: Report = (key, expected, received) => problems.push({ key: keyOf(key), expected, received });
+    checkSlots(config.app, report);
+    checkCertificates(config.certificates, region, report);
+    checkNetwork(config.network, report);
+    checkClusterAccess(config.cluster, environment, report);
+    if (profile) checkSizes(config.overrides, profile, report);
+    return problems;
+}
+
+function checkSlots(app: unknown, report: Report): void {
+    if (!isObject(app) || !isObject(app.slots)) return;
+    const slots = app.slots;
+    const weights = SLOT_NAMES.map((name) => (isObject(slots[name]) ? slots[name].weight : undefined));
+    if (weights.every(isWeight)) {
+        const total = (weights as number[]).reduce((sum, weight) => sum + weight, 0);
+        if (total !== 100) {
+            const terms = SLOT_NAMES.map((name, i) => `${name} ${weights[i]}`).join(" + ");
+            report("app.slots", "weights that sum to 100", `${terms} = ${total}`);
+        }
+    }
+    for (const name of SLOT_NAMES) {
+        const slot = slots[name];
+        if (isObject(slot) && isWeight(slot.weight) && slot.weight > 0 && slot.image === undefined) {
+            report(`app.slots.${name}.image`, `an image, because slot ${name} carries ${slot.weight} % of traffic`, "no image");
+        }
+    }
+    const stable = app.stableSlot;
+    if (typeof stable === "string" && isObject(slots[stable]) && slots[stable].image === undefined) {
+        report("app.stableSlot", "a slot with an image, since rollback sends all traffic there", `${stable}, which has no image`);
+    }
+}
+
+function checkCertificates(certificates: unknown, region: unknown, report: Report): void {
+    if (!isObject(certificates)) return;
+    const regionOf = (arn: unknown) => (typeof arn === "string" ? ACM_CERTIFICATE_ARN.exec(arn)?.[2] : undefined);
+    const edgeRegion = regionOf(certificates.edge);
+    if (edgeRegion && edgeRegion !== CLOUDFRONT_CERTIFICATE_REGION) {
+        report("certificates.edge", `a certificate in ${CLOUDFRONT_CERTIFICATE_REGION}, the only region CloudFront accepts`, `one in ${edgeRegion}`);
+    }
+    const regionalRegion = regionOf(certificates.regional);
+    if (regionalRegion && typeof region === "string" && regionalRegion !== region) {
+        report("certificates.regional", `a certificate in the stack's region ${region}, where the load balancer runs`, `one in ${regionalRegion}`);
+    }
+}
+
+function checkNetwork(network: unknown, report: Report): void {
+    if (!isObject(network) || typeof network.cidr !== "string") return;
+    const problem = cidrProblem(network.cidr);
+    if (problem) {
+        report("network.cidr", `an IPv4 CIDR block such as 10.20.0.0/16 (${problem})`, JSON.stringify(network.cidr));
+        return;
+    }
+    const vpc = parseCidr(network.cidr);
+    if (!isPrivateCidr(vpc)) {
+        report("network.cidr", "a private (RFC 1918) block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16", network.cidr);
+    }
+    if (vpc.prefix < LARGEST_VPC_PREFIX || vpc.prefix > SMALLEST_VPC_PREFIX) {
+        report(
+            "network.cidr",
+            `a block from /${LARGEST_VPC_PREFIX} to /${SMALLEST_VPC_PREFIX}, large enough for three subnet tiers in up to four zones`,
+            network.cidr,
+        );
+    }
+    if (cidrsOverlap(vpc, parseCidr(CLUSTER_SERVICE_CIDR))) {
+        report("network.cidr", `a block that does not overlap the cluster service range ${CLUSTER_SERVICE_CIDR}`, network.cidr);
+    }
+    const peers = Array.isArray(network.peerCidrs) ? network.peerCidrs : [];
+    peers.forEach((peer, index) => {
+        if (typeof peer !== "string") return;
+        const peerProblem = cidrProblem(peer);
+        if (peerProblem) {
+            report(`network.peerCidrs[${index}]`, `an IPv4 CIDR block (${peerProblem})`, JSON.stringify(peer));
+        } else if (cidrsOverlap(vpc, parseCidr(peer))) {
+            report(`network.peerCidrs[${index}]`, `a block that does not overlap the VPC ${network.cidr}`, peer);
+        }
+    });
+}
+
+function checkClusterAccess(cluster: unknown, environment: Environment | undefined, report: Report): void {
+    if (!isObject(cluster) || !Array.isArray(cluster.publicAccessCidrs)) return;
+    cluster.publicAccessCidrs.forEach((cidr, index) => {
+        if (typeof cidr !== "string") return;
+        const problem = cidrProblem(cidr);
+        if (problem) {
+            report(`cluster.publicAccessCidrs[${index}]`, `an IPv4 CIDR block (${problem})`, JSON.stringify(cidr));
+        } else if (parseCidr(cidr).prefix === 0 && environment !== "dev") {
+            report(`cluster.publicAccessCidrs[${index}]`, "specific source ranges; the whole internet may not reach the API of this environment", cidr);
+        }
+    });
+}
+
+function checkSizes(overrides: unknown, profile: EnvironmentProfile, report: Report): void {
+    if (!isObject(overrides)) return;
+    const nodes = { ...profile.nodes, ...(isObject(overrides.nodes) ? overrides.nodes : {}) };
+    if ([nodes.minSize, nodes.desiredSize, nodes.maxSize].every(Number.isInteger)
+        && !(nodes.minSize <= nodes.desiredSize && nodes.desiredSize <= nodes.maxSize)) {
+        report("overrides.nodes", "minSize ≤ desiredSize ≤ maxSize", `${nodes.minSize} / ${nodes.desiredSize} / ${nodes.maxSize}`);
+    }
+    const database = { ...profile.database, ...(isObject(overrides.database) ? overrides.database : {}) };
+    if (Number.isInteger(database.allocatedStorageGiB) && Number.isInteger(database.maxAllocatedStorageGiB)
+        && database.maxAllocatedStorageGiB < database.allocatedStorageGiB) {
+        report("overrides.database.maxAllocatedStorageGiB", `at least the allocated storage (${database.allocatedStorageGiB} GiB)`, String(database.maxAllocatedStorageGiB));
+    }
+}

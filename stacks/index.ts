@@ -1,0 +1,216 @@
+/**
+ * Reads the stack's raw Pulumi config once, validates all of it, merges it with the environment
+ * profile and returns a frozen, typed StackConfig. Nothing else in the program reads config.
+ */
+import { z } from "zod";
+import { parseCidr } from "./cidr";
+import { crossKeyProblems } from "./consistency";
+import { CLUSTER_SERVICE_CIDR, SubnetLayout, planSubnets } from "./layout";
+import { ConfigProblem, StackConfigError, closestName, describeValue } from "./problems";
+import {
+    AlarmProfile, AppProfile, DatabaseProfile, ENVIRONMENTS, Environment, EnvironmentProfile, NetworkProfile,
+    NodesProfile, PROFILES,
+} from "./profiles";
+import { ProjectConfig, SlotName, projectConfigSchema, regionSchema } from "./schema";
+
+export { StackConfigError } from "./problems";
+export type { ConfigProblem } from "./problems";
+export { ENVIRONMENTS, PROFILES } from "./profiles";
+export type { Environment, EnvironmentProfile } from "./profiles";
+export { SLOT_NAMES } from "./schema";
+export type { SlotName } from "./schema";
+
+export const PROJECT = "clinical-platform";
+const REGION_KEY = "aws:region";
+/** Namespaces that belong to the providers and the engine; their keys are theirs to check. */
+const FOREIGN_NAMESPACES = ["aws", "pulumi", "kubernetes", "random"];
+
+export interface Slot {
+    /** Container image; absent for a slot that has never been staged. */
+    readonly image?: string;
+    /** Share of traffic, 0–100. */
+    readonly weight: number;
+}
+
+export interface StackConfig {
+    readonly project: string;
+    readonly environment: Environment;
+    readonly region: string;
+    /** Tags every taggable resource carries. */
+    readonly tags: Readonly<Record<string, string>>;
+    readonly domain: string;
+    readonly certificates: { readonly edgeArn: string; readonly regionalArn: string };
+    readonly alertEmails: readonly string[];
+    readonly network: Readonly<NetworkProfile> & {
+        readonly cidr: string;
+        readonly peerCidrs: readonly string[];
+        readonly subnets: Readonly<SubnetLayout>;
+    };
+    readonly cluster: {
+        readonly version: string;
+        readonly adminRoleArn: string;
+        readonly publicAccessCidrs: readonly string[];
+        readonly serviceCidr: string;
+        readonly nodes: Readonly<NodesProfile>;
+    };
+    readonly app: Readonly<AppProfile> & {
+        readonly stableSlot: SlotName;
+        readonly slots: Readonly<Record<SlotName, Slot>>;
+    };
+    readonly database: Readonly<DatabaseProfile>;
+    readonly logs: { readonly retentionDays: number };
+    readonly alarms: Readonly<AlarmProfile>;
+    /** Data-bearing resources are protected in AWS and in Pulumi. */
+    readonly protectData: boolean;
+}
+
+/**
+ * @param stack the Pulumi stack name; it selects the environment profile.
+ * @param rawConfig every config value of the stack as Pulumi hands it over (`namespace:key` to a
+ *   string; structured values are JSON), as from `pulumi.runtime.allConfig()`.
+ * @throws StackConfigError listing every problem when anything is invalid.
+ */
+export function loadStackConfig(stack: string, rawConfig: Readonly<Record<string, string>>): StackConfig {
+    const problems: ConfigProblem[] = [];
+    const environment = (ENVIRONMENTS as readonly string[]).includes(stack) ? (stack as Environment) : undefined;
+    if (!environment) {
+        problems.push({ key: "stack", expected: `one of ${ENVIRONMENTS.join(", ")}`, received: JSON.stringify(stack) });
+    }
+    const profile = environment ? PROFILES[environment] : undefined;
+    const { project, region } = splitNamespaces(rawConfig, problems);
+
+    const regionResult = regionSchema.safeParse(region, { reportInput: true });
+    if (!regionResult.success) {
+        problems.push({ key: REGION_KEY, expected: regionResult.error.issues[0].message, received: describeValue(region) });
+    }
+    const keyOf = (path: string) => `${PROJECT}:${path}`;
+    const parsed = projectConfigSchema.safeParse(project, { reportInput: true });
+    if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => problemsOf(issue, keyOf)));
+    problems.push(...crossKeyProblems(project, region, environment, profile, keyOf));
+
+    if (problems.length > 0 || !parsed.success || !regionResult.success || !environment || !profile) {
+        throw new StackConfigError(stack, problems);
+    }
+    return deepFreeze(merge(environment, profile, regionResult.data, parsed.data));
+}
+
+/** Decodes `namespace:key` strings into our project's object and the region, flagging strays. */
+function splitNamespaces(rawConfig: Readonly<Record<string, string>>, problems: ConfigProblem[]) {
+    const project: Record<string, unknown> = {};
+    let region: string | undefined;
+    for (const [fullKey, value] of Object.entries(rawConfig)) {
+        const separator = fullKey.indexOf(":");
+        const namespace = fullKey.slice(0, separator);
+        const key = fullKey.slice(separator + 1);
+        if (fullKey === REGION_KEY) {
+            region = value;
+        } else if (namespace === PROJECT) {
+            project[key] = decode(fullKey, value, problems);
+        } else if (!FOREIGN_NAMESPACES.includes(namespace)) {
+            const suggestion = closestName(namespace, [PROJECT, ...FOREIGN_NAMESPACES]);
+            problems.push({
+                key: fullKey,
+                expected: `a key under ${[PROJECT, ...FOREIGN_NAMESPACES].join(", ")}${suggestion ? ` (did you mean ${suggestion}:${key}?)` : ""}`,
+                received: "an unknown namespace",
+            });
+        }
+    }
+    return { project, region };
+}
+
+function decode(key: string, value: string, problems: ConfigProblem[]): unknown {
+    if (!/^\s*[[{]/.test(value)) return value;
+    try {
+        return JSON.parse(value);
+    } catch {
+        problems.push({ key, expected: "a well-formed structured value", received: describeValue(value) });
+        return undefined;
+    }
+}
+
+function problemsOf(issue: z.core.$ZodIssue, keyOf: (path: string) => string): ConfigProblem[] {
+    const path = issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("").replace(/^\./, "");
+    if (issue.code === "unrecognized_keys") {
+        const known = knownKeysAt(issue.path);
+        return issue.keys.map((unknown) => {
+            const suggestion = closestName(unknown, known);
+            return {
+                key: keyOf(path ? `${path}.${unknown}` : unknown),
+                expected: `one of the known keys ${known.join(", ")}${suggestion ? ` (did you mean ${suggestion}?)` : ""}`,
+                received: "an unknown key",
+            };
+        });
+    }
+    return [{ key: keyOf(path), expected: issue.message, received: describeValue(issue.input) }];
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+    let schema: z.ZodType = projectConfigSchema;
+    for (const part of path) {
+        schema = unwrap(schema);
+        if (schema instanceof z.ZodObject) schema = schema.shape[String(part)];
+        else if (schema instanceof z.ZodArray) schema = schema.element as z.ZodType;
+    }
+    schema = unwrap(schema);
+    return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+    let current = schema;
+    while (current instanceof z.ZodDefault || current instanceof z.ZodOptional) {
+        current = current.unwrap() as z.ZodType;
+    }
+    return current;
+}
+
+function merge(environment: Environment, profile: EnvironmentProfile, region: string, config: ProjectConfig): StackConfig {
+    const overrides = config.overrides;
+    const network = { ...profile.network, ...overrides.network };
+    return {
+        project: PROJECT,
+        environment,
+        region,
+        tags: {
+            Environment: environment,
+            Owner: config.owner,
+            DataClassification: config.dataClassification,
+            CostCenter: config.costCenter,
+            Project: PROJECT,
+            ManagedBy: "pulumi",
+        },
+        domain: config.domain,
+        certificates: { edgeArn: config.certificates.edge, regionalArn: config.certificates.regional },
+        alertEmails: config.alertEmails,
+        network: {
+            ...network,
+            cidr: config.network.cidr,
+            peerCidrs: config.network.peerCidrs,
+            subnets: planSubnets(parseCidr(config.network.cidr), network.azCount),
+        },
+        cluster: {
+            version: config.cluster.version,
+            adminRoleArn: config.cluster.adminRoleArn,
+            publicAccessCidrs: config.cluster.publicAccessCidrs,
+            serviceCidr: CLUSTER_SERVICE_CIDR,
+            nodes: { ...profile.nodes, ...overrides.nodes },
+        },
+        app: {
+            ...profile.app,
+            ...overrides.app,
+            stableSlot: config.app.stableSlot,
+            slots: config.app.slots,
+        },
+        database: { ...profile.database, ...overrides.database },
+        logs: { ...profile.logs, ...overrides.logs },
+        alarms: { ...profile.alarms, ...overrides.alarms },
+        protectData: profile.protectData,
+    };
+}
+
+function deepFreeze<T>(value: T): T {
+    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+        Object.freeze(value);
+        for (const child of Object.values(value)) deepFreeze(child);
+    }
+    return value;
+}

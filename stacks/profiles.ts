@@ -1,0 +1,152 @@
+/**
+ * One profile per environment: the sizes, retention periods and thresholds a stack gets unless its
+ * `overrides` block says otherwise. Figures that carry a compliance meaning are explained where set.
+ */
+
+export const ENVIRONMENTS = ["dev", "staging", "production"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export interface NetworkProfile {
+    /** Availability zones the VPC spans; each gets one subnet per tier. */
+    azCount: number;
+    /** `perAz` keeps egress alive when a zone fails; `single` saves cost. */
+    natGateways: "single" | "perAz";
+}
+
+export interface AppProfile {
+    /** Replicas of the slot that carries traffic. */
+    replicas: number;
+    /** Replicas kept running in a slot at weight 0, so a rollback needs no scale-up. */
+    warmReplicas: number;
+    /** Container CPU limit in Kubernetes units (`1000m` = one vCPU). */
+    cpuLimit: string;
+    /** Container memory limit in Kubernetes units. */
+    memoryLimit: string;
+    /** Container CPU request; memory request equals the limit so pods are never OOM-evicted first. */
+    cpuRequest: string;
+}
+
+export interface DatabaseProfile {
+    instanceClass: string;
+    /** PostgreSQL major version. */
+    engineVersion: string;
+    allocatedStorageGiB: number;
+    /** Upper bound for storage autoscaling. */
+    maxAllocatedStorageGiB: number;
+    multiAz: boolean;
+    backupRetentionDays: number;
+    deletionProtection: boolean;
+    /** 7 is the free tier; longer periods must be a multiple of 31 or 731. */
+    performanceInsightsRetentionDays: number;
+    /** Enhanced monitoring granularity in seconds. */
+    monitoringIntervalSeconds: number;
+}
+
+export interface NodesProfile {
+    instanceTypes: string[];
+    minSize: number;
+    desiredSize: number;
+    maxSize: number;
+    diskSizeGiB: number;
+}
+
+export interface AlarmProfile {
+    /** 5xx responses as a share of requests, in percent. */
+    errorRatePercent: number;
+    errorRateWindowMinutes: number;
+    latencyP95Milliseconds: number;
+    latencyWindowMinutes: number;
+    cpuPercent: number;
+    memoryPercent: number;
+    databaseCpuPercent: number;
+    /** Alarm when free database storage falls below this share of allocated storage. */
+    databaseFreeStoragePercent: number;
+    databaseConnections: number;
+}
+
+export interface EnvironmentProfile {
+    network: NetworkProfile;
+    app: AppProfile;
+    database: DatabaseProfile;
+    nodes: NodesProfile;
+    logs: { retentionDays: number };
+    alarms: AlarmProfile;
+    /**
+     * Protect data-bearing resources in Pulumi (`protect`, `retainOnDelete`) and in AWS (deletion
+     * protection, final snapshot).
+     */
+    protectData: boolean;
+}
+
+const ALARMS: AlarmProfile = {
+    errorRatePercent: 1,
+    errorRateWindowMinutes: 5,
+    latencyP95Milliseconds: 500,
+    latencyWindowMinutes: 1,
+    cpuPercent: 80,
+    memoryPercent: 85,
+    databaseCpuPercent: 80,
+    databaseFreeStoragePercent: 10,
+    databaseConnections: 400,
+};
+
+export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
+    dev: {
+        network: { azCount: 2, natGateways: "single" },
+        app: { replicas: 1, warmReplicas: 1, cpuLimit: "500m", memoryLimit: "1Gi", cpuRequest: "250m" },
+        database: {
+            instanceClass: "db.t4g.medium",
+            engineVersion: "16",
+            allocatedStorageGiB: 20,
+            maxAllocatedStorageGiB: 100,
+            multiAz: false,
+            backupRetentionDays: 1,
+            deletionProtection: false,
+            performanceInsightsRetentionDays: 7,
+            monitoringIntervalSeconds: 60,
+        },
+        nodes: { instanceTypes: ["t3.large"], minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGiB: 50 },
+        logs: { retentionDays: 30 },
+        alarms: { ...ALARMS, databaseConnections: 80 },
+        protectData: false,
+    },
+    staging: {
+        network: { azCount: 3, natGateways: "single" },
+        app: { replicas: 2, warmReplicas: 1, cpuLimit: "1000m", memoryLimit: "2Gi", cpuRequest: "500m" },
+        database: {
+            instanceClass: "db.r6g.large",
+            engineVersion: "16",
+            allocatedStorageGiB: 50,
+            maxAllocatedStorageGiB: 200,
+            multiAz: false,
+            backupRetentionDays: 7,
+            deletionProtection: true,
+            performanceInsightsRetentionDays: 7,
+            monitoringIntervalSeconds: 30,
+        },
+        nodes: { instanceTypes: ["m6i.large"], minSize: 2, desiredSize: 3, maxSize: 5, diskSizeGiB: 50 },
+        logs: { retentionDays: 90 },
+        alarms: { ...ALARMS, databaseConnections: 200 },
+        protectData: true,
+    },
+    production: {
+        network: { azCount: 3, natGateways: "perAz" },
+        app: { replicas: 5, warmReplicas: 2, cpuLimit: "2000m", memoryLimit: "4Gi", cpuRequest: "1000m" },
+        database: {
+            instanceClass: "db.r6g.xlarge",
+            engineVersion: "16",
+            allocatedStorageGiB: 100,
+            maxAllocatedStorageGiB: 1000,
+            multiAz: true,
+            backupRetentionDays: 30,
+            deletionProtection: true,
+            performanceInsightsRetentionDays: 731,
+            monitoringIntervalSeconds: 15,
+        },
+        nodes: { instanceTypes: ["m6i.xlarge"], minSize: 3, desiredSize: 5, maxSize: 10, diskSizeGiB: 100 },
+        // Six years: HIPAA keeps security documentation for six years (45 CFR 164.316(b)(2)).
+        logs: { retentionDays: 2192 },
+        alarms: ALARMS,
+        protectData: true,
+    },
+};

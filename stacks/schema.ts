@@ -1,0 +1,124 @@
+/**
+ * The shape of what a user writes in `Pulumi.<stack>.yaml`. Every leaf carries the sentence that
+ * names what it expects, so a validation error reads "<key>: expected <that>, got <value>".
+ */
+import { z } from "zod";
+import { AWS_REGIONS, LOG_RETENTION_DAYS } from "./regions";
+
+function text(expectation: string, pattern?: RegExp) {
+    const base = z.string({ error: expectation }).min(1, { error: expectation });
+    return pattern ? base.regex(pattern, { error: expectation }) : base;
+}
+
+function integer(min: number, max: number) {
+    const expectation = `an integer from ${min} to ${max}`;
+    return z.number({ error: expectation }).int({ error: expectation }).min(min, { error: expectation }).max(max, { error: expectation });
+}
+
+function oneOf<T extends readonly [string, ...string[]]>(values: T) {
+    return z.enum(values, { error: `one of ${values.join(", ")}` });
+}
+
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+export const ACM_CERTIFICATE_ARN = /^arn:aws(-us-gov)?:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/;
+const IAM_ROLE_ARN = /^arn:aws(-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const CIDR_TEXT = "an IPv4 CIDR block such as 10.20.0.0/16";
+/** registry/repository:tag or …@sha256:digest; `latest` is refused because it cannot be rolled back to. */
+const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:(?!latest$)[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+
+export const regionSchema = text(`an AWS region such as us-east-1 (one of ${AWS_REGIONS.length} known regions)`).refine(
+    (value) => AWS_REGIONS.includes(value),
+    { error: "a known AWS region such as us-east-1 or eu-central-1" },
+);
+
+const slotSchema = z.strictObject({
+    image: text("a pinned container image such as registry.example.com/clinical-api:1.4.2 (a tag other than latest, or a digest)", IMAGE).optional(),
+    weight: integer(0, 100),
+});
+
+export const SLOT_NAMES = ["blue", "green"] as const;
+export type SlotName = (typeof SLOT_NAMES)[number];
+
+const appSchema = z.strictObject({
+    stableSlot: oneOf(SLOT_NAMES),
+    slots: z.strictObject({ blue: slotSchema, green: slotSchema }, { error: "an object with blue and green slots" }),
+});
+
+const overridesSchema = z.strictObject({
+    network: z.strictObject({ azCount: integer(2, 4), natGateways: oneOf(["single", "perAz"] as const) }).partial(),
+    app: z.strictObject({
+        replicas: integer(1, 50),
+        warmReplicas: integer(0, 50),
+        cpuLimit: text("a Kubernetes CPU quantity such as 1000m or 2", /^(\d+m|\d+(\.\d+)?)$/),
+        memoryLimit: text("a Kubernetes memory quantity such as 2Gi or 512Mi", /^\d+(Mi|Gi)$/),
+        cpuRequest: text("a Kubernetes CPU quantity such as 500m", /^(\d+m|\d+(\.\d+)?)$/),
+    }).partial(),
+    database: z.strictObject({
+        instanceClass: text("an RDS instance class such as db.r6g.large", /^db\.[a-z0-9]+\.[a-z0-9]+$/),
+        engineVersion: text("a PostgreSQL version such as 16 or 16.4", /^\d{2}(\.\d+)?$/),
+        allocatedStorageGiB: integer(20, 65536),
+        maxAllocatedStorageGiB: integer(20, 65536),
+        multiAz: z.boolean({ error: "true or false" }),
+        backupRetentionDays: integer(1, 35),
+        deletionProtection: z.boolean({ error: "true or false" }),
+        performanceInsightsRetentionDays: z.number({ error: "7, a multiple of 31 up to 713, or 731" }).refine(
+            (days) => days === 7 || days === 731 || (Number.isInteger(days) && days % 31 === 0 && days >= 31 && days <= 713),
+            { error: "7, a multiple of 31 up to 713, or 731" },
+        ),
+        monitoringIntervalSeconds: z.union([1, 5, 10, 15, 30, 60].map((n) => z.literal(n)), { error: "one of 1, 5, 10, 15, 30, 60" }),
+    }).partial(),
+    nodes: z.strictObject({
+        instanceTypes: z.array(text("an EC2 instance type such as m6i.large", /^[a-z0-9-]+\.[a-z0-9]+$/), { error: "a list of EC2 instance types" }).min(1, { error: "at least one instance type" }),
+        minSize: integer(1, 100),
+        desiredSize: integer(1, 100),
+        maxSize: integer(1, 100),
+        diskSizeGiB: integer(20, 16384),
+    }).partial(),
+    logs: z.strictObject({
+        retentionDays: z.number({ error: `a CloudWatch retention period: ${LOG_RETENTION_DAYS.join(", ")}` }).refine(
+            (days) => LOG_RETENTION_DAYS.includes(days),
+            { error: `a CloudWatch retention period: ${LOG_RETENTION_DAYS.join(", ")}` },
+        ),
+    }).partial(),
+    alarms: z.strictObject({
+        errorRatePercent: z.number({ error: "a percentage above 0 and at most 100" }).gt(0, { error: "a percentage above 0 and at most 100" }).max(100, { error: "a percentage above 0 and at most 100" }),
+        errorRateWindowMinutes: integer(1, 60),
+        latencyP95Milliseconds: integer(1, 60000),
+        latencyWindowMinutes: integer(1, 60),
+        cpuPercent: integer(1, 100),
+        memoryPercent: integer(1, 100),
+        databaseCpuPercent: integer(1, 100),
+        databaseFreeStoragePercent: integer(1, 90),
+        databaseConnections: integer(1, 100000),
+    }).partial(),
+}).partial();
+
+export type ProfileOverrides = z.infer<typeof overridesSchema>;
+
+/** Keys under the project's namespace, `clinical-platform:<key>`. */
+export const projectConfigSchema = z.strictObject({
+    owner: text("the owning team, such as clinical-platform-team or a team e-mail"),
+    costCenter: text("a cost-centre code of 2–32 letters, digits or hyphens, such as CC-1042", /^[A-Za-z0-9-]{2,32}$/),
+    dataClassification: oneOf(["phi", "confidential", "internal"] as const).default("phi"),
+    domain: text("a lower-case DNS name such as app.clinical.example.com", HOSTNAME),
+    certificates: z.strictObject({
+        edge: text("an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<uuid>)", ACM_CERTIFICATE_ARN),
+        regional: text("an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)", ACM_CERTIFICATE_ARN),
+    }, { error: "an object with edge and regional certificate ARNs" }),
+    alertEmails: z.array(text("an e-mail address such as oncall@example.com", EMAIL), { error: "a list of e-mail addresses" })
+        .min(1, { error: "at least one e-mail address" }),
+    network: z.strictObject({
+        cidr: text(CIDR_TEXT),
+        peerCidrs: z.array(text(CIDR_TEXT), { error: "a list of CIDR blocks" }).default([]),
+    }, { error: "an object with the VPC cidr" }),
+    cluster: z.strictObject({
+        adminRoleArn: text("an IAM role ARN (arn:aws:iam::<account>:role/<name>)", IAM_ROLE_ARN),
+        version: text("an EKS Kubernetes version such as 1.34", /^1\.\d{2}$/).default("1.34"),
+        publicAccessCidrs: z.array(text(CIDR_TEXT), { error: "a list of CIDR blocks" }).default([]),
+    }, { error: "an object with the cluster adminRoleArn" }),
+    app: appSchema,
+    overrides: overridesSchema.default({}),
+});
+
+export type ProjectConfig = z.infer<typeof projectConfigSchema>;
