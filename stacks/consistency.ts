@@ -6,7 +6,7 @@ import { cidrProblem, cidrsOverlap, isPrivateCidr, parseCidr } from "./cidr";
 import { CLUSTER_SERVICE_CIDR, LARGEST_VPC_PREFIX, SMALLEST_VPC_PREFIX } from "./layout";
 import { ConfigProblem } from "./problems";
 import { Environment, EnvironmentProfile } from "./profiles";
-import { CLOUDFRONT_CERTIFICATE_REGION } from "./regions";
+import { AWS_REGIONS, CLOUDFRONT_CERTIFICATE_REGION } from "./regions";
 import { ACM_CERTIFICATE_ARN, SLOT_NAMES } from "./schema";
 
 type Decoded = Record<string, unknown>;
@@ -64,7 +64,7 @@ function checkCertificates(certificates: unknown, region: unknown, report: Repor
         report("certificates.edge", `a certificate in ${CLOUDFRONT_CERTIFICATE_REGION}, the only region CloudFront accepts`, `one in ${edgeRegion}`);
     }
     const regionalRegion = regionOf(certificates.regional);
-    if (regionalRegion && typeof region === "string" && regionalRegion !== region) {
+    if (regionalRegion && typeof region === "string" && AWS_REGIONS.includes(region) && regionalRegion !== region) {
         report("certificates.regional", `a certificate in the stack's region ${region}, where the load balancer runs`, `one in ${regionalRegion}`);
     }
 }

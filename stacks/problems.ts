@@ -12,7 +12,7 @@ export class StackConfigError extends Error {
     ) {
         const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
         const lines = problems.map((p) => `  - ${p.key}: expected ${p.expected}; got ${p.received}`);
-        super(`Invalid configuration for stack '${stack}' (${count}); nothing was registered:\n${lines.join("\n")}`);
+        super(`Invalid configuration for stack '${stack}' (${count}); no resources were registered:\n${lines.join("\n")}`);
         this.name = "StackConfigError";
     }
 }

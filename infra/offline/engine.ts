@@ -115,7 +115,29 @@ export async function evaluate(program: () => unknown, options: EvaluationOption
     settings.setMockOptions(monitor, options.project, options.stack, true);
     pulumi.runtime.setAllConfig(options.config);
 
-    const outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) as Record<string, unknown>);
+    // A program error is caught inside the stack body so it surfaces here, with what was registered
+    // before it, instead of as an unhandled rejection from the stack's registration.
+    let failure: unknown;
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+            return (await program()) as Record<string, unknown>;
+        } catch (error) {
+            failure = error;
+            return {};
+        }
+    });
     await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    if (failure !== undefined) throw new EvaluationFailure(failure, monitor.registrations);
     return { resources: monitor.registrations, outputs: outputs ?? {} };
+}
+
+/** The program threw; `resources` holds what it had registered until then. */
+export class EvaluationFailure extends Error {
+    constructor(
+        readonly reason: unknown,
+        readonly resources: RecordedResource[],
+    ) {
+        super(reason instanceof Error ? reason.message : String(reason));
+        this.name = "EvaluationFailure";
+    }
 }

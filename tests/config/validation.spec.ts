@@ -1,0 +1,197 @@
+import { strict as assert } from "assert";
+import * as path from "path";
+import { EvaluationFailure, evaluate } from "../../infra/offline/engine";
+import { REPOSITORY_ROOT } from "../../infra/offline/preview";
+import { runProgram } from "../../infra/program";
+import { ConfigProblem, PROJECT, StackConfigError, loadStackConfig } from "../../stacks";
+import { readStackFile } from "../../stacks/stack-file";
+
+type Raw = Record<string, string>;
+
+function committed(stack: string): Raw {
+    return readStackFile(path.join(REPOSITORY_ROOT, `Pulumi.${stack}.yaml`), PROJECT);
+}
+
+/** The committed production settings with `edit` applied to the decoded value of one key. */
+function withValue(key: string, edit: (value: Record<string, unknown>) => void, stack = "production"): Raw {
+    const raw = committed(stack);
+    const value = JSON.parse(raw[`${PROJECT}:${key}`]);
+    edit(value);
+    return { ...raw, [`${PROJECT}:${key}`]: JSON.stringify(value) };
+}
+
+function problemsOf(raw: Raw, stack = "production"): ConfigProblem[] {
+    try {
+        loadStackConfig(stack, raw);
+    } catch (error) {
+        assert.ok(error instanceof StackConfigError, `expected a StackConfigError, got ${error}`);
+        return [...error.problems];
+    }
+    assert.fail("the config was accepted");
+}
+
+function problemAt(raw: Raw, key: string, stack = "production"): ConfigProblem {
+    const problems = problemsOf(raw, stack);
+    const found = problems.find((p) => p.key === key);
+    assert.ok(found, `no problem reported at ${key}; got ${problems.map((p) => p.key).join(", ")}`);
+    return found;
+}
+
+async function registrationsFor(raw: Raw, stack = "production") {
+    try {
+        await evaluate(runProgram, { project: PROJECT, stack, config: raw, region: "us-east-1" });
+    } catch (error) {
+        assert.ok(error instanceof EvaluationFailure);
+        assert.match(error.message, /Invalid configuration/);
+        return error.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+    }
+    assert.fail("the program accepted the config");
+}
+
+describe("stack config validation", () => {
+    it("accepts each committed stack file", () => {
+        for (const stack of ["dev", "staging", "production"]) {
+            assert.equal(loadStackConfig(stack, committed(stack)).environment, stack);
+        }
+    });
+
+    it("refuses a stack name that has no environment profile", () => {
+        const problem = problemAt(committed("production"), "stack", "prod");
+        assert.match(problem.expected, /dev, staging, production/);
+        assert.equal(problem.received, '"prod"');
+    });
+
+    it("names a malformed VPC CIDR and says what is wrong with it", () => {
+        const raw = withValue("network", (n) => { n.cidr = "10.30.0.1/16"; });
+        const problem = problemAt(raw, "clinical-platform:network.cidr");
+        assert.match(problem.expected, /host bits are set; the block starts at 10\.30\.0\.0\/16/);
+        assert.equal(problemAt(withValue("network", (n) => { n.cidr = "10.300.0.0/16"; }), "clinical-platform:network.cidr").received, '"10.300.0.0/16"');
+    });
+
+    it("refuses a VPC too small for three tiers of subnets", () => {
+        const problem = problemAt(withValue("network", (n) => { n.cidr = "10.30.0.0/24"; }), "clinical-platform:network.cidr");
+        assert.match(problem.expected, /\/16 to \/20/);
+        assert.equal(problem.received, "10.30.0.0/24");
+    });
+
+    it("refuses a public VPC block", () => {
+        assert.match(problemAt(withValue("network", (n) => { n.cidr = "8.8.0.0/16"; }), "clinical-platform:network.cidr").expected, /RFC 1918/);
+    });
+
+    it("refuses a VPC that overlaps a peered network or the cluster service range", () => {
+        const peer = problemAt(withValue("network", (n) => { n.peerCidrs = ["10.30.128.0/20"]; }), "clinical-platform:network.peerCidrs[0]");
+        assert.match(peer.expected, /does not overlap the VPC 10\.30\.0\.0\/16/);
+        const service = problemAt(withValue("network", (n) => { n.cidr = "172.20.0.0/16"; }), "clinical-platform:network.cidr");
+        assert.match(service.expected, /cluster service range 172\.20\.0\.0\/16/);
+    });
+
+    it("names each malformed alert e-mail by its position", () => {
+        const raw = { ...committed("production"), [`${PROJECT}:alertEmails`]: JSON.stringify(["oncall@example.com", "oncall.example.com"]) };
+        const problem = problemAt(raw, "clinical-platform:alertEmails[1]");
+        assert.match(problem.expected, /e-mail address/);
+        assert.equal(problem.received, '"oncall.example.com"');
+    });
+
+    it("refuses a certificate ARN that is not an ACM ARN", () => {
+        const raw = withValue("certificates", (c) => { c.regional = "arn:aws:iam::111122223333:server-certificate/clinical"; });
+        assert.match(problemAt(raw, "clinical-platform:certificates.regional").expected, /ACM certificate ARN/);
+    });
+
+    it("refuses an edge certificate outside us-east-1, where CloudFront needs it", () => {
+        const raw = withValue("certificates", (c) => { c.edge = String(c.edge).replace("us-east-1", "eu-west-1"); });
+        const problem = problemAt(raw, "clinical-platform:certificates.edge");
+        assert.match(problem.expected, /us-east-1/);
+        assert.equal(problem.received, "one in eu-west-1");
+    });
+
+    it("refuses a malformed admin role ARN", () => {
+        const raw = withValue("cluster", (c) => { c.adminRoleArn = "platform-admin"; });
+        assert.match(problemAt(raw, "clinical-platform:cluster.adminRoleArn").expected, /IAM role ARN/);
+    });
+
+    it("refuses an unknown region", () => {
+        const problem = problemAt({ ...committed("production"), "aws:region": "us-central-1" }, "aws:region");
+        assert.match(problem.expected, /known AWS region/);
+        assert.equal(problem.received, '"us-central-1"');
+    });
+
+    it("refuses weights that are not integers from 0 to 100", () => {
+        const fractional = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).blue.weight = 99.5; });
+        assert.match(problemAt(fractional, "clinical-platform:app.slots.blue.weight").expected, /integer from 0 to 100/);
+        const tooHigh = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.weight = 150; });
+        assert.equal(problemAt(tooHigh, "clinical-platform:app.slots.green.weight").received, "150");
+    });
+
+    it("refuses weights that do not sum to 100", () => {
+        const raw = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.weight = 10; });
+        const problem = problemAt(raw, "clinical-platform:app.slots");
+        assert.equal(problem.received, "blue 100 + green 10 = 110");
+    });
+
+    it("refuses a slot that carries traffic without an image", () => {
+        const raw = withValue("app", (a) => {
+            const slots = a.slots as Record<string, Record<string, unknown>>;
+            slots.blue.weight = 50;
+            slots.green = { weight: 50 };
+        });
+        assert.match(problemAt(raw, "clinical-platform:app.slots.green.image").expected, /carries 50 % of traffic/);
+    });
+
+    it("refuses an image tagged latest, which cannot be rolled back to", () => {
+        const raw = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.image = "registry.example.com/clinical-api:latest"; });
+        assert.match(problemAt(raw, "clinical-platform:app.slots.green.image").expected, /pinned container image/);
+    });
+
+    it("names an unknown key and suggests the key it is probably a typo of", () => {
+        const raw = { ...committed("production"), [`${PROJECT}:alertEmail`]: "oncall@example.com" };
+        const problem = problemAt(raw, "clinical-platform:alertEmail");
+        assert.match(problem.expected, /did you mean alertEmails\?/);
+        const nested = withValue("app", (a) => { a.stabelSlot = "green"; });
+        assert.match(problemAt(nested, "clinical-platform:app.stabelSlot").expected, /did you mean stableSlot\?/);
+        const namespace = problemAt({ ...committed("production"), "clinical-platfrom:owner": "x" }, "clinical-platfrom:owner");
+        assert.match(namespace.expected, /did you mean clinical-platform:owner\?/);
+    });
+
+    it("names values of the wrong type", () => {
+        const raw = withValue("overrides", (o) => { o.database = { multiAz: "yes", backupRetentionDays: "30" }; });
+        assert.equal(problemAt(raw, "clinical-platform:overrides.database.multiAz").expected, "true or false");
+        assert.match(problemAt(raw, "clinical-platform:overrides.database.backupRetentionDays").expected, /integer from 1 to 35/);
+        const list = { ...committed("production"), [`${PROJECT}:alertEmails`]: "oncall@example.com" };
+        assert.match(problemAt(list, "clinical-platform:alertEmails").expected, /list of e-mail addresses/);
+    });
+
+    it("refuses a public cluster endpoint open to the whole internet outside dev", () => {
+        const raw = withValue("cluster", (c) => { c.publicAccessCidrs = ["0.0.0.0/0"]; });
+        assert.match(problemAt(raw, "clinical-platform:cluster.publicAccessCidrs[0]").expected, /specific source ranges/);
+        assert.doesNotThrow(() => loadStackConfig("dev", withValue("cluster", (c) => { c.publicAccessCidrs = ["0.0.0.0/0"]; }, "dev")));
+    });
+
+    it("refuses inconsistent node-group sizes and log retention CloudWatch does not offer", () => {
+        const raw = withValue("overrides", (o) => { o.nodes = { minSize: 4, desiredSize: 2 }; o.logs = { retentionDays: 100 }; });
+        assert.equal(problemAt(raw, "clinical-platform:overrides.nodes").received, "4 / 2 / 10");
+        assert.match(problemAt(raw, "clinical-platform:overrides.logs.retentionDays").expected, /CloudWatch retention period/);
+    });
+
+    it("reports every problem at once", () => {
+        const raw = {
+            ...withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.weight = 5; }),
+            "aws:region": "mars-1",
+            [`${PROJECT}:alertEmails`]: JSON.stringify(["nope"]),
+        };
+        const keys = problemsOf(raw).map((p) => p.key).sort();
+        assert.deepEqual(keys, ["aws:region", "clinical-platform:alertEmails[0]", "clinical-platform:app.slots"]);
+    });
+
+    it("registers no resource when the config is invalid", async () => {
+        const raw = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.weight = 5; });
+        assert.deepEqual(await registrationsFor(raw), []);
+        assert.deepEqual(await registrationsFor({ ...committed("production"), "aws:region": "mars-1" }), []);
+    });
+
+    it("applies overrides on top of the environment profile", () => {
+        const config = loadStackConfig("staging", withValue("overrides", (o) => { o.app = { replicas: 3 }; }, "staging"));
+        assert.equal(config.app.replicas, 3);
+        assert.equal(config.app.cpuLimit, "1000m");
+        assert.ok(Object.isFrozen(config.app));
+    });
+});

@@ -1,0 +1,141 @@
+import { strict as assert } from "assert";
+import { readFileSync } from "fs";
+import { RecordedResource } from "../../infra/offline/types";
+import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
+
+/** Whether the provider's resource class takes a `tags` input, read from the SDK itself. */
+function acceptsTags(type: string): boolean {
+    const module = type.split(":")[1];
+    const source = readFileSync(require.resolve(`@pulumi/aws/${module}.js`), "utf8");
+    return source.includes('resourceInputs["tags"] = args');
+}
+
+const keyUrn = (resources: RecordedResource[], purpose: string) => single(resources, "aws:kms/key:Key", `keys-${purpose}`).urn;
+const childrenOf = (resources: RecordedResource[], parent: RecordedResource, type: string) =>
+    resources.filter((r) => r.parent === parent.parent && r.type === type);
+
+describe("the data tier", () => {
+    for (const stack of STACKS) {
+        describe(`in ${stack}`, () => {
+            it("creates one rotating customer-managed key per purpose", async () => {
+                const { resources } = await previewOf(stack);
+                const keys = ofType(resources, "aws:kms/key:Key");
+                assert.deepEqual(keys.map((k) => k.name).sort(), ["keys-cluster", "keys-data", "keys-logs", "keys-secrets"]);
+                for (const key of keys) {
+                    assert.equal(key.inputs.enableKeyRotation, true, key.name);
+                    assert.equal(key.inputs.deletionWindowInDays, 30, key.name);
+                }
+                const logsPolicy = JSON.stringify(policyOf(single(resources, "aws:kms/key:Key", "keys-logs")));
+                assert.match(logsPolicy, /logs\.[a-z0-9-]+\.amazonaws\.com/);
+            });
+
+            it("keeps the database in the isolated subnets, encrypted, private and TLS-only", async () => {
+                const { resources, config } = await previewOf(stack);
+                const db = single(resources, "aws:rds/instance:Instance");
+                assert.equal(db.inputs.storageEncrypted, true);
+                assert.equal(db.inputs.publiclyAccessible, false);
+                assert.deepEqual(db.propertyDependencies.kmsKeyId, [keyUrn(resources, "data")]);
+                assert.deepEqual(db.propertyDependencies.performanceInsightsKmsKeyId, [keyUrn(resources, "data")]);
+                assert.equal(db.inputs.manageMasterUserPassword, true);
+                assert.equal(db.inputs.password, undefined);
+                assert.deepEqual(db.propertyDependencies.masterUserSecretKmsKeyId, [keyUrn(resources, "secrets")]);
+                assert.deepEqual(db.inputs.enabledCloudwatchLogsExports, ["postgresql", "upgrade"]);
+                assert.equal(db.inputs.monitoringInterval, config.database.monitoringIntervalSeconds);
+                assert.ok(db.propertyDependencies.monitoringRoleArn?.length);
+                assert.equal(db.inputs.backupRetentionPeriod, config.database.backupRetentionDays);
+                assert.equal(db.inputs.multiAz, config.database.multiAz);
+
+                const parameters = single(resources, "aws:rds/parameterGroup:ParameterGroup");
+                assert.ok((parameters.inputs.parameters as Array<{ name: string; value: string }>).some((p) => p.name === "rds.force_ssl" && p.value === "1"));
+                const subnetGroup = single(resources, "aws:rds/subnetGroup:SubnetGroup");
+                const isolated = ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => (s.inputs.tags as Record<string, string>).Tier === "isolated");
+                assert.deepEqual([...subnetGroup.propertyDependencies.subnetIds].sort(), isolated.map((s) => s.urn).sort());
+            });
+
+            it("lets only members of the client group reach PostgreSQL", async () => {
+                const { resources } = await previewOf(stack);
+                const ingress = ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.name.startsWith("database"));
+                assert.equal(ingress.length, 1);
+                assert.deepEqual([ingress[0].inputs.fromPort, ingress[0].inputs.toPort, ingress[0].inputs.cidrIpv4], [5432, 5432, undefined]);
+                assert.deepEqual(ingress[0].propertyDependencies.referencedSecurityGroupId, [single(resources, "aws:ec2/securityGroup:SecurityGroup", "database-clients").urn]);
+            });
+
+            it("protects data in AWS and in Pulumi outside dev", async () => {
+                const { resources } = await previewOf(stack);
+                const guarded = stack !== "dev";
+                const db = single(resources, "aws:rds/instance:Instance");
+                assert.equal(db.inputs.deletionProtection, guarded);
+                assert.equal(db.inputs.skipFinalSnapshot, !guarded);
+                assert.equal(typeof db.inputs.finalSnapshotIdentifier, guarded ? "string" : "undefined");
+                const stateful = [
+                    db,
+                    ...ofType(resources, "aws:s3/bucket:Bucket"),
+                    ...ofType(resources, "aws:kms/key:Key"),
+                    ...ofType(resources, "aws:secretsmanager/secret:Secret"),
+                ];
+                assert.equal(stateful.length, 1 + 3 + 4 + 2);
+                for (const resource of stateful) {
+                    assert.deepEqual(resource.options, { ...resource.options, protect: guarded, retainOnDelete: guarded }, resource.name);
+                }
+            });
+
+            it("gives every bucket blocked public access, enforced ownership, encryption, versioning and a TLS-only policy", async () => {
+                const { resources } = await previewOf(stack);
+                const buckets = ofType(resources, "aws:s3/bucket:Bucket");
+                assert.deepEqual(buckets.map((b) => b.name).sort(), ["storage-assets", "storage-backups", "storage-logs"]);
+                for (const bucket of buckets) {
+                    const [block] = childrenOf(resources, bucket, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
+                    assert.deepEqual(
+                        [block.inputs.blockPublicAcls, block.inputs.blockPublicPolicy, block.inputs.ignorePublicAcls, block.inputs.restrictPublicBuckets],
+                        [true, true, true, true],
+                    );
+                    const [ownership] = childrenOf(resources, bucket, "aws:s3/bucketOwnershipControls:BucketOwnershipControls");
+                    assert.deepEqual(ownership.inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+                    const [versioning] = childrenOf(resources, bucket, "aws:s3/bucketVersioning:BucketVersioning");
+                    assert.deepEqual(versioning.inputs.versioningConfiguration, { status: "Enabled" });
+                    const [encryption] = childrenOf(resources, bucket, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
+                    const algorithm = (encryption.inputs.rules as Array<{ applyServerSideEncryptionByDefault: { sseAlgorithm: string } }>)[0].applyServerSideEncryptionByDefault.sseAlgorithm;
+                    assert.equal(algorithm, bucket.name === "storage-logs" ? "AES256" : "aws:kms", bucket.name);
+                    const [policy] = childrenOf(resources, bucket, "aws:s3/bucketPolicy:BucketPolicy");
+                    const denyInsecure = policyOf(policy).Statement.find((s) => s.Sid === "DenyInsecureTransport");
+                    assert.deepEqual(denyInsecure?.Condition, { Bool: { "aws:SecureTransport": "false" } });
+                    assert.deepEqual(policy.propertyDependencies.bucket, [bucket.urn]);
+                }
+            });
+
+            it("logs access to the assets and backups buckets into the log bucket", async () => {
+                const { resources } = await previewOf(stack);
+                const logBucket = single(resources, "aws:s3/bucket:Bucket", "storage-logs");
+                const logging = ofType(resources, "aws:s3/bucketLogging:BucketLogging");
+                assert.deepEqual(logging.map((l) => l.name).sort(), ["storage-assets", "storage-backups"]);
+                assert.ok(logging.every((l) => l.propertyDependencies.targetBucket?.includes(logBucket.urn)));
+            });
+
+            it("keeps application secrets in Secrets Manager under the secrets key, rotated, never in plain text", async () => {
+                const { resources, document } = await previewOf(stack);
+                const secrets = ofType(resources, "aws:secretsmanager/secret:Secret");
+                assert.equal(secrets.length, 2);
+                assert.ok(secrets.every((s) => s.propertyDependencies.kmsKeyId?.[0] === keyUrn(resources, "secrets")));
+                assert.equal(ofType(resources, "aws:secretsmanager/secretRotation:SecretRotation").length, 2);
+                const versions = document.resources.filter((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
+                assert.ok(versions.every((v) => String(v.inputs.secretString).startsWith("[secret sha256:")));
+                const random = ofType(resources, "random:index/randomPassword:RandomPassword");
+                assert.ok(random.every((r) => Number(r.inputs.length) >= 32));
+            });
+
+            it("tags every taggable resource with environment, owner, data classification and cost centre", async () => {
+                const { resources } = await previewOf(stack);
+                const taggable = resources.filter((r) => r.type.startsWith("aws:") && acceptsTags(r.type));
+                assert.ok(taggable.length > 40);
+                for (const resource of taggable) {
+                    const tags = (resource.inputs.tags ?? {}) as Record<string, string>;
+                    assert.deepEqual(
+                        [tags.Environment, tags.Owner, tags.DataClassification, tags.CostCenter],
+                        [stack, "clinical-platform-team", "phi", "CC-1042"],
+                        resource.urn,
+                    );
+                }
+            });
+        });
+    }
+});
