@@ -104,5 +104,6 @@ function readSavedPreview(file: string, stack: string): PreviewDocument {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => process.exit(code));
+    // Exit once stdout has drained: a large --json document is written asynchronously to a pipe.
+    main(process.argv.slice(2)).then((code) => process.stdout.write("", () => process.exit(code)));
 }
