@@ -102,9 +102,18 @@ export interface Evaluation {
 
 /**
  * Evaluates `program` as the body of a Pulumi stack. The program's own errors propagate; nothing is
- * kept between evaluations, so several stacks can be evaluated in one process.
+ * kept between evaluations, so several stacks can be evaluated in one process, one at a time.
  */
-export async function evaluate(program: () => unknown, options: EvaluationOptions): Promise<Evaluation> {
+export function evaluate(program: () => unknown, options: EvaluationOptions): Promise<Evaluation> {
+    // The Pulumi runtime is process-wide state: evaluations take turns.
+    const turn = queue.then(() => evaluateAlone(program, options));
+    queue = turn.catch(() => undefined);
+    return turn;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+async function evaluateAlone(program: () => unknown, options: EvaluationOptions): Promise<Evaluation> {
     const cloud: CloudOptions = { region: options.region, firstDeployment: options.firstDeployment ?? false };
     const mocks: pulumi.runtime.Mocks = {
         newResource: (args) => mockResource(args, cloud),
