@@ -43,6 +43,8 @@ export class Database extends pulumi.ComponentResource {
     readonly address: pulumi.Output<string>;
     readonly port: pulumi.Output<number>;
     readonly instanceIdentifier: pulumi.Output<string>;
+    /** The application database created with the instance. */
+    readonly databaseName: pulumi.Output<string>;
     /** ARN of the secret RDS keeps the master credentials in. */
     readonly masterSecretArn: pulumi.Output<string>;
     /** Attach this group to whatever must reach the database. */
@@ -166,6 +168,7 @@ export class Database extends pulumi.ComponentResource {
         this.address = instance.address;
         this.port = instance.port;
         this.instanceIdentifier = instance.identifier;
+        this.databaseName = instance.dbName;
         this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn ?? "");
         this.clientSecurityGroupId = clients.id;
         this.registerOutputs({ address: this.address });

@@ -19,3 +19,33 @@ export function policyDocument(statements: Statement[]): pulumi.Output<string> {
 export function assumableBy(service: string, actions: string[] = ["sts:AssumeRole"]): pulumi.Output<string> {
     return policyDocument([{ Effect: "Allow", Principal: { Service: service }, Action: actions }]);
 }
+
+/** Who may use a role through EKS Pod Identity. */
+export interface PodIdentitySubject {
+    /** The one cluster whose pods may hold the role. */
+    clusterName: pulumi.Input<string>;
+    /** Namespaces whose pods may hold the role. */
+    namespaces: string[];
+    /** The service account, in those namespaces, the role is associated with. */
+    serviceAccount: string;
+}
+
+/**
+ * A trust policy for EKS Pod Identity. The association already names the service account; the
+ * session-tag conditions make the role itself refuse any other cluster, namespace or account, so a
+ * stray association cannot hand it out.
+ */
+export function assumableThroughPodIdentity(subject: PodIdentitySubject): pulumi.Output<string> {
+    return policyDocument([{
+        Effect: "Allow",
+        Principal: { Service: "pods.eks.amazonaws.com" },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+            StringEquals: {
+                "aws:RequestTag/eks-cluster-name": subject.clusterName,
+                "aws:RequestTag/kubernetes-namespace": subject.namespaces,
+                "aws:RequestTag/kubernetes-service-account": subject.serviceAccount,
+            },
+        },
+    }]);
+}

@@ -22,6 +22,7 @@ const ELB_LOG_ACCOUNTS: Record<string, string> = {
 };
 
 export const LOAD_BALANCER_LOG_PREFIX = "alb";
+export const CLOUDFRONT_LOG_PREFIX = "cloudfront";
 
 export interface StorageArgs {
     region: string;
@@ -29,6 +30,11 @@ export interface StorageArgs {
     dataKeyArn: pulumi.Input<string>;
     /** Days access logs are kept before they expire. */
     logRetentionDays: number;
+    /**
+     * The CloudFront distribution that reads the assets through origin access control. It is built
+     * after storage, so callers pass a deferred output; only the bucket policy waits for it.
+     */
+    assetsReaderDistributionArn?: pulumi.Input<string>;
     protect: boolean;
     tags: Record<string, string>;
 }
@@ -42,6 +48,7 @@ export class Storage extends pulumi.ComponentResource {
         super("clinical-platform:storage:Storage", name, {}, opts);
         const parent = { parent: this };
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        const assetsReader = args.assetsReaderDistributionArn;
 
         this.logs = new SecureBucket(`${name}-logs`, {
             lifecycleRules: [{
@@ -60,6 +67,7 @@ export class Storage extends pulumi.ComponentResource {
             kmsKeyArn: args.dataKeyArn,
             accessLogBucket: this.logs.bucketName,
             lifecycleRules: [{ id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 90 } }],
+            extraStatements: assetsReader === undefined ? undefined : (arn) => [distributionReads(arn, assetsReader)],
             protect: args.protect,
             tags: { ...args.tags, Purpose: "assets" },
         }, parent);
@@ -103,8 +111,19 @@ function logDeliveryGrants(bucketArn: pulumi.Output<string>, account: pulumi.Out
             Effect: "Allow",
             Principal: { Service: "delivery.logs.amazonaws.com" },
             Action: "s3:PutObject",
-            Resource: pulumi.interpolate`${bucketArn}/cloudfront/*`,
+            Resource: pulumi.interpolate`${bucketArn}/${CLOUDFRONT_LOG_PREFIX}/*`,
             Condition: { StringEquals: { "aws:SourceAccount": account, "s3:x-amz-acl": "bucket-owner-full-control" } },
         },
     ];
+}
+
+function distributionReads(bucketArn: pulumi.Output<string>, distributionArn: pulumi.Input<string>): Statement {
+    return {
+        Sid: "CloudFrontReadsAssets",
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: "s3:GetObject",
+        Resource: pulumi.interpolate`${bucketArn}/*`,
+        Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+    };
 }

@@ -1,16 +1,21 @@
 /**
- * Composes the platform of one stack from its validated config. Stateful resources (keys,
+ * Composes the platform of one stack from its validated config, in the design's order: network,
+ * keys, storage, database and secrets, cluster, app slots, edge, alarms. Stateful resources (keys,
  * buckets, database, secrets) take nothing from the app slots, so a traffic or image change
  * cannot reach them.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Alarms } from "../components/alarms";
+import { BlueGreenService } from "../components/blue-green";
+import { Cluster } from "../components/cluster";
 import { Database } from "../components/database";
+import { Edge } from "../components/edge";
 import { Keys } from "../components/keys";
 import { Network } from "../components/network";
 import { Secrets } from "../components/secrets";
-import { Storage } from "../components/storage";
-import { StackConfig } from "../stacks";
+import { CLOUDFRONT_LOG_PREFIX, LOAD_BALANCER_LOG_PREFIX, Storage } from "../components/storage";
+import { SLOT_NAMES, StackConfig } from "../stacks";
 
 export interface PlatformOutputs {
     environment: string;
@@ -19,6 +24,10 @@ export interface PlatformOutputs {
     databaseAddress: pulumi.Output<string>;
     databaseMasterSecretArn: pulumi.Output<string>;
     buckets: { assets: pulumi.Output<string>; logs: pulumi.Output<string>; backups: pulumi.Output<string> };
+    clusterName: pulumi.Output<string>;
+    loadBalancerDnsName: pulumi.Output<string>;
+    distributionDomainName: pulumi.Output<string>;
+    alarmTopicArn: pulumi.Output<string>;
     traffic: { stableSlot: string; weights: Record<string, number> };
 }
 
@@ -39,10 +48,13 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         tags,
     });
 
+    // The distribution is built last but the assets bucket policy must name it; only that policy waits.
+    const [distributionArn, resolveDistributionArn] = pulumi.deferredOutput<string>();
     const storage = new Storage("storage", {
         region: config.region,
         dataKeyArn: keys.data.arn,
         logRetentionDays: config.logs.retentionDays,
+        assetsReaderDistributionArn: distributionArn,
         protect,
         tags,
     });
@@ -58,7 +70,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         protect,
         tags,
     });
-    new Secrets("secrets", {
+    const secrets = new Secrets("secrets", {
         namePrefix: `${config.project}/${config.environment}`,
         secretsKeyArn: keys.secrets.arn,
         logsKeyArn: keys.logs.arn,
@@ -69,6 +81,88 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         tags,
     });
 
+    const cluster = new Cluster("cluster", {
+        clusterName: prefix,
+        version: config.cluster.version,
+        region: config.region,
+        privateSubnetIds: network.privateSubnetIds,
+        publicAccessCidrs: config.cluster.publicAccessCidrs,
+        serviceCidr: config.cluster.serviceCidr,
+        adminRoleArn: config.cluster.adminRoleArn,
+        nodeSecurityGroupIds: [database.clientSecurityGroupId],
+        nodes: config.cluster.nodes,
+        clusterKeyArn: keys.cluster.arn,
+        logsKeyArn: keys.logs.arn,
+        logRetentionDays: config.logs.retentionDays,
+        deletionProtection: protect,
+        tags,
+    });
+
+    const service = new BlueGreenService("api", {
+        region: config.region,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        certificateArn: config.certificates.regionalArn,
+        accessLogBucket: storage.logs.bucketName,
+        accessLogPrefix: LOAD_BALANCER_LOG_PREFIX,
+        // Wherever data is protected (staging, production), the entry point to it is too.
+        deletionProtection: protect,
+        cluster: {
+            name: cluster.clusterName,
+            nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+            provider: cluster.provider,
+            workloadsReady: cluster.workloadsReady,
+            secretsStore: cluster.secretsStore,
+        },
+        slots: config.app.slots,
+        stableSlot: config.app.stableSlot,
+        replicas: config.app.replicas,
+        warmReplicas: config.app.warmReplicas,
+        maxReplicas: config.app.maxReplicas,
+        resources: { cpuRequest: config.app.cpuRequest, cpuLimit: config.app.cpuLimit, memoryLimit: config.app.memoryLimit },
+        database: { host: database.address, port: database.port, name: database.databaseName },
+        secrets: { databaseSecretArn: database.masterSecretArn, applicationSecretArns: secrets.arns },
+        secretsKeyArn: keys.secrets.arn,
+        tags,
+    });
+
+    const edge = new Edge("edge", {
+        namePrefix: prefix,
+        domain: config.domain,
+        certificateArn: config.certificates.edgeArn,
+        region: config.region,
+        vpcId: network.vpcId,
+        assets: { regionalDomainName: storage.assets.regionalDomainName },
+        accessLogs: { bucketArn: storage.logs.arn, prefix: CLOUDFRONT_LOG_PREFIX },
+        loadBalancer: {
+            arn: service.loadBalancerArn,
+            dnsName: service.loadBalancerDnsName,
+            securityGroupId: service.loadBalancerSecurityGroupId,
+        },
+        logsKeyArn: keys.logs.arn,
+        logRetentionDays: config.logs.retentionDays,
+        requestsPerIpPerFiveMinutes: config.edge.requestsPerIpPerFiveMinutes,
+        protect,
+        tags,
+    });
+    resolveDistributionArn(edge.distributionArn);
+
+    const alarms = new Alarms("alarms", {
+        namePrefix: prefix,
+        alertEmails: config.alertEmails,
+        logsKeyArn: keys.logs.arn,
+        loadBalancerArnSuffix: service.loadBalancerArnSuffix,
+        slots: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, {
+            targetGroupArnSuffix: service.targetGroups[slot].arnSuffix,
+            namespace: service.namespaces[slot],
+        }])),
+        clusterName: cluster.clusterName,
+        databaseIdentifier: database.instanceIdentifier,
+        databaseAllocatedStorageGiB: config.database.allocatedStorageGiB,
+        thresholds: config.alarms,
+        tags,
+    });
+
     return {
         environment: config.environment,
         region: config.region,
@@ -76,6 +170,10 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         databaseAddress: database.address,
         databaseMasterSecretArn: database.masterSecretArn,
         buckets: { assets: storage.assets.bucketName, logs: storage.logs.bucketName, backups: storage.backups.bucketName },
+        clusterName: cluster.clusterName,
+        loadBalancerDnsName: service.loadBalancerDnsName,
+        distributionDomainName: edge.distributionDomainName,
+        alarmTopicArn: alarms.topicArn,
         traffic: {
             stableSlot: config.app.stableSlot,
             weights: Object.fromEntries(Object.entries(config.app.slots).map(([slot, { weight }]) => [slot, weight])),

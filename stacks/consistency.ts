@@ -122,6 +122,10 @@ function checkSizes(overrides: unknown, profile: EnvironmentProfile, report: Rep
         && !(nodes.minSize <= nodes.desiredSize && nodes.desiredSize <= nodes.maxSize)) {
         report("overrides.nodes", "minSize ≤ desiredSize ≤ maxSize", `${nodes.minSize} / ${nodes.desiredSize} / ${nodes.maxSize}`);
     }
+    const app = { ...profile.app, ...(isObject(overrides.app) ? overrides.app : {}) };
+    if ([app.replicas, app.warmReplicas, app.maxReplicas].every(Number.isInteger) && app.maxReplicas < Math.max(app.replicas, app.warmReplicas)) {
+        report("overrides.app.maxReplicas", `at least replicas and warmReplicas (${Math.max(app.replicas, app.warmReplicas)})`, String(app.maxReplicas));
+    }
     const database = { ...profile.database, ...(isObject(overrides.database) ? overrides.database : {}) };
     if (Number.isInteger(database.allocatedStorageGiB) && Number.isInteger(database.maxAllocatedStorageGiB)
         && database.maxAllocatedStorageGiB < database.allocatedStorageGiB) {

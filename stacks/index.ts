@@ -8,7 +8,7 @@ import { crossKeyProblems } from "./consistency";
 import { CLUSTER_SERVICE_CIDR, SubnetLayout, planSubnets } from "./layout";
 import { ConfigProblem, StackConfigError, closestName, describeValue } from "./problems";
 import {
-    AlarmProfile, AppProfile, DatabaseProfile, ENVIRONMENTS, Environment, EnvironmentProfile, NetworkProfile,
+    AlarmProfile, AppProfile, DatabaseProfile, EdgeProfile, ENVIRONMENTS, Environment, EnvironmentProfile, NetworkProfile,
     NodesProfile, PROFILES,
 } from "./profiles";
 import { ProjectConfig, SlotName, projectConfigSchema, regionSchema } from "./schema";
@@ -60,6 +60,7 @@ export interface StackConfig {
     readonly database: Readonly<DatabaseProfile>;
     readonly logs: { readonly retentionDays: number };
     readonly alarms: Readonly<AlarmProfile>;
+    readonly edge: Readonly<EdgeProfile>;
     /** Data-bearing resources are protected in AWS and in Pulumi. */
     readonly protectData: boolean;
 }
@@ -203,6 +204,7 @@ function merge(environment: Environment, profile: EnvironmentProfile, region: st
         database: { ...profile.database, ...overrides.database },
         logs: { ...profile.logs, ...overrides.logs },
         alarms: { ...profile.alarms, ...overrides.alarms },
+        edge: { ...profile.edge, ...overrides.edge },
         protectData: profile.protectData,
     };
 }

@@ -14,10 +14,12 @@ export interface NetworkProfile {
 }
 
 export interface AppProfile {
-    /** Replicas of the slot that carries traffic. */
+    /** Replicas of the stable slot, the one a rollback sends all traffic to. */
     replicas: number;
-    /** Replicas kept running in a slot at weight 0, so a rollback needs no scale-up. */
+    /** Replicas the other slot keeps running, ready to take a canary share at once. */
     warmReplicas: number;
+    /** Ceiling of each slot's autoscaler. */
+    maxReplicas: number;
     /** Container CPU limit in Kubernetes units (`1000m` = one vCPU). */
     cpuLimit: string;
     /** Container memory limit in Kubernetes units. */
@@ -64,6 +66,14 @@ export interface AlarmProfile {
     databaseConnections: number;
 }
 
+export interface EdgeProfile {
+    /**
+     * Requests one client address may make in five minutes before the firewall blocks it. A hospital
+     * sends every clinician through a few NAT addresses, so the limit is per site, not per person.
+     */
+    requestsPerIpPerFiveMinutes: number;
+}
+
 export interface EnvironmentProfile {
     network: NetworkProfile;
     app: AppProfile;
@@ -71,6 +81,7 @@ export interface EnvironmentProfile {
     nodes: NodesProfile;
     logs: { retentionDays: number };
     alarms: AlarmProfile;
+    edge: EdgeProfile;
     /**
      * Protect data-bearing resources in Pulumi (`protect`, `retainOnDelete`) and in AWS (deletion
      * protection, final snapshot).
@@ -93,7 +104,7 @@ const ALARMS: AlarmProfile = {
 export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
     dev: {
         network: { azCount: 2, natGateways: "single" },
-        app: { replicas: 1, warmReplicas: 1, cpuLimit: "500m", memoryLimit: "1Gi", cpuRequest: "250m" },
+        app: { replicas: 1, warmReplicas: 1, maxReplicas: 2, cpuLimit: "500m", memoryLimit: "1Gi", cpuRequest: "250m" },
         database: {
             instanceClass: "db.t4g.medium",
             engineVersion: "16",
@@ -108,11 +119,12 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         nodes: { instanceTypes: ["t3.large"], minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGiB: 50 },
         logs: { retentionDays: 30 },
         alarms: { ...ALARMS, databaseConnections: 80 },
+        edge: { requestsPerIpPerFiveMinutes: 2000 },
         protectData: false,
     },
     staging: {
         network: { azCount: 3, natGateways: "single" },
-        app: { replicas: 2, warmReplicas: 1, cpuLimit: "1000m", memoryLimit: "2Gi", cpuRequest: "500m" },
+        app: { replicas: 2, warmReplicas: 2, maxReplicas: 4, cpuLimit: "1000m", memoryLimit: "2Gi", cpuRequest: "500m" },
         database: {
             instanceClass: "db.r6g.large",
             engineVersion: "16",
@@ -127,11 +139,12 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         nodes: { instanceTypes: ["m6i.large"], minSize: 2, desiredSize: 3, maxSize: 5, diskSizeGiB: 50 },
         logs: { retentionDays: 90 },
         alarms: { ...ALARMS, databaseConnections: 200 },
+        edge: { requestsPerIpPerFiveMinutes: 5000 },
         protectData: true,
     },
     production: {
         network: { azCount: 3, natGateways: "perAz" },
-        app: { replicas: 5, warmReplicas: 2, cpuLimit: "2000m", memoryLimit: "4Gi", cpuRequest: "1000m" },
+        app: { replicas: 5, warmReplicas: 2, maxReplicas: 10, cpuLimit: "2000m", memoryLimit: "4Gi", cpuRequest: "1000m" },
         database: {
             instanceClass: "db.r6g.xlarge",
             engineVersion: "16",
@@ -147,6 +160,7 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         // Six years: HIPAA keeps security documentation for six years (45 CFR 164.316(b)(2)).
         logs: { retentionDays: 2192 },
         alarms: ALARMS,
+        edge: { requestsPerIpPerFiveMinutes: 20000 },
         protectData: true,
     },
 };

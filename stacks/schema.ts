@@ -50,6 +50,7 @@ const overridesSchema = z.strictObject({
     app: z.strictObject({
         replicas: integer(1, 50),
         warmReplicas: integer(0, 50),
+        maxReplicas: integer(1, 100),
         cpuLimit: text("a Kubernetes CPU quantity such as 1000m or 2", /^(\d+m|\d+(\.\d+)?)$/),
         memoryLimit: text("a Kubernetes memory quantity such as 2Gi or 512Mi", /^\d+(Mi|Gi)$/),
         cpuRequest: text("a Kubernetes CPU quantity such as 500m", /^(\d+m|\d+(\.\d+)?)$/),
@@ -92,6 +93,8 @@ const overridesSchema = z.strictObject({
         databaseFreeStoragePercent: integer(1, 90),
         databaseConnections: integer(1, 100000),
     }).partial(),
+    // AWS WAF accepts 10 to 2e9; below 100 a single page load with its assets could trip it.
+    edge: z.strictObject({ requestsPerIpPerFiveMinutes: integer(100, 2000000000) }).partial(),
 }).partial();
 
 export type ProfileOverrides = z.infer<typeof overridesSchema>;

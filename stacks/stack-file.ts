@@ -19,6 +19,11 @@ export function readStackFile(file: string, project: string): Record<string, str
     } catch (error) {
         throw new StackFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
+    return parseStackText(text, file, project);
+}
+
+/** The same as readStackFile for text already in hand, such as an edit not yet written; `file` names it in errors. */
+export function parseStackText(text: string, file: string, project: string): Record<string, string> {
     let document: unknown;
     try {
         document = parse(text);

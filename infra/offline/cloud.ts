@@ -97,6 +97,19 @@ function computed(type: string, state: State, region: string, id: string, name: 
             return { arnSuffix: `targetgroup/${name}/${digest(id).slice(0, 16)}` };
         case "aws:cloudfront/distribution:Distribution":
             return { domainName: `d${digest(id).slice(0, 13)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+        case "aws:eks/nodeGroup:NodeGroup":
+            return { nodeGroupName: name };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { latestVersion: 1, defaultVersion: 1 };
+        case "aws:wafv2/webAcl:WebAcl":
+            // A CLOUDFRONT-scope ACL lives in us-east-1 under `global`, whatever the stack's region.
+            return {
+                arn: `arn:aws:wafv2:${state.scope === "CLOUDFRONT" ? "us-east-1" : region}:${MOCK_ACCOUNT_ID}:${state.scope === "CLOUDFRONT" ? "global" : "regional"}/webacl/${name}/${uuidFrom(digest(id).slice(0, 32))}`,
+            };
+        case "aws:sns/topic:Topic":
+            return { arn: `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${name}` };
+        case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
+            return { arn: `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:delivery-destination:${name}` };
         case "aws:kms/key:Key":
             return { keyId: id };
         case "aws:cloudwatch/logGroup:LogGroup":
@@ -138,6 +151,10 @@ export function mockCall(args: pulumi.runtime.MockCallArgs, options: CloudOption
             return { name: options.region, region: options.region };
         case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
             return { id: "pl-3b927c52", name: args.inputs.name };
+        case "aws:ec2/getSecurityGroups:getSecurityGroups": {
+            const names = (args.inputs.filters as Array<{ name: string; values: string[] }> | undefined ?? []).flatMap((f) => f.values);
+            return { ids: [`sg-${digest(names.join("/")).slice(0, 17)}`], vpcIds: [] };
+        }
         case "aws:eks/getAddonVersion:getAddonVersion":
             return { version: "v1.0.0-eksbuild.1", addonName: args.inputs.addonName };
         default:

@@ -1,0 +1,163 @@
+/**
+ * The clinical API as two slots behind one load balancer. The weights go to the HTTPS listener
+ * only; each slot's image goes to that slot's Deployment only. A slot's size follows its role, not
+ * its weight: the stable slot runs the full count, so a rollback needs no scale-up; the other slot
+ * keeps the warm count and its autoscaler grows it while it takes a canary share.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { SLOT_NAMES, SlotName } from "../../stacks";
+import { assumableThroughPodIdentity, policyDocument } from "../iam";
+import { LoadBalancerController } from "./controller";
+import { SlotLoadBalancer, SlotTargetGroup } from "./load-balancer";
+import { APP_NAME, AppSlot, SlotSecrets } from "./slot";
+
+export { APP_PORT, READINESS_PATH, TLS_POLICY } from "./load-balancer";
+export { APP_NAME } from "./slot";
+export { HEALTH_PATHS } from "./workload";
+
+export interface SlotSpec {
+    /** Pinned container image; absent for a slot never staged. */
+    image?: string;
+    /** Share of traffic, 0–100; the weights of all slots sum to 100. */
+    weight: number;
+}
+
+export interface BlueGreenServiceArgs {
+    /** The stack's region. */
+    region: string;
+    /** The VPC the load balancer and target groups are in. */
+    vpcId: pulumi.Input<string>;
+    /** Private subnets, one per zone, for the internal load balancer. */
+    privateSubnetIds: pulumi.Input<string>[];
+    /** Regional ACM certificate for the HTTPS listener. */
+    certificateArn: string;
+    /** Bucket receiving load-balancer access logs. */
+    accessLogBucket: pulumi.Input<string>;
+    /** Key prefix of those logs; the bucket policy grants delivery under it. */
+    accessLogPrefix: string;
+    /** Refuse deletion of the load balancer in AWS. */
+    deletionProtection: boolean;
+    /** The cluster the slots run in. */
+    cluster: {
+        /** EKS cluster name. */
+        name: pulumi.Input<string>;
+        /** The group pods are in. */
+        nodeSecurityGroupId: pulumi.Input<string>;
+        /** Provider every Kubernetes object goes through. */
+        provider: k8s.Provider;
+        /** Nodes and add-ons. */
+        workloadsReady: pulumi.Resource[];
+        /** The Secrets Store CSI driver release. */
+        secretsStore: pulumi.Resource;
+    };
+    /** Image and weight per slot. */
+    slots: Readonly<Record<SlotName, SlotSpec>>;
+    /** The slot a rollback sends all traffic to; it runs at full size. */
+    stableSlot: SlotName;
+    /** Replicas of the stable slot, and the floor of its autoscaler. */
+    replicas: number;
+    /** Replicas the other slot keeps ready, and the floor of its autoscaler. */
+    warmReplicas: number;
+    /** Ceiling of either slot's autoscaler. */
+    maxReplicas: number;
+    /** Container CPU request and limits; memory is requested at its limit. */
+    resources: { cpuRequest: string; cpuLimit: string; memoryLimit: string };
+    /** Where the API connects; the credentials come from the secrets. */
+    database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string> };
+    /** Secrets Manager ARNs the pods may read. */
+    secrets: SlotSecrets;
+    /** Key the secrets are encrypted with; the pods may decrypt through Secrets Manager only. */
+    secretsKeyArn: pulumi.Input<string>;
+    /** Tags for every taggable resource. */
+    tags: Record<string, string>;
+}
+
+export class BlueGreenService extends pulumi.ComponentResource {
+    readonly loadBalancerArn: pulumi.Output<string>;
+    readonly loadBalancerArnSuffix: pulumi.Output<string>;
+    readonly loadBalancerDnsName: pulumi.Output<string>;
+    readonly loadBalancerSecurityGroupId: pulumi.Output<string>;
+    readonly targetGroups: Record<SlotName, SlotTargetGroup>;
+    /** Namespace of each slot. */
+    readonly namespaces: Record<SlotName, string>;
+
+    constructor(name: string, args: BlueGreenServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("clinical-platform:blue-green:BlueGreenService", name, {}, opts);
+        const parent = { parent: this };
+        const namespaces = Object.fromEntries(SLOT_NAMES.map((slot) => [slot, `clinical-${slot}`])) as Record<SlotName, string>;
+
+        const loadBalancer = new SlotLoadBalancer(`${name}-lb`, {
+            vpcId: args.vpcId,
+            subnetIds: args.privateSubnetIds,
+            certificateArn: args.certificateArn,
+            accessLogBucket: args.accessLogBucket,
+            accessLogPrefix: args.accessLogPrefix,
+            deletionProtection: args.deletionProtection,
+            podSecurityGroupId: args.cluster.nodeSecurityGroupId,
+            weights: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, args.slots[slot].weight])) as Record<SlotName, number>,
+            tags: args.tags,
+        }, parent);
+        const controller = new LoadBalancerController(`${name}-lb-controller`, {
+            clusterName: args.cluster.name,
+            region: args.region,
+            vpcId: args.vpcId,
+            targetGroupArns: SLOT_NAMES.map((slot) => loadBalancer.targetGroups[slot].arn),
+            provider: args.cluster.provider,
+            runAfter: args.cluster.workloadsReady,
+            tags: args.tags,
+        }, parent);
+
+        const secretArns = [args.secrets.databaseSecretArn, ...Object.values(args.secrets.applicationSecretArns)];
+        const role = new aws.iam.Role(`${name}-api`, {
+            assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.cluster.name, namespaces: Object.values(namespaces), serviceAccount: APP_NAME }),
+            description: "Clinical API pods: read their own secrets",
+            tags: args.tags,
+        }, parent);
+        new aws.iam.RolePolicy(`${name}-api`, {
+            role: role.name,
+            policy: policyDocument([
+                { Sid: "ReadApiSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretArns },
+                {
+                    Sid: "DecryptThroughSecretsManager",
+                    Effect: "Allow",
+                    Action: "kms:Decrypt",
+                    Resource: args.secretsKeyArn,
+                    Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
+                },
+            ]),
+        }, parent);
+
+        for (const slot of SLOT_NAMES) {
+            const spec = args.slots[slot];
+            new AppSlot(`${name}-${slot}`, {
+                slot,
+                namespace: namespaces[slot],
+                image: spec.image,
+                replicas: slot === args.stableSlot ? args.replicas : args.warmReplicas,
+                maxReplicas: args.maxReplicas,
+                capacity: slot === args.stableSlot ? "stable" : "warm",
+                resources: args.resources,
+                clusterName: args.cluster.name,
+                region: args.region,
+                roleArn: role.arn,
+                targetGroupArn: loadBalancer.targetGroups[slot].arn,
+                database: args.database,
+                secrets: args.secrets,
+                provider: args.cluster.provider,
+                runAfter: [controller.release, args.cluster.secretsStore],
+                trafficListener: loadBalancer.trafficListener,
+                tags: args.tags,
+            }, parent);
+        }
+
+        this.loadBalancerArn = loadBalancer.arn;
+        this.loadBalancerArnSuffix = loadBalancer.arnSuffix;
+        this.loadBalancerDnsName = loadBalancer.dnsName;
+        this.loadBalancerSecurityGroupId = loadBalancer.securityGroupId;
+        this.targetGroups = loadBalancer.targetGroups;
+        this.namespaces = namespaces;
+        this.registerOutputs({ loadBalancerDnsName: this.loadBalancerDnsName });
+    }
+}

@@ -1,0 +1,152 @@
+/**
+ * The application load balancer in front of both slots: internal (no address on the internet;
+ * CloudFront reaches it through a VPC origin), TLS 1.2/1.3 only, invalid header fields dropped,
+ * access logs to the log bucket. Port 80 only redirects. The HTTPS listener forwards to the two
+ * slot target groups by weight, and the weights appear nowhere else, so a traffic change is a
+ * change to this one listener.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SLOT_NAMES, SlotName } from "../../stacks";
+
+export const APP_PORT = 8080;
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+export const READINESS_PATH = "/health/readiness";
+
+export interface SlotTargetGroup {
+    arn: pulumi.Output<string>;
+    /** The `targetgroup/…` suffix CloudWatch dimensions use. */
+    arnSuffix: pulumi.Output<string>;
+}
+
+export interface SlotLoadBalancerArgs {
+    /** The VPC the load balancer and target groups are in. */
+    vpcId: pulumi.Input<string>;
+    /** Private subnets, one per zone. */
+    subnetIds: pulumi.Input<string>[];
+    /** Regional ACM certificate for the HTTPS listener. */
+    certificateArn: string;
+    /** Bucket receiving access logs; its policy must already grant load-balancer delivery. */
+    accessLogBucket: pulumi.Input<string>;
+    /** Key prefix of the access logs; the bucket policy grants delivery under it. */
+    accessLogPrefix: string;
+    /** Refuse deletion of the load balancer in AWS. */
+    deletionProtection: boolean;
+    /** The group the pods are in; the load balancer may reach it on the app port and nothing else. */
+    podSecurityGroupId: pulumi.Input<string>;
+    /** Share of traffic per slot, integers summing to 100. */
+    weights: Readonly<Record<SlotName, number>>;
+    /** Tags for every taggable resource. */
+    tags: Record<string, string>;
+}
+
+export class SlotLoadBalancer extends pulumi.ComponentResource {
+    readonly arn: pulumi.Output<string>;
+    readonly arnSuffix: pulumi.Output<string>;
+    readonly dnsName: pulumi.Output<string>;
+    /** The load balancer's group; the edge adds the only ingress rules it has. */
+    readonly securityGroupId: pulumi.Output<string>;
+    readonly targetGroups: Record<SlotName, SlotTargetGroup>;
+    /** The weighted HTTPS listener; the one resource a traffic change updates. */
+    readonly trafficListener: pulumi.Resource;
+
+    constructor(name: string, args: SlotLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("clinical-platform:blue-green:LoadBalancer", name, {}, opts);
+        const parent = { parent: this };
+
+        const group = new aws.ec2.SecurityGroup(name, {
+            vpcId: args.vpcId,
+            description: "Clinical API load balancer; ingress from CloudFront only, egress to pods on the app port",
+            tags: { ...args.tags, Name: name },
+        }, parent);
+        new aws.vpc.SecurityGroupEgressRule(`${name}-to-pods`, {
+            securityGroupId: group.id,
+            referencedSecurityGroupId: args.podSecurityGroupId,
+            ipProtocol: "tcp",
+            fromPort: APP_PORT,
+            toPort: APP_PORT,
+            description: "Requests and health checks to the API pods",
+            tags: args.tags,
+        }, parent);
+        new aws.vpc.SecurityGroupIngressRule(`${name}-into-pods`, {
+            securityGroupId: args.podSecurityGroupId,
+            referencedSecurityGroupId: group.id,
+            ipProtocol: "tcp",
+            fromPort: APP_PORT,
+            toPort: APP_PORT,
+            description: "API pods from the load balancer",
+            tags: args.tags,
+        }, parent);
+
+        const loadBalancer = new aws.lb.LoadBalancer(name, {
+            loadBalancerType: "application",
+            internal: true,
+            ipAddressType: "ipv4",
+            subnets: args.subnetIds,
+            securityGroups: [group.id],
+            dropInvalidHeaderFields: true,
+            enableDeletionProtection: args.deletionProtection,
+            enableHttp2: true,
+            idleTimeout: 60,
+            accessLogs: { bucket: args.accessLogBucket, prefix: args.accessLogPrefix, enabled: true },
+            tags: args.tags,
+        }, parent);
+
+        this.targetGroups = Object.fromEntries(SLOT_NAMES.map((slot) => {
+            // No fixed name: a change that replaces the group can create the new one before dropping the old.
+            const targetGroup = new aws.lb.TargetGroup(`${name}-${slot}`, {
+                vpcId: args.vpcId,
+                targetType: "ip",
+                protocol: "HTTP",
+                protocolVersion: "HTTP1",
+                port: APP_PORT,
+                healthCheck: {
+                    enabled: true,
+                    protocol: "HTTP",
+                    path: READINESS_PATH,
+                    port: "traffic-port",
+                    matcher: "200",
+                    interval: 10,
+                    timeout: 5,
+                    healthyThreshold: 2,
+                    unhealthyThreshold: 2,
+                },
+                deregistrationDelay: 30,
+                stickiness: { type: "lb_cookie", enabled: false },
+                tags: { ...args.tags, Slot: slot },
+            }, parent);
+            return [slot, { arn: targetGroup.arn, arnSuffix: targetGroup.arnSuffix }];
+        })) as Record<SlotName, SlotTargetGroup>;
+
+        new aws.lb.Listener(`${name}-http`, {
+            loadBalancerArn: loadBalancer.arn,
+            port: 80,
+            protocol: "HTTP",
+            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+            tags: args.tags,
+        }, parent);
+        this.trafficListener = new aws.lb.Listener(`${name}-https`, {
+            loadBalancerArn: loadBalancer.arn,
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: TLS_POLICY,
+            certificateArn: args.certificateArn,
+            defaultActions: [{
+                type: "forward",
+                forward: {
+                    targetGroups: SLOT_NAMES.map((slot) => ({ arn: this.targetGroups[slot].arn, weight: args.weights[slot] })),
+                    // Off: every request follows the weights, so a rollback moves all traffic at once. The
+                    // API is stateless (token auth), so a client needs no affinity to one slot.
+                    stickiness: { enabled: false, duration: 1 },
+                },
+            }],
+            tags: args.tags,
+        }, parent);
+
+        this.arn = loadBalancer.arn;
+        this.arnSuffix = loadBalancer.arnSuffix;
+        this.dnsName = loadBalancer.dnsName;
+        this.securityGroupId = group.id;
+        this.registerOutputs({ dnsName: this.dnsName });
+    }
+}

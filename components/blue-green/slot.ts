@@ -1,0 +1,205 @@
+/**
+ * One slot (blue or green) in its own namespace: a service account holding the API's AWS role
+ * through Pod Identity, the SecretProviderClass naming the Secrets Manager values it may read, the
+ * Deployment (only once an image is staged), a Service, a PodDisruptionBudget and the
+ * TargetGroupBinding that keeps its pods registered in the slot's target group. The image appears
+ * in the Deployment only, so staging a release touches nothing else.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DATABASE_SECRET_KEYS, apiPodTemplate, secretEnvironmentFor } from "./workload";
+
+export const APP_NAME = "clinical-api";
+const SECRET_NAME = `${APP_NAME}-secrets`;
+const SERVICE_PORT = 80;
+
+export interface SlotSecrets {
+    /** The RDS-managed master credentials (JSON with username and password). */
+    databaseSecretArn: pulumi.Input<string>;
+    /** Application secrets stored as JSON `{ "value": … }`, by name (jwt-signing-key, api-key). */
+    applicationSecretArns: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+export interface AppSlotArgs {
+    /** Slot name, blue or green; labels every object. */
+    slot: string;
+    /** Namespace the slot lives in, e.g. clinical-blue. */
+    namespace: string;
+    /** Container image; without one the slot has everything but a Deployment. */
+    image?: string;
+    /** Pods to run, and the autoscaler's floor: the full count in the stable slot, the warm count in the other. */
+    replicas: number;
+    /** The autoscaler's ceiling. */
+    maxReplicas: number;
+    /** `stable` for the slot rollback returns to, `warm` for the other, kept ready at a smaller size. */
+    capacity: "stable" | "warm";
+    /** Container CPU request and limits; memory is requested at its limit. */
+    resources: { cpuRequest: string; cpuLimit: string; memoryLimit: string };
+    /** The cluster, for the Pod Identity association. */
+    clusterName: pulumi.Input<string>;
+    /** Region the Secrets Manager values are fetched from. */
+    region: string;
+    /** Role the pods hold; it may read exactly the secrets below. */
+    roleArn: pulumi.Input<string>;
+    /** The slot's target group; the binding registers its pods there. */
+    targetGroupArn: pulumi.Input<string>;
+    /** Where the API connects; the credentials come from the secrets. */
+    database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string> };
+    /** Secrets Manager ARNs the pods may read. */
+    secrets: SlotSecrets;
+    /** Kubernetes provider of the cluster. */
+    provider: k8s.Provider;
+    /** Controllers whose definitions the slot's objects use (Secrets Store, load balancer controller). */
+    runAfter: pulumi.Resource[];
+    /**
+     * The weighted listener. A resize waits for it, so after a promotion the old stable slot
+     * shrinks only once its traffic has gone.
+     */
+    trafficListener: pulumi.Resource;
+    /** Tags for the AWS resources of the slot. */
+    tags: Record<string, string>;
+}
+
+export class AppSlot extends pulumi.ComponentResource {
+    readonly namespace: string;
+
+    constructor(name: string, args: AppSlotArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("clinical-platform:blue-green:Slot", name, {}, opts);
+        const kube = { parent: this, provider: args.provider };
+        const labels = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/part-of": "clinical-platform", "clinical-platform/slot": args.slot };
+        this.namespace = args.namespace;
+
+        const namespace = new k8s.core.v1.Namespace(name, {
+            metadata: {
+                name: args.namespace,
+                labels: {
+                    ...labels,
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                    // A pod counts as ready only once its target is healthy, so a rollout never outruns the load balancer.
+                    "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled",
+                },
+            },
+        }, kube);
+        const secretEnvironment = secretEnvironmentFor(Object.keys(args.secrets.applicationSecretArns));
+        const inNamespace = (objectName: string) => ({ name: objectName, namespace: namespace.metadata.name, labels });
+
+        const serviceAccount = new k8s.core.v1.ServiceAccount(name, {
+            metadata: inNamespace(APP_NAME),
+            automountServiceAccountToken: false,
+        }, kube);
+        const identity = new aws.eks.PodIdentityAssociation(name, {
+            clusterName: args.clusterName,
+            namespace: args.namespace,
+            serviceAccount: APP_NAME,
+            roleArn: args.roleArn,
+            tags: { ...args.tags, Slot: args.slot },
+        }, { parent: this, dependsOn: [serviceAccount] });
+
+        const secretClass = new k8s.apiextensions.CustomResource(`${name}-secrets`, {
+            apiVersion: "secrets-store.csi.x-k8s.io/v1",
+            kind: "SecretProviderClass",
+            metadata: inNamespace(SECRET_NAME),
+            spec: {
+                provider: "aws",
+                parameters: {
+                    region: args.region,
+                    usePodIdentity: "true",
+                    objects: secretObjects(args.secrets),
+                },
+                secretObjects: [{
+                    secretName: SECRET_NAME,
+                    type: "Opaque",
+                    labels,
+                    data: Object.values(secretEnvironment).map((key) => ({ objectName: key, key })),
+                }],
+            },
+        }, { ...kube, dependsOn: args.runAfter });
+
+        if (args.image) {
+            const deployment = new k8s.apps.v1.Deployment(name, {
+                // The annotation tells readers, and policies, why a warm slot runs fewer replicas.
+                metadata: { ...inNamespace(APP_NAME), annotations: { "clinical-platform/capacity": args.capacity } },
+                spec: {
+                    replicas: args.replicas,
+                    revisionHistoryLimit: 5,
+                    progressDeadlineSeconds: 600,
+                    selector: { matchLabels: labels },
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+                    template: apiPodTemplate({
+                        labels,
+                        serviceAccountName: serviceAccount.metadata.name,
+                        image: args.image,
+                        slot: args.slot,
+                        resources: args.resources,
+                        database: args.database,
+                        region: args.region,
+                        secretProviderClass: secretClass.metadata.name,
+                        secretName: SECRET_NAME,
+                        secretEnvironment,
+                    }),
+                },
+            }, { ...kube, dependsOn: [identity, secretClass, args.trafficListener] });
+            // A weight change never resizes a slot; load does, between the role's floor and the ceiling.
+            new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, {
+                metadata: inNamespace(APP_NAME),
+                spec: {
+                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+                    minReplicas: args.replicas,
+                    maxReplicas: Math.max(args.maxReplicas, args.replicas),
+                    metrics: [
+                        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+                        { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
+                    ],
+                    behavior: { scaleDown: { stabilizationWindowSeconds: 600 } },
+                },
+            }, kube);
+        }
+
+        const service = new k8s.core.v1.Service(name, {
+            metadata: inNamespace(APP_NAME),
+            spec: {
+                type: "ClusterIP",
+                selector: labels,
+                ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
+            },
+        }, kube);
+        new k8s.policy.v1.PodDisruptionBudget(name, {
+            metadata: inNamespace(APP_NAME),
+            spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
+        }, kube);
+        new k8s.apiextensions.CustomResource(`${name}-binding`, {
+            apiVersion: "elbv2.k8s.aws/v1beta1",
+            kind: "TargetGroupBinding",
+            metadata: inNamespace(APP_NAME),
+            spec: {
+                serviceRef: { name: service.metadata.name, port: SERVICE_PORT },
+                targetGroupARN: args.targetGroupArn,
+                targetType: "ip",
+            },
+        }, { ...kube, dependsOn: args.runAfter });
+        this.registerOutputs({ namespace: this.namespace });
+    }
+}
+
+/** The ASCP `objects` parameter: which secrets to fetch and which JSON keys become which files. */
+function secretObjects(secrets: SlotSecrets): pulumi.Output<string> {
+    const applicationObjects = Object.entries(secrets.applicationSecretArns).map(([secretName, arn]) => ({
+        objectName: arn,
+        objectAlias: `${secretName}.json`,
+        jmesPath: [{ path: "value", objectAlias: secretName }],
+    }));
+    // ASCP reads YAML; JSON is YAML, and this way the ARNs need no quoting rules.
+    return pulumi.jsonStringify([
+        {
+            objectName: secrets.databaseSecretArn,
+            objectAlias: "database-credentials.json",
+            jmesPath: [
+                { path: "username", objectAlias: DATABASE_SECRET_KEYS.username },
+                { path: "password", objectAlias: DATABASE_SECRET_KEYS.password },
+            ],
+        },
+        ...applicationObjects,
+    ]);
+}

@@ -1,0 +1,126 @@
+/**
+ * The web application firewall in front of CloudFront: AWS managed rules for common exploits,
+ * known bad inputs, IP reputation and SQL injection, a per-address rate limit, and logging to an
+ * encrypted `aws-waf-logs-` group. A CloudFront web ACL and its log group must live in us-east-1,
+ * so everything here is created through a provider for that region.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Statement, policyDocument } from "../iam";
+
+export const EDGE_REGION = "us-east-1";
+export const MANAGED_RULE_GROUPS = [
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesSQLiRuleSet",
+];
+/** Headers kept out of the firewall log: they carry credentials. */
+export const REDACTED_HEADERS = ["authorization", "cookie"];
+
+export interface EdgeFirewallArgs {
+    /** Prefix of the ACL and log group names, e.g. clinical-platform-production. */
+    namePrefix: string;
+    /** Requests one address may make in five minutes before it is blocked. */
+    requestsPerIpPerFiveMinutes: number;
+    /** A logs key in us-east-1 to reuse; absent, a key for these logs is created there. */
+    logsKeyArn?: pulumi.Input<string>;
+    /** Days firewall logs are kept. */
+    logRetentionDays: number;
+    /** Provider for us-east-1. */
+    provider: aws.Provider;
+    /** Protect a key created here; losing it loses the logs. */
+    protect: boolean;
+    /** Tags for every taggable resource. */
+    tags: Record<string, string>;
+}
+
+export class EdgeFirewall extends pulumi.ComponentResource {
+    readonly webAclArn: pulumi.Output<string>;
+
+    constructor(name: string, args: EdgeFirewallArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("clinical-platform:edge:Firewall", name, {}, opts);
+        const inEdgeRegion = { parent: this, provider: args.provider };
+
+        const logsKeyArn = args.logsKeyArn ?? this.createLogsKey(name, args);
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+            // WAF delivers only to groups whose name starts with aws-waf-logs-.
+            name: `aws-waf-logs-${args.namePrefix}`,
+            retentionInDays: args.logRetentionDays,
+            kmsKeyId: logsKeyArn,
+            tags: args.tags,
+        }, inEdgeRegion);
+
+        const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
+        const webAcl = new aws.wafv2.WebAcl(name, {
+            name: `${args.namePrefix}-edge`,
+            description: "Clinical platform edge: managed rule groups and a per-address rate limit",
+            scope: "CLOUDFRONT",
+            defaultAction: { allow: {} },
+            rules: [
+                {
+                    name: "rate-limit-per-ip",
+                    priority: 0,
+                    action: { block: {} },
+                    statement: { rateBasedStatement: { limit: args.requestsPerIpPerFiveMinutes, aggregateKeyType: "IP", evaluationWindowSec: 300 } },
+                    visibilityConfig: visibility("rate-limit-per-ip"),
+                },
+                ...MANAGED_RULE_GROUPS.map((group, index) => ({
+                    name: group,
+                    priority: index + 1,
+                    overrideAction: { none: {} },
+                    statement: {
+                        managedRuleGroupStatement: {
+                            vendorName: "AWS",
+                            name: group,
+                            // Clinical notes are posted as request bodies well above the rule's 8 KB cut-off;
+                            // the rule counts them instead of blocking, the other common rules still apply.
+                            ruleActionOverrides: group === "AWSManagedRulesCommonRuleSet"
+                                ? [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]
+                                : undefined,
+                        },
+                    },
+                    visibilityConfig: visibility(group),
+                })),
+            ],
+            visibilityConfig: visibility(`${args.namePrefix}-edge`),
+            tags: args.tags,
+        }, inEdgeRegion);
+        new aws.wafv2.WebAclLoggingConfiguration(name, {
+            resourceArn: webAcl.arn,
+            logDestinationConfigs: [logGroup.arn],
+            redactedFields: REDACTED_HEADERS.map((header) => ({ singleHeader: { name: header } })),
+        }, inEdgeRegion);
+
+        this.webAclArn = webAcl.arn;
+        this.registerOutputs({ webAclArn: this.webAclArn });
+    }
+
+    /** For stacks outside us-east-1: their logs key cannot encrypt a group in another region. */
+    private createLogsKey(name: string, args: EdgeFirewallArgs): pulumi.Output<string> {
+        const lookup = { parent: this, provider: args.provider };
+        const account = aws.getCallerIdentityOutput({}, lookup).accountId;
+        const partition = aws.getPartitionOutput({}, lookup).partition;
+        const statements: Statement[] = [
+            { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+            {
+                Sid: "EdgeLogGroups",
+                Effect: "Allow",
+                Principal: { Service: `logs.${EDGE_REGION}.amazonaws.com` },
+                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                Resource: "*",
+                Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition}:logs:${EDGE_REGION}:${account}:log-group:*` } },
+            },
+        ];
+        const key = new aws.kms.Key(`${name}-logs`, {
+            description: `${args.namePrefix} edge log encryption (${EDGE_REGION})`,
+            enableKeyRotation: true,
+            rotationPeriodInDays: 365,
+            deletionWindowInDays: 30,
+            policy: policyDocument(statements),
+            tags: { ...args.tags, Purpose: "edge-logs" },
+        }, { ...lookup, protect: args.protect, retainOnDelete: args.protect });
+        new aws.kms.Alias(`${name}-logs`, { name: `alias/${args.namePrefix}-edge-logs`, targetKeyId: key.keyId }, lookup);
+        return key.arn;
+    }
+}

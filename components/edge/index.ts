@@ -1,0 +1,191 @@
+/**
+ * The public edge: one CloudFront distribution on the stack's domain. The front end comes from the
+ * assets bucket through origin access control; `/api/*` goes to the internal load balancer through
+ * a CloudFront VPC origin, HTTPS only. The load balancer admits only CloudFront's VPC-origin
+ * interfaces. Viewers get TLS 1.2+, HSTS and the other security headers; the WAF sits in front;
+ * access logs go to the log bucket.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EDGE_REGION, EdgeFirewall } from "./firewall";
+import { createEdgePolicies } from "./policies";
+
+export { EDGE_REGION, MANAGED_RULE_GROUPS, REDACTED_HEADERS } from "./firewall";
+export { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS } from "./policies";
+
+/** The group CloudFront puts its VPC-origin interfaces in, created by CloudFront in the origin's VPC. */
+export const VPC_ORIGIN_SECURITY_GROUP = "CloudFront-VPCOrigins-Service-SG";
+export const MINIMUM_VIEWER_TLS = "TLSv1.2_2021";
+export const API_PATH_PATTERN = "/api/*";
+const ASSETS_ORIGIN = "assets";
+const API_ORIGIN = "api";
+
+export interface EdgeArgs {
+    /** Prefix of named edge resources, e.g. clinical-platform-production. */
+    namePrefix: string;
+    /** Public DNS name served. */
+    domain: string;
+    /** ACM certificate in us-east-1 covering the domain. */
+    certificateArn: string;
+    /** The stack's region. */
+    region: string;
+    /** The load balancer's VPC, where CloudFront places its VPC-origin interfaces. */
+    vpcId: pulumi.Input<string>;
+    /** The assets bucket, served as the default origin. */
+    assets: { regionalDomainName: pulumi.Input<string> };
+    /** Bucket and prefix for CloudFront access logs; the bucket policy must already grant log delivery. */
+    accessLogs: { bucketArn: pulumi.Input<string>; prefix: string };
+    /** The internal load balancer behind `/api/*`; its group gets the only ingress rules. */
+    loadBalancer: { arn: pulumi.Input<string>; dnsName: pulumi.Input<string>; securityGroupId: pulumi.Input<string> };
+    /** The stack's logs key; reused for the firewall log group when the stack is in us-east-1. */
+    logsKeyArn: pulumi.Input<string>;
+    /** Days firewall logs are kept. */
+    logRetentionDays: number;
+    /** Requests one address may make in five minutes before the firewall blocks it. */
+    requestsPerIpPerFiveMinutes: number;
+    /** Protect a key created for the firewall logs. */
+    protect: boolean;
+    /** Tags for every taggable resource. */
+    tags: Record<string, string>;
+}
+
+export class Edge extends pulumi.ComponentResource {
+    readonly distributionArn: pulumi.Output<string>;
+    readonly distributionDomainName: pulumi.Output<string>;
+    readonly webAclArn: pulumi.Output<string>;
+
+    constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("clinical-platform:edge:Edge", name, {}, opts);
+        const parent = { parent: this };
+        const edgeProvider = new aws.Provider(`${name}-${EDGE_REGION}`, { region: EDGE_REGION }, parent);
+        const inEdgeRegion = { parent: this, provider: edgeProvider };
+
+        const firewall = new EdgeFirewall(`${name}-firewall`, {
+            namePrefix: args.namePrefix,
+            requestsPerIpPerFiveMinutes: args.requestsPerIpPerFiveMinutes,
+            logsKeyArn: args.region === EDGE_REGION ? args.logsKeyArn : undefined,
+            logRetentionDays: args.logRetentionDays,
+            provider: edgeProvider,
+            protect: args.protect,
+            tags: args.tags,
+        }, parent);
+        const policies = createEdgePolicies(this, name, args.namePrefix);
+
+        const assetsAccess = new aws.cloudfront.OriginAccessControl(`${name}-assets`, {
+            name: `${args.namePrefix}-assets`,
+            description: "CloudFront signs every request to the assets bucket",
+            originAccessControlOriginType: "s3",
+            signingBehavior: "always",
+            signingProtocol: "sigv4",
+        }, parent);
+        const apiOrigin = new aws.cloudfront.VpcOrigin(`${name}-api`, {
+            vpcOriginEndpointConfig: {
+                name: `${args.namePrefix}-api`,
+                arn: args.loadBalancer.arn,
+                httpPort: 80,
+                httpsPort: 443,
+                originProtocolPolicy: "https-only",
+                originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
+            },
+            tags: args.tags,
+        }, parent);
+        this.admitVpcOrigin(name, args, apiOrigin);
+
+        const distribution = new aws.cloudfront.Distribution(name, {
+            enabled: true,
+            comment: `${args.namePrefix}: front end and API`,
+            aliases: [args.domain],
+            httpVersion: "http2and3",
+            isIpv6Enabled: true,
+            priceClass: "PriceClass_100",
+            defaultRootObject: "index.html",
+            webAclId: firewall.webAclArn,
+            viewerCertificate: { acmCertificateArn: args.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: MINIMUM_VIEWER_TLS },
+            restrictions: { geoRestriction: { restrictionType: "none" } },
+            origins: [
+                { originId: ASSETS_ORIGIN, domainName: args.assets.regionalDomainName, originAccessControlId: assetsAccess.id },
+                {
+                    originId: API_ORIGIN,
+                    domainName: args.loadBalancer.dnsName,
+                    vpcOriginConfig: { vpcOriginId: apiOrigin.id, originKeepaliveTimeout: 5, originReadTimeout: 30 },
+                },
+            ],
+            defaultCacheBehavior: {
+                targetOriginId: ASSETS_ORIGIN,
+                viewerProtocolPolicy: "redirect-to-https",
+                allowedMethods: ["GET", "HEAD", "OPTIONS"],
+                cachedMethods: ["GET", "HEAD"],
+                compress: true,
+                cachePolicyId: policies.assetsCache,
+                responseHeadersPolicyId: policies.securityHeaders,
+            },
+            orderedCacheBehaviors: [{
+                pathPattern: API_PATH_PATTERN,
+                targetOriginId: API_ORIGIN,
+                viewerProtocolPolicy: "redirect-to-https",
+                allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+                cachedMethods: ["GET", "HEAD"],
+                compress: true,
+                cachePolicyId: policies.apiNoCache,
+                originRequestPolicyId: policies.apiOriginRequest,
+                responseHeadersPolicyId: policies.securityHeaders,
+            }],
+            tags: args.tags,
+        }, parent);
+
+        // Standard logging v2: delivered by CloudWatch Logs from us-east-1 into the log bucket.
+        const source = new aws.cloudwatch.LogDeliverySource(`${name}-access-logs`, {
+            name: `${args.namePrefix}-cloudfront`,
+            logType: "ACCESS_LOGS",
+            resourceArn: distribution.arn,
+            tags: args.tags,
+        }, inEdgeRegion);
+        const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-access-logs`, {
+            name: `${args.namePrefix}-cloudfront-s3`,
+            outputFormat: "json",
+            deliveryDestinationConfiguration: { destinationResourceArn: pulumi.interpolate`${args.accessLogs.bucketArn}/${args.accessLogs.prefix}` },
+            tags: args.tags,
+        }, inEdgeRegion);
+        new aws.cloudwatch.LogDelivery(`${name}-access-logs`, {
+            deliverySourceName: source.name,
+            deliveryDestinationArn: destination.arn,
+            tags: args.tags,
+        }, inEdgeRegion);
+
+        this.distributionArn = distribution.arn;
+        this.distributionDomainName = distribution.domainName;
+        this.webAclArn = firewall.webAclArn;
+        this.registerOutputs({ distributionDomainName: this.distributionDomainName });
+    }
+
+    /**
+     * CloudFront creates its VPC-origin group when the first VPC origin lands in the VPC, so the
+     * group is looked up after the origin exists; the load balancer then admits that group alone.
+     */
+    private admitVpcOrigin(name: string, args: EdgeArgs, apiOrigin: aws.cloudfront.VpcOrigin): void {
+        const parent = { parent: this };
+        const lookup = aws.ec2.getSecurityGroupsOutput({
+            filters: [
+                { name: "group-name", values: [VPC_ORIGIN_SECURITY_GROUP] },
+                { name: "vpc-id", values: [args.vpcId] },
+            ],
+        }, { parent: this, dependsOn: [apiOrigin] });
+        const originGroupId = pulumi.all([lookup.ids, args.vpcId]).apply(([ids, vpcId]) => {
+            if (ids.length === 0) {
+                throw new Error(`CloudFront has not created ${VPC_ORIGIN_SECURITY_GROUP} in ${vpcId} yet; run the update again once the VPC origin is deployed`);
+            }
+            return ids[0];
+        });
+        for (const [port, purpose] of [[443, "HTTPS"], [80, "HTTP (redirected to HTTPS)"]] as const) {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-vpc-origin-${port}`, {
+                securityGroupId: args.loadBalancer.securityGroupId,
+                referencedSecurityGroupId: originGroupId,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+                description: `${purpose} from CloudFront VPC-origin interfaces`,
+                tags: args.tags,
+            }, parent);
+        }
+    }
+}

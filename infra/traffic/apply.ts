@@ -1,0 +1,15 @@
+/** Hands a written change to `pulumi up`, when the Pulumi CLI is there to run it. */
+import { spawnSync } from "child_process";
+
+export type ApplyResult = { ran: true; exitCode: number } | { ran: false; reason: string };
+
+export function pulumiUp(stack: string, configFile: string | undefined, env: NodeJS.ProcessEnv): ApplyResult {
+    const probe = spawnSync("pulumi", ["version"], { env, encoding: "utf8" });
+    if (probe.error) {
+        const missing = (probe.error as NodeJS.ErrnoException).code === "ENOENT";
+        return { ran: false, reason: missing ? "the Pulumi CLI is not installed (no `pulumi` on PATH)" : `the Pulumi CLI could not start: ${probe.error.message}` };
+    }
+    const args = ["up", "--stack", stack, ...(configFile ? ["--config-file", configFile] : [])];
+    const run = spawnSync("pulumi", args, { env, stdio: "inherit" });
+    return { ran: true, exitCode: run.status ?? 1 };
+}

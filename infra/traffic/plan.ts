@@ -1,0 +1,100 @@
+/**
+ * What each traffic command does to the blue/green block, as pure functions of the current state.
+ * A command that cannot be carried out throws TrafficRefusal with the sentence the operator sees.
+ */
+import { SLOT_NAMES, SlotName } from "../../stacks";
+
+export interface SlotState {
+    image?: string;
+    weight: number;
+}
+
+export interface TrafficState {
+    stableSlot: SlotName;
+    slots: Record<SlotName, SlotState>;
+}
+
+export type Command =
+    | { name: "stage"; image: string }
+    | { name: "shift"; percent: number }
+    | { name: "promote" }
+    | { name: "rollback" };
+
+export class TrafficRefusal extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "TrafficRefusal";
+    }
+}
+
+/** The slot that is not the stable one: where releases are staged and traffic is shifted to. */
+export function candidateSlot(state: TrafficState): SlotName {
+    return SLOT_NAMES.find((slot) => slot !== state.stableSlot) as SlotName;
+}
+
+/** Reads `shift`'s argument: an integer percentage, with or without a trailing %. */
+export function parsePercent(text: string | undefined): number {
+    const match = /^(\d{1,3})%?$/.exec(text?.trim() ?? "");
+    const value = match ? Number(match[1]) : NaN;
+    if (!Number.isInteger(value) || value > 100) {
+        throw new TrafficRefusal(`shift: expected a whole percentage from 0 to 100, such as 10 or 10%; got ${text === undefined ? "nothing" : JSON.stringify(text)}`);
+    }
+    return value;
+}
+
+export function plan(state: TrafficState, command: Command): TrafficState {
+    const stable = state.stableSlot;
+    const candidate = candidateSlot(state);
+    const next: TrafficState = {
+        stableSlot: stable,
+        slots: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, { ...state.slots[slot] }])) as TrafficState["slots"],
+    };
+    const requireImage = (verb: string) => {
+        if (!state.slots[candidate].image) {
+            throw new TrafficRefusal(`cannot ${verb}: slot ${candidate} has no image; stage one first with \`stage <image>\``);
+        }
+    };
+    switch (command.name) {
+        case "stage":
+            if (state.slots[candidate].weight > 0) {
+                throw new TrafficRefusal(
+                    `cannot stage onto slot ${candidate}: it carries ${state.slots[candidate].weight} % of traffic; promote or roll back first`,
+                );
+            }
+            next.slots[candidate].image = command.image;
+            next.slots[candidate].weight = 0;
+            return next;
+        case "shift":
+            requireImage(`shift ${command.percent} % to slot ${candidate}`);
+            next.slots[candidate].weight = command.percent;
+            next.slots[stable].weight = 100 - command.percent;
+            return next;
+        case "promote":
+            requireImage(`promote slot ${candidate}`);
+            next.slots[candidate].weight = 100;
+            next.slots[stable].weight = 0;
+            next.stableSlot = candidate;
+            return next;
+        case "rollback":
+            next.slots[stable].weight = 100;
+            next.slots[candidate].weight = 0;
+            return next;
+    }
+}
+
+export function sameState(a: TrafficState, b: TrafficState): boolean {
+    return a.stableSlot === b.stableSlot
+        && SLOT_NAMES.every((slot) => a.slots[slot].image === b.slots[slot].image && a.slots[slot].weight === b.slots[slot].weight);
+}
+
+/** One line per slot, as `status` prints it. */
+export function describe(state: TrafficState): string[] {
+    return [
+        `stable slot: ${state.stableSlot} (rollback sends all traffic here)`,
+        ...SLOT_NAMES.map((slot) => {
+            const { image, weight } = state.slots[slot];
+            const role = slot === state.stableSlot ? "stable" : "candidate";
+            return `  ${slot.padEnd(6)} ${String(weight).padStart(3)} %  ${(image ?? "(no image staged)").padEnd(48)} ${role}`.trimEnd();
+        }),
+    ];
+}

@@ -1,0 +1,171 @@
+import { strict as assert } from "assert";
+import { API_PATH_PATTERN, HSTS_MAX_AGE_SECONDS, MANAGED_RULE_GROUPS, MINIMUM_VIEWER_TLS, VPC_ORIGIN_SECURITY_GROUP } from "../../components/edge";
+import { CLOUDFRONT_LOG_PREFIX } from "../../components/storage";
+import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
+import { Json, inputs, inputsOf, urnOf } from "./support";
+
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
+
+describe("the CloudFront edge", () => {
+    for (const stack of STACKS) {
+        describe(`in ${stack}`, () => {
+            it("serves the stack's domain with the us-east-1 certificate, SNI only, TLS 1.2 (2021) or newer", async () => {
+                const { resources, config } = await previewOf(stack);
+                const distribution = inputsOf(resources, DISTRIBUTION);
+                assert.deepEqual(distribution.aliases, [config.domain]);
+                assert.deepEqual(distribution.viewerCertificate, {
+                    acmCertificateArn: config.certificates.edgeArn,
+                    sslSupportMethod: "sni-only",
+                    minimumProtocolVersion: MINIMUM_VIEWER_TLS,
+                });
+                assert.equal(MINIMUM_VIEWER_TLS, "TLSv1.2_2021");
+                assert.equal(distribution.enabled, true);
+            });
+
+            it("redirects viewers to HTTPS on every behaviour and sends /api/* to the load balancer uncached", async () => {
+                const { resources } = await previewOf(stack);
+                const distribution = single(resources, DISTRIBUTION);
+                const { defaultCacheBehavior, orderedCacheBehaviors } = inputs(distribution);
+                assert.equal(defaultCacheBehavior.viewerProtocolPolicy, "redirect-to-https");
+                assert.equal(defaultCacheBehavior.targetOriginId, "assets");
+                assert.equal(orderedCacheBehaviors.length, 1);
+                const [api] = orderedCacheBehaviors;
+                assert.equal(api.pathPattern, API_PATH_PATTERN);
+                assert.equal(api.targetOriginId, "api");
+                assert.equal(api.viewerProtocolPolicy, "redirect-to-https");
+                assert.deepEqual([...api.allowedMethods].sort(), ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"]);
+                const noCache = inputsOf(resources, "aws:cloudfront/cachePolicy:CachePolicy", "edge-api");
+                assert.deepEqual([noCache.minTtl, noCache.defaultTtl, noCache.maxTtl], [0, 0, 0]);
+                const forwarded = inputsOf(resources, "aws:cloudfront/originRequestPolicy:OriginRequestPolicy", "edge-api");
+                assert.deepEqual([forwarded.headersConfig.headerBehavior, forwarded.cookiesConfig.cookieBehavior, forwarded.queryStringsConfig.queryStringBehavior], ["allViewer", "all", "all"]);
+                assert.deepEqual(distribution.propertyDependencies.orderedCacheBehaviors, [
+                    urnOf(resources, "aws:cloudfront/cachePolicy:CachePolicy", "edge-api"),
+                    urnOf(resources, "aws:cloudfront/originRequestPolicy:OriginRequestPolicy", "edge-api"),
+                    urnOf(resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "edge-security-headers"),
+                ].sort());
+                const assetsCache = inputsOf(resources, "aws:cloudfront/cachePolicy:CachePolicy", "edge-assets");
+                assert.ok(assetsCache.maxTtl > 0);
+            });
+
+            it("reads assets through origin access control that always signs with SigV4", async () => {
+                const { resources } = await previewOf(stack);
+                const control = inputsOf(resources, "aws:cloudfront/originAccessControl:OriginAccessControl");
+                assert.deepEqual([control.originAccessControlOriginType, control.signingBehavior, control.signingProtocol], ["s3", "always", "sigv4"]);
+                const assets = inputsOf(resources, DISTRIBUTION).origins.find((o: Json) => o.originId === "assets");
+                assert.match(assets.domainName, /\.s3\.[a-z0-9-]+\.amazonaws\.com$/);
+                assert.ok(assets.originAccessControlId);
+                assert.equal(assets.s3OriginConfig, undefined, "no legacy origin access identity");
+            });
+
+            it("lets only this distribution read the assets bucket, through the one bucket policy the bucket has", async () => {
+                const { resources } = await previewOf(stack);
+                const assetsPolicies = ofType(resources, "aws:s3/bucketPolicy:BucketPolicy").filter((p) => p.name === "storage-assets");
+                assert.equal(assetsPolicies.length, 1);
+                const grant = policyOf(assetsPolicies[0]).Statement.find((s) => s.Sid === "CloudFrontReadsAssets")!;
+                assert.deepEqual(grant.Principal, { Service: "cloudfront.amazonaws.com" });
+                assert.equal(grant.Action, "s3:GetObject");
+                const distribution = single(resources, DISTRIBUTION);
+                assert.ok(assetsPolicies[0].propertyDependencies.policy.includes(distribution.urn));
+                assert.match(JSON.stringify(grant.Condition), /"AWS:SourceArn":"arn:aws:cloudfront::\d{12}:distribution\//);
+                const bucket = single(resources, "aws:s3/bucket:Bucket", "storage-assets");
+                assert.deepEqual(bucket.dependencies, [], "the bucket itself waits for nothing");
+            });
+
+            it("reaches the internal load balancer through a VPC origin, HTTPS only with TLS 1.2", async () => {
+                const { resources } = await previewOf(stack);
+                const origin = single(resources, "aws:cloudfront/vpcOrigin:VpcOrigin");
+                const endpoint = inputs(origin).vpcOriginEndpointConfig;
+                assert.equal(endpoint.originProtocolPolicy, "https-only");
+                assert.deepEqual(endpoint.originSslProtocols, { items: ["TLSv1.2"], quantity: 1 });
+                assert.deepEqual(origin.propertyDependencies.vpcOriginEndpointConfig, [urnOf(resources, "aws:lb/loadBalancer:LoadBalancer", "api-lb")]);
+                const api = inputsOf(resources, DISTRIBUTION).origins.find((o: Json) => o.originId === "api");
+                assert.ok(api.vpcOriginConfig.vpcOriginId);
+                assert.equal(api.customOriginConfig, undefined);
+                assert.equal(VPC_ORIGIN_SECURITY_GROUP, "CloudFront-VPCOrigins-Service-SG");
+            });
+
+            it("adds HSTS with preload for two years and the usual security headers to every response", async () => {
+                const { resources } = await previewOf(stack);
+                const headers = inputsOf(resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").securityHeadersConfig;
+                assert.deepEqual(headers.strictTransportSecurity, { accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS, includeSubdomains: true, preload: true, override: true });
+                assert.ok(HSTS_MAX_AGE_SECONDS >= 31536000);
+                assert.deepEqual(headers.contentTypeOptions, { override: true });
+                assert.deepEqual(headers.frameOptions, { frameOption: "DENY", override: true });
+                assert.equal(headers.referrerPolicy.referrerPolicy, "strict-origin-when-cross-origin");
+                assert.deepEqual(headers.xssProtection, { protection: true, modeBlock: true, override: true });
+                assert.match(headers.contentSecurityPolicy.contentSecurityPolicy, /default-src 'self'.*frame-ancestors 'none'/);
+                const { defaultCacheBehavior, orderedCacheBehaviors } = inputsOf(resources, DISTRIBUTION);
+                assert.equal(defaultCacheBehavior.responseHeadersPolicyId, orderedCacheBehaviors[0].responseHeadersPolicyId);
+            });
+
+            it("logs viewer requests to the log bucket under the CloudFront prefix", async () => {
+                const { resources } = await previewOf(stack);
+                const source = single(resources, "aws:cloudwatch/logDeliverySource:LogDeliverySource");
+                assert.equal(inputs(source).logType, "ACCESS_LOGS");
+                assert.deepEqual(source.propertyDependencies.resourceArn, [urnOf(resources, DISTRIBUTION, "edge")]);
+                const destination = inputsOf(resources, "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination");
+                assert.match(destination.deliveryDestinationConfiguration.destinationResourceArn, new RegExp(`^arn:aws:s3:::.+/${CLOUDFRONT_LOG_PREFIX}$`));
+                assert.equal(ofType(resources, "aws:cloudwatch/logDelivery:LogDelivery").length, 1);
+            });
+        });
+    }
+});
+
+describe("the edge firewall", () => {
+    for (const stack of STACKS) {
+        describe(`in ${stack}`, () => {
+            it("is a CloudFront-scope web ACL created through a us-east-1 provider and attached to the distribution", async () => {
+                const { resources } = await previewOf(stack);
+                const acl = single(resources, WEB_ACL);
+                assert.equal(inputs(acl).scope, "CLOUDFRONT");
+                const provider = single(resources, "pulumi:providers:aws");
+                assert.equal(inputs(provider).region, "us-east-1");
+                assert.ok(acl.options.provider?.startsWith(`${provider.urn}::`));
+                const distribution = single(resources, DISTRIBUTION);
+                assert.deepEqual(distribution.propertyDependencies.webAclId, [acl.urn]);
+                assert.match(inputs(distribution).webAclId, /^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\//);
+            });
+
+            it("runs the AWS managed rule groups and the profile's per-address rate limit", async () => {
+                const { resources, config } = await previewOf(stack);
+                const rules: Json[] = inputsOf(resources, WEB_ACL).rules;
+                const groups = rules.filter((r) => r.statement.managedRuleGroupStatement).map((r) => r.statement.managedRuleGroupStatement);
+                assert.deepEqual(groups.map((g) => g.name), MANAGED_RULE_GROUPS);
+                assert.deepEqual(MANAGED_RULE_GROUPS, [
+                    "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesSQLiRuleSet",
+                ]);
+                for (const group of groups) assert.equal(group.vendorName, "AWS");
+                for (const rule of rules.filter((r) => r.statement.managedRuleGroupStatement)) assert.deepEqual(rule.overrideAction, { none: {} });
+                const rate = rules.find((r) => r.statement.rateBasedStatement);
+                assert.deepEqual(rate.statement.rateBasedStatement, { limit: config.edge.requestsPerIpPerFiveMinutes, aggregateKeyType: "IP", evaluationWindowSec: 300 });
+                assert.deepEqual(rate.action, { block: {} });
+                assert.equal(new Set(rules.map((r) => r.priority)).size, rules.length, "priorities are distinct");
+            });
+
+            it("logs to an encrypted aws-waf-logs- group in us-east-1, without credentials", async () => {
+                const { resources, config } = await previewOf(stack);
+                const group = single(resources, "aws:cloudwatch/logGroup:LogGroup", "edge-firewall-logs");
+                assert.equal(inputs(group).name, `aws-waf-logs-clinical-platform-${stack}`);
+                assert.equal(inputs(group).retentionInDays, config.logs.retentionDays);
+                const provider = single(resources, "pulumi:providers:aws");
+                assert.ok(group.options.provider?.startsWith(`${provider.urn}::`));
+                const key = config.region === "us-east-1" ? "keys-logs" : "edge-firewall-logs";
+                assert.deepEqual(group.propertyDependencies.kmsKeyId, [urnOf(resources, "aws:kms/key:Key", key)]);
+                const logging = single(resources, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration");
+                assert.deepEqual(logging.propertyDependencies.logDestinationConfigs, [group.urn]);
+                assert.deepEqual(inputs(logging).redactedFields.map((f: Json) => f.singleHeader.name), ["authorization", "cookie"]);
+            });
+        });
+    }
+
+    it("gives a stack outside us-east-1 its own rotating key there for the firewall logs", async () => {
+        const { resources, config } = await previewOf("dev");
+        assert.notEqual(config.region, "us-east-1");
+        const key = single(resources, "aws:kms/key:Key", "edge-firewall-logs");
+        const provider = single(resources, "pulumi:providers:aws");
+        assert.ok(key.options.provider?.startsWith(`${provider.urn}::`));
+        assert.equal(inputs(key).enableKeyRotation, true);
+        assert.match(JSON.stringify(policyOf(key)), /logs\.us-east-1\.amazonaws\.com/);
+    });
+});

@@ -1,0 +1,128 @@
+import { strict as assert } from "assert";
+import { APP_PORT, TLS_POLICY } from "../../components/blue-green";
+import { LOAD_BALANCER_LOG_PREFIX } from "../../components/storage";
+import { SLOT_NAMES } from "../../stacks";
+import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
+import { K8S, inputs, inputsOf, urnOf } from "./support";
+
+const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
+const LISTENER = "aws:lb/listener:Listener";
+const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+
+describe("the slot load balancer", () => {
+    for (const stack of STACKS) {
+        describe(`in ${stack}`, () => {
+            it("is internal, drops invalid header fields and logs to the log bucket under the load-balancer prefix", async () => {
+                const { resources } = await previewOf(stack);
+                const balancer = single(resources, LOAD_BALANCER);
+                assert.equal(inputs(balancer).loadBalancerType, "application");
+                assert.equal(inputs(balancer).internal, true);
+                assert.equal(inputs(balancer).dropInvalidHeaderFields, true);
+                assert.equal(inputs(balancer).accessLogs.enabled, true);
+                assert.equal(inputs(balancer).accessLogs.prefix, LOAD_BALANCER_LOG_PREFIX);
+                assert.deepEqual(balancer.propertyDependencies.accessLogs, [urnOf(resources, "aws:s3/bucket:Bucket", "storage-logs")]);
+                const privateSubnets = ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("network-private-")).map((s) => s.urn).sort();
+                assert.deepEqual(balancer.propertyDependencies.subnets, privateSubnets);
+            });
+
+            it("has deletion protection wherever the stack protects its data, production included", async () => {
+                const { resources, config } = await previewOf(stack);
+                assert.equal(inputsOf(resources, LOAD_BALANCER).enableDeletionProtection, config.protectData);
+                if (stack === "production") assert.equal(inputsOf(resources, LOAD_BALANCER).enableDeletionProtection, true);
+            });
+
+            it("terminates TLS with a TLS 1.3/1.2 policy and the regional certificate, and only redirects on port 80", async () => {
+                const { resources, config } = await previewOf(stack);
+                const https = inputsOf(resources, LISTENER, "api-lb-https");
+                assert.equal(https.protocol, "HTTPS");
+                assert.equal(https.port, 443);
+                assert.equal(https.sslPolicy, TLS_POLICY);
+                assert.equal(https.certificateArn, config.certificates.regionalArn);
+                const http = inputsOf(resources, LISTENER, "api-lb-http");
+                assert.equal(http.port, 80);
+                assert.deepEqual(http.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+                assert.equal(ofType(resources, LISTENER).length, 2);
+            });
+
+            it("forwards HTTPS to both slot target groups with the configured weights and explicit stickiness", async () => {
+                const { resources, config } = await previewOf(stack);
+                const listener = single(resources, LISTENER, "api-lb-https");
+                const [action] = inputs(listener).defaultActions;
+                assert.equal(action.type, "forward");
+                assert.deepEqual(action.forward.stickiness, { enabled: false, duration: 1 });
+                const groups = SLOT_NAMES.map((slot) => single(resources, TARGET_GROUP, `api-lb-${slot}`));
+                assert.deepEqual(listener.propertyDependencies.defaultActions, groups.map((g) => g.urn).sort());
+                assert.deepEqual(action.forward.targetGroups.map((g: { weight: number }) => g.weight), SLOT_NAMES.map((slot) => config.app.slots[slot].weight));
+            });
+
+            it("gives each slot an IP target group with no fixed name, health-checked on the readiness path", async () => {
+                const { resources } = await previewOf(stack);
+                for (const slot of SLOT_NAMES) {
+                    const group = inputsOf(resources, TARGET_GROUP, `api-lb-${slot}`);
+                    assert.equal(group.targetType, "ip");
+                    assert.equal(group.port, APP_PORT);
+                    assert.equal(group.name, undefined);
+                    assert.equal(group.namePrefix, undefined);
+                    assert.equal(group.healthCheck.path, "/health/readiness");
+                    assert.equal(group.healthCheck.enabled, true);
+                    assert.deepEqual(group.stickiness, { type: "lb_cookie", enabled: false });
+                    assert.equal(group.tags.Slot, slot);
+                }
+            });
+
+            it("admits only CloudFront's VPC-origin group, and reaches only the pods on the app port", async () => {
+                const { resources } = await previewOf(stack);
+                const group = urnOf(resources, "aws:ec2/securityGroup:SecurityGroup", "api-lb");
+                const ingress = ofType(resources, INGRESS).filter((r) => r.propertyDependencies.securityGroupId?.includes(group));
+                assert.deepEqual(ingress.map((r) => r.name).sort(), ["edge-vpc-origin-443", "edge-vpc-origin-80"]);
+                for (const rule of ingress) {
+                    assert.equal(inputs(rule).cidrIpv4, undefined);
+                    assert.equal(inputs(rule).prefixListId, undefined);
+                    assert.match(inputs(rule).referencedSecurityGroupId, /^sg-/);
+                    assert.ok(rule.propertyDependencies.referencedSecurityGroupId.includes(urnOf(resources, "aws:cloudfront/vpcOrigin:VpcOrigin", "edge-api")));
+                }
+                const egress = ofType(resources, EGRESS).filter((r) => r.propertyDependencies.securityGroupId?.includes(group)).map(inputs);
+                assert.equal(egress.length, 1);
+                assert.deepEqual([egress[0].fromPort, egress[0].toPort, egress[0].ipProtocol], [APP_PORT, APP_PORT, "tcp"]);
+                const intoPods = inputsOf(resources, INGRESS, "api-lb-into-pods");
+                assert.deepEqual([intoPods.fromPort, intoPods.toPort], [APP_PORT, APP_PORT]);
+            });
+        });
+    }
+});
+
+describe("the load balancer controller", () => {
+    for (const stack of STACKS) {
+        describe(`in ${stack}`, () => {
+            it("is installed with its region and VPC given, creating no load balancers, WAF or Shield settings of its own", async () => {
+                const { resources, config } = await previewOf(stack);
+                const release = inputsOf(resources, K8S.release, "api-lb-controller");
+                assert.equal(release.chart, "aws-load-balancer-controller");
+                assert.equal(release.values.region, config.region);
+                assert.match(release.values.vpcId, /^vpc-/);
+                assert.equal(release.values.clusterName, `clinical-platform-${stack}`);
+                assert.equal(release.values.enableServiceMutatorWebhook, false);
+                assert.equal(release.values.createIngressClassResource, false);
+                assert.deepEqual([release.values.enableShield, release.values.enableWaf, release.values.enableWafv2], [false, false, false]);
+            });
+
+            it("may register targets only in the two slot target groups, through its own Pod Identity role", async () => {
+                const { resources } = await previewOf(stack);
+                const policy = policyOf(single(resources, "aws:iam/rolePolicy:RolePolicy", "api-lb-controller"));
+                const register = policy.Statement.find((s) => JSON.stringify(s.Action).includes("RegisterTargets"))!;
+                const slotGroups = inputsOf(resources, LISTENER, "api-lb-https").defaultActions[0].forward.targetGroups.map((g: { arn: string }) => g.arn);
+                assert.equal(slotGroups.length, 2);
+                assert.deepEqual(register.Resource, slotGroups);
+                for (const statement of policy.Statement) {
+                    if (statement.Resource === "*") {
+                        assert.ok((statement.Action as string[]).every((action) => /:(Describe|Get)/.test(action)), "only reads on every resource");
+                    }
+                }
+                const identity = inputsOf(resources, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "api-lb-controller");
+                assert.deepEqual([identity.namespace, identity.serviceAccount], ["kube-system", "aws-load-balancer-controller"]);
+            });
+        });
+    }
+});

@@ -1,0 +1,193 @@
+import { strict as assert } from "assert";
+import { HEALTH_PATHS } from "../../components/blue-green";
+import { APPLICATION_SECRETS } from "../../components/secrets";
+import { SLOT_NAMES } from "../../stacks";
+import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
+import { Json, K8S, inSlot, inputs, inputsOf, urnOf } from "./support";
+
+const SECRET_VARIABLES = ["DATABASE_USER", "DATABASE_PASSWORD", ...APPLICATION_SECRETS.map((s) => s.toUpperCase().replace(/-/g, "_"))];
+
+function podSpec(deployment: Json): Json {
+    return deployment.spec.template.spec;
+}
+
+describe("the blue/green slots", () => {
+    for (const stack of STACKS) {
+        describe(`in ${stack}`, () => {
+            it("gives each slot its own namespace under the restricted pod security standard", async () => {
+                const { resources } = await previewOf(stack);
+                for (const slot of SLOT_NAMES) {
+                    const namespace = inputsOf(resources, K8S.namespace, `api-${slot}`).metadata;
+                    assert.equal(namespace.name, `clinical-${slot}`);
+                    assert.equal(namespace.labels["pod-security.kubernetes.io/enforce"], "restricted");
+                    assert.equal(namespace.labels["clinical-platform/slot"], slot);
+                    assert.equal(namespace.labels["elbv2.k8s.aws/pod-readiness-gate-inject"], "enabled");
+                }
+            });
+
+            it("runs a Deployment only in slots that have an image, with that image", async () => {
+                const { resources, config } = await previewOf(stack);
+                for (const slot of SLOT_NAMES) {
+                    const deployments = inSlot(resources, K8S.deployment, slot).map(inputs);
+                    const image = config.app.slots[slot].image;
+                    if (image === undefined) {
+                        assert.deepEqual(deployments, [], `slot ${slot} has no image`);
+                    } else {
+                        assert.equal(deployments.length, 1);
+                        assert.deepEqual(podSpec(deployments[0]).containers.map((c: Json) => c.image), [image]);
+                    }
+                }
+                if (stack === "dev") assert.equal(inSlot(resources, K8S.deployment, "green").length, 0, "dev's green was never staged");
+            });
+
+            it("runs the profile's replicas in the stable slot and the warm count in the other, each under an autoscaler", async () => {
+                const { resources, config } = await previewOf(stack);
+                for (const slot of SLOT_NAMES) {
+                    const [deployment] = inSlot(resources, K8S.deployment, slot).map(inputs);
+                    const [autoscaler] = inSlot(resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", slot).map(inputs);
+                    if (!deployment) {
+                        assert.equal(autoscaler, undefined, slot);
+                        continue;
+                    }
+                    const stable = config.app.stableSlot === slot;
+                    const floor = stable ? config.app.replicas : config.app.warmReplicas;
+                    assert.equal(deployment.spec.replicas, floor, slot);
+                    assert.equal(deployment.metadata.annotations["clinical-platform/capacity"], stable ? "stable" : "warm");
+                    assert.deepEqual([autoscaler.spec.minReplicas, autoscaler.spec.maxReplicas], [floor, config.app.maxReplicas]);
+                    assert.equal(autoscaler.spec.scaleTargetRef.name, deployment.metadata.name);
+                }
+            });
+
+            it("resizes a slot only after the weighted listener has moved its traffic", async () => {
+                const { resources } = await previewOf(stack);
+                const listener = urnOf(resources, "aws:lb/listener:Listener", "api-lb-https");
+                const deployments = ofType(resources, K8S.deployment);
+                assert.ok(deployments.length > 0);
+                for (const deployment of deployments) assert.ok(deployment.dependencies.includes(listener), deployment.name);
+            });
+
+            it("runs pods as non-root with a read-only root, no privilege escalation, no capabilities and the runtime seccomp profile", async () => {
+                const { resources } = await previewOf(stack);
+                for (const deployment of ofType(resources, K8S.deployment).map(inputs)) {
+                    const pod = podSpec(deployment);
+                    assert.equal(pod.automountServiceAccountToken, false);
+                    assert.equal(pod.securityContext.runAsNonRoot, true);
+                    assert.ok(pod.securityContext.runAsUser > 0);
+                    assert.deepEqual(pod.securityContext.seccompProfile, { type: "RuntimeDefault" });
+                    for (const container of pod.containers) {
+                        assert.deepEqual(container.securityContext, {
+                            runAsNonRoot: true,
+                            allowPrivilegeEscalation: false,
+                            readOnlyRootFilesystem: true,
+                            privileged: false,
+                            capabilities: { drop: ["ALL"] },
+                            seccompProfile: { type: "RuntimeDefault" },
+                        });
+                    }
+                    assert.equal(pod.hostNetwork, undefined);
+                }
+            });
+
+            it("probes startup, liveness and readiness on the health paths and sets requests and limits from the profile", async () => {
+                const { resources, config } = await previewOf(stack);
+                for (const deployment of ofType(resources, K8S.deployment).map(inputs)) {
+                    const [container] = podSpec(deployment).containers;
+                    assert.equal(container.startupProbe.httpGet.path, HEALTH_PATHS.startup);
+                    assert.equal(container.livenessProbe.httpGet.path, HEALTH_PATHS.liveness);
+                    assert.equal(container.readinessProbe.httpGet.path, HEALTH_PATHS.readiness);
+                    assert.deepEqual([HEALTH_PATHS.startup, HEALTH_PATHS.liveness, HEALTH_PATHS.readiness], ["/health/startup", "/health/liveness", "/health/readiness"]);
+                    assert.deepEqual(container.resources, {
+                        requests: { cpu: config.app.cpuRequest, memory: config.app.memoryLimit },
+                        limits: { cpu: config.app.cpuLimit, memory: config.app.memoryLimit },
+                    });
+                }
+            });
+
+            it("takes every secret from the Secret the CSI driver mirrors, never from a literal value", async () => {
+                const { resources } = await previewOf(stack);
+                for (const deployment of ofType(resources, K8S.deployment).map(inputs)) {
+                    const pod = podSpec(deployment);
+                    const env: Json[] = pod.containers[0].env;
+                    for (const name of SECRET_VARIABLES) {
+                        const variable = env.find((v) => v.name === name);
+                        assert.ok(variable, `${name} is set`);
+                        assert.equal(variable.value, undefined, `${name} has no literal value`);
+                        assert.equal(variable.valueFrom.secretKeyRef.name, "clinical-api-secrets");
+                    }
+                    for (const variable of env.filter((v) => v.value !== undefined)) {
+                        assert.doesNotMatch(variable.name, /PASSWORD|SECRET|TOKEN|KEY/, `${variable.name} is not a secret`);
+                    }
+                    const volume = pod.volumes.find((v: Json) => v.csi);
+                    assert.equal(volume.csi.driver, "secrets-store.csi.k8s.io");
+                    assert.equal(volume.csi.volumeAttributes.secretProviderClass, "clinical-api-secrets");
+                }
+            });
+
+            it("names the database master secret and the application secrets in each slot's SecretProviderClass, fetched with Pod Identity", async () => {
+                const { resources, config } = await previewOf(stack);
+                const database = single(resources, "aws:rds/instance:Instance");
+                const secrets = ofType(resources, "aws:secretsmanager/secret:Secret");
+                for (const slot of SLOT_NAMES) {
+                    const [secretClass] = inSlot(resources, K8S.secretProviderClass, slot);
+                    const spec = inputs(secretClass).spec;
+                    assert.equal(spec.provider, "aws");
+                    assert.equal(spec.parameters.usePodIdentity, "true");
+                    assert.equal(spec.parameters.region, config.region);
+                    const objects: Json[] = JSON.parse(spec.parameters.objects);
+                    assert.match(objects[0].objectName, /^arn:aws:secretsmanager:.*:secret:rds!/);
+                    assert.deepEqual(objects.slice(1).map((o) => o.objectAlias), APPLICATION_SECRETS.map((s) => `${s}.json`));
+                    assert.ok(secretClass.propertyDependencies.spec.includes(database.urn));
+                    for (const secret of secrets) assert.ok(secretClass.propertyDependencies.spec.includes(secret.urn), secret.name);
+                    const mirrored = spec.secretObjects[0].data.map((d: Json) => d.key).sort();
+                    assert.deepEqual(mirrored, ["api-key", "database-password", "database-username", "jwt-signing-key"]);
+                }
+            });
+
+            it("lets the API role read only its own secrets, and decrypt only through Secrets Manager", async () => {
+                const { resources } = await previewOf(stack);
+                const policy = policyOf(single(resources, "aws:iam/rolePolicy:RolePolicy", "api-api"));
+                const [read, decrypt] = policy.Statement;
+                assert.deepEqual(read.Action, ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
+                assert.equal((read.Resource as string[]).length, 1 + APPLICATION_SECRETS.length);
+                assert.ok((read.Resource as string[]).every((arn) => arn.startsWith("arn:aws:secretsmanager:")));
+                assert.equal(decrypt.Action, "kms:Decrypt");
+                assert.match(JSON.stringify(decrypt.Condition), /kms:ViaService.*secretsmanager\./);
+                const role = single(resources, "aws:iam/role:Role", "api-api");
+                const trust = policyOf(role, "assumeRolePolicy").Statement[0];
+                assert.deepEqual((trust.Condition as Json).StringEquals["aws:RequestTag/kubernetes-namespace"], ["clinical-blue", "clinical-green"]);
+                const associations = ofType(resources, "aws:eks/podIdentityAssociation:PodIdentityAssociation").filter((a) => a.name.startsWith("api-") && a.name !== "api-lb-controller");
+                assert.deepEqual(associations.map((a) => inputs(a).namespace).sort(), ["clinical-blue", "clinical-green"]);
+                for (const association of associations) assert.equal(inputs(association).serviceAccount, "clinical-api");
+            });
+
+            it("gives each slot a service account without a token, a ClusterIP Service and a disruption budget", async () => {
+                const { resources } = await previewOf(stack);
+                for (const slot of SLOT_NAMES) {
+                    const [account] = inSlot(resources, K8S.serviceAccount, slot).map(inputs);
+                    assert.equal(account.automountServiceAccountToken, false);
+                    const [service] = inSlot(resources, K8S.service, slot).map(inputs);
+                    assert.equal(service.spec.type, "ClusterIP");
+                    assert.equal(service.spec.selector["clinical-platform/slot"], slot);
+                    const [budget] = inSlot(resources, K8S.disruptionBudget, slot).map(inputs);
+                    assert.equal(budget.spec.maxUnavailable, 1);
+                    assert.deepEqual(budget.spec.selector.matchLabels, service.spec.selector);
+                }
+            });
+
+            it("binds each slot's pods to that slot's target group, once the controller is installed", async () => {
+                const { resources } = await previewOf(stack);
+                const controller = urnOf(resources, K8S.release, "api-lb-controller");
+                for (const slot of SLOT_NAMES) {
+                    const [binding] = inSlot(resources, K8S.targetGroupBinding, slot);
+                    assert.equal(inputs(binding).spec.targetType, "ip");
+                    assert.equal(inputs(binding).spec.serviceRef.name, "clinical-api");
+                    assert.deepEqual(binding.propertyDependencies.spec, [
+                        urnOf(resources, "aws:lb/targetGroup:TargetGroup", `api-lb-${slot}`),
+                        urnOf(resources, K8S.service, `api-${slot}`),
+                    ].sort());
+                    assert.ok(binding.dependencies.includes(controller));
+                }
+            });
+        });
+    }
+});

@@ -1,0 +1,264 @@
+import { strict as assert } from "assert";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { REPOSITORY_ROOT } from "../../infra/offline/preview";
+import { EXIT, main } from "../../infra/traffic";
+import { AuditRecord } from "../../infra/traffic/audit";
+
+const NOW = new Date("2026-03-14T09:26:53.000Z");
+
+interface Run {
+    code: number;
+    out: string;
+    err: string;
+}
+
+/** A copy of a committed stack file in a fresh folder, with a git identity of its own. */
+class Workspace {
+    readonly dir = mkdtempSync(path.join(tmpdir(), "clinical-traffic-"));
+    readonly file: string;
+    readonly original: string;
+    readonly env: NodeJS.ProcessEnv;
+
+    constructor(readonly stack: "dev" | "staging" | "production", git: { name: string; email: string } | null = { name: "Dana Operator", email: "dana@example.com" }) {
+        this.file = path.join(this.dir, `Pulumi.${stack}.yaml`);
+        copyFileSync(path.join(REPOSITORY_ROOT, `Pulumi.${stack}.yaml`), this.file);
+        this.original = readFileSync(this.file, "utf8");
+        const gitConfig = path.join(this.dir, "gitconfig");
+        writeFileSync(gitConfig, git ? `[user]\n\tname = ${git.name}\n\temail = ${git.email}\n` : "");
+        this.env = { PATH: process.env.PATH, HOME: this.dir, GIT_CONFIG_GLOBAL: gitConfig, GIT_CONFIG_NOSYSTEM: "1", USER: "ci-operator" };
+    }
+
+    get auditFile(): string {
+        return path.join(this.dir, "audit", "traffic.jsonl");
+    }
+
+    text(): string {
+        return readFileSync(this.file, "utf8");
+    }
+
+    audit(): AuditRecord[] {
+        return existsSync(this.auditFile) ? readFileSync(this.auditFile, "utf8").trim().split("\n").map((line) => JSON.parse(line)) : [];
+    }
+
+    run(args: string[], env: NodeJS.ProcessEnv = this.env): Run {
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = main(["--stack", this.stack, "--config-file", this.file, ...args], {
+            out: (line) => out.push(line),
+            err: (line) => err.push(line),
+            env,
+            now: () => NOW,
+        });
+        return { code, out: out.join("\n"), err: err.join("\n") };
+    }
+
+    /** Lines that differ from the committed file, as [before, after] pairs. */
+    changedLines(): Array<[string, string]> {
+        const before = this.original.split("\n");
+        const after = this.text().split("\n");
+        assert.equal(after.length, before.length, "no line was added or removed");
+        return before.flatMap((line, i) => (line === after[i] ? [] : [[line, after[i]] as [string, string]]));
+    }
+
+    assertUntouched(): void {
+        assert.equal(this.text(), this.original, "the stack file is unchanged");
+        assert.deepEqual(readdirSync(this.dir).sort(), ["Pulumi." + this.stack + ".yaml", "gitconfig"], "nothing else was written");
+    }
+}
+
+describe("the traffic command", () => {
+    describe("status", () => {
+        it("prints the split, the stable slot and each slot's image, and changes nothing", () => {
+            const workspace = new Workspace("production");
+            const result = workspace.run(["status"]);
+            assert.equal(result.code, EXIT.done);
+            assert.match(result.out, /stable slot: blue/);
+            assert.match(result.out, /blue\s+100 %\s+registry\.example\.com\/clinical-api:1\.4\.2\s+stable/);
+            assert.match(result.out, /green\s+0 %\s+registry\.example\.com\/clinical-api:1\.5\.0\s+candidate/);
+            workspace.assertUntouched();
+        });
+
+        it("shows a slot that was never staged", () => {
+            const result = new Workspace("dev").run(["status"]);
+            assert.match(result.out, /green\s+0 %\s+\(no image staged\)/);
+        });
+    });
+
+    describe("changes", () => {
+        it("stage puts the image on the candidate slot at weight 0, rewriting that one line", () => {
+            const workspace = new Workspace("production");
+            const result = workspace.run(["stage", "registry.example.com/clinical-api:1.6.0", "--reason", "release 1.6.0"]);
+            assert.equal(result.code, EXIT.done, result.err);
+            assert.deepEqual(workspace.changedLines(), [[
+                '      green: { image: "registry.example.com/clinical-api:1.5.0", weight: 0 }',
+                '      green: { image: "registry.example.com/clinical-api:1.6.0", weight: 0 }',
+            ]]);
+        });
+
+        it("stage gives a never-staged slot its first image, quoted like the others", () => {
+            const workspace = new Workspace("dev");
+            assert.equal(workspace.run(["stage", "registry.example.com/clinical-api:1.5.0", "--reason", "first green"]).code, EXIT.done);
+            assert.deepEqual(workspace.changedLines(), [["      green: { weight: 0 }", '      green: { image: "registry.example.com/clinical-api:1.5.0", weight: 0 }']]);
+        });
+
+        it("shift sends the share to the candidate and the rest to the stable slot, keeping every comment", () => {
+            const workspace = new Workspace("production");
+            assert.equal(workspace.run(["shift", "10%", "--reason", "canary"]).code, EXIT.done);
+            assert.deepEqual(workspace.changedLines(), [
+                ['      blue: { image: "registry.example.com/clinical-api:1.4.2", weight: 100 }', '      blue: { image: "registry.example.com/clinical-api:1.4.2", weight: 90 }'],
+                ['      green: { image: "registry.example.com/clinical-api:1.5.0", weight: 0 }', '      green: { image: "registry.example.com/clinical-api:1.5.0", weight: 10 }'],
+            ]);
+            const comments = (text: string) => text.split("\n").filter((line) => line.trim().startsWith("#"));
+            assert.deepEqual(comments(workspace.text()), comments(workspace.original));
+        });
+
+        it("promote moves all traffic to the candidate and makes it the stable slot", () => {
+            const workspace = new Workspace("production");
+            assert.equal(workspace.run(["promote", "--reason", "1.5.0 healthy at 10 %"]).code, EXIT.done);
+            assert.deepEqual(workspace.changedLines().map(([, after]) => after.trim()), [
+                "stableSlot: green",
+                'blue: { image: "registry.example.com/clinical-api:1.4.2", weight: 0 }',
+                'green: { image: "registry.example.com/clinical-api:1.5.0", weight: 100 }',
+            ]);
+        });
+
+        it("rollback sends all traffic back to the stable slot", () => {
+            const workspace = new Workspace("production");
+            workspace.run(["shift", "30", "--reason", "canary"]);
+            assert.equal(workspace.run(["rollback", "--reason", "error rate on green"]).code, EXIT.done);
+            assert.equal(workspace.text(), workspace.original);
+            assert.equal(workspace.audit().length, 2);
+        });
+
+        it("reports that there is nothing to change, and records nothing", () => {
+            const workspace = new Workspace("production");
+            const result = workspace.run(["rollback", "--reason", "just in case"]);
+            assert.equal(result.code, EXIT.done);
+            assert.match(result.out, /Nothing to change/);
+            workspace.assertUntouched();
+        });
+    });
+
+    describe("audit record", () => {
+        it("says who, when, which stack, the command, before and after, and why, one JSON line per change", () => {
+            const workspace = new Workspace("production");
+            workspace.run(["shift", "10", "--reason", "canary for 1.5.0"]);
+            workspace.run(["promote", "--reason", "canary clean for an hour"]);
+            const [shift, promote] = workspace.audit();
+            assert.deepEqual(shift, {
+                time: NOW.toISOString(),
+                stack: "production",
+                command: "shift 10",
+                who: "Dana Operator <dana@example.com>",
+                reason: "canary for 1.5.0",
+                before: { stableSlot: "blue", slots: { blue: { image: "registry.example.com/clinical-api:1.4.2", weight: 100 }, green: { image: "registry.example.com/clinical-api:1.5.0", weight: 0 } } },
+                after: { stableSlot: "blue", slots: { blue: { image: "registry.example.com/clinical-api:1.4.2", weight: 90 }, green: { image: "registry.example.com/clinical-api:1.5.0", weight: 10 } } },
+                file: "Pulumi.production.yaml",
+            });
+            assert.equal(promote.command, "promote");
+            assert.deepEqual(promote.before, shift.after);
+            assert.equal(promote.after.stableSlot, "green");
+        });
+
+        it("names the login user when git has no identity", () => {
+            const workspace = new Workspace("production", null);
+            workspace.run(["shift", "5", "--reason", "canary"]);
+            assert.equal(workspace.audit()[0].who, "ci-operator");
+        });
+
+        it("goes to another file when asked", () => {
+            const workspace = new Workspace("production");
+            const elsewhere = path.join(workspace.dir, "records", "changes.jsonl");
+            workspace.run(["shift", "5", "--reason", "canary", "--audit-file", elsewhere]);
+            assert.equal(workspace.audit().length, 0);
+            assert.equal(readFileSync(elsewhere, "utf8").trim().split("\n").length, 1);
+        });
+    });
+
+    describe("refusals", () => {
+        const refused = (workspace: Workspace, args: string[], message: RegExp) => {
+            const result = workspace.run(args);
+            assert.equal(result.code, EXIT.refused, result.out);
+            assert.match(result.err, message);
+            assert.match(result.err, /is unchanged/);
+            workspace.assertUntouched();
+        };
+
+        it("refuses a change without a reason", () => {
+            for (const args of [["shift", "10"], ["promote"], ["rollback"], ["stage", "registry.example.com/clinical-api:1.6.0"], ["shift", "10", "--reason", "   "]]) {
+                refused(new Workspace("production"), args, /--reason is required/);
+            }
+        });
+
+        it("refuses to shift or promote to a slot that has no image", () => {
+            refused(new Workspace("dev"), ["shift", "10", "--reason", "canary"], /cannot shift 10 % to slot green: slot green has no image; stage one first/);
+            refused(new Workspace("dev"), ["promote", "--reason", "go"], /cannot promote slot green: slot green has no image/);
+        });
+
+        it("refuses what the config validation refuses, listing the key, what it expects and what it got", () => {
+            refused(new Workspace("production"), ["stage", "registry.example.com/clinical-api:latest", "--reason", "try latest"],
+                /clinical-platform:app\.slots\.green\.image: expected a pinned container image .*; got "registry\.example\.com\/clinical-api:latest"/);
+        });
+
+        it("refuses any change while another part of the file is invalid", () => {
+            const workspace = new Workspace("production");
+            writeFileSync(workspace.file, workspace.original.replace("domain: app.clinical.example.com", "domain: App_Clinical"));
+            const broken = readFileSync(workspace.file, "utf8");
+            const result = workspace.run(["shift", "10", "--reason", "canary"]);
+            assert.equal(result.code, EXIT.refused);
+            assert.match(result.err, /clinical-platform:domain: expected a lower-case DNS name/);
+            assert.equal(workspace.text(), broken);
+        });
+
+        it("refuses a percentage that is not a whole number from 0 to 100", () => {
+            refused(new Workspace("production"), ["shift", "150", "--reason", "x"], /expected a whole percentage from 0 to 100/);
+            refused(new Workspace("production"), ["shift", "--reason", "x"], /shift <percent>: expected 1 argument; got none/);
+        });
+
+        it("refuses to stage over a candidate that is taking traffic", () => {
+            const workspace = new Workspace("production");
+            workspace.run(["shift", "10", "--reason", "canary"]);
+            const during = workspace.text();
+            const result = workspace.run(["stage", "registry.example.com/clinical-api:1.6.0", "--reason", "next"]);
+            assert.equal(result.code, EXIT.refused);
+            assert.match(result.err, /slot green: it carries 10 % of traffic; promote or roll back first/);
+            assert.equal(workspace.text(), during);
+            assert.equal(workspace.audit().length, 1);
+        });
+
+        it("refuses an unknown command or stack", () => {
+            refused(new Workspace("production"), ["flip", "--reason", "x"], /expected a command \(status, stage, shift, promote, rollback\); got "flip"/);
+            const workspace = new Workspace("production");
+            const out: string[] = [];
+            const code = main(["--stack", "prod", "status"], { out: (l) => out.push(l), err: (l) => out.push(l), env: workspace.env, now: () => NOW });
+            assert.equal(code, EXIT.refused);
+            assert.match(out.join("\n"), /--stack: expected one of dev, staging, production; got "prod"/);
+        });
+    });
+
+    describe("--apply", () => {
+        it("says plainly that the Pulumi CLI is missing, after writing the change", () => {
+            const workspace = new Workspace("production");
+            const empty = path.join(workspace.dir, "empty-bin");
+            mkdirSync(empty);
+            const result = workspace.run(["shift", "10", "--reason", "canary", "--apply"], { ...workspace.env, PATH: empty });
+            assert.equal(result.code, EXIT.notApplied);
+            assert.match(result.err, /Not applied: the Pulumi CLI is not installed/);
+            assert.match(workspace.text(), /weight: 10 }/);
+        });
+
+        it("runs pulumi up for the stack and the edited file", () => {
+            const workspace = new Workspace("production");
+            const bin = path.join(workspace.dir, "bin");
+            const calls = path.join(workspace.dir, "calls.txt");
+            mkdirSync(bin);
+            writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\necho "$@" >> "${calls}"\n`);
+            chmodSync(path.join(bin, "pulumi"), 0o755);
+            const result = workspace.run(["shift", "10", "--reason", "canary", "--apply"], { ...workspace.env, PATH: `${bin}:${process.env.PATH}` });
+            assert.equal(result.code, EXIT.done, result.err);
+            assert.deepEqual(readFileSync(calls, "utf8").trim().split("\n"), ["version", `up --stack production --config-file ${workspace.file}`]);
+        });
+    });
+});
