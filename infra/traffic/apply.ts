@@ -1,5 +1,11 @@
-/** Hands a written change to `pulumi up`, when the Pulumi CLI is there to run it. */
+/**
+ * Hands a written change to `pulumi up`, when the Pulumi CLI is there to run it, with the policy
+ * pack and the stack's pack config, as every deploy runs.
+ */
 import { spawnSync } from "child_process";
+import * as path from "path";
+
+const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
 
 export type ApplyResult = { ran: true; exitCode: number } | { ran: false; reason: string };
 
@@ -9,7 +15,12 @@ export function pulumiUp(stack: string, configFile: string | undefined, env: Nod
         const missing = (probe.error as NodeJS.ErrnoException).code === "ENOENT";
         return { ran: false, reason: missing ? "the Pulumi CLI is not installed (no `pulumi` on PATH)" : `the Pulumi CLI could not start: ${probe.error.message}` };
     }
-    const args = ["up", "--stack", stack, ...(configFile ? ["--config-file", configFile] : [])];
+    const args = [
+        "up", "--stack", stack,
+        "--policy-pack", path.join(REPOSITORY_ROOT, "policies"),
+        "--policy-pack-config", path.join(REPOSITORY_ROOT, "policies", "config", `${stack}.json`),
+        ...(configFile ? ["--config-file", configFile] : []),
+    ];
     const run = spawnSync("pulumi", args, { env, stdio: "inherit" });
     return { ran: true, exitCode: run.status ?? 1 };
 }

@@ -249,7 +249,7 @@ describe("the traffic command", () => {
             assert.match(workspace.text(), /weight: 10 }/);
         });
 
-        it("runs pulumi up for the stack and the edited file", () => {
+        it("runs pulumi up for the stack and the edited file, with the policy pack and its stack config", () => {
             const workspace = new Workspace("production");
             const bin = path.join(workspace.dir, "bin");
             const calls = path.join(workspace.dir, "calls.txt");
@@ -258,7 +258,11 @@ describe("the traffic command", () => {
             chmodSync(path.join(bin, "pulumi"), 0o755);
             const result = workspace.run(["shift", "10", "--reason", "canary", "--apply"], { ...workspace.env, PATH: `${bin}:${process.env.PATH}` });
             assert.equal(result.code, EXIT.done, result.err);
-            assert.deepEqual(readFileSync(calls, "utf8").trim().split("\n"), ["version", `up --stack production --config-file ${workspace.file}`]);
+            const pack = path.join(REPOSITORY_ROOT, "policies");
+            assert.deepEqual(readFileSync(calls, "utf8").trim().split("\n"), [
+                "version",
+                `up --stack production --policy-pack ${pack} --policy-pack-config ${path.join(pack, "config", "production.json")} --config-file ${workspace.file}`,
+            ]);
         });
     });
 });
