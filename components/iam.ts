@@ -1,4 +1,5 @@
 /** IAM policy documents as plain data, serialised once so policies can read them. */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export interface Statement {
@@ -48,4 +49,23 @@ export function assumableThroughPodIdentity(subject: PodIdentitySubject): pulumi
             },
         },
     }]);
+}
+
+/**
+ * Grants `statements` to `role` through a customer-managed policy of its own, attached to that role
+ * only: unlike an inline policy it is listed, versioned and reviewable on its own in IAM.
+ */
+export function grantToRole(
+    parent: pulumi.Resource,
+    name: string,
+    role: aws.iam.Role,
+    statements: Statement[],
+    tags: Record<string, string>,
+): aws.iam.RolePolicyAttachment {
+    const policy = new aws.iam.Policy(name, {
+        description: `Permissions of role ${name}`,
+        policy: policyDocument(statements),
+        tags,
+    }, { parent });
+    return new aws.iam.RolePolicyAttachment(`${name}-grant`, { role: role.name, policyArn: policy.arn }, { parent });
 }

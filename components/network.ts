@@ -5,7 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumableBy, policyDocument } from "./iam";
+import { assumableBy, grantToRole } from "./iam";
 
 export interface NetworkArgs {
     /** VPC block, e.g. 10.30.0.0/16. */
@@ -57,7 +57,7 @@ export class Network extends pulumi.ComponentResource {
         const isolatedSubnets = args.subnets.isolated.map((cidr, i) => subnet("isolated", cidr, i, {}));
 
         const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tagged("igw") }, parent);
-        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: tagged("public") }, parent);
+        const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: tagged("public", { Tier: "public" }) }, parent);
         new aws.ec2.Route(`${name}-public-default`, {
             routeTableId: publicRoutes.id,
             destinationCidrBlock: "0.0.0.0/0",
@@ -76,7 +76,7 @@ export class Network extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [internetGateway] });
         });
         const privateRouteTables = privateSubnets.map((s, i) => {
-            const table = new aws.ec2.RouteTable(`${name}-private-${i + 1}`, { vpcId: vpc.id, tags: tagged(`private-${i + 1}`) }, parent);
+            const table = new aws.ec2.RouteTable(`${name}-private-${i + 1}`, { vpcId: vpc.id, tags: tagged(`private-${i + 1}`, { Tier: "private" }) }, parent);
             new aws.ec2.Route(`${name}-private-${i + 1}-egress`, {
                 routeTableId: table.id,
                 destinationCidrBlock: "0.0.0.0/0",
@@ -86,7 +86,7 @@ export class Network extends pulumi.ComponentResource {
             return table;
         });
         // The isolated tier has only the VPC-local route: the database can neither reach nor be reached from the internet.
-        const isolatedRoutes = new aws.ec2.RouteTable(`${name}-isolated`, { vpcId: vpc.id, tags: tagged("isolated") }, parent);
+        const isolatedRoutes = new aws.ec2.RouteTable(`${name}-isolated`, { vpcId: vpc.id, tags: tagged("isolated", { Tier: "isolated" }) }, parent);
         isolatedSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-isolated-${i + 1}`, { subnetId: s.id, routeTableId: isolatedRoutes.id }, parent));
 
         // S3 traffic (image layers, backups, logs) stays on the AWS network instead of the NAT gateways.
@@ -122,14 +122,11 @@ export class Network extends pulumi.ComponentResource {
             description: "Delivers VPC flow logs to CloudWatch Logs",
             tags: args.tags,
         }, parent);
-        new aws.iam.RolePolicy(`${name}-flow-logs`, {
-            role: role.name,
-            policy: policyDocument([{
+        grantToRole(this, `${name}-flow-logs`, role, [{
                 Effect: "Allow",
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                 Resource: pulumi.interpolate`${logGroup.arn}:*`,
-            }]),
-        }, parent);
+            }], args.tags);
         new aws.ec2.FlowLog(`${name}-flow-logs`, {
             vpcId: vpc.id,
             trafficType: "ALL",

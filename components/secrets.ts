@@ -7,7 +7,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { assumableBy, policyDocument } from "./iam";
+import { assumableBy, grantToRole } from "./iam";
 
 export const APPLICATION_SECRETS = ["jwt-signing-key", "api-key"] as const;
 export type ApplicationSecret = (typeof APPLICATION_SECRETS)[number];
@@ -76,9 +76,7 @@ export class Secrets extends pulumi.ComponentResource {
             description: "Rotates the clinical application secrets",
             tags: args.tags,
         }, parent);
-        new aws.iam.RolePolicy(`${name}-rotation`, {
-            role: role.name,
-            policy: policyDocument([
+        grantToRole(this, `${name}-rotation`, role, [
                 {
                     Sid: "RotateTheseSecretsOnly",
                     Effect: "Allow",
@@ -89,8 +87,7 @@ export class Secrets extends pulumi.ComponentResource {
                 { Sid: "UseSecretsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.secretsKeyArn },
                 { Sid: "PublishTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
                 { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
-            ]),
-        }, parent);
+            ], args.tags);
         const rotator = new aws.lambda.Function(`${name}-rotation`, {
             name: functionName,
             role: role.arn,

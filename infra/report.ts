@@ -2,7 +2,6 @@
 import { StackConfig } from "../stacks";
 import { PreviewDocument } from "./offline/preview";
 import { RecordedResource } from "./offline/types";
-import { toDisplay } from "./offline/wire";
 
 export function humanReport(document: PreviewDocument, resources: RecordedResource[], config: StackConfig): string {
     const lines: string[] = [];
@@ -15,7 +14,7 @@ export function humanReport(document: PreviewDocument, resources: RecordedResour
         lines.push(`  ${component} — ${total}`);
         for (const [type, count] of [...types].sort(([a], [b]) => a.localeCompare(b))) lines.push(`      ${String(count).padStart(3)}  ${type}`);
     }
-    lines.push("", "Data", ...stateful(resources), "");
+    lines.push("", "Data", ...stateful(resources, document), "");
 
     lines.push("Traffic", `  stable slot: ${document.traffic.stableSlot}`);
     for (const [slot, { image, weight }] of Object.entries(document.traffic.slots)) {
@@ -47,10 +46,11 @@ function byComponent(resources: RecordedResource[]): Map<string, Map<string, num
     return groups;
 }
 
-function stateful(resources: RecordedResource[]): string[] {
+function stateful(resources: RecordedResource[], document: PreviewDocument): string[] {
     const lines: string[] = [];
     const protection = (r: RecordedResource) => (r.options.protect ? "protected" : "unprotected") + (r.options.retainOnDelete ? ", retained on delete" : "");
-    const inputsOf = (r: RecordedResource) => toDisplay(r.inputs) as Record<string, unknown>;
+    const displayed = new Map(document.resources.map((r) => [r.urn, r.inputs]));
+    const inputsOf = (r: RecordedResource) => displayed.get(r.urn) ?? {};
     for (const db of resources.filter((r) => r.type === "aws:rds/instance:Instance")) {
         const i = inputsOf(db);
         lines.push(`  database ${i.identifier}: ${i.engine} ${i.engineVersion} on ${i.instanceClass}, ${i.multiAz ? "Multi-AZ" : "single-AZ"}`);

@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { assumableThroughPodIdentity, policyDocument } from "../iam";
+import { assumableThroughPodIdentity, grantToRole } from "../iam";
 
 export const LOAD_BALANCER_CONTROLLER_CHART = {
     chart: "aws-load-balancer-controller",
@@ -47,9 +47,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
             description: "AWS Load Balancer Controller: registers slot pods in their target groups",
             tags: args.tags,
         }, parent);
-        new aws.iam.RolePolicy(name, {
-            role: role.name,
-            policy: policyDocument([
+        grantToRole(this, name, role, [
                 {
                     Sid: "ReadNetworkAndLoadBalancers",
                     Effect: "Allow",
@@ -68,8 +66,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                     Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
                     Resource: args.targetGroupArns,
                 },
-            ]),
-        }, parent);
+            ], args.tags);
         const identity = new aws.eks.PodIdentityAssociation(name, {
             clusterName: args.clusterName,
             namespace: NAMESPACE,

@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SLOT_NAMES, SlotName } from "../../stacks";
-import { assumableThroughPodIdentity, policyDocument } from "../iam";
+import { assumableThroughPodIdentity, grantToRole } from "../iam";
 import { LoadBalancerController } from "./controller";
 import { SlotLoadBalancer, SlotTargetGroup } from "./load-balancer";
 import { APP_NAME, AppSlot, SlotSecrets } from "./slot";
@@ -115,9 +115,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
             description: "Clinical API pods: read their own secrets",
             tags: args.tags,
         }, parent);
-        new aws.iam.RolePolicy(`${name}-api`, {
-            role: role.name,
-            policy: policyDocument([
+        grantToRole(this, `${name}-api`, role, [
                 { Sid: "ReadApiSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretArns },
                 {
                     Sid: "DecryptThroughSecretsManager",
@@ -126,8 +124,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                     Resource: args.secretsKeyArn,
                     Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
                 },
-            ]),
-        }, parent);
+            ], args.tags);
 
         for (const slot of SLOT_NAMES) {
             const spec = args.slots[slot];

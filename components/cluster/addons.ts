@@ -6,7 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumableThroughPodIdentity, policyDocument } from "../iam";
+import { assumableThroughPodIdentity, grantToRole } from "../iam";
 import { installAddon } from "./addon";
 
 /** Log groups the CloudWatch agent and Fluent Bit write to, per cluster. */
@@ -51,9 +51,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
             role: ebsRole.name,
             policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
         }, parent);
-        new aws.iam.RolePolicy(`${name}-ebs-csi-key`, {
-            role: ebsRole.name,
-            policy: policyDocument([
+        grantToRole(this, `${name}-ebs-csi-key`, ebsRole, [
                 {
                     Sid: "EncryptVolumesWithClusterKey",
                     Effect: "Allow",
@@ -67,8 +65,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
                     Resource: args.clusterKeyArn,
                     Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
                 },
-            ]),
-        }, parent);
+            ], args.tags);
 
         const cloudWatchRole = roleFor("cloudwatch", "amazon-cloudwatch", CLOUDWATCH_SERVICE_ACCOUNT, "CloudWatch agent: Container Insights metrics and container logs");
         new aws.iam.RolePolicyAttachment(`${name}-cloudwatch`, {

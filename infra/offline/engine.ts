@@ -127,15 +127,24 @@ async function evaluateAlone(program: () => unknown, options: EvaluationOptions)
     // A program error is caught inside the stack body so it surfaces here, with what was registered
     // before it, instead of as an unhandled rejection from the stack's registration.
     let failure: unknown;
-    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-        try {
-            return (await program()) as Record<string, unknown>;
-        } catch (error) {
-            failure = error;
-            return {};
-        }
-    });
-    await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    // The SDK records a source position for every resource; mapping each one back through source
+    // maps costs more than the rest of the evaluation.
+    const sourceMaps = process.sourceMapsEnabled;
+    process.setSourceMapsEnabled(false);
+    let outputs: Record<string, unknown> | undefined;
+    try {
+        outputs = await pulumi.runtime.runInPulumiStack(async () => {
+            try {
+                return (await program()) as Record<string, unknown>;
+            } catch (error) {
+                failure = error;
+                return {};
+            }
+        });
+        await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    } finally {
+        process.setSourceMapsEnabled(sourceMaps);
+    }
     if (failure !== undefined) throw new EvaluationFailure(failure, monitor.registrations);
     return { resources: monitor.registrations, outputs: outputs ?? {} };
 }

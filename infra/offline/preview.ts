@@ -5,12 +5,11 @@
 import * as path from "path";
 import { PROJECT, StackConfig, loadStackConfig } from "../../stacks";
 import { readStackFile } from "../../stacks/stack-file";
-import { runProgram } from "../program";
-import { evaluate } from "./engine";
-import { RecordedResource } from "./types";
-import { toDisplay } from "./wire";
+import { PolicyPackSession, PolicyViolation, startPolicyPack } from "../analyzer";
+import type { RecordedResource } from "./types";
 
 export const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
+export const POLICY_PACK_DIR = path.join(REPOSITORY_ROOT, "policies");
 
 export interface PreviewRequest {
     stack: string;
@@ -18,18 +17,11 @@ export interface PreviewRequest {
     configFile?: string;
     /** Preview as for a stack that does not exist yet (ids and ARNs unknown). */
     firstDeployment?: boolean;
+    /** Run the policy pack over the registrations, as `pulumi preview --policy-pack` does (default true). */
+    policy?: boolean;
 }
 
-export interface PolicyViolationEntry {
-    policy: string;
-    level: "mandatory" | "advisory" | "remediate";
-    urn: string;
-    message: string;
-    hipaa: string[];
-    soc2: string[];
-    severity?: string;
-    remediation?: string;
-}
+export type PolicyViolationEntry = Omit<PolicyViolation, "description">;
 
 export interface PreviewDocument {
     stack: string;
@@ -49,27 +41,70 @@ export function stackFilePath(request: PreviewRequest): string {
     return path.resolve(request.configFile ?? path.join(REPOSITORY_ROOT, `Pulumi.${request.stack}.yaml`));
 }
 
+export function packConfigPath(stack: string): string {
+    return path.join(POLICY_PACK_DIR, "config", `${stack}.json`);
+}
+
 /** @throws StackConfigError or StackFileError when the stack cannot be evaluated as configured. */
 export async function runOfflinePreview(request: PreviewRequest): Promise<PreviewResult> {
     const rawConfig = readStackFile(stackFilePath(request), PROJECT);
     const config = loadStackConfig(request.stack, rawConfig);
-    const { resources } = await evaluate(runProgram, {
+    // The pack's start-up (it compiles its rules) overlaps the program's evaluation, as under the CLI.
+    // Loading and running the program blocks this process, so it waits until the pack's process exists.
+    let spawned: () => void = () => undefined;
+    const packProcessExists = new Promise<void>((resolve) => (spawned = resolve));
+    const starting = request.policy === false ? undefined : startPolicyPack({
+        packDir: POLICY_PACK_DIR,
         project: PROJECT,
         stack: request.stack,
-        config: rawConfig,
-        region: config.region,
-        firstDeployment: request.firstDeployment,
+        dryRun: true,
+        stackConfig: rawConfig,
+        stackTags: { "pulumi:project": PROJECT, "pulumi:runtime": "nodejs" },
+        onSpawned: spawned,
     });
-    const pack = policyPackIdentity();
-    return {
-        config,
-        resources,
-        document: {
+    starting?.catch(() => spawned());
+    if (starting) await packProcessExists;
+    let session: PolicyPackSession | undefined;
+    try {
+        // Loaded only now, so that the pack starts while the SDKs load. (`require`, not `import()`:
+        // the program is CommonJS however it is run.)
+        /* eslint-disable @typescript-eslint/no-require-imports */
+        const { evaluate } = require("./engine") as typeof import("./engine");
+        const { runProgram } = require("../program") as typeof import("../program");
+        const { toDisplay } = require("./wire") as typeof import("./wire");
+        /* eslint-enable @typescript-eslint/no-require-imports */
+        const { resources } = await evaluate(runProgram, {
+            project: PROJECT,
             stack: request.stack,
-            resources: resources.map(({ custom: _custom, ...resource }) => ({ ...resource, inputs: toDisplay(resource.inputs) as Record<string, unknown> })),
-            policy: { ...pack, evaluated: false, violations: [] },
-            traffic: { stableSlot: config.app.stableSlot, slots: { ...config.app.slots } },
-        },
+            config: rawConfig,
+            region: config.region,
+            firstDeployment: request.firstDeployment,
+        });
+        session = await starting;
+        const policy = session ? await analyze(session, request.stack, resources) : { ...policyPackIdentity(), evaluated: false, violations: [] };
+        return {
+            config,
+            resources,
+            document: {
+                stack: request.stack,
+                resources: resources.map(({ custom: _custom, ...resource }) => ({ ...resource, inputs: toDisplay(resource.inputs) as Record<string, unknown> })),
+                policy,
+                traffic: { stableSlot: config.app.stableSlot, slots: { ...config.app.slots } },
+            },
+        };
+    } finally {
+        await (session ?? (await starting?.catch(() => undefined)))?.close();
+    }
+}
+
+async function analyze(session: PolicyPackSession, stack: string, resources: RecordedResource[]): Promise<PreviewDocument["policy"]> {
+    await session.configure(packConfigPath(stack));
+    const violations = await session.analyze(resources);
+    return {
+        pack: session.pack,
+        version: session.version,
+        evaluated: true,
+        violations: violations.map(({ description: _description, ...violation }) => violation),
     };
 }
 

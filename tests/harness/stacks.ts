@@ -14,10 +14,13 @@ export const STACKS: readonly StackName[] = ["dev", "staging", "production"];
 
 const cache = new Map<string, Promise<PreviewResult>>();
 
-/** The stack as committed, evaluated once per test run. */
-export function previewOf(stack: StackName, options: { firstDeployment?: boolean } = {}): Promise<PreviewResult> {
-    const key = `${stack}:${options.firstDeployment ? "first" : "existing"}`;
-    if (!cache.has(key)) cache.set(key, runOfflinePreview({ stack, firstDeployment: options.firstDeployment }));
+/**
+ * The stack as committed, evaluated once per test run. The policy pack runs only when asked for:
+ * most specs look at registrations, and the pack's start-up would dominate their time.
+ */
+export function previewOf(stack: StackName, options: { firstDeployment?: boolean; policy?: boolean } = {}): Promise<PreviewResult> {
+    const key = `${stack}:${options.firstDeployment ? "first" : "existing"}:${options.policy ? "policy" : "bare"}`;
+    if (!cache.has(key)) cache.set(key, runOfflinePreview({ stack, firstDeployment: options.firstDeployment, policy: options.policy ?? false }));
     return cache.get(key) as Promise<PreviewResult>;
 }
 
@@ -32,7 +35,7 @@ export function editedStackFile(stack: string, edit: (document: Document) => voi
 
 /** Evaluates the stack with `edit` applied to a copy of its settings. */
 export function previewWithEdit(stack: StackName, edit: (document: Document) => void): Promise<PreviewResult> {
-    return runOfflinePreview({ stack, configFile: editedStackFile(stack, edit) });
+    return runOfflinePreview({ stack, configFile: editedStackFile(stack, edit), policy: false });
 }
 
 export function ofType(resources: RecordedResource[], type: string): RecordedResource[] {

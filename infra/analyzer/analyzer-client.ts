@@ -1,0 +1,60 @@
+import * as grpc from "@grpc/grpc-js";
+import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import { BinaryReader } from "google-protobuf";
+import type { Empty } from "google-protobuf/google/protobuf/empty_pb";
+
+type Unary<Request, Response> = (request: Request, callback: (error: grpc.ServiceError | null, response: Response) => void) => grpc.ClientUnaryCall;
+
+/** The Analyzer service methods the CLI calls during a preview. */
+export interface AnalyzerClient {
+    handshake: Unary<analyzerProto.AnalyzerHandshakeRequest, analyzerProto.AnalyzerHandshakeResponse>;
+    configureStack: Unary<analyzerProto.AnalyzerStackConfigureRequest, analyzerProto.AnalyzerStackConfigureResponse>;
+    getAnalyzerInfo: Unary<Empty, analyzerProto.AnalyzerInfo>;
+    getPluginInfo: Unary<Empty, unknown>;
+    configure: Unary<analyzerProto.ConfigureAnalyzerRequest, Empty>;
+    remediate: Unary<analyzerProto.AnalyzeRequest, analyzerProto.RemediateResponse>;
+    analyze: Unary<analyzerProto.AnalyzeRequest, analyzerProto.AnalyzeResponse>;
+    analyzeStack: Unary<analyzerProto.AnalyzeStackRequest, analyzerProto.AnalyzeResponse>;
+    close(): void;
+}
+
+const DIAGNOSTICS_FIELD = 2;
+
+/**
+ * Decodes an AnalyzeResponse's diagnostics and skips its not-applicable list. The policy
+ * server lists every policy that did not apply to the resource, a hundred entries per call
+ * that the report never reads; decoding them dominated the client's time on large stacks.
+ */
+function decodeDiagnostics(bytes: Uint8Array): analyzerProto.AnalyzeResponse {
+    const response = new analyzerProto.AnalyzeResponse();
+    const reader = new BinaryReader(bytes);
+    while (reader.nextField() && !reader.isEndGroup()) {
+        if (reader.getFieldNumber() === DIAGNOSTICS_FIELD) {
+            const diagnostic = new analyzerProto.AnalyzeDiagnostic();
+            reader.readMessage(diagnostic, analyzerProto.AnalyzeDiagnostic.deserializeBinaryFromReader);
+            response.addDiagnostics(diagnostic);
+        } else {
+            reader.skipField();
+        }
+    }
+    return response;
+}
+
+const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
+
+export function connectAnalyzer(address: string): AnalyzerClient {
+    const service = analyzerGrpc.AnalyzerService;
+    const definition: grpc.ServiceDefinition = {
+        ...service,
+        analyze: { ...service.analyze, responseDeserialize: decodeDiagnostics },
+        analyzeStack: { ...service.analyzeStack, responseDeserialize: decodeDiagnostics },
+    };
+    const Client = grpc.makeGenericClientConstructor(definition, "Analyzer");
+    const client = new Client(address, grpc.credentials.createInsecure(), {
+        "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+        "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+        "grpc.enable_channelz": 0,
+    });
+    return client as unknown as AnalyzerClient;
+}

@@ -1,0 +1,142 @@
+import type {
+    EnforcementLevel,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { type ComplianceMetadata, type Severity, metadataTags } from "./metadata";
+import { type StackResource, StackView } from "./stack";
+import { plainProps } from "./values";
+
+export type ClinicalPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+/** Config every policy accepts: logical resource names (or URNs) the policy must skip. */
+export interface Exemptions {
+    exemptResources: string[];
+}
+
+export type RuleConfig<C> = C & Exemptions;
+
+interface RuleBase extends ComplianceMetadata {
+    /** JSON schema of the policy's own config properties; each needs a `default`. */
+    config?: Record<string, PolicyConfigJSONSchema>;
+}
+
+export interface ResourceContext<C> {
+    name: string;
+    urn: string;
+    type: string;
+    config: RuleConfig<C>;
+}
+
+export interface ResourceRuleSpec<P, C> extends RuleBase {
+    resourceTypes: readonly string[];
+    /** Yields one sentence per problem found; yields nothing for a compliant resource. */
+    check(props: P, context: ResourceContext<C>): Iterable<string>;
+}
+
+export interface Finding {
+    resource: StackResource;
+    message: string;
+}
+
+export interface StackContext<C> {
+    config: RuleConfig<C>;
+}
+
+export interface StackRuleSpec<C> extends RuleBase {
+    /** The rule is not applicable to a stack without any of these. */
+    resourceTypes: readonly string[];
+    check(stack: StackView, context: StackContext<C>): Iterable<Finding>;
+}
+
+const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    uniqueItems: true,
+    default: [],
+    description: "Logical names or URNs of resources this policy does not apply to; each needs a recorded reason in review.",
+};
+
+/** Severe findings block a deployment unless the stack's pack config relaxes them. */
+function defaultEnforcement(severity: Severity): EnforcementLevel {
+    return severity === "critical" || severity === "high" ? "mandatory" : "advisory";
+}
+
+export function resourceRule<P, C extends object = object>(spec: ResourceRuleSpec<P, C>): ResourceValidationPolicy {
+    const types = new Set(spec.resourceTypes);
+    const defaults = schemaDefaults(spec.config);
+    const validate = (args: ResourceValidationArgs, reportViolation: ReportViolation): void => {
+        if (!types.has(args.type)) {
+            // Returning, rather than calling notApplicable, keeps the per-resource cost of a
+            // multi-type policy low: notApplicable throws, and the server runs every policy
+            // against every resource.
+            return;
+        }
+        const config = { ...defaults, ...args.getConfig<Partial<RuleConfig<C>>>() } as RuleConfig<C>;
+        if (isExempt(config, args.name, args.urn)) {
+            args.notApplicable(`Resource ${args.name} is exempted by the pack config`);
+        }
+        const context: ResourceContext<C> = { name: args.name, urn: args.urn, type: args.type, config };
+        for (const message of spec.check(plainProps(args.props) as P, context)) {
+            reportViolation(message);
+        }
+    };
+    if (spec.resourceTypes.length === 1) {
+        // The policy server skips a policy without calling it (and without decoding the
+        // resource's props) when the validation function names its single resource type.
+        Object.assign(validate, { __pulumiType: spec.resourceTypes[0] });
+    }
+    return { ...commonFields(spec), validateResource: validate };
+}
+
+export function stackRule<C extends object = object>(spec: StackRuleSpec<C>): StackValidationPolicy {
+    const defaults = schemaDefaults(spec.config);
+    const validateStack = (args: StackValidationArgs, reportViolation: ReportViolation): void => {
+        const stack = new StackView(args.resources);
+        if (!stack.has(spec.resourceTypes)) {
+            args.notApplicable(`The stack has no ${spec.resourceTypes.join(", ")}`);
+        }
+        const config = { ...defaults, ...args.getConfig<Partial<RuleConfig<C>>>() } as RuleConfig<C>;
+        for (const finding of spec.check(stack, { config })) {
+            if (!isExempt(config, finding.resource.name, finding.resource.urn)) {
+                reportViolation(finding.message, finding.resource.urn);
+            }
+        }
+    };
+    if (spec.resourceTypes.length === 1) {
+        // Lets the server skip the stack (and the decoding of every resource in it) when it
+        // has no resource of that type.
+        Object.assign(validateStack, { __pulumiType: spec.resourceTypes[0] });
+    }
+    return { ...commonFields(spec), validateStack };
+}
+
+function commonFields(spec: RuleBase) {
+    return {
+        name: spec.name,
+        description: spec.description,
+        severity: spec.severity,
+        enforcementLevel: defaultEnforcement(spec.severity),
+        remediationSteps: spec.remediation,
+        tags: metadataTags(spec),
+        configSchema: { properties: { exemptResources: EXEMPTIONS_SCHEMA, ...spec.config } },
+    };
+}
+
+function schemaDefaults(config: Record<string, PolicyConfigJSONSchema> | undefined): Record<string, unknown> {
+    const defaults: Record<string, unknown> = { exemptResources: [] };
+    for (const [key, schema] of Object.entries(config ?? {})) {
+        if (schema.default !== undefined) {
+            defaults[key] = schema.default;
+        }
+    }
+    return defaults;
+}
+
+function isExempt(config: Exemptions, name: string, urn: string): boolean {
+    return Array.isArray(config.exemptResources) && config.exemptResources.some((entry) => entry === name || entry === urn);
+}

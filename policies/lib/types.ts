@@ -1,0 +1,115 @@
+/**
+ * Resource type tokens the pack inspects, as the engine reports them (`@pulumi/aws` 7.x,
+ * `@pulumi/kubernetes` 4.x). Kept as strings: importing the provider SDKs would make the
+ * pack's start-up type-check parse tens of megabytes of declarations.
+ */
+export const RDS = {
+    instance: "aws:rds/instance:Instance",
+    cluster: "aws:rds/cluster:Cluster",
+    clusterInstance: "aws:rds/clusterInstance:ClusterInstance",
+    parameterGroup: "aws:rds/parameterGroup:ParameterGroup",
+    clusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+} as const;
+
+export const S3 = {
+    bucket: "aws:s3/bucket:Bucket",
+    bucketV2: "aws:s3/bucketV2:BucketV2",
+    publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    encryption: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    encryptionV2: "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    versioning: "aws:s3/bucketVersioning:BucketVersioning",
+    versioningV2: "aws:s3/bucketVersioningV2:BucketVersioningV2",
+    logging: "aws:s3/bucketLogging:BucketLogging",
+    loggingV2: "aws:s3/bucketLoggingV2:BucketLoggingV2",
+    lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    lifecycleV2: "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+    acl: "aws:s3/bucketAcl:BucketAcl",
+    aclV2: "aws:s3/bucketAclV2:BucketAclV2",
+    policy: "aws:s3/bucketPolicy:BucketPolicy",
+    ownershipControls: "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    replication: "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+} as const;
+
+export const CLOUDFRONT = {
+    distribution: "aws:cloudfront/distribution:Distribution",
+} as const;
+
+export const EKS = {
+    cluster: "aws:eks/cluster:Cluster",
+    nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+} as const;
+
+export const EC2 = {
+    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+    vpc: "aws:ec2/vpc:Vpc",
+    subnet: "aws:ec2/subnet:Subnet",
+    flowLog: "aws:ec2/flowLog:FlowLog",
+    route: "aws:ec2/route:Route",
+    routeTable: "aws:ec2/routeTable:RouteTable",
+    internetGateway: "aws:ec2/internetGateway:InternetGateway",
+    defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    egressRule: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+} as const;
+
+export const SECRETS = {
+    secret: "aws:secretsmanager/secret:Secret",
+    rotation: "aws:secretsmanager/secretRotation:SecretRotation",
+    version: "aws:secretsmanager/secretVersion:SecretVersion",
+    policy: "aws:secretsmanager/secretPolicy:SecretPolicy",
+} as const;
+
+export const KMS = {
+    key: "aws:kms/key:Key",
+    keyPolicy: "aws:kms/keyPolicy:KeyPolicy",
+} as const;
+
+export const CLOUDWATCH = {
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    logDeliverySource: "aws:cloudwatch/logDeliverySource:LogDeliverySource",
+} as const;
+
+export const SNS = {
+    topic: "aws:sns/topic:Topic",
+    topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
+    subscription: "aws:sns/topicSubscription:TopicSubscription",
+} as const;
+
+/** `aws:alb/*` are aliases of the `aws:lb/*` classes with their own tokens; rules match both. */
+export const LB = {
+    loadBalancer: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"],
+    listener: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
+    listenerCertificate: ["aws:lb/listenerCertificate:ListenerCertificate", "aws:alb/listenerCertificate:ListenerCertificate"],
+    targetGroup: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
+} as const;
+
+export const WAF = {
+    webAcl: "aws:wafv2/webAcl:WebAcl",
+    association: "aws:wafv2/webAclAssociation:WebAclAssociation",
+    logging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+} as const;
+
+export const IAM = {
+    policy: "aws:iam/policy:Policy",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    userPolicy: "aws:iam/userPolicy:UserPolicy",
+    userPolicyAttachment: "aws:iam/userPolicyAttachment:UserPolicyAttachment",
+    groupPolicy: "aws:iam/groupPolicy:GroupPolicy",
+    groupPolicyAttachment: "aws:iam/groupPolicyAttachment:GroupPolicyAttachment",
+    policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+    user: "aws:iam/user:User",
+    userGroupMembership: "aws:iam/userGroupMembership:UserGroupMembership",
+    groupMembership: "aws:iam/groupMembership:GroupMembership",
+    accessKey: "aws:iam/accessKey:AccessKey",
+    accountPasswordPolicy: "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
+} as const;
+
+export const K8S = {
+    deployment: "kubernetes:apps/v1:Deployment",
+    service: "kubernetes:core/v1:Service",
+} as const;

@@ -1,0 +1,261 @@
+import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
+import { refersTo } from "../lib/stack";
+import { LB, WAF } from "../lib/types";
+import { type Maybe, elements, isAbsent, isKnown, isUnknown } from "../lib/values";
+
+/** Inputs of `aws.lb.LoadBalancer` / `aws.alb.LoadBalancer` the rules read. */
+export interface LoadBalancerInputs {
+    internal?: Maybe<boolean>;
+    loadBalancerType?: Maybe<string>;
+    dropInvalidHeaderFields?: Maybe<boolean>;
+    desyncMitigationMode?: Maybe<string>;
+    enableDeletionProtection?: Maybe<boolean>;
+    accessLogs?: Maybe<{ bucket?: Maybe<string>; enabled?: Maybe<boolean> }>;
+}
+
+/** Inputs of `aws.lb.Listener` / `aws.alb.Listener` the rules read. */
+export interface ListenerInputs {
+    protocol?: Maybe<string>;
+    sslPolicy?: Maybe<string>;
+    certificateArn?: Maybe<string>;
+    defaultActions?: Maybe<Maybe<{ type?: Maybe<string>; redirect?: Maybe<{ protocol?: Maybe<string> }> }>[]>;
+}
+
+/** Inputs of `aws.lb.TargetGroup` / `aws.alb.TargetGroup` the rules read. */
+export interface TargetGroupInputs {
+    protocol?: Maybe<string>;
+    targetType?: Maybe<string>;
+    healthCheck?: Maybe<{ enabled?: Maybe<boolean>; path?: Maybe<string> }>;
+}
+
+/** Inputs of `aws.wafv2.WebAclAssociation` the rules read. */
+export interface WebAclAssociationInputs {
+    resourceArn?: Maybe<string>;
+}
+
+const TLS_PROTOCOLS = new Set(["HTTPS", "TLS"]);
+
+function isApplication(balancer: LoadBalancerInputs): boolean {
+    return !isKnown(balancer.loadBalancerType) || balancer.loadBalancerType === "application";
+}
+
+/** Listeners default to HTTP on application load balancers when no protocol is given. */
+function protocolOf(listener: ListenerInputs): Maybe<string> {
+    return isKnown(listener.protocol) ? listener.protocol.toUpperCase() : isUnknown(listener.protocol) ? listener.protocol : "HTTP";
+}
+
+export const albHttpRedirectsToHttps = resourceRule<ListenerInputs>({
+    name: "alb-http-redirects-to-https",
+    description: "Plain-HTTP listeners only redirect to HTTPS.",
+    severity: "high",
+    category: "encryption",
+    hipaa: ["164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"],
+    soc2: ["CC6.7"],
+    remediation: 'Give HTTP listeners a single default action {type: "redirect", redirect: {protocol: "HTTPS", port: "443", statusCode: "HTTP_301"}}.',
+    resourceTypes: LB.listener,
+    *check(listener) {
+        if (protocolOf(listener) !== "HTTP") {
+            return;
+        }
+        const actions = elements(listener.defaultActions);
+        if (actions.hasUnknown) {
+            return;
+        }
+        const redirects = (action: (typeof actions.known)[number]) =>
+            action.type === "redirect" && isKnown(action.redirect) && action.redirect.protocol === "HTTPS";
+        if (actions.known.length === 0 || !actions.known.every(redirects)) {
+            yield "An HTTP listener serves traffic instead of redirecting it to HTTPS.";
+        }
+    },
+});
+
+export const albListenerModernTlsPolicy = resourceRule<ListenerInputs, { allowedSslPolicies: string[] }>({
+    name: "alb-listener-modern-tls-policy",
+    description: "TLS listeners negotiate only TLS 1.2+ with forward-secret ciphers.",
+    severity: "high",
+    category: "encryption",
+    hipaa: ["164.312(e)(1)", "164.312(e)(2)(ii)"],
+    soc2: ["CC6.7"],
+    remediation: 'Set sslPolicy to one of the configured policies, e.g. "ELBSecurityPolicy-TLS13-1-2-2021-06".',
+    config: {
+        allowedSslPolicies: {
+            type: "array",
+            items: { type: "string" },
+            minItems: 1,
+            default: [
+                "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+                "ELBSecurityPolicy-TLS13-1-3-2021-06",
+                "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+                "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+                "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+                "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+            ],
+            description: "Load balancer security policies considered current.",
+        },
+    },
+    resourceTypes: LB.listener,
+    *check(listener, { config }) {
+        const protocol = protocolOf(listener);
+        if (!isKnown(protocol) || !TLS_PROTOCOLS.has(protocol) || isUnknown(listener.sslPolicy)) {
+            return;
+        }
+        if (!isKnown(listener.sslPolicy)) {
+            yield "sslPolicy is not set, so the listener falls back to ELBSecurityPolicy-2016-08, which allows TLS 1.0.";
+        } else if (!config.allowedSslPolicies.includes(listener.sslPolicy)) {
+            yield `sslPolicy ${listener.sslPolicy} is not one of the allowed policies (${config.allowedSslPolicies.join(", ")}).`;
+        }
+    },
+});
+
+export const albListenerAcmCertificate = resourceRule<ListenerInputs>({
+    name: "alb-listener-acm-certificate",
+    description: "TLS listeners present certificates managed (and renewed) by ACM.",
+    severity: "high",
+    category: "encryption",
+    hipaa: ["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
+    soc2: ["CC6.7"],
+    remediation: "Set certificateArn to an ACM certificate ARN (arn:aws:acm:…).",
+    resourceTypes: [...LB.listener, ...LB.listenerCertificate],
+    *check(listener, { type }) {
+        const protocol = LB.listener.some((t) => t === type) ? protocolOf(listener) : "HTTPS";
+        if (!isKnown(protocol) || !TLS_PROTOCOLS.has(protocol)) {
+            return;
+        }
+        const arn = listener.certificateArn;
+        if (isAbsent(arn)) {
+            yield "The TLS listener has no certificateArn.";
+        } else if (isKnown(arn) && !arn.startsWith("arn:aws:acm:")) {
+            yield `Certificate ${arn} is not an ACM certificate, so nothing renews it before it expires.`;
+        }
+    },
+});
+
+export const albDropInvalidHeaderFields = resourceRule<LoadBalancerInputs>({
+    name: "alb-drop-invalid-header-fields",
+    description: "Application load balancers drop requests with invalid HTTP header fields.",
+    severity: "medium",
+    category: "network",
+    hipaa: ["164.312(e)(1)", "164.312(e)(2)(i)"],
+    soc2: ["CC6.6"],
+    remediation: "Set dropInvalidHeaderFields to true.",
+    resourceTypes: LB.loadBalancer,
+    *check(balancer) {
+        if (isApplication(balancer) && balancer.dropInvalidHeaderFields !== true && !isUnknown(balancer.dropInvalidHeaderFields)) {
+            yield "dropInvalidHeaderFields is not true, so malformed headers (request smuggling) reach the targets.";
+        }
+    },
+});
+
+export const albDesyncMitigation = resourceRule<LoadBalancerInputs>({
+    name: "alb-desync-mitigation",
+    description: "Application load balancers block HTTP desync (request smuggling) attempts.",
+    severity: "low",
+    category: "network",
+    hipaa: ["164.312(e)(1)"],
+    soc2: ["CC6.6"],
+    remediation: 'Leave desyncMitigationMode unset ("defensive") or set "strictest".',
+    resourceTypes: LB.loadBalancer,
+    *check(balancer) {
+        if (isApplication(balancer) && balancer.desyncMitigationMode === "monitor") {
+            yield 'desyncMitigationMode is "monitor", so ambiguous requests are forwarded instead of blocked.';
+        }
+    },
+});
+
+export const albAccessLogsEnabled = resourceRule<LoadBalancerInputs>({
+    name: "alb-access-logs-enabled",
+    description: "Load balancers write access logs to S3.",
+    severity: "high",
+    category: "logging",
+    hipaa: ["164.312(b)"],
+    soc2: ["CC7.2", "CC7.3"],
+    remediation: "Set accessLogs to {enabled: true, bucket: <log bucket>}.",
+    resourceTypes: LB.loadBalancer,
+    *check(balancer) {
+        const logs = balancer.accessLogs;
+        if (isUnknown(logs)) {
+            return;
+        }
+        if (!isKnown(logs) || (logs.enabled !== true && !isUnknown(logs.enabled)) || isAbsent(logs.bucket)) {
+            yield "Access logging is off (accessLogs.enabled is not true or has no bucket).";
+        }
+    },
+});
+
+export const albDeletionProtection = resourceRule<LoadBalancerInputs>({
+    name: "alb-deletion-protection",
+    description: "Load balancers have deletion protection enabled.",
+    severity: "high",
+    category: "availability",
+    hipaa: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"],
+    soc2: ["A1.2"],
+    remediation: "Set enableDeletionProtection to true.",
+    resourceTypes: LB.loadBalancer,
+    *check(balancer) {
+        if (balancer.enableDeletionProtection !== true && !isUnknown(balancer.enableDeletionProtection)) {
+            yield "enableDeletionProtection is not true, so the entry point can be deleted by one change.";
+        }
+    },
+});
+
+export const albTargetGroupHealthCheck = resourceRule<TargetGroupInputs>({
+    name: "alb-target-group-health-check",
+    description: "HTTP target groups probe an explicit health endpoint so traffic only reaches ready targets.",
+    severity: "medium",
+    category: "availability",
+    hipaa: ["164.308(a)(7)(ii)(C)"],
+    soc2: ["A1.2"],
+    remediation: 'Set healthCheck {enabled: true, path: "/health/readiness"} (the application\'s readiness endpoint).',
+    resourceTypes: LB.targetGroup,
+    *check(group) {
+        const protocol = isKnown(group.protocol) ? group.protocol.toUpperCase() : undefined;
+        if (group.targetType === "lambda" || (protocol !== undefined && protocol !== "HTTP" && protocol !== "HTTPS")) {
+            return;
+        }
+        const check = group.healthCheck;
+        if (isUnknown(check)) {
+            return;
+        }
+        if (isKnown(check) && check.enabled === false) {
+            yield "The health check is disabled, so traffic reaches targets that are not ready.";
+        } else if (!isKnown(check) || isAbsent(check.path)) {
+            yield 'The health check has no path, so it probes "/" instead of the readiness endpoint.';
+        }
+    },
+});
+
+export const albWafAssociated = stackRule({
+    name: "alb-waf-associated",
+    description: "Every internet-facing application load balancer is protected by an AWS WAF web ACL.",
+    severity: "high",
+    category: "network",
+    hipaa: ["164.308(a)(1)(ii)(B)"],
+    soc2: ["CC6.6"],
+    remediation: "Add a WebAclAssociation with resourceArn set to the load balancer's ARN and a REGIONAL web ACL.",
+    resourceTypes: LB.loadBalancer,
+    *check(stack) {
+        const associations = stack.ofType(WAF.association);
+        for (const balancer of stack.ofType(...LB.loadBalancer)) {
+            const inputs = balancer.props<LoadBalancerInputs>();
+            if (inputs.internal === true || isUnknown(inputs.internal) || !isApplication(inputs)) {
+                continue;
+            }
+            if (!associations.some((association) => refersTo(association, "resourceArn", balancer, ["arn", "id"]))) {
+                yield { resource: balancer, message: "The internet-facing load balancer has no WAF web ACL association." };
+            }
+        }
+    },
+});
+
+export const albPolicies: ClinicalPolicy[] = [
+    albHttpRedirectsToHttps,
+    albListenerModernTlsPolicy,
+    albListenerAcmCertificate,
+    albDropInvalidHeaderFields,
+    albDesyncMitigation,
+    albAccessLogsEnabled,
+    albDeletionProtection,
+    albTargetGroupHealthCheck,
+    albWafAssociated,
+];

@@ -1,0 +1,55 @@
+import { type ComplianceMetadata, type Category, type Severity, mappingFromTags } from "../lib/metadata";
+import type { ClinicalPolicy } from "../lib/policy";
+import { albPolicies } from "./alb";
+import { cloudfrontPolicies } from "./cloudfront";
+import { cloudwatchPolicies } from "./cloudwatch";
+import { ec2Policies } from "./ec2";
+import { eksPolicies } from "./eks";
+import { iamPolicies } from "./iam";
+import { kmsPolicies } from "./kms";
+import { kubernetesPolicies } from "./kubernetes";
+import { rdsPolicies } from "./rds";
+import { s3Policies } from "./s3";
+import { secretsmanagerPolicies } from "./secretsmanager";
+import { securityGroupPolicies } from "./securitygroups";
+import { snsPolicies } from "./sns";
+import { vpcPolicies } from "./vpc";
+import { wafPolicies } from "./waf";
+
+/** The pack's policies by service, in the order the compliance matrix lists them. */
+export const policiesByService: Readonly<Record<string, readonly ClinicalPolicy[]>> = {
+    "RDS PostgreSQL": rdsPolicies,
+    S3: s3Policies,
+    CloudFront: cloudfrontPolicies,
+    EKS: eksPolicies,
+    "EC2 launch templates": ec2Policies,
+    "Secrets Manager": secretsmanagerPolicies,
+    KMS: kmsPolicies,
+    CloudWatch: cloudwatchPolicies,
+    SNS: snsPolicies,
+    "Load balancers (ALB)": albPolicies,
+    WAF: wafPolicies,
+    VPC: vpcPolicies,
+    "Security groups": securityGroupPolicies,
+    IAM: iamPolicies,
+    Kubernetes: kubernetesPolicies,
+};
+
+export const allPolicies: readonly ClinicalPolicy[] = Object.values(policiesByService).flat();
+
+/** Citations, severity and remediation of every policy, by policy name. */
+export const policyMetadata: Readonly<Record<string, ComplianceMetadata>> = Object.fromEntries(
+    allPolicies.map((policy) => {
+        const mapping = mappingFromTags(policy.tags ?? []);
+        const metadata: ComplianceMetadata = {
+            name: policy.name,
+            description: policy.description,
+            severity: policy.severity as Severity,
+            category: mapping.category as Category,
+            hipaa: mapping.hipaa,
+            soc2: mapping.soc2,
+            remediation: policy.remediationSteps ?? "",
+        };
+        return [policy.name, metadata];
+    }),
+);

@@ -1,0 +1,539 @@
+import { type ClinicalPolicy, resourceRule } from "../lib/policy";
+import { K8S } from "../lib/types";
+import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown, knownStrings } from "../lib/values";
+
+interface SecurityContextInputs {
+    runAsNonRoot?: Maybe<boolean>;
+    runAsUser?: Maybe<number>;
+    seccompProfile?: Maybe<{ type?: Maybe<string> }>;
+}
+
+interface ContainerSecurityContextInputs extends SecurityContextInputs {
+    privileged?: Maybe<boolean>;
+    allowPrivilegeEscalation?: Maybe<boolean>;
+    readOnlyRootFilesystem?: Maybe<boolean>;
+    capabilities?: Maybe<{ add?: Maybe<Maybe<string>[]>; drop?: Maybe<Maybe<string>[]> }>;
+}
+
+interface ContainerInputs {
+    name?: Maybe<string>;
+    image?: Maybe<string>;
+    securityContext?: Maybe<ContainerSecurityContextInputs>;
+    resources?: Maybe<{ limits?: Maybe<Record<string, Maybe<string>>>; requests?: Maybe<Record<string, Maybe<string>>> }>;
+    livenessProbe?: Maybe<object>;
+    readinessProbe?: Maybe<object>;
+    env?: Maybe<Maybe<{ name?: Maybe<string>; value?: Maybe<string>; valueFrom?: Maybe<object> }>[]>;
+    ports?: Maybe<Maybe<{ hostPort?: Maybe<number> }>[]>;
+}
+
+interface PodSpecInputs {
+    containers?: Maybe<Maybe<ContainerInputs>[]>;
+    initContainers?: Maybe<Maybe<ContainerInputs>[]>;
+    securityContext?: Maybe<SecurityContextInputs>;
+    hostNetwork?: Maybe<boolean>;
+    hostPID?: Maybe<boolean>;
+    hostIPC?: Maybe<boolean>;
+    automountServiceAccountToken?: Maybe<boolean>;
+}
+
+interface MetadataInputs {
+    namespace?: Maybe<string>;
+    annotations?: Maybe<Record<string, Maybe<string>>>;
+}
+
+/** Inputs of `kubernetes.apps.v1.Deployment` the rules read. */
+export interface DeploymentInputs {
+    metadata?: Maybe<MetadataInputs>;
+    spec?: Maybe<{ replicas?: Maybe<number>; template?: Maybe<{ spec?: Maybe<PodSpecInputs> }> }>;
+}
+
+/** Inputs of `kubernetes.core.v1.Service` the rules read. */
+export interface ServiceInputs {
+    metadata?: Maybe<MetadataInputs>;
+    spec?: Maybe<{ type?: Maybe<string>; loadBalancerSourceRanges?: Maybe<Maybe<string>[]> }>;
+}
+
+const WORKLOAD_HIPAA = ["164.312(a)(1)"];
+const SECRET_LIKE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
+const LB_SCHEME = "service.beta.kubernetes.io/aws-load-balancer-scheme";
+const LB_INTERNAL = "service.beta.kubernetes.io/aws-load-balancer-internal";
+const LB_SSL_CERT = "service.beta.kubernetes.io/aws-load-balancer-ssl-cert";
+
+interface NamedContainer {
+    label: string;
+    container: ContainerInputs;
+    init: boolean;
+}
+
+function podSpec(deployment: DeploymentInputs): PodSpecInputs | undefined {
+    const spec = deployment.spec;
+    const template = isKnown(spec) ? spec.template : undefined;
+    const pod = isKnown(template) ? template.spec : undefined;
+    return isKnown(pod) ? pod : undefined;
+}
+
+function containersOf(pod: PodSpecInputs | undefined): NamedContainer[] {
+    const label = (container: ContainerInputs, index: number, kind: string) =>
+        `${kind} ${isKnown(container.name) ? container.name : `#${index + 1}`}`;
+    return [
+        ...elements(pod?.containers).known.map((c, i) => ({ label: label(c, i, "container"), container: c, init: false })),
+        ...elements(pod?.initContainers).known.map((c, i) => ({ label: label(c, i, "init container"), container: c, init: true })),
+    ];
+}
+
+function securityContextOf(container: ContainerInputs): ContainerSecurityContextInputs {
+    return isKnown(container.securityContext) ? container.securityContext : {};
+}
+
+/** Rule over every container of a Deployment's pod template, yielding one message per offending container. */
+function perContainer(
+    test: (container: ContainerInputs, pod: PodSpecInputs) => string | undefined,
+    options: { includeInit: boolean } = { includeInit: true },
+) {
+    return function* (deployment: DeploymentInputs): Iterable<string> {
+        const pod = podSpec(deployment);
+        if (pod === undefined) {
+            return;
+        }
+        for (const { label, container, init } of containersOf(pod)) {
+            if (init && !options.includeInit) {
+                continue;
+            }
+            const problem = test(container, pod);
+            if (problem !== undefined) {
+                yield `${label[0].toUpperCase()}${label.slice(1)} ${problem}`;
+            }
+        }
+    };
+}
+
+export const k8sDeploymentRunAsNonRoot = resourceRule<DeploymentInputs>({
+    name: "k8s-deployment-run-as-non-root",
+    description: "Containers run as a non-root user.",
+    severity: "high",
+    category: "workload",
+    hipaa: WORKLOAD_HIPAA,
+    soc2: ["CC6.8"],
+    remediation: "Set securityContext.runAsNonRoot true (pod or container) and a non-zero runAsUser.",
+    resourceTypes: [K8S.deployment],
+    check: perContainer((container, pod) => {
+        const own = securityContextOf(container);
+        const podContext = isKnown(pod.securityContext) ? pod.securityContext : {};
+        const nonRoot = isPresent(own.runAsNonRoot) ? own.runAsNonRoot : podContext.runAsNonRoot;
+        const user = isPresent(own.runAsUser) ? own.runAsUser : podContext.runAsUser;
+        if (user === 0) {
+            return "runs as UID 0 (root).";
+        }
+        return nonRoot === true || isUnknown(nonRoot) ? undefined : "may run as root (runAsNonRoot is not true).";
+    }),
+});
+
+export const k8sDeploymentNoPrivileged = resourceRule<DeploymentInputs>({
+    name: "k8s-deployment-no-privileged",
+    description: "Containers never run privileged.",
+    severity: "critical",
+    category: "workload",
+    hipaa: WORKLOAD_HIPAA,
+    soc2: ["CC6.8"],
+    remediation: "Remove securityContext.privileged (or set it to false).",
+    resourceTypes: [K8S.deployment],
+    check: perContainer((container) =>
+        securityContextOf(container).privileged === true ? "is privileged and has full access to the node." : undefined,
+    ),
+});
+
+export const k8sDeploymentNoPrivilegeEscalation = resourceRule<DeploymentInputs>({
+    name: "k8s-deployment-no-privilege-escalation",
+    description: "Containers cannot gain more privileges than they start with.",
+    severity: "high",
+    category: "workload",
+    hipaa: WORKLOAD_HIPAA,
+    soc2: ["CC6.8"],
+    remediation: "Set securityContext.allowPrivilegeEscalation to false on every container.",
+    resourceTypes: [K8S.deployment],
+    check: perContainer((container) => {
+        const escalation = securityContextOf(container).allowPrivilegeEscalation;
+        return escalation === false || isUnknown(escalation) ? undefined : "allows privilege escalation (allowPrivilegeEscalation is not false).";
+    }),
+});
+
+export const k8sDeploymentReadOnlyRootFs = resourceRule<DeploymentInputs>({
+    name: "k8s-deployment-read-only-root-fs",
+    description: "Containers run with a read-only root filesystem.",
+    severity: "medium",
+    category: "workload",
+    hipaa: ["164.312(c)(1)"],
+    soc2: ["CC6.8"],
+    remediation: "Set securityContext.readOnlyRootFilesystem to true and mount emptyDir volumes where writes are needed.",
+    resourceTypes: [K8S.deployment],
+    check: perContainer((container) => {
+        const readOnly = securityContextOf(container).readOnlyRootFilesystem;
+        return readOnly === true || isUnknown(readOnly) ? undefined : "can write to its root filesystem.";
+    }),
+});
+
+export const k8sDeploymentDropCapabilities = resourceRule<DeploymentInputs, { allowedCapabilities: string[] }>({
+    name: "k8s-deployment-drop-capabilities",
+    description: "Containers drop all Linux capabilities and add back only allowed ones.",
+    severity: "medium",
+    category: "workload",
+    hipaa: WORKLOAD_HIPAA,
+    soc2: ["CC6.8"],
+    remediation: 'Set securityContext.capabilities.drop to ["ALL"] and add only the configured capabilities.',
+    config: {
+        allowedCapabilities: {
+            type: "array",
+            items: { type: "string" },
+            uniqueItems: true,
+            default: ["NET_BIND_SERVICE"],
+            description: "Capabilities a container may add back.",
+        },
+    },
+    resourceTypes: [K8S.deployment],
+    *check(deployment, { config }) {
+        yield* perContainer((container) => {
+            const capabilities = securityContextOf(container).capabilities;
+            if (isUnknown(capabilities)) {
+                return undefined;
+            }
+            const drop = elements(isKnown(capabilities) ? capabilities.drop : undefined);
+            const added = knownStrings(isKnown(capabilities) ? capabilities.add : undefined);
+            const extra = added.filter((capability) => !config.allowedCapabilities.includes(capability));
+            if (!drop.hasUnknown && !drop.known.includes("ALL")) {
+                return 'does not drop ALL capabilities.';
+            }
+            return extra.length > 0 ? `adds capabilities ${extra.join(", ")}.` : undefined;
+        })(deployment);
+    },
+});
+
+export const k8sDeploymentNoHostNamespaces = resourceRule<DeploymentInputs>({
+    name: "k8s-deployment-no-host-namespaces",
+    description: "Pods share neither the node's network, PID or IPC namespaces nor its ports.",
+    severity: "high",
+    category: "workload",
+    hipaa: ["164.312(a)(1)", "164.312(e)(1)"],
+    soc2: ["CC6.6"],
+    remediation: "Remove hostNetwork, hostPID, hostIPC and every container hostPort.",
+    resourceTypes: [K8S.deployment],
+    *check(deployment) {
+        const pod = podSpec(deployment);
+        if (pod === undefined) {
+            return;
+        }
+        const shared = (["hostNetwork", "hostPID", "hostIPC"] as const).filter((flag) => pod[flag] === true);
+        if (shared.length > 0) {
+            yield `The pod sets ${shared.join(", ")}, sharing the node's namespaces.`;
+        }
+        yield* perContainer((container) =>
+            elements(container.ports).known.some((port) => isPresent(port.hostPort)) ? "binds a hostPort on the node." : undefined,
+        )(deployment);
+    },
+});
+
+export const k8sDeploymentResourceLimits = resourceRule<DeploymentInputs>({
+    name: "k8s-deployment-resource-limits",
+    description: "Containers declare CPU and memory requests and limits.",
+    severity: "medium",
+    category: "availability",
+    hipaa: ["164.308(a)(7)(ii)(C)"],
+    soc2: ["A1.1"],
+    remediation: "Set resources.requests and resources.limits for cpu and memory on every container.",
+    resourceTypes: [K8S.deployment],
+    check: perContainer((container) => {
+        const resources = container.resources;
+        if (isUnknown(resources)) {
+            return undefined;
+        }
+        const missing: string[] = [];
+        for (const kind of ["requests", "limits"] as const) {
+            const values = isKnown(resources) ? resources[kind] : undefined;
+            if (isUnknown(values)) {
+                continue;
+            }
+            for (const resource of ["cpu", "memory"]) {
+                if (!isKnown(values) || isAbsent(values[resource])) {
+                    missing.push(`${kind}.${resource}`);
+                }
+            }
+        }
+        return missing.length > 0 ? `does not set ${missing.join(", ")}.` : undefined;
+    }),
+});
+
+interface ReplicaConfig {
+    minReplicas: number;
+    minStandbyReplicas: number;
+    standbyAnnotation: string;
+}
+
+/** A blue/green slot that takes no traffic declares itself a standby with an annotation "key=value". */
+function isStandby(deployment: DeploymentInputs, marker: string): boolean {
+    const separator = marker.indexOf("=");
+    const [key, value] = separator < 0 ? [marker, ""] : [marker.slice(0, separator), marker.slice(separator + 1)];
+    const metadata = deployment.metadata;
+    const annotations = isKnown(metadata) && isKnown(metadata.annotations) ? metadata.annotations : {};
+    return key !== "" && annotations[key] === value;
+}
+
+export const k8sDeploymentMinReplicas = resourceRule<DeploymentInputs, ReplicaConfig>({
+    name: "k8s-deployment-min-replicas",
+    description: "Deployments run at least the environment's minimum number of replicas (a declared standby slot, its standby minimum).",
+    severity: "high",
+    category: "availability",
+    hipaa: ["164.308(a)(7)(ii)(C)"],
+    soc2: ["A1.2"],
+    remediation: "Set spec.replicas to at least the configured minimum (5 in production; 2 for a warm standby slot).",
+    config: {
+        minReplicas: { type: "integer", minimum: 1, default: 2, description: "Fewest replicas of a Deployment that serves traffic." },
+        minStandbyReplicas: { type: "integer", minimum: 1, default: 1, description: "Fewest replicas of a standby slot." },
+        standbyAnnotation: {
+            type: "string",
+            pattern: "^[^=]+=.*$",
+            default: "clinical-platform/capacity=warm",
+            description: "Annotation (key=value) by which an idle blue/green slot declares itself a standby.",
+        },
+    },
+    resourceTypes: [K8S.deployment],
+    *check(deployment, { config }) {
+        const spec = deployment.spec;
+        const replicas = isKnown(spec) ? spec.replicas : spec;
+        if (isUnknown(replicas)) {
+            return;
+        }
+        const count = isKnown(replicas) ? replicas : 1;
+        const standby = isStandby(deployment, config.standbyAnnotation);
+        const minimum = standby ? config.minStandbyReplicas : config.minReplicas;
+        if (count < minimum) {
+            const role = standby ? "standby Deployment" : "Deployment";
+            yield `The ${role} runs ${count} replica${count === 1 ? "" : "s"}; this environment requires at least ${minimum}.`;
+        }
+    },
+});
+
+export const k8sDeploymentHealthProbes = resourceRule<DeploymentInputs>({
+    name: "k8s-deployment-health-probes",
+    description: "Application containers have liveness and readiness probes.",
+    severity: "medium",
+    category: "availability",
+    hipaa: ["164.308(a)(7)(ii)(C)"],
+    soc2: ["A1.2"],
+    remediation: "Set livenessProbe and readinessProbe (e.g. HTTP GET /health/liveness and /health/readiness).",
+    resourceTypes: [K8S.deployment],
+    check: perContainer(
+        (container) => {
+            const missing = (["livenessProbe", "readinessProbe"] as const).filter((probe) => isAbsent(container[probe]));
+            return missing.length > 0 ? `has no ${missing.join(" or ")}.` : undefined;
+        },
+        { includeInit: false },
+    ),
+});
+
+export const k8sDeploymentImagePinned = resourceRule<DeploymentInputs>({
+    name: "k8s-deployment-image-pinned",
+    description: "Container images are pinned to a version tag or digest, never latest.",
+    severity: "medium",
+    category: "change-management",
+    hipaa: ["164.308(a)(5)(ii)(B)"],
+    soc2: ["CC8.1", "CC7.1"],
+    remediation: "Reference images by an immutable version tag or @sha256 digest.",
+    resourceTypes: [K8S.deployment],
+    check: perContainer((container) => {
+        const image = container.image;
+        if (!isKnown(image) || image.includes("@sha256:")) {
+            return undefined;
+        }
+        const lastSegment = image.slice(image.lastIndexOf("/") + 1);
+        const tag = lastSegment.includes(":") ? lastSegment.slice(lastSegment.indexOf(":") + 1) : "";
+        return tag === "" || tag === "latest" ? `uses the unpinned image ${image}.` : undefined;
+    }),
+});
+
+export const k8sDeploymentAllowedRegistries = resourceRule<DeploymentInputs, { allowedRegistries: string[] }>({
+    name: "k8s-deployment-allowed-registries",
+    description: "Container images come only from the environment's approved registries.",
+    severity: "medium",
+    category: "change-management",
+    hipaa: ["164.308(a)(5)(ii)(B)"],
+    soc2: ["CC6.8", "CC8.1"],
+    remediation: "Pull images from an approved registry (listed in the pack config).",
+    config: {
+        allowedRegistries: {
+            type: "array",
+            items: { type: "string", minLength: 1 },
+            uniqueItems: true,
+            default: [],
+            description: "Image prefixes (registry host and path) allowed; empty allows any.",
+        },
+    },
+    resourceTypes: [K8S.deployment],
+    *check(deployment, { config }) {
+        if (config.allowedRegistries.length === 0) {
+            return;
+        }
+        yield* perContainer((container) => {
+            const image = container.image;
+            const approved = !isKnown(image) || config.allowedRegistries.some((prefix) => image.startsWith(prefix));
+            return approved ? undefined : `uses ${String(image)}, which is not from an approved registry.`;
+        })(deployment);
+    },
+});
+
+export const k8sDeploymentNoPlaintextSecretEnv = resourceRule<DeploymentInputs>({
+    name: "k8s-deployment-no-plaintext-secret-env",
+    description: "Secret-looking environment variables come from Secrets, never literal values in the manifest.",
+    severity: "high",
+    category: "encryption",
+    hipaa: ["164.312(a)(2)(iv)", "164.312(a)(1)"],
+    soc2: ["CC6.1"],
+    remediation: "Use env[].valueFrom.secretKeyRef (or a mounted secret) for passwords, tokens and keys.",
+    resourceTypes: [K8S.deployment],
+    check: perContainer((container) => {
+        const literal = elements(container.env).known.filter(
+            // Any literal counts, known or not: an unknown value still lands in the manifest in clear text.
+            (variable) => isKnown(variable.name) && SECRET_LIKE_NAME.test(variable.name) && isPresent(variable.value),
+        );
+        return literal.length > 0
+            ? `sets ${literal.map((variable) => String(variable.name)).join(", ")} as literal values in the manifest.`
+            : undefined;
+    }),
+});
+
+export const k8sDeploymentNoSaTokenAutomount = resourceRule<DeploymentInputs>({
+    name: "k8s-deployment-no-sa-token-automount",
+    description: "Pods do not mount a Kubernetes API token they do not need.",
+    severity: "medium",
+    category: "workload",
+    hipaa: WORKLOAD_HIPAA,
+    soc2: ["CC6.3"],
+    remediation: "Set spec.template.spec.automountServiceAccountToken to false (IRSA tokens are projected separately).",
+    resourceTypes: [K8S.deployment],
+    *check(deployment) {
+        const pod = podSpec(deployment);
+        if (pod !== undefined && pod.automountServiceAccountToken !== false && !isUnknown(pod.automountServiceAccountToken)) {
+            yield "automountServiceAccountToken is not false, so a compromised container can call the Kubernetes API.";
+        }
+    },
+});
+
+export const k8sDeploymentSeccompRuntimeDefault = resourceRule<DeploymentInputs>({
+    name: "k8s-deployment-seccomp-runtime-default",
+    description: "Containers run under a seccomp profile.",
+    severity: "medium",
+    category: "workload",
+    hipaa: WORKLOAD_HIPAA,
+    soc2: ["CC6.8"],
+    remediation: 'Set spec.template.spec.securityContext.seccompProfile.type to "RuntimeDefault".',
+    resourceTypes: [K8S.deployment],
+    check: perContainer((container, pod) => {
+        const own = securityContextOf(container).seccompProfile;
+        const podProfile = isKnown(pod.securityContext) ? pod.securityContext.seccompProfile : undefined;
+        const profile = isPresent(own) ? own : podProfile;
+        const type = isKnown(profile) ? profile.type : profile;
+        return type === "RuntimeDefault" || type === "Localhost" || isUnknown(type) ? undefined : "runs without a seccomp profile.";
+    }),
+});
+
+function annotationsOf(service: ServiceInputs): Record<string, Maybe<string>> {
+    const metadata = service.metadata;
+    const annotations = isKnown(metadata) ? metadata.annotations : undefined;
+    return isKnown(annotations) ? annotations : {};
+}
+
+function serviceType(service: ServiceInputs): Maybe<string> {
+    return isKnown(service.spec) ? service.spec.type : service.spec;
+}
+
+export const k8sServiceNoPublicLoadBalancer = resourceRule<ServiceInputs>({
+    name: "k8s-service-no-public-load-balancer",
+    description: "LoadBalancer Services are internal or restricted to known source ranges.",
+    severity: "high",
+    category: "public-access",
+    hipaa: ["164.312(e)(1)", "164.312(a)(1)"],
+    soc2: ["CC6.6"],
+    remediation: `Annotate the Service with ${LB_SCHEME}: internal, or set loadBalancerSourceRanges; expose the app through the ALB instead.`,
+    resourceTypes: [K8S.service],
+    *check(service) {
+        if (serviceType(service) !== "LoadBalancer") {
+            return;
+        }
+        const annotations = annotationsOf(service);
+        const internal = annotations[LB_SCHEME] === "internal" || annotations[LB_INTERNAL] === "true";
+        const ranges = elements(isKnown(service.spec) ? service.spec.loadBalancerSourceRanges : undefined);
+        const restricted = ranges.hasUnknown || (ranges.known.length > 0 && !ranges.known.some((r) => r === "0.0.0.0/0" || r === "::/0"));
+        if (!internal && !restricted) {
+            yield "The Service provisions an internet-facing load balancer open to everyone.";
+        }
+    },
+});
+
+export const k8sServiceNoNodeport = resourceRule<ServiceInputs>({
+    name: "k8s-service-no-nodeport",
+    description: "Services are not exposed on every node's ports.",
+    severity: "medium",
+    category: "network",
+    hipaa: ["164.312(e)(1)"],
+    soc2: ["CC6.6"],
+    remediation: 'Use type "ClusterIP" and route traffic through the ALB target group binding.',
+    resourceTypes: [K8S.service],
+    *check(service) {
+        if (serviceType(service) === "NodePort") {
+            yield "The Service is of type NodePort, which opens a port on every node.";
+        }
+    },
+});
+
+export const k8sServiceLbTls = resourceRule<ServiceInputs>({
+    name: "k8s-service-lb-tls",
+    description: "LoadBalancer Services terminate TLS with a certificate.",
+    severity: "high",
+    category: "encryption",
+    hipaa: ["164.312(e)(1)", "164.312(e)(2)(ii)"],
+    soc2: ["CC6.7"],
+    remediation: `Annotate the Service with ${LB_SSL_CERT} (an ACM certificate ARN) and the TLS ports.`,
+    resourceTypes: [K8S.service],
+    *check(service) {
+        if (serviceType(service) === "LoadBalancer" && isAbsent(annotationsOf(service)[LB_SSL_CERT])) {
+            yield "The load balancer Service has no TLS certificate, so traffic to it is unencrypted.";
+        }
+    },
+});
+
+export const k8sNoDefaultNamespace = resourceRule<DeploymentInputs & ServiceInputs>({
+    name: "k8s-no-default-namespace",
+    description: "Workloads live in their own namespace, not default.",
+    severity: "low",
+    category: "access-control",
+    hipaa: ["164.308(a)(4)(ii)(A)"],
+    soc2: ["CC6.1"],
+    remediation: "Set metadata.namespace to the application's namespace.",
+    resourceTypes: [K8S.deployment, K8S.service],
+    *check(resource) {
+        const metadata = resource.metadata;
+        const namespace = isKnown(metadata) ? metadata.namespace : metadata;
+        if (!isUnknown(namespace) && (!isKnown(namespace) || namespace === "default")) {
+            yield "The resource is in the default namespace, where RBAC and network policies are not scoped to the application.";
+        }
+    },
+});
+
+export const kubernetesPolicies: ClinicalPolicy[] = [
+    k8sDeploymentRunAsNonRoot,
+    k8sDeploymentNoPrivileged,
+    k8sDeploymentNoPrivilegeEscalation,
+    k8sDeploymentReadOnlyRootFs,
+    k8sDeploymentDropCapabilities,
+    k8sDeploymentNoHostNamespaces,
+    k8sDeploymentResourceLimits,
+    k8sDeploymentMinReplicas,
+    k8sDeploymentHealthProbes,
+    k8sDeploymentImagePinned,
+    k8sDeploymentAllowedRegistries,
+    k8sDeploymentNoPlaintextSecretEnv,
+    k8sDeploymentNoSaTokenAutomount,
+    k8sDeploymentSeccompRuntimeDefault,
+    k8sServiceNoPublicLoadBalancer,
+    k8sServiceNoNodeport,
+    k8sServiceLbTls,
+    k8sNoDefaultNamespace,
+];

@@ -1,0 +1,439 @@
+import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
+import { type StackResource, type StackView, refersTo } from "../lib/stack";
+import { RDS } from "../lib/types";
+import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown } from "../lib/values";
+
+/** Inputs of `aws.rds.Instance` the rules read. */
+export interface RdsInstanceInputs {
+    engine?: Maybe<string>;
+    storageEncrypted?: Maybe<boolean>;
+    kmsKeyId?: Maybe<string>;
+    replicateSourceDb?: Maybe<string>;
+    snapshotIdentifier?: Maybe<string>;
+    publiclyAccessible?: Maybe<boolean>;
+    backupRetentionPeriod?: Maybe<number>;
+    multiAz?: Maybe<boolean>;
+    deletionProtection?: Maybe<boolean>;
+    autoMinorVersionUpgrade?: Maybe<boolean>;
+    monitoringInterval?: Maybe<number>;
+    monitoringRoleArn?: Maybe<string>;
+    enabledCloudwatchLogsExports?: Maybe<Maybe<string>[]>;
+    performanceInsightsEnabled?: Maybe<boolean>;
+    performanceInsightsKmsKeyId?: Maybe<string>;
+    iamDatabaseAuthenticationEnabled?: Maybe<boolean>;
+    parameterGroupName?: Maybe<string>;
+    manageMasterUserPassword?: Maybe<boolean>;
+    masterUserSecretKmsKeyId?: Maybe<string>;
+    password?: Maybe<string>;
+    passwordWo?: Maybe<string>;
+    skipFinalSnapshot?: Maybe<boolean>;
+    caCertIdentifier?: Maybe<string>;
+}
+
+/** Inputs of `aws.rds.Cluster` the rules read. */
+export interface RdsClusterInputs {
+    engine?: Maybe<string>;
+    storageEncrypted?: Maybe<boolean>;
+    kmsKeyId?: Maybe<string>;
+    replicationSourceIdentifier?: Maybe<string>;
+    snapshotIdentifier?: Maybe<string>;
+    backupRetentionPeriod?: Maybe<number>;
+    deletionProtection?: Maybe<boolean>;
+    autoMinorVersionUpgrade?: Maybe<boolean>;
+    enabledCloudwatchLogsExports?: Maybe<Maybe<string>[]>;
+    performanceInsightsEnabled?: Maybe<boolean>;
+    performanceInsightsKmsKeyId?: Maybe<string>;
+    iamDatabaseAuthenticationEnabled?: Maybe<boolean>;
+    dbClusterParameterGroupName?: Maybe<string>;
+    manageMasterUserPassword?: Maybe<boolean>;
+    masterUserSecretKmsKeyId?: Maybe<string>;
+    masterPassword?: Maybe<string>;
+    masterPasswordWo?: Maybe<string>;
+    skipFinalSnapshot?: Maybe<boolean>;
+}
+
+/** Inputs of `aws.rds.ClusterInstance` the rules read. */
+export interface RdsClusterInstanceInputs {
+    publiclyAccessible?: Maybe<boolean>;
+    autoMinorVersionUpgrade?: Maybe<boolean>;
+    monitoringInterval?: Maybe<number>;
+    monitoringRoleArn?: Maybe<string>;
+    performanceInsightsEnabled?: Maybe<boolean>;
+    performanceInsightsKmsKeyId?: Maybe<string>;
+    caCertIdentifier?: Maybe<string>;
+}
+
+/** Inputs of `aws.rds.ParameterGroup` / `aws.rds.ClusterParameterGroup` the rules read. */
+export interface RdsParameterGroupInputs {
+    name?: Maybe<string>;
+    parameters?: Maybe<Maybe<{ name?: Maybe<string>; value?: Maybe<string> }>[]>;
+}
+
+type DatabaseInputs = RdsInstanceInputs & RdsClusterInputs;
+
+const CONTINGENCY = ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"];
+const PUBLIC_ACCESS_HIPAA = [
+    "164.308(a)(3)(i)",
+    "164.308(a)(4)(ii)(A)",
+    "164.308(a)(4)(ii)(C)",
+    "164.312(a)(1)",
+    "164.312(e)(1)",
+];
+const POSTGRES_LOG_EXPORTS: Record<string, readonly string[]> = {
+    postgres: ["postgresql", "upgrade"],
+    "aurora-postgresql": ["postgresql"],
+};
+const RETIRED_CA_CERTIFICATES = new Set(["rds-ca-2015", "rds-ca-2019"]);
+
+/** Replicas and snapshot restores inherit encryption and credentials from their source. */
+function isDerivedDatabase(db: DatabaseInputs): boolean {
+    return isPresent(db.replicateSourceDb) || isPresent(db.replicationSourceIdentifier) || isPresent(db.snapshotIdentifier);
+}
+
+export const rdsStorageEncrypted = resourceRule<DatabaseInputs>({
+    name: "rds-storage-encrypted",
+    description: "RDS instances and clusters encrypt their storage at rest.",
+    severity: "critical",
+    category: "encryption",
+    hipaa: ["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
+    soc2: ["CC6.1", "PI1.5"],
+    remediation: "Set storageEncrypted to true and kmsKeyId to the platform's data key.",
+    resourceTypes: [RDS.instance, RDS.cluster],
+    *check(db) {
+        if (isPresent(db.replicateSourceDb) || isPresent(db.replicationSourceIdentifier)) {
+            return;
+        }
+        if (db.storageEncrypted !== true && !isUnknown(db.storageEncrypted)) {
+            yield "Storage encryption is off (storageEncrypted is not true), so patient data would be stored unencrypted.";
+        }
+    },
+});
+
+export const rdsStorageCustomerManagedKey = resourceRule<DatabaseInputs>({
+    name: "rds-storage-customer-managed-key",
+    description: "RDS storage is encrypted with a customer-managed KMS key.",
+    severity: "high",
+    category: "encryption",
+    hipaa: ["164.312(a)(2)(iv)"],
+    soc2: ["CC6.1"],
+    remediation: "Set kmsKeyId to the ARN of the platform's customer-managed data key.",
+    resourceTypes: [RDS.instance, RDS.cluster],
+    *check(db) {
+        if (isPresent(db.replicateSourceDb) || isPresent(db.replicationSourceIdentifier)) {
+            return;
+        }
+        if (isAbsent(db.kmsKeyId)) {
+            yield "No kmsKeyId is set, so storage would use the AWS-managed key whose policy and rotation the platform does not control.";
+        }
+    },
+});
+
+export const rdsNoPublicAccess = resourceRule<RdsInstanceInputs>({
+    name: "rds-no-public-access",
+    description: "RDS database instances are not publicly accessible.",
+    severity: "critical",
+    category: "public-access",
+    hipaa: PUBLIC_ACCESS_HIPAA,
+    soc2: ["CC6.6", "CC6.1"],
+    remediation: "Set publiclyAccessible to false and place the instance in isolated subnets.",
+    resourceTypes: [RDS.instance, RDS.clusterInstance],
+    *check(db) {
+        if (db.publiclyAccessible === true) {
+            yield "publiclyAccessible is true, which gives the database a public DNS name reachable from the internet.";
+        }
+    },
+});
+
+export const rdsBackupRetention = resourceRule<DatabaseInputs, { minimumDays: number }>({
+    name: "rds-backup-retention",
+    description: "RDS automated backups are kept at least the environment's minimum number of days.",
+    severity: "high",
+    category: "availability",
+    hipaa: CONTINGENCY,
+    soc2: ["A1.2", "CC7.4"],
+    remediation: "Set backupRetentionPeriod to at least the configured minimum (30 days in production).",
+    config: {
+        minimumDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Fewest days of automated backups." },
+    },
+    resourceTypes: [RDS.instance, RDS.cluster],
+    *check(db, { config }) {
+        if (isPresent(db.replicateSourceDb) || isUnknown(db.backupRetentionPeriod)) {
+            return;
+        }
+        if (!isKnown(db.backupRetentionPeriod)) {
+            yield `backupRetentionPeriod is not set; it must be at least ${config.minimumDays} days.`;
+        } else if (db.backupRetentionPeriod < config.minimumDays) {
+            yield `Backups are kept ${db.backupRetentionPeriod} days; this environment requires at least ${config.minimumDays}.`;
+        }
+    },
+});
+
+export const rdsMultiAz = resourceRule<RdsInstanceInputs>({
+    name: "rds-multi-az",
+    description: "RDS instances run with a synchronous standby in a second Availability Zone.",
+    severity: "high",
+    category: "availability",
+    hipaa: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"],
+    soc2: ["A1.2"],
+    remediation: "Set multiAz to true.",
+    resourceTypes: [RDS.instance],
+    *check(db) {
+        if (db.multiAz !== true && !isUnknown(db.multiAz)) {
+            yield "multiAz is not true, so an Availability Zone outage takes the database down.";
+        }
+    },
+});
+
+export const rdsDeletionProtection = resourceRule<DatabaseInputs>({
+    name: "rds-deletion-protection",
+    description: "RDS instances and clusters have deletion protection enabled.",
+    severity: "high",
+    category: "availability",
+    hipaa: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"],
+    soc2: ["A1.2", "C1.1"],
+    remediation: "Set deletionProtection to true.",
+    resourceTypes: [RDS.instance, RDS.cluster],
+    *check(db) {
+        if (db.deletionProtection !== true && !isUnknown(db.deletionProtection)) {
+            yield "deletionProtection is not true, so a single API call or stack change can delete the database.";
+        }
+    },
+});
+
+export const rdsAutoMinorVersionUpgrade = resourceRule<DatabaseInputs>({
+    name: "rds-auto-minor-version-upgrade",
+    description: "RDS applies minor engine upgrades (security patches) automatically.",
+    severity: "medium",
+    category: "change-management",
+    hipaa: ["164.308(a)(5)(ii)(A)"],
+    soc2: ["CC7.1"],
+    remediation: "Leave autoMinorVersionUpgrade unset or set it to true.",
+    resourceTypes: [RDS.instance, RDS.cluster, RDS.clusterInstance],
+    *check(db) {
+        if (db.autoMinorVersionUpgrade === false) {
+            yield "autoMinorVersionUpgrade is false, so engine security patches are not applied.";
+        }
+    },
+});
+
+export const rdsEnhancedMonitoring = resourceRule<RdsInstanceInputs>({
+    name: "rds-enhanced-monitoring",
+    description: "RDS instances publish enhanced OS-level monitoring.",
+    severity: "medium",
+    category: "logging",
+    hipaa: ["164.312(b)"],
+    soc2: ["CC7.2"],
+    remediation: "Set monitoringInterval to 1–60 seconds and monitoringRoleArn to a role trusted by monitoring.rds.amazonaws.com.",
+    resourceTypes: [RDS.instance, RDS.clusterInstance],
+    *check(db) {
+        const interval = db.monitoringInterval;
+        if (isUnknown(interval)) {
+            return;
+        }
+        if (!isKnown(interval) || interval <= 0) {
+            yield "monitoringInterval is 0 or unset, so enhanced monitoring is off.";
+        } else if (isAbsent(db.monitoringRoleArn)) {
+            yield "monitoringRoleArn is not set, so RDS cannot publish enhanced monitoring metrics.";
+        }
+    },
+});
+
+export const rdsPostgresLogExports = resourceRule<DatabaseInputs>({
+    name: "rds-postgres-log-exports",
+    description: "PostgreSQL databases export their logs to CloudWatch Logs.",
+    severity: "high",
+    category: "logging",
+    hipaa: ["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"],
+    soc2: ["CC7.2", "CC7.3"],
+    remediation: 'Set enabledCloudwatchLogsExports to ["postgresql", "upgrade"] (Aurora: ["postgresql"]).',
+    resourceTypes: [RDS.instance, RDS.cluster],
+    *check(db) {
+        const required = isKnown(db.engine) ? POSTGRES_LOG_EXPORTS[db.engine] : undefined;
+        const exports = elements(db.enabledCloudwatchLogsExports);
+        if (required === undefined || exports.hasUnknown) {
+            return;
+        }
+        const missing = required.filter((log) => !exports.known.includes(log));
+        if (missing.length > 0) {
+            yield `enabledCloudwatchLogsExports lacks ${missing.join(", ")}, so those database logs never reach CloudWatch.`;
+        }
+    },
+});
+
+export const rdsPerformanceInsightsEncrypted = resourceRule<DatabaseInputs>({
+    name: "rds-performance-insights-encrypted",
+    description: "Performance Insights data, which contains query text, is encrypted with a customer-managed key.",
+    severity: "high",
+    category: "encryption",
+    hipaa: ["164.312(a)(2)(iv)"],
+    soc2: ["CC6.1"],
+    remediation: "Set performanceInsightsKmsKeyId to the data key whenever performanceInsightsEnabled is true.",
+    resourceTypes: [RDS.instance, RDS.cluster, RDS.clusterInstance],
+    *check(db) {
+        if (db.performanceInsightsEnabled === true && isAbsent(db.performanceInsightsKmsKeyId)) {
+            yield "Performance Insights is on without performanceInsightsKmsKeyId, so captured SQL text uses the AWS-managed key.";
+        }
+    },
+});
+
+export const rdsIamDatabaseAuth = resourceRule<DatabaseInputs>({
+    name: "rds-iam-database-auth",
+    description: "RDS accepts IAM authentication so people and services need no static database passwords.",
+    severity: "medium",
+    category: "access-control",
+    hipaa: ["164.312(d)", "164.312(a)(1)"],
+    soc2: ["CC6.1"],
+    remediation: "Set iamDatabaseAuthenticationEnabled to true.",
+    resourceTypes: [RDS.instance, RDS.cluster],
+    *check(db) {
+        if (db.iamDatabaseAuthenticationEnabled !== true && !isUnknown(db.iamDatabaseAuthenticationEnabled)) {
+            yield "iamDatabaseAuthenticationEnabled is not true.";
+        }
+    },
+});
+
+export const rdsManagedMasterPassword = resourceRule<DatabaseInputs>({
+    name: "rds-managed-master-password",
+    description: "The master password is generated, stored and rotated by RDS in Secrets Manager.",
+    severity: "high",
+    category: "access-control",
+    hipaa: ["164.308(a)(5)(ii)(D)", "164.312(a)(2)(iv)"],
+    soc2: ["CC6.1"],
+    remediation: "Set manageMasterUserPassword to true and remove password / masterPassword from the program.",
+    resourceTypes: [RDS.instance, RDS.cluster],
+    *check(db) {
+        if (isDerivedDatabase(db) || db.manageMasterUserPassword === true || isUnknown(db.manageMasterUserPassword)) {
+            return;
+        }
+        const given = [db.password, db.passwordWo, db.masterPassword, db.masterPasswordWo].some(isPresent);
+        yield given
+            ? "The master password is passed in by the program instead of being managed by RDS (manageMasterUserPassword is not true)."
+            : "manageMasterUserPassword is not true, so the master password is neither stored in Secrets Manager nor rotated.";
+    },
+});
+
+export const rdsMasterSecretCustomerManagedKey = resourceRule<DatabaseInputs>({
+    name: "rds-master-secret-customer-managed-key",
+    description: "The RDS-managed master secret is encrypted with a customer-managed key.",
+    severity: "medium",
+    category: "encryption",
+    hipaa: ["164.312(a)(2)(iv)"],
+    soc2: ["CC6.1"],
+    remediation: "Set masterUserSecretKmsKeyId to the platform's secrets key.",
+    resourceTypes: [RDS.instance, RDS.cluster],
+    *check(db) {
+        if (db.manageMasterUserPassword === true && isAbsent(db.masterUserSecretKmsKeyId)) {
+            yield "masterUserSecretKmsKeyId is not set, so the master secret uses the AWS-managed Secrets Manager key.";
+        }
+    },
+});
+
+export const rdsFinalSnapshot = resourceRule<DatabaseInputs>({
+    name: "rds-final-snapshot",
+    description: "Deleting an RDS database leaves a final snapshot.",
+    severity: "medium",
+    category: "availability",
+    hipaa: ["164.308(a)(7)(ii)(A)"],
+    soc2: ["A1.2", "C1.1"],
+    remediation: "Leave skipFinalSnapshot false and set finalSnapshotIdentifier.",
+    resourceTypes: [RDS.instance, RDS.cluster],
+    *check(db) {
+        if (db.skipFinalSnapshot === true) {
+            yield "skipFinalSnapshot is true, so deleting the database discards its data without a snapshot.";
+        }
+    },
+});
+
+export const rdsCaCertificateCurrent = resourceRule<RdsClusterInstanceInputs>({
+    name: "rds-ca-certificate-current",
+    description: "RDS server certificates are issued by a current certificate authority.",
+    severity: "low",
+    category: "encryption",
+    hipaa: ["164.312(e)(1)"],
+    soc2: ["CC6.7"],
+    remediation: "Set caCertIdentifier to rds-ca-rsa2048-g1 (or another current CA), or leave it unset.",
+    resourceTypes: [RDS.instance, RDS.clusterInstance],
+    *check(db) {
+        if (isKnown(db.caCertIdentifier) && RETIRED_CA_CERTIFICATES.has(db.caCertIdentifier)) {
+            yield `caCertIdentifier ${db.caCertIdentifier} is a retired CA whose certificates have expired.`;
+        }
+    },
+});
+
+export const rdsPostgresForceSsl = stackRule({
+    name: "rds-postgres-force-ssl",
+    description: "PostgreSQL databases use a parameter group that rejects connections without TLS.",
+    severity: "critical",
+    category: "encryption",
+    hipaa: ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"],
+    soc2: ["CC6.7"],
+    remediation: 'Give the database a parameter group from this stack with parameter rds.force_ssl = "1".',
+    resourceTypes: [RDS.instance, RDS.cluster],
+    *check(stack) {
+        yield* forceSslFindings(stack, RDS.instance, "postgres", "parameterGroupName", RDS.parameterGroup);
+        yield* forceSslFindings(stack, RDS.cluster, "aurora-postgresql", "dbClusterParameterGroupName", RDS.clusterParameterGroup);
+    },
+});
+
+function* forceSslFindings(
+    stack: StackView,
+    databaseType: string,
+    engine: string,
+    groupProperty: "parameterGroupName" | "dbClusterParameterGroupName",
+    groupType: string,
+): Iterable<Finding> {
+    const groups = stack.ofType(groupType);
+    for (const database of stack.ofType(databaseType)) {
+        const inputs = database.props<DatabaseInputs>();
+        if (inputs.engine !== engine || isPresent(inputs.replicateSourceDb)) {
+            continue;
+        }
+        const groupName = inputs[groupProperty];
+        if (isAbsent(groupName)) {
+            yield { resource: database, message: `No ${groupProperty} is set, so the default parameter group applies and rds.force_ssl is not guaranteed.` };
+            continue;
+        }
+        const group = groups.find((candidate) => refersTo(database, groupProperty, candidate, ["name", "id"]));
+        if (group === undefined) {
+            if (!isUnknown(groupName)) {
+                yield { resource: database, message: `Parameter group ${groupName} is not defined in this stack, so rds.force_ssl cannot be verified.` };
+            }
+            continue;
+        }
+        if (!forcesSsl(group)) {
+            yield { resource: database, message: `Parameter group ${group.name} does not set rds.force_ssl to 1, so clients may connect without TLS.` };
+        }
+    }
+}
+
+function forcesSsl(group: StackResource): boolean {
+    const parameters = elements(group.props<RdsParameterGroupInputs>().parameters);
+    if (parameters.hasUnknown) {
+        return true;
+    }
+    return parameters.known.some((parameter) => {
+        if (parameter.name !== "rds.force_ssl") {
+            return false;
+        }
+        return isUnknown(parameter.value) || String(parameter.value) === "1";
+    });
+}
+
+export const rdsPolicies: ClinicalPolicy[] = [
+    rdsStorageEncrypted,
+    rdsStorageCustomerManagedKey,
+    rdsNoPublicAccess,
+    rdsBackupRetention,
+    rdsMultiAz,
+    rdsDeletionProtection,
+    rdsAutoMinorVersionUpgrade,
+    rdsEnhancedMonitoring,
+    rdsPostgresLogExports,
+    rdsPerformanceInsightsEncrypted,
+    rdsIamDatabaseAuth,
+    rdsManagedMasterPassword,
+    rdsMasterSecretCustomerManagedKey,
+    rdsFinalSnapshot,
+    rdsCaCertificateCurrent,
+    rdsPostgresForceSsl,
+];

@@ -1,0 +1,15 @@
+import { join } from "node:path";
+import { type PolicyPackSession, startPolicyPack } from "../../../infra/analyzer";
+
+export const PACK_DIR = join(__dirname, "..", "..", "..", "policies");
+export const STACKS = ["dev", "staging", "production"] as const;
+export type StackName = (typeof STACKS)[number];
+
+export const configFile = (stack: StackName) => join(PACK_DIR, "config", `${stack}.json`);
+
+/** The first start type-checks every rule (ts-node's cache is cold), so allow for it. */
+export const PACK_START_TIMEOUT_MS = 120_000;
+
+export function startPack(stack: StackName = "production"): Promise<PolicyPackSession> {
+    return startPolicyPack({ packDir: PACK_DIR, project: "clinical-platform", stack, dryRun: true });
+}

@@ -1,0 +1,103 @@
+import { EC2, EKS } from "../../../policies/lib/types";
+import * as ec2 from "../../../policies/rules/ec2";
+import * as rules from "../../../policies/rules/eks";
+import { describeResourcePolicy } from "../harness/cases";
+import { UNKNOWN_VALUE as UNKNOWN, resource } from "../harness/server";
+
+const compliantCluster = {
+    roleArn: UNKNOWN,
+    vpcConfig: { subnetIds: [UNKNOWN, UNKNOWN], endpointPrivateAccess: true, endpointPublicAccess: false },
+    encryptionConfig: { resources: ["secrets"], provider: { keyArn: UNKNOWN } },
+    enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+    accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
+};
+const cluster = (overrides: Record<string, unknown> = {}) => resource(EKS.cluster, "cluster", { ...compliantCluster, ...overrides });
+const nodeGroup = (inputs: Record<string, unknown>) => resource(EKS.nodeGroup, "nodes", { clusterName: UNKNOWN, ...inputs });
+const template = (inputs: Record<string, unknown>) => resource(EC2.launchTemplate, "nodes-lt", inputs);
+const encryptedRoot = { deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: UNKNOWN, volumeSize: 50 } };
+
+describe("EKS and launch template policies", () => {
+    describeResourcePolicy(rules.eksEndpointNotPublic, {
+        accepts: {
+            "a private-only endpoint": cluster(),
+            "a public endpoint restricted to the office network": cluster({
+                vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
+            }),
+        },
+        rejects: {
+            "an endpoint open to the internet": [
+                cluster({ vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } }),
+                /reachable from the whole internet/,
+            ],
+            "a cluster leaving both endpoint settings at AWS's defaults": [cluster({ vpcConfig: { subnetIds: [UNKNOWN] } }), /endpointPrivateAccess is not true/],
+        },
+    });
+
+    describeResourcePolicy(rules.eksSecretsEncryption, {
+        accepts: { "secrets envelope-encrypted with the cluster key": cluster() },
+        rejects: {
+            "a cluster without encryptionConfig": [cluster({ encryptionConfig: undefined }), /does not cover "secrets"/],
+            "an encryptionConfig without a key": [cluster({ encryptionConfig: { resources: ["secrets"], provider: {} } }), /keyArn is not set/],
+        },
+    });
+
+    describeResourcePolicy(rules.eksControlPlaneLogging, {
+        accepts: { "all five control-plane log types": cluster() },
+        rejects: { "only API and audit logs": [cluster({ enabledClusterLogTypes: ["api", "audit"] }), /lacks authenticator, controllerManager, scheduler/] },
+    });
+
+    describeResourcePolicy(rules.eksApiAuthMode, {
+        accepts: {
+            "API authentication mode": cluster(),
+            "API_AND_CONFIG_MAP while migrating": cluster({ accessConfig: { authenticationMode: "API_AND_CONFIG_MAP", bootstrapClusterCreatorAdminPermissions: false } }),
+        },
+        rejects: {
+            "the CONFIG_MAP default": [cluster({ accessConfig: undefined }), /CONFIG_MAP \(the default\)/],
+        },
+    });
+
+    describeResourcePolicy(rules.eksBootstrapAdminDisabled, {
+        accepts: { "a cluster that does not keep the creator as admin": cluster() },
+        rejects: {
+            "a cluster that keeps the creator's bootstrap admin": [
+                cluster({ accessConfig: { authenticationMode: "API" } }),
+                /bootstrapClusterCreatorAdminPermissions is not false/,
+            ],
+        },
+    });
+
+    describeResourcePolicy(rules.eksNodegroupNoRemoteSsh, {
+        accepts: {
+            "a node group without remote access": nodeGroup({}),
+            "SSH limited to a bastion security group": nodeGroup({ remoteAccess: { ec2SshKey: "ops", sourceSecurityGroupIds: [UNKNOWN] } }),
+        },
+        rejects: { "an SSH key open to everyone": [nodeGroup({ remoteAccess: { ec2SshKey: "ops" } }), /opens port 22 to 0\.0\.0\.0\/0/] },
+    });
+
+    describeResourcePolicy(rules.eksNodegroupLaunchTemplate, {
+        accepts: { "a node group launched from a template": nodeGroup({ launchTemplate: { id: UNKNOWN, version: UNKNOWN } }) },
+        rejects: { "a node group without a launch template": [nodeGroup({ instanceTypes: ["m6i.large"] }), /no launch template/] },
+    });
+
+    describeResourcePolicy(ec2.ec2LaunchTemplateImdsv2, {
+        accepts: {
+            "a template requiring IMDSv2": template({ metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 } }),
+            "a template with the metadata endpoint disabled": template({ metadataOptions: { httpEndpoint: "disabled" } }),
+        },
+        rejects: {
+            "a template allowing IMDSv1": [template({ metadataOptions: { httpTokens: "optional" } }), /IMDSv1/],
+            "a template without metadata options": [template({}), /httpTokens is not "required"/],
+        },
+    });
+
+    describeResourcePolicy(ec2.ec2LaunchTemplateEbsEncrypted, {
+        accepts: { "a template whose root volume is encrypted": template({ blockDeviceMappings: [encryptedRoot] }) },
+        rejects: {
+            "a template with an unencrypted volume": [
+                template({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50 } }] }),
+                /for \/dev\/xvda is not encrypted/,
+            ],
+            "a template relying on account defaults": [template({ metadataOptions: { httpTokens: "required" } }), /no block device mappings/],
+        },
+    });
+});

@@ -1,0 +1,218 @@
+import { K8S } from "../../../policies/lib/types";
+import * as rules from "../../../policies/rules/kubernetes";
+import { describeResourcePolicy } from "../harness/cases";
+import { UNKNOWN_VALUE as UNKNOWN, resource } from "../harness/server";
+
+type Container = Record<string, unknown>;
+
+const hardenedContext = {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+};
+const api: Container = {
+    name: "api",
+    image: "registry.example.com/clinical-api:1.4.2",
+    ports: [{ containerPort: 8080 }],
+    securityContext: hardenedContext,
+    resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "512Mi" } },
+    livenessProbe: { httpGet: { path: "/health/liveness", port: 8080 } },
+    readinessProbe: { httpGet: { path: "/health/readiness", port: 8080 } },
+    startupProbe: { httpGet: { path: "/health/startup", port: 8080 } },
+    env: [
+        { name: "NODE_ENV", value: "production" },
+        { name: "JWT_SECRET", valueFrom: { secretKeyRef: { name: "api-secrets", key: "jwt" } } },
+    ],
+};
+const podSecurity = { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } };
+
+function deployment(container: Container = {}, pod: Record<string, unknown> = {}, spec: Record<string, unknown> = {}) {
+    return resource(K8S.deployment, "api-blue", {
+        metadata: { name: "api-blue", namespace: "clinical" },
+        spec: {
+            replicas: 5,
+            selector: { matchLabels: { app: "api", slot: "blue" } },
+            template: {
+                metadata: { labels: { app: "api", slot: "blue" } },
+                spec: { automountServiceAccountToken: false, securityContext: podSecurity, containers: [{ ...api, ...container }], ...pod },
+            },
+            ...spec,
+        },
+    });
+}
+function standby(replicas: number) {
+    const slot = deployment({}, {}, { replicas });
+    slot.inputs["metadata"] = { name: "api-green", namespace: "clinical", annotations: { "clinical-platform/capacity": "warm" } };
+    return slot;
+}
+const context = (overrides: Record<string, unknown>) => ({ securityContext: { ...hardenedContext, ...overrides } });
+const service = (spec: Record<string, unknown>, annotations: Record<string, string> = {}, metadata: Record<string, unknown> = { namespace: "clinical" }) =>
+    resource(K8S.service, "api-blue", { metadata: { ...metadata, annotations }, spec: { selector: { app: "api" }, ports: [{ port: 80, targetPort: 8080 }], ...spec } });
+
+describe("Kubernetes policies", () => {
+    describeResourcePolicy(rules.k8sDeploymentRunAsNonRoot, {
+        accepts: {
+            "a pod that runs as a non-root user": deployment(),
+            "a container that sets runAsNonRoot itself": deployment(context({ runAsNonRoot: true }), { securityContext: {} }),
+        },
+        rejects: {
+            "a pod without runAsNonRoot": [deployment({}, { securityContext: {} }), /Container api may run as root/],
+            "a container overriding the user to root": [deployment(context({ runAsUser: 0 })), /runs as UID 0/],
+        },
+    });
+
+    describeResourcePolicy(rules.k8sDeploymentNoPrivileged, {
+        accepts: { "an unprivileged container": deployment() },
+        rejects: {
+            "a privileged init container": [
+                deployment({}, { initContainers: [{ name: "setup", image: "busybox:1.36", securityContext: { privileged: true } }] }),
+                /Init container setup is privileged/,
+            ],
+        },
+    });
+
+    describeResourcePolicy(rules.k8sDeploymentNoPrivilegeEscalation, {
+        accepts: { "a container that forbids escalation": deployment() },
+        rejects: { "a container leaving escalation at its default": [deployment({ securityContext: {} }), /allows privilege escalation/] },
+    });
+
+    describeResourcePolicy(rules.k8sDeploymentReadOnlyRootFs, {
+        accepts: { "a read-only root filesystem": deployment() },
+        rejects: { "a writable root filesystem": [deployment(context({ readOnlyRootFilesystem: false })), /can write to its root filesystem/] },
+    });
+
+    describeResourcePolicy(rules.k8sDeploymentDropCapabilities, {
+        accepts: {
+            "a container dropping ALL": deployment(),
+            "a container adding back NET_BIND_SERVICE": deployment(context({ capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } })),
+        },
+        rejects: {
+            "a container keeping the default capabilities": [deployment(context({ capabilities: undefined })), /does not drop ALL/],
+            "a container adding NET_ADMIN": [deployment(context({ capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] } })), /adds capabilities NET_ADMIN/],
+        },
+    });
+
+    describeResourcePolicy(rules.k8sDeploymentNoHostNamespaces, {
+        accepts: { "a pod in its own namespaces": deployment() },
+        rejects: {
+            "a pod on the host network": [deployment({}, { hostNetwork: true }), /sets hostNetwork/],
+            "a container binding a host port": [deployment({ ports: [{ containerPort: 8080, hostPort: 8080 }] }), /binds a hostPort/],
+        },
+    });
+
+    describeResourcePolicy(rules.k8sDeploymentResourceLimits, {
+        accepts: { "requests and limits for cpu and memory": deployment() },
+        rejects: {
+            "a container with no resources": [deployment({ resources: undefined }), /requests\.cpu, requests\.memory, limits\.cpu, limits\.memory/],
+            "a container without a memory limit": [deployment({ resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1" } } }), /limits\.memory/],
+        },
+    });
+
+    describeResourcePolicy(rules.k8sDeploymentMinReplicas, {
+        accepts: {
+            "five replicas in production": { subject: deployment(), config: { minReplicas: 5 } },
+            "one replica where dev allows it": { subject: deployment({}, {}, { replicas: 1 }), config: { minReplicas: 1 } },
+            "a replica count computed at deployment time": deployment({}, {}, { replicas: UNKNOWN }),
+            "a warm standby slot at the standby minimum": { subject: standby(2), config: { minReplicas: 5, minStandbyReplicas: 2 } },
+        },
+        rejects: {
+            "two replicas in production": [{ subject: deployment({}, {}, { replicas: 2 }), config: { minReplicas: 5 } }, /runs 2 replicas; this environment requires at least 5/],
+            "a standby slot below the standby minimum": [
+                { subject: standby(1), config: { minReplicas: 5, minStandbyReplicas: 2 } },
+                /The standby Deployment runs 1 replica; this environment requires at least 2/,
+            ],
+            "a Deployment relying on the default of one replica": [deployment({}, {}, { replicas: undefined }), /runs 1 replica;/],
+        },
+    });
+
+    describeResourcePolicy(rules.k8sDeploymentHealthProbes, {
+        accepts: {
+            "liveness and readiness probes": deployment(),
+            "an init container without probes, which never serves traffic": deployment({}, { initContainers: [{ name: "migrate", image: "registry.example.com/migrate:1.0.0" }] }),
+        },
+        rejects: { "a container without a readiness probe": [deployment({ readinessProbe: undefined }), /has no readinessProbe/] },
+    });
+
+    describeResourcePolicy(rules.k8sDeploymentImagePinned, {
+        accepts: {
+            "a versioned image": deployment(),
+            "an image pinned by digest": deployment({ image: "registry.example.com/clinical-api@sha256:0123456789abcdef" }),
+            "an image on a registry with a port": deployment({ image: "registry.example.com:5000/clinical-api:1.4.2" }),
+        },
+        rejects: {
+            "the latest tag": [deployment({ image: "registry.example.com/clinical-api:latest" }), /unpinned image/],
+            "an untagged image on a registry with a port": [deployment({ image: "registry.example.com:5000/clinical-api" }), /unpinned image/],
+        },
+    });
+
+    const approved = { allowedRegistries: ["registry.example.com/"] };
+    describeResourcePolicy(rules.k8sDeploymentAllowedRegistries, {
+        accepts: {
+            "an image from the approved registry": { subject: deployment(), config: approved },
+            "any image when no registry is configured": deployment({ image: "docker.io/library/nginx:1.27" }),
+        },
+        rejects: {
+            "an image from Docker Hub": [{ subject: deployment({ image: "docker.io/library/nginx:1.27" }), config: approved }, /not from an approved registry/],
+        },
+    });
+
+    describeResourcePolicy(rules.k8sDeploymentNoPlaintextSecretEnv, {
+        accepts: { "a secret variable read from a Secret": deployment() },
+        rejects: {
+            "a database password written into the manifest": [
+                deployment({ env: [{ name: "DATABASE_PASSWORD", value: UNKNOWN }] }),
+                /sets DATABASE_PASSWORD as literal values/,
+            ],
+        },
+    });
+
+    describeResourcePolicy(rules.k8sDeploymentNoSaTokenAutomount, {
+        accepts: { "a pod without an API token": deployment() },
+        rejects: { "a pod mounting the default token": [deployment({}, { automountServiceAccountToken: undefined }), /can call the Kubernetes API/] },
+    });
+
+    describeResourcePolicy(rules.k8sDeploymentSeccompRuntimeDefault, {
+        accepts: {
+            "a pod-level RuntimeDefault profile": deployment(),
+            "a container-level RuntimeDefault profile": deployment(context({ seccompProfile: { type: "RuntimeDefault" } }), { securityContext: { runAsNonRoot: true } }),
+        },
+        rejects: {
+            "an Unconfined profile": [deployment(context({ seccompProfile: { type: "Unconfined" } })), /without a seccomp profile/],
+            "no profile at all": [deployment({}, { securityContext: { runAsNonRoot: true } }), /without a seccomp profile/],
+        },
+    });
+
+    describeResourcePolicy(rules.k8sServiceNoPublicLoadBalancer, {
+        accepts: {
+            "a ClusterIP Service": service({ type: "ClusterIP" }),
+            "an internal load balancer": service({ type: "LoadBalancer" }, { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }),
+        },
+        rejects: {
+            "an internet-facing load balancer": [service({ type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/0"] }), /internet-facing load balancer/],
+        },
+    });
+
+    describeResourcePolicy(rules.k8sServiceNoNodeport, {
+        accepts: { "a ClusterIP Service": service({}) },
+        rejects: { "a NodePort Service": [service({ type: "NodePort" }), /type NodePort/] },
+    });
+
+    describeResourcePolicy(rules.k8sServiceLbTls, {
+        accepts: {
+            "a load balancer terminating TLS": service({ type: "LoadBalancer" }, { "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": UNKNOWN }),
+            "a ClusterIP Service behind the ALB": service({}),
+        },
+        rejects: { "a load balancer without a certificate": [service({ type: "LoadBalancer" }), /no TLS certificate/] },
+    });
+
+    describeResourcePolicy(rules.k8sNoDefaultNamespace, {
+        accepts: {
+            "a Deployment in the clinical namespace": deployment(),
+            "a Service in a namespace created in the same preview": service({}, {}, { namespace: UNKNOWN }),
+        },
+        rejects: {
+            "a Service in the default namespace": [service({}, {}, { namespace: "default" }), /default namespace/],
+            "a Service without a namespace": [service({}, {}, {}), /default namespace/],
+        },
+    });
+});

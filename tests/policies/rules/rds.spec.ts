@@ -1,0 +1,189 @@
+import { RDS } from "../../../policies/lib/types";
+import * as rules from "../../../policies/rules/rds";
+import { describeResourcePolicy, describeStackPolicy } from "../harness/cases";
+import { UNKNOWN_VALUE as UNKNOWN, resource } from "../harness/server";
+
+const instance = (inputs: Record<string, unknown>) => resource(RDS.instance, "db", { engine: "postgres", ...inputs });
+const cluster = (inputs: Record<string, unknown>) => resource(RDS.cluster, "aurora", { engine: "aurora-postgresql", ...inputs });
+const clusterInstance = (inputs: Record<string, unknown>) => resource(RDS.clusterInstance, "aurora-1", inputs);
+
+describe("RDS policies", () => {
+    describeResourcePolicy(rules.rdsStorageEncrypted, {
+        accepts: {
+            "an instance with storageEncrypted true": instance({ storageEncrypted: true }),
+            "an Aurora cluster with storageEncrypted true": cluster({ storageEncrypted: true }),
+            "a read replica, which inherits its source's encryption": instance({ replicateSourceDb: UNKNOWN }),
+        },
+        rejects: {
+            "an instance without storageEncrypted": [instance({}), /Storage encryption is off/],
+            "a cluster with storageEncrypted false": [cluster({ storageEncrypted: false }), /Storage encryption is off/],
+        },
+    });
+
+    describeResourcePolicy(rules.rdsStorageCustomerManagedKey, {
+        accepts: {
+            "an instance whose kmsKeyId is the data key's unknown ARN": instance({ storageEncrypted: true, kmsKeyId: UNKNOWN }),
+        },
+        rejects: {
+            "an encrypted instance using the AWS-managed key": [instance({ storageEncrypted: true }), /No kmsKeyId/],
+        },
+    });
+
+    describeResourcePolicy(rules.rdsNoPublicAccess, {
+        accepts: {
+            "a private instance": instance({ publiclyAccessible: false }),
+            "an instance that leaves publiclyAccessible at its false default": instance({}),
+            "a private Aurora instance": clusterInstance({ publiclyAccessible: false }),
+        },
+        rejects: {
+            "a publicly accessible instance": [instance({ publiclyAccessible: true }), /publiclyAccessible is true/],
+            "a publicly accessible Aurora instance": [clusterInstance({ publiclyAccessible: true }), /publiclyAccessible/],
+        },
+    });
+
+    describeResourcePolicy(rules.rdsBackupRetention, {
+        accepts: {
+            "seven days of backups under the default minimum": instance({ backupRetentionPeriod: 7 }),
+            "thirty days of backups under the production minimum": { subject: instance({ backupRetentionPeriod: 30 }), config: { minimumDays: 30 } },
+            "one day of backups under the dev minimum": { subject: cluster({ backupRetentionPeriod: 1 }), config: { minimumDays: 1 } },
+        },
+        rejects: {
+            "seven days of backups under the production minimum": [
+                { subject: instance({ backupRetentionPeriod: 7 }), config: { minimumDays: 30 } },
+                /kept 7 days; this environment requires at least 30/,
+            ],
+            "an instance that never sets backupRetentionPeriod": [instance({}), /backupRetentionPeriod is not set/],
+        },
+    });
+
+    describeResourcePolicy(rules.rdsMultiAz, {
+        accepts: {
+            "a Multi-AZ instance": instance({ multiAz: true }),
+            "a single-AZ instance exempted by name in the pack config": { subject: instance({ multiAz: false }), config: { exemptResources: ["db"] } },
+        },
+        rejects: { "a single-AZ instance": [instance({ multiAz: false }), /multiAz is not true/] },
+    });
+
+    describeResourcePolicy(rules.rdsDeletionProtection, {
+        accepts: {
+            "a protected instance": instance({ deletionProtection: true }),
+            "a protected cluster": cluster({ deletionProtection: true }),
+        },
+        rejects: { "an instance without deletion protection": [instance({}), /deletionProtection is not true/] },
+    });
+
+    describeResourcePolicy(rules.rdsAutoMinorVersionUpgrade, {
+        accepts: { "an instance that keeps the default": instance({}) },
+        rejects: { "an instance that turns minor upgrades off": [instance({ autoMinorVersionUpgrade: false }), /security patches/] },
+    });
+
+    describeResourcePolicy(rules.rdsEnhancedMonitoring, {
+        accepts: {
+            "an instance monitored every 60 s by a role created in the same preview": instance({ monitoringInterval: 60, monitoringRoleArn: UNKNOWN }),
+        },
+        rejects: {
+            "an instance without monitoring": [instance({}), /enhanced monitoring is off/],
+            "an instance with an interval but no role": [instance({ monitoringInterval: 30 }), /monitoringRoleArn is not set/],
+        },
+    });
+
+    describeResourcePolicy(rules.rdsPostgresLogExports, {
+        accepts: {
+            "a PostgreSQL instance exporting postgresql and upgrade logs": instance({ enabledCloudwatchLogsExports: ["postgresql", "upgrade"] }),
+            "an Aurora PostgreSQL cluster exporting postgresql logs": cluster({ enabledCloudwatchLogsExports: ["postgresql"] }),
+            "a MySQL instance, which this PostgreSQL rule leaves alone": resource(RDS.instance, "legacy", { engine: "mysql" }),
+        },
+        rejects: {
+            "a PostgreSQL instance exporting only postgresql logs": [instance({ enabledCloudwatchLogsExports: ["postgresql"] }), /lacks upgrade/],
+            "an Aurora cluster exporting nothing": [cluster({}), /lacks postgresql/],
+        },
+    });
+
+    describeResourcePolicy(rules.rdsPerformanceInsightsEncrypted, {
+        accepts: {
+            "Performance Insights under the data key": instance({ performanceInsightsEnabled: true, performanceInsightsKmsKeyId: UNKNOWN }),
+            "an instance without Performance Insights": instance({}),
+        },
+        rejects: {
+            "Performance Insights under the AWS-managed key": [clusterInstance({ performanceInsightsEnabled: true }), /performanceInsightsKmsKeyId/],
+        },
+    });
+
+    describeResourcePolicy(rules.rdsIamDatabaseAuth, {
+        accepts: { "an instance accepting IAM authentication": instance({ iamDatabaseAuthenticationEnabled: true }) },
+        rejects: { "an instance with password authentication only": [instance({}), /iamDatabaseAuthenticationEnabled is not true/] },
+    });
+
+    describeResourcePolicy(rules.rdsManagedMasterPassword, {
+        accepts: {
+            "an instance whose password RDS manages": instance({ manageMasterUserPassword: true }),
+            "a replica, which has no master password of its own": instance({ replicateSourceDb: "primary" }),
+        },
+        rejects: {
+            "an instance given a password by the program": [instance({ password: UNKNOWN }), /passed in by the program/],
+            "a cluster with neither a managed nor a given password": [cluster({}), /neither stored in Secrets Manager nor rotated/],
+        },
+    });
+
+    describeResourcePolicy(rules.rdsMasterSecretCustomerManagedKey, {
+        accepts: {
+            "a managed master secret under the secrets key": instance({ manageMasterUserPassword: true, masterUserSecretKmsKeyId: UNKNOWN }),
+        },
+        rejects: {
+            "a managed master secret under the AWS-managed key": [instance({ manageMasterUserPassword: true }), /masterUserSecretKmsKeyId/],
+        },
+    });
+
+    describeResourcePolicy(rules.rdsFinalSnapshot, {
+        accepts: { "an instance that keeps a final snapshot": instance({ finalSnapshotIdentifier: "db-final" }) },
+        rejects: { "an instance that skips its final snapshot": [instance({ skipFinalSnapshot: true }), /without a snapshot/] },
+    });
+
+    describeResourcePolicy(rules.rdsCaCertificateCurrent, {
+        accepts: {
+            "an instance on the rsa2048-g1 CA": instance({ caCertIdentifier: "rds-ca-rsa2048-g1" }),
+            "an instance on the default CA": instance({}),
+        },
+        rejects: { "an instance on the retired 2019 CA": [instance({ caCertIdentifier: "rds-ca-2019" }), /retired CA/] },
+    });
+
+    const forceSsl = resource(RDS.parameterGroup, "postgres16", {
+        family: "postgres16",
+        parameters: [{ name: "rds.force_ssl", value: "1" }],
+    });
+    const lenient = resource(RDS.parameterGroup, "lenient", { name: "lenient", parameters: [{ name: "rds.force_ssl", value: "0" }] });
+    const clusterGroup = resource(RDS.clusterParameterGroup, "aurora16", { parameters: [{ name: "rds.force_ssl", value: "1" }] });
+    describeStackPolicy(rules.rdsPostgresForceSsl, {
+        accepts: {
+            "an instance bound to a force_ssl group whose name is unknown": [
+                forceSsl,
+                resource(RDS.instance, "db", { engine: "postgres", parameterGroupName: UNKNOWN }, { parameterGroupName: forceSsl }),
+            ],
+            "an instance naming a force_ssl group by its literal name": [
+                resource(RDS.parameterGroup, "named", { name: "clinical-pg", parameters: [{ name: "rds.force_ssl", value: "1" }] }),
+                resource(RDS.instance, "db", { engine: "postgres", parameterGroupName: "clinical-pg" }),
+            ],
+            "an Aurora PostgreSQL cluster bound to a force_ssl cluster group": [
+                clusterGroup,
+                resource(RDS.cluster, "aurora", { engine: "aurora-postgresql", dbClusterParameterGroupName: UNKNOWN }, { dbClusterParameterGroupName: clusterGroup }),
+            ],
+        },
+        rejects: {
+            "an instance on the default parameter group": {
+                resources: [resource(RDS.instance, "db", { engine: "postgres" })],
+                offenders: ["db"],
+                message: /default parameter group/,
+            },
+            "an instance whose group sets rds.force_ssl to 0": {
+                resources: [lenient, resource(RDS.instance, "db", { engine: "postgres", parameterGroupName: "lenient" })],
+                offenders: ["db"],
+                message: /does not set rds.force_ssl to 1/,
+            },
+            "an instance naming a group outside the stack": {
+                resources: [resource(RDS.instance, "db", { engine: "postgres", parameterGroupName: "shared-pg" })],
+                offenders: ["db"],
+                message: /not defined in this stack/,
+            },
+        },
+    });
+});
