@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { APP_PORT, TLS_POLICY } from "../../components/blue-green";
 import { LOAD_BALANCER_LOG_PREFIX } from "../../components/storage";
 import { SLOT_NAMES } from "../../stacks";
-import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
+import { grantOf, ofType, previewOf, single, STACKS } from "../harness/stacks";
 import { K8S, inputs, inputsOf, urnOf } from "./support";
 
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
@@ -110,7 +110,7 @@ describe("the load balancer controller", () => {
 
             it("may register targets only in the two slot target groups, through its own Pod Identity role", async () => {
                 const { resources } = await previewOf(stack);
-                const policy = policyOf(single(resources, "aws:iam/rolePolicy:RolePolicy", "api-lb-controller"));
+                const policy = grantOf(resources, "api-lb-controller");
                 const register = policy.Statement.find((s) => JSON.stringify(s.Action).includes("RegisterTargets"))!;
                 const slotGroups = inputsOf(resources, LISTENER, "api-lb-https").defaultActions[0].forward.targetGroups.map((g: { arn: string }) => g.arn);
                 assert.equal(slotGroups.length, 2);

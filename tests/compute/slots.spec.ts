@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { HEALTH_PATHS } from "../../components/blue-green";
 import { APPLICATION_SECRETS } from "../../components/secrets";
 import { SLOT_NAMES } from "../../stacks";
-import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
+import { grantOf, ofType, policyOf, previewOf, single, STACKS } from "../harness/stacks";
 import { Json, K8S, inSlot, inputs, inputsOf, urnOf } from "./support";
 
 const SECRET_VARIABLES = ["DATABASE_USER", "DATABASE_PASSWORD", ...APPLICATION_SECRETS.map((s) => s.toUpperCase().replace(/-/g, "_"))];
@@ -145,7 +145,7 @@ describe("the blue/green slots", () => {
 
             it("lets the API role read only its own secrets, and decrypt only through Secrets Manager", async () => {
                 const { resources } = await previewOf(stack);
-                const policy = policyOf(single(resources, "aws:iam/rolePolicy:RolePolicy", "api-api"));
+                const policy = grantOf(resources, "api-api");
                 const [read, decrypt] = policy.Statement;
                 assert.deepEqual(read.Action, ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
                 assert.equal((read.Resource as string[]).length, 1 + APPLICATION_SECRETS.length);

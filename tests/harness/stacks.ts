@@ -52,3 +52,14 @@ export function single(resources: RecordedResource[], type: string, name?: strin
 export function policyOf(resource: RecordedResource, property = "policy"): { Statement: Array<Record<string, unknown>> } {
     return JSON.parse(resource.inputs[property] as string);
 }
+
+/** The statements granted to a role through its own managed policy, after checking the attachment. */
+export function grantOf(resources: RecordedResource[], name: string, roleName = name): { Statement: Array<Record<string, unknown>> } {
+    const policy = single(resources, "aws:iam/policy:Policy", name);
+    const attachment = single(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${name}-grant`);
+    const role = single(resources, "aws:iam/role:Role", roleName);
+    if (!attachment.propertyDependencies.policyArn?.includes(policy.urn) || !attachment.propertyDependencies.role?.includes(role.urn)) {
+        throw new Error(`policy ${name} is not attached to role ${roleName}`);
+    }
+    return policyOf(policy);
+}

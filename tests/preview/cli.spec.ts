@@ -21,13 +21,16 @@ describe("npm run preview", function () {
         doc.setIn(["config", "clinical-platform:app", "slots", "blue", "weight"], 75);
         doc.setIn(["config", "clinical-platform:app", "slots", "green", "weight"], 25);
     });
+    const weakBackupsFile = editedStackFile("production", (doc) => {
+        doc.setIn(["config", "clinical-platform:overrides", "database"], { backupRetentionDays: 7 });
+    });
     const invalidFile = editedStackFile("production", (doc) => {
         doc.setIn(["config", "clinical-platform:network", "cidr"], "10.30.0.0/28");
         doc.setIn(["config", "clinical-platform:alertEmails"], ["not-an-address"]);
     });
 
     before(async () => {
-        const [json, human, shifted, invalid, invalidJson, usage, unknownStack] = await Promise.all([
+        const [json, human, shifted, invalid, invalidJson, usage, unknownStack, weakBackups] = await Promise.all([
             preview("--stack", "production", "--json"),
             preview("--stack", "dev"),
             preview("--stack", "staging", "--json", "--config-file", shiftedFile),
@@ -35,8 +38,9 @@ describe("npm run preview", function () {
             preview("--stack", "production", "--json", "--config-file", invalidFile),
             preview("--stak", "production"),
             preview("--stack", "qa"),
+            preview("--stack", "production", "--config-file", weakBackupsFile),
         ]);
-        Object.assign(runs, { json, human, shifted, invalid, invalidJson, usage, unknownStack });
+        Object.assign(runs, { json, human, shifted, invalid, invalidJson, usage, unknownStack, weakBackups });
     });
 
     it("prints one JSON document of the shape the design fixes and exits 0 on a clean stack", () => {
@@ -86,6 +90,16 @@ describe("npm run preview", function () {
         const document = JSON.parse(runs.invalidJson.stdout);
         assert.equal(runs.invalidJson.code, 2);
         assert.deepEqual(document.problems.map((p: { key: string }) => p.key).sort(), ["clinical-platform:alertEmails[0]", "clinical-platform:network.cidr"]);
+    });
+
+    it("runs the policy pack and exits 1 on a mandatory violation, naming the rule and its citations", () => {
+        assert.equal(runs.weakBackups.code, 1, runs.weakBackups.stderr);
+        assert.match(runs.weakBackups.stdout, /Policy: clinical-platform-hipaa-soc2@\d+\.\d+\.\d+ — \d+ violation/);
+        assert.match(runs.weakBackups.stdout, /mandatory \(\d+\)\n\s+✗ rds-backup-retention +database\n/);
+        assert.match(runs.weakBackups.stdout, /HIPAA 164\.308\(a\)\(7\)/);
+        const document = JSON.parse(runs.json.stdout);
+        assert.equal(document.policy.evaluated, true);
+        assert.deepEqual(document.policy.violations, []);
     });
 
     it("exits 2 on a usage error or an unknown stack", () => {
