@@ -76,17 +76,21 @@ function shortKey(value: unknown): string {
     return typeof value === "string" && value.includes("key/") ? `key/${value.split("key/")[1].slice(0, 8)}…` : String(value);
 }
 
+const SEVERITIES = ["critical", "high", "medium", "low"];
+
 function policySection(document: PreviewDocument): string[] {
     const { pack, version, evaluated, violations } = document.policy;
     if (!evaluated) return [`Policy: pack ${pack}@${version} was not run.`];
     if (violations.length === 0) return [`Policy: ${pack}@${version} — no violations.`];
-    const lines = [`Policy: ${pack}@${version} — ${violations.length} violation(s)`];
-    for (const level of ["mandatory", "advisory", "remediate"] as const) {
-        const group = violations.filter((v) => v.level === level);
-        if (group.length === 0) continue;
-        lines.push(`  ${level} (${group.length})`);
+    const mandatory = violations.filter((v) => v.level === "mandatory").length;
+    const lines = [`Policy: ${pack}@${version} — ${violations.length} violation(s), ${mandatory} mandatory`];
+    const rank = (severity: string) => (SEVERITIES.includes(severity) ? SEVERITIES.indexOf(severity) : SEVERITIES.length);
+    const severities = [...new Set(violations.map((v) => v.severity))].sort((a, b) => rank(a) - rank(b));
+    for (const severity of severities) {
+        const group = violations.filter((v) => v.severity === severity);
+        lines.push(`  ${severity || "unrated"} (${group.length})`);
         for (const v of group) {
-            lines.push(`    ✗ ${v.policy}  ${v.urn.split("::").pop()}`);
+            lines.push(`    ✗ [${v.level}] ${v.policy}  ${v.urn.split("::").pop()}`);
             lines.push(`        ${v.message}`);
             lines.push(`        HIPAA ${v.hipaa.join(", ") || "—"}; SOC 2 ${v.soc2.join(", ") || "—"}`);
             if (v.remediation) lines.push(`        fix: ${v.remediation}`);

@@ -95,7 +95,7 @@ describe("npm run preview", function () {
     it("runs the policy pack and exits 1 on a mandatory violation, naming the rule and its citations", () => {
         assert.equal(runs.weakBackups.code, 1, runs.weakBackups.stderr);
         assert.match(runs.weakBackups.stdout, /Policy: clinical-platform-hipaa-soc2@\d+\.\d+\.\d+ — \d+ violation/);
-        assert.match(runs.weakBackups.stdout, /mandatory \(\d+\)\n\s+✗ rds-backup-retention +database\n/);
+        assert.match(runs.weakBackups.stdout, /\n {2}(critical|high|medium|low) \(\d+\)\n(.*\n)*? {4}✗ \[mandatory\] rds-backup-retention +database\n/);
         assert.match(runs.weakBackups.stdout, /HIPAA 164\.308\(a\)\(7\)/);
         const document = JSON.parse(runs.json.stdout);
         assert.equal(document.policy.evaluated, true);

@@ -1,13 +1,48 @@
 import { strict as assert } from "assert";
 import { diffPreviews, formatDiff } from "../../infra/offline/diff";
 import { STACKS, previewOf, previewWithEdit } from "../harness/stacks";
+import { setSlot } from "../compute/support";
+
+const CANDIDATE_IMAGE = "registry.example.com/clinical-api:1.6.0";
 
 describe("the preview diff", () => {
     for (const stack of STACKS) {
         describe(`in ${stack}`, () => {
+            let staged: ReturnType<typeof previewWithEdit> | undefined;
+            const withGreenStaged = () => (staged ??= previewWithEdit(stack, (doc) => setSlot(doc, "green", { image: CANDIDATE_IMAGE })));
+
             it("finds nothing between two evaluations of the same settings", async () => {
                 const [a, b] = await Promise.all([previewOf(stack), previewWithEdit(stack, () => undefined)]);
                 assert.deepEqual(diffPreviews(a.document, b.document), { stack, added: [], removed: [], changed: [] });
+            });
+
+            it("shows a weight shift as exactly one changed resource, the HTTPS listener's weights", async () => {
+                // Green staged at weight 0, then given 10 %: every stack starts from the same place.
+                const shifted = await previewWithEdit(stack, (doc) => {
+                    setSlot(doc, "green", { image: CANDIDATE_IMAGE, weight: 10 });
+                    setSlot(doc, "blue", { weight: 90 });
+                });
+                const diff = diffPreviews((await withGreenStaged()).document, shifted.document);
+                assert.deepEqual([diff.added, diff.removed], [[], []]);
+                assert.deepEqual(diff.changed.map((r) => `${r.type} ${r.name}`), ["aws:lb/listener:Listener api-lb-https"]);
+                assert.deepEqual(diff.changed[0].inputs.map((c) => [c.path, c.before, c.after]), [
+                    ["defaultActions[0].forward.targetGroups[0].weight", 100, 90],
+                    ["defaultActions[0].forward.targetGroups[1].weight", 0, 10],
+                ]);
+            });
+
+            it("shows an image stage as a change to the candidate slot's Kubernetes objects only", async () => {
+                const before = await previewOf(stack);
+                const diff = diffPreviews(before.document, (await withGreenStaged()).document);
+                const touched = [...diff.added, ...diff.changed].map((r) => r.urn);
+                assert.ok(touched.length > 0);
+                assert.ok(touched.every((urn) => urn.includes("clinical-platform:blue-green:Slot$kubernetes:") && urn.endsWith("::api-green")), touched.join("\n"));
+                assert.deepEqual(diff.removed, []);
+                if (before.config.app.slots.green.image) {
+                    assert.deepEqual(diff.changed.flatMap((r) => r.inputs.map((c) => c.path)), ["spec.template.spec.containers[0].image"]);
+                } else {
+                    assert.deepEqual(diff.added.map((r) => r.type).sort(), ["kubernetes:apps/v1:Deployment", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"]);
+                }
             });
 
             it("shows an added zone as added subnets and the resources that now span it", async () => {
