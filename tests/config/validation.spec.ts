@@ -20,7 +20,13 @@ function withValue(key: string, edit: (value: Record<string, unknown>) => void, 
     return { ...raw, [`${PROJECT}:${key}`]: JSON.stringify(value) };
 }
 
-function problemsOf(raw: Raw, stack = "production"): ConfigProblem[] {
+/**
+ * The problems the config gets, after checking that the real program, run on it, stops with them
+ * before registering any resource.
+ */
+async function problemsOf(raw: Raw, stack = "production"): Promise<ConfigProblem[]> {
+    const registered = await registrationsFor(raw, stack);
+    assert.deepEqual(registered.map((r) => r.urn), [], "an invalid config registered resources");
     try {
         loadStackConfig(stack, raw);
     } catch (error) {
@@ -30,8 +36,8 @@ function problemsOf(raw: Raw, stack = "production"): ConfigProblem[] {
     assert.fail("the config was accepted");
 }
 
-function problemAt(raw: Raw, key: string, stack = "production"): ConfigProblem {
-    const problems = problemsOf(raw, stack);
+async function problemAt(raw: Raw, key: string, stack = "production"): Promise<ConfigProblem> {
+    const problems = await problemsOf(raw, stack);
     const found = problems.find((p) => p.key === key);
     assert.ok(found, `no problem reported at ${key}; got ${problems.map((p) => p.key).join(", ")}`);
     return found;
@@ -49,136 +55,136 @@ async function registrationsFor(raw: Raw, stack = "production") {
 }
 
 describe("stack config validation", () => {
-    it("accepts each committed stack file", () => {
+    it("accepts each committed stack file", async () => {
         for (const stack of ["dev", "staging", "production"]) {
             assert.equal(loadStackConfig(stack, committed(stack)).environment, stack);
         }
     });
 
-    it("refuses a stack name that has no environment profile", () => {
-        const problem = problemAt(committed("production"), "stack", "prod");
+    it("refuses a stack name that has no environment profile", async () => {
+        const problem = await problemAt(committed("production"), "stack", "prod");
         assert.match(problem.expected, /dev, staging, production/);
         assert.equal(problem.received, '"prod"');
     });
 
-    it("names a malformed VPC CIDR and says what is wrong with it", () => {
+    it("names a malformed VPC CIDR and says what is wrong with it", async () => {
         const raw = withValue("network", (n) => { n.cidr = "10.30.0.1/16"; });
-        const problem = problemAt(raw, "clinical-platform:network.cidr");
+        const problem = await problemAt(raw, "clinical-platform:network.cidr");
         assert.match(problem.expected, /host bits are set; the block starts at 10\.30\.0\.0\/16/);
-        assert.equal(problemAt(withValue("network", (n) => { n.cidr = "10.300.0.0/16"; }), "clinical-platform:network.cidr").received, '"10.300.0.0/16"');
+        assert.equal((await problemAt(withValue("network", (n) => { n.cidr = "10.300.0.0/16"; }), "clinical-platform:network.cidr")).received, '"10.300.0.0/16"');
     });
 
-    it("refuses a VPC too small for three tiers of subnets", () => {
-        const problem = problemAt(withValue("network", (n) => { n.cidr = "10.30.0.0/24"; }), "clinical-platform:network.cidr");
+    it("refuses a VPC too small for three tiers of subnets", async () => {
+        const problem = await problemAt(withValue("network", (n) => { n.cidr = "10.30.0.0/24"; }), "clinical-platform:network.cidr");
         assert.match(problem.expected, /\/16 to \/20/);
         assert.equal(problem.received, "10.30.0.0/24");
     });
 
-    it("refuses a public VPC block", () => {
-        assert.match(problemAt(withValue("network", (n) => { n.cidr = "8.8.0.0/16"; }), "clinical-platform:network.cidr").expected, /RFC 1918/);
+    it("refuses a public VPC block", async () => {
+        assert.match((await problemAt(withValue("network", (n) => { n.cidr = "8.8.0.0/16"; }), "clinical-platform:network.cidr")).expected, /RFC 1918/);
     });
 
-    it("refuses a VPC that overlaps a peered network or the cluster service range", () => {
-        const peer = problemAt(withValue("network", (n) => { n.peerCidrs = ["10.30.128.0/20"]; }), "clinical-platform:network.peerCidrs[0]");
+    it("refuses a VPC that overlaps a peered network or the cluster service range", async () => {
+        const peer = await problemAt(withValue("network", (n) => { n.peerCidrs = ["10.30.128.0/20"]; }), "clinical-platform:network.peerCidrs[0]");
         assert.match(peer.expected, /does not overlap the VPC 10\.30\.0\.0\/16/);
-        const service = problemAt(withValue("network", (n) => { n.cidr = "172.20.0.0/16"; }), "clinical-platform:network.cidr");
+        const service = await problemAt(withValue("network", (n) => { n.cidr = "172.20.0.0/16"; }), "clinical-platform:network.cidr");
         assert.match(service.expected, /cluster service range 172\.20\.0\.0\/16/);
     });
 
-    it("names each malformed alert e-mail by its position", () => {
+    it("names each malformed alert e-mail by its position", async () => {
         const raw = { ...committed("production"), [`${PROJECT}:alertEmails`]: JSON.stringify(["oncall@example.com", "oncall.example.com"]) };
-        const problem = problemAt(raw, "clinical-platform:alertEmails[1]");
+        const problem = await problemAt(raw, "clinical-platform:alertEmails[1]");
         assert.match(problem.expected, /e-mail address/);
         assert.equal(problem.received, '"oncall.example.com"');
     });
 
-    it("refuses a certificate ARN that is not an ACM ARN", () => {
+    it("refuses a certificate ARN that is not an ACM ARN", async () => {
         const raw = withValue("certificates", (c) => { c.regional = "arn:aws:iam::111122223333:server-certificate/clinical"; });
-        assert.match(problemAt(raw, "clinical-platform:certificates.regional").expected, /ACM certificate ARN/);
+        assert.match((await problemAt(raw, "clinical-platform:certificates.regional")).expected, /ACM certificate ARN/);
     });
 
-    it("refuses an edge certificate outside us-east-1, where CloudFront needs it", () => {
+    it("refuses an edge certificate outside us-east-1, where CloudFront needs it", async () => {
         const raw = withValue("certificates", (c) => { c.edge = String(c.edge).replace("us-east-1", "eu-west-1"); });
-        const problem = problemAt(raw, "clinical-platform:certificates.edge");
+        const problem = await problemAt(raw, "clinical-platform:certificates.edge");
         assert.match(problem.expected, /us-east-1/);
         assert.equal(problem.received, "one in eu-west-1");
     });
 
-    it("refuses a malformed admin role ARN", () => {
+    it("refuses a malformed admin role ARN", async () => {
         const raw = withValue("cluster", (c) => { c.adminRoleArn = "platform-admin"; });
-        assert.match(problemAt(raw, "clinical-platform:cluster.adminRoleArn").expected, /IAM role ARN/);
+        assert.match((await problemAt(raw, "clinical-platform:cluster.adminRoleArn")).expected, /IAM role ARN/);
     });
 
-    it("refuses an unknown region", () => {
-        const problem = problemAt({ ...committed("production"), "aws:region": "us-central-1" }, "aws:region");
+    it("refuses an unknown region", async () => {
+        const problem = await problemAt({ ...committed("production"), "aws:region": "us-central-1" }, "aws:region");
         assert.match(problem.expected, /known AWS region/);
         assert.equal(problem.received, '"us-central-1"');
     });
 
-    it("refuses weights that are not integers from 0 to 100", () => {
+    it("refuses weights that are not integers from 0 to 100", async () => {
         const fractional = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).blue.weight = 99.5; });
-        assert.match(problemAt(fractional, "clinical-platform:app.slots.blue.weight").expected, /integer from 0 to 100/);
+        assert.match((await problemAt(fractional, "clinical-platform:app.slots.blue.weight")).expected, /integer from 0 to 100/);
         const tooHigh = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.weight = 150; });
-        assert.equal(problemAt(tooHigh, "clinical-platform:app.slots.green.weight").received, "150");
+        assert.equal((await problemAt(tooHigh, "clinical-platform:app.slots.green.weight")).received, "150");
     });
 
-    it("refuses weights that do not sum to 100", () => {
+    it("refuses weights that do not sum to 100", async () => {
         const raw = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.weight = 10; });
-        const problem = problemAt(raw, "clinical-platform:app.slots");
+        const problem = await problemAt(raw, "clinical-platform:app.slots");
         assert.equal(problem.received, "blue 100 + green 10 = 110");
     });
 
-    it("refuses a slot that carries traffic without an image", () => {
+    it("refuses a slot that carries traffic without an image", async () => {
         const raw = withValue("app", (a) => {
             const slots = a.slots as Record<string, Record<string, unknown>>;
             slots.blue.weight = 50;
             slots.green = { weight: 50 };
         });
-        assert.match(problemAt(raw, "clinical-platform:app.slots.green.image").expected, /carries 50 % of traffic/);
+        assert.match((await problemAt(raw, "clinical-platform:app.slots.green.image")).expected, /carries 50 % of traffic/);
     });
 
-    it("refuses an image tagged latest, which cannot be rolled back to", () => {
+    it("refuses an image tagged latest, which cannot be rolled back to", async () => {
         const raw = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.image = "registry.example.com/clinical-api:latest"; });
-        assert.match(problemAt(raw, "clinical-platform:app.slots.green.image").expected, /pinned container image/);
+        assert.match((await problemAt(raw, "clinical-platform:app.slots.green.image")).expected, /pinned container image/);
     });
 
-    it("names an unknown key and suggests the key it is probably a typo of", () => {
+    it("names an unknown key and suggests the key it is probably a typo of", async () => {
         const raw = { ...committed("production"), [`${PROJECT}:alertEmail`]: "oncall@example.com" };
-        const problem = problemAt(raw, "clinical-platform:alertEmail");
+        const problem = await problemAt(raw, "clinical-platform:alertEmail");
         assert.match(problem.expected, /did you mean alertEmails\?/);
         const nested = withValue("app", (a) => { a.stabelSlot = "green"; });
-        assert.match(problemAt(nested, "clinical-platform:app.stabelSlot").expected, /did you mean stableSlot\?/);
-        const namespace = problemAt({ ...committed("production"), "clinical-platfrom:owner": "x" }, "clinical-platfrom:owner");
+        assert.match((await problemAt(nested, "clinical-platform:app.stabelSlot")).expected, /did you mean stableSlot\?/);
+        const namespace = await problemAt({ ...committed("production"), "clinical-platfrom:owner": "x" }, "clinical-platfrom:owner");
         assert.match(namespace.expected, /did you mean clinical-platform:owner\?/);
     });
 
-    it("names values of the wrong type", () => {
+    it("names values of the wrong type", async () => {
         const raw = withValue("overrides", (o) => { o.database = { multiAz: "yes", backupRetentionDays: "30" }; });
-        assert.equal(problemAt(raw, "clinical-platform:overrides.database.multiAz").expected, "true or false");
-        assert.match(problemAt(raw, "clinical-platform:overrides.database.backupRetentionDays").expected, /integer from 1 to 35/);
+        assert.equal((await problemAt(raw, "clinical-platform:overrides.database.multiAz")).expected, "true or false");
+        assert.match((await problemAt(raw, "clinical-platform:overrides.database.backupRetentionDays")).expected, /integer from 1 to 35/);
         const list = { ...committed("production"), [`${PROJECT}:alertEmails`]: "oncall@example.com" };
-        assert.match(problemAt(list, "clinical-platform:alertEmails").expected, /list of e-mail addresses/);
+        assert.match((await problemAt(list, "clinical-platform:alertEmails")).expected, /list of e-mail addresses/);
     });
 
-    it("refuses a public cluster endpoint open to the whole internet outside dev", () => {
+    it("refuses a public cluster endpoint open to the whole internet outside dev", async () => {
         const raw = withValue("cluster", (c) => { c.publicAccessCidrs = ["0.0.0.0/0"]; });
-        assert.match(problemAt(raw, "clinical-platform:cluster.publicAccessCidrs[0]").expected, /specific source ranges/);
+        assert.match((await problemAt(raw, "clinical-platform:cluster.publicAccessCidrs[0]")).expected, /specific source ranges/);
         assert.doesNotThrow(() => loadStackConfig("dev", withValue("cluster", (c) => { c.publicAccessCidrs = ["0.0.0.0/0"]; }, "dev")));
     });
 
-    it("refuses inconsistent node-group sizes and log retention CloudWatch does not offer", () => {
+    it("refuses inconsistent node-group sizes and log retention CloudWatch does not offer", async () => {
         const raw = withValue("overrides", (o) => { o.nodes = { minSize: 4, desiredSize: 2 }; o.logs = { retentionDays: 100 }; });
-        assert.equal(problemAt(raw, "clinical-platform:overrides.nodes").received, "4 / 2 / 10");
-        assert.match(problemAt(raw, "clinical-platform:overrides.logs.retentionDays").expected, /CloudWatch retention period/);
+        assert.equal((await problemAt(raw, "clinical-platform:overrides.nodes")).received, "4 / 2 / 10");
+        assert.match((await problemAt(raw, "clinical-platform:overrides.logs.retentionDays")).expected, /CloudWatch retention period/);
     });
 
-    it("reports every problem at once", () => {
+    it("reports every problem at once", async () => {
         const raw = {
             ...withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.weight = 5; }),
             "aws:region": "mars-1",
             [`${PROJECT}:alertEmails`]: JSON.stringify(["nope"]),
         };
-        const keys = problemsOf(raw).map((p) => p.key).sort();
+        const keys = (await problemsOf(raw)).map((p) => p.key).sort();
         assert.deepEqual(keys, ["aws:region", "clinical-platform:alertEmails[0]", "clinical-platform:app.slots"]);
     });
 
@@ -188,7 +194,7 @@ describe("stack config validation", () => {
         assert.deepEqual(await registrationsFor({ ...committed("production"), "aws:region": "mars-1" }), []);
     });
 
-    it("applies overrides on top of the environment profile", () => {
+    it("applies overrides on top of the environment profile", async () => {
         const config = loadStackConfig("staging", withValue("overrides", (o) => { o.app = { replicas: 3 }; }, "staging"));
         assert.equal(config.app.replicas, 3);
         assert.equal(config.app.cpuLimit, "1000m");
