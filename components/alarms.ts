@@ -9,20 +9,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "./iam";
+import type { AlarmProfile } from "../stacks/profiles";
 
 const GIB = 1024 ** 3;
 
-export interface AlarmThresholds {
-    errorRatePercent: number;
-    errorRateWindowMinutes: number;
-    latencyP95Milliseconds: number;
-    latencyWindowMinutes: number;
-    cpuPercent: number;
-    memoryPercent: number;
-    databaseCpuPercent: number;
-    databaseFreeStoragePercent: number;
-    databaseConnections: number;
-}
+/** Thresholds and windows, as the environment profiles define them. */
+export type AlarmThresholds = Readonly<AlarmProfile>;
 
 export interface AlarmsArgs {
     /** Prefix of the topic and alarm names, e.g. clinical-platform-production. */
