@@ -49,7 +49,7 @@ const overridesSchema = z.strictObject({
     network: z.strictObject({ azCount: integer(2, 4), natGateways: oneOf(["single", "perAz"] as const) }).partial(),
     app: z.strictObject({
         replicas: integer(1, 50),
-        warmReplicas: integer(0, 50),
+        warmReplicas: integer(1, 50),
         maxReplicas: integer(1, 100),
         cpuLimit: text("a Kubernetes CPU quantity such as 1000m or 2", /^(\d+m|\d+(\.\d+)?)$/),
         memoryLimit: text("a Kubernetes memory quantity such as 2Gi or 512Mi", /^\d+(Mi|Gi)$/),
