@@ -101,6 +101,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
     const service = new BlueGreenService("api", {
         region: config.region,
         vpcId: network.vpcId,
+        vpcCidr: network.vpcCidr,
         privateSubnetIds: network.privateSubnetIds,
         certificateArn: config.certificates.regionalArn,
         accessLogBucket: storage.logs.bucketName,

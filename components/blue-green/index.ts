@@ -29,6 +29,8 @@ export interface BlueGreenServiceArgs {
     region: string;
     /** The VPC the load balancer and target groups are in. */
     vpcId: pulumi.Input<string>;
+    /** Its address block; the slots' network policies admit traffic from and to it. */
+    vpcCidr: string;
     /** Private subnets, one per zone, for the internal load balancer. */
     privateSubnetIds: pulumi.Input<string>[];
     /** Regional ACM certificate for the HTTPS listener. */
@@ -145,6 +147,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 provider: args.cluster.provider,
                 runAfter: [controller.release, args.cluster.secretsStore],
                 trafficListener: loadBalancer.trafficListener,
+                vpcCidr: args.vpcCidr,
                 tags: args.tags,
             }, parent);
         }

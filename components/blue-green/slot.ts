@@ -8,6 +8,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { POSTGRES_PORT } from "../database";
+import { APP_PORT } from "./load-balancer";
 import { DATABASE_SECRET_KEYS, apiPodTemplate, secretEnvironmentFor } from "./workload";
 
 export const APP_NAME = "clinical-api";
@@ -57,6 +59,8 @@ export interface AppSlotArgs {
      * shrinks only once its traffic has gone.
      */
     trafficListener: pulumi.Resource;
+    /** The VPC block: the load balancer's targets are reached, and the database reached, within it. */
+    vpcCidr: string;
     /** Tags for the AWS resources of the slot. */
     tags: Record<string, string>;
 }
@@ -84,6 +88,8 @@ export class AppSlot extends pulumi.ComponentResource {
         }, kube);
         const secretEnvironment = secretEnvironmentFor(Object.keys(args.secrets.applicationSecretArns));
         const inNamespace = (objectName: string) => ({ name: objectName, namespace: namespace.metadata.name, labels });
+
+        this.restrictTraffic(name, args, namespace, labels, kube);
 
         const serviceAccount = new k8s.core.v1.ServiceAccount(name, {
             metadata: inNamespace(APP_NAME),
@@ -180,6 +186,44 @@ export class AppSlot extends pulumi.ComponentResource {
             },
         }, { ...kube, dependsOn: args.runAfter });
         this.registerOutputs({ namespace: this.namespace });
+    }
+
+    /**
+     * Nothing enters or leaves the namespace unless allowed: the API takes requests from the load
+     * balancer's subnets on its port, and may resolve names, reach PostgreSQL in the VPC and call
+     * HTTPS endpoints (AWS APIs).
+     */
+    private restrictTraffic(
+        name: string,
+        args: AppSlotArgs,
+        namespace: k8s.core.v1.Namespace,
+        labels: Record<string, string>,
+        kube: pulumi.CustomResourceOptions,
+    ): void {
+        const metadata = (policyName: string) => ({ name: policyName, namespace: namespace.metadata.name, labels });
+        new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, {
+            metadata: metadata("default-deny"),
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        }, kube);
+        new k8s.networking.v1.NetworkPolicy(`${name}-api`, {
+            metadata: metadata(APP_NAME),
+            spec: {
+                podSelector: { matchLabels: labels },
+                policyTypes: ["Ingress", "Egress"],
+                ingress: [{ from: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [{ protocol: "TCP", port: APP_PORT }] }],
+                egress: [
+                    {
+                        to: [{
+                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+                        }],
+                        ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+                    },
+                    { to: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [{ protocol: "TCP", port: POSTGRES_PORT }] },
+                    { ports: [{ protocol: "TCP", port: 443 }] },
+                ],
+            },
+        }, kube);
     }
 }
 

@@ -113,7 +113,8 @@ export class ControlPlane extends pulumi.ComponentResource {
 
         const addon = { clusterName: cluster.name, kubernetesVersion: args.version, tags: args.tags };
         this.readyForNodes = [
-            installAddon(this, `${name}-vpc-cni`, { ...addon, addonName: "vpc-cni" }),
+            // Network policy enforcement lets each slot namespace deny by default.
+            installAddon(this, `${name}-vpc-cni`, { ...addon, addonName: "vpc-cni", configuration: { enableNetworkPolicy: "true" } }),
             installAddon(this, `${name}-kube-proxy`, { ...addon, addonName: "kube-proxy" }),
             installAddon(this, `${name}-pod-identity-agent`, { ...addon, addonName: "eks-pod-identity-agent" }),
         ];

@@ -40,6 +40,23 @@ describe("the blue/green slots", () => {
                 if (stack === "dev") assert.equal(inSlot(resources, K8S.deployment, "green").length, 0, "dev's green was never staged");
             });
 
+            it("denies all traffic in each slot namespace except requests from the VPC and calls to DNS, PostgreSQL and HTTPS", async () => {
+                const { resources, config } = await previewOf(stack);
+                for (const slot of SLOT_NAMES) {
+                    const policies = inSlot(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", slot).map(inputs);
+                    const deny = policies.find((p: Json) => p.metadata.name === "default-deny");
+                    assert.deepEqual(deny.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] }, slot);
+                    const api = policies.find((p: Json) => p.metadata.name === "clinical-api");
+                    assert.deepEqual(api.spec.ingress, [{ from: [{ ipBlock: { cidr: config.network.cidr } }], ports: [{ protocol: "TCP", port: 8080 }] }]);
+                    const egressPorts = api.spec.egress.map((rule: Json) => rule.ports.map((p: Json) => `${p.protocol}/${p.port}`).join(",")).sort();
+                    assert.deepEqual(egressPorts, ["TCP/443", "TCP/5432", "UDP/53,TCP/53"]);
+                    const database = api.spec.egress.find((rule: Json) => rule.ports[0].port === 5432);
+                    assert.deepEqual(database.to, [{ ipBlock: { cidr: config.network.cidr } }]);
+                }
+                const cni = ofType(resources, "aws:eks/addon:Addon").map(inputs).find((a: Json) => a.addonName === "vpc-cni");
+                assert.deepEqual(JSON.parse(cni.configurationValues), { enableNetworkPolicy: "true" });
+            });
+
             it("runs the profile's replicas in the stable slot and the warm count in the other, each under an autoscaler", async () => {
                 const { resources, config } = await previewOf(stack);
                 for (const slot of SLOT_NAMES) {
