@@ -17,13 +17,13 @@ import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } 
 import * as path from "path";
 import { parseArgs } from "util";
 import { ENVIRONMENTS, SLOT_NAMES } from "../stacks";
+import { stackFileOf } from "./paths";
 import { pulumiUp } from "./traffic/apply";
 import { AuditRecord, appendAudit, defaultAuditFile, whoIsChanging } from "./traffic/audit";
 import { Command, TrafficRefusal, TrafficState, describe, parsePercent, plan, sameState } from "./traffic/plan";
 import { readStackDocument, validateEdit, writeState } from "./traffic/stack-document";
 
 export const EXIT = { done: 0, refused: 2, notApplied: 3 } as const;
-const REPOSITORY_ROOT = path.resolve(__dirname, "..");
 const USAGE = [
     `usage: npx tsx infra/traffic.ts --stack <${ENVIRONMENTS.join("|")}> <command> [--reason "why"] [--apply] [--config-file FILE] [--audit-file FILE]`,
     "commands: status | stage <image> | shift <percent> | promote | rollback",
@@ -74,7 +74,7 @@ export function main(argv: string[], io: TrafficIo = processIo): number {
         return EXIT.refused;
     }
     const configFile = values["config-file"] ? path.resolve(values["config-file"]) : undefined;
-    const file = configFile ?? path.join(REPOSITORY_ROOT, `Pulumi.${stack}.yaml`);
+    const file = configFile ?? stackFileOf(stack);
 
     try {
         const [verb, ...rest] = positionals;

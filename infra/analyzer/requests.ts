@@ -12,17 +12,7 @@ export function analyzeRequest(
     byUrn: ReadonlyMap<string, RecordedResource>,
     properties: Struct = toStruct(resource.inputs),
 ): analyzerProto.AnalyzeRequest {
-    const request = new analyzerProto.AnalyzeRequest();
-    request.setUrn(resource.urn);
-    request.setType(resource.type);
-    request.setName(resource.name);
-    request.setProperties(properties);
-    request.setOptions(resourceOptions(resource));
-    const provider = providerOf(resource, byUrn);
-    if (provider !== undefined) {
-        request.setProvider(provider);
-    }
-    return request;
+    return describeResource(new analyzerProto.AnalyzeRequest(), resource, byUrn, properties);
 }
 
 export function stackResource(
@@ -30,12 +20,7 @@ export function stackResource(
     byUrn: ReadonlyMap<string, RecordedResource>,
     properties: Struct = toStruct(resource.inputs),
 ): analyzerProto.AnalyzerResource {
-    const message = new analyzerProto.AnalyzerResource();
-    message.setUrn(resource.urn);
-    message.setType(resource.type);
-    message.setName(resource.name);
-    message.setProperties(properties);
-    message.setOptions(resourceOptions(resource));
+    const message = describeResource(new analyzerProto.AnalyzerResource(), resource, byUrn, properties);
     message.setParent(resource.parent ?? "");
     message.setDependenciesList([...resource.dependencies]);
     const dependencies = message.getPropertydependenciesMap();
@@ -46,6 +31,30 @@ export function stackResource(
             dependencies.set(property, entry);
         }
     }
+    return message;
+}
+
+/** The fields both messages carry. */
+interface ResourceMessage {
+    setUrn(value: string): unknown;
+    setType(value: string): unknown;
+    setName(value: string): unknown;
+    setProperties(value?: Struct): unknown;
+    setOptions(value?: analyzerProto.AnalyzerResourceOptions): unknown;
+    setProvider(value?: analyzerProto.AnalyzerProviderResource): unknown;
+}
+
+function describeResource<T extends ResourceMessage>(
+    message: T,
+    resource: RecordedResource,
+    byUrn: ReadonlyMap<string, RecordedResource>,
+    properties: Struct,
+): T {
+    message.setUrn(resource.urn);
+    message.setType(resource.type);
+    message.setName(resource.name);
+    message.setProperties(properties);
+    message.setOptions(resourceOptions(resource));
     const provider = providerOf(resource, byUrn);
     if (provider !== undefined) {
         message.setProvider(provider);

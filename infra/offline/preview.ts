@@ -6,10 +6,10 @@ import * as path from "path";
 import { PROJECT, StackConfig, loadStackConfig } from "../../stacks";
 import { readStackFile } from "../../stacks/stack-file";
 import { PolicyPackSession, PolicyViolation, startPolicyPack } from "../analyzer";
+import { POLICY_PACK_DIR, packConfigPath, stackFileOf } from "../paths";
 import type { RecordedResource } from "./types";
 
-export const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
-export const POLICY_PACK_DIR = path.join(REPOSITORY_ROOT, "policies");
+export { POLICY_PACK_DIR, REPOSITORY_ROOT, packConfigPath } from "../paths";
 
 export interface PreviewRequest {
     stack: string;
@@ -38,11 +38,7 @@ export interface PreviewResult {
 }
 
 export function stackFilePath(request: PreviewRequest): string {
-    return path.resolve(request.configFile ?? path.join(REPOSITORY_ROOT, `Pulumi.${request.stack}.yaml`));
-}
-
-export function packConfigPath(stack: string): string {
-    return path.join(POLICY_PACK_DIR, "config", `${stack}.json`);
+    return path.resolve(request.configFile ?? stackFileOf(request.stack));
 }
 
 /** @throws StackConfigError or StackFileError when the stack cannot be evaluated as configured. */
@@ -110,6 +106,6 @@ async function analyze(session: PolicyPackSession, stack: string, resources: Rec
 
 function policyPackIdentity(): { pack: string; version: string } {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const manifest = require(path.join(REPOSITORY_ROOT, "policies", "package.json")) as { name: string; version: string };
+    const manifest = require(path.join(POLICY_PACK_DIR, "package.json")) as { name: string; version: string };
     return { pack: manifest.name, version: manifest.version };
 }

@@ -3,9 +3,7 @@
  * pack and the stack's pack config, as every deploy runs.
  */
 import { spawnSync } from "child_process";
-import * as path from "path";
-
-const REPOSITORY_ROOT = path.resolve(__dirname, "..", "..");
+import { POLICY_PACK_DIR, packConfigPath } from "../paths";
 
 export type ApplyResult = { ran: true; exitCode: number } | { ran: false; reason: string };
 
@@ -17,8 +15,8 @@ export function pulumiUp(stack: string, configFile: string | undefined, env: Nod
     }
     const args = [
         "up", "--stack", stack,
-        "--policy-pack", path.join(REPOSITORY_ROOT, "policies"),
-        "--policy-pack-config", path.join(REPOSITORY_ROOT, "policies", "config", `${stack}.json`),
+        "--policy-pack", POLICY_PACK_DIR,
+        "--policy-pack-config", packConfigPath(stack),
         ...(configFile ? ["--config-file", configFile] : []),
     ];
     const run = spawnSync("pulumi", args, { env, stdio: "inherit" });
