@@ -3,7 +3,8 @@
  * and assemble the document `npm run preview -- --json` prints.
  */
 import * as path from "path";
-import { PROJECT, StackConfig, loadStackConfig } from "../../stacks";
+import { ENVIRONMENTS, PROJECT, StackConfig, StackConfigError, loadStackConfig } from "../../stacks";
+import { ALLOWED_ACCOUNTS_KEY, StackAccount, accountIdOf, accountOwnershipProblems } from "../../stacks/account";
 import { readStackFile } from "../../stacks/stack-file";
 import { PolicyPackSession, PolicyViolation, startPolicyPack } from "../analyzer";
 import { POLICY_PACK_DIR, packConfigPath, stackFileOf } from "../paths";
@@ -45,6 +46,7 @@ export function stackFilePath(request: PreviewRequest): string {
 export async function runOfflinePreview(request: PreviewRequest): Promise<PreviewResult> {
     const rawConfig = readStackFile(stackFilePath(request), PROJECT);
     const config = loadStackConfig(request.stack, rawConfig);
+    checkAccountOwnership(request.stack, rawConfig);
     // The pack's start-up (it compiles its rules) overlaps the program's evaluation, as under the CLI.
     // Loading and running the program blocks this process, so it waits until the pack's process exists.
     let spawned: () => void = () => undefined;
@@ -91,6 +93,24 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
     } finally {
         await (session ?? (await starting?.catch(() => undefined)))?.close();
     }
+}
+
+/**
+ * Exactly one stack of each account owns the account-wide resources, judged over the committed
+ * stack files with this stack's settings as given. A stack cannot see this from its own file alone.
+ */
+function checkAccountOwnership(stack: string, rawConfig: Record<string, string>): void {
+    const accounts: StackAccount[] = ENVIRONMENTS.map((environment) => {
+        const raw = environment === stack ? rawConfig : readStackFile(stackFileOf(environment), PROJECT);
+        return {
+            stack: environment,
+            accountId: accountIdOf(raw[ALLOWED_ACCOUNTS_KEY], []),
+            ownsAccountResources: raw[`${PROJECT}:ownsAccountResources`] === "true",
+        };
+    });
+    const own = accounts.find((a) => a.stack === stack)?.accountId;
+    const problems = accountOwnershipProblems(accounts.filter((a) => a.accountId === own), (key) => `${PROJECT}:${key}`);
+    if (problems.length > 0) throw new StackConfigError(stack, problems);
 }
 
 async function analyze(session: PolicyPackSession, stack: string, resources: RecordedResource[]): Promise<PreviewDocument["policy"]> {
