@@ -5,22 +5,34 @@ import { RecordedResource } from "../../infra/offline/types";
 
 const THING = "test:index:Thing";
 
+class Thing extends pulumi.CustomResource {
+    constructor(name: string, opts?: pulumi.CustomResourceOptions) {
+        super(THING, name, { size: 1 }, opts);
+    }
+}
+
+class Dependent extends pulumi.CustomResource {
+    constructor(name: string, from: Thing, opts?: pulumi.CustomResourceOptions) {
+        super(THING, name, { size: 1, from: from.id }, opts);
+    }
+}
+
 /** A tiny program registering one resource per option, each next to the resources it names. */
 function program(): void {
-    const anchor = new pulumi.CustomResource(THING, "anchor", { size: 1 });
-    const referenced = new pulumi.CustomResource(THING, "referenced", { size: 1 });
-    new pulumi.CustomResource(THING, "plain", { size: 1 });
-    new pulumi.CustomResource(THING, "replace-on-changes", { size: 1 }, { replaceOnChanges: ["size"] });
-    new pulumi.CustomResource(THING, "custom-timeouts", { size: 1 }, { customTimeouts: { create: "30m", delete: "2h" } });
-    new pulumi.CustomResource(THING, "depends-on", { size: 1, from: referenced.id }, { dependsOn: [anchor] });
-    new pulumi.CustomResource(THING, "secret-outputs", { size: 1 }, { additionalSecretOutputs: ["password"] });
-    new pulumi.CustomResource(THING, "versioned", { size: 1 }, { version: "7.48.0", pluginDownloadURL: "https://example.com/plugins" });
-    new pulumi.CustomResource(THING, "deleted-with", { size: 1 }, { deletedWith: anchor });
-    new pulumi.CustomResource(THING, "retained", { size: 1 }, { retainOnDelete: true, protect: true });
-    new pulumi.CustomResource(THING, "imported", { size: 1 }, { import: "thing-0123" });
-    new pulumi.CustomResource(THING, "hidden-diffs", { size: 1 }, { hideDiffs: ["size"] });
-    new pulumi.CustomResource(THING, "ignored", { size: 1 }, { ignoreChanges: ["size"], deleteBeforeReplace: true });
-    new pulumi.CustomResource(THING, "renamed", { size: 1 }, { aliases: [{ name: "old-name" }] });
+    const anchor = new Thing("anchor");
+    const referenced = new Thing("referenced");
+    new Thing("plain");
+    new Thing("replace-on-changes", { replaceOnChanges: ["size"] });
+    new Thing("custom-timeouts", { customTimeouts: { create: "30m", delete: "2h" } });
+    new Dependent("depends-on", referenced, { dependsOn: [anchor] });
+    new Thing("secret-outputs", { additionalSecretOutputs: ["password"] });
+    new Thing("versioned", { version: "7.48.0", pluginDownloadURL: "https://example.com/plugins" });
+    new Thing("deleted-with", { deletedWith: anchor });
+    new Thing("retained", { retainOnDelete: true, protect: true });
+    new Thing("imported", { import: "thing-0123" });
+    new Thing("hidden-diffs", { hideDiffs: ["size"] });
+    new Thing("ignored", { ignoreChanges: ["size"], deleteBeforeReplace: true });
+    new Thing("renamed", { aliases: [{ name: "old-name" }] });
 }
 
 describe("the preview's record of resource options", function () {
