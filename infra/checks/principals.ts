@@ -30,6 +30,18 @@ const POLICY_INPUTS: Record<string, string[]> = {
     "aws:backup/vaultPolicy:VaultPolicy": ["policy"],
 };
 
+/**
+ * AWS-owned accounts that exist in every customer's view: Elastic Load Balancing delivers access logs
+ * from one per region (regions opened before August 2022). Source: Elastic Load Balancing user guide,
+ * "Enable access logs for your Application Load Balancer", checked 2026-12-01.
+ */
+const AWS_SERVICE_ACCOUNTS = new Set([
+    "127311923021", "033677994240", "027434742980", "797873946194", "098369216593", "754344448648", "718504428378",
+    "582318560864", "600734575887", "383597477331", "114774131450", "783225319266", "589379963580", "985666609251",
+    "054676820928", "156460612806", "652711504416", "009996457667", "635631232127", "897822967062", "076674570225",
+    "507241528517", "048591011584", "190560391635",
+]);
+
 /** Pulumi's auto-name: the logical name, a dash and seven random characters. */
 const AUTO_NAME_SUFFIX = /^-[0-9a-z]{7}$/;
 
@@ -137,6 +149,7 @@ export const principalsCheck: DeployCheck = {
                         fail(`AWS principal "${value}", which is neither an IAM ARN nor this account's id ${account}`);
                         continue;
                     }
+                    if (arn.kind === "root" && AWS_SERVICE_ACCOUNTS.has(arn.account)) continue;
                     if (arn.account !== account) {
                         fail(`AWS principal "${value}" of account ${arn.account}, not this stack's account ${account}; another account's principals cannot be shown to exist`);
                         continue;
