@@ -253,7 +253,9 @@ function checkDocument(resource: RecordedResource, at: string, document: Record<
 export const iamReferenceCheck: DeployCheck = {
     name: NAME,
     description: "Every IAM action (wildcards must match at least one), condition key and condition operator in every policy document of the plan is a real one.",
-    source: `${PACKAGE} (AWS Service Authorization Reference; exact version pinned in package.json) and the IAM condition operator reference (docs.aws.amazon.com, read 2026-12-01)`,
+    get source(): string {
+        return `${PACKAGE} ${data().version} (AWS Service Authorization Reference) and the IAM condition operator reference (docs.aws.amazon.com, read 2026-12-01)`;
+    },
     run(context: DeployCheckContext): DeployCheckFailure[] {
         const failures: DeployCheckFailure[] = [];
         for (const resource of context.plan.resources) {
