@@ -49,6 +49,8 @@ export const CRD_CHART_VERSIONS: Readonly<Record<string, string>> = Object.freez
 
 interface KubernetesVersionData {
     minor: string;
+    /** Where and when the schemas were taken from. */
+    source: string;
     /** "group/version/Kind" (core: "v1/Kind") → schema name, for the kinds recorded. */
     kinds: Record<string, string>;
     /** Every kind this minor serves, recorded or not. */

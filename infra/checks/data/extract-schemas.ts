@@ -2,7 +2,7 @@
  * Regenerates the schema data the `kubernetes-schema` deploy check reads. Not part of the program:
  * run by hand when a supported Kubernetes minor or a pinned chart changes.
  *
- *   npx tsx infra/checks/data/extract-schemas.ts kubernetes <kubectl-validate checkout> <minor>...
+ *   npx tsx infra/checks/data/extract-schemas.ts kubernetes <kubectl-validate checkout> <source note> <minor>...
  *   npx tsx infra/checks/data/extract-schemas.ts crd <group/version/Kind> <chart> <chart version> <source> <crd.yaml>
  *
  * Kubernetes schemas come from kubernetes-sigs/kubectl-validate (pkg/openapiclient/builtins/<minor>),
@@ -57,7 +57,7 @@ function prune(node: unknown, refs: Set<string>): unknown {
     return out;
 }
 
-function kubernetes(checkout: string, minors: string[]): void {
+function kubernetes(checkout: string, source: string, minors: string[]): void {
     for (const minor of minors) {
         const schemas: Record<string, unknown> = {};
         const kinds: Record<string, string> = {};
@@ -89,7 +89,7 @@ function kubernetes(checkout: string, minors: string[]): void {
         }
         const out = path.join(__dirname, "kubernetes", `${minor}.json`);
         const builtin = allKinds(path.join(checkout, "pkg/openapiclient/builtins", minor));
-        writeFileSync(out, `${JSON.stringify({ minor, kinds: sortKeys(kinds), builtin, schemas: sortKeys(schemas) })}\n`);
+        writeFileSync(out, `${JSON.stringify({ minor, source, kinds: sortKeys(kinds), builtin, schemas: sortKeys(schemas) })}\n`);
         console.log(`${out}: ${Object.keys(kinds).length} kinds, ${Object.keys(schemas).length} schemas`);
     }
 }
@@ -135,9 +135,9 @@ function sortKeys<T extends Record<string, unknown>>(record: T): T {
 }
 
 const [mode, ...args] = process.argv.slice(2);
-if (mode === "kubernetes" && args.length >= 2) kubernetes(args[0], args.slice(1));
+if (mode === "kubernetes" && args.length >= 3) kubernetes(args[0], args[1], args.slice(2));
 else if (mode === "crd" && args.length === 5) crd(args[0], args[1], args[2], args[3], args[4]);
 else {
-    console.error("usage: extract-schemas.ts kubernetes <kubectl-validate checkout> <minor>... | crd <group/version/Kind> <chart> <chart version> <source> <crd.yaml>");
+    console.error("usage: extract-schemas.ts kubernetes <kubectl-validate checkout> <source note> <minor>... | crd <group/version/Kind> <chart> <chart version> <source> <crd.yaml>");
     process.exit(2);
 }
