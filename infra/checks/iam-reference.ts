@@ -143,13 +143,11 @@ function conditionKeyProblem(key: string): string | undefined {
     if (services.length === 0) {
         return `names no AWS service or identity provider: there is no condition prefix "${key.slice(0, separator)}"`;
     }
-    for (const name of services) {
-        const service = data().service(name) as ServiceData;
-        if (service.conditionKeys[lower] || service.keyPatterns.some((p) => p.test(lower))) return undefined;
-    }
-    const service = data().service(services[0]) as ServiceData;
-    const closest = nearest(lower, Object.keys(service.conditionKeys).filter((k) => !k.includes("${")));
-    return `is not a condition key of ${services.join(", ")}${closest ? `; did you mean ${service.conditionKeys[closest].key}?` : ""}`;
+    const known = services.map((name) => data().service(name)).filter((service): service is ServiceData => service !== undefined);
+    if (known.some((service) => service.conditionKeys[lower] || service.keyPatterns.some((p) => p.test(lower)))) return undefined;
+    const keys = Object.fromEntries(known.flatMap((service) => Object.entries(service.conditionKeys)).filter(([k]) => !k.includes("${")));
+    const closest = nearest(lower, Object.keys(keys));
+    return `is not a condition key of ${services.join(", ")}${closest ? `; did you mean ${keys[closest].key}?` : ""}`;
 }
 
 function operatorProblem(operator: string): string | undefined {
@@ -260,9 +258,13 @@ export const iamReferenceCheck: DeployCheck = {
         const failures: DeployCheckFailure[] = [];
         for (const resource of context.plan.resources) {
             if (resource.custom === false) continue;
-            const documents: Array<{ path: string; document: Record<string, unknown> }> = [];
-            policyDocuments(resource.inputs, "", documents);
-            for (const { path: at, document } of documents) failures.push(...checkDocument(resource, at, document));
+            try {
+                const documents: Array<{ path: string; document: Record<string, unknown> }> = [];
+                policyDocuments(resource.inputs, "", documents);
+                for (const { path: at, document } of documents) failures.push(...checkDocument(resource, at, document));
+            } catch (error) {
+                failures.push({ check: NAME, urn: resource.urn, message: `${resource.type} "${resource.name}": its policy documents could not be checked: ${(error as Error).message}` });
+            }
         }
         return failures;
     },

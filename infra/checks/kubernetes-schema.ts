@@ -208,7 +208,12 @@ export const kubernetesSchemaCheck: DeployCheck = {
             return failures;
         }
         for (const resource of objects) {
-            const result = validateObject(resource, version, version.data.minor);
+            let result: SchemaIssue[] | string;
+            try {
+                result = validateObject(resource, version, version.data.minor);
+            } catch (error) {
+                result = `could not be checked: ${(error as Error).message}`;
+            }
             if (typeof result === "string") {
                 failures.push({ check: NAME, urn: resource.urn, message: `${resource.type} "${resource.name}": ${result}` });
                 continue;
