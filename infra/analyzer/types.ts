@@ -11,6 +11,8 @@ export interface RecordedResource {
         retainOnDelete: boolean;
         ignoreChanges?: string[];
         deleteBeforeReplace?: boolean;
+        /** Input paths whose change replaces the resource. */
+        replaceOnChanges?: string[];
         /** Provider reference, "<provider urn>::<provider id>". */
         provider?: string;
         aliases?: string[];

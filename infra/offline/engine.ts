@@ -27,6 +27,7 @@ interface RegisterRequest {
     getProvider(): string;
     getIgnorechangesList(): string[];
     getDeletebeforereplace(): boolean;
+    getReplaceonchangesList(): string[];
     getAliasurnsList(): string[];
 }
 
@@ -68,6 +69,7 @@ class RecordingMonitor extends MockMonitor {
         };
         if (request.getIgnorechangesList().length > 0) options.ignoreChanges = request.getIgnorechangesList();
         if (request.getDeletebeforereplace()) options.deleteBeforeReplace = true;
+        if (request.getReplaceonchangesList().length > 0) options.replaceOnChanges = request.getReplaceonchangesList();
         if (request.getProvider()) options.provider = request.getProvider();
         if (request.getAliasurnsList().length > 0) options.aliases = request.getAliasurnsList();
         this.registrations.push({
