@@ -156,7 +156,15 @@ export class AppSlot extends pulumi.ComponentResource {
         this.binding = new k8s.apiextensions.CustomResource(`${name}-binding`, {
             apiVersion: "elbv2.k8s.aws/v1beta1",
             kind: "TargetGroupBinding",
-            metadata: inNamespace(APP_NAME),
+            metadata: {
+                ...inNamespace(APP_NAME),
+                // Ready once the controller has reconciled it, pods registered: it writes
+                // status.observedGeneration only after a successful reconcile
+                // (controllers/elbv2/targetgroupbinding_controller.go, v3.5.0). Without this Pulumi
+                // counts a custom resource ready as soon as the API server stores it, and the
+                // listener that waits for the binding could forward to a group nobody registered in.
+                annotations: { "pulumi.com/waitFor": "jsonpath={.status.observedGeneration}" },
+            },
             spec: {
                 serviceRef: { name: service.metadata.name, port: SERVICE_PORT },
                 targetGroupARN: args.targetGroupArn,
@@ -170,7 +178,9 @@ export class AppSlot extends pulumi.ComponentResource {
             // checkImmutableFields, aws-load-balancer-controller v3.5.0), so a replaced target group
             // replaces its binding. The binding's name is fixed, and two objects cannot share it: the
             // old one goes first. Create-then-delete would either collide with the old object or, once
-            // applied over it, be deleted as "the original" (pulumi/pulumi-kubernetes#4522).
+            // applied over it, be deleted as "the original" (pulumi/pulumi-kubernetes#4522). The provider
+            // turns delete-first on by itself only for replacements its own diff demands, not for those
+            // replaceOnChanges asks for (Diff in provider/pkg/provider/provider.go), so it is set here.
             // Deleting the binding deregisters the slot's pods from the old group while the listener
             // still forwards the slot's weight there, so replace a slot's target group while that slot
             // carries no traffic.

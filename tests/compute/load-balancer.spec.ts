@@ -65,7 +65,12 @@ describe("the slot load balancer", () => {
                 const listener = single(resources, LISTENER, "api-lb-https");
                 const bindings = ofType(resources, K8S.targetGroupBinding);
                 assert.equal(bindings.length, SLOT_NAMES.length);
-                for (const binding of bindings) assert.ok(listener.dependencies.includes(binding.urn), binding.name);
+                for (const binding of bindings) {
+                    assert.ok(listener.dependencies.includes(binding.urn), binding.name);
+                    // The controller writes status.observedGeneration once it has reconciled the binding;
+                    // until then the binding does not count as created.
+                    assert.equal(inputs(binding).metadata.annotations["pulumi.com/waitFor"], "jsonpath={.status.observedGeneration}");
+                }
             });
 
             it("gives each slot an IP target group with no fixed name, health-checked on the readiness path", async () => {
