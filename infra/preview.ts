@@ -2,7 +2,8 @@
  * npm run preview -- --stack <dev|staging|production> [--json] [--config-file FILE] [--first-deployment]
  *                    [--diff OLD.json] [--graph FILE.svg]
  *
- * Exit codes: 0 clean; 1 mandatory policy violations; 2 invalid config or usage; 3 the program failed.
+ * Exit codes: 0 clean; 1 mandatory policy violations or a failed deploy check; 2 invalid config or usage;
+ * 3 the program failed.
  */
 import { readFileSync, writeFileSync } from "fs";
 import { parseArgs } from "util";
@@ -55,7 +56,6 @@ export async function main(argv: string[]): Promise<number> {
             configFile: values["config-file"],
             firstDeployment: values["first-deployment"],
         });
-        const mandatory = result.document.policy.violations.filter((v) => v.level === "mandatory").length;
         if (values.graph) {
             writeFileSync(values.graph, await renderGraph(result.resources, `clinical-platform ${values.stack}`));
         }
@@ -69,7 +69,7 @@ export async function main(argv: string[]): Promise<number> {
             if (values.graph) console.log(`\nGraph written to ${values.graph}.`);
             console.log(`\nEvaluated offline in ${((Date.now() - started) / 1000).toFixed(1)} s${values["first-deployment"] ? " as a first deployment" : ""}.`);
         }
-        return mandatory > 0 ? EXIT.violations : EXIT.clean;
+        return exitCodeOf(result.document);
     } catch (error) {
         if (error instanceof StackConfigError || error instanceof StackFileError) {
             if (values.json) {
@@ -86,6 +86,12 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`The program failed: ${(error as Error).stack ?? String(error)}`);
         return EXIT.failed;
     }
+}
+
+/** 1 on a mandatory violation or a failed deploy check, else 0. */
+export function exitCodeOf(document: PreviewDocument): number {
+    const mandatory = document.policy.violations.some((v) => v.level === "mandatory");
+    return mandatory || document.deployChecks.failures.length > 0 ? EXIT.violations : EXIT.clean;
 }
 
 function readSavedPreview(file: string, stack: string): PreviewDocument {

@@ -22,6 +22,7 @@ export function humanReport(document: PreviewDocument, resources: RecordedResour
         lines.push(`  ${slot.padEnd(6)} ${bar} ${String(weight).padStart(3)} %  ${image ?? "(no image staged)"}`);
     }
     lines.push("", ...policySection(document));
+    lines.push("", ...deployChecksSection(document));
     return lines.join("\n");
 }
 
@@ -94,6 +95,20 @@ function policySection(document: PreviewDocument): string[] {
             lines.push(`        ${v.message}`);
             lines.push(`        HIPAA ${v.hipaa.join(", ") || "—"}; SOC 2 ${v.soc2.join(", ") || "—"}`);
             if (v.remediation) lines.push(`        fix: ${v.remediation}`);
+        }
+    }
+    return lines;
+}
+
+function deployChecksSection(document: PreviewDocument): string[] {
+    const { evaluated, checks, failures } = document.deployChecks;
+    if (!evaluated) return ["Deploy checks: not run."];
+    const failed = checks.filter((c) => !c.passed).length;
+    const lines = [`Deploy checks: ${checks.length - failed} of ${checks.length} passed`];
+    for (const check of checks) {
+        lines.push(`  ${check.passed ? "✓" : "✗"} ${check.name} — ${check.description}`);
+        for (const failure of failures.filter((f) => f.check === check.name)) {
+            lines.push(`      ✗ ${failure.urn ? `${failure.urn.split("::").pop()}: ` : ""}${failure.message}`);
         }
     }
     return lines;

@@ -19,6 +19,7 @@ const isWeight = (value: unknown): value is number => Number.isInteger(value) &&
 export function crossKeyProblems(
     config: Decoded,
     region: unknown,
+    accountId: string | undefined,
     environment: Environment | undefined,
     profile: EnvironmentProfile | undefined,
     keyOf: (path: string) => string,
@@ -26,7 +27,7 @@ export function crossKeyProblems(
     const problems: ConfigProblem[] = [];
     const report: Report = (key, expected, received) => problems.push({ key: keyOf(key), expected, received });
     checkSlots(config.app, report);
-    checkCertificates(config.certificates, region, report);
+    checkCertificates(config.certificates, region, accountId, report);
     checkNetwork(config.network, report);
     checkClusterAccess(config.cluster, environment, report);
     if (profile) checkSizes(config.overrides, profile, report);
@@ -56,8 +57,15 @@ function checkSlots(app: unknown, report: Report): void {
     }
 }
 
-function checkCertificates(certificates: unknown, region: unknown, report: Report): void {
+function checkCertificates(certificates: unknown, region: unknown, accountId: string | undefined, report: Report): void {
     if (!isObject(certificates)) return;
+    for (const use of ["edge", "regional"]) {
+        const owner = typeof certificates[use] === "string" ? ACM_CERTIFICATE_ARN.exec(certificates[use] as string)?.[3] : undefined;
+        // CloudFront and the load balancer only accept certificates from their own account.
+        if (owner && accountId && owner !== accountId) {
+            report(`certificates.${use}`, `a certificate in the stack's account ${accountId} (aws:allowedAccountIds)`, `one in account ${owner}`);
+        }
+    }
     const regionOf = (arn: unknown) => (typeof arn === "string" ? ACM_CERTIFICATE_ARN.exec(arn)?.[2] : undefined);
     const edgeRegion = regionOf(certificates.edge);
     if (edgeRegion && edgeRegion !== CLOUDFRONT_CERTIFICATE_REGION) {

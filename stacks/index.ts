@@ -3,6 +3,7 @@
  * profile and returns a frozen, typed StackConfig. Nothing else in the program reads config.
  */
 import { z } from "zod";
+import { ALLOWED_ACCOUNTS_KEY, accountIdOf } from "./account";
 import { parseCidr } from "./cidr";
 import { crossKeyProblems } from "./consistency";
 import { CLUSTER_SERVICE_CIDR, SubnetLayout, planSubnets } from "./layout";
@@ -36,6 +37,8 @@ export interface StackConfig {
     readonly project: string;
     readonly environment: Environment;
     readonly region: string;
+    /** The account the stack deploys into (`aws:allowedAccountIds`), and whether it owns the account-wide resources. */
+    readonly account: { readonly id: string; readonly ownsAccountResources: boolean };
     /** Tags every taggable resource carries. */
     readonly tags: Readonly<Record<string, string>>;
     readonly domain: string;
@@ -79,6 +82,7 @@ export function loadStackConfig(stack: string, rawConfig: Readonly<Record<string
     }
     const profile = environment ? PROFILES[environment] : undefined;
     const { project, region } = splitNamespaces(rawConfig, problems);
+    const accountId = accountIdOf(rawConfig[ALLOWED_ACCOUNTS_KEY], problems);
 
     const regionResult = regionSchema.safeParse(region, { reportInput: true });
     if (!regionResult.success) {
@@ -87,12 +91,12 @@ export function loadStackConfig(stack: string, rawConfig: Readonly<Record<string
     const keyOf = (path: string) => `${PROJECT}:${path}`;
     const parsed = projectConfigSchema.safeParse(project, { reportInput: true });
     if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => problemsOf(issue, keyOf)));
-    problems.push(...crossKeyProblems(project, region, environment, profile, keyOf));
+    problems.push(...crossKeyProblems(project, region, accountId, environment, profile, keyOf));
 
-    if (problems.length > 0 || !parsed.success || !regionResult.success || !environment || !profile) {
+    if (problems.length > 0 || !parsed.success || !regionResult.success || !environment || !profile || !accountId) {
         throw new StackConfigError(stack, problems);
     }
-    return deepFreeze(merge(environment, profile, regionResult.data, parsed.data));
+    return deepFreeze(merge(environment, profile, regionResult.data, accountId, parsed.data));
 }
 
 /** Decodes `namespace:key` strings into our project's object and the region, flagging strays. */
@@ -164,13 +168,14 @@ function unwrap(schema: z.ZodType): z.ZodType {
     return current;
 }
 
-function merge(environment: Environment, profile: EnvironmentProfile, region: string, config: ProjectConfig): StackConfig {
+function merge(environment: Environment, profile: EnvironmentProfile, region: string, accountId: string, config: ProjectConfig): StackConfig {
     const overrides = config.overrides;
     const network = { ...profile.network, ...overrides.network };
     return {
         project: PROJECT,
         environment,
         region,
+        account: { id: accountId, ownsAccountResources: config.ownsAccountResources },
         tags: {
             Environment: environment,
             Owner: config.owner,

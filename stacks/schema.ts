@@ -104,6 +104,12 @@ export const projectConfigSchema = z.strictObject({
     owner: text("the owning team, such as clinical-platform-team or a team e-mail"),
     costCenter: text("a cost-centre code of 2–32 letters, digits or hyphens, such as CC-1042", /^[A-Za-z0-9-]{2,32}$/),
     dataClassification: oneOf(["phi", "confidential", "internal"] as const).default("phi"),
+    /** This stack creates what exists once per account (service-linked roles); exactly one stack per account does. */
+    // The CLI hands a top-level YAML boolean to the program as the text "true" or "false".
+    ownsAccountResources: z.preprocess(
+        (value) => (value === "true" ? true : value === "false" ? false : value),
+        z.boolean({ error: "true or false" }),
+    ).default(false),
     domain: text("a lower-case DNS name such as app.clinical.example.com", HOSTNAME),
     certificates: z.strictObject({
         edge: text("an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<uuid>)", ACM_CERTIFICATE_ARN),

@@ -6,16 +6,35 @@ export interface RecordedResource {
     parent: string | null;
     /** Inputs; values unknown until the update are the sentinel "04da6b54-80e4-46f7-96ec-b56ff0331ba9". */
     inputs: Record<string, unknown>;
+    /** Every resource option the program set; protect and retainOnDelete always, the rest only when set. */
     options: {
         protect: boolean;
         retainOnDelete: boolean;
         ignoreChanges?: string[];
-        deleteBeforeReplace?: boolean;
-        /** Input paths whose change replaces the resource. */
         replaceOnChanges?: string[];
+        deleteBeforeReplace?: boolean;
+        /**
+         * URNs the resource depends on that no input refers to: the program's explicit `dependsOn`
+         * (a component expanded to its children). An explicit entry an input also refers to is not
+         * distinguishable in the register request and shows only in `dependencies`.
+         */
+        dependsOn?: string[];
         /** Provider reference, "<provider urn>::<provider id>". */
         provider?: string;
+        customTimeouts?: { create?: string; update?: string; delete?: string; read?: string };
+        /** Alias URNs (structured aliases resolved to URNs as the engine does). */
         aliases?: string[];
+        additionalSecretOutputs?: string[];
+        /** Provider plugin version and download URL. */
+        version?: string;
+        pluginDownloadURL?: string;
+        /** URN of the resource whose deletion deletes this one. */
+        deletedWith?: string;
+        /** URNs whose replacement replaces this resource. */
+        replaceWith?: string[];
+        /** Id of an existing cloud resource to adopt. */
+        import?: string;
+        hideDiffs?: string[];
     };
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;

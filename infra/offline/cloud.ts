@@ -6,10 +6,13 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
+/** The account the mocked cloud answers for when the evaluation names none. */
 export const MOCK_ACCOUNT_ID = "123456789012";
 
 export interface CloudOptions {
     region: string;
+    /** The account the credentials belong to, as `sts:GetCallerIdentity` would answer. */
+    accountId: string;
     /** Leave ids, ARNs and computed attributes unknown. */
     firstDeployment: boolean;
 }
@@ -49,27 +52,27 @@ function uuidFrom(hex: string): string {
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.padEnd(32, "0").slice(20, 32)}`;
 }
 
-function arnFor(type: string, region: string, id: string, name: string): string | undefined {
+function arnFor(type: string, region: string, account: string, id: string, name: string): string | undefined {
     const module = type.split(":")[1]?.split("/")[0] ?? "";
     const service = SERVICE_BY_MODULE[module];
     if (!service) return undefined;
     const resource = type.split(":")[2] ?? "resource";
     switch (service) {
         case "s3": return `arn:aws:s3:::${name}`;
-        case "iam": return `arn:aws:iam::${MOCK_ACCOUNT_ID}:${resource === "Role" ? "role" : "policy"}/${name}`;
-        case "cloudfront": return `arn:aws:cloudfront::${MOCK_ACCOUNT_ID}:${resource.toLowerCase()}/${id}`;
-        case "logs": return `arn:aws:logs:${region}:${MOCK_ACCOUNT_ID}:log-group:${name}`;
-        case "kms": return `arn:aws:kms:${region}:${MOCK_ACCOUNT_ID}:key/${id}`;
+        case "iam": return `arn:aws:iam::${account}:${resource === "Role" ? "role" : "policy"}/${name}`;
+        case "cloudfront": return `arn:aws:cloudfront::${account}:${resource.toLowerCase()}/${id}`;
+        case "logs": return `arn:aws:logs:${region}:${account}:log-group:${name}`;
+        case "kms": return `arn:aws:kms:${region}:${account}:key/${id}`;
         case "elasticloadbalancing": {
             const kind = resource === "TargetGroup" ? "targetgroup" : resource === "Listener" ? "listener/app" : "loadbalancer/app";
-            return `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT_ID}:${kind}/${name}/${digest(id).slice(0, 16)}`;
+            return `arn:aws:elasticloadbalancing:${region}:${account}:${kind}/${name}/${digest(id).slice(0, 16)}`;
         }
-        default: return `arn:aws:${service}:${region}:${MOCK_ACCOUNT_ID}:${resource.toLowerCase()}/${id}`;
+        default: return `arn:aws:${service}:${region}:${account}:${resource.toLowerCase()}/${id}`;
     }
 }
 
 /** Attributes AWS computes that the program reads from other resources. */
-function computed(type: string, state: State, region: string, id: string, name: string): State {
+function computed(type: string, state: State, region: string, account: string, id: string, name: string): State {
     switch (type) {
         case "aws:s3/bucket:Bucket":
         case "aws:s3/bucketV2:BucketV2":
@@ -79,7 +82,7 @@ function computed(type: string, state: State, region: string, id: string, name: 
                 address: `${name}.c0ffee.${region}.rds.amazonaws.com`,
                 endpoint: `${name}.c0ffee.${region}.rds.amazonaws.com:5432`,
                 port: 5432,
-                masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:rds!db-${id}`, secretStatus: "active" }],
+                masterUserSecrets: [{ secretArn: `arn:aws:secretsmanager:${region}:${account}:secret:rds!db-${id}`, secretStatus: "active" }],
                 resourceId: `db-${digest(id).slice(0, 26).toUpperCase()}`,
             };
         case "aws:eks/cluster:Cluster":
@@ -104,14 +107,16 @@ function computed(type: string, state: State, region: string, id: string, name: 
         case "aws:wafv2/webAcl:WebAcl":
             // A CLOUDFRONT-scope ACL lives in us-east-1 under `global`, whatever the stack's region.
             return {
-                arn: `arn:aws:wafv2:${state.scope === "CLOUDFRONT" ? "us-east-1" : region}:${MOCK_ACCOUNT_ID}:${state.scope === "CLOUDFRONT" ? "global" : "regional"}/webacl/${name}/${uuidFrom(digest(id).slice(0, 32))}`,
+                arn: `arn:aws:wafv2:${state.scope === "CLOUDFRONT" ? "us-east-1" : region}:${account}:${state.scope === "CLOUDFRONT" ? "global" : "regional"}/webacl/${name}/${uuidFrom(digest(id).slice(0, 32))}`,
             };
         case "aws:sns/topic:Topic":
-            return { arn: `arn:aws:sns:${region}:${MOCK_ACCOUNT_ID}:${name}` };
+            return { arn: `arn:aws:sns:${region}:${account}:${name}` };
         case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
-            return { arn: `arn:aws:logs:us-east-1:${MOCK_ACCOUNT_ID}:delivery-destination:${name}` };
+            return { arn: `arn:aws:logs:us-east-1:${account}:delivery-destination:${name}` };
         case "aws:kms/key:Key":
             return { keyId: id };
+        case "aws:iam/serviceLinkedRole:ServiceLinkedRole":
+            return { arn: `arn:aws:iam::${account}:role/aws-service-role/${state.awsServiceName}/${name}` };
         case "aws:cloudwatch/logGroup:LogGroup":
             return { name };
         case "random:index/randomPassword:RandomPassword":
@@ -127,14 +132,14 @@ export function mockResource(args: pulumi.runtime.MockResourceArgs, options: Clo
     const name = typeof args.inputs.name === "string" ? args.inputs.name
         : typeof args.inputs.bucket === "string" ? args.inputs.bucket : physicalName(args);
     const id = idFor(args.type, name, `${args.type}::${args.name}`);
-    const arn = arnFor(args.type, options.region, id, name);
+    const arn = arnFor(args.type, options.region, options.accountId, id, name);
     return {
         id,
         state: {
             ...args.inputs,
             name,
             ...(arn ? { arn } : {}),
-            ...computed(args.type, args.inputs, options.region, id, name),
+            ...computed(args.type, args.inputs, options.region, options.accountId, id, name),
         },
     };
 }
@@ -144,7 +149,7 @@ export function mockCall(args: pulumi.runtime.MockCallArgs, options: CloudOption
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
             return { names: ["a", "b", "c", "d"].map((zone) => `${options.region}${zone}`), state: "available" };
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: MOCK_ACCOUNT_ID, arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/deployer`, userId: "AROAMOCK" };
+            return { accountId: options.accountId, arn: `arn:aws:iam::${options.accountId}:role/deployer`, userId: "AROAMOCK" };
         case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com" };
         case "aws:index/getRegion:getRegion":

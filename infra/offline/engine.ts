@@ -7,7 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { CloudOptions, mockCall, mockResource } from "./cloud";
+import { CloudOptions, MOCK_ACCOUNT_ID, mockCall, mockResource } from "./cloud";
 import { RecordedResource } from "./types";
 
 export { MOCK_ACCOUNT_ID } from "./cloud";
@@ -27,8 +27,26 @@ interface RegisterRequest {
     getProvider(): string;
     getIgnorechangesList(): string[];
     getDeletebeforereplace(): boolean;
-    getReplaceonchangesList(): string[];
     getAliasurnsList(): string[];
+    getAliasesList(): Array<{ getUrn(): string; getSpec(): AliasSpec | undefined }>;
+    getReplaceonchangesList(): string[];
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string; getRead(): string } | undefined;
+    getAdditionalsecretoutputsList(): string[];
+    getVersion(): string;
+    getPlugindownloadurl(): string;
+    getDeletedwith(): string;
+    getImportid(): string;
+    getHidediffsList(): string[];
+    getReplaceWithList(): string[];
+}
+
+interface AliasSpec {
+    getName(): string;
+    getType(): string;
+    getStack(): string;
+    getProject(): string;
+    getParenturn(): string;
+    getNoparent(): boolean;
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -63,27 +81,72 @@ class RecordingMonitor extends MockMonitor {
         request.getPropertydependenciesMap().forEach((value, key) => {
             propertyDependencies[key] = [...value.getUrnsList()].sort();
         });
-        const options: RecordedResource["options"] = {
-            protect: request.getProtect() ?? false,
-            retainOnDelete: request.getRetainondelete() ?? false,
-        };
-        if (request.getIgnorechangesList().length > 0) options.ignoreChanges = request.getIgnorechangesList();
-        if (request.getDeletebeforereplace()) options.deleteBeforeReplace = true;
-        if (request.getReplaceonchangesList().length > 0) options.replaceOnChanges = request.getReplaceonchangesList();
-        if (request.getProvider()) options.provider = request.getProvider();
-        if (request.getAliasurnsList().length > 0) options.aliases = request.getAliasurnsList();
+        const dependencies = [...new Set(request.getDependenciesList())].sort();
         this.registrations.push({
             urn,
             type: request.getType(),
             name: request.getName(),
             parent: request.getParent() || null,
             inputs: request.getObject()?.toJavaScript() ?? {},
-            options,
-            dependencies: [...new Set(request.getDependenciesList())].sort(),
+            options: recordedOptions(request, dependencies, propertyDependencies),
+            dependencies,
             propertyDependencies,
             custom: request.getCustom(),
         });
     }
+}
+
+/**
+ * Every resource option the request carries, each only when the program set it (protect and
+ * retainOnDelete always). `dependsOn` is not a field of its own: the request merges the explicit
+ * list into `dependencies` with every resource an input refers to, so what is recorded are the
+ * dependencies no input accounts for. A `dependsOn` entry that an input also refers to is
+ * indistinguishable, and one on a component arrives as the component's children.
+ */
+function recordedOptions(request: RegisterRequest, dependencies: string[], propertyDependencies: Record<string, string[]>): RecordedResource["options"] {
+    const options: RecordedResource["options"] = {
+        protect: request.getProtect() ?? false,
+        retainOnDelete: request.getRetainondelete() ?? false,
+    };
+    const list = (values: string[]) => (values.length > 0 ? [...values] : undefined);
+    const implied = new Set(Object.values(propertyDependencies).flat());
+    const timeouts = request.getCustomtimeouts();
+    const customTimeouts = timeouts && Object.fromEntries(
+        ([["create", timeouts.getCreate()], ["update", timeouts.getUpdate()], ["delete", timeouts.getDelete()], ["read", timeouts.getRead()]] as const)
+            .filter(([, value]) => value !== ""),
+    );
+    const aliases = [
+        ...request.getAliasurnsList(),
+        ...request.getAliasesList().map((alias) => alias.getUrn() || aliasUrn(alias.getSpec(), request)),
+    ];
+    const optional: Omit<RecordedResource["options"], "protect" | "retainOnDelete"> = {
+        ignoreChanges: list(request.getIgnorechangesList()),
+        replaceOnChanges: list(request.getReplaceonchangesList()),
+        deleteBeforeReplace: request.getDeletebeforereplace() || undefined,
+        dependsOn: list(dependencies.filter((urn) => !implied.has(urn))),
+        provider: request.getProvider() || undefined,
+        customTimeouts: customTimeouts && Object.keys(customTimeouts).length > 0 ? customTimeouts : undefined,
+        aliases: aliases.length > 0 ? aliases : undefined,
+        additionalSecretOutputs: list(request.getAdditionalsecretoutputsList()),
+        version: request.getVersion() || undefined,
+        pluginDownloadURL: request.getPlugindownloadurl() || undefined,
+        deletedWith: request.getDeletedwith() || undefined,
+        replaceWith: list(request.getReplaceWithList()),
+        import: request.getImportid() || undefined,
+        hideDiffs: list(request.getHidediffsList()),
+    };
+    for (const [key, value] of Object.entries(optional)) {
+        if (value !== undefined) (options as Record<string, unknown>)[key] = value;
+    }
+    return options;
+}
+
+/** The URN a structured alias stands for: each part the program left out is the resource's own. */
+function aliasUrn(spec: AliasSpec | undefined, request: RegisterRequest): string {
+    const parent = spec?.getNoparent() ? "" : spec?.getParenturn() || request.getParent();
+    const urn = engineUrn(parent, spec?.getType() || request.getType(), spec?.getName() || request.getName());
+    const [, , type, ...name] = urn.split("::");
+    return `urn:pulumi:${spec?.getStack() || pulumi.getStack()}::${spec?.getProject() || pulumi.getProject()}::${type}::${name.join("::")}`;
 }
 
 export interface EvaluationOptions {
@@ -93,6 +156,8 @@ export interface EvaluationOptions {
     config: Record<string, string>;
     /** Region the mocked cloud answers for. */
     region: string;
+    /** Account the mocked cloud answers for (the stack's `aws:allowedAccountIds`); a fixed mock id when absent. */
+    accountId?: string;
     /** Preview as for a stack that does not exist yet: ids, ARNs and computed attributes unknown. */
     firstDeployment?: boolean;
 }
@@ -116,7 +181,7 @@ export function evaluate(program: () => unknown, options: EvaluationOptions): Pr
 let queue: Promise<unknown> = Promise.resolve();
 
 async function evaluateAlone(program: () => unknown, options: EvaluationOptions): Promise<Evaluation> {
-    const cloud: CloudOptions = { region: options.region, firstDeployment: options.firstDeployment ?? false };
+    const cloud: CloudOptions = { region: options.region, accountId: options.accountId ?? MOCK_ACCOUNT_ID, firstDeployment: options.firstDeployment ?? false };
     const mocks: pulumi.runtime.Mocks = {
         newResource: (args) => mockResource(args, cloud),
         call: (args) => mockCall(args, cloud),

@@ -3,9 +3,11 @@
  * and assemble the document `npm run preview -- --json` prints.
  */
 import * as path from "path";
-import { PROJECT, StackConfig, loadStackConfig } from "../../stacks";
+import { ENVIRONMENTS, PROJECT, StackConfig, StackConfigError, loadStackConfig } from "../../stacks";
+import { ALLOWED_ACCOUNTS_KEY, StackAccount, accountIdOf, accountOwnershipProblems } from "../../stacks/account";
 import { readStackFile } from "../../stacks/stack-file";
 import { PolicyPackSession, PolicyViolation, startPolicyPack } from "../analyzer";
+import { DEPLOY_CHECKS, DeployCheckFailure, DeployChecksReport, StackPlan, checksNeedNeighbours, runDeployChecks, skippedDeployChecks } from "../checks";
 import { POLICY_PACK_DIR, packConfigPath, stackFileOf } from "../paths";
 import type { RecordedResource } from "./types";
 
@@ -19,6 +21,11 @@ export interface PreviewRequest {
     firstDeployment?: boolean;
     /** Run the policy pack over the registrations, as `pulumi preview --policy-pack` does (default true). */
     policy?: boolean;
+    /**
+     * Run the deploy checks (default true). They need the other stacks of the account evaluated
+     * too, so specs that look only at registrations turn them off, as they do the policy pack.
+     */
+    deployChecks?: boolean;
 }
 
 export type PolicyViolationEntry = Omit<PolicyViolation, "description">;
@@ -27,6 +34,7 @@ export interface PreviewDocument {
     stack: string;
     resources: Array<Omit<RecordedResource, "custom">>;
     policy: { pack: string; version: string; evaluated: boolean; violations: PolicyViolationEntry[] };
+    deployChecks: DeployChecksReport;
     traffic: { stableSlot: string; slots: Record<string, { image?: string; weight: number }> };
 }
 
@@ -45,6 +53,8 @@ export function stackFilePath(request: PreviewRequest): string {
 export async function runOfflinePreview(request: PreviewRequest): Promise<PreviewResult> {
     const rawConfig = readStackFile(stackFilePath(request), PROJECT);
     const config = loadStackConfig(request.stack, rawConfig);
+    const accounts = checkAccountOwnership(request.stack, rawConfig);
+    const runChecks = request.deployChecks !== false;
     // The pack's start-up (it compiles its rules) overlaps the program's evaluation, as under the CLI.
     // Loading and running the program blocks this process, so it waits until the pack's process exists.
     let spawned: () => void = () => undefined;
@@ -74,8 +84,13 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
             stack: request.stack,
             config: rawConfig,
             region: config.region,
+            accountId: config.account.id,
             firstDeployment: request.firstDeployment,
         });
+        // Neighbours are evaluated while the pack is still compiling, before its session is awaited.
+        const neighbours = runChecks && checksNeedNeighbours()
+            ? await evaluateNeighbours(accounts.filter((a) => a.stack !== request.stack && a.accountId === config.account.id), request.firstDeployment ?? false)
+            : { plans: [], failures: [] };
         session = await starting;
         const policy = session ? await analyze(session, request.stack, resources) : { ...policyPackIdentity(), evaluated: false, violations: [] };
         return {
@@ -85,12 +100,74 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
                 stack: request.stack,
                 resources: resources.map(({ custom: _custom, ...resource }) => ({ ...resource, inputs: toDisplay(resource.inputs) as Record<string, unknown> })),
                 policy,
+                deployChecks: runChecks
+                    ? runDeployChecks({ plan: { stack: request.stack, config, resources }, neighbours: neighbours.plans }, DEPLOY_CHECKS, neighbours.failures)
+                    : skippedDeployChecks(),
                 traffic: { stableSlot: config.app.stableSlot, slots: { ...config.app.slots } },
             },
         };
     } finally {
         await (session ?? (await starting?.catch(() => undefined)))?.close();
     }
+}
+
+/**
+ * Exactly one stack of each account owns the account-wide resources, judged over the committed
+ * stack files with this stack's settings as given. A stack cannot see this from its own file alone.
+ */
+function checkAccountOwnership(stack: string, rawConfig: Record<string, string>): CommittedStack[] {
+    const accounts: CommittedStack[] = ENVIRONMENTS.map((environment) => {
+        const raw = environment === stack ? rawConfig : readStackFile(stackFileOf(environment), PROJECT);
+        return {
+            stack: environment,
+            raw,
+            accountId: accountIdOf(raw[ALLOWED_ACCOUNTS_KEY], []),
+            ownsAccountResources: raw[`${PROJECT}:ownsAccountResources`] === "true",
+        };
+    });
+    const own = accounts.find((a) => a.stack === stack)?.accountId;
+    const problems = accountOwnershipProblems(accounts.filter((a) => a.accountId === own), (key) => `${PROJECT}:${key}`);
+    if (problems.length > 0) throw new StackConfigError(stack, problems);
+    return accounts;
+}
+
+/** A committed stack file as read for the account checks. */
+interface CommittedStack extends StackAccount {
+    raw: Record<string, string>;
+}
+
+/** Neighbour plans by stack, mode and settings: a process that previews several stacks evaluates each once. */
+const neighbourCache = new Map<string, Promise<StackPlan>>();
+
+/**
+ * Evaluates the committed stacks that share this stack's account, without the policy pack, in the
+ * same preview mode. A neighbour that cannot be evaluated is a finding, not a crash of this preview.
+ */
+async function evaluateNeighbours(stacks: CommittedStack[], firstDeployment: boolean): Promise<{ plans: StackPlan[]; failures: DeployCheckFailure[] }> {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { evaluate } = require("./engine") as typeof import("./engine");
+    const { runProgram } = require("../program") as typeof import("../program");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const settled = await Promise.allSettled(stacks.map(({ stack, raw }) => {
+        const key = `${stack}:${firstDeployment}:${JSON.stringify(raw)}`;
+        if (!neighbourCache.has(key)) {
+            const plan = (async (): Promise<StackPlan> => {
+                const config = loadStackConfig(stack, raw);
+                const { resources } = await evaluate(runProgram, { project: PROJECT, stack, config: raw, region: config.region, accountId: config.account.id, firstDeployment });
+                return { stack, config, resources };
+            })();
+            neighbourCache.set(key, plan);
+            plan.catch(() => neighbourCache.delete(key));
+        }
+        return neighbourCache.get(key) as Promise<StackPlan>;
+    }));
+    const plans: StackPlan[] = [];
+    const failures: DeployCheckFailure[] = [];
+    settled.forEach((result, index) => {
+        if (result.status === "fulfilled") plans.push(result.value);
+        else failures.push({ check: "", urn: "", message: `stack ${stacks[index].stack}, which shares this stack's account, could not be evaluated: ${(result.reason as Error).message ?? String(result.reason)}` });
+    });
+    return { plans, failures };
 }
 
 async function analyze(session: PolicyPackSession, stack: string, resources: RecordedResource[]): Promise<PreviewDocument["policy"]> {

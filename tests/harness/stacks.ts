@@ -20,7 +20,7 @@ const cache = new Map<string, Promise<PreviewResult>>();
  */
 export function previewOf(stack: StackName, options: { firstDeployment?: boolean; policy?: boolean } = {}): Promise<PreviewResult> {
     const key = `${stack}:${options.firstDeployment ? "first" : "existing"}:${options.policy ? "policy" : "bare"}`;
-    if (!cache.has(key)) cache.set(key, runOfflinePreview({ stack, firstDeployment: options.firstDeployment, policy: options.policy ?? false }));
+    if (!cache.has(key)) cache.set(key, runOfflinePreview({ stack, firstDeployment: options.firstDeployment, policy: options.policy ?? false, deployChecks: false }));
     return cache.get(key) as Promise<PreviewResult>;
 }
 
@@ -35,7 +35,7 @@ export function editedStackFile(stack: string, edit: (document: Document) => voi
 
 /** Evaluates the stack with `edit` applied to a copy of its settings. */
 export function previewWithEdit(stack: StackName, edit: (document: Document) => void): Promise<PreviewResult> {
-    return runOfflinePreview({ stack, configFile: editedStackFile(stack, edit), policy: false });
+    return runOfflinePreview({ stack, configFile: editedStackFile(stack, edit), policy: false, deployChecks: false });
 }
 
 export function ofType(resources: RecordedResource[], type: string): RecordedResource[] {

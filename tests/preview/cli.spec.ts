@@ -46,7 +46,8 @@ describe("npm run preview", function () {
     it("prints one JSON document of the shape the design fixes and exits 0 on a clean stack", () => {
         assert.equal(runs.json.code, 0, runs.json.stderr);
         const document = JSON.parse(runs.json.stdout);
-        assert.deepEqual(Object.keys(document).sort(), ["policy", "resources", "stack", "traffic"]);
+        assert.deepEqual(Object.keys(document).sort(), ["deployChecks", "policy", "resources", "stack", "traffic"]);
+        assert.deepEqual(document.deployChecks.failures, []);
         assert.equal(document.stack, "production");
         const resource = document.resources.find((r: { type: string }) => r.type === "aws:rds/instance:Instance");
         assert.deepEqual(Object.keys(resource).sort(), ["dependencies", "inputs", "name", "options", "parent", "propertyDependencies", "type", "urn"]);
