@@ -103,8 +103,10 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         vpcId: network.vpcId,
         vpcCidr: network.vpcCidr,
         privateSubnetIds: network.privateSubnetIds,
+        privateSubnetCidrs: config.network.subnets.private,
         certificateArn: config.certificates.regionalArn,
         accessLogBucket: storage.logs.bucketName,
+        accessLogBucketPolicy: storage.logs.policy,
         accessLogPrefix: LOAD_BALANCER_LOG_PREFIX,
         // Wherever data is protected (staging, production), the entry point to it is too.
         deletionProtection: protect,

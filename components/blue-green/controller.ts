@@ -9,9 +9,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableThroughPodIdentity, grantToRole } from "../iam";
 
+/**
+ * Checked 2026-12-01 against the repository's index (index.yaml on the gh-pages branch of
+ * github.com/aws/eks-charts): 3.5.0 (controller v3.5.0) is the newest published version. Every value
+ * set below exists in that version's values.yaml (stable/aws-load-balancer-controller/values.yaml,
+ * chart 3.5.0), podMutatorWebhookConfig.failurePolicy included.
+ */
 export const LOAD_BALANCER_CONTROLLER_CHART = {
     chart: "aws-load-balancer-controller",
-    version: "1.14.0",
+    version: "3.5.0",
     repo: "https://aws.github.io/eks-charts",
 };
 const NAMESPACE = "kube-system";
@@ -47,7 +53,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
             description: "AWS Load Balancer Controller: registers slot pods in their target groups",
             tags: args.tags,
         }, parent);
-        grantToRole(this, name, role, [
+        const permissions = grantToRole(this, name, role, [
                 {
                     Sid: "ReadNetworkAndLoadBalancers",
                     Effect: "Allow",
@@ -75,6 +81,8 @@ export class LoadBalancerController extends pulumi.ComponentResource {
             tags: args.tags,
         }, parent);
 
+        // The release waits for the role's permissions: until they are attached the controller's first
+        // calls fail, and with them the webhooks every slot pod and binding goes through.
         this.release = new k8s.helm.v3.Release(name, {
             name: "aws-load-balancer-controller",
             namespace: NAMESPACE,
@@ -94,12 +102,18 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                 enableShield: false,
                 enableWaf: false,
                 enableWafv2: false,
+                // The chart's default (Ignore) lets a pod start without its target-health readiness
+                // gate when the webhook is down, and such a pod counts as ready before the load balancer
+                // sees it healthy. Fail refuses the pod instead; the webhook only sees namespaces
+                // labelled elbv2.k8s.aws/pod-readiness-gate-inject=enabled (the slots), never the
+                // controller's own pods, so the controller can always start.
+                podMutatorWebhookConfig: { failurePolicy: "Fail" },
             },
             atomic: true,
             cleanupOnFail: true,
             maxHistory: 5,
             timeout: 600,
-        }, { parent: this, provider: args.provider, dependsOn: [identity, ...args.runAfter] });
+        }, { parent: this, provider: args.provider, dependsOn: [identity, permissions, ...args.runAfter] });
         this.registerOutputs({});
     }
 }

@@ -29,14 +29,18 @@ export interface BlueGreenServiceArgs {
     region: string;
     /** The VPC the load balancer and target groups are in. */
     vpcId: pulumi.Input<string>;
-    /** Its address block; the slots' network policies admit traffic from and to it. */
+    /** Its address block; the slots reach the database within it. */
     vpcCidr: string;
     /** Private subnets, one per zone, for the internal load balancer. */
     privateSubnetIds: pulumi.Input<string>[];
+    /** Address blocks of those subnets; the slots' network policies admit requests from these only. */
+    privateSubnetCidrs: readonly string[];
     /** Regional ACM certificate for the HTTPS listener. */
     certificateArn: string;
     /** Bucket receiving load-balancer access logs. */
     accessLogBucket: pulumi.Input<string>;
+    /** That bucket's policy, granting log delivery; the load balancer turns logging on only after it. */
+    accessLogBucketPolicy: pulumi.Resource;
     /** Key prefix of those logs; the bucket policy grants delivery under it. */
     accessLogPrefix: string;
     /** Refuse deletion of the load balancer in AWS. */
@@ -58,9 +62,9 @@ export interface BlueGreenServiceArgs {
     slots: Readonly<Record<SlotName, SlotSpec>>;
     /** The slot a rollback sends all traffic to; it runs at full size. */
     stableSlot: SlotName;
-    /** Replicas of the stable slot, and the floor of its autoscaler. */
+    /** Floor of the stable slot's autoscaler: the count it runs at least. */
     replicas: number;
-    /** Replicas the other slot keeps ready, and the floor of its autoscaler. */
+    /** Floor of the other slot's autoscaler: the count it keeps ready. */
     warmReplicas: number;
     /** Ceiling of either slot's autoscaler. */
     maxReplicas: number;
@@ -90,15 +94,21 @@ export class BlueGreenService extends pulumi.ComponentResource {
         const parent = { parent: this };
         const namespaces = Object.fromEntries(SLOT_NAMES.map((slot) => [slot, `clinical-${slot}`])) as Record<SlotName, string>;
 
+        // The listener is declared first (the slots' pods wait for it) but forwards only once every
+        // slot's binding exists; the bindings are declared with the slots, below.
+        let bindingsDeclared!: (bindings: pulumi.Resource[]) => void;
+        const bindings = new Promise<pulumi.Resource[]>((resolve) => { bindingsDeclared = resolve; });
         const loadBalancer = new SlotLoadBalancer(`${name}-lb`, {
             vpcId: args.vpcId,
             subnetIds: args.privateSubnetIds,
             certificateArn: args.certificateArn,
             accessLogBucket: args.accessLogBucket,
+            accessLogBucketPolicy: args.accessLogBucketPolicy,
             accessLogPrefix: args.accessLogPrefix,
             deletionProtection: args.deletionProtection,
             podSecurityGroupId: args.cluster.nodeSecurityGroupId,
             weights: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, args.slots[slot].weight])) as Record<SlotName, number>,
+            forwardAfter: bindings,
             tags: args.tags,
         }, parent);
         const controller = new LoadBalancerController(`${name}-lb-controller`, {
@@ -117,7 +127,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
             description: "Clinical API pods: read their own secrets",
             tags: args.tags,
         }, parent);
-        grantToRole(this, `${name}-api`, role, [
+        const permissions = grantToRole(this, `${name}-api`, role, [
                 { Sid: "ReadApiSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretArns },
                 {
                     Sid: "DecryptThroughSecretsManager",
@@ -128,19 +138,20 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 },
             ], args.tags);
 
-        for (const slot of SLOT_NAMES) {
+        const slots = SLOT_NAMES.map((slot) => {
             const spec = args.slots[slot];
-            new AppSlot(`${name}-${slot}`, {
+            return new AppSlot(`${name}-${slot}`, {
                 slot,
                 namespace: namespaces[slot],
                 image: spec.image,
-                replicas: slot === args.stableSlot ? args.replicas : args.warmReplicas,
+                minReplicas: slot === args.stableSlot ? args.replicas : args.warmReplicas,
                 maxReplicas: args.maxReplicas,
                 capacity: slot === args.stableSlot ? "stable" : "warm",
                 resources: args.resources,
                 clusterName: args.cluster.name,
                 region: args.region,
                 roleArn: role.arn,
+                permissions: [permissions],
                 targetGroupArn: loadBalancer.targetGroups[slot].arn,
                 database: args.database,
                 secrets: args.secrets,
@@ -148,9 +159,11 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 runAfter: [controller.release, args.cluster.secretsStore],
                 trafficListener: loadBalancer.trafficListener,
                 vpcCidr: args.vpcCidr,
+                loadBalancerSubnetCidrs: args.privateSubnetCidrs,
                 tags: args.tags,
             }, parent);
-        }
+        });
+        bindingsDeclared(slots.map((slot) => slot.binding));
 
         this.loadBalancerArn = loadBalancer.arn;
         this.loadBalancerArnSuffix = loadBalancer.arnSuffix;

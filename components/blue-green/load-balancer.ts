@@ -26,8 +26,14 @@ export interface SlotLoadBalancerArgs {
     subnetIds: pulumi.Input<string>[];
     /** Regional ACM certificate for the HTTPS listener. */
     certificateArn: string;
-    /** Bucket receiving access logs; its policy must already grant load-balancer delivery. */
+    /** Bucket receiving access logs. */
     accessLogBucket: pulumi.Input<string>;
+    /**
+     * The bucket policy that lets load-balancer log delivery write there. The load balancer waits for
+     * it: ELB test-writes to the bucket when access logging is turned on and refuses the setting
+     * ("Access Denied for bucket") while the grant is missing.
+     */
+    accessLogBucketPolicy: pulumi.Resource;
     /** Key prefix of the access logs; the bucket policy grants delivery under it. */
     accessLogPrefix: string;
     /** Refuse deletion of the load balancer in AWS. */
@@ -36,6 +42,13 @@ export interface SlotLoadBalancerArgs {
     podSecurityGroupId: pulumi.Input<string>;
     /** Share of traffic per slot, integers summing to 100. */
     weights: Readonly<Record<SlotName, number>>;
+    /**
+     * What the weighted listener waits for before it forwards to a target group: the slots'
+     * TargetGroupBindings. Until a group's binding exists nothing registers pods in it, so traffic
+     * sent there would find no targets. The bindings are built after the target groups they name,
+     * so callers pass a promise they resolve once the slots exist.
+     */
+    forwardAfter: pulumi.Input<pulumi.Resource[]>;
     /** Tags for every taggable resource. */
     tags: Record<string, string>;
 }
@@ -90,7 +103,7 @@ export class SlotLoadBalancer extends pulumi.ComponentResource {
             idleTimeout: 60,
             accessLogs: { bucket: args.accessLogBucket, prefix: args.accessLogPrefix, enabled: true },
             tags: args.tags,
-        }, parent);
+        }, { parent: this, dependsOn: [args.accessLogBucketPolicy] });
 
         this.targetGroups = Object.fromEntries(SLOT_NAMES.map((slot) => {
             // No fixed name: a change that replaces the group can create the new one before dropping the old.
@@ -141,7 +154,7 @@ export class SlotLoadBalancer extends pulumi.ComponentResource {
                 },
             }],
             tags: args.tags,
-        }, parent);
+        }, { parent: this, dependsOn: args.forwardAfter });
 
         this.arn = loadBalancer.arn;
         this.arnSuffix = loadBalancer.arnSuffix;

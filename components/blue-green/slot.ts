@@ -15,6 +15,14 @@ import { DATABASE_SECRET_KEYS, apiPodTemplate, secretEnvironmentFor } from "./wo
 export const APP_NAME = "clinical-api";
 const SECRET_NAME = `${APP_NAME}-secrets`;
 const SERVICE_PORT = 80;
+/**
+ * Where pods get AWS credentials under EKS Pod Identity: the agent on each node, reached at the
+ * link-local address that EKS injects as AWS_CONTAINER_CREDENTIALS_FULL_URI
+ * (http://169.254.170.23/v1/credentials, so TCP 80). Checked 2026-12-01 in the EKS User Guide
+ * ("Set up the Amazon EKS Pod Identity Agent", "Understand how EKS Pod Identity works"). The agent's
+ * IPv6 address, fd00:ec2::23, serves IPv6 clusters only; this cluster is IPv4.
+ */
+const POD_IDENTITY_AGENT = { address: "169.254.170.23", port: 80 } as const;
 
 export interface SlotSecrets {
     /** The RDS-managed master credentials (JSON with username and password). */
@@ -30,8 +38,11 @@ export interface AppSlotArgs {
     namespace: string;
     /** Container image; without one the slot has everything but a Deployment. */
     image?: string;
-    /** Pods to run, and the autoscaler's floor: the full count in the stable slot, the warm count in the other. */
-    replicas: number;
+    /**
+     * The autoscaler's floor: the full count in the stable slot, the warm count in the other. The
+     * autoscaler, not the Deployment, owns the replica count.
+     */
+    minReplicas: number;
     /** The autoscaler's ceiling. */
     maxReplicas: number;
     /** `stable` for the slot rollback returns to, `warm` for the other, kept ready at a smaller size. */
@@ -44,6 +55,8 @@ export interface AppSlotArgs {
     region: string;
     /** Role the pods hold; it may read exactly the secrets below. */
     roleArn: pulumi.Input<string>;
+    /** That role's policy attachments; pods start only once they exist. */
+    permissions: pulumi.Resource[];
     /** The slot's target group; the binding registers its pods there. */
     targetGroupArn: pulumi.Input<string>;
     /** Where the API connects; the credentials come from the secrets. */
@@ -56,17 +69,22 @@ export interface AppSlotArgs {
     runAfter: pulumi.Resource[];
     /**
      * The weighted listener. A resize waits for it, so after a promotion the old stable slot
-     * shrinks only once its traffic has gone.
+     * shrinks only once its traffic has gone; and pods wait for it, since the load balancer
+     * health-checks a target group's pods, and so lets them turn ready, only once a listener uses it.
      */
     trafficListener: pulumi.Resource;
-    /** The VPC block: the load balancer's targets are reached, and the database reached, within it. */
+    /** The VPC block: the database is reached within it. */
     vpcCidr: string;
+    /** Address blocks of the load balancer's subnets, the only sources admitted to the API's port. */
+    loadBalancerSubnetCidrs: readonly string[];
     /** Tags for the AWS resources of the slot. */
     tags: Record<string, string>;
 }
 
 export class AppSlot extends pulumi.ComponentResource {
     readonly namespace: string;
+    /** The TargetGroupBinding; the weighted listener forwards to the slot's group only once it exists. */
+    readonly binding: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: AppSlotArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:blue-green:Slot", name, {}, opts);
@@ -123,12 +141,59 @@ export class AppSlot extends pulumi.ComponentResource {
             },
         }, { ...kube, dependsOn: args.runAfter });
 
+        const service = new k8s.core.v1.Service(name, {
+            metadata: inNamespace(APP_NAME),
+            spec: {
+                type: "ClusterIP",
+                selector: labels,
+                ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
+            },
+        }, kube);
+        new k8s.policy.v1.PodDisruptionBudget(name, {
+            metadata: inNamespace(APP_NAME),
+            spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
+        }, kube);
+        this.binding = new k8s.apiextensions.CustomResource(`${name}-binding`, {
+            apiVersion: "elbv2.k8s.aws/v1beta1",
+            kind: "TargetGroupBinding",
+            metadata: {
+                ...inNamespace(APP_NAME),
+                // Ready once the controller has reconciled it, pods registered: it writes
+                // status.observedGeneration only after a successful reconcile
+                // (controllers/elbv2/targetgroupbinding_controller.go, v3.5.0). Without this Pulumi
+                // counts a custom resource ready as soon as the API server stores it, and the
+                // listener that waits for the binding could forward to a group nobody registered in.
+                annotations: { "pulumi.com/waitFor": "jsonpath={.status.observedGeneration}" },
+            },
+            spec: {
+                serviceRef: { name: service.metadata.name, port: SERVICE_PORT },
+                targetGroupARN: args.targetGroupArn,
+                targetType: "ip",
+            },
+        }, {
+            ...kube,
+            dependsOn: args.runAfter,
+            // The controller's webhook refuses any change of spec.targetGroupARN ("TargetGroupBinding
+            // update may not change these immutable fields", webhooks/elbv2/targetgroupbinding_validator.go,
+            // checkImmutableFields, aws-load-balancer-controller v3.5.0), so a replaced target group
+            // replaces its binding. The binding's name is fixed, and two objects cannot share it: the
+            // old one goes first. Create-then-delete would either collide with the old object or, once
+            // applied over it, be deleted as "the original" (pulumi/pulumi-kubernetes#4522). The provider
+            // turns delete-first on by itself only for replacements its own diff demands, not for those
+            // replaceOnChanges asks for (Diff in provider/pkg/provider/provider.go), so it is set here.
+            // Deleting the binding deregisters the slot's pods from the old group while the listener
+            // still forwards the slot's weight there, so replace a slot's target group while that slot
+            // carries no traffic.
+            replaceOnChanges: ["spec.targetGroupARN"],
+            deleteBeforeReplace: true,
+        });
+
         if (args.image) {
             const deployment = new k8s.apps.v1.Deployment(name, {
                 // The annotation tells readers, and policies, why a warm slot runs fewer replicas.
                 metadata: { ...inNamespace(APP_NAME), annotations: { "clinical-platform/capacity": args.capacity } },
                 spec: {
-                    replicas: args.replicas,
+                    // No replicas: the autoscaler owns the count (see the note on the autoscaler below).
                     revisionHistoryLimit: 5,
                     progressDeadlineSeconds: 600,
                     selector: { matchLabels: labels },
@@ -146,52 +211,55 @@ export class AppSlot extends pulumi.ComponentResource {
                         secretEnvironment,
                     }),
                 },
-            }, { ...kube, dependsOn: [identity, secretClass, args.trafficListener] });
+            }, {
+                ...kube,
+                // A pod gets its target-health readiness gate only if the binding exists when the pod
+                // is created, gets AWS credentials only if its Pod Identity association exists then,
+                // and can use them only once the role's permissions are attached. Its gate turns true
+                // only once the load balancer health-checks it, which needs the group behind the listener.
+                dependsOn: [identity, ...args.permissions, secretClass, this.binding, args.trafficListener],
+            });
             // A weight change never resizes a slot; load does, between the role's floor and the ceiling.
+            //
+            // The autoscaler alone owns the replica count. A Deployment that also set spec.replicas would
+            // own the field under Pulumi's server-side-apply field manager, and once the autoscaler had
+            // moved the count, the next update of the Deployment (staging an image) would fail with a
+            // field-manager conflict over .spec.replicas.
+            // - On create the Deployment starts at the API default of one pod; the autoscaler, created as
+            //   soon as that pod is ready, raises it to its floor on its first sync (every 15 s by
+            //   default), seconds later. That is acceptable: a new slot's pods take traffic only once the
+            //   load balancer finds them healthy, and a new stack serves nobody yet.
+            // - On an existing stack the first update without spec.replicas releases Pulumi's ownership.
+            //   Under server-side apply a field no other manager owns is reset to its default, so a
+            //   Deployment the autoscaler never rescaled (still at the count Pulumi set) drops to one pod
+            //   until the autoscaler restores the floor (kubernetes.io, Server-Side Apply, "Transferring
+            //   ownership"; kubernetes/kubernetes#67135). Hand the field over before that update: apply
+            //   a manifest holding only spec.replicas with --server-side --field-manager=handover-to-hpa.
+            // The floor follows the slot's role, so a promotion that makes a slot stable raises its floor.
+            // The autoscaler waits for the listener: after a promotion the old stable slot shrinks only
+            // once its traffic has gone.
             new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, {
                 metadata: inNamespace(APP_NAME),
                 spec: {
                     scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-                    minReplicas: args.replicas,
-                    maxReplicas: Math.max(args.maxReplicas, args.replicas),
+                    minReplicas: args.minReplicas,
+                    maxReplicas: Math.max(args.maxReplicas, args.minReplicas),
                     metrics: [
                         { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
                         { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
                     ],
                     behavior: { scaleDown: { stabilizationWindowSeconds: 600 } },
                 },
-            }, kube);
+            }, { ...kube, dependsOn: [args.trafficListener] });
         }
 
-        const service = new k8s.core.v1.Service(name, {
-            metadata: inNamespace(APP_NAME),
-            spec: {
-                type: "ClusterIP",
-                selector: labels,
-                ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
-            },
-        }, kube);
-        new k8s.policy.v1.PodDisruptionBudget(name, {
-            metadata: inNamespace(APP_NAME),
-            spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
-        }, kube);
-        new k8s.apiextensions.CustomResource(`${name}-binding`, {
-            apiVersion: "elbv2.k8s.aws/v1beta1",
-            kind: "TargetGroupBinding",
-            metadata: inNamespace(APP_NAME),
-            spec: {
-                serviceRef: { name: service.metadata.name, port: SERVICE_PORT },
-                targetGroupARN: args.targetGroupArn,
-                targetType: "ip",
-            },
-        }, { ...kube, dependsOn: args.runAfter });
         this.registerOutputs({ namespace: this.namespace });
     }
 
     /**
      * Nothing enters or leaves the namespace unless allowed: the API takes requests from the load
-     * balancer's subnets on its port, and may resolve names, reach PostgreSQL in the VPC and call
-     * HTTPS endpoints (AWS APIs).
+     * balancer's subnets on its port, and may resolve names, reach PostgreSQL in the VPC, fetch its
+     * AWS credentials from the node's Pod Identity agent and call HTTPS endpoints (AWS APIs).
      */
     private restrictTraffic(
         name: string,
@@ -210,7 +278,10 @@ export class AppSlot extends pulumi.ComponentResource {
             spec: {
                 podSelector: { matchLabels: labels },
                 policyTypes: ["Ingress", "Egress"],
-                ingress: [{ from: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [{ protocol: "TCP", port: APP_PORT }] }],
+                ingress: [{
+                    from: args.loadBalancerSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+                    ports: [{ protocol: "TCP", port: APP_PORT }],
+                }],
                 egress: [
                     {
                         to: [{
@@ -220,6 +291,10 @@ export class AppSlot extends pulumi.ComponentResource {
                         ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
                     },
                     { to: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [{ protocol: "TCP", port: POSTGRES_PORT }] },
+                    {
+                        to: [{ ipBlock: { cidr: `${POD_IDENTITY_AGENT.address}/32` } }],
+                        ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }],
+                    },
                     { ports: [{ protocol: "TCP", port: 443 }] },
                 ],
             },

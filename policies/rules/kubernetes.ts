@@ -1,4 +1,5 @@
-import { type ClinicalPolicy, resourceRule } from "../lib/policy";
+import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
+import type { StackResource } from "../lib/stack";
 import { K8S } from "../lib/types";
 import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown, knownStrings } from "../lib/values";
 
@@ -37,6 +38,7 @@ interface PodSpecInputs {
 }
 
 interface MetadataInputs {
+    name?: Maybe<string>;
     namespace?: Maybe<string>;
     annotations?: Maybe<Record<string, Maybe<string>>>;
 }
@@ -45,6 +47,12 @@ interface MetadataInputs {
 export interface DeploymentInputs {
     metadata?: Maybe<MetadataInputs>;
     spec?: Maybe<{ replicas?: Maybe<number>; template?: Maybe<{ spec?: Maybe<PodSpecInputs> }> }>;
+}
+
+/** Inputs of `kubernetes.autoscaling.v2.HorizontalPodAutoscaler` the rules read. */
+export interface AutoscalerInputs {
+    metadata?: Maybe<MetadataInputs>;
+    spec?: Maybe<{ minReplicas?: Maybe<number>; scaleTargetRef?: Maybe<{ kind?: Maybe<string>; name?: Maybe<string> }> }>;
 }
 
 /** Inputs of `kubernetes.core.v1.Service` the rules read. */
@@ -276,14 +284,46 @@ function isStandby(deployment: DeploymentInputs, marker: string): boolean {
     return key !== "" && annotations[key] === value;
 }
 
-export const k8sDeploymentMinReplicas = resourceRule<DeploymentInputs, ReplicaConfig>({
+/**
+ * The autoscaler that scales `deployment`, if any: one naming it as its target in the same namespace,
+ * or one whose spec the engine records as depending on it (the name may be unknown until the update).
+ */
+function autoscalerOf(deployment: StackResource, autoscalers: readonly StackResource[]): StackResource | undefined {
+    const metadata = deployment.props<DeploymentInputs>().metadata;
+    const name = isKnown(metadata) ? metadata.name : undefined;
+    const namespace = isKnown(metadata) ? metadata.namespace : undefined;
+    return autoscalers.find((autoscaler) => {
+        if (autoscaler.propertyDependencies["spec"]?.includes(deployment.urn)) {
+            return true;
+        }
+        const props = autoscaler.props<AutoscalerInputs>();
+        const target = isKnown(props.spec) && isKnown(props.spec.scaleTargetRef) ? props.spec.scaleTargetRef : undefined;
+        const ownNamespace = isKnown(props.metadata) ? props.metadata.namespace : undefined;
+        return target !== undefined && target.kind === "Deployment" && isKnown(name)
+            && target.name === name && ownNamespace === namespace;
+    });
+}
+
+/** The autoscaler's floor when one scales the Deployment, else the Deployment's own count. */
+function fewestReplicas(deployment: DeploymentInputs, autoscaler: AutoscalerInputs | undefined): Maybe<number> {
+    if (autoscaler !== undefined) {
+        return isKnown(autoscaler.spec) ? autoscaler.spec.minReplicas : autoscaler.spec;
+    }
+    return isKnown(deployment.spec) ? deployment.spec.replicas : deployment.spec;
+}
+
+export const k8sDeploymentMinReplicas = stackRule<ReplicaConfig>({
     name: "k8s-deployment-min-replicas",
-    description: "Deployments run at least the environment's minimum number of replicas (a declared standby slot, its standby minimum).",
+    description:
+        "Deployments run at least the environment's minimum number of replicas (a declared standby slot, its standby minimum); " +
+        "for an autoscaled Deployment the autoscaler's floor counts.",
     severity: "high",
     category: "availability",
     hipaa: ["164.308(a)(7)(ii)(C)"],
     soc2: ["A1.2"],
-    remediation: "Set spec.replicas to at least the configured minimum (5 in production; 2 for a warm standby slot).",
+    remediation:
+        "Set the autoscaler's minReplicas, or spec.replicas of a Deployment no autoscaler scales, to at least the configured minimum " +
+        "(5 in production; 2 for a warm standby slot).",
     config: {
         minReplicas: { type: "integer", minimum: 1, default: 2, description: "Fewest replicas of a Deployment that serves traffic." },
         minStandbyReplicas: { type: "integer", minimum: 1, default: 1, description: "Fewest replicas of a standby slot." },
@@ -295,18 +335,29 @@ export const k8sDeploymentMinReplicas = resourceRule<DeploymentInputs, ReplicaCo
         },
     },
     resourceTypes: [K8S.deployment],
-    *check(deployment, { config }) {
-        const spec = deployment.spec;
-        const replicas = isKnown(spec) ? spec.replicas : spec;
-        if (isUnknown(replicas)) {
-            return;
-        }
-        const count = isKnown(replicas) ? replicas : 1;
-        const standby = isStandby(deployment, config.standbyAnnotation);
-        const minimum = standby ? config.minStandbyReplicas : config.minReplicas;
-        if (count < minimum) {
-            const role = standby ? "standby Deployment" : "Deployment";
-            yield `The ${role} runs ${count} replica${count === 1 ? "" : "s"}; this environment requires at least ${minimum}.`;
+    *check(stack, { config }) {
+        const autoscalers = stack.ofType(K8S.horizontalPodAutoscaler);
+        for (const resource of stack.ofType(K8S.deployment)) {
+            const deployment = resource.props<DeploymentInputs>();
+            // The autoscaler owns the count of a Deployment it scales (which then leaves spec.replicas
+            // unset); its floor is the fewest replicas the Deployment runs.
+            const autoscaler = autoscalerOf(resource, autoscalers);
+            const replicas = fewestReplicas(deployment, autoscaler?.props<AutoscalerInputs>());
+            if (isUnknown(replicas)) {
+                continue;
+            }
+            // Both default to one: spec.replicas in the Deployment API, minReplicas in the autoscaler's.
+            const count = isKnown(replicas) ? replicas : 1;
+            const standby = isStandby(deployment, config.standbyAnnotation);
+            const minimum = standby ? config.minStandbyReplicas : config.minReplicas;
+            if (count < minimum) {
+                const role = standby ? "standby Deployment" : "Deployment";
+                const runs = autoscaler ? `may scale down to ${count}` : `runs ${count}`;
+                yield {
+                    resource,
+                    message: `The ${role} ${runs} replica${count === 1 ? "" : "s"}; this environment requires at least ${minimum}.`,
+                };
+            }
         }
     },
 });

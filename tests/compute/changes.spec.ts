@@ -45,7 +45,7 @@ describe("a traffic or image change", () => {
         assert.deepEqual(changes(shifted, rolledBack), [`${LISTENER}: ${WEIGHT_PATHS}`]);
     });
 
-    it("resizes both slots when a promotion swaps the stable slot", async () => {
+    it("resizes both slots, through their autoscalers' floors, when a promotion swaps the stable slot", async () => {
         const [committed, promoted] = await Promise.all([
             previewOf("production"),
             previewWithEdit("production", (doc) => {
@@ -55,7 +55,8 @@ describe("a traffic or image change", () => {
             }),
         ]);
         const scaled = (slot: string) => [
-            `${K8S.deployment} api-${slot}: metadata.annotations.clinical-platform/capacity, spec.replicas`,
+            // The Deployment keeps no replica count of its own: the autoscaler owns it.
+            `${K8S.deployment} api-${slot}: metadata.annotations.clinical-platform/capacity`,
             `kubernetes:autoscaling/v2:HorizontalPodAutoscaler api-${slot}: spec.minReplicas`,
         ];
         assert.deepEqual(changes(committed, promoted), [`${LISTENER}: ${WEIGHT_PATHS}`, ...scaled("blue"), ...scaled("green")].sort());

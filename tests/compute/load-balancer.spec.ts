@@ -23,6 +23,9 @@ describe("the slot load balancer", () => {
                 assert.equal(inputs(balancer).accessLogs.enabled, true);
                 assert.equal(inputs(balancer).accessLogs.prefix, LOAD_BALANCER_LOG_PREFIX);
                 assert.deepEqual(balancer.propertyDependencies.accessLogs, [urnOf(resources, "aws:s3/bucket:Bucket", "storage-logs")]);
+                // ELB checks it may write there when logging is turned on: the grant must exist first.
+                const logPolicy = urnOf(resources, "aws:s3/bucketPolicy:BucketPolicy", "storage-logs");
+                assert.ok(balancer.dependencies.includes(logPolicy), "the load balancer waits for the log bucket's policy");
                 const privateSubnets = ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("network-private-")).map((s) => s.urn).sort();
                 assert.deepEqual(balancer.propertyDependencies.subnets, privateSubnets);
             });
@@ -55,6 +58,19 @@ describe("the slot load balancer", () => {
                 const groups = SLOT_NAMES.map((slot) => single(resources, TARGET_GROUP, `api-lb-${slot}`));
                 assert.deepEqual(listener.propertyDependencies.defaultActions, groups.map((g) => g.urn).sort());
                 assert.deepEqual(action.forward.targetGroups.map((g: { weight: number }) => g.weight), SLOT_NAMES.map((slot) => config.app.slots[slot].weight));
+            });
+
+            it("forwards to a slot's target group only once that slot's binding registers pods in it", async () => {
+                const { resources } = await previewOf(stack);
+                const listener = single(resources, LISTENER, "api-lb-https");
+                const bindings = ofType(resources, K8S.targetGroupBinding);
+                assert.equal(bindings.length, SLOT_NAMES.length);
+                for (const binding of bindings) {
+                    assert.ok(listener.dependencies.includes(binding.urn), binding.name);
+                    // The controller writes status.observedGeneration once it has reconciled the binding;
+                    // until then the binding does not count as created.
+                    assert.equal(inputs(binding).metadata.annotations["pulumi.com/waitFor"], "jsonpath={.status.observedGeneration}");
+                }
             });
 
             it("gives each slot an IP target group with no fixed name, health-checked on the readiness path", async () => {
@@ -106,6 +122,23 @@ describe("the load balancer controller", () => {
                 assert.equal(release.values.enableServiceMutatorWebhook, false);
                 assert.equal(release.values.createIngressClassResource, false);
                 assert.deepEqual([release.values.enableShield, release.values.enableWaf, release.values.enableWafv2], [false, false, false]);
+            });
+
+            it("is the chart version published in the eks-charts index, and refuses slot pods while it cannot inject their readiness gate", async () => {
+                const { resources } = await previewOf(stack);
+                const release = inputsOf(resources, K8S.release, "api-lb-controller");
+                // 1.14.0 was pinned before; 3.5.0 is the newest in index.yaml of aws/eks-charts (checked 2026-12-01).
+                assert.equal(release.version, "3.5.0");
+                assert.deepEqual(release.values.podMutatorWebhookConfig, { failurePolicy: "Fail" });
+            });
+
+            it("starts only once its role's permissions and its Pod Identity association exist", async () => {
+                const { resources } = await previewOf(stack);
+                const release = single(resources, K8S.release, "api-lb-controller");
+                const permissions = urnOf(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "api-lb-controller-grant");
+                const identity = urnOf(resources, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "api-lb-controller");
+                assert.ok(release.dependencies.includes(permissions), "waits for the permissions");
+                assert.ok(release.dependencies.includes(identity), "waits for the association");
             });
 
             it("may register targets only in the two slot target groups, through its own Pod Identity role", async () => {

@@ -11,6 +11,10 @@ function podSpec(deployment: Json): Json {
     return deployment.spec.template.spec;
 }
 
+const AUTOSCALER = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+/** The EKS Pod Identity agent, as EKS injects it into pods: http://169.254.170.23/v1/credentials. */
+const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 };
+
 describe("the blue/green slots", () => {
     for (const stack of STACKS) {
         describe(`in ${stack}`, () => {
@@ -40,35 +44,45 @@ describe("the blue/green slots", () => {
                 if (stack === "dev") assert.equal(inSlot(resources, K8S.deployment, "green").length, 0, "dev's green was never staged");
             });
 
-            it("denies all traffic in each slot namespace except requests from the VPC and calls to DNS, PostgreSQL and HTTPS", async () => {
+            it("denies all traffic in each slot namespace except requests from the load balancer's subnets and calls to DNS, PostgreSQL, the Pod Identity agent and HTTPS", async () => {
                 const { resources, config } = await previewOf(stack);
+                const balancer = single(resources, "aws:lb/loadBalancer:LoadBalancer");
+                const balancerSubnets = balancer.propertyDependencies.subnets.map((urn) => inputs(resources.find((r) => r.urn === urn)!).cidrBlock);
+                assert.equal(balancerSubnets.length, config.network.subnets.private.length);
                 for (const slot of SLOT_NAMES) {
                     const policies = inSlot(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", slot).map(inputs);
                     const deny = policies.find((p: Json) => p.metadata.name === "default-deny");
                     assert.deepEqual(deny.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] }, slot);
                     const api = policies.find((p: Json) => p.metadata.name === "clinical-api");
-                    assert.deepEqual(api.spec.ingress, [{ from: [{ ipBlock: { cidr: config.network.cidr } }], ports: [{ protocol: "TCP", port: 8080 }] }]);
+                    const [ingress] = api.spec.ingress;
+                    assert.equal(api.spec.ingress.length, 1);
+                    assert.deepEqual(ingress.ports, [{ protocol: "TCP", port: 8080 }]);
+                    assert.deepEqual(ingress.from.map((peer: Json) => peer.ipBlock.cidr).sort(), [...balancerSubnets].sort());
+                    assert.ok(ingress.from.every((peer: Json) => peer.ipBlock.cidr !== config.network.cidr), "not the whole VPC");
                     const egressPorts = api.spec.egress.map((rule: Json) => rule.ports.map((p: Json) => `${p.protocol}/${p.port}`).join(",")).sort();
-                    assert.deepEqual(egressPorts, ["TCP/443", "TCP/5432", "UDP/53,TCP/53"]);
+                    assert.deepEqual(egressPorts, ["TCP/443", "TCP/5432", "TCP/80", "UDP/53,TCP/53"]);
                     const database = api.spec.egress.find((rule: Json) => rule.ports[0].port === 5432);
                     assert.deepEqual(database.to, [{ ipBlock: { cidr: config.network.cidr } }]);
+                    const credentials = api.spec.egress.find((rule: Json) => rule.ports[0].port === POD_IDENTITY_AGENT.port);
+                    assert.deepEqual(credentials, { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] });
                 }
                 const cni = ofType(resources, "aws:eks/addon:Addon").map(inputs).find((a: Json) => a.addonName === "vpc-cni");
                 assert.deepEqual(JSON.parse(cni.configurationValues), { enableNetworkPolicy: "true" });
             });
 
-            it("runs the profile's replicas in the stable slot and the warm count in the other, each under an autoscaler", async () => {
+            it("leaves the replica count to each slot's autoscaler, whose floor is the profile's replicas in the stable slot and the warm count in the other", async () => {
                 const { resources, config } = await previewOf(stack);
                 for (const slot of SLOT_NAMES) {
                     const [deployment] = inSlot(resources, K8S.deployment, slot).map(inputs);
-                    const [autoscaler] = inSlot(resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", slot).map(inputs);
+                    const [autoscaler] = inSlot(resources, AUTOSCALER, slot).map(inputs);
                     if (!deployment) {
                         assert.equal(autoscaler, undefined, slot);
                         continue;
                     }
                     const stable = config.app.stableSlot === slot;
                     const floor = stable ? config.app.replicas : config.app.warmReplicas;
-                    assert.equal(deployment.spec.replicas, floor, slot);
+                    // Setting it too would make Pulumi's field manager fight the autoscaler over .spec.replicas.
+                    assert.ok(!("replicas" in deployment.spec), `${slot}: the Deployment sets no replica count`);
                     assert.equal(deployment.metadata.annotations["clinical-platform/capacity"], stable ? "stable" : "warm");
                     assert.deepEqual([autoscaler.spec.minReplicas, autoscaler.spec.maxReplicas], [floor, config.app.maxReplicas]);
                     assert.equal(autoscaler.spec.scaleTargetRef.name, deployment.metadata.name);
@@ -78,9 +92,25 @@ describe("the blue/green slots", () => {
             it("resizes a slot only after the weighted listener has moved its traffic", async () => {
                 const { resources } = await previewOf(stack);
                 const listener = urnOf(resources, "aws:lb/listener:Listener", "api-lb-https");
+                const autoscalers = ofType(resources, AUTOSCALER);
+                assert.equal(autoscalers.length, ofType(resources, K8S.deployment).length);
+                for (const autoscaler of autoscalers) assert.ok(autoscaler.dependencies.includes(listener), autoscaler.name);
+            });
+
+            it("starts a slot's pods only once its binding, its Pod Identity association, the role's permissions and the listener exist", async () => {
+                const { resources } = await previewOf(stack);
+                const listener = urnOf(resources, "aws:lb/listener:Listener", "api-lb-https");
+                const permissions = urnOf(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "api-api-grant");
                 const deployments = ofType(resources, K8S.deployment);
                 assert.ok(deployments.length > 0);
-                for (const deployment of deployments) assert.ok(deployment.dependencies.includes(listener), deployment.name);
+                for (const deployment of deployments) {
+                    const slot = deployment.name.replace(/^api-/, "");
+                    const [binding] = inSlot(resources, K8S.targetGroupBinding, slot);
+                    const identity = urnOf(resources, "aws:eks/podIdentityAssociation:PodIdentityAssociation", `api-${slot}`);
+                    for (const [what, urn] of Object.entries({ binding: binding.urn, identity, permissions, listener })) {
+                        assert.ok(deployment.dependencies.includes(urn), `${deployment.name} waits for its ${what}`);
+                    }
+                }
             });
 
             it("runs pods as non-root with a read-only root, no privilege escalation, no capabilities and the runtime seccomp profile", async () => {
@@ -203,6 +233,16 @@ describe("the blue/green slots", () => {
                         urnOf(resources, K8S.service, `api-${slot}`),
                     ].sort());
                     assert.ok(binding.dependencies.includes(controller));
+                }
+            });
+
+            it("replaces a binding, old one first, whenever its target group is replaced, since the controller refuses a new target group ARN", async () => {
+                const { resources } = await previewOf(stack);
+                for (const slot of SLOT_NAMES) {
+                    const [binding] = inSlot(resources, K8S.targetGroupBinding, slot);
+                    assert.equal(inputs(binding).metadata.name, "clinical-api", "a fixed name, so two cannot coexist");
+                    assert.deepEqual(binding.options.replaceOnChanges, ["spec.targetGroupARN"]);
+                    assert.equal(binding.options.deleteBeforeReplace, true);
                 }
             });
         });

@@ -1,6 +1,6 @@
 import { K8S } from "../../../policies/lib/types";
 import * as rules from "../../../policies/rules/kubernetes";
-import { describeResourcePolicy } from "../harness/cases";
+import { describeResourcePolicy, describeStackPolicy } from "../harness/cases";
 import { UNKNOWN_VALUE as UNKNOWN, resource } from "../harness/server";
 
 type Container = Record<string, unknown>;
@@ -108,20 +108,71 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentMinReplicas, {
+    // The autoscaler owns the count of a Deployment it scales, so its floor is what the rule reads.
+    const autoscaled = (floor: number | undefined, target = deployment({}, {}, { replicas: undefined }), references = true) => {
+        const name = (target.inputs["metadata"] as { name: string }).name;
+        return resource(
+            K8S.horizontalPodAutoscaler,
+            `${name}-autoscaler`,
+            {
+                metadata: { name, namespace: "clinical" },
+                spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, minReplicas: floor, maxReplicas: 10 },
+            },
+            references ? { spec: target } : {},
+        );
+    };
+    const unscaled = deployment({}, {}, { replicas: undefined });
+    const warmUnscaled = standby(2);
+    delete (warmUnscaled.inputs["spec"] as Record<string, unknown>)["replicas"];
+    describeStackPolicy(rules.k8sDeploymentMinReplicas, {
         accepts: {
-            "five replicas in production": { subject: deployment(), config: { minReplicas: 5 } },
-            "one replica where dev allows it": { subject: deployment({}, {}, { replicas: 1 }), config: { minReplicas: 1 } },
-            "a replica count computed at deployment time": deployment({}, {}, { replicas: UNKNOWN }),
-            "a warm standby slot at the standby minimum": { subject: standby(2), config: { minReplicas: 5, minStandbyReplicas: 2 } },
+            "five replicas in production": { resources: [deployment()], config: { minReplicas: 5 } },
+            "one replica where dev allows it": { resources: [deployment({}, {}, { replicas: 1 })], config: { minReplicas: 1 } },
+            "a replica count computed at deployment time": [deployment({}, {}, { replicas: UNKNOWN })],
+            "a warm standby slot at the standby minimum": { resources: [standby(2)], config: { minReplicas: 5, minStandbyReplicas: 2 } },
+            "an autoscaled Deployment without a count whose autoscaler keeps five": {
+                resources: [unscaled, autoscaled(5, unscaled)],
+                config: { minReplicas: 5 },
+            },
+            "an autoscaled standby slot whose autoscaler keeps the standby minimum": {
+                resources: [warmUnscaled, autoscaled(2, warmUnscaled)],
+                config: { minReplicas: 5, minStandbyReplicas: 2 },
+            },
+            "an autoscaler found by the name and namespace of its target alone": {
+                resources: [unscaled, autoscaled(5, unscaled, false)],
+                config: { minReplicas: 5 },
+            },
+            "an autoscaler floor computed at deployment time": [unscaled, autoscaled(UNKNOWN as unknown as number, unscaled)],
         },
         rejects: {
-            "two replicas in production": [{ subject: deployment({}, {}, { replicas: 2 }), config: { minReplicas: 5 } }, /runs 2 replicas; this environment requires at least 5/],
-            "a standby slot below the standby minimum": [
-                { subject: standby(1), config: { minReplicas: 5, minStandbyReplicas: 2 } },
-                /The standby Deployment runs 1 replica; this environment requires at least 2/,
-            ],
-            "a Deployment relying on the default of one replica": [deployment({}, {}, { replicas: undefined }), /runs 1 replica;/],
+            "two replicas in production": {
+                resources: [deployment({}, {}, { replicas: 2 })],
+                config: { minReplicas: 5 },
+                offenders: ["api-blue"],
+                message: /runs 2 replicas; this environment requires at least 5/,
+            },
+            "a standby slot below the standby minimum": {
+                resources: [standby(1)],
+                config: { minReplicas: 5, minStandbyReplicas: 2 },
+                offenders: ["api-blue"],
+                message: /The standby Deployment runs 1 replica; this environment requires at least 2/,
+            },
+            "a Deployment relying on the default of one replica": {
+                resources: [unscaled],
+                offenders: ["api-blue"],
+                message: /runs 1 replica;/,
+            },
+            "an autoscaled Deployment whose autoscaler may scale it below the minimum": {
+                resources: [unscaled, autoscaled(2, unscaled)],
+                config: { minReplicas: 5 },
+                offenders: ["api-blue"],
+                message: /The Deployment may scale down to 2 replicas; this environment requires at least 5/,
+            },
+            "an autoscaler relying on its default floor of one": {
+                resources: [unscaled, autoscaled(undefined, unscaled)],
+                offenders: ["api-blue"],
+                message: /may scale down to 1 replica;/,
+            },
         },
     });
 
