@@ -59,7 +59,7 @@ function checkSlots(app: unknown, report: Report): void {
 
 function checkCertificates(certificates: unknown, region: unknown, report: Report): void {
     if (!isObject(certificates)) return;
-    const regionOf = (arn: unknown) => (typeof arn === "string" ? ACM_CERTIFICATE_ARN.exec(arn)?.[2] : undefined);
+    const regionOf = (arn: unknown) => (typeof arn === "string" ? ACM_CERTIFICATE_ARN.exec(arn)?.[1] : undefined);
     const edgeRegion = regionOf(certificates.edge);
     if (edgeRegion && edgeRegion !== CLOUDFRONT_CERTIFICATE_REGION) {
         report("certificates.edge", `a certificate in ${CLOUDFRONT_CERTIFICATE_REGION}, the only region CloudFront accepts`, `one in ${edgeRegion}`);
