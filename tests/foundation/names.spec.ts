@@ -24,7 +24,7 @@ describe("explicit physical names", () => {
     }
 
     it("never repeat between staging and production, which share an account and region", async () => {
-        const [staging, production] = await Promise.all((["staging", "production"] as const).map(previewOf));
+        const [staging, production] = await Promise.all((["staging", "production"] as const).map((stack) => previewOf(stack)));
         assert.equal(staging.config.region, production.config.region);
         const key = (n: { resource: string; input: string; value: string }) => `${n.resource.split(" ")[0]} ${n.value}`;
         const inStaging = new Set(explicitNames(staging.resources).map(key));

@@ -104,7 +104,7 @@ describe("the mocked zone lookup", () => {
 
 describe("the flow-log groups of staging and production", () => {
     it("differ, since both stacks share an account and region", async () => {
-        const [staging, production] = await Promise.all((["staging", "production"] as const).map(previewOf));
+        const [staging, production] = await Promise.all((["staging", "production"] as const).map((stack) => previewOf(stack)));
         const nameIn = (resources: RecordedResource[]) => single(resources, "aws:cloudwatch/logGroup:LogGroup", "network-flow-logs").inputs.name;
         assert.equal(staging.config.region, production.config.region);
         assert.notEqual(nameIn(staging.resources), nameIn(production.resources));
