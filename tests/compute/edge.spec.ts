@@ -1,4 +1,7 @@
 import { strict as assert } from "assert";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { REPOSITORY_ROOT } from "../../infra/offline/preview";
 import { API_PATH_PATTERN, HSTS_MAX_AGE_SECONDS, MANAGED_RULE_GROUPS, MINIMUM_VIEWER_TLS, VPC_ORIGIN_SECURITY_GROUP } from "../../components/edge";
 import { CLOUDFRONT_LOG_PREFIX } from "../../components/storage";
 import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
@@ -227,5 +230,27 @@ describe("the edge firewall", () => {
         assert.ok(key.options.provider?.startsWith(`${provider.urn}::`));
         assert.equal(inputs(key).enableKeyRotation, true);
         assert.match(JSON.stringify(policyOf(key)), /logs\.us-east-1\.amazonaws\.com/);
+    });
+});
+
+describe("the first-deployment runbook", () => {
+    const runbook = readFileSync(path.join(REPOSITORY_ROOT, "docs/runbooks/first-deployment.md"), "utf8");
+    const lines = runbook.split("\n");
+    const firstLine = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+
+    it("expects 200 on / only after it has published a front end into the empty assets bucket", () => {
+        const expects200 = lines.map((line, index) => (/HTTP\/2 200/.test(line) && /curl/.test(line) ? index : -1)).filter((index) => index >= 0);
+        const publishes = firstLine(/aws s3 (cp|sync) .*s3:\/\/\$ASSETS/);
+        assert.ok(publishes >= 0, "the runbook publishes the front end");
+        assert.ok(expects200.length > 0);
+        assert.ok(expects200.every((index) => index > publishes), "every 200 check follows the publication");
+    });
+
+    it("waits until ACM has filled in the validation record before reading it", () => {
+        const reads = firstLine(/DomainValidationOptions\[0\]\.ResourceRecord/);
+        const retries = lines.slice(Math.max(0, reads - 3), reads + 4).join("\n");
+        assert.match(retries, /for attempt in/);
+        assert.match(retries, /!= "null" \] && break/);
+        assert.ok(firstLine(/route53 change-resource-record-sets --hosted-zone-id "\$ZONE_ID" --change-batch file:\/\/\/tmp\/validation/) > reads);
     });
 });
