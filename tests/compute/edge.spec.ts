@@ -88,6 +88,9 @@ describe("the CloudFront edge", () => {
                 assert.deepEqual(cloudFront.map((s) => [s.Action, s.Condition]), [[["kms:Decrypt"], { StringEquals: { "AWS:SourceArn": distributionArn } }]]);
                 assert.ok(statements.some((s) => s.Sid === "AccountAdministersThroughIam"), "the account keeps administering the key");
                 assert.equal(single(resources, "aws:kms/key:Key", "keys-assets").inputs.policy, undefined, "one policy owner: the KeyPolicy");
+                const reached = dependencyClosure(resources, keyPolicy);
+                const slotSide = resources.filter((r) => r.type.startsWith("kubernetes:") || r.type === "aws:lb/listener:Listener" || r.type === "aws:eks/cluster:Cluster");
+                assert.deepEqual(slotSide.filter((r) => reached.has(r.urn)).map((r) => r.name), [], "a traffic or image change never reaches the key's policy");
             });
 
             it("builds the data key, the database and the buckets without waiting for the distribution", async () => {
