@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableBy } from "./iam";
+import { awsManagedPolicyArn } from "./partition";
 
 export const POSTGRES_PORT = 5432;
 /** Log types PostgreSQL exports to CloudWatch. */
@@ -113,7 +114,7 @@ export class Database extends pulumi.ComponentResource {
         }, parent);
         new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
             role: monitoringRole.name,
-            policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+            policyArn: awsManagedPolicyArn("service-role/AmazonRDSEnhancedMonitoringRole", parent),
         }, parent);
 
         // RDS writes to these names; creating them first gives them retention and encryption.

@@ -1,18 +1,24 @@
 /**
  * Customer-managed KMS keys, one per purpose so that a grant on one never opens another: data
- * (database, buckets), logs (log groups, alarm topic), secrets (Secrets Manager) and cluster (EKS
- * secrets, node volumes). Rotation is yearly; deletion waits the longest window AWS allows.
+ * (database, backups), assets (the front end CloudFront serves), logs (log groups, alarm topic),
+ * secrets (Secrets Manager) and cluster (EKS secrets, node volumes). Rotation is yearly; deletion
+ * waits the longest window AWS allows.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "./iam";
 
-export const KEY_PURPOSES = ["data", "logs", "secrets", "cluster"] as const;
+export const KEY_PURPOSES = ["data", "assets", "logs", "secrets", "cluster"] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
 export interface KeysArgs {
     /** Prefix of every alias, e.g. `clinical-platform-production`. */
     aliasPrefix: string;
+    /**
+     * The one distribution that may decrypt the assets. It is built last, so callers pass a deferred
+     * output; only the assets key's policy (a separate resource) waits for it, never a key itself.
+     */
+    assetsReaderDistributionArn?: pulumi.Input<string>;
     /** Protect keys from deletion in Pulumi; losing a key loses every byte it encrypted. */
     protect: boolean;
     tags: Record<string, string>;
@@ -25,6 +31,7 @@ export interface ManagedKey {
 
 export class Keys extends pulumi.ComponentResource {
     readonly data: ManagedKey;
+    readonly assets: ManagedKey;
     readonly logs: ManagedKey;
     readonly secrets: ManagedKey;
     readonly cluster: ManagedKey;
@@ -38,10 +45,13 @@ export class Keys extends pulumi.ComponentResource {
         const root = pulumi.interpolate`arn:${partition.partition}:iam::${account}:root`;
 
         const servicePrincipals: Record<KeyPurpose, Statement[]> = {
-            data: [
-                // CloudFront reads SSE-KMS objects of the assets bucket through origin access control.
+            // Nothing outside the account uses the data key; CloudFront decrypts only the assets key.
+            data: [],
+            // CloudFront reads SSE-KMS objects of the assets bucket through origin access control, as
+            // this distribution only; the statement is set by the key's KeyPolicy (see below).
+            assets: args.assetsReaderDistributionArn === undefined ? [] : [
                 serviceUse("cloudfront.amazonaws.com", ["kms:Decrypt"], {
-                    StringLike: { "AWS:SourceArn": pulumi.interpolate`arn:${partition.partition}:cloudfront::${account}:distribution/*` },
+                    StringEquals: { "AWS:SourceArn": args.assetsReaderDistributionArn },
                 }),
             ],
             logs: [
@@ -67,6 +77,11 @@ export class Keys extends pulumi.ComponentResource {
         };
 
         const create = (purpose: KeyPurpose): ManagedKey => {
+            // The assets key's policy names the distribution, which is built after the key's bucket:
+            // the key is created with AWS's default policy (the account administers it through IAM,
+            // as the first statement above says) and a KeyPolicy resource sets the full policy once the
+            // distribution exists. The key itself, like every other key, waits for nothing.
+            const policyLater = purpose === "assets";
             const key = new aws.kms.Key(`${name}-${purpose}`, {
                 description: `${args.aliasPrefix} ${purpose} encryption`,
                 keyUsage: "ENCRYPT_DECRYPT",
@@ -75,12 +90,21 @@ export class Keys extends pulumi.ComponentResource {
                 rotationPeriodInDays: 365,
                 deletionWindowInDays: 30,
                 multiRegion: false,
-                policy: policyDocument([
+                policy: policyLater ? undefined : policyDocument([
                     { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" },
                     ...servicePrincipals[purpose],
                 ]),
                 tags: { ...args.tags, Purpose: purpose },
             }, { parent: this, protect: args.protect, retainOnDelete: args.protect });
+            if (policyLater) {
+                new aws.kms.KeyPolicy(`${name}-${purpose}`, {
+                    keyId: key.keyId,
+                    policy: policyDocument([
+                        { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" },
+                        ...servicePrincipals[purpose],
+                    ]),
+                }, { parent: this });
+            }
             new aws.kms.Alias(`${name}-${purpose}`, {
                 name: `alias/${args.aliasPrefix}-${purpose}`,
                 targetKeyId: key.keyId,
@@ -89,6 +113,7 @@ export class Keys extends pulumi.ComponentResource {
         };
 
         this.data = create("data");
+        this.assets = create("assets");
         this.logs = create("logs");
         this.secrets = create("secrets");
         this.cluster = create("cluster");

@@ -8,9 +8,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { assumableBy, grantToRole } from "./iam";
 
 export interface NetworkArgs {
+    /**
+     * Prefix of every explicit physical name, e.g. clinical-platform-production. Stacks that share an
+     * account and region must not collide, so it carries the stack's environment.
+     */
+    namePrefix: string;
     /** VPC block, e.g. 10.30.0.0/16. */
     cidr: string;
-    /** Zone names, one per subnet of each tier, in order. */
+    /**
+     * Zone names, one per subnet of each tier, in order; the first ones are used. Zones EKS refuses
+     * must already be left out (see EKS_UNSUPPORTED_ZONE_IDS).
+     */
     availabilityZones: pulumi.Input<string[]>;
     /** Subnet blocks per tier, one per zone, in zone order. */
     subnets: { public: readonly string[]; private: readonly string[]; isolated: readonly string[] };
@@ -43,7 +51,13 @@ export class Network extends pulumi.ComponentResource {
         }, parent);
         new aws.ec2.DefaultSecurityGroup(`${name}-default`, { vpcId: vpc.id, ingress: [], egress: [], tags: tagged("default-closed") }, parent);
 
-        const zone = (index: number) => pulumi.output(args.availabilityZones).apply((zones) => zones[index]);
+        const zoneCount = Math.max(args.subnets.public.length, args.subnets.private.length, args.subnets.isolated.length);
+        const zone = (index: number) => pulumi.output(args.availabilityZones).apply((zones) => {
+            if (zones.length < zoneCount) {
+                throw new Error(`the region offers ${zones.length} usable availability zone(s) (${zones.join(", ")}); the network needs ${zoneCount}: lower overrides.network.azCount`);
+            }
+            return zones[index];
+        });
         const subnet = (tier: string, cidr: string, index: number, extraTags: Record<string, string>) =>
             new aws.ec2.Subnet(`${name}-${tier}-${index + 1}`, {
                 vpcId: vpc.id,
@@ -112,7 +126,7 @@ export class Network extends pulumi.ComponentResource {
     private createFlowLogs(name: string, vpc: aws.ec2.Vpc, args: NetworkArgs): void {
         const parent = { parent: this };
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
-            name: `/clinical-platform/${name}/vpc-flow-logs`,
+            name: `/${args.namePrefix}/${name}/vpc-flow-logs`,
             retentionInDays: args.logRetentionDays,
             kmsKeyId: args.logsKeyArn,
             tags: args.tags,

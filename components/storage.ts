@@ -18,16 +18,27 @@ const ELB_LOG_ACCOUNTS: Record<string, string> = {
     "ap-southeast-2": "783225319266", "ap-southeast-3": "589379963580", "ca-central-1": "985666609251",
     "eu-central-1": "054676820928", "eu-west-1": "156460612806", "eu-west-2": "652711504416", "eu-west-3": "009996457667",
     "eu-south-1": "635631232127", "eu-north-1": "897822967062", "me-south-1": "076674570225", "sa-east-1": "507241528517",
-    "us-gov-west-1": "048591011584", "us-gov-east-1": "190560391635",
 };
 
 export const LOAD_BALANCER_LOG_PREFIX = "alb";
 export const CLOUDFRONT_LOG_PREFIX = "cloudfront";
 
+/** The CloudWatch Logs delivery source that ships CloudFront's access logs (standard logging v2). */
+export interface LogDeliverySourceRef {
+    /** Region of the delivery source: CloudFront's, us-east-1. */
+    region: string;
+    /** Its name, known before it exists, so the log bucket policy need not wait for the edge. */
+    name: string;
+}
+
 export interface StorageArgs {
     region: string;
-    /** Key for the assets and backups buckets. */
+    /** Key for the backups bucket (the database's key). */
     dataKeyArn: pulumi.Input<string>;
+    /** Key for the assets bucket; its policy lets only the distribution decrypt. */
+    assetsKeyArn: pulumi.Input<string>;
+    /** The only delivery source allowed to write CloudFront access logs into the log bucket. */
+    cloudFrontLogSource: LogDeliverySourceRef;
     /** Days access logs are kept before they expire. */
     logRetentionDays: number;
     /**
@@ -48,6 +59,7 @@ export class Storage extends pulumi.ComponentResource {
         super("clinical-platform:storage:Storage", name, {}, opts);
         const parent = { parent: this };
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        const partition = aws.getPartitionOutput({}, parent).partition;
         const assetsReader = args.assetsReaderDistributionArn;
 
         this.logs = new SecureBucket(`${name}-logs`, {
@@ -59,12 +71,12 @@ export class Storage extends pulumi.ComponentResource {
                 expiration: { days: args.logRetentionDays },
                 noncurrentVersionExpiration: { noncurrentDays: 30 },
             }],
-            extraStatements: (arn) => logDeliveryGrants(arn, account, args.region),
+            extraStatements: (arn) => logDeliveryGrants(arn, { account, partition, region: args.region, cloudFrontLogSource: args.cloudFrontLogSource }),
             protect: args.protect,
             tags: { ...args.tags, Purpose: "logs" },
         }, parent);
         this.assets = new SecureBucket(`${name}-assets`, {
-            kmsKeyArn: args.dataKeyArn,
+            kmsKeyArn: args.assetsKeyArn,
             accessLogBucket: this.logs.bucketName,
             lifecycleRules: [{ id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 90 } }],
             extraStatements: assetsReader === undefined ? undefined : (arn) => [distributionReads(arn, assetsReader)],
@@ -88,8 +100,25 @@ export class Storage extends pulumi.ComponentResource {
     }
 }
 
-function logDeliveryGrants(bucketArn: pulumi.Output<string>, account: pulumi.Output<string>, region: string): Statement[] {
+interface LogDeliveryContext {
+    account: pulumi.Output<string>;
+    partition: pulumi.Output<string>;
+    region: string;
+    cloudFrontLogSource: LogDeliverySourceRef;
+}
+
+function logDeliveryGrants(bucketArn: pulumi.Output<string>, context: LogDeliveryContext): Statement[] {
+    const { account, partition, region, cloudFrontLogSource } = context;
     const elbAccount = ELB_LOG_ACCOUNTS[region];
+    // CloudFront standard logging (v2) delivers through CloudWatch Logs vended-log delivery. These two
+    // statements are the ones its documentation gives for an S3 destination, and the ones AWS appends
+    // itself when they are missing (which the next `pulumi up` would remove again): AWSLogDeliveryWrite
+    // and AWSLogDeliveryAclCheck, both for delivery.logs.amazonaws.com on aws:SourceAccount and
+    // aws:SourceArn. Source: CloudWatch Logs User Guide, "Logs sent to Amazon S3" (V2 permissions,
+    // AWS-logs-infrastructure-V2-S3), referenced from CloudFront's "Configure standard logging (v2)";
+    // checked 2026-12-01. aws:SourceArn names this stack's delivery source, not every source of the account.
+    const deliverySource = pulumi.interpolate`arn:${partition}:logs:${cloudFrontLogSource.region}:${account}:delivery-source:${cloudFrontLogSource.name}`;
+    const fromThisSource = { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": deliverySource } };
     return [
         {
             Sid: "S3ServerAccessLogs",
@@ -102,17 +131,28 @@ function logDeliveryGrants(bucketArn: pulumi.Output<string>, account: pulumi.Out
         {
             Sid: "LoadBalancerAccessLogs",
             Effect: "Allow",
-            Principal: elbAccount ? { AWS: `arn:aws:iam::${elbAccount}:root` } : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+            Principal: elbAccount ? { AWS: pulumi.interpolate`arn:${partition}:iam::${elbAccount}:root` } : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
             Action: "s3:PutObject",
             Resource: pulumi.interpolate`${bucketArn}/${LOAD_BALANCER_LOG_PREFIX}/AWSLogs/${account}/*`,
         },
         {
-            Sid: "CloudFrontAccessLogs",
+            Sid: "AWSLogDeliveryWrite",
             Effect: "Allow",
             Principal: { Service: "delivery.logs.amazonaws.com" },
             Action: "s3:PutObject",
             Resource: pulumi.interpolate`${bucketArn}/${CLOUDFRONT_LOG_PREFIX}/*`,
-            Condition: { StringEquals: { "aws:SourceAccount": account, "s3:x-amz-acl": "bucket-owner-full-control" } },
+            Condition: {
+                StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account },
+                ArnLike: { "aws:SourceArn": deliverySource },
+            },
+        },
+        {
+            Sid: "AWSLogDeliveryAclCheck",
+            Effect: "Allow",
+            Principal: { Service: "delivery.logs.amazonaws.com" },
+            Action: "s3:GetBucketAcl",
+            Resource: bucketArn,
+            Condition: fromThisSource,
         },
     ];
 }

@@ -10,12 +10,13 @@ import { Alarms } from "../components/alarms";
 import { BlueGreenService } from "../components/blue-green";
 import { Cluster } from "../components/cluster";
 import { Database } from "../components/database";
-import { Edge } from "../components/edge";
+import { EDGE_REGION, Edge, accessLogSourceName } from "../components/edge";
 import { Keys } from "../components/keys";
 import { Network } from "../components/network";
 import { Secrets } from "../components/secrets";
 import { CLOUDFRONT_LOG_PREFIX, LOAD_BALANCER_LOG_PREFIX, Storage } from "../components/storage";
 import { SLOT_NAMES, StackConfig } from "../stacks";
+import { EKS_UNSUPPORTED_ZONE_IDS } from "../stacks/regions";
 
 export interface PlatformOutputs {
     environment: string;
@@ -36,9 +37,14 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
     const tags = { ...config.tags };
     const protect = config.protectData;
 
-    const keys = new Keys("keys", { aliasPrefix: prefix, protect, tags });
-    const zones = aws.getAvailabilityZonesOutput({ state: "available" }).names;
+    // The distribution is built last, but the assets bucket policy and the assets key's policy must
+    // name it; only those two policies wait for it, never a key, a bucket or the database.
+    const [distributionArn, resolveDistributionArn] = pulumi.deferredOutput<string>();
+    const keys = new Keys("keys", { aliasPrefix: prefix, assetsReaderDistributionArn: distributionArn, protect, tags });
+    // Zones are picked by ID, not name: names map to different physical zones in each account.
+    const zones = aws.getAvailabilityZonesOutput({ state: "available", excludeZoneIds: [...EKS_UNSUPPORTED_ZONE_IDS] }).names;
     const network = new Network("network", {
+        namePrefix: prefix,
         cidr: config.network.cidr,
         availabilityZones: zones,
         subnets: config.network.subnets,
@@ -48,11 +54,11 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         tags,
     });
 
-    // The distribution is built last but the assets bucket policy must name it; only that policy waits.
-    const [distributionArn, resolveDistributionArn] = pulumi.deferredOutput<string>();
     const storage = new Storage("storage", {
         region: config.region,
         dataKeyArn: keys.data.arn,
+        assetsKeyArn: keys.assets.arn,
+        cloudFrontLogSource: { region: EDGE_REGION, name: accessLogSourceName(prefix) },
         logRetentionDays: config.logs.retentionDays,
         assetsReaderDistributionArn: distributionArn,
         protect,
@@ -136,7 +142,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         region: config.region,
         vpcId: network.vpcId,
         assets: { regionalDomainName: storage.assets.regionalDomainName },
-        accessLogs: { bucketArn: storage.logs.arn, prefix: CLOUDFRONT_LOG_PREFIX },
+        accessLogs: { bucketArn: storage.logs.arn, prefix: CLOUDFRONT_LOG_PREFIX, bucketPolicy: storage.logs.policy },
         loadBalancer: {
             arn: service.loadBalancerArn,
             dnsName: service.loadBalancerDnsName,

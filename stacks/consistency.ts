@@ -5,7 +5,7 @@
 import { cidrProblem, cidrsOverlap, isPrivateCidr, parseCidr } from "./cidr";
 import { CLUSTER_SERVICE_CIDR, LARGEST_VPC_PREFIX, SMALLEST_VPC_PREFIX } from "./layout";
 import { ConfigProblem } from "./problems";
-import { Environment, EnvironmentProfile } from "./profiles";
+import { Environment, EnvironmentProfile, PHI_MINIMUM_BACKUP_RETENTION_DAYS } from "./profiles";
 import { AWS_REGIONS, CLOUDFRONT_CERTIFICATE_REGION } from "./regions";
 import { ACM_CERTIFICATE_ARN, SLOT_NAMES } from "./schema";
 
@@ -31,6 +31,7 @@ export function crossKeyProblems(
     checkNetwork(config.network, report);
     checkClusterAccess(config.cluster, environment, report);
     if (profile) checkSizes(config.overrides, profile, report);
+    if (profile && environment) checkPhiBar(config.dataClassification, config.overrides, environment, profile, report);
     return problems;
 }
 
@@ -60,13 +61,13 @@ function checkSlots(app: unknown, report: Report): void {
 function checkCertificates(certificates: unknown, region: unknown, accountId: string | undefined, report: Report): void {
     if (!isObject(certificates)) return;
     for (const use of ["edge", "regional"]) {
-        const owner = typeof certificates[use] === "string" ? ACM_CERTIFICATE_ARN.exec(certificates[use] as string)?.[3] : undefined;
+        const owner = typeof certificates[use] === "string" ? ACM_CERTIFICATE_ARN.exec(certificates[use] as string)?.[2] : undefined;
         // CloudFront and the load balancer only accept certificates from their own account.
         if (owner && accountId && owner !== accountId) {
             report(`certificates.${use}`, `a certificate in the stack's account ${accountId} (aws:allowedAccountIds)`, `one in account ${owner}`);
         }
     }
-    const regionOf = (arn: unknown) => (typeof arn === "string" ? ACM_CERTIFICATE_ARN.exec(arn)?.[2] : undefined);
+    const regionOf = (arn: unknown) => (typeof arn === "string" ? ACM_CERTIFICATE_ARN.exec(arn)?.[1] : undefined);
     const edgeRegion = regionOf(certificates.edge);
     if (edgeRegion && edgeRegion !== CLOUDFRONT_CERTIFICATE_REGION) {
         report("certificates.edge", `a certificate in ${CLOUDFRONT_CERTIFICATE_REGION}, the only region CloudFront accepts`, `one in ${edgeRegion}`);
@@ -138,5 +139,36 @@ function checkSizes(overrides: unknown, profile: EnvironmentProfile, report: Rep
     if (Number.isInteger(database.allocatedStorageGiB) && Number.isInteger(database.maxAllocatedStorageGiB)
         && database.maxAllocatedStorageGiB < database.allocatedStorageGiB) {
         report("overrides.database.maxAllocatedStorageGiB", `at least the allocated storage (${database.allocatedStorageGiB} GiB)`, String(database.maxAllocatedStorageGiB));
+    }
+}
+
+/**
+ * A stack classified `phi` is held to the PHI bar whatever its environment: data protected in AWS and
+ * in Pulumi, database deletion protection, and a week of backups. Each missing protection is reported
+ * at the key that would give it.
+ */
+function checkPhiBar(classification: unknown, overrides: unknown, environment: Environment, profile: EnvironmentProfile, report: Report): void {
+    const effective = classification ?? profile.dataClassification;
+    if (effective !== "phi") return;
+    const because = classification === undefined
+        ? `the ${environment} profile classifies the stack phi`
+        : "dataClassification is phi";
+    if (!profile.protectData) {
+        report(
+            "dataClassification",
+            `internal or confidential: the ${environment} profile does not protect data (no deletion protection, no final snapshot, no protect), so the stack may not hold PHI`,
+            JSON.stringify(effective),
+        );
+    }
+    const database = { ...profile.database, ...(isObject(overrides) && isObject(overrides.database) ? overrides.database : {}) };
+    if (database.deletionProtection !== true) {
+        report("overrides.database.deletionProtection", `true, because ${because}`, String(database.deletionProtection));
+    }
+    if (Number.isInteger(database.backupRetentionDays) && database.backupRetentionDays < PHI_MINIMUM_BACKUP_RETENTION_DAYS) {
+        report(
+            "overrides.database.backupRetentionDays",
+            `at least ${PHI_MINIMUM_BACKUP_RETENTION_DAYS} days, because ${because}`,
+            String(database.backupRetentionDays),
+        );
     }
 }

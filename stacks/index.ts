@@ -179,7 +179,7 @@ function merge(environment: Environment, profile: EnvironmentProfile, region: st
         tags: {
             Environment: environment,
             Owner: config.owner,
-            DataClassification: config.dataClassification,
+            DataClassification: config.dataClassification ?? profile.dataClassification,
             CostCenter: config.costCenter,
             Project: PROJECT,
             ManagedBy: "pulumi",

@@ -74,7 +74,23 @@ export interface EdgeProfile {
     requestsPerIpPerFiveMinutes: number;
 }
 
+/** Highest class of data a stack may hold; tagged on every resource as DataClassification. */
+export type DataClassification = "phi" | "confidential" | "internal";
+
+/**
+ * What a stack classified `phi` must have: its data protected in AWS and in Pulumi (`protectData`),
+ * database deletion protection, and at least this many days of backups — a week of restore points,
+ * the HIPAA contingency plan's data backup and disaster recovery (45 CFR 164.308(a)(7)(ii)(A)-(B)).
+ */
+export const PHI_MINIMUM_BACKUP_RETENTION_DAYS = 7;
+
 export interface EnvironmentProfile {
+    /**
+     * The classification a stack gets unless its file sets `dataClassification`. Dev holds no PHI:
+     * its data is disposable (one day of backups, no deletion protection), so it works on synthetic
+     * or de-identified data and is classified `internal`.
+     */
+    dataClassification: DataClassification;
     network: NetworkProfile;
     app: AppProfile;
     database: DatabaseProfile;
@@ -103,6 +119,7 @@ const ALARMS: AlarmProfile = {
 
 export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
     dev: {
+        dataClassification: "internal",
         network: { azCount: 2, natGateways: "single" },
         app: { replicas: 1, warmReplicas: 1, maxReplicas: 2, cpuLimit: "500m", memoryLimit: "1Gi", cpuRequest: "250m" },
         database: {
@@ -123,6 +140,7 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         protectData: false,
     },
     staging: {
+        dataClassification: "phi",
         network: { azCount: 3, natGateways: "single" },
         app: { replicas: 2, warmReplicas: 2, maxReplicas: 4, cpuLimit: "1000m", memoryLimit: "2Gi", cpuRequest: "500m" },
         database: {
@@ -143,6 +161,7 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         protectData: true,
     },
     production: {
+        dataClassification: "phi",
         network: { azCount: 3, natGateways: "perAz" },
         app: { replicas: 5, warmReplicas: 2, maxReplicas: 10, cpuLimit: "2000m", memoryLimit: "4Gi", cpuRequest: "1000m" },
         database: {

@@ -3,7 +3,7 @@
  * names what it expects, so a validation error reads "<key>: expected <that>, got <value>".
  */
 import { z } from "zod";
-import { AWS_REGIONS, LOG_RETENTION_DAYS } from "./regions";
+import { AWS_REGIONS, LOG_RETENTION_DAYS, UNSERVED_PARTITIONS } from "./regions";
 
 function text(expectation: string, pattern?: RegExp) {
     const base = z.string({ error: expectation }).min(1, { error: expectation });
@@ -15,21 +15,36 @@ function integer(min: number, max: number) {
     return z.number({ error: expectation }).int({ error: expectation }).min(min, { error: expectation }).max(max, { error: expectation });
 }
 
+export const DATA_CLASSIFICATIONS = ["phi", "confidential", "internal"] as const;
+
 function oneOf<T extends readonly [string, ...string[]]>(values: T) {
     return z.enum(values, { error: `one of ${values.join(", ")}` });
 }
 
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const ACM_CERTIFICATE_ARN = /^arn:aws(-us-gov)?:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/;
-const IAM_ROLE_ARN = /^arn:aws(-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+// Only the commercial partition is served (see stacks/regions.ts), so only its ARNs are accepted.
+export const ACM_CERTIFICATE_ARN = /^arn:aws:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/;
+const IAM_ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const CIDR_TEXT = "an IPv4 CIDR block such as 10.20.0.0/16";
 /** registry/repository:tag or …@sha256:digest; `latest` is refused because it cannot be rolled back to. */
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:(?!latest$)[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/;
 
+/** The partition a region belongs to when the platform cannot serve it. */
+export function unservedPartitionOf(region: string) {
+    return UNSERVED_PARTITIONS.find(({ pattern }) => pattern.test(region));
+}
+
 export const regionSchema = text(`an AWS region such as us-east-1 (one of ${AWS_REGIONS.length} known regions)`).refine(
     (value) => AWS_REGIONS.includes(value),
-    { error: "a known AWS region such as us-east-1 or eu-central-1" },
+    {
+        error: (issue) => {
+            const unserved = typeof issue.input === "string" ? unservedPartitionOf(issue.input) : undefined;
+            return unserved
+                ? `a region of the commercial aws partition such as us-east-1; ${unserved.partition} is not served: ${unserved.reason}`
+                : "a known AWS region such as us-east-1 or eu-central-1";
+        },
+    },
 );
 
 const slotSchema = z.strictObject({
@@ -103,9 +118,10 @@ export type ProfileOverrides = z.infer<typeof overridesSchema>;
 export const projectConfigSchema = z.strictObject({
     owner: text("the owning team, such as clinical-platform-team or a team e-mail"),
     costCenter: text("a cost-centre code of 2–32 letters, digits or hyphens, such as CC-1042", /^[A-Za-z0-9-]{2,32}$/),
-    dataClassification: oneOf(["phi", "confidential", "internal"] as const).default("phi"),
-    /** This stack creates what exists once per account (service-linked roles); exactly one stack per account does. */
-    // The CLI hands a top-level YAML boolean to the program as the text "true" or "false".
+    // No default here: each environment's profile names the class it holds (dev holds no PHI).
+    dataClassification: oneOf(DATA_CLASSIFICATIONS).optional(),
+    // This stack creates what exists once per account (service-linked roles); exactly one stack per
+    // account does. The CLI hands a top-level YAML boolean to the program as the text "true" or "false".
     ownsAccountResources: z.preprocess(
         (value) => (value === "true" ? true : value === "false" ? false : value),
         z.boolean({ error: "true or false" }),

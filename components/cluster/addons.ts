@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableThroughPodIdentity, grantToRole } from "../iam";
+import { awsManagedPolicyArn } from "../partition";
 import { installAddon } from "./addon";
 
 /** Log groups the CloudWatch agent and Fluent Bit write to, per cluster. */
@@ -49,7 +50,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
         const ebsRole = roleFor("ebs-csi", "kube-system", EBS_CSI_SERVICE_ACCOUNT, "EBS CSI driver: creates and attaches encrypted volumes");
         new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, {
             role: ebsRole.name,
-            policyArn: "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+            policyArn: awsManagedPolicyArn("service-role/AmazonEBSCSIDriverPolicy", parent),
         }, parent);
         grantToRole(this, `${name}-ebs-csi-key`, ebsRole, [
                 {
@@ -70,7 +71,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
         const cloudWatchRole = roleFor("cloudwatch", "amazon-cloudwatch", CLOUDWATCH_SERVICE_ACCOUNT, "CloudWatch agent: Container Insights metrics and container logs");
         new aws.iam.RolePolicyAttachment(`${name}-cloudwatch`, {
             role: cloudWatchRole.name,
-            policyArn: "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
+            policyArn: awsManagedPolicyArn("CloudWatchAgentServerPolicy", parent),
         }, parent);
         // The agent would create these without retention or encryption; container logs may carry PHI.
         const logGroups = CONTAINER_INSIGHTS_LOG_GROUPS.map((kind) => new aws.cloudwatch.LogGroup(`${name}-insights-${kind}`, {

@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableBy } from "../iam";
+import { awsManagedPolicyArn } from "../partition";
 import { installAddon } from "./addon";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -61,7 +62,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         }, parent);
         const rolePolicy = new aws.iam.RolePolicyAttachment(`${name}-cluster`, {
             role: role.name,
-            policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+            policyArn: awsManagedPolicyArn("AmazonEKSClusterPolicy", parent),
         }, parent);
 
         // EKS writes to this name; creating it first gives it retention and encryption.

@@ -20,6 +20,15 @@ export const API_PATH_PATTERN = "/api/*";
 const ASSETS_ORIGIN = "assets";
 const API_ORIGIN = "api";
 
+/**
+ * Name of the CloudWatch Logs delivery source of a stack's CloudFront access logs. The log bucket's
+ * policy names it before it exists, so the policy need not wait for the edge (which itself waits for
+ * the load balancer, which waits for that policy).
+ */
+export function accessLogSourceName(namePrefix: string): string {
+    return `${namePrefix}-cloudfront`;
+}
+
 export interface EdgeArgs {
     /** Prefix of named edge resources, e.g. clinical-platform-production. */
     namePrefix: string;
@@ -33,8 +42,12 @@ export interface EdgeArgs {
     vpcId: pulumi.Input<string>;
     /** The assets bucket, served as the default origin. */
     assets: { regionalDomainName: pulumi.Input<string> };
-    /** Bucket and prefix for CloudFront access logs; the bucket policy must already grant log delivery. */
-    accessLogs: { bucketArn: pulumi.Input<string>; prefix: string };
+    /**
+     * Bucket and prefix for CloudFront access logs, and the bucket policy granting delivery to the
+     * source named by accessLogSourceName: the delivery waits for it, or AWS would append its own
+     * statements to the policy (which the next update would remove).
+     */
+    accessLogs: { bucketArn: pulumi.Input<string>; prefix: string; bucketPolicy?: pulumi.Resource };
     /** The internal load balancer behind `/api/*`; its group gets the only ingress rules. */
     loadBalancer: { arn: pulumi.Input<string>; dnsName: pulumi.Input<string>; securityGroupId: pulumi.Input<string> };
     /** The stack's logs key; reused for the firewall log group when the stack is in us-east-1. */
@@ -135,7 +148,7 @@ export class Edge extends pulumi.ComponentResource {
 
         // Standard logging v2: delivered by CloudWatch Logs from us-east-1 into the log bucket.
         const source = new aws.cloudwatch.LogDeliverySource(`${name}-access-logs`, {
-            name: `${args.namePrefix}-cloudfront`,
+            name: accessLogSourceName(args.namePrefix),
             logType: "ACCESS_LOGS",
             resourceArn: distribution.arn,
             tags: args.tags,
@@ -150,7 +163,7 @@ export class Edge extends pulumi.ComponentResource {
             deliverySourceName: source.name,
             deliveryDestinationArn: destination.arn,
             tags: args.tags,
-        }, inEdgeRegion);
+        }, { ...inEdgeRegion, dependsOn: args.accessLogs.bucketPolicy ? [args.accessLogs.bucketPolicy] : [] });
 
         this.distributionArn = distribution.arn;
         this.distributionDomainName = distribution.domainName;

@@ -144,10 +144,46 @@ export function mockResource(args: pulumi.runtime.MockResourceArgs, options: Clo
     };
 }
 
+/**
+ * The mocked account's zones: name → zone ID. Names are shuffled per account by AWS; IDs are not.
+ * This account maps us-east-1c to use1-az3 and us-west-1a to usw1-az2, zones EKS refuses, so a
+ * program that takes the first zones by name would land in them. Regions not listed get four zones.
+ */
+export const MOCK_ZONES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+    "us-east-1": {
+        "us-east-1a": "use1-az1", "us-east-1b": "use1-az2", "us-east-1c": "use1-az3",
+        "us-east-1d": "use1-az4", "us-east-1e": "use1-az5", "us-east-1f": "use1-az6",
+    },
+    "us-east-2": { "us-east-2a": "use2-az1", "us-east-2b": "use2-az2", "us-east-2c": "use2-az3" },
+    "us-west-1": { "us-west-1a": "usw1-az2", "us-west-1b": "usw1-az1", "us-west-1c": "usw1-az3" },
+    "us-west-2": { "us-west-2a": "usw2-az1", "us-west-2b": "usw2-az2", "us-west-2c": "usw2-az3", "us-west-2d": "usw2-az4" },
+    "ca-central-1": { "ca-central-1a": "cac1-az1", "ca-central-1b": "cac1-az3", "ca-central-1d": "cac1-az4" },
+};
+
+function zonesOf(region: string): [string, string][] {
+    const listed = MOCK_ZONES[region];
+    if (listed) return Object.entries(listed);
+    return ["a", "b", "c", "d"].map((letter, index) => [`${region}${letter}`, `${region}-az${index + 1}`]);
+}
+
+/** getAvailabilityZones as EC2 answers it, honouring the exclusions the program asks for. */
+function availabilityZones(inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+    const excludedIds = (inputs.excludeZoneIds as string[] | undefined) ?? [];
+    const excludedNames = (inputs.excludeNames as string[] | undefined) ?? [];
+    const zones = zonesOf(region).filter(([name, id]) => !excludedIds.includes(id) && !excludedNames.includes(name));
+    return {
+        id: region,
+        names: zones.map(([name]) => name),
+        zoneIds: zones.map(([, id]) => id),
+        groupNames: zones.map(() => region),
+        state: inputs.state ?? "available",
+    };
+}
+
 export function mockCall(args: pulumi.runtime.MockCallArgs, options: CloudOptions): Record<string, unknown> {
     switch (args.token) {
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return { names: ["a", "b", "c", "d"].map((zone) => `${options.region}${zone}`), state: "available" };
+            return availabilityZones(args.inputs, options.region);
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: options.accountId, arn: `arn:aws:iam::${options.accountId}:role/deployer`, userId: "AROAMOCK" };
         case "aws:index/getPartition:getPartition":

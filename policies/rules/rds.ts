@@ -28,6 +28,7 @@ export interface RdsInstanceInputs {
     passwordWo?: Maybe<string>;
     skipFinalSnapshot?: Maybe<boolean>;
     caCertIdentifier?: Maybe<string>;
+    tags?: Maybe<Record<string, Maybe<string>>>;
 }
 
 /** Inputs of `aws.rds.Cluster` the rules read. */
@@ -50,6 +51,7 @@ export interface RdsClusterInputs {
     masterPassword?: Maybe<string>;
     masterPasswordWo?: Maybe<string>;
     skipFinalSnapshot?: Maybe<boolean>;
+    tags?: Maybe<Record<string, Maybe<string>>>;
 }
 
 /** Inputs of `aws.rds.ClusterInstance` the rules read. */
@@ -196,6 +198,36 @@ export const rdsDeletionProtection = resourceRule<DatabaseInputs>({
     *check(db) {
         if (db.deletionProtection !== true && !isUnknown(db.deletionProtection)) {
             yield "deletionProtection is not true, so a single API call or stack change can delete the database.";
+        }
+    },
+});
+
+/** Fewest days of backups a database holding PHI keeps, whatever its environment's pack config allows. */
+export const PHI_MINIMUM_BACKUP_DAYS = 7;
+
+export const rdsPhiProtections = resourceRule<DatabaseInputs>({
+    name: "rds-phi-protections",
+    description: "A database tagged DataClassification phi has deletion protection, a final snapshot and at least 7 days of backups.",
+    severity: "critical",
+    category: "availability",
+    hipaa: [...CONTINGENCY, "164.310(d)(2)(iv)"],
+    soc2: ["A1.2", "C1.1"],
+    remediation: "Classify the stack internal or confidential (it then holds no PHI), or give it deletion protection, a final snapshot and 7+ days of backups.",
+    resourceTypes: [RDS.instance, RDS.cluster],
+    *check(db) {
+        const tags = db.tags;
+        if (!isKnown(tags) || tags.DataClassification !== "phi") {
+            return;
+        }
+        if (db.deletionProtection !== true && !isUnknown(db.deletionProtection)) {
+            yield "The database holds PHI but deletionProtection is not true.";
+        }
+        if (db.skipFinalSnapshot === true) {
+            yield "The database holds PHI but skipFinalSnapshot is true, so deleting it leaves no copy.";
+        }
+        const days = db.backupRetentionPeriod;
+        if (!isUnknown(days) && !isDerivedDatabase(db) && (!isKnown(days) || days < PHI_MINIMUM_BACKUP_DAYS)) {
+            yield `The database holds PHI but keeps ${isKnown(days) ? days : "no"} day(s) of backups; PHI needs at least ${PHI_MINIMUM_BACKUP_DAYS}.`;
         }
     },
 });
@@ -426,6 +458,7 @@ export const rdsPolicies: ClinicalPolicy[] = [
     rdsBackupRetention,
     rdsMultiAz,
     rdsDeletionProtection,
+    rdsPhiProtections,
     rdsAutoMinorVersionUpgrade,
     rdsEnhancedMonitoring,
     rdsPostgresLogExports,

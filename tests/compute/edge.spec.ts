@@ -1,8 +1,11 @@
 import { strict as assert } from "assert";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { REPOSITORY_ROOT } from "../../infra/offline/preview";
 import { API_PATH_PATTERN, HSTS_MAX_AGE_SECONDS, MANAGED_RULE_GROUPS, MINIMUM_VIEWER_TLS, VPC_ORIGIN_SECURITY_GROUP } from "../../components/edge";
 import { CLOUDFRONT_LOG_PREFIX } from "../../components/storage";
 import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
-import { Json, inputs, inputsOf, urnOf } from "./support";
+import { Json, dependencyClosure, inputs, inputsOf, urnOf } from "./support";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
@@ -72,6 +75,37 @@ describe("the CloudFront edge", () => {
                 assert.deepEqual(bucket.dependencies, [], "the bucket itself waits for nothing");
             });
 
+            it("lets only this distribution decrypt the assets, through the assets key's own policy", async () => {
+                const { resources } = await previewOf(stack);
+                const distribution = single(resources, DISTRIBUTION);
+                const distributionArn = single(resources, "aws:cloudwatch/logDeliverySource:LogDeliverySource").inputs.resourceArn as string;
+                assert.match(distributionArn, /^arn:aws:cloudfront::\d{12}:distribution\/[^*/]+$/, "one distribution, no wildcard");
+                const keyPolicy = single(resources, "aws:kms/keyPolicy:KeyPolicy", "keys-assets");
+                assert.deepEqual(keyPolicy.propertyDependencies.keyId, [urnOf(resources, "aws:kms/key:Key", "keys-assets")]);
+                assert.ok(keyPolicy.propertyDependencies.policy.includes(distribution.urn));
+                const statements = policyOf(keyPolicy).Statement;
+                const cloudFront = statements.filter((s) => JSON.stringify(s.Principal).includes("cloudfront.amazonaws.com"));
+                assert.deepEqual(cloudFront.map((s) => [s.Action, s.Condition]), [[["kms:Decrypt"], { StringEquals: { "AWS:SourceArn": distributionArn } }]]);
+                assert.ok(statements.some((s) => s.Sid === "AccountAdministersThroughIam"), "the account keeps administering the key");
+                assert.equal(single(resources, "aws:kms/key:Key", "keys-assets").inputs.policy, undefined, "one policy owner: the KeyPolicy");
+                const reached = dependencyClosure(resources, keyPolicy);
+                const slotSide = resources.filter((r) => r.type.startsWith("kubernetes:") || r.type === "aws:lb/listener:Listener" || r.type === "aws:eks/cluster:Cluster");
+                assert.deepEqual(slotSide.filter((r) => reached.has(r.urn)).map((r) => r.name), [], "a traffic or image change never reaches the key's policy");
+            });
+
+            it("builds the data key, the database and the buckets without waiting for the distribution", async () => {
+                const { resources } = await previewOf(stack);
+                const distribution = single(resources, DISTRIBUTION);
+                const early = [
+                    ...ofType(resources, "aws:kms/key:Key"),
+                    single(resources, "aws:rds/instance:Instance"),
+                    ...ofType(resources, "aws:s3/bucket:Bucket"),
+                    ...ofType(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
+                ];
+                assert.ok(early.length >= 10);
+                assert.deepEqual(early.filter((r) => dependencyClosure(resources, r).has(distribution.urn)).map((r) => r.name), []);
+            });
+
             it("reaches the internal load balancer through a VPC origin, HTTPS only with TLS 1.2", async () => {
                 const { resources } = await previewOf(stack);
                 const origin = single(resources, "aws:cloudfront/vpcOrigin:VpcOrigin");
@@ -107,6 +141,38 @@ describe("the CloudFront edge", () => {
                 const destination = inputsOf(resources, "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination");
                 assert.match(destination.deliveryDestinationConfiguration.destinationResourceArn, new RegExp(`^arn:aws:s3:::.+/${CLOUDFRONT_LOG_PREFIX}$`));
                 assert.equal(ofType(resources, "aws:cloudwatch/logDelivery:LogDelivery").length, 1);
+            });
+
+            it("grants log delivery in the log bucket's policy exactly as documented, to this account and this delivery source only", async () => {
+                const { resources } = await previewOf(stack);
+                const logBucket = single(resources, "aws:s3/bucket:Bucket", "storage-logs");
+                const bucketArn = `arn:aws:s3:::${logBucket.inputs.bucket ?? ""}`;
+                const policy = single(resources, "aws:s3/bucketPolicy:BucketPolicy", "storage-logs");
+                const statements = policyOf(policy).Statement;
+                const source = single(resources, "aws:cloudwatch/logDeliverySource:LogDeliverySource");
+                const account = (source.inputs.resourceArn as string).split(":")[4];
+                const sourceArn = `arn:aws:logs:us-east-1:${account}:delivery-source:${source.inputs.name}`;
+                const write = statements.find((s) => s.Sid === "AWSLogDeliveryWrite")!;
+                const aclCheck = statements.find((s) => s.Sid === "AWSLogDeliveryAclCheck")!;
+                assert.deepEqual(write.Principal, { Service: "delivery.logs.amazonaws.com" });
+                assert.equal(write.Action, "s3:PutObject");
+                assert.match(write.Resource as string, new RegExp(`/${CLOUDFRONT_LOG_PREFIX}/\\*$`));
+                assert.deepEqual(write.Condition, {
+                    StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account },
+                    ArnLike: { "aws:SourceArn": sourceArn },
+                });
+                assert.deepEqual(aclCheck.Principal, { Service: "delivery.logs.amazonaws.com" });
+                assert.equal(aclCheck.Action, "s3:GetBucketAcl");
+                assert.ok(String(aclCheck.Resource).startsWith("arn:aws:s3:::") && !String(aclCheck.Resource).endsWith("/*"), bucketArn);
+                assert.deepEqual(aclCheck.Condition, { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": sourceArn } });
+            });
+
+            it("creates the log delivery only once the log bucket's policy grants it, so AWS never rewrites that policy", async () => {
+                const { resources } = await previewOf(stack);
+                const delivery = single(resources, "aws:cloudwatch/logDelivery:LogDelivery");
+                assert.ok(delivery.dependencies.includes(urnOf(resources, "aws:s3/bucketPolicy:BucketPolicy", "storage-logs")));
+                const policy = single(resources, "aws:s3/bucketPolicy:BucketPolicy", "storage-logs");
+                assert.ok(!dependencyClosure(resources, policy).has(urnOf(resources, DISTRIBUTION, "edge")), "the log bucket policy waits for nothing of the edge");
             });
         });
     }
@@ -167,5 +233,27 @@ describe("the edge firewall", () => {
         assert.ok(key.options.provider?.startsWith(`${provider.urn}::`));
         assert.equal(inputs(key).enableKeyRotation, true);
         assert.match(JSON.stringify(policyOf(key)), /logs\.us-east-1\.amazonaws\.com/);
+    });
+});
+
+describe("the first-deployment runbook", () => {
+    const runbook = readFileSync(path.join(REPOSITORY_ROOT, "docs/runbooks/first-deployment.md"), "utf8");
+    const lines = runbook.split("\n");
+    const firstLine = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+
+    it("expects 200 on / only after it has published a front end into the empty assets bucket", () => {
+        const expects200 = lines.map((line, index) => (/HTTP\/2 200/.test(line) && /curl/.test(line) ? index : -1)).filter((index) => index >= 0);
+        const publishes = firstLine(/aws s3 (cp|sync) .*s3:\/\/\$ASSETS/);
+        assert.ok(publishes >= 0, "the runbook publishes the front end");
+        assert.ok(expects200.length > 0);
+        assert.ok(expects200.every((index) => index > publishes), "every 200 check follows the publication");
+    });
+
+    it("waits until ACM has filled in the validation record before reading it", () => {
+        const reads = firstLine(/DomainValidationOptions\[0\]\.ResourceRecord/);
+        const retries = lines.slice(Math.max(0, reads - 3), reads + 4).join("\n");
+        assert.match(retries, /for attempt in/);
+        assert.match(retries, /!= "null" \] && break/);
+        assert.ok(firstLine(/route53 change-resource-record-sets --hosted-zone-id "\$ZONE_ID" --change-batch file:\/\/\/tmp\/validation/) > reads);
     });
 });

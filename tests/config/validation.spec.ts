@@ -121,6 +121,55 @@ describe("stack config validation", () => {
         assert.equal(problem.received, '"us-central-1"');
     });
 
+    it("refuses a GovCloud region, naming the partition and why the platform cannot serve it", async () => {
+        const problem = await problemAt({ ...committed("production"), "aws:region": "us-gov-west-1" }, "aws:region");
+        assert.match(problem.expected, /commercial aws partition/);
+        assert.match(problem.expected, /GovCloud/);
+        assert.match(problem.expected, /CloudFront/);
+        assert.equal(problem.received, '"us-gov-west-1"');
+    });
+
+    it("refuses a China region, naming the partition", async () => {
+        const problem = await problemAt({ ...committed("production"), "aws:region": "cn-north-1" }, "aws:region");
+        assert.match(problem.expected, /commercial aws partition/);
+        assert.match(problem.expected, /aws-cn \(China\)/);
+        assert.equal(problem.received, '"cn-north-1"');
+    });
+
+    it("refuses a GovCloud certificate ARN, since only the commercial partition is served", async () => {
+        const raw = withValue("certificates", (c) => { c.edge = "arn:aws-us-gov:acm:us-east-1:111122223333:certificate/0a1b2c3d-3333-4aaa-8bbb-000000000001"; });
+        assert.match((await problemAt(raw, "clinical-platform:certificates.edge")).expected, /ACM certificate ARN \(arn:aws:acm:/);
+    });
+
+    it("classifies dev as holding no PHI and staging and production as holding PHI when the stack file is silent", () => {
+        for (const [stack, expected] of [["dev", "internal"], ["staging", "phi"], ["production", "phi"]] as const) {
+            const raw = { ...committed(stack) };
+            delete raw[`${PROJECT}:dataClassification`];
+            assert.equal(loadStackConfig(stack, raw).tags.DataClassification, expected, stack);
+        }
+    });
+
+    it("holds a stack classified phi to the PHI bar: dev, without its protections, is refused at each key lacking", async () => {
+        const raw = { ...committed("dev"), [`${PROJECT}:dataClassification`]: "phi" };
+        const problems = await problemsOf(raw, "dev");
+        const at = (key: string) => problems.find((p) => p.key === `${PROJECT}:${key}`);
+        assert.match(at("dataClassification")?.expected ?? "", /internal or confidential: the dev profile does not protect data/);
+        assert.equal(at("overrides.database.deletionProtection")?.expected, "true, because dataClassification is phi");
+        assert.equal(at("overrides.database.deletionProtection")?.received, "false");
+        assert.equal(at("overrides.database.backupRetentionDays")?.expected, "at least 7 days, because dataClassification is phi");
+        assert.equal(at("overrides.database.backupRetentionDays")?.received, "1");
+    });
+
+    it("refuses overrides that take a phi stack below a week of backups or off deletion protection", async () => {
+        const raw = withValue("overrides", (o) => { o.database = { backupRetentionDays: 3, deletionProtection: false }; }, "staging");
+        const problems = await problemsOf(raw, "staging");
+        assert.deepEqual(problems.map((p) => p.key).sort(), [
+            `${PROJECT}:overrides.database.backupRetentionDays`,
+            `${PROJECT}:overrides.database.deletionProtection`,
+        ]);
+        assert.match(problems[0].expected, /the staging profile classifies the stack phi/);
+    });
+
     it("refuses weights that are not integers from 0 to 100", async () => {
         const fractional = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).blue.weight = 99.5; });
         assert.match((await problemAt(fractional, "clinical-platform:app.slots.blue.weight")).expected, /integer from 0 to 100/);

@@ -22,13 +22,22 @@ describe("the data tier", () => {
                 const keys = ofType(resources, "aws:kms/key:Key");
                 // A stack outside us-east-1 adds a key there: the CloudFront firewall's log group must live in that region.
                 const edgeKey = config.region === "us-east-1" ? [] : ["edge-firewall-logs"];
-                assert.deepEqual(keys.map((k) => k.name).sort(), [...edgeKey, "keys-cluster", "keys-data", "keys-logs", "keys-secrets"]);
+                assert.deepEqual(keys.map((k) => k.name).sort(), [...edgeKey, "keys-assets", "keys-cluster", "keys-data", "keys-logs", "keys-secrets"]);
                 for (const key of keys) {
                     assert.equal(key.inputs.enableKeyRotation, true, key.name);
                     assert.equal(key.inputs.deletionWindowInDays, 30, key.name);
                 }
                 const logsPolicy = JSON.stringify(policyOf(single(resources, "aws:kms/key:Key", "keys-logs")));
                 assert.match(logsPolicy, /logs\.[a-z0-9-]+\.amazonaws\.com/);
+            });
+
+            it("encrypts the assets with a key of their own and the backups with the data key, which no service outside the account may use", async () => {
+                const { resources } = await previewOf(stack);
+                const encryptionOf = (bucket: string) => resources.find((r) => r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration" && r.name === bucket)!;
+                assert.deepEqual(encryptionOf("storage-assets").propertyDependencies.rules, [keyUrn(resources, "assets")]);
+                assert.deepEqual(encryptionOf("storage-backups").propertyDependencies.rules, [keyUrn(resources, "data")]);
+                const dataKeyPolicy = policyOf(single(resources, "aws:kms/key:Key", "keys-data"));
+                assert.deepEqual(dataKeyPolicy.Statement.filter((s) => JSON.stringify(s.Principal).includes("Service")), []);
             });
 
             it("keeps the database in the isolated subnets, encrypted, private and TLS-only", async () => {
@@ -75,7 +84,7 @@ describe("the data tier", () => {
                     ...ofType(resources, "aws:kms/key:Key"),
                     ...ofType(resources, "aws:secretsmanager/secret:Secret"),
                 ];
-                assert.equal(stateful.length, 1 + 3 + 4 + 2 + (config.region === "us-east-1" ? 0 : 1));
+                assert.equal(stateful.length, 1 + 3 + 5 + 2 + (config.region === "us-east-1" ? 0 : 1));
                 for (const resource of stateful) {
                     assert.deepEqual(resource.options, { ...resource.options, protect: guarded, retainOnDelete: guarded }, resource.name);
                 }
@@ -133,7 +142,8 @@ describe("the data tier", () => {
                     const tags = (resource.inputs.tags ?? {}) as Record<string, string>;
                     assert.deepEqual(
                         [tags.Environment, tags.Owner, tags.DataClassification, tags.CostCenter],
-                        [stack, "clinical-platform-team", "phi", "CC-1042"],
+                        // Dev holds no PHI: its data is disposable, so it works on synthetic data only.
+                        [stack, "clinical-platform-team", stack === "dev" ? "internal" : "phi", "CC-1042"],
                         resource.urn,
                     );
                 }

@@ -1,6 +1,10 @@
 import { strict as assert } from "assert";
+import { MOCK_ZONES, mockCall } from "../../infra/offline/cloud";
 import { RecordedResource } from "../../infra/offline/types";
 import { STACKS, ofType, previewOf, single } from "../harness/stacks";
+
+/** Zone IDs where EKS refuses cluster subnets, from the EKS subnet requirements. */
+const ZONES_EKS_REFUSES = ["use1-az3", "usw1-az2", "cac1-az3"];
 
 const tierOf = (subnet: RecordedResource) => (subnet.inputs.tags as Record<string, string>).Tier;
 
@@ -44,6 +48,24 @@ describe("the network", () => {
                 assert.equal(viaNat.length, ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => tierOf(s) === "private").length);
             });
 
+            it("places no subnet in a zone EKS refuses, though the account lists one among its first zones by name", async () => {
+                const { resources, config } = await previewOf(stack);
+                const zoneIds = MOCK_ZONES[config.region];
+                assert.ok(zoneIds, `the mocked account models ${config.region}`);
+                const used = [...new Set(ofType(resources, "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone as string))];
+                assert.equal(used.length, config.network.azCount);
+                for (const zone of used) {
+                    assert.ok(zoneIds[zone], `${zone} is a zone of ${config.region}`);
+                    assert.ok(!ZONES_EKS_REFUSES.includes(zoneIds[zone]), `${zone} is ${zoneIds[zone]}, which EKS refuses`);
+                }
+            });
+
+            it("names the flow-log group after the stack, so stacks sharing an account never collide", async () => {
+                const { resources } = await previewOf(stack);
+                const group = single(resources, "aws:cloudwatch/logGroup:LogGroup", "network-flow-logs");
+                assert.match(group.inputs.name as string, new RegExp(`^/clinical-platform-${stack}/`));
+            });
+
             it("closes the default security group", async () => {
                 const { resources } = await previewOf(stack);
                 const closed = single(resources, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
@@ -62,4 +84,29 @@ describe("the network", () => {
             });
         });
     }
+});
+
+describe("the mocked zone lookup", () => {
+    const lookup = (region: string, inputs: Record<string, unknown>) =>
+        mockCall({ token: "aws:index/getAvailabilityZones:getAvailabilityZones", inputs, provider: "" } as never, { region, accountId: "111122223333", firstDeployment: false }) as { names: string[]; zoneIds: string[] };
+
+    it("answers with the region's zones and their IDs, and leaves out the IDs the program excludes", () => {
+        const all = lookup("us-east-1", { state: "available" });
+        assert.equal(all.names.length, all.zoneIds.length);
+        assert.ok(all.zoneIds.includes("use1-az3"));
+        const allowed = lookup("us-east-1", { state: "available", excludeZoneIds: ZONES_EKS_REFUSES });
+        assert.deepEqual(allowed.zoneIds.filter((id) => ZONES_EKS_REFUSES.includes(id)), []);
+        assert.equal(allowed.names.length, all.names.length - 1);
+        const west = lookup("us-west-1", { excludeZoneIds: ZONES_EKS_REFUSES });
+        assert.deepEqual(west.zoneIds, ["usw1-az1", "usw1-az3"]);
+    });
+});
+
+describe("the flow-log groups of staging and production", () => {
+    it("differ, since both stacks share an account and region", async () => {
+        const [staging, production] = await Promise.all((["staging", "production"] as const).map((stack) => previewOf(stack)));
+        const nameIn = (resources: RecordedResource[]) => single(resources, "aws:cloudwatch/logGroup:LogGroup", "network-flow-logs").inputs.name;
+        assert.equal(staging.config.region, production.config.region);
+        assert.notEqual(nameIn(staging.resources), nameIn(production.resources));
+    });
 });

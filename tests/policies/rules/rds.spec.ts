@@ -72,6 +72,30 @@ describe("RDS policies", () => {
         rejects: { "an instance without deletion protection": [instance({}), /deletionProtection is not true/] },
     });
 
+    describeResourcePolicy(rules.rdsPhiProtections, {
+        accepts: {
+            "a PHI database with deletion protection, a final snapshot and a week of backups":
+                instance({ tags: { DataClassification: "phi" }, deletionProtection: true, skipFinalSnapshot: false, backupRetentionPeriod: 7 }),
+            "an internal database with one day of backups and no deletion protection, as dev has":
+                instance({ tags: { DataClassification: "internal" }, deletionProtection: false, skipFinalSnapshot: true, backupRetentionPeriod: 1 }),
+            "a PHI cluster whose settings are not known yet": cluster({ tags: { DataClassification: "phi" }, deletionProtection: UNKNOWN, backupRetentionPeriod: UNKNOWN }),
+        },
+        rejects: {
+            "a PHI database without deletion protection": [
+                instance({ tags: { DataClassification: "phi" }, deletionProtection: false, backupRetentionPeriod: 7 }),
+                /holds PHI but deletionProtection is not true/,
+            ],
+            "a PHI database with one day of backups, even where the environment's minimum is one day": [
+                instance({ tags: { DataClassification: "phi" }, deletionProtection: true, backupRetentionPeriod: 1 }),
+                /keeps 1 day\(s\) of backups; PHI needs at least 7/,
+            ],
+            "a PHI database that skips its final snapshot": [
+                instance({ tags: { DataClassification: "phi" }, deletionProtection: true, backupRetentionPeriod: 30, skipFinalSnapshot: true }),
+                /skipFinalSnapshot is true/,
+            ],
+        },
+    });
+
     describeResourcePolicy(rules.rdsAutoMinorVersionUpgrade, {
         accepts: { "an instance that keeps the default": instance({}) },
         rejects: { "an instance that turns minor upgrades off": [instance({ autoMinorVersionUpgrade: false }), /security patches/] },
