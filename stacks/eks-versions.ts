@@ -53,12 +53,12 @@ export function eksVersionProblem(version: string, today: Date): string | undefi
     if (!entry) {
         return `an EKS version with pinned add-on builds in stacks/eks-versions.ts (one of ${known}); add a row for ${version} first`;
     }
-    if (today.toISOString().slice(0, 10) >= entry.standardSupportEnds) {
-        const supported = Object.entries(EKS_VERSIONS)
-            .filter(([, e]) => today.toISOString().slice(0, 10) < e.standardSupportEnds)
-            .map(([v]) => v);
-        const choice = supported.length > 0 ? `such as ${supported.join(" or ")}` : "(none in the table: add the current one)";
-        return `an EKS version in standard support ${choice}; ${version} left it on ${entry.standardSupportEnds}`;
+    const day = today.toISOString().slice(0, 10);
+    if (day >= entry.standardSupportEnds) {
+        const fallback = day < EKS_VERSIONS[DEFAULT_EKS_VERSION].standardSupportEnds
+            ? `such as ${DEFAULT_EKS_VERSION}`
+            : "(the table has none left: add the current version to stacks/eks-versions.ts)";
+        return `an EKS version in standard support ${fallback}; ${version} left it on ${entry.standardSupportEnds}`;
     }
     return undefined;
 }
