@@ -53,8 +53,9 @@ describe("the blue/green slots", () => {
                     const database = api.spec.egress.find((rule: Json) => rule.ports[0].port === 5432);
                     assert.deepEqual(database.to, [{ ipBlock: { cidr: config.network.cidr } }]);
                 }
-                const cni = ofType(resources, "aws:eks/addon:Addon").map(inputs).find((a: Json) => a.addonName === "vpc-cni");
-                assert.deepEqual(JSON.parse(cni.configurationValues), { enableNetworkPolicy: "true" });
+                // EKS Auto Mode enforces network policies once its amazon-vpc-cni ConfigMap switches the controller on.
+                const enforcement = ofType(resources, "kubernetes:core/v1:ConfigMap").map(inputs).find((c: Json) => c.metadata.name === "amazon-vpc-cni");
+                assert.deepEqual(enforcement.data, { "enable-network-policy-controller": "true" });
             });
 
             it("runs the profile's replicas in the stable slot and the warm count in the other, each under an autoscaler", async () => {
