@@ -1,11 +1,13 @@
 /**
  * The add-ons EKS Auto Mode does not bring, which run as pods and so need nodes first: the metrics
  * server the slots' autoscalers read, and the CloudWatch observability agent, which supplies the
- * Container Insights CPU and memory metrics the alarms watch and ships container logs. Both list
- * Auto Mode among their compute types (`computeTypes: ["ec2", "hybrid", "auto"]` in
- * describe-addon-versions, EKS User Guide "Verify Amazon EKS add-on version compatibility", checked
- * 2026-12-01). DNS, pod networking, kube-proxy, EBS storage and the Pod Identity agent are Auto
- * Mode's own. An add-on that calls AWS gets its own role through EKS Pod Identity; none borrows the node role.
+ * Container Insights CPU and memory metrics the alarms watch and ships container logs. The CloudWatch
+ * add-on lists Auto Mode among its compute types (`computeTypes: ["ec2", "hybrid", "auto"]` in the
+ * describe-addon-versions output the EKS User Guide "Verify Amazon EKS add-on version compatibility"
+ * shows, and in aws-samples/one-observability-demo#392; checked 2026-12-01). The metrics server is a
+ * plain Deployment reading the kubelets, with nothing node-specific; the docs checked say nothing
+ * against it on Auto Mode. DNS, pod networking, kube-proxy, EBS storage and the Pod Identity agent are
+ * Auto Mode's own. An add-on that calls AWS gets its own role through EKS Pod Identity; none borrows the node role.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
