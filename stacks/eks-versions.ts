@@ -5,8 +5,8 @@
  *
  * Support dates: Amazon EKS Kubernetes release calendar,
  * https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html#kubernetes-release-calendar
- * (1.33 and 1.34 rows), and for 1.35 https://endoflife.date/amazon-eks, which agrees with the
- * calendar's rule of 14 months of standard support from the EKS release of 2026-01-27.
+ * (1.33 and 1.34 rows), and for 1.35 https://endoflife.date/amazon-eks (EKS release late January
+ * 2026, standard support to 2027-03-27), which agrees with the calendar's rule of 14 months.
  * Checked 2026-12-01. Dates are the first day (UTC) of extended support, when billing for it starts.
  *
  * Add-on builds: the EKS documentation publishes no `eksbuild` build per Kubernetes version for the
