@@ -19,6 +19,11 @@ export interface KeysArgs {
      * output; only the assets key's policy (a separate resource) waits for it, never a key itself.
      */
     assetsReaderDistributionArn?: pulumi.Input<string>;
+    /**
+     * The EKS cluster role. In Auto Mode it launches nodes whose volumes the cluster key encrypts and
+     * envelope-encrypts Kubernetes secrets, so the key policy names it; it must exist before the key.
+     */
+    clusterRoleArn: pulumi.Input<string>;
     /** Protect keys from deletion in Pulumi; losing a key loses every byte it encrypted. */
     protect: boolean;
     tags: Record<string, string>;
@@ -65,13 +70,25 @@ export class Keys extends pulumi.ComponentResource {
             ],
             secrets: [],
             cluster: [
-                // Managed node groups launch encrypted volumes through the Auto Scaling service-linked role.
+                // EKS Auto Mode key policy, as in the EKS User Guide "Enable EBS Volume Encryption with
+                // Customer Managed KMS Keys for EKS Auto Mode" (auto-kms), checked 2026-12-01: the
+                // cluster role encrypts node and persistent volumes, and grants only to AWS services.
+                // No Auto Scaling group uses this key, so the Auto Scaling service-linked role (absent
+                // from a fresh account) is not named.
                 {
-                    Sid: "AutoScalingVolumes",
+                    Sid: "ClusterRoleUsesKey",
                     Effect: "Allow",
-                    Principal: { AWS: pulumi.interpolate`arn:${partition.partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
-                    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
+                    Principal: { AWS: args.clusterRoleArn },
+                    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
                     Resource: "*",
+                },
+                {
+                    Sid: "ClusterRoleGrantsToAwsServices",
+                    Effect: "Allow",
+                    Principal: { AWS: args.clusterRoleArn },
+                    Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+                    Resource: "*",
+                    Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
                 },
             ],
         };

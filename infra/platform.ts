@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Alarms } from "../components/alarms";
 import { BlueGreenService } from "../components/blue-green";
-import { Cluster } from "../components/cluster";
+import { Cluster, ClusterRoles } from "../components/cluster";
 import { Database } from "../components/database";
 import { EDGE_REGION, Edge, accessLogSourceName } from "../components/edge";
 import { Keys } from "../components/keys";
@@ -32,6 +32,9 @@ export interface PlatformOutputs {
     traffic: { stableSlot: string; weights: Record<string, number> };
 }
 
+/** The slot Deployments' rolling-update maxSurge (components/blue-green/slot.ts), in percent. */
+const ROLLOUT_SURGE_PERCENT = 25;
+
 export function definePlatform(config: StackConfig): PlatformOutputs {
     const prefix = `${config.project}-${config.environment}`;
     const tags = { ...config.tags };
@@ -40,7 +43,15 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
     // The distribution is built last, but the assets bucket policy and the assets key's policy must
     // name it; only those two policies wait for it, never a key, a bucket or the database.
     const [distributionArn, resolveDistributionArn] = pulumi.deferredOutput<string>();
-    const keys = new Keys("keys", { aliasPrefix: prefix, assetsReaderDistributionArn: distributionArn, protect, tags });
+    // The cluster key's policy names the cluster role, and KMS refuses a principal that does not exist yet.
+    const clusterRoles = new ClusterRoles("cluster-roles", { clusterName: prefix, tags });
+    const keys = new Keys("keys", {
+        aliasPrefix: prefix,
+        assetsReaderDistributionArn: distributionArn,
+        clusterRoleArn: clusterRoles.cluster.arn,
+        protect,
+        tags,
+    });
     // Zones are picked by ID, not name: names map to different physical zones in each account.
     const zones = aws.getAvailabilityZonesOutput({ state: "available", excludeZoneIds: [...EKS_UNSUPPORTED_ZONE_IDS] }).names;
     const network = new Network("network", {
@@ -90,13 +101,23 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
     const cluster = new Cluster("cluster", {
         clusterName: prefix,
         version: config.cluster.version,
+        addonBuilds: config.cluster.addons,
         region: config.region,
+        roles: clusterRoles,
         privateSubnetIds: network.privateSubnetIds,
         publicAccessCidrs: config.cluster.publicAccessCidrs,
         serviceCidr: config.cluster.serviceCidr,
         adminRoleArn: config.cluster.adminRoleArn,
         nodeSecurityGroupIds: [database.clientSecurityGroupId],
         nodes: config.cluster.nodes,
+        ceiling: {
+            slots: SLOT_NAMES.length,
+            maxReplicas: config.app.maxReplicas,
+            surgePercent: ROLLOUT_SURGE_PERCENT,
+            cpuRequest: config.app.cpuRequest,
+            // The slots request as much memory as their limit.
+            memoryRequest: config.app.memoryLimit,
+        },
         clusterKeyArn: keys.cluster.arn,
         logsKeyArn: keys.logs.arn,
         logRetentionDays: config.logs.retentionDays,

@@ -126,11 +126,6 @@ function checkClusterAccess(cluster: unknown, environment: Environment | undefin
 
 function checkSizes(overrides: unknown, profile: EnvironmentProfile, report: Report): void {
     if (!isObject(overrides)) return;
-    const nodes = { ...profile.nodes, ...(isObject(overrides.nodes) ? overrides.nodes : {}) };
-    if ([nodes.minSize, nodes.desiredSize, nodes.maxSize].every(Number.isInteger)
-        && !(nodes.minSize <= nodes.desiredSize && nodes.desiredSize <= nodes.maxSize)) {
-        report("overrides.nodes", "minSize ≤ desiredSize ≤ maxSize", `${nodes.minSize} / ${nodes.desiredSize} / ${nodes.maxSize}`);
-    }
     const app = { ...profile.app, ...(isObject(overrides.app) ? overrides.app : {}) };
     if ([app.replicas, app.warmReplicas, app.maxReplicas].every(Number.isInteger) && app.maxReplicas < Math.max(app.replicas, app.warmReplicas)) {
         report("overrides.app.maxReplicas", `at least replicas and warmReplicas (${Math.max(app.replicas, app.warmReplicas)})`, String(app.maxReplicas));

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ALLOWED_ACCOUNTS_KEY, accountIdOf } from "./account";
 import { parseCidr } from "./cidr";
 import { crossKeyProblems } from "./consistency";
+import { EKS_VERSIONS, ManagedAddon } from "./eks-versions";
 import { CLUSTER_SERVICE_CIDR, SubnetLayout, planSubnets } from "./layout";
 import { ConfigProblem, StackConfigError, closestName, describeValue } from "./problems";
 import {
@@ -55,6 +56,8 @@ export interface StackConfig {
         readonly publicAccessCidrs: readonly string[];
         readonly serviceCidr: string;
         readonly nodes: Readonly<NodesProfile>;
+        /** The managed add-on builds pinned for this version (stacks/eks-versions.ts). */
+        readonly addons: Readonly<Record<ManagedAddon, string>>;
     };
     readonly app: Readonly<AppProfile> & {
         readonly stableSlot: SlotName;
@@ -198,7 +201,11 @@ function merge(environment: Environment, profile: EnvironmentProfile, region: st
             adminRoleArn: config.cluster.adminRoleArn,
             publicAccessCidrs: config.cluster.publicAccessCidrs,
             serviceCidr: CLUSTER_SERVICE_CIDR,
-            nodes: { ...profile.nodes, ...overrides.nodes },
+            nodes: {
+                instanceCategories: overrides.nodes?.instanceCategories ?? profile.nodes.instanceCategories,
+                diskSizeGiB: overrides.nodes?.diskSizeGiB ?? profile.nodes.diskSizeGiB,
+            },
+            addons: EKS_VERSIONS[config.cluster.version].addons,
         },
         app: {
             ...profile.app,

@@ -44,11 +44,14 @@ export interface DatabaseProfile {
     monitoringIntervalSeconds: number;
 }
 
+/**
+ * Node capacity is elastic (EKS Auto Mode): how many nodes, and which instance types, follow from the
+ * pods waiting to run, within limits computed from the app's ceilings. The profile only shapes them.
+ */
 export interface NodesProfile {
-    instanceTypes: string[];
-    minSize: number;
-    desiredSize: number;
-    maxSize: number;
+    /** EC2 instance categories nodes may come from: c (compute), m (general purpose), r (memory). */
+    instanceCategories: ("c" | "m" | "r")[];
+    /** Each node's ephemeral (root and data) storage, encrypted with the cluster key. */
     diskSizeGiB: number;
 }
 
@@ -133,7 +136,7 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
             performanceInsightsRetentionDays: 7,
             monitoringIntervalSeconds: 60,
         },
-        nodes: { instanceTypes: ["t3.large"], minSize: 1, desiredSize: 2, maxSize: 3, diskSizeGiB: 50 },
+        nodes: { instanceCategories: ["c", "m", "r"], diskSizeGiB: 50 },
         logs: { retentionDays: 30 },
         alarms: { ...ALARMS, databaseConnections: 80 },
         edge: { requestsPerIpPerFiveMinutes: 2000 },
@@ -154,7 +157,7 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
             performanceInsightsRetentionDays: 7,
             monitoringIntervalSeconds: 30,
         },
-        nodes: { instanceTypes: ["m6i.large"], minSize: 2, desiredSize: 3, maxSize: 5, diskSizeGiB: 50 },
+        nodes: { instanceCategories: ["c", "m", "r"], diskSizeGiB: 50 },
         logs: { retentionDays: 90 },
         alarms: { ...ALARMS, databaseConnections: 200 },
         edge: { requestsPerIpPerFiveMinutes: 5000 },
@@ -175,7 +178,7 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
             performanceInsightsRetentionDays: 731,
             monitoringIntervalSeconds: 15,
         },
-        nodes: { instanceTypes: ["m6i.xlarge"], minSize: 3, desiredSize: 5, maxSize: 10, diskSizeGiB: 100 },
+        nodes: { instanceCategories: ["c", "m", "r"], diskSizeGiB: 100 },
         // Six years: HIPAA keeps security documentation for six years (45 CFR 164.316(b)(2)).
         logs: { retentionDays: 2192 },
         alarms: ALARMS,

@@ -3,6 +3,7 @@
  * names what it expects, so a validation error reads "<key>: expected <that>, got <value>".
  */
 import { z } from "zod";
+import { DEFAULT_EKS_VERSION, eksVersionProblem } from "./eks-versions";
 import { AWS_REGIONS, LOG_RETENTION_DAYS, UNSERVED_PARTITIONS } from "./regions";
 
 function text(expectation: string, pattern?: RegExp) {
@@ -20,6 +21,11 @@ export const DATA_CLASSIFICATIONS = ["phi", "confidential", "internal"] as const
 function oneOf<T extends readonly [string, ...string[]]>(values: T) {
     return z.enum(values, { error: `one of ${values.join(", ")}` });
 }
+
+/** Node counts and instance types belonged to the managed node group that elastic capacity replaced. */
+const REMOVED_NODE_KEY_TEXT = "no value: node capacity is elastic now (EKS Auto Mode sizes it from overrides.app.maxReplicas and the "
+    + "container requests), so remove this key; overrides.nodes takes only diskSizeGiB and instanceCategories";
+const removedNodeKey = () => z.never({ error: REMOVED_NODE_KEY_TEXT }).optional();
 
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -85,11 +91,13 @@ const overridesSchema = z.strictObject({
         monitoringIntervalSeconds: z.union([1, 5, 10, 15, 30, 60].map((n) => z.literal(n)), { error: "one of 1, 5, 10, 15, 30, 60" }),
     }).partial(),
     nodes: z.strictObject({
-        instanceTypes: z.array(text("an EC2 instance type such as m6i.large", /^[a-z0-9-]+\.[a-z0-9]+$/), { error: "a list of EC2 instance types" }).min(1, { error: "at least one instance type" }),
-        minSize: integer(1, 100),
-        desiredSize: integer(1, 100),
-        maxSize: integer(1, 100),
         diskSizeGiB: integer(20, 16384),
+        instanceCategories: z.array(oneOf(["c", "m", "r"] as const), { error: "a list of EC2 instance categories from c, m, r" })
+            .min(1, { error: "at least one instance category" }),
+        instanceTypes: removedNodeKey(),
+        minSize: removedNodeKey(),
+        desiredSize: removedNodeKey(),
+        maxSize: removedNodeKey(),
     }).partial(),
     logs: z.strictObject({
         retentionDays: z.number({ error: `a CloudWatch retention period: ${LOG_RETENTION_DAYS.join(", ")}` }).refine(
@@ -139,7 +147,13 @@ export const projectConfigSchema = z.strictObject({
     }, { error: "an object with the VPC cidr" }),
     cluster: z.strictObject({
         adminRoleArn: text("an IAM role ARN (arn:aws:iam::<account>:role/<name>)", IAM_ROLE_ARN),
-        version: text("an EKS Kubernetes version such as 1.34", /^1\.\d{2}$/).default("1.34"),
+        // Refused once it leaves standard support, so a cluster never slides into paid extended support.
+        version: text(`an EKS Kubernetes version such as ${DEFAULT_EKS_VERSION}`, /^1\.\d{2}$/)
+            .superRefine((version, context) => {
+                const problem = eksVersionProblem(version, new Date());
+                if (problem) context.addIssue({ code: "custom", message: problem, input: version });
+            })
+            .default(DEFAULT_EKS_VERSION),
         publicAccessCidrs: z.array(text(CIDR_TEXT), { error: "a list of CIDR blocks" }).default([]),
     }, { error: "an object with the cluster adminRoleArn" }),
     app: appSchema,

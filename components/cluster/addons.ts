@@ -1,18 +1,23 @@
 /**
- * The add-ons that run as pods and so need nodes first: CoreDNS, the EBS CSI driver, the metrics
+ * The add-ons EKS Auto Mode does not bring, which run as pods and so need nodes first: the metrics
  * server the slots' autoscalers read, and the CloudWatch observability agent, which supplies the
- * Container Insights CPU and memory metrics the alarms watch and ships container logs. Each add-on that calls AWS gets its own role through EKS
- * Pod Identity; none borrows the node role.
+ * Container Insights CPU and memory metrics the alarms watch and ships container logs. The CloudWatch
+ * add-on lists Auto Mode among its compute types (`computeTypes: ["ec2", "hybrid", "auto"]` in the
+ * describe-addon-versions output the EKS User Guide "Verify Amazon EKS add-on version compatibility"
+ * shows, and in aws-samples/one-observability-demo#392; checked 2026-12-01). The metrics server is a
+ * plain Deployment reading the kubelets, with nothing node-specific; the docs checked say nothing
+ * against it on Auto Mode. DNS, pod networking, kube-proxy, EBS storage and the Pod Identity agent are
+ * Auto Mode's own. An add-on that calls AWS gets its own role through EKS Pod Identity; none borrows the node role.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumableThroughPodIdentity, grantToRole } from "../iam";
+import type { ManagedAddon } from "../../stacks/eks-versions";
+import { assumableThroughPodIdentity } from "../iam";
 import { awsManagedPolicyArn } from "../partition";
 import { installAddon } from "./addon";
 
 /** Log groups the CloudWatch agent and Fluent Bit write to, per cluster. */
 export const CONTAINER_INSIGHTS_LOG_GROUPS = ["application", "dataplane", "host", "performance"];
-const EBS_CSI_SERVICE_ACCOUNT = "ebs-csi-controller-sa";
 const CLOUDWATCH_SERVICE_ACCOUNT = "cloudwatch-agent";
 
 export interface ClusterAddonsArgs {
@@ -20,15 +25,15 @@ export interface ClusterAddonsArgs {
     clusterName: pulumi.Input<string>;
     /** The same name as a plain string, for the log group paths the agent writes to. */
     clusterNameText: string;
-    /** Kubernetes minor version; picks each add-on's default version. */
+    /** Kubernetes minor version. */
     kubernetesVersion: string;
-    /** Key the EBS CSI driver may use for volumes it creates. */
-    clusterKeyArn: pulumi.Input<string>;
+    /** The build pinned for each add-on at this version (stacks/eks-versions.ts). */
+    builds: Readonly<Record<ManagedAddon, string>>;
     /** Key for the container log groups. */
     logsKeyArn: pulumi.Input<string>;
     /** Days container logs are kept. */
     logRetentionDays: number;
-    /** The node group; these add-ons stay degraded until nodes exist. */
+    /** The node capacity; these add-ons stay degraded until nodes can be launched. */
     nodes: pulumi.Resource;
     /** Tags for every taggable resource. */
     tags: Record<string, string>;
@@ -47,29 +52,8 @@ export class ClusterAddons extends pulumi.ComponentResource {
             tags: args.tags,
         }, parent);
 
-        const ebsRole = roleFor("ebs-csi", "kube-system", EBS_CSI_SERVICE_ACCOUNT, "EBS CSI driver: creates and attaches encrypted volumes");
-        new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, {
-            role: ebsRole.name,
-            policyArn: awsManagedPolicyArn("service-role/AmazonEBSCSIDriverPolicy", parent),
-        }, parent);
-        grantToRole(this, `${name}-ebs-csi-key`, ebsRole, [
-                {
-                    Sid: "EncryptVolumesWithClusterKey",
-                    Effect: "Allow",
-                    Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-                    Resource: args.clusterKeyArn,
-                },
-                {
-                    Sid: "GrantToEc2ForAttachedVolumes",
-                    Effect: "Allow",
-                    Action: "kms:CreateGrant",
-                    Resource: args.clusterKeyArn,
-                    Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-                },
-            ], args.tags);
-
         const cloudWatchRole = roleFor("cloudwatch", "amazon-cloudwatch", CLOUDWATCH_SERVICE_ACCOUNT, "CloudWatch agent: Container Insights metrics and container logs");
-        new aws.iam.RolePolicyAttachment(`${name}-cloudwatch`, {
+        const cloudWatchPolicy = new aws.iam.RolePolicyAttachment(`${name}-cloudwatch`, {
             role: cloudWatchRole.name,
             policyArn: awsManagedPolicyArn("CloudWatchAgentServerPolicy", parent),
         }, parent);
@@ -83,19 +67,14 @@ export class ClusterAddons extends pulumi.ComponentResource {
 
         const afterNodes = [args.nodes];
         this.addons = [
-            installAddon(this, `${name}-coredns`, { ...common, addonName: "coredns" }, afterNodes),
-            installAddon(this, `${name}-metrics-server`, { ...common, addonName: "metrics-server" }, afterNodes),
-            installAddon(this, `${name}-ebs-csi`, {
-                ...common,
-                addonName: "aws-ebs-csi-driver",
-                podIdentity: [{ serviceAccount: EBS_CSI_SERVICE_ACCOUNT, roleArn: ebsRole.arn }],
-            }, afterNodes),
+            installAddon(this, `${name}-metrics-server`, { ...common, addonName: "metrics-server", build: args.builds["metrics-server"] }, afterNodes),
             installAddon(this, `${name}-cloudwatch-observability`, {
                 ...common,
                 addonName: "amazon-cloudwatch-observability",
+                build: args.builds["amazon-cloudwatch-observability"],
                 configuration: { containerLogs: { enabled: true } },
                 podIdentity: [{ serviceAccount: CLOUDWATCH_SERVICE_ACCOUNT, roleArn: cloudWatchRole.arn }],
-            }, [...afterNodes, ...logGroups]),
+            }, [...afterNodes, ...logGroups, cloudWatchPolicy]),
         ];
         this.registerOutputs({});
     }

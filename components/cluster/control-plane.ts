@@ -2,14 +2,20 @@
  * The EKS control plane: API endpoint private unless a stack lists source ranges, Kubernetes
  * secrets envelope-encrypted with the cluster key, every control-plane log type kept in an
  * encrypted group, and access granted through EKS access entries rather than the aws-auth map.
- * The add-ons nodes need before they can become Ready (pod networking, kube-proxy, the Pod
- * Identity agent) are installed here, ahead of any node.
+ *
+ * Compute, block storage and load balancing run in EKS Auto Mode. The EKS API takes the three
+ * switches together, all on or all off ("For EKS Auto Mode, please ensure that all required configs,
+ * including computeConfig, kubernetesNetworkConfig, and blockStorage are all either fully enabled or
+ * fully disabled", InvalidParameterException quoted in kubernetes-sigs/cluster-api-provider-aws#5278,
+ * checked 2026-12-01), so Auto Mode's load balancing is on although nothing here uses it: it only
+ * acts on Ingresses of its own IngressClass and Services of loadBalancerClass eks.amazonaws.com/nlb,
+ * and the EKS User Guide ("Migrate to EKS Auto Mode") allows the AWS Load Balancer Controller beside it.
+ * No built-in node pool is enabled: the cluster's own NodePool and NodeClass (./nodes.ts) are the only
+ * capacity, so every node is in the private subnets, encrypted with the cluster key and bounded.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumableBy } from "../iam";
-import { awsManagedPolicyArn } from "../partition";
-import { installAddon } from "./addon";
+import { ManagedRole } from "./roles";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
@@ -17,8 +23,10 @@ export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/
 export interface ControlPlaneArgs {
     /** EKS cluster name; also names the control-plane log group. */
     clusterName: string;
-    /** Kubernetes minor version, e.g. 1.34. */
+    /** Kubernetes minor version, e.g. 1.35. */
     version: string;
+    /** The cluster role (./roles.ts), created ahead of the cluster key. */
+    role: ManagedRole;
     /** Subnets the control plane places its network interfaces in; the private (app) tier. */
     subnetIds: pulumi.Input<string>[];
     /** Ranges allowed to reach a public API endpoint; empty keeps the endpoint private only. */
@@ -46,24 +54,14 @@ export class ControlPlane extends pulumi.ComponentResource {
     readonly certificateAuthorityData: pulumi.Output<string>;
     /** The group EKS attaches to the control plane; nodes join it so the two can talk. */
     readonly clusterSecurityGroupId: pulumi.Output<string>;
-    /** Resources that must exist before a node can join. */
-    readonly readyForNodes: pulumi.Resource[];
+    /** The cluster itself, for what must wait for it beyond its outputs. */
+    readonly cluster: aws.eks.Cluster;
     /** The admin's access; the Kubernetes provider acts as that role, so it waits for this. */
     readonly adminAccess: pulumi.Resource;
 
     constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:cluster:ControlPlane", name, {}, opts);
         const parent = { parent: this };
-
-        const role = new aws.iam.Role(`${name}-cluster`, {
-            assumeRolePolicy: assumableBy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]),
-            description: `Runs the ${args.clusterName} EKS control plane`,
-            tags: args.tags,
-        }, parent);
-        const rolePolicy = new aws.iam.RolePolicyAttachment(`${name}-cluster`, {
-            role: role.name,
-            policyArn: awsManagedPolicyArn("AmazonEKSClusterPolicy", parent),
-        }, parent);
 
         // EKS writes to this name; creating it first gives it retention and encryption.
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
@@ -77,14 +75,17 @@ export class ControlPlane extends pulumi.ComponentResource {
         const cluster = new aws.eks.Cluster(name, {
             name: args.clusterName,
             version: args.version,
-            roleArn: role.arn,
+            roleArn: args.role.arn,
             vpcConfig: {
                 subnetIds: args.subnetIds,
                 endpointPrivateAccess: true,
                 endpointPublicAccess: publicEndpoint,
                 publicAccessCidrs: publicEndpoint ? [...args.publicAccessCidrs] : undefined,
             },
-            kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: args.serviceCidr },
+            kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: args.serviceCidr, elasticLoadBalancing: { enabled: true } },
+            // nodePools empty: no built-in pool; EKS then takes no nodeRoleArn either (the NodeClass names the role).
+            computeConfig: { enabled: true, nodePools: [] },
+            storageConfig: { blockStorage: { enabled: true } },
             encryptionConfig: { resources: ["secrets"], provider: { keyArn: args.clusterKeyArn } },
             enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
             accessConfig: {
@@ -92,12 +93,14 @@ export class ControlPlane extends pulumi.ComponentResource {
                 // The deploying identity gets no silent admin grant; every admin is an explicit entry.
                 bootstrapClusterCreatorAdminPermissions: false,
             },
-            // Networking, DNS and proxy come as managed add-ons below, versioned and visible in the program.
+            // Auto Mode brings pod networking, kube-proxy, DNS and the Pod Identity agent; no self-managed copies.
             bootstrapSelfManagedAddons: false,
+            // At the end of standard support EKS upgrades the cluster instead of billing extended support;
+            // stacks/eks-versions.ts refuses such a version before it gets that far.
             upgradePolicy: { supportType: "STANDARD" },
             deletionProtection: args.deletionProtection,
             tags: args.tags,
-        }, { parent: this, dependsOn: [logGroup, rolePolicy] });
+        }, { parent: this, dependsOn: [logGroup, ...args.role.ready] });
 
         const adminEntry = new aws.eks.AccessEntry(`${name}-admin`, {
             clusterName: cluster.name,
@@ -112,14 +115,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             accessScope: { type: "cluster" },
         }, { parent: this, dependsOn: [adminEntry] });
 
-        const addon = { clusterName: cluster.name, kubernetesVersion: args.version, tags: args.tags };
-        this.readyForNodes = [
-            // Network policy enforcement lets each slot namespace deny by default.
-            installAddon(this, `${name}-vpc-cni`, { ...addon, addonName: "vpc-cni", configuration: { enableNetworkPolicy: "true" } }),
-            installAddon(this, `${name}-kube-proxy`, { ...addon, addonName: "kube-proxy" }),
-            installAddon(this, `${name}-pod-identity-agent`, { ...addon, addonName: "eks-pod-identity-agent" }),
-        ];
-
+        this.cluster = cluster;
         this.clusterName = cluster.name;
         this.clusterArn = cluster.arn;
         this.endpoint = cluster.endpoint;

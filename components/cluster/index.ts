@@ -1,27 +1,42 @@
 /**
- * The EKS cluster as one unit: control plane, the node group, the add-ons, the Kubernetes provider
- * every Kubernetes object goes through, the Secrets Store CSI driver, and an encrypted default
- * storage class. Built from `@pulumi/aws` resources only, so every setting is visible here.
+ * The EKS cluster as one unit: control plane in EKS Auto Mode, its elastic node capacity, the
+ * add-ons Auto Mode does not bring, the Kubernetes provider every Kubernetes object goes through,
+ * network policy enforcement, the Secrets Store CSI driver, and an encrypted default storage class.
+ * Built from `@pulumi/aws` resources only, so every setting is visible here. The cluster and node
+ * roles come from ./roles.ts, created by the caller ahead of the cluster key.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ManagedAddon } from "../../stacks/eks-versions";
 import { ClusterAddons } from "./addons";
+import { SlotCeiling, nodePoolLimits } from "./capacity";
 import { ControlPlane } from "./control-plane";
 import { kubeconfigFor } from "./kubeconfig";
-import { NodeGroup } from "./node-group";
+import { NodeCapacity } from "./nodes";
+import { ClusterRoles } from "./roles";
 import { installSecretsStore } from "./secrets-store";
 
+export { nodePoolLimits } from "./capacity";
+export type { NodePoolLimits, SlotCeiling } from "./capacity";
 export { CLUSTER_ADMIN_POLICY_ARN, CONTROL_PLANE_LOG_TYPES } from "./control-plane";
-export { IMDS_HOP_LIMIT } from "./node-group";
+export { NODE_CLASS_NAME, NODE_POOL_LABEL, NODE_POOL_NAME } from "./nodes";
+export { ClusterRoles } from "./roles";
 export { SECRETS_STORE_DRIVER } from "./secrets-store";
+
+/** Auto Mode's block storage provisioner (EKS User Guide "Create a Storage Class", checked 2026-12-01). */
+export const AUTO_MODE_EBS_PROVISIONER = "ebs.csi.eks.amazonaws.com";
 
 export interface ClusterArgs {
     /** EKS cluster name, e.g. clinical-platform-production. */
     clusterName: string;
-    /** Kubernetes minor version, e.g. 1.34. */
+    /** Kubernetes minor version, e.g. 1.35. */
     version: string;
+    /** The managed add-on builds pinned for that version. */
+    addonBuilds: Readonly<Record<ManagedAddon, string>>;
     /** The stack's region; the kubeconfig asks for tokens there. */
     region: string;
+    /** Cluster and node roles, created before the cluster key that names the cluster role. */
+    roles: ClusterRoles;
     /** The private (app) subnets: control-plane interfaces and nodes. */
     privateSubnetIds: pulumi.Input<string>[];
     /** Ranges allowed to reach a public API endpoint; empty keeps it private. */
@@ -32,16 +47,16 @@ export interface ClusterArgs {
     adminRoleArn: string;
     /** Groups nodes join besides the cluster group, such as the database's client group. */
     nodeSecurityGroupIds: pulumi.Input<string>[];
-    /** Node group sizes and instance types from the profile. */
+    /** How nodes are shaped; how many there are follows from the pods. */
     nodes: {
-        /** EC2 instance types, e.g. m6i.large. */
-        instanceTypes: readonly string[];
-        minSize: number;
-        desiredSize: number;
-        maxSize: number;
+        /** EC2 instance categories: c, m, r. */
+        instanceCategories: readonly string[];
+        /** Ephemeral storage per node. */
         diskSizeGiB: number;
     };
-    /** Key for Kubernetes secrets and node volumes. */
+    /** The app's ceiling, which bounds the node capacity (./capacity.ts). */
+    ceiling: SlotCeiling;
+    /** Key for Kubernetes secrets and node and persistent volumes. */
     clusterKeyArn: pulumi.Input<string>;
     /** Key for control-plane and container log groups. */
     logsKeyArn: pulumi.Input<string>;
@@ -62,16 +77,16 @@ export class Cluster extends pulumi.ComponentResource {
     readonly provider: k8s.Provider;
     /** The Secrets Store CSI driver; SecretProviderClass objects need its definitions. */
     readonly secretsStore: k8s.helm.v3.Release;
-    /** Nodes and add-ons; workloads wait for them. */
+    /** Node capacity, add-ons and network policy enforcement; workloads wait for them. */
     readonly workloadsReady: pulumi.Resource[];
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:cluster:Cluster", name, {}, opts);
-        const parent = { parent: this };
 
         const controlPlane = new ControlPlane(`${name}-control-plane`, {
             clusterName: args.clusterName,
             version: args.version,
+            role: args.roles.cluster,
             subnetIds: args.privateSubnetIds,
             publicAccessCidrs: args.publicAccessCidrs,
             serviceCidr: args.serviceCidr,
@@ -81,30 +96,7 @@ export class Cluster extends pulumi.ComponentResource {
             adminRoleArn: args.adminRoleArn,
             deletionProtection: args.deletionProtection,
             tags: args.tags,
-        }, parent);
-        const nodeGroup = new NodeGroup(`${name}-nodes`, {
-            clusterName: controlPlane.clusterName,
-            subnetIds: args.privateSubnetIds,
-            securityGroupIds: [controlPlane.clusterSecurityGroupId, ...args.nodeSecurityGroupIds],
-            clusterKeyArn: args.clusterKeyArn,
-            instanceTypes: [...args.nodes.instanceTypes],
-            minSize: args.nodes.minSize,
-            desiredSize: args.nodes.desiredSize,
-            maxSize: args.nodes.maxSize,
-            diskSizeGiB: args.nodes.diskSizeGiB,
-            joinAfter: controlPlane.readyForNodes,
-            tags: args.tags,
-        }, parent);
-        const addons = new ClusterAddons(`${name}-addons`, {
-            clusterName: controlPlane.clusterName,
-            clusterNameText: args.clusterName,
-            kubernetesVersion: args.version,
-            clusterKeyArn: args.clusterKeyArn,
-            logsKeyArn: args.logsKeyArn,
-            logRetentionDays: args.logRetentionDays,
-            nodes: nodeGroup,
-            tags: args.tags,
-        }, parent);
+        }, { parent: this });
 
         this.provider = new k8s.Provider(`${name}-kubernetes`, {
             kubeconfig: kubeconfigFor({
@@ -117,18 +109,50 @@ export class Cluster extends pulumi.ComponentResource {
             enableServerSideApply: true,
             deleteUnreachable: false,
         }, { parent: this, dependsOn: [controlPlane.adminAccess] });
+        const inCluster = { parent: this, provider: this.provider };
 
-        this.workloadsReady = [nodeGroup, ...addons.addons];
+        const nodes = new NodeCapacity(`${name}-nodes`, {
+            clusterName: controlPlane.clusterName,
+            provider: this.provider,
+            role: args.roles.node,
+            subnetIds: args.privateSubnetIds,
+            securityGroupIds: [controlPlane.clusterSecurityGroupId, ...args.nodeSecurityGroupIds],
+            clusterKeyArn: args.clusterKeyArn,
+            diskSizeGiB: args.nodes.diskSizeGiB,
+            instanceCategories: args.nodes.instanceCategories,
+            limits: nodePoolLimits(args.ceiling),
+            tags: args.tags,
+        }, { parent: this });
+        const addons = new ClusterAddons(`${name}-addons`, {
+            clusterName: controlPlane.clusterName,
+            clusterNameText: args.clusterName,
+            kubernetesVersion: args.version,
+            builds: args.addonBuilds,
+            logsKeyArn: args.logsKeyArn,
+            logRetentionDays: args.logRetentionDays,
+            nodes: nodes.nodePool,
+            tags: args.tags,
+        }, { parent: this });
+
+        // Auto Mode enforces NetworkPolicy only once this switch is on (EKS User Guide "Use Network
+        // Policies with EKS Auto Mode", checked 2026-12-01); each slot namespace denies by default.
+        const networkPolicies = new k8s.core.v1.ConfigMap(`${name}-network-policy`, {
+            metadata: { name: "amazon-vpc-cni", namespace: "kube-system" },
+            data: { "enable-network-policy-controller": "true" },
+        }, inCluster);
+
+        this.workloadsReady = [nodes.nodePool, networkPolicies, ...addons.addons];
         this.secretsStore = installSecretsStore(this, `${name}-secrets-store`, this.provider, this.workloadsReady);
         new k8s.storage.v1.StorageClass(`${name}-encrypted-gp3`, {
             metadata: { name: "encrypted-gp3", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
-            provisioner: "ebs.csi.aws.com",
+            // Auto Mode's own EBS storage; the cluster role creates the volumes, which the key policy allows.
+            provisioner: AUTO_MODE_EBS_PROVISIONER,
             parameters: { type: "gp3", encrypted: "true", kmsKeyId: args.clusterKeyArn },
             // A released claim keeps its volume: a deleted claim must not take patient data with it.
             reclaimPolicy: "Retain",
             volumeBindingMode: "WaitForFirstConsumer",
             allowVolumeExpansion: true,
-        }, { parent: this, provider: this.provider, dependsOn: addons.addons });
+        }, { ...inCluster, dependsOn: [controlPlane.cluster] });
 
         this.clusterName = controlPlane.clusterName;
         this.clusterArn = controlPlane.clusterArn;

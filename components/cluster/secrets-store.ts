@@ -6,11 +6,24 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+/**
+ * 3.1.1 is the newest entry of the repository's index (gh-pages index.yaml of
+ * aws/secrets-store-csi-driver-provider-aws, created 2026-06-02; checked 2026-12-01). It bundles the
+ * secrets-store-csi-driver chart 1.6.0 (Chart.lock), which requires Kubernetes >= 1.30 and still
+ * takes syncSecret.enabled, enableSecretRotation and rotationPollInterval (its values.yaml at v1.6.0).
+ * From 3.0.0 the driver mints the pods' tokens (tokenRequests, set by the chart's own values, which
+ * ours merge with rather than replace).
+ */
 export const SECRETS_STORE_CHART = {
     chart: "secrets-store-csi-driver-provider-aws",
-    version: "2.2.0",
+    version: "3.1.1",
     repo: "https://aws.github.io/secrets-store-csi-driver-provider-aws",
 };
+/**
+ * The provider's README (section "Rotation", at 3.1.1) recommends a one-hour poll interval by default:
+ * every poll remounts each SecretProviderClass and is a paid Secrets Manager call.
+ */
+export const ROTATION_POLL_INTERVAL = "3600s";
 /** The CSI driver name a pod volume refers to. */
 export const SECRETS_STORE_DRIVER = "secrets-store.csi.k8s.io";
 
@@ -27,9 +40,9 @@ export function installSecretsStore(parent: pulumi.Resource, name: string, provi
                 // Mirroring into a Kubernetes Secret is what lets the container read values as environment.
                 syncSecret: { enabled: true },
                 // Secrets rotate on a schedule; the mounted files and the mirrored Secret follow within
-                // minutes, and a pod's environment at its next start.
+                // the poll interval, and a pod's environment at its next start.
                 enableSecretRotation: true,
-                rotationPollInterval: "2m",
+                rotationPollInterval: ROTATION_POLL_INTERVAL,
             },
         },
         atomic: true,

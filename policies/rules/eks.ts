@@ -27,6 +27,14 @@ export interface EksNodeGroupInputs {
     launchTemplate?: Maybe<{ id?: Maybe<string>; name?: Maybe<string> }>;
 }
 
+/** Inputs of an EKS Auto Mode `NodeClass` (a custom resource, so no SDK class and no entry in lib/types). */
+export interface EksNodeClassInputs {
+    spec?: Maybe<{ ephemeralStorage?: Maybe<{ kmsKeyID?: Maybe<string> }> }>;
+}
+
+/** EKS Auto Mode's NodeClass, as the Kubernetes provider types a `CustomResource` of that kind. */
+export const EKS_AUTO_MODE_NODE_CLASS = "kubernetes:eks.amazonaws.com/v1:NodeClass";
+
 const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 const ACCESS_ENTRY_MODES = new Set(["API", "API_AND_CONFIG_MAP"]);
 
@@ -179,6 +187,30 @@ export const eksNodegroupLaunchTemplate = resourceRule<EksNodeGroupInputs>({
     },
 });
 
+export const eksNodeClassStorageKey = resourceRule<EksNodeClassInputs>({
+    name: "eks-nodeclass-storage-cmk",
+    description: "EKS Auto Mode nodes encrypt their ephemeral storage with a customer-managed KMS key.",
+    severity: "high",
+    category: "encryption",
+    hipaa: ["164.312(a)(2)(iv)"],
+    soc2: ["CC6.1"],
+    remediation: "Set spec.ephemeralStorage.kmsKeyID of the NodeClass to the cluster key (its policy must let the cluster role use it).",
+    resourceTypes: [EKS_AUTO_MODE_NODE_CLASS],
+    *check(nodeClass) {
+        const spec = nodeClass.spec;
+        if (isUnknown(spec)) {
+            return;
+        }
+        const storage = isKnown(spec) ? spec.ephemeralStorage : undefined;
+        if (isUnknown(storage)) {
+            return;
+        }
+        if (isAbsent(isKnown(storage) ? storage.kmsKeyID : undefined)) {
+            yield "spec.ephemeralStorage.kmsKeyID is not set, so node volumes are encrypted with the AWS managed EBS key, outside the platform's key policies.";
+        }
+    },
+});
+
 export const eksPolicies: ClinicalPolicy[] = [
     eksEndpointNotPublic,
     eksSecretsEncryption,
@@ -187,4 +219,5 @@ export const eksPolicies: ClinicalPolicy[] = [
     eksBootstrapAdminDisabled,
     eksNodegroupNoRemoteSsh,
     eksNodegroupLaunchTemplate,
+    eksNodeClassStorageKey,
 ];

@@ -1,13 +1,23 @@
 import { strict as assert } from "assert";
-import { CLUSTER_ADMIN_POLICY_ARN, CONTROL_PLANE_LOG_TYPES } from "../../components/cluster";
+import { CLUSTER_ADMIN_POLICY_ARN, CONTROL_PLANE_LOG_TYPES, nodePoolLimits } from "../../components/cluster";
+import { cpuMillicores, memoryMiB } from "../../components/cluster/capacity";
+import { RecordedResource } from "../../infra/offline/types";
+import { EKS_DEFAULT_BUILD } from "../../stacks/eks-versions";
 import { STACKS, ofType, policyOf, previewOf, previewWithEdit, single } from "../harness/stacks";
-import { K8S, inputs, inputsOf, urnOf } from "./support";
+import { Json, K8S, dependencyClosure, inputs, inputsOf, urnOf } from "./support";
 
 const CLUSTER = "aws:eks/cluster:Cluster";
 const ADDON = "aws:eks/addon:Addon";
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const KEY = "aws:kms/key:Key";
+const ROLE = "aws:iam/role:Role";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const NODE_CLASS = "kubernetes:eks.amazonaws.com/v1:NodeClass";
+const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
+
+const attachmentsOf = (resources: RecordedResource[], role: RecordedResource) => ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+    .filter((a) => a.propertyDependencies.role?.includes(role.urn));
 
 describe("the EKS cluster", () => {
     for (const stack of STACKS) {
@@ -30,6 +40,8 @@ describe("the EKS cluster", () => {
                 assert.deepEqual(cluster.propertyDependencies.encryptionConfig, [urnOf(resources, KEY, "keys-cluster")]);
                 assert.equal(inputs(cluster).name, `clinical-platform-${stack}`);
                 assert.equal(inputs(cluster).version, config.cluster.version);
+                assert.equal(config.cluster.version, "1.35", "1.34 leaves standard support on 2026-12-02");
+                assert.deepEqual(inputs(cluster).upgradePolicy, { supportType: "STANDARD" }, "never slides into paid extended support");
                 assert.equal(inputs(cluster).kubernetesNetworkConfig.serviceIpv4Cidr, config.cluster.serviceCidr);
             });
 
@@ -49,94 +61,144 @@ describe("the EKS cluster", () => {
                 const { resources, config } = await previewOf(stack);
                 const access = inputsOf(resources, CLUSTER).accessConfig;
                 assert.deepEqual(access, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
-                const entry = inputsOf(resources, "aws:eks/accessEntry:AccessEntry");
+                const entry = inputsOf(resources, "aws:eks/accessEntry:AccessEntry", "cluster-control-plane-admin");
                 assert.equal(entry.principalArn, config.cluster.adminRoleArn);
                 assert.equal(entry.type, "STANDARD");
-                const association = single(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+                const association = single(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-control-plane-admin");
                 assert.equal(inputs(association).principalArn, config.cluster.adminRoleArn);
                 assert.equal(inputs(association).policyArn, CLUSTER_ADMIN_POLICY_ARN);
                 assert.deepEqual(inputs(association).accessScope, { type: "cluster" });
                 assert.ok(association.dependencies.includes(urnOf(resources, "aws:eks/accessEntry:AccessEntry", "cluster-control-plane-admin")));
             });
 
-            it("launches nodes from a template that requires IMDSv2 with a hop limit of 1 and an encrypted gp3 volume", async () => {
-                const { resources, config } = await previewOf(stack);
-                const template = single(resources, LAUNCH_TEMPLATE);
-                assert.deepEqual(inputs(template).metadataOptions, {
-                    httpEndpoint: "enabled",
-                    httpTokens: "required",
-                    httpPutResponseHopLimit: 1,
-                    instanceMetadataTags: "disabled",
-                });
-                const [volume] = inputs(template).blockDeviceMappings;
-                assert.equal(volume.ebs.volumeType, "gp3");
-                assert.equal(volume.ebs.encrypted, "true");
-                assert.equal(volume.ebs.volumeSize, config.cluster.nodes.diskSizeGiB);
-                assert.deepEqual(template.propertyDependencies.blockDeviceMappings, [urnOf(resources, KEY, "keys-cluster")]);
-                const nodeGroup = single(resources, NODE_GROUP);
-                assert.deepEqual(nodeGroup.propertyDependencies.launchTemplate, [template.urn]);
-                assert.equal(inputs(nodeGroup).diskSize, undefined, "the size comes from the template, not the node group");
+            it("runs in EKS Auto Mode with compute, block storage and load balancing switched on together and no built-in node pool", async () => {
+                const { resources } = await previewOf(stack);
+                const cluster = inputsOf(resources, CLUSTER);
+                assert.deepEqual(cluster.computeConfig, { enabled: true, nodePools: [] });
+                assert.equal(cluster.computeConfig.nodeRoleArn, undefined, "EKS takes no node role without a built-in pool");
+                assert.deepEqual(cluster.storageConfig, { blockStorage: { enabled: true } });
+                assert.deepEqual(cluster.kubernetesNetworkConfig.elasticLoadBalancing, { enabled: true });
+                assert.equal(cluster.bootstrapSelfManagedAddons, false);
+                assert.deepEqual(ofType(resources, NODE_GROUP), [], "no fixed-size node group");
+                assert.deepEqual(ofType(resources, LAUNCH_TEMPLATE), []);
             });
 
-            it("sizes the managed node group from the profile and keeps it in the private subnets", async () => {
+            it("gives the cluster role the five Auto Mode policies and session tagging, all attached before the cluster", async () => {
+                const { resources } = await previewOf(stack);
+                const cluster = single(resources, CLUSTER);
+                const role = single(resources, ROLE, "cluster-roles-cluster");
+                assert.deepEqual(cluster.propertyDependencies.roleArn, [role.urn]);
+                const [trust] = policyOf(role, "assumeRolePolicy").Statement;
+                assert.deepEqual(trust.Principal, { Service: "eks.amazonaws.com" });
+                assert.deepEqual(trust.Action, ["sts:AssumeRole", "sts:TagSession"]);
+                const attached = attachmentsOf(resources, role);
+                assert.deepEqual(attached.map((a) => String(inputs(a).policyArn)).sort(), [
+                    "AmazonEKSBlockStoragePolicy", "AmazonEKSClusterPolicy", "AmazonEKSComputePolicy", "AmazonEKSLoadBalancingPolicy", "AmazonEKSNetworkingPolicy",
+                ].map((policy) => `arn:aws:iam::aws:policy/${policy}`));
+                for (const attachment of attached) assert.ok(cluster.dependencies.includes(attachment.urn), `the cluster waits for ${attachment.name}`);
+            });
+
+            it("lets Auto Mode nodes join through an EC2 access entry with the Auto Mode node policy, before the NodeClass names their role", async () => {
+                const { resources } = await previewOf(stack);
+                const role = single(resources, ROLE, "cluster-roles-node");
+                const [trust] = policyOf(role, "assumeRolePolicy").Statement;
+                assert.deepEqual(trust.Principal, { Service: "ec2.amazonaws.com" });
+                const attached = attachmentsOf(resources, role);
+                assert.deepEqual(attached.map((a) => String(inputs(a).policyArn)).sort(), [
+                    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly", "arn:aws:iam::aws:policy/AmazonEKSWorkerNodeMinimalPolicy",
+                ]);
+                const entry = single(resources, "aws:eks/accessEntry:AccessEntry", "cluster-nodes-node");
+                assert.equal(inputs(entry).type, "EC2");
+                assert.deepEqual(entry.propertyDependencies.principalArn, [role.urn]);
+                const association = single(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-nodes-node");
+                assert.equal(inputs(association).policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAutoNodePolicy");
+                assert.deepEqual(inputs(association).accessScope, { type: "cluster" });
+                const nodeClass = single(resources, NODE_CLASS);
+                const before = dependencyClosure(resources, nodeClass);
+                for (const needed of [entry, association, ...attached]) assert.ok(before.has(needed.urn), `the NodeClass waits for ${needed.name}`);
+            });
+
+            it("launches nodes only from its own NodeClass: private subnets, the cluster and database client groups, storage under the cluster key", async () => {
                 const { resources, config } = await previewOf(stack);
-                const nodeGroup = single(resources, NODE_GROUP);
-                const { minSize, desiredSize, maxSize, instanceTypes } = config.cluster.nodes;
-                assert.deepEqual(inputs(nodeGroup).scalingConfig, { minSize, desiredSize, maxSize });
-                assert.deepEqual(inputs(nodeGroup).instanceTypes, instanceTypes);
-                const subnets = ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("network-private-")).map((s) => s.urn).sort();
-                assert.deepEqual(nodeGroup.propertyDependencies.subnetIds, subnets);
+                const nodeClass = single(resources, NODE_CLASS);
+                const spec = inputs(nodeClass).spec;
+                assert.notEqual(inputs(nodeClass).metadata.name, "default", "EKS reserves the name default");
+                const subnets = ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("network-private-"));
+                assert.equal(spec.subnetSelectorTerms.length, subnets.length);
+                for (const subnet of subnets) assert.ok(nodeClass.propertyDependencies.spec.includes(subnet.urn), subnet.name);
+                assert.equal(spec.securityGroupSelectorTerms.length, 2, "the cluster group and the database's client group");
+                assert.ok(nodeClass.propertyDependencies.spec.includes(urnOf(resources, SG, "database-clients")));
+                assert.ok(nodeClass.propertyDependencies.spec.includes(urnOf(resources, CLUSTER, "cluster-control-plane")), "the cluster group");
+                assert.match(spec.ephemeralStorage.kmsKeyID, /^arn:aws:kms:/);
+                assert.ok(nodeClass.propertyDependencies.spec.includes(urnOf(resources, KEY, "keys-cluster")));
+                assert.equal(spec.ephemeralStorage.size, `${config.cluster.nodes.diskSizeGiB}Gi`);
+                assert.ok(nodeClass.propertyDependencies.spec.includes(urnOf(resources, ROLE, "cluster-roles-node")));
+                const pool = inputsOf(resources, NODE_POOL);
+                assert.deepEqual(pool.spec.template.spec.nodeClassRef, { group: "eks.amazonaws.com", kind: "NodeClass", name: inputs(nodeClass).metadata.name });
+                assert.ok(pool.spec.template.spec.requirements.some((r: Json) => r.key === "karpenter.sh/capacity-type" && r.values.join() === "on-demand"));
             });
 
             it("puts nodes in the database's client group, which no other resource joins", async () => {
                 const { resources } = await previewOf(stack);
-                const clients = urnOf(resources, "aws:ec2/securityGroup:SecurityGroup", "database-clients");
-                const template = single(resources, LAUNCH_TEMPLATE);
-                assert.deepEqual(template.propertyDependencies.vpcSecurityGroupIds, [urnOf(resources, CLUSTER, "cluster-control-plane"), clients].sort());
+                const clients = urnOf(resources, SG, "database-clients");
                 const joiners = resources.filter((r) => Object.entries(r.propertyDependencies).some(([property, urns]) => urns.includes(clients)
-                    && ["vpcSecurityGroupIds", "securityGroups", "securityGroupIds", "referencedSecurityGroupId"].includes(property)));
-                assert.deepEqual(joiners.map((r) => r.name).sort(), ["cluster-nodes", "database-from-clients"]);
+                    && ["vpcSecurityGroupIds", "securityGroups", "securityGroupIds", "referencedSecurityGroupId", "spec"].includes(property)));
+                assert.deepEqual(joiners.map((r) => r.name).sort(), ["cluster-nodes-class", "database-from-clients"]);
             });
 
-            it("installs the core add-ons before the nodes and the rest after them", async () => {
-                const { resources } = await previewOf(stack);
+            it("bounds the NodePool so both slots at their autoscaler ceilings fit, with the stated allowance", async () => {
+                const { resources, config } = await previewOf(stack);
+                const limits = inputsOf(resources, NODE_POOL).spec.limits;
+                const { maxReplicas, cpuRequest, memoryLimit } = config.app;
+                // Both slots at their ceiling, every pod at its request (memory request = limit), plus
+                // 2 vCPU and 4 GiB for the cluster's controllers: the NodePool must reach at least that.
+                const neededMillicores = 2 * maxReplicas * cpuMillicores(cpuRequest) + 2000;
+                const neededMiB = 2 * maxReplicas * memoryMiB(memoryLimit) + 4096;
+                assert.ok(Number(limits.cpu) * 1000 >= neededMillicores, `${limits.cpu} vCPU < ${neededMillicores}m`);
+                assert.ok(memoryMiB(limits.memory) >= neededMiB, `${limits.memory} < ${neededMiB}Mi`);
+                assert.deepEqual(limits, { cpu: nodePoolLimits({ slots: 2, maxReplicas, surgePercent: 25, cpuRequest, memoryRequest: memoryLimit }).cpu,
+                    memory: nodePoolLimits({ slots: 2, maxReplicas, surgePercent: 25, cpuRequest, memoryRequest: memoryLimit }).memory });
+            });
+
+            it("installs only the add-ons Auto Mode does not bring, after the node pool, each build resolved once and then kept", async () => {
+                const { resources, config } = await previewOf(stack);
                 const addons = ofType(resources, ADDON);
-                assert.deepEqual(addons.map((a) => inputs(a).addonName).sort(), [
-                    "amazon-cloudwatch-observability", "aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "metrics-server", "vpc-cni",
-                ]);
-                const nodeGroup = single(resources, NODE_GROUP);
-                const named = (addonName: string) => addons.find((a) => inputs(a).addonName === addonName)!;
-                for (const early of ["vpc-cni", "kube-proxy", "eks-pod-identity-agent"]) {
-                    assert.ok(nodeGroup.dependencies.includes(named(early).urn), `nodes wait for ${early}`);
-                }
-                for (const late of ["coredns", "aws-ebs-csi-driver", "amazon-cloudwatch-observability"]) {
-                    assert.ok(named(late).dependencies.includes(nodeGroup.urn), `${late} waits for nodes`);
-                }
+                assert.deepEqual(addons.map((a) => inputs(a).addonName).sort(), ["amazon-cloudwatch-observability", "metrics-server"]);
+                const pool = single(resources, NODE_POOL);
                 for (const addon of addons) {
-                    assert.equal(inputs(addon).addonVersion, "v1.0.0-eksbuild.1", `${inputs(addon).addonName} is pinned to the EKS default`);
+                    const name = inputs(addon).addonName as "metrics-server" | "amazon-cloudwatch-observability";
+                    assert.ok(dependencyClosure(resources, addon).has(pool.urn), `${name} waits for the node pool`);
+                    assert.equal(config.cluster.addons[name], EKS_DEFAULT_BUILD);
+                    assert.equal(inputs(addon).addonVersion, "v1.0.0-eksbuild.1", `${name} takes the EKS default build`);
+                    assert.deepEqual(addon.options.ignoreChanges, ["addonVersion"], `${name}: a later up does not move the build`);
                 }
             });
 
-            it("gives the EBS CSI driver and the CloudWatch agent their own Pod Identity roles", async () => {
+            it("gives the CloudWatch agent its own Pod Identity role, attached before the add-on", async () => {
                 const { resources } = await previewOf(stack);
-                const cases = [
-                    { addon: "cluster-addons-ebs-csi", serviceAccount: "ebs-csi-controller-sa", namespace: "kube-system", policy: "AmazonEBSCSIDriverPolicy" },
-                    { addon: "cluster-addons-cloudwatch-observability", serviceAccount: "cloudwatch-agent", namespace: "amazon-cloudwatch", policy: "CloudWatchAgentServerPolicy" },
-                ];
-                for (const { addon, serviceAccount, namespace, policy } of cases) {
-                    const installed = single(resources, ADDON, addon);
-                    const [association] = inputs(installed).podIdentityAssociations;
-                    assert.equal(association.serviceAccount, serviceAccount);
-                    const [role] = ofType(resources, "aws:iam/role:Role").filter((r) => installed.propertyDependencies.podIdentityAssociations.includes(r.urn));
-                    const [trust] = policyOf(role, "assumeRolePolicy").Statement;
-                    assert.deepEqual(trust.Principal, { Service: "pods.eks.amazonaws.com" });
-                    assert.deepEqual(trust.Action, ["sts:AssumeRole", "sts:TagSession"]);
-                    const tags = (trust.Condition as Record<string, Record<string, unknown>>).StringEquals;
-                    assert.deepEqual(tags["aws:RequestTag/kubernetes-service-account"], serviceAccount);
-                    assert.deepEqual(tags["aws:RequestTag/kubernetes-namespace"], [namespace]);
-                    const attached = ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.propertyDependencies.role?.includes(role.urn));
-                    assert.ok(attached.some((a) => String(inputs(a).policyArn).endsWith(`/${policy}`)), `${addon} role has ${policy}`);
-                }
+                const installed = single(resources, ADDON, "cluster-addons-cloudwatch-observability");
+                const [association] = inputs(installed).podIdentityAssociations;
+                assert.equal(association.serviceAccount, "cloudwatch-agent");
+                const [role] = ofType(resources, ROLE).filter((r) => installed.propertyDependencies.podIdentityAssociations.includes(r.urn));
+                const [trust] = policyOf(role, "assumeRolePolicy").Statement;
+                assert.deepEqual(trust.Principal, { Service: "pods.eks.amazonaws.com" });
+                assert.deepEqual(trust.Action, ["sts:AssumeRole", "sts:TagSession"]);
+                const tags = (trust.Condition as Record<string, Record<string, unknown>>).StringEquals;
+                assert.deepEqual(tags["aws:RequestTag/kubernetes-service-account"], "cloudwatch-agent");
+                assert.deepEqual(tags["aws:RequestTag/kubernetes-namespace"], ["amazon-cloudwatch"]);
+                const attached = attachmentsOf(resources, role);
+                assert.ok(attached.some((a) => String(inputs(a).policyArn).endsWith("/CloudWatchAgentServerPolicy")));
+                for (const attachment of attached) assert.ok(installed.dependencies.includes(attachment.urn), "the add-on waits for its role's policy");
+            });
+
+            it("switches on network policy enforcement before workloads start", async () => {
+                const { resources } = await previewOf(stack);
+                const switchMap = single(resources, "kubernetes:core/v1:ConfigMap", "cluster-network-policy");
+                assert.deepEqual(inputs(switchMap).metadata, { name: "amazon-vpc-cni", namespace: "kube-system" });
+                assert.deepEqual(inputs(switchMap).data, { "enable-network-policy-controller": "true" });
+                const deployments = ofType(resources, K8S.deployment);
+                assert.ok(deployments.length > 0);
+                for (const deployment of deployments) assert.ok(dependencyClosure(resources, deployment).has(switchMap.urn), deployment.name);
             });
 
             it("creates the container log groups with retention and the logs key before the agent writes to them", async () => {
@@ -188,12 +250,19 @@ describe("the EKS cluster", () => {
                     assert.equal(release.namespace, "kube-system");
                 }
                 const secretsStore = releases.find((r) => r.chart === "secrets-store-csi-driver-provider-aws");
-                assert.equal(secretsStore.values["secrets-store-csi-driver"].syncSecret.enabled, true);
+                // Published in the chart repository's index (2.2.0 never was); checked 2026-12-01.
+                assert.equal(secretsStore.version, "3.1.1");
+                const driver = secretsStore.values["secrets-store-csi-driver"];
+                assert.equal(driver.syncSecret.enabled, true);
+                assert.equal(driver.enableSecretRotation, true);
+                // The provider's authors recommend polling about once an hour, not every 2 minutes.
+                assert.equal(driver.rotationPollInterval, "3600s");
             });
 
-            it("makes encrypted gp3 with the cluster key the default storage class", async () => {
+            it("makes encrypted gp3 with the cluster key, provisioned by Auto Mode's block storage, the default storage class", async () => {
                 const { resources } = await previewOf(stack);
                 const storageClass = single(resources, "kubernetes:storage.k8s.io/v1:StorageClass");
+                assert.equal(inputs(storageClass).provisioner, "ebs.csi.eks.amazonaws.com");
                 assert.equal(inputs(storageClass).metadata.annotations["storageclass.kubernetes.io/is-default-class"], "true");
                 assert.equal(inputs(storageClass).parameters.encrypted, "true");
                 assert.equal(inputs(storageClass).parameters.type, "gp3");
@@ -213,5 +282,34 @@ describe("the EKS cluster", () => {
         assert.equal(vpc.endpointPublicAccess, true);
         assert.equal(vpc.endpointPrivateAccess, true);
         assert.deepEqual(vpc.publicAccessCidrs, ["203.0.113.0/24"]);
+    });
+});
+
+describe("the node capacity arithmetic", () => {
+    it("holds production's two slots at 10 pods of 1 vCPU and 4 GiB each, mid-rollout, with the controllers' allowance", () => {
+        const limits = nodePoolLimits({ slots: 2, maxReplicas: 10, surgePercent: 25, cpuRequest: "1000m", memoryRequest: "4Gi" });
+        // A rollout at the ceiling adds ceil(10 × 25 %) = 3 pods per slot: 2 × 13 = 26 pods.
+        assert.equal(limits.breakdown.podsAtCeiling, 26);
+        // 26 vCPU and 104 GiB of pods, plus 2 vCPU and 4 GiB of controllers = 28 vCPU and 108 GiB,
+        // plus 25 % for node reservations, DaemonSets and packing = 35 vCPU and 135 GiB.
+        assert.equal(limits.cpu, "35");
+        assert.equal(limits.memory, "135Gi");
+        // The old fixed capacity, 5 × m6i.xlarge of 16 GiB, held 80 GiB, less than the 20 pods at rest with any allowance.
+        assert.ok(memoryMiB(limits.memory) > 5 * 16 * 1024);
+        assert.ok(memoryMiB(limits.memory) >= 2 * 10 * 4096 + 4096);
+    });
+
+    it("grows with the ceiling and the requests, and rounds up to whole vCPUs and GiB", () => {
+        const small = nodePoolLimits({ slots: 2, maxReplicas: 2, surgePercent: 25, cpuRequest: "250m", memoryRequest: "1Gi" });
+        // 2 × (2 + 1) = 6 pods: 1.5 vCPU and 6 GiB, + 2 vCPU and 4 GiB = 3.5 vCPU and 10 GiB, × 1.25 = 4.375 → 5 and 12.5 → 13.
+        assert.deepEqual([small.cpu, small.memory], ["5", "13Gi"]);
+        const larger = nodePoolLimits({ slots: 2, maxReplicas: 20, surgePercent: 25, cpuRequest: "1", memoryRequest: "4096Mi" });
+        assert.ok(Number(larger.cpu) > 35 && memoryMiB(larger.memory) > 135 * 1024);
+    });
+
+    it("refuses a quantity it cannot read rather than guessing", () => {
+        assert.throws(() => nodePoolLimits({ slots: 2, maxReplicas: 2, surgePercent: 25, cpuRequest: "one", memoryRequest: "1Gi" }), /CPU quantity/);
+        assert.throws(() => nodePoolLimits({ slots: 2, maxReplicas: 2, surgePercent: 25, cpuRequest: "1", memoryRequest: "1G" }), /memory quantity/);
+        assert.throws(() => nodePoolLimits({ slots: 2, maxReplicas: 0, surgePercent: 25, cpuRequest: "1", memoryRequest: "1Gi" }), /positive integers/);
     });
 });

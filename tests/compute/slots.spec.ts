@@ -66,8 +66,9 @@ describe("the blue/green slots", () => {
                     const credentials = api.spec.egress.find((rule: Json) => rule.ports[0].port === POD_IDENTITY_AGENT.port);
                     assert.deepEqual(credentials, { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] });
                 }
-                const cni = ofType(resources, "aws:eks/addon:Addon").map(inputs).find((a: Json) => a.addonName === "vpc-cni");
-                assert.deepEqual(JSON.parse(cni.configurationValues), { enableNetworkPolicy: "true" });
+                // EKS Auto Mode enforces network policies once its amazon-vpc-cni ConfigMap switches the controller on.
+                const enforcement = ofType(resources, "kubernetes:core/v1:ConfigMap").map(inputs).find((c: Json) => c.metadata.name === "amazon-vpc-cni");
+                assert.deepEqual(enforcement.data, { "enable-network-policy-controller": "true" });
             });
 
             it("leaves the replica count to each slot's autoscaler, whose floor is the profile's replicas in the stable slot and the warm count in the other", async () => {

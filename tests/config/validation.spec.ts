@@ -4,6 +4,7 @@ import { EvaluationFailure, evaluate } from "../../infra/offline/engine";
 import { REPOSITORY_ROOT } from "../../infra/offline/preview";
 import { runProgram } from "../../infra/program";
 import { ConfigProblem, PROJECT, StackConfigError, loadStackConfig } from "../../stacks";
+import { EKS_VERSIONS, eksVersionProblem } from "../../stacks/eks-versions";
 import { readStackFile } from "../../stacks/stack-file";
 
 type Raw = Record<string, string>;
@@ -221,10 +222,44 @@ describe("stack config validation", () => {
         assert.doesNotThrow(() => loadStackConfig("dev", withValue("cluster", (c) => { c.publicAccessCidrs = ["0.0.0.0/0"]; }, "dev")));
     });
 
-    it("refuses inconsistent node-group sizes and log retention CloudWatch does not offer", async () => {
-        const raw = withValue("overrides", (o) => { o.nodes = { minSize: 4, desiredSize: 2 }; o.logs = { retentionDays: 100 }; });
-        assert.equal((await problemAt(raw, "clinical-platform:overrides.nodes")).received, "4 / 2 / 10");
+    it("refuses the node-group sizes elastic capacity replaced, saying why, and log retention CloudWatch does not offer", async () => {
+        const raw = withValue("overrides", (o) => { o.nodes = { minSize: 4, instanceTypes: ["m6i.xlarge"] }; o.logs = { retentionDays: 100 }; });
+        const minSize = await problemAt(raw, "clinical-platform:overrides.nodes.minSize");
+        assert.match(minSize.expected, /node capacity is elastic now \(EKS Auto Mode/);
+        assert.equal(minSize.received, "4");
+        assert.match((await problemAt(raw, "clinical-platform:overrides.nodes.instanceTypes")).expected, /remove this key/);
         assert.match((await problemAt(raw, "clinical-platform:overrides.logs.retentionDays")).expected, /CloudWatch retention period/);
+        const shaped = loadStackConfig("production", withValue("overrides", (o) => { o.nodes = { instanceCategories: ["m"], diskSizeGiB: 200 }; }));
+        assert.deepEqual(shaped.cluster.nodes, { instanceCategories: ["m"], diskSizeGiB: 200 });
+    });
+
+    it("defaults to an EKS version in standard support and pins its add-on builds", () => {
+        for (const stack of ["dev", "staging", "production"]) {
+            const config = loadStackConfig(stack, committed(stack));
+            // 1.34 leaves standard support on 2026-12-02 (EKS release calendar); the default must outlive that.
+            assert.notEqual(config.cluster.version, "1.34");
+            assert.ok(EKS_VERSIONS[config.cluster.version].standardSupportEnds > "2026-12-02");
+            assert.deepEqual(Object.keys(config.cluster.addons).sort(), ["amazon-cloudwatch-observability", "metrics-server"]);
+        }
+    });
+
+    it("refuses an EKS version that has left standard support, naming the date", async () => {
+        const raw = withValue("cluster", (c) => { c.version = "1.33"; });
+        const problem = await problemAt(raw, "clinical-platform:cluster.version");
+        assert.match(problem.expected, /in standard support such as 1\.35; 1\.33 left it on 2026-07-29/);
+        assert.equal(problem.received, '"1.33"');
+    });
+
+    it("refuses an EKS version without pinned add-on builds", async () => {
+        const problem = await problemAt(withValue("cluster", (c) => { c.version = "1.36"; }), "clinical-platform:cluster.version");
+        assert.match(problem.expected, /pinned add-on builds in stacks\/eks-versions\.ts .*add a row for 1\.36/);
+    });
+
+    it("refuses 1.34 from the day it leaves standard support", () => {
+        assert.equal(eksVersionProblem("1.34", new Date("2026-12-01T23:59:59Z")), undefined);
+        assert.match(eksVersionProblem("1.34", new Date("2026-12-02T00:00:00Z")) ?? "", /1\.34 left it on 2026-12-02/);
+        assert.equal(eksVersionProblem("1.35", new Date("2027-03-26T12:00:00Z")), undefined);
+        assert.match(eksVersionProblem("1.35", new Date("2027-03-27T00:00:00Z")) ?? "", /the table has none left/);
     });
 
     it("reports every problem at once", async () => {

@@ -40,6 +40,27 @@ describe("the data tier", () => {
                 assert.deepEqual(dataKeyPolicy.Statement.filter((s) => JSON.stringify(s.Principal).includes("Service")), []);
             });
 
+            it("names in the cluster key's policy only the account and the cluster role, which exists before the key", async () => {
+                const { resources } = await previewOf(stack);
+                const key = single(resources, "aws:kms/key:Key", "keys-cluster");
+                const role = single(resources, "aws:iam/role:Role", "cluster-roles-cluster");
+                const statements = policyOf(key).Statement;
+                const principals = statements.map((s) => JSON.stringify(s.Principal));
+                assert.ok(!principals.some((p) => p.includes("aws-service-role")), "no service-linked role, which a fresh account lacks");
+                const roleArn = String(role.inputs.arn ?? "");
+                const forRole = statements.filter((s) => s.Sid !== "AccountAdministersThroughIam");
+                assert.deepEqual(forRole.map((s) => s.Sid), ["ClusterRoleUsesKey", "ClusterRoleGrantsToAwsServices"]);
+                for (const statement of forRole) {
+                    assert.match(String((statement.Principal as { AWS: string }).AWS), /^arn:aws:iam::\d{12}:role\/cluster-roles-cluster-/);
+                    if (roleArn) assert.equal((statement.Principal as { AWS: string }).AWS, roleArn);
+                }
+                assert.deepEqual(key.propertyDependencies.policy, [role.urn], "the key is created after the role it names");
+                const [use, grants] = forRole;
+                assert.ok(!([] as string[]).concat(use.Action as string[]).includes("kms:CreateGrant"), "grants are not part of plain use");
+                assert.deepEqual(grants.Action, ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]);
+                assert.deepEqual(grants.Condition, { Bool: { "kms:GrantIsForAWSResource": "true" } });
+            });
+
             it("keeps the database in the isolated subnets, encrypted, private and TLS-only", async () => {
                 const { resources, config } = await previewOf(stack);
                 const db = single(resources, "aws:rds/instance:Instance");

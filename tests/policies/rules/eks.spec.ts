@@ -14,6 +14,9 @@ const compliantCluster = {
 const cluster = (overrides: Record<string, unknown> = {}) => resource(EKS.cluster, "cluster", { ...compliantCluster, ...overrides });
 const nodeGroup = (inputs: Record<string, unknown>) => resource(EKS.nodeGroup, "nodes", { clusterName: UNKNOWN, ...inputs });
 const template = (inputs: Record<string, unknown>) => resource(EC2.launchTemplate, "nodes-lt", inputs);
+const nodeClass = (spec: Record<string, unknown>) => resource(rules.EKS_AUTO_MODE_NODE_CLASS, "nodes-class", {
+    apiVersion: "eks.amazonaws.com/v1", kind: "NodeClass", metadata: { name: "nodes" }, spec: { role: "nodes", ...spec },
+});
 const encryptedRoot = { deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: UNKNOWN, volumeSize: 50 } };
 
 describe("EKS and launch template policies", () => {
@@ -77,6 +80,17 @@ describe("EKS and launch template policies", () => {
     describeResourcePolicy(rules.eksNodegroupLaunchTemplate, {
         accepts: { "a node group launched from a template": nodeGroup({ launchTemplate: { id: UNKNOWN, version: UNKNOWN } }) },
         rejects: { "a node group without a launch template": [nodeGroup({ instanceTypes: ["m6i.large"] }), /no launch template/] },
+    });
+
+    describeResourcePolicy(rules.eksNodeClassStorageKey, {
+        accepts: {
+            "a NodeClass whose storage uses the cluster key": nodeClass({ ephemeralStorage: { size: "100Gi", kmsKeyID: UNKNOWN } }),
+            "a NodeClass naming the key by ARN": nodeClass({ ephemeralStorage: { kmsKeyID: "arn:aws:kms:us-east-1:111122223333:key/1a2b3c4d-5e6f-1a2b-3c4d-5e6f1a2b3c4d" } }),
+        },
+        rejects: {
+            "a NodeClass without a storage key": [nodeClass({ ephemeralStorage: { size: "80Gi" } }), /kmsKeyID is not set/],
+            "a NodeClass leaving storage at its defaults": [nodeClass({ role: "nodes" }), /AWS managed EBS key/],
+        },
     });
 
     describeResourcePolicy(ec2.ec2LaunchTemplateImdsv2, {
