@@ -1,11 +1,13 @@
 /**
- * Composes the platform of one stack from its validated config, in the design's order: network,
- * keys, storage, database and secrets, cluster, app slots, edge, alarms. Stateful resources (keys,
+ * Composes the platform of one stack from its validated config, in the design's order: the account
+ * baseline (in the one stack per account that owns it), network, keys, storage, database and
+ * secrets, cluster, app slots, edge, alarms. Stateful resources (keys,
  * buckets, database, secrets) take nothing from the app slots, so a traffic or image change
  * cannot reach them.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AccountBaseline } from "../components/account";
 import { Alarms } from "../components/alarms";
 import { BlueGreenService } from "../components/blue-green";
 import { Cluster, ClusterRoles } from "../components/cluster";
@@ -39,6 +41,8 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
     const prefix = `${config.project}-${config.environment}`;
     const tags = { ...config.tags };
     const protect = config.protectData;
+
+    if (config.account.ownsAccountResources) new AccountBaseline("account", { accountId: config.account.id });
 
     // The distribution is built last, but the assets bucket policy and the assets key's policy must
     // name it; only those two policies wait for it, never a key, a bucket or the database.

@@ -1,7 +1,7 @@
 /**
  * The AWS account a stack deploys into, and which stack of an account owns what exists once per
- * account (service-linked roles today). The account is the provider's own `aws:allowedAccountIds`,
- * so a deploy with credentials for any other account fails before it changes anything.
+ * account (today the account's S3 Block Public Access). The account is the provider's own
+ * `aws:allowedAccountIds`, so a deploy with credentials for any other account fails before it changes anything.
  */
 import { ConfigProblem } from "./problems";
 

@@ -128,8 +128,8 @@ export const projectConfigSchema = z.strictObject({
     costCenter: text("a cost-centre code of 2–32 letters, digits or hyphens, such as CC-1042", /^[A-Za-z0-9-]{2,32}$/),
     // No default here: each environment's profile names the class it holds (dev holds no PHI).
     dataClassification: oneOf(DATA_CLASSIFICATIONS).optional(),
-    // This stack creates what exists once per account (service-linked roles); exactly one stack per
-    // account does. The CLI hands a top-level YAML boolean to the program as the text "true" or "false".
+    // This stack creates what exists once per account (the account's S3 Block Public Access);
+    // exactly one stack per account does. The CLI hands a top-level YAML boolean to the program as the text "true" or "false".
     ownsAccountResources: z.preprocess(
         (value) => (value === "true" ? true : value === "false" ? false : value),
         z.boolean({ error: "true or false" }),

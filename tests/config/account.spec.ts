@@ -3,7 +3,7 @@ import * as path from "path";
 import { REPOSITORY_ROOT, runOfflinePreview } from "../../infra/offline/preview";
 import { PROJECT, StackConfigError, loadStackConfig } from "../../stacks";
 import { readStackFile } from "../../stacks/stack-file";
-import { editedStackFile } from "../harness/stacks";
+import { editedStackFile, previewOf } from "../harness/stacks";
 
 const committed = (stack: string) => readStackFile(path.join(REPOSITORY_ROOT, `Pulumi.${stack}.yaml`), PROJECT);
 
@@ -67,5 +67,20 @@ describe("account-wide resources", () => {
             assert.equal(error.problems[0].received, "none");
             return true;
         });
+    });
+});
+
+describe("the account baseline", () => {
+    it("blocks public S3 access account-wide from the owning stack only, and keeps the block when that stack goes", async () => {
+        const owner = await previewOf("staging");
+        const [block] = owner.resources.filter((r) => r.type === "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock");
+        assert.ok(block, "the owner of the account blocks public access");
+        assert.deepEqual(
+            { ...block.inputs },
+            { accountId: "111122223333", blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
+        );
+        assert.equal(block.options.retainOnDelete, true);
+        const other = await previewOf("production");
+        assert.deepEqual(other.resources.filter((r) => r.type === block.type), [], "the other stack of the account leaves it alone");
     });
 });
