@@ -23,6 +23,12 @@ export const SECRETS_MOUNT_PATH = "/mnt/secrets";
  * (downloaded from the RDS trust store when the image is built; see docs/application-contract.md).
  */
 export const RDS_CA_BUNDLE_PATH = "/etc/ssl/certs/rds-global-bundle.pem";
+/**
+ * How long a pod keeps signing with the previous key after it first sees a new current one: longer
+ * than the Secrets Store driver takes to refresh every pod (its rotationPollInterval; its authors
+ * recommend about an hour), so no pod signs with a key another pod has not loaded yet.
+ */
+export const FILE_PROPAGATION_SECONDS = 65 * 60;
 /** Suffix of the file holding a secret's AWSPREVIOUS version, next to the AWSCURRENT one. */
 export const PREVIOUS_VERSION_SUFFIX = ".previous";
 
@@ -100,6 +106,7 @@ export function apiPodTemplate(args: PodSpecArgs): PodTemplate {
                     plain("DATABASE_SSLROOTCERT", RDS_CA_BUNDLE_PATH),
                     // Not a secret: where the secret files are. Re-read on change; see the contract.
                     plain("APP_FILES_DIR", SECRETS_MOUNT_PATH),
+                    plain("APP_FILES_PROPAGATION_SECONDS", String(FILE_PROPAGATION_SECONDS)),
                 ],
                 resources: {
                     requests: { cpu: args.resources.cpuRequest, memory: args.resources.memoryLimit },

@@ -153,6 +153,15 @@ describe("the blue/green slots", () => {
                     assert.equal(mount.subPath, undefined, "a subPath mount never sees an update");
                     assert.equal(pod.containers[0].env.find((v: Json) => v.name === "APP_FILES_DIR")?.value, mount.mountPath);
                 }
+                // Pods keep signing with the previous key until every pod has had time to load the new one.
+                const driver = ofType(resources, K8S.release).map(inputs).find((r) => r.chart === "secrets-store-csi-driver-provider-aws");
+                const poll = /^(\d+)([smh])$/.exec(String(driver.values["secrets-store-csi-driver"].rotationPollInterval));
+                assert.ok(poll, "the driver polls at a fixed interval");
+                const pollSeconds = Number(poll[1]) * { s: 1, m: 60, h: 3600 }[poll[2] as "s" | "m" | "h"];
+                for (const deployment of ofType(resources, K8S.deployment).map(inputs)) {
+                    const propagation = podSpec(deployment).containers[0].env.find((v: Json) => v.name === "APP_FILES_PROPAGATION_SECONDS");
+                    assert.ok(Number(propagation?.value) > pollSeconds, `${propagation?.value} s outlasts the ${pollSeconds} s poll`);
+                }
                 for (const secretClass of ofType(resources, K8S.secretProviderClass).filter((r) => r.name.startsWith("api-")).map(inputs)) {
                     assert.equal(secretClass.spec.secretObjects, undefined);
                 }
