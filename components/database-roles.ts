@@ -24,7 +24,7 @@ import { assumableThroughPodIdentity, grantToRole } from "./iam";
 export const DEFAULT_BOOTSTRAP_IMAGE = "docker.io/library/postgres:18.6-alpine3.24";
 /** The RDS CA bundle for every commercial region (Amazon RDS user guide, "Using SSL/TLS to encrypt a connection"). */
 export const RDS_CA_BUNDLE_URL = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem";
-/** Unprivileged user of the official postgres Alpine image. */
+/** Unprivileged user of the official postgres Alpine image (uid/gid 70, per docker-library/postgres alpine Dockerfiles). */
 const POSTGRES_IMAGE_USER_ID = 70;
 const NAME = "database-roles";
 const MASTER_FILES = { username: "master-username", password: "master-password" } as const;

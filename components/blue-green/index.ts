@@ -117,7 +117,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
         const secretArns = Object.values(args.secrets.applicationSecretArns);
         const role = new aws.iam.Role(`${name}-api`, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.cluster.name, namespaces: Object.values(namespaces), serviceAccount: APP_NAME }),
-            description: "Clinical API pods: read their own secrets, log in as their own database role",
+            description: "Clinical API pods: read their own secrets",
             tags: args.tags,
         }, parent);
         grantToRole(this, `${name}-api`, role, [
