@@ -1,7 +1,9 @@
 /**
  * RDS PostgreSQL in the isolated subnets. RDS keeps the master password in Secrets Manager under
  * the secrets key; storage, snapshots and Performance Insights are encrypted with the data key;
- * only members of the client security group reach port 5432, and only over TLS.
+ * only members of the client security group reach port 5432, and only over TLS. Applications log
+ * in as roles of their own with IAM database authentication; the master user only creates them
+ * (see database-roles.ts).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,6 +13,17 @@ import { awsManagedPolicyArn } from "./partition";
 export const POSTGRES_PORT = 5432;
 /** Log types PostgreSQL exports to CloudWatch. */
 export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"];
+/** The application database created with the instance. */
+export const DATABASE_NAME = "clinical";
+/** The RDS master user: it creates the roles below and nothing else uses it. */
+export const MASTER_USERNAME = "clinical_admin";
+/**
+ * Login roles, both authenticated by IAM tokens (member of `rds_iam`, no password): the API reads and
+ * writes rows; the migrator owns the application schema and runs the release's migrations.
+ */
+export const DATABASE_ROLES = { api: "clinical_api", migrator: "clinical_migrator" } as const;
+/** The schema the application's tables live in, owned by the migrator. */
+export const APPLICATION_SCHEMA = "clinical";
 
 export interface DatabaseArgs {
     /** RDS identifier; also names the log groups RDS writes to. */
@@ -50,6 +63,9 @@ export class Database extends pulumi.ComponentResource {
     readonly masterSecretArn: pulumi.Output<string>;
     /** Attach this group to whatever must reach the database. */
     readonly clientSecurityGroupId: pulumi.Output<string>;
+    /** The instance's DbiResourceId, which IAM database authentication policies name. */
+    readonly resourceId: pulumi.Output<string>;
+    private readonly dbUserArnPrefix: pulumi.Output<string>;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:database:Database", name, {}, opts);
@@ -130,8 +146,8 @@ export class Database extends pulumi.ComponentResource {
             engine: "postgres",
             engineVersion: args.engineVersion,
             instanceClass: args.instanceClass,
-            dbName: "clinical",
-            username: "clinical_admin",
+            dbName: DATABASE_NAME,
+            username: MASTER_USERNAME,
             manageMasterUserPassword: true,
             masterUserSecretKmsKeyId: args.secretsKeyArn,
             iamDatabaseAuthenticationEnabled: true,
@@ -172,6 +188,21 @@ export class Database extends pulumi.ComponentResource {
         this.databaseName = instance.dbName;
         this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn ?? "");
         this.clientSecurityGroupId = clients.id;
-        this.registerOutputs({ address: this.address });
+        this.resourceId = instance.resourceId;
+        const partition = aws.getPartitionOutput({}, parent).partition;
+        const region = aws.getRegionOutput({}, parent).region;
+        const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        this.dbUserArnPrefix = pulumi.interpolate`arn:${partition}:rds-db:${region}:${account}:dbuser:${instance.resourceId}`;
+        this.registerOutputs({ address: this.address, resourceId: this.resourceId });
+    }
+
+    /**
+     * The resource `rds-db:connect` names to let a principal log in as `user` on this instance only
+     * (arn:${Partition}:rds-db:${Region}:${Account}:dbuser:${DbiResourceId}/${DbUserName}, per the
+     * Service Authorization Reference for rds-db, checked 2026-12-01).
+     */
+    connectArnFor(user: string): pulumi.Output<string> {
+        if (!/^[a-z_][a-z0-9_]*$/.test(user)) throw new Error(`database user must be a lower-case PostgreSQL identifier, got "${user}"`);
+        return pulumi.interpolate`${this.dbUserArnPrefix}/${user}`;
     }
 }

@@ -1,7 +1,8 @@
 /**
  * Application secrets (JWT signing key, internal API key): generated once, stored in Secrets
  * Manager under the secrets key, and rotated on a schedule by a function that may touch these
- * secrets only. Values never appear in outputs; workloads read them from Secrets Manager.
+ * secrets only. Values never appear in outputs; workloads read them from Secrets Manager, both the
+ * AWSCURRENT and the AWSPREVIOUS version, so a rotation never invalidates what was signed before it.
  */
 import * as path from "path";
 import * as aws from "@pulumi/aws";
@@ -10,6 +11,14 @@ import * as random from "@pulumi/random";
 import { assumableBy, grantToRole } from "./iam";
 
 export const APPLICATION_SECRETS = ["jwt-signing-key", "api-key"] as const;
+/**
+ * Runtime of the rotation function. Checked 2026-12-01 against the AWS Lambda runtimes page
+ * (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html, dates recorded in
+ * infra/checks/data/lambda-runtimes.json): nodejs20.x is deprecated since 2026-04-30; nodejs24.x is
+ * supported until its deprecation on 2028-04-30 (function create blocked from 2028-06-01). It is in
+ * the `Runtime` enum of @pulumi/aws 7.48.0 (types/enums/lambda).
+ */
+export const ROTATION_RUNTIME: aws.lambda.Runtime = aws.lambda.Runtime.NodeJS24dX;
 export type ApplicationSecret = (typeof APPLICATION_SECRETS)[number];
 
 export interface SecretsArgs {
@@ -42,27 +51,37 @@ export class Secrets extends pulumi.ComponentResource {
                 tags: args.tags,
             }, { parent: this, protect: args.protect, retainOnDelete: args.protect });
             const initial = new random.RandomPassword(`${name}-${secretName}`, { length: 64, special: false }, parent);
-            // Rotation owns the value after the first write, so later runs leave it alone.
-            new aws.secretsmanager.SecretVersion(`${name}-${secretName}`, {
+            // The value is written twice, so AWSPREVIOUS exists from the first deployment: pods mount
+            // both labels, and a mount of a label that names no version fails. Secrets Manager moves
+            // AWSPREVIOUS to the first write when the second takes AWSCURRENT. Rotation owns the
+            // value after that, so later runs leave both alone.
+            const seed = new aws.secretsmanager.SecretVersion(`${name}-${secretName}-seed`, {
                 secretId: secret.id,
                 secretString: pulumi.secret(pulumi.jsonStringify({ value: initial.result })),
             }, { parent: this, ignoreChanges: ["secretString", "versionStages"] });
-            return { secretName, secret };
+            const current = new aws.secretsmanager.SecretVersion(`${name}-${secretName}`, {
+                secretId: secret.id,
+                secretString: pulumi.secret(pulumi.jsonStringify({ value: initial.result })),
+            }, { parent: this, ignoreChanges: ["secretString", "versionStages"], dependsOn: [seed] });
+            return { secretName, secret, versions: [seed, current] };
         });
-
         const rotator = this.createRotator(name, args, secrets.map((s) => s.secret.arn));
-        for (const { secretName, secret } of secrets) {
+
+        for (const { secretName, secret, versions } of secrets) {
+            // The first rotation starts as soon as this exists: the values, the function's grant
+            // and its invoke permission must be in place by then.
             new aws.secretsmanager.SecretRotation(`${name}-${secretName}`, {
                 secretId: secret.id,
-                rotationLambdaArn: rotator.arn,
+                rotationLambdaArn: rotator.function.arn,
                 rotationRules: { automaticallyAfterDays: args.rotationDays },
-            }, parent);
+            }, { parent: this, dependsOn: [...versions, ...rotator.ready] });
         }
         this.arns = Object.fromEntries(secrets.map(({ secretName, secret }) => [secretName, secret.arn])) as Record<ApplicationSecret, pulumi.Output<string>>;
         this.registerOutputs({});
     }
 
-    private createRotator(name: string, args: SecretsArgs, secretArns: pulumi.Output<string>[]): aws.lambda.Function {
+    /** The rotation function, and what must exist before Secrets Manager first invokes it. */
+    private createRotator(name: string, args: SecretsArgs, secretArns: pulumi.Output<string>[]): { function: aws.lambda.Function; ready: pulumi.Resource[] } {
         const parent = { parent: this };
         const functionName = `${args.namePrefix.replace(/\//g, "-")}-secret-rotation`;
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-rotation`, {
@@ -76,7 +95,7 @@ export class Secrets extends pulumi.ComponentResource {
             description: "Rotates the clinical application secrets",
             tags: args.tags,
         }, parent);
-        grantToRole(this, `${name}-rotation`, role, [
+        const grant = grantToRole(this, `${name}-rotation`, role, [
                 {
                     Sid: "RotateTheseSecretsOnly",
                     Effect: "Allow",
@@ -91,7 +110,7 @@ export class Secrets extends pulumi.ComponentResource {
         const rotator = new aws.lambda.Function(`${name}-rotation`, {
             name: functionName,
             role: role.arn,
-            runtime: "nodejs20.x",
+            runtime: ROTATION_RUNTIME,
             handler: "index.handler",
             code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset(path.join(__dirname, "rotation", "index.js")) }),
             timeout: 30,
@@ -101,13 +120,13 @@ export class Secrets extends pulumi.ComponentResource {
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tracingConfig: { mode: "Active" },
             tags: args.tags,
-        }, { parent: this, dependsOn: [logGroup] });
-        new aws.lambda.Permission(`${name}-rotation`, {
+        }, { parent: this, dependsOn: [logGroup, grant] });
+        const permission = new aws.lambda.Permission(`${name}-rotation`, {
             function: rotator.name,
             action: "lambda:InvokeFunction",
             principal: "secretsmanager.amazonaws.com",
             sourceAccount: aws.getCallerIdentityOutput({}, parent).accountId,
         }, parent);
-        return rotator;
+        return { function: rotator, ready: [grant, permission] };
     }
 }

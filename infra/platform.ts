@@ -11,7 +11,8 @@ import { AccountBaseline } from "../components/account";
 import { Alarms } from "../components/alarms";
 import { BlueGreenService } from "../components/blue-green";
 import { Cluster, ClusterRoles } from "../components/cluster";
-import { Database } from "../components/database";
+import { DATABASE_ROLES, Database } from "../components/database";
+import { DatabaseRoles } from "../components/database-roles";
 import { EDGE_REGION, Edge, accessLogSourceName } from "../components/edge";
 import { Keys } from "../components/keys";
 import { Network } from "../components/network";
@@ -129,6 +130,19 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         tags,
     });
 
+    // The API's database role exists before any API pod starts: its user name comes from the Job that creates it.
+    const databaseRoles = new DatabaseRoles("database-roles", {
+        region: config.region,
+        clusterName: cluster.clusterName,
+        provider: cluster.provider,
+        runAfter: [cluster.secretsStore],
+        database: { host: database.address, port: database.port, name: database.databaseName },
+        masterSecretArn: database.masterSecretArn,
+        secretsKeyArn: keys.secrets.arn,
+        vpcCidr: network.vpcCidr,
+        tags,
+    });
+
     const service = new BlueGreenService("api", {
         region: config.region,
         vpcId: network.vpcId,
@@ -154,8 +168,14 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         warmReplicas: config.app.warmReplicas,
         maxReplicas: config.app.maxReplicas,
         resources: { cpuRequest: config.app.cpuRequest, cpuLimit: config.app.cpuLimit, memoryLimit: config.app.memoryLimit },
-        database: { host: database.address, port: database.port, name: database.databaseName },
-        secrets: { databaseSecretArn: database.masterSecretArn, applicationSecretArns: secrets.arns },
+        database: {
+            host: database.address,
+            port: database.port,
+            name: database.databaseName,
+            user: databaseRoles.apiUser,
+            connectArn: database.connectArnFor(DATABASE_ROLES.api),
+        },
+        secrets: { applicationSecretArns: secrets.arns },
         secretsKeyArn: keys.secrets.arn,
         tags,
     });

@@ -70,8 +70,11 @@ export interface BlueGreenServiceArgs {
     maxReplicas: number;
     /** Container CPU request and limits; memory is requested at its limit. */
     resources: { cpuRequest: string; cpuLimit: string; memoryLimit: string };
-    /** Where the API connects; the credentials come from the secrets. */
-    database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string> };
+    /**
+     * Where the API connects: `user` is its own role, and `connectArn` the `rds-db:connect` resource
+     * for exactly that user on this instance (IAM database authentication; no password anywhere).
+     */
+    database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string>; user: pulumi.Input<string>; connectArn: pulumi.Input<string> };
     /** Secrets Manager ARNs the pods may read. */
     secrets: SlotSecrets;
     /** Key the secrets are encrypted with; the pods may decrypt through Secrets Manager only. */
@@ -121,7 +124,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
             tags: args.tags,
         }, parent);
 
-        const secretArns = [args.secrets.databaseSecretArn, ...Object.values(args.secrets.applicationSecretArns)];
+        const secretArns = Object.values(args.secrets.applicationSecretArns);
         const role = new aws.iam.Role(`${name}-api`, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.cluster.name, namespaces: Object.values(namespaces), serviceAccount: APP_NAME }),
             description: "Clinical API pods: read their own secrets",
@@ -136,6 +139,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                     Resource: args.secretsKeyArn,
                     Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
                 },
+                { Sid: "ConnectAsApiDatabaseUser", Effect: "Allow", Action: "rds-db:connect", Resource: args.database.connectArn },
             ], args.tags);
 
         const slots = SLOT_NAMES.map((slot) => {

@@ -10,10 +10,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_PORT } from "../database";
 import { APP_PORT } from "./load-balancer";
-import { DATABASE_SECRET_KEYS, apiPodTemplate, secretEnvironmentFor } from "./workload";
+import { apiPodTemplate, secretFilesFor } from "./workload";
 
 export const APP_NAME = "clinical-api";
-const SECRET_NAME = `${APP_NAME}-secrets`;
+const SECRET_CLASS_NAME = `${APP_NAME}-secrets`;
 const SERVICE_PORT = 80;
 /**
  * Where pods get AWS credentials under EKS Pod Identity: the agent on each node, reached at the
@@ -25,8 +25,6 @@ const SERVICE_PORT = 80;
 const POD_IDENTITY_AGENT = { address: "169.254.170.23", port: 80 } as const;
 
 export interface SlotSecrets {
-    /** The RDS-managed master credentials (JSON with username and password). */
-    databaseSecretArn: pulumi.Input<string>;
     /** Application secrets stored as JSON `{ "value": … }`, by name (jwt-signing-key, api-key). */
     applicationSecretArns: Readonly<Record<string, pulumi.Input<string>>>;
 }
@@ -59,8 +57,8 @@ export interface AppSlotArgs {
     permissions: pulumi.Resource[];
     /** The slot's target group; the binding registers its pods there. */
     targetGroupArn: pulumi.Input<string>;
-    /** Where the API connects; the credentials come from the secrets. */
-    database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string> };
+    /** Where the API connects, and its own database role (IAM authentication, never the master user). */
+    database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string>; user: pulumi.Input<string> };
     /** Secrets Manager ARNs the pods may read. */
     secrets: SlotSecrets;
     /** Kubernetes provider of the cluster. */
@@ -104,7 +102,6 @@ export class AppSlot extends pulumi.ComponentResource {
                 },
             },
         }, kube);
-        const secretEnvironment = secretEnvironmentFor(Object.keys(args.secrets.applicationSecretArns));
         const inNamespace = (objectName: string) => ({ name: objectName, namespace: namespace.metadata.name, labels });
 
         this.restrictTraffic(name, args, namespace, labels, kube);
@@ -124,7 +121,8 @@ export class AppSlot extends pulumi.ComponentResource {
         const secretClass = new k8s.apiextensions.CustomResource(`${name}-secrets`, {
             apiVersion: "secrets-store.csi.x-k8s.io/v1",
             kind: "SecretProviderClass",
-            metadata: inNamespace(SECRET_NAME),
+            metadata: inNamespace(SECRET_CLASS_NAME),
+            // Files only: no `secretObjects`, so no Kubernetes Secret mirrors the values.
             spec: {
                 provider: "aws",
                 parameters: {
@@ -132,12 +130,6 @@ export class AppSlot extends pulumi.ComponentResource {
                     usePodIdentity: "true",
                     objects: secretObjects(args.secrets),
                 },
-                secretObjects: [{
-                    secretName: SECRET_NAME,
-                    type: "Opaque",
-                    labels,
-                    data: Object.values(secretEnvironment).map((key) => ({ objectName: key, key })),
-                }],
             },
         }, { ...kube, dependsOn: args.runAfter });
 
@@ -207,8 +199,6 @@ export class AppSlot extends pulumi.ComponentResource {
                         database: args.database,
                         region: args.region,
                         secretProviderClass: secretClass.metadata.name,
-                        secretName: SECRET_NAME,
-                        secretEnvironment,
                     }),
                 },
             }, {
@@ -302,23 +292,22 @@ export class AppSlot extends pulumi.ComponentResource {
     }
 }
 
-/** The ASCP `objects` parameter: which secrets to fetch and which JSON keys become which files. */
+/**
+ * The ASCP `objects` parameter: each application secret twice, its AWSCURRENT and its AWSPREVIOUS
+ * version (`objectVersionLabel`), each JSON value's `value` key as a file of its own. During the
+ * overlap after a rotation the API accepts both, so tokens signed with the old key stay valid and
+ * pods that have not yet seen the new files still agree with those that have.
+ */
 function secretObjects(secrets: SlotSecrets): pulumi.Output<string> {
-    const applicationObjects = Object.entries(secrets.applicationSecretArns).map(([secretName, arn]) => ({
-        objectName: arn,
-        objectAlias: `${secretName}.json`,
-        jmesPath: [{ path: "value", objectAlias: secretName }],
-    }));
+    const objects = Object.entries(secrets.applicationSecretArns).flatMap(([secretName, arn]) => {
+        const files = secretFilesFor(secretName);
+        return ([["AWSCURRENT", files.current], ["AWSPREVIOUS", files.previous]] as const).map(([label, file]) => ({
+            objectName: arn,
+            objectVersionLabel: label,
+            objectAlias: `${file}.json`,
+            jmesPath: [{ path: "value", objectAlias: file }],
+        }));
+    });
     // ASCP reads YAML; JSON is YAML, and this way the ARNs need no quoting rules.
-    return pulumi.jsonStringify([
-        {
-            objectName: secrets.databaseSecretArn,
-            objectAlias: "database-credentials.json",
-            jmesPath: [
-                { path: "username", objectAlias: DATABASE_SECRET_KEYS.username },
-                { path: "password", objectAlias: DATABASE_SECRET_KEYS.password },
-            ],
-        },
-        ...applicationObjects,
-    ]);
+    return pulumi.jsonStringify(objects);
 }

@@ -1,7 +1,9 @@
 /**
  * The pod of one slot as plain data: the API container with its probes, limits and hardened
- * security context, secrets read from the Secret the CSI driver mirrors (never a literal value),
- * and the secrets volume that drives that mirroring.
+ * security context, and the secrets volume. Application secrets arrive as files the CSI driver
+ * refreshes in place (current and previous version); the database takes an IAM token per
+ * connection. No environment variable carries a secret. docs/application-contract.md is the
+ * application's side of this.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -14,16 +16,25 @@ type EnvVar = k8s.types.input.core.v1.EnvVar;
 export const HEALTH_PATHS = { startup: "/health/startup", liveness: "/health/liveness", readiness: READINESS_PATH } as const;
 /** Unprivileged user and group the container runs as. */
 export const APP_USER_ID = 10001;
-/** Keys of the database credentials in the mirrored Secret. */
-export const DATABASE_SECRET_KEYS = { username: "database-username", password: "database-password" } as const;
+/** Where the secrets volume is mounted in the API container. */
+export const SECRETS_MOUNT_PATH = "/mnt/secrets";
+/**
+ * Where the application image keeps the RDS CA bundle it verifies the database against
+ * (downloaded from the RDS trust store when the image is built; see docs/application-contract.md).
+ */
+export const RDS_CA_BUNDLE_PATH = "/etc/ssl/certs/rds-global-bundle.pem";
+/**
+ * How long a pod keeps signing with the previous key after it first sees a new current one: longer
+ * than the Secrets Store driver takes to refresh every pod (its rotationPollInterval; its authors
+ * recommend about an hour), so no pod signs with a key another pod has not loaded yet.
+ */
+export const FILE_PROPAGATION_SECONDS = 65 * 60;
+/** Suffix of the file holding a secret's AWSPREVIOUS version, next to the AWSCURRENT one. */
+export const PREVIOUS_VERSION_SUFFIX = ".previous";
 
-/** Environment variable to key in the mirrored Secret: the database credentials and each application secret. */
-export function secretEnvironmentFor(applicationSecrets: readonly string[]): Record<string, string> {
-    return {
-        DATABASE_USER: DATABASE_SECRET_KEYS.username,
-        DATABASE_PASSWORD: DATABASE_SECRET_KEYS.password,
-        ...Object.fromEntries(applicationSecrets.map((secret) => [secret.toUpperCase().replace(/-/g, "_"), secret])),
-    };
+/** The files an application secret is mounted as: its current value, and the value before the last rotation. */
+export function secretFilesFor(secretName: string): { current: string; previous: string } {
+    return { current: secretName, previous: `${secretName}${PREVIOUS_VERSION_SUFFIX}` };
 }
 
 export interface PodSpecArgs {
@@ -37,21 +48,16 @@ export interface PodSpecArgs {
     slot: string;
     /** Container CPU request and limits; memory is requested at its limit. */
     resources: { cpuRequest: string; cpuLimit: string; memoryLimit: string };
-    /** Where the API connects; not secret. */
-    database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string> };
+    /** Where the API connects and as whom; not secret: the password is an IAM token made per connection. */
+    database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string>; user: pulumi.Input<string> };
     /** The stack's region, for the AWS SDK in the container. */
     region: string;
     /** The SecretProviderClass the secrets volume mounts. */
     secretProviderClass: pulumi.Input<string>;
-    /** The Kubernetes Secret the driver mirrors into. */
-    secretName: string;
-    /** Environment variable to key in that Secret. */
-    secretEnvironment: Readonly<Record<string, string>>;
 }
 
 export function apiPodTemplate(args: PodSpecArgs): PodTemplate {
     const plain = (name: string, value: pulumi.Input<string>): EnvVar => ({ name, value });
-    const fromSecret = (name: string, key: string): EnvVar => ({ name, valueFrom: { secretKeyRef: { name: args.secretName, key } } });
     const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
         httpGet: { path, port: "http", scheme: "HTTP" },
         periodSeconds,
@@ -92,9 +98,15 @@ export function apiPodTemplate(args: PodSpecArgs): PodTemplate {
                     plain("DATABASE_HOST", args.database.host),
                     plain("DATABASE_PORT", pulumi.output(args.database.port).apply(String)),
                     plain("DATABASE_NAME", args.database.name),
+                    plain("DATABASE_USER", args.database.user),
+                    // No password: the API signs an IAM authentication token (valid 15 minutes) for each new connection.
+                    plain("DATABASE_AUTH", "iam"),
                     // The server refuses plain connections (rds.force_ssl); the client also checks who it talks to.
                     plain("DATABASE_SSLMODE", "verify-full"),
-                    ...Object.entries(args.secretEnvironment).map(([name, key]) => fromSecret(name, key)),
+                    plain("DATABASE_SSLROOTCERT", RDS_CA_BUNDLE_PATH),
+                    // Not a secret: where the secret files are. Re-read on change; see the contract.
+                    plain("APP_FILES_DIR", SECRETS_MOUNT_PATH),
+                    plain("APP_FILES_PROPAGATION_SECONDS", String(FILE_PROPAGATION_SECONDS)),
                 ],
                 resources: {
                     requests: { cpu: args.resources.cpuRequest, memory: args.resources.memoryLimit },
@@ -114,7 +126,8 @@ export function apiPodTemplate(args: PodSpecArgs): PodTemplate {
                     seccompProfile: { type: "RuntimeDefault" },
                 },
                 volumeMounts: [
-                    { name: "secrets", mountPath: "/mnt/secrets", readOnly: true },
+                    // A whole-volume mount: the driver's in-place updates reach it (a subPath mount would freeze it).
+                    { name: "secrets", mountPath: SECRETS_MOUNT_PATH, readOnly: true },
                     { name: "tmp", mountPath: "/tmp" },
                 ],
             }],

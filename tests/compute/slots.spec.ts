@@ -5,7 +5,10 @@ import { SLOT_NAMES } from "../../stacks";
 import { grantOf, ofType, policyOf, previewOf, single, STACKS } from "../harness/stacks";
 import { Json, K8S, inSlot, inputs, inputsOf, urnOf } from "./support";
 
-const SECRET_VARIABLES = ["DATABASE_USER", "DATABASE_PASSWORD", ...APPLICATION_SECRETS.map((s) => s.toUpperCase().replace(/-/g, "_"))];
+/** Names of environment variables that would carry a secret value. */
+const SECRET_LIKE = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL/i;
+/** The RDS master user; nothing but the role bootstrap may log in as it. */
+const MASTER_USER = "clinical_admin";
 
 function podSpec(deployment: Json): Json {
     return deployment.spec.template.spec;
@@ -151,29 +154,52 @@ describe("the blue/green slots", () => {
                 }
             });
 
-            it("takes every secret from the Secret the CSI driver mirrors, never from a literal value", async () => {
+            it("puts no secret in the API's environment: it logs in as its own database role with IAM tokens, over verified TLS", async () => {
                 const { resources } = await previewOf(stack);
-                for (const deployment of ofType(resources, K8S.deployment).map(inputs)) {
-                    const pod = podSpec(deployment);
-                    const env: Json[] = pod.containers[0].env;
-                    for (const name of SECRET_VARIABLES) {
-                        const variable = env.find((v) => v.name === name);
-                        assert.ok(variable, `${name} is set`);
-                        assert.equal(variable.value, undefined, `${name} has no literal value`);
-                        assert.equal(variable.valueFrom.secretKeyRef.name, "clinical-api-secrets");
+                const deployments = ofType(resources, K8S.deployment);
+                assert.ok(deployments.length > 0);
+                for (const deployment of deployments.map(inputs)) {
+                    const env: Json[] = podSpec(deployment).containers[0].env;
+                    for (const variable of env) {
+                        assert.equal(variable.valueFrom, undefined, `${variable.name} is not taken from a Secret`);
+                        assert.doesNotMatch(variable.name, SECRET_LIKE, `${variable.name} is not a secret`);
                     }
-                    for (const variable of env.filter((v) => v.value !== undefined)) {
-                        assert.doesNotMatch(variable.name, /PASSWORD|SECRET|TOKEN|KEY/, `${variable.name} is not a secret`);
-                    }
-                    const volume = pod.volumes.find((v: Json) => v.csi);
-                    assert.equal(volume.csi.driver, "secrets-store.csi.k8s.io");
-                    assert.equal(volume.csi.volumeAttributes.secretProviderClass, "clinical-api-secrets");
+                    const value = (name: string) => env.find((v) => v.name === name)?.value;
+                    assert.equal(value("DATABASE_USER"), "clinical_api");
+                    assert.notEqual(value("DATABASE_USER"), MASTER_USER);
+                    assert.equal(value("DATABASE_AUTH"), "iam");
+                    assert.equal(value("DATABASE_SSLMODE"), "verify-full");
+                    assert.match(value("DATABASE_SSLROOTCERT"), /^\/.+\.pem$/);
                 }
             });
 
-            it("names the database master secret and the application secrets in each slot's SecretProviderClass, fetched with Pod Identity", async () => {
+            it("mounts the application secrets as files the driver refreshes in place, and mirrors nothing into a Kubernetes Secret", async () => {
+                const { resources } = await previewOf(stack);
+                for (const deployment of ofType(resources, K8S.deployment).map(inputs)) {
+                    const pod = podSpec(deployment);
+                    const volume = pod.volumes.find((v: Json) => v.csi);
+                    assert.equal(volume.csi.driver, "secrets-store.csi.k8s.io");
+                    assert.equal(volume.csi.volumeAttributes.secretProviderClass, "clinical-api-secrets");
+                    const mount = pod.containers[0].volumeMounts.find((m: Json) => m.name === volume.name);
+                    assert.equal(mount.subPath, undefined, "a subPath mount never sees an update");
+                    assert.equal(pod.containers[0].env.find((v: Json) => v.name === "APP_FILES_DIR")?.value, mount.mountPath);
+                }
+                // Pods keep signing with the previous key until every pod has had time to load the new one.
+                const driver = ofType(resources, K8S.release).map(inputs).find((r) => r.chart === "secrets-store-csi-driver-provider-aws");
+                const poll = /^(\d+)([smh])$/.exec(String(driver.values["secrets-store-csi-driver"].rotationPollInterval));
+                assert.ok(poll, "the driver polls at a fixed interval");
+                const pollSeconds = Number(poll[1]) * { s: 1, m: 60, h: 3600 }[poll[2] as "s" | "m" | "h"];
+                for (const deployment of ofType(resources, K8S.deployment).map(inputs)) {
+                    const propagation = podSpec(deployment).containers[0].env.find((v: Json) => v.name === "APP_FILES_PROPAGATION_SECONDS");
+                    assert.ok(Number(propagation?.value) > pollSeconds, `${propagation?.value} s outlasts the ${pollSeconds} s poll`);
+                }
+                for (const secretClass of ofType(resources, K8S.secretProviderClass).filter((r) => r.name.startsWith("api-")).map(inputs)) {
+                    assert.equal(secretClass.spec.secretObjects, undefined);
+                }
+            });
+
+            it("fetches each application secret's current and previous version with Pod Identity, so both keys validate during a rotation, and never the master secret", async () => {
                 const { resources, config } = await previewOf(stack);
-                const database = single(resources, "aws:rds/instance:Instance");
                 const secrets = ofType(resources, "aws:secretsmanager/secret:Secret");
                 for (const slot of SLOT_NAMES) {
                     const [secretClass] = inSlot(resources, K8S.secretProviderClass, slot);
@@ -182,24 +208,33 @@ describe("the blue/green slots", () => {
                     assert.equal(spec.parameters.usePodIdentity, "true");
                     assert.equal(spec.parameters.region, config.region);
                     const objects: Json[] = JSON.parse(spec.parameters.objects);
-                    assert.match(objects[0].objectName, /^arn:aws:secretsmanager:.*:secret:rds!/);
-                    assert.deepEqual(objects.slice(1).map((o) => o.objectAlias), APPLICATION_SECRETS.map((s) => `${s}.json`));
-                    assert.ok(secretClass.propertyDependencies.spec.includes(database.urn));
+                    assert.ok(objects.every((o) => !/:secret:rds!/.test(o.objectName)), "the master secret is not mounted");
+                    const files = objects.map((o) => [o.objectVersionLabel, o.jmesPath.map((j: Json) => j.objectAlias).join()]);
+                    assert.deepEqual(files, APPLICATION_SECRETS.flatMap((s) => [["AWSCURRENT", s], ["AWSPREVIOUS", `${s}.previous`]]));
+                    for (const secretName of APPLICATION_SECRETS) {
+                        const arns = new Set(objects.filter((o) => o.objectAlias.startsWith(`${secretName}.`) || o.objectAlias === `${secretName}.json`).map((o) => o.objectName));
+                        assert.equal(arns.size, 1, `${secretName}: both versions come from one secret`);
+                    }
                     for (const secret of secrets) assert.ok(secretClass.propertyDependencies.spec.includes(secret.urn), secret.name);
-                    const mirrored = spec.secretObjects[0].data.map((d: Json) => d.key).sort();
-                    assert.deepEqual(mirrored, ["api-key", "database-password", "database-username", "jwt-signing-key"]);
                 }
             });
 
-            it("lets the API role read only its own secrets, and decrypt only through Secrets Manager", async () => {
+            it("lets the API role read only the application secrets, decrypt only through Secrets Manager, and connect only as its own database user", async () => {
                 const { resources } = await previewOf(stack);
                 const policy = grantOf(resources, "api-api");
-                const [read, decrypt] = policy.Statement;
+                const [read, decrypt, connect] = policy.Statement;
                 assert.deepEqual(read.Action, ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]);
-                assert.equal((read.Resource as string[]).length, 1 + APPLICATION_SECRETS.length);
-                assert.ok((read.Resource as string[]).every((arn) => arn.startsWith("arn:aws:secretsmanager:")));
+                assert.equal((read.Resource as string[]).length, APPLICATION_SECRETS.length);
+                assert.ok((read.Resource as string[]).every((arn) => arn.startsWith("arn:aws:secretsmanager:") && !arn.includes(":secret:rds!")));
                 assert.equal(decrypt.Action, "kms:Decrypt");
                 assert.match(JSON.stringify(decrypt.Condition), /kms:ViaService.*secretsmanager\./);
+                const database = single(resources, "aws:rds/instance:Instance");
+                const [region, account] = (read.Resource as string[])[0].split(":").slice(3, 5);
+                assert.equal(connect.Action, "rds-db:connect");
+                assert.match(String(connect.Resource), new RegExp(`^arn:aws:rds-db:${region}:${account}:dbuser:db-[A-Z0-9]+/clinical_api$`));
+                // The DbiResourceId in that ARN is this instance's.
+                assert.ok(single(resources, "aws:iam/policy:Policy", "api-api").propertyDependencies.policy.includes(database.urn));
+                assert.equal(policy.Statement.length, 3);
                 const role = single(resources, "aws:iam/role:Role", "api-api");
                 const trust = policyOf(role, "assumeRolePolicy").Statement[0];
                 assert.deepEqual((trust.Condition as Json).StringEquals["aws:RequestTag/kubernetes-namespace"], ["clinical-blue", "clinical-green"]);

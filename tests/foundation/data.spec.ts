@@ -1,5 +1,7 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
+import * as path from "path";
+import { REPOSITORY_ROOT } from "../../infra/offline/preview";
 import { RecordedResource } from "../../infra/offline/types";
 import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
 
@@ -9,6 +11,10 @@ function acceptsTags(type: string): boolean {
     const source = readFileSync(require.resolve(`@pulumi/aws/${module}.js`), "utf8");
     return source.includes('resourceInputs["tags"] = args');
 }
+
+interface RuntimeLifecycle { runtime: string; deprecation: string; blockCreate: string; blockUpdate: string }
+const LAMBDA_RUNTIMES: { checked: string; runtimes: RuntimeLifecycle[] } =
+    JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, "infra", "checks", "data", "lambda-runtimes.json"), "utf8"));
 
 const keyUrn = (resources: RecordedResource[], purpose: string) => single(resources, "aws:kms/key:Key", `keys-${purpose}`).urn;
 const childrenOf = (resources: RecordedResource[], parent: RecordedResource, type: string) =>
@@ -153,6 +159,33 @@ describe("the data tier", () => {
                 assert.ok(versions.every((v) => String(v.inputs.secretString).startsWith("[secret sha256:")));
                 const random = ofType(resources, "random:index/randomPassword:RandomPassword");
                 assert.ok(random.every((r) => Number(r.inputs.length) >= 32));
+            });
+
+            it("writes each application secret twice, so AWSPREVIOUS names a version before the first rotation, and rotates only once the values, grant and invoke permission exist", async () => {
+                const { resources } = await previewOf(stack);
+                const secrets = ofType(resources, "aws:secretsmanager/secret:Secret");
+                const versions = ofType(resources, "aws:secretsmanager/secretVersion:SecretVersion");
+                const grant = single(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "secrets-rotation-grant");
+                const permission = single(resources, "aws:lambda/permission:Permission", "secrets-rotation");
+                for (const secret of secrets) {
+                    const own = versions.filter((v) => v.propertyDependencies.secretId?.includes(secret.urn));
+                    assert.equal(own.length, 2, secret.name);
+                    const [first, second] = own.sort((a, b) => a.dependencies.length - b.dependencies.length);
+                    assert.ok(second.dependencies.includes(first.urn), `${second.name} is written after ${first.name}`);
+                    const rotation = ofType(resources, "aws:secretsmanager/secretRotation:SecretRotation").find((r) => r.propertyDependencies.secretId?.includes(secret.urn));
+                    assert.ok(rotation, `${secret.name} rotates`);
+                    for (const before of [first, second, grant, permission]) assert.ok(rotation.dependencies.includes(before.urn), `${rotation.name} waits for ${before.name}`);
+                }
+            });
+
+            it("rotates with a Lambda runtime AWS has not deprecated, whose function creation and update are not blocked", async () => {
+                const { resources } = await previewOf(stack);
+                const rotator = single(resources, "aws:lambda/function:Function", "secrets-rotation");
+                const lifecycle = LAMBDA_RUNTIMES.runtimes.find((r) => r.runtime === rotator.inputs.runtime);
+                assert.ok(lifecycle, `${rotator.inputs.runtime} is in the runtimes table`);
+                for (const date of [lifecycle.deprecation, lifecycle.blockCreate, lifecycle.blockUpdate]) assert.ok(date > LAMBDA_RUNTIMES.checked, `${lifecycle.runtime}: ${date}`);
+                assert.ok(single(resources, "aws:lambda/function:Function", "secrets-rotation").dependencies.includes(
+                    single(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "secrets-rotation-grant").urn));
             });
 
             it("tags every taggable resource with environment, owner, data classification and cost centre", async () => {
