@@ -1,7 +1,7 @@
 /**
  * The Secrets Store CSI driver with the AWS provider (ASCP), one Helm release: pods mount Secrets
- * Manager values through a SecretProviderClass, and the driver mirrors them into a Kubernetes
- * Secret the pod reads as environment. ASCP fetches with the pod's own Pod Identity role.
+ * Manager values as files through a SecretProviderClass, refreshed in place when a secret rotates.
+ * ASCP fetches with the pod's own Pod Identity role.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -37,10 +37,10 @@ export function installSecretsStore(parent: pulumi.Resource, name: string, provi
         values: {
             "secrets-store-csi-driver": {
                 install: true,
-                // Mirroring into a Kubernetes Secret is what lets the container read values as environment.
-                syncSecret: { enabled: true },
-                // Secrets rotate on a schedule; the mounted files and the mirrored Secret follow within
-                // the poll interval, and a pod's environment at its next start.
+                // Pods read their secrets as mounted files only (docs/application-contract.md). No mirror
+                // into Kubernetes Secrets, so the driver needs no cluster-wide right to write them.
+                syncSecret: { enabled: false },
+                // Secrets rotate on a schedule; the mounted files follow within the poll interval.
                 enableSecretRotation: true,
                 rotationPollInterval: ROTATION_POLL_INTERVAL,
             },

@@ -253,7 +253,8 @@ describe("the EKS cluster", () => {
                 // Published in the chart repository's index (2.2.0 never was); checked 2026-12-01.
                 assert.equal(secretsStore.version, "3.1.1");
                 const driver = secretsStore.values["secrets-store-csi-driver"];
-                assert.equal(driver.syncSecret.enabled, true);
+                // Pods read files; nothing may mirror secret values into Kubernetes Secrets.
+                assert.equal(driver.syncSecret.enabled, false);
                 assert.equal(driver.enableSecretRotation, true);
                 // The provider's authors recommend polling about once an hour, not every 2 minutes.
                 assert.equal(driver.rotationPollInterval, "3600s");
