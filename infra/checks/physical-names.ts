@@ -90,7 +90,6 @@ const RULES: Record<string, NameRule> = {
     "aws:guardduty/detector:Detector": ONCE("region"),
     "aws:securityhub/account:Account": ONCE("region"),
     "aws:ebs/encryptionByDefault:EncryptionByDefault": ONCE("region"),
-    "aws:acm/certificate:Certificate": { name: () => undefined, scope: "region" },
 };
 
 interface PhysicalName {
@@ -136,7 +135,7 @@ export function physicalNamesOf(plan: StackPlan): PhysicalName[] {
 export const physicalNamesCheck: DeployCheck = {
     name: "physical-names",
     description: "No two resources of this stack, or of it and another stack of its account, create the same physical name in the name's scope (S3: all of AWS; IAM, CloudFront: the account; the rest: the account's region).",
-    source: "AWS service quotas and naming rules per resource type, as tabled in infra/checks/physical-names.ts (checked 2026-12-01)",
+    source: "each resource type's naming scope per its AWS API reference (S3 global, IAM and CloudFront account-wide, the rest regional), tabled in infra/checks/physical-names.ts, checked 2026-12-01",
     needsNeighbours: true,
     run({ plan, neighbours }) {
         const failures: DeployCheckFailure[] = [];
