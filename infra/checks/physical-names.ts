@@ -3,6 +3,8 @@
  * of a name in the name's scope (an S3 bucket name across all of AWS, an IAM or CloudFront name
  * across the account, most names within the account's region), so the stack deployed second fails.
  * Names Pulumi generates carry a random suffix and never collide; only explicit names are judged.
+ * The preview hands it the committed stacks of this stack's account, so an S3 bucket name shared
+ * with a stack of another account is outside its view (the program lets Pulumi name its buckets).
  */
 import type { RecordedResource } from "../offline/types";
 import { DeployCheck, DeployCheckFailure, StackPlan, knownString, objectInput } from "./types";
