@@ -14,6 +14,7 @@ import { renderGraph } from "./offline/graph";
 import { PreviewDocument, runOfflinePreview } from "./offline/preview";
 import { humanReport } from "./report";
 
+/** 0 clean; 1 mandatory violations or a failed deploy check; 2 invalid config or usage; 3 the program failed. */
 export const EXIT = { clean: 0, violations: 1, invalid: 2, failed: 3 } as const;
 
 const USAGE = `usage: npm run preview -- --stack <${ENVIRONMENTS.join("|")}> [--json] [--config-file FILE] [--first-deployment] [--diff OLD.json] [--graph FILE.svg]`;

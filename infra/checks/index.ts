@@ -11,6 +11,7 @@ import type { DeployCheck, DeployCheckContext, DeployCheckFailure } from "./type
 
 export type { DeployCheck, DeployCheckContext, DeployCheckFailure, StackPlan } from "./types";
 
+/** In the order the report lists them. */
 export const DEPLOY_CHECKS: readonly DeployCheck[] = [
     physicalNamesCheck,
     principalsCheck,

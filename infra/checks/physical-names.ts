@@ -3,6 +3,8 @@
  * of a name in the name's scope (an S3 bucket name across all of AWS, an IAM or CloudFront name
  * across the account, most names within the account's region), so the stack deployed second fails.
  * Names Pulumi generates carry a random suffix and never collide; only explicit names are judged.
+ * The preview hands it the committed stacks of this stack's account, so an S3 bucket name shared
+ * with a stack of another account is outside its view (the program lets Pulumi name its buckets).
  */
 import type { RecordedResource } from "../offline/types";
 import { DeployCheck, DeployCheckFailure, StackPlan, knownString, objectInput } from "./types";
@@ -90,7 +92,6 @@ const RULES: Record<string, NameRule> = {
     "aws:guardduty/detector:Detector": ONCE("region"),
     "aws:securityhub/account:Account": ONCE("region"),
     "aws:ebs/encryptionByDefault:EncryptionByDefault": ONCE("region"),
-    "aws:acm/certificate:Certificate": { name: () => undefined, scope: "region" },
 };
 
 interface PhysicalName {
@@ -136,7 +137,7 @@ export function physicalNamesOf(plan: StackPlan): PhysicalName[] {
 export const physicalNamesCheck: DeployCheck = {
     name: "physical-names",
     description: "No two resources of this stack, or of it and another stack of its account, create the same physical name in the name's scope (S3: all of AWS; IAM, CloudFront: the account; the rest: the account's region).",
-    source: "AWS service quotas and naming rules per resource type, as tabled in infra/checks/physical-names.ts (checked 2026-12-01)",
+    source: "each resource type's naming scope per its AWS API reference (S3 global, IAM and CloudFront account-wide, the rest regional), tabled in infra/checks/physical-names.ts, checked 2026-12-01",
     needsNeighbours: true,
     run({ plan, neighbours }) {
         const failures: DeployCheckFailure[] = [];

@@ -94,6 +94,13 @@ function creatorsOf(arn: ReturnType<typeof parseIamArn>, plan: StackPlan): Recor
     });
 }
 
+/** Every IAM role ARN the stack file gives (cluster.adminRoleArn today): roles that exist before the stack. */
+function rolesGivenIn(config: unknown, found = new Set<string>()): Set<string> {
+    if (typeof config === "string" && /^arn:[a-z-]+:iam::\d{12}:role\//.test(config)) found.add(config);
+    else if (typeof config === "object" && config !== null) for (const value of Object.values(config)) rolesGivenIn(value, found);
+    return found;
+}
+
 export const principalsCheck: DeployCheck = {
     name: "principals",
     description: "Every principal in every resource policy exists on a fresh account (service principal, this account's root, a role from the stack file, or a role the stack creates and is ordered after).",
@@ -102,7 +109,7 @@ export const principalsCheck: DeployCheck = {
     run({ plan, neighbours }) {
         const failures: DeployCheckFailure[] = [];
         const account = plan.config.account.id;
-        const givenRoles = new Set([plan.config.cluster.adminRoleArn]);
+        const givenRoles = rolesGivenIn(plan.config);
         const owners = neighbours.filter((n) => n.stack !== plan.stack && n.config.account.id === account && n.config.account.ownsAccountResources);
         for (const resource of plan.resources) {
             const inputs = resource.type === "aws:lambda/permission:Permission" ? ["principal"] : POLICY_INPUTS[resource.type] ?? [];

@@ -97,8 +97,9 @@ class RecordingMonitor extends MockMonitor {
 }
 
 /**
- * Every resource option the request carries, each only when the program set it (protect and
- * retainOnDelete always). `dependsOn` is not a field of its own: the request merges the explicit
+ * Every resource option the request carries, each only when set (protect and retainOnDelete always).
+ * Some are set by the provider SDK rather than the program: its plugin `version`, the
+ * `additionalSecretOutputs` of secret attributes and `aliases` for renamed resource types. `dependsOn` is not a field of its own: the request merges the explicit
  * list into `dependencies` with every resource an input refers to, so what is recorded are the
  * dependencies no input accounts for. A `dependsOn` entry that an input also refers to is
  * indistinguishable, and one on a component arrives as the component's children.
@@ -115,10 +116,10 @@ function recordedOptions(request: RegisterRequest, dependencies: string[], prope
         ([["create", timeouts.getCreate()], ["update", timeouts.getUpdate()], ["delete", timeouts.getDelete()], ["read", timeouts.getRead()]] as const)
             .filter(([, value]) => value !== ""),
     );
-    const aliases = [
+    const aliases = [...new Set([
         ...request.getAliasurnsList(),
         ...request.getAliasesList().map((alias) => alias.getUrn() || aliasUrn(alias.getSpec(), request)),
-    ];
+    ])];
     const optional: Omit<RecordedResource["options"], "protect" | "retainOnDelete"> = {
         ignoreChanges: list(request.getIgnorechangesList()),
         replaceOnChanges: list(request.getReplaceonchangesList()),

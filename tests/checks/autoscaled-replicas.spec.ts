@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { autoscaledReplicasCheck } from "../../infra/checks/autoscaled-replicas";
-import { planOf, resource, run } from "./support";
+import { planOf, resource, run } from "./plans";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { lambdaRuntimeCheck, lambdaRuntimeCheckWith } from "../../infra/checks/lambda-runtime";
-import { planOf, resource, run } from "./support";
+import { planOf, resource, run } from "./plans";
 
 const FUNCTION = "aws:lambda/function:Function";
 const DATA = {

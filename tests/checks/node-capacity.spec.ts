@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { cpuMillicores, memoryMiB, nodeCapacityCheck } from "../../infra/checks/node-capacity";
-import { planOf, resource, run } from "./support";
+import { planOf, resource, run } from "./plans";
 
 /** One slot of the API: requests 1 vCPU and 4 GiB per pod, scaled to `max` by its autoscaler. */
 function slot(namespace: string, max: number) {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { physicalNamesCheck } from "../../infra/checks/physical-names";
-import { planOf, resource, run } from "./support";
+import { planOf, resource, run } from "./plans";
 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const ROLE = "aws:iam/role:Role";

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { principalsCheck } from "../../infra/checks/principals";
-import { UNKNOWN, planOf, resource, run, urnOf } from "./support";
+import { UNKNOWN, planOf, resource, run, urnOf } from "./plans";
 
 const KEY = "aws:kms/key:Key";
 const SLR = "aws:iam/serviceLinkedRole:ServiceLinkedRole";

@@ -51,7 +51,10 @@ describe("npm run preview", function () {
         assert.equal(document.stack, "production");
         const resource = document.resources.find((r: { type: string }) => r.type === "aws:rds/instance:Instance");
         assert.deepEqual(Object.keys(resource).sort(), ["dependencies", "inputs", "name", "options", "parent", "propertyDependencies", "type", "urn"]);
-        assert.deepEqual(resource.options, { protect: true, retainOnDelete: true });
+        assert.deepEqual([resource.options.protect, resource.options.retainOnDelete], [true, true]);
+        // Every option the registration carries: the explicit ordering after its log groups, the SDK's secret outputs.
+        assert.ok(resource.options.dependsOn.some((urn: string) => urn.endsWith("aws:cloudwatch/logGroup:LogGroup::database-postgresql")));
+        assert.ok(resource.options.additionalSecretOutputs.includes("password"));
         assert.match(resource.parent, /clinical-platform:database:Database::database$/);
         assert.deepEqual(Object.keys(document.policy).sort(), ["evaluated", "pack", "version", "violations"]);
         assert.deepEqual(document.traffic, {
