@@ -3,6 +3,8 @@
  * DEPLOY_CHECKS; the preview, its report and its exit code pick it up from here.
  */
 import { autoscaledReplicasCheck } from "./autoscaled-replicas";
+import { iamReferenceCheck } from "./iam-reference";
+import { kubernetesSchemaCheck } from "./kubernetes-schema";
 import { lambdaRuntimeCheck } from "./lambda-runtime";
 import { nodeCapacityCheck } from "./node-capacity";
 import { physicalNamesCheck } from "./physical-names";
@@ -13,6 +15,8 @@ export type { DeployCheck, DeployCheckContext, DeployCheckFailure, StackPlan } f
 
 /** In the order the report lists them. */
 export const DEPLOY_CHECKS: readonly DeployCheck[] = [
+    kubernetesSchemaCheck,
+    iamReferenceCheck,
     physicalNamesCheck,
     principalsCheck,
     lambdaRuntimeCheck,
