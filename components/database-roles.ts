@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SECRETS_STORE_DRIVER } from "./cluster/secrets-store";
 import { APPLICATION_SCHEMA, DATABASE_ROLES, POSTGRES_PORT } from "./database";
 import { assumableThroughPodIdentity, grantToRole } from "./iam";
+import { DNS_EGRESS, RESTRICTED_CONTAINER, denyByDefault, restrictedPod } from "./pod-security";
 
 /**
  * psql for the Job. Tag checked 2026-12-01 in docker-library/official-images, library/postgres at
@@ -218,33 +219,19 @@ export class DatabaseRoles extends pulumi.ComponentResource {
         secretProviderClass: pulumi.Input<string>,
         scriptMap: pulumi.Input<string>,
     ): k8s.types.input.core.v1.PodSpec {
-        const hardened = {
-            runAsNonRoot: true,
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            privileged: false,
-            capabilities: { drop: ["ALL"] },
-            seccompProfile: { type: "RuntimeDefault" },
-        };
         const resources = { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "250m", memory: "128Mi" } };
         return {
             serviceAccountName,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             restartPolicy: "Never",
-            securityContext: {
-                runAsNonRoot: true,
-                runAsUser: POSTGRES_IMAGE_USER_ID,
-                runAsGroup: POSTGRES_IMAGE_USER_ID,
-                fsGroup: POSTGRES_IMAGE_USER_ID,
-                seccompProfile: { type: "RuntimeDefault" },
-            },
+            securityContext: restrictedPod(POSTGRES_IMAGE_USER_ID),
             initContainers: [{
                 name: "rds-ca",
                 image,
                 command: ["wget", "-q", "-O", "/ca/rds-ca.pem", RDS_CA_BUNDLE_URL],
                 resources,
-                securityContext: hardened,
+                securityContext: RESTRICTED_CONTAINER,
                 volumeMounts: [{ name: "ca", mountPath: "/ca" }],
             }],
             containers: [{
@@ -267,7 +254,7 @@ export class DatabaseRoles extends pulumi.ComponentResource {
                     { name: "HOME", value: "/tmp" },
                 ],
                 resources,
-                securityContext: hardened,
+                securityContext: RESTRICTED_CONTAINER,
                 volumeMounts: [
                     { name: "master", mountPath: "/mnt/master", readOnly: true },
                     { name: "sql", mountPath: "/sql", readOnly: true },
@@ -291,23 +278,14 @@ export class DatabaseRoles extends pulumi.ComponentResource {
         inNamespace: (objectName: string) => k8s.types.input.meta.v1.ObjectMeta,
         kube: pulumi.CustomResourceOptions,
     ): void {
-        new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, {
-            metadata: inNamespace("default-deny"),
-            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-        }, kube);
+        denyByDefault(`${name}-default-deny`, inNamespace("default-deny"), kube);
         new k8s.networking.v1.NetworkPolicy(`${name}-egress`, {
             metadata: inNamespace(NAME),
             spec: {
                 podSelector: { matchLabels: { "app.kubernetes.io/name": NAME } },
                 policyTypes: ["Egress"],
                 egress: [
-                    {
-                        to: [{
-                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                        }],
-                        ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-                    },
+                    DNS_EGRESS,
                     { to: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [{ protocol: "TCP", port: POSTGRES_PORT }] },
                     { ports: [{ protocol: "TCP", port: 443 }] },
                 ],

@@ -34,7 +34,8 @@ export function closestName(unknown: string, known: readonly string[]): string |
     return best && best.distance <= Math.max(2, Math.floor(unknown.length / 3)) ? best.name : undefined;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance: the fewest single-character edits that turn `a` into `b`. */
+export function editDistance(a: string, b: string): number {
     let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
         const current = [i];

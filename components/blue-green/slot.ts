@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_PORT } from "../database";
+import { DNS_EGRESS, denyByDefault } from "../pod-security";
 import { APP_PORT } from "./load-balancer";
 import { apiPodTemplate, secretFilesFor } from "./workload";
 
@@ -259,10 +260,7 @@ export class AppSlot extends pulumi.ComponentResource {
         kube: pulumi.CustomResourceOptions,
     ): void {
         const metadata = (policyName: string) => ({ name: policyName, namespace: namespace.metadata.name, labels });
-        new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, {
-            metadata: metadata("default-deny"),
-            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-        }, kube);
+        denyByDefault(`${name}-default-deny`, metadata("default-deny"), kube);
         new k8s.networking.v1.NetworkPolicy(`${name}-api`, {
             metadata: metadata(APP_NAME),
             spec: {
@@ -273,13 +271,7 @@ export class AppSlot extends pulumi.ComponentResource {
                     ports: [{ protocol: "TCP", port: APP_PORT }],
                 }],
                 egress: [
-                    {
-                        to: [{
-                            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-                        }],
-                        ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-                    },
+                    DNS_EGRESS,
                     { to: [{ ipBlock: { cidr: args.vpcCidr } }], ports: [{ protocol: "TCP", port: POSTGRES_PORT }] },
                     {
                         to: [{ ipBlock: { cidr: `${POD_IDENTITY_AGENT.address}/32` } }],

