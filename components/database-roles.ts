@@ -189,7 +189,13 @@ export class DatabaseRoles extends pulumi.ComponentResource {
         const script = pulumi.output(args.database.name).apply(databaseRolesSql);
         const scriptMap = new k8s.core.v1.ConfigMap(name, { metadata: inNamespace(`${NAME}-sql`), data: { "roles.sql": script } }, kube);
         const job = new k8s.batch.v1.Job(name, {
-            metadata: inNamespace(NAME),
+            metadata: {
+                ...inNamespace(NAME),
+                // A Job that failed never completes, and the provider would wait on it in every later
+                // update; with this annotation the next update replaces it and it runs again (Job docs
+                // of @pulumi/kubernetes, pulumi/pulumi-kubernetes#1575).
+                annotations: { "pulumi.com/replaceUnready": "true" },
+            },
             spec: {
                 backoffLimit: 4,
                 // Inside the ten minutes the provider waits for a Job to complete.

@@ -24,12 +24,13 @@ export function restrictedPod(userId: number): PodSecurityContext {
     return { runAsNonRoot: true, runAsUser: userId, runAsGroup: userId, fsGroup: userId, seccompProfile: { type: "RuntimeDefault" } };
 }
 
-/** DNS lookups through the cluster's resolver, the first thing a workload in a closed namespace needs. */
+/**
+ * DNS lookups, the first thing a workload in a closed namespace needs. Port 53 to any address: in
+ * EKS Auto Mode the cluster's resolver is part of each node, not a CoreDNS pod a selector could
+ * name (Amazon EKS user guide, "Automate cluster infrastructure with EKS Auto Mode": local DNS is a
+ * built-in node component, checked 2026-12-01), so a rule naming kube-dns pods would match nothing.
+ */
 export const DNS_EGRESS: EgressRule = {
-    to: [{
-        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-        podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-    }],
     ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
 };
 

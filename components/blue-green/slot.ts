@@ -103,7 +103,7 @@ export class AppSlot extends pulumi.ComponentResource {
                 },
             },
         }, kube);
-        const inNamespace = (objectName: string) => ({ name: objectName, namespace: namespace.metadata.name, labels });
+        const inNamespace = (objectName: pulumi.Input<string>) => ({ name: objectName, namespace: namespace.metadata.name, labels });
 
         this.restrictTraffic(name, args, namespace, labels, kube);
 
@@ -150,7 +150,8 @@ export class AppSlot extends pulumi.ComponentResource {
             apiVersion: "elbv2.k8s.aws/v1beta1",
             kind: "TargetGroupBinding",
             metadata: {
-                ...inNamespace(APP_NAME),
+                // Named after its target group, so a replacement binding is a new object beside the old.
+                ...inNamespace(bindingNameFor(args.targetGroupArn)),
                 // Ready once the controller has reconciled it, pods registered: it writes
                 // status.observedGeneration only after a successful reconcile
                 // (controllers/elbv2/targetgroupbinding_controller.go, v3.5.0). Without this Pulumi
@@ -169,16 +170,12 @@ export class AppSlot extends pulumi.ComponentResource {
             // The controller's webhook refuses any change of spec.targetGroupARN ("TargetGroupBinding
             // update may not change these immutable fields", webhooks/elbv2/targetgroupbinding_validator.go,
             // checkImmutableFields, aws-load-balancer-controller v3.5.0), so a replaced target group
-            // replaces its binding. The binding's name is fixed, and two objects cannot share it: the
-            // old one goes first. Create-then-delete would either collide with the old object or, once
-            // applied over it, be deleted as "the original" (pulumi/pulumi-kubernetes#4522). The provider
-            // turns delete-first on by itself only for replacements its own diff demands, not for those
-            // replaceOnChanges asks for (Diff in provider/pkg/provider/provider.go), so it is set here.
-            // Deleting the binding deregisters the slot's pods from the old group while the listener
-            // still forwards the slot's weight there, so replace a slot's target group while that slot
-            // carries no traffic.
+            // replaces its binding. The binding is named after its group, so the new one is created
+            // beside the old: pods are registered in the new group, the listener (which waits for the
+            // binding) moves to it, and only then is the old binding deleted. With one fixed name the old
+            // binding had to go first, emptying the group the listener still forwarded to; and the running
+            // pods' readiness gate (named after the binding) would have held the new binding unreconciled.
             replaceOnChanges: ["spec.targetGroupARN"],
-            deleteBeforeReplace: true,
         });
 
         if (args.image) {
@@ -302,4 +299,9 @@ function secretObjects(secrets: SlotSecrets): pulumi.Output<string> {
     });
     // ASCP reads YAML; JSON is YAML, and this way the ARNs need no quoting rules.
     return pulumi.jsonStringify(objects);
+}
+
+/** `clinical-api-<target group id>`: the id is the last part of `…:targetgroup/<name>/<id>`. */
+export function bindingNameFor(targetGroupArn: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.output(targetGroupArn).apply((arn) => `${APP_NAME}-${arn.split("/").pop()}`);
 }

@@ -272,14 +272,19 @@ describe("the blue/green slots", () => {
                 }
             });
 
-            it("replaces a binding, old one first, whenever its target group is replaced, since the controller refuses a new target group ARN", async () => {
+            it("replaces a binding whenever its target group is replaced, the new one beside the old, since the controller refuses a new target group ARN", async () => {
                 const { resources } = await previewOf(stack);
+                const names = new Set<string>();
                 for (const slot of SLOT_NAMES) {
                     const [binding] = inSlot(resources, K8S.targetGroupBinding, slot);
-                    assert.equal(inputs(binding).metadata.name, "clinical-api", "a fixed name, so two cannot coexist");
+                    const groupId = String(inputs(binding).spec.targetGroupARN).split("/").pop();
+                    assert.match(String(groupId), /^[0-9a-f]{16}$/, "an ELB target group ARN ends in its 16-digit hex id");
+                    assert.equal(inputs(binding).metadata.name, `clinical-api-${groupId}`, "named after its group, so old and new can coexist");
+                    names.add(inputs(binding).metadata.name);
                     assert.deepEqual(binding.options.replaceOnChanges, ["spec.targetGroupARN"]);
-                    assert.equal(binding.options.deleteBeforeReplace, true);
+                    assert.notEqual(binding.options.deleteBeforeReplace, true, "the old binding keeps registering pods until the new one is ready");
                 }
+                assert.equal(names.size, SLOT_NAMES.length);
             });
         });
     }
