@@ -128,7 +128,7 @@ export class Database extends pulumi.ComponentResource {
             description: "Publishes RDS enhanced monitoring metrics",
             tags: args.tags,
         }, parent);
-        new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
+        const monitoringPolicy = new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
             role: monitoringRole.name,
             policyArn: awsManagedPolicyArn("service-role/AmazonRDSEnhancedMonitoringRole", parent),
         }, parent);
@@ -180,7 +180,9 @@ export class Database extends pulumi.ComponentResource {
             monitoringInterval: args.monitoringIntervalSeconds,
             monitoringRoleArn: monitoringRole.arn,
             tags: args.tags,
-        }, { ...stateful, dependsOn: logGroups });
+            // RDS refuses a monitoring role that lacks its policy ("IAM role ARN value is invalid or does
+            // not include the required permissions for: ENHANCED_MONITORING").
+        }, { ...stateful, dependsOn: [...logGroups, monitoringPolicy] });
 
         this.address = instance.address;
         this.port = instance.port;

@@ -136,7 +136,7 @@ export class Network extends pulumi.ComponentResource {
             description: "Delivers VPC flow logs to CloudWatch Logs",
             tags: args.tags,
         }, parent);
-        grantToRole(this, `${name}-flow-logs`, role, [{
+        const permissions = grantToRole(this, `${name}-flow-logs`, role, [{
                 Effect: "Allow",
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                 Resource: pulumi.interpolate`${logGroup.arn}:*`,
@@ -149,6 +149,6 @@ export class Network extends pulumi.ComponentResource {
             iamRoleArn: role.arn,
             maxAggregationInterval: 60,
             tags: args.tags,
-        }, parent);
+        }, { parent: this, dependsOn: [permissions] });
     }
 }

@@ -19,6 +19,8 @@ export const APPLICATION_SECRETS = ["jwt-signing-key", "api-key"] as const;
  * the `Runtime` enum of @pulumi/aws 7.48.0 (types/enums/lambda).
  */
 export const ROTATION_RUNTIME: aws.lambda.Runtime = aws.lambda.Runtime.NodeJS24dX;
+/** Labels that keep the two first writes of a secret from ever being unlabelled, and so deleted. */
+export const SEED_LABELS = ["clinical-seed-1", "clinical-seed-2"] as const;
 export type ApplicationSecret = (typeof APPLICATION_SECRETS)[number];
 
 export interface SecretsArgs {
@@ -54,14 +56,19 @@ export class Secrets extends pulumi.ComponentResource {
             // The value is written twice, so AWSPREVIOUS exists from the first deployment: pods mount
             // both labels, and a mount of a label that names no version fails. Secrets Manager moves
             // AWSPREVIOUS to the first write when the second takes AWSCURRENT. Rotation owns the
-            // value after that, so later runs leave both alone.
+            // value after that, so later runs leave both alone. Each write also keeps a label of its
+            // own: rotation strips AWS's labels from it, and a version with no label left may be
+            // deleted by Secrets Manager (UpdateSecretVersionStage API reference), after which the
+            // provider would forget it and the next update would write the first value back as current.
             const seed = new aws.secretsmanager.SecretVersion(`${name}-${secretName}-seed`, {
                 secretId: secret.id,
                 secretString: pulumi.secret(pulumi.jsonStringify({ value: initial.result })),
+                versionStages: ["AWSCURRENT", SEED_LABELS[0]],
             }, { parent: this, ignoreChanges: ["secretString", "versionStages"] });
             const current = new aws.secretsmanager.SecretVersion(`${name}-${secretName}`, {
                 secretId: secret.id,
                 secretString: pulumi.secret(pulumi.jsonStringify({ value: initial.result })),
+                versionStages: ["AWSCURRENT", SEED_LABELS[1]],
             }, { parent: this, ignoreChanges: ["secretString", "versionStages"], dependsOn: [seed] });
             return { secretName, secret, versions: [seed, current] };
         });

@@ -15,6 +15,8 @@ export interface SecureBucketArgs {
     kmsKeyArn?: pulumi.Input<string>;
     /** Bucket receiving this bucket's access logs; absent only for the log bucket itself. */
     accessLogBucket?: pulumi.Input<string>;
+    /** That bucket's policy, which lets S3 deliver the access logs; logging is switched on only after it. */
+    accessLogBucketPolicy?: pulumi.Resource;
     /** Lifecycle rules; a rule aborting stale multipart uploads is always added. */
     lifecycleRules?: aws.types.input.s3.BucketLifecycleConfigurationRule[];
     /** Further bucket-policy statements, such as grants to log-delivery services. */
@@ -69,7 +71,7 @@ export class SecureBucket extends pulumi.ComponentResource {
                 targetBucket: args.accessLogBucket,
                 targetPrefix: `s3-access/${name}/`,
                 targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
-            }, parent);
+            }, { parent: this, dependsOn: args.accessLogBucketPolicy ? [args.accessLogBucketPolicy] : [] });
         }
         new aws.s3.BucketLifecycleConfiguration(name, {
             bucket: bucket.id,

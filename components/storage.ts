@@ -78,6 +78,7 @@ export class Storage extends pulumi.ComponentResource {
         this.assets = new SecureBucket(`${name}-assets`, {
             kmsKeyArn: args.assetsKeyArn,
             accessLogBucket: this.logs.bucketName,
+            accessLogBucketPolicy: this.logs.policy,
             lifecycleRules: [{ id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 90 } }],
             extraStatements: assetsReader === undefined ? undefined : (arn) => [distributionReads(arn, assetsReader)],
             protect: args.protect,
@@ -86,6 +87,7 @@ export class Storage extends pulumi.ComponentResource {
         this.backups = new SecureBucket(`${name}-backups`, {
             kmsKeyArn: args.dataKeyArn,
             accessLogBucket: this.logs.bucketName,
+            accessLogBucketPolicy: this.logs.policy,
             lifecycleRules: [{
                 id: "archive-backups",
                 status: "Enabled",

@@ -49,7 +49,15 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
     // name it; only those two policies wait for it, never a key, a bucket or the database.
     const [distributionArn, resolveDistributionArn] = pulumi.deferredOutput<string>();
     // The cluster key's policy names the cluster role, and KMS refuses a principal that does not exist yet.
-    const clusterRoles = new ClusterRoles("cluster-roles", { clusterName: prefix, tags });
+    const clusterRoles = new ClusterRoles("cluster-roles", {
+        clusterName: prefix,
+        tags,
+        // Until 0.2.0 the role belonged to the control plane component.
+        formerClusterRole: {
+            name: "cluster-control-plane-cluster",
+            parent: pulumi.createUrn("cluster-control-plane", "clinical-platform:cluster:ControlPlane", pulumi.createUrn("cluster", "clinical-platform:cluster:Cluster")),
+        },
+    });
     const keys = new Keys("keys", {
         aliasPrefix: prefix,
         assetsReaderDistributionArn: distributionArn,
@@ -58,7 +66,12 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         tags,
     });
     // Zones are picked by ID, not name: names map to different physical zones in each account.
-    const zones = aws.getAvailabilityZonesOutput({ state: "available", excludeZoneIds: [...EKS_UNSUPPORTED_ZONE_IDS] }).names;
+    // Only the region's own zones: an opted-in Local Zone would sort first and take a subnet tier.
+    const zones = aws.getAvailabilityZonesOutput({
+        state: "available",
+        excludeZoneIds: [...EKS_UNSUPPORTED_ZONE_IDS],
+        filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+    }).names;
     const network = new Network("network", {
         namePrefix: prefix,
         cidr: config.network.cidr,
@@ -182,6 +195,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
 
     const edge = new Edge("edge", {
         namePrefix: prefix,
+        accountId: config.account.id,
         domain: config.domain,
         certificateArn: config.certificates.edgeArn,
         region: config.region,

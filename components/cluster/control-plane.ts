@@ -18,7 +18,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { ManagedRole } from "./roles";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
-export const CLUSTER_ADMIN_POLICY_ARN = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
 
 export interface ControlPlaneArgs {
     /** EKS cluster name; also names the control-plane log group. */
@@ -111,7 +110,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         this.adminAccess = new aws.eks.AccessPolicyAssociation(`${name}-admin`, {
             clusterName: cluster.name,
             principalArn: args.adminRoleArn,
-            policyArn: CLUSTER_ADMIN_POLICY_ARN,
+            policyArn: pulumi.interpolate`arn:${aws.getPartitionOutput({}, parent).partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
             accessScope: { type: "cluster" },
         }, { parent: this, dependsOn: [adminEntry] });
 

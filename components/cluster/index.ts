@@ -18,7 +18,7 @@ import { installSecretsStore } from "./secrets-store";
 
 export { nodePoolLimits } from "./capacity";
 export type { NodePoolLimits, SlotCeiling } from "./capacity";
-export { CLUSTER_ADMIN_POLICY_ARN, CONTROL_PLANE_LOG_TYPES } from "./control-plane";
+export { CONTROL_PLANE_LOG_TYPES } from "./control-plane";
 export { NODE_CLASS_NAME, NODE_POOL_LABEL, NODE_POOL_NAME } from "./nodes";
 export { ClusterRoles } from "./roles";
 export { SECRETS_STORE_DRIVER } from "./secrets-store";

@@ -26,6 +26,12 @@ export interface ClusterRolesArgs {
     clusterName: string;
     /** Tags for both roles. */
     tags: Record<string, string>;
+    /**
+     * Where the cluster role and its AmazonEKSClusterPolicy attachment were registered before (both
+     * under one logical name), so a stack that already has a cluster keeps its role: EKS cannot change
+     * a cluster's role, and the provider would replace the cluster for a new one.
+     */
+    formerClusterRole?: { name: string; parent: pulumi.Input<string> };
 }
 
 export interface ManagedRole {
@@ -42,12 +48,14 @@ export class ClusterRoles extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterRolesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:cluster:Roles", name, {}, opts);
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+        const former = args.formerClusterRole;
         const role = (suffix: string, trust: pulumi.Output<string>, description: string, policies: string[]): ManagedRole => {
-            const created = new aws.iam.Role(`${name}-${suffix}`, { assumeRolePolicy: trust, description, tags: args.tags }, { parent: this });
+            const aliases = suffix === "cluster" && former ? [{ name: former.name, parent: former.parent }] : [];
+            const created = new aws.iam.Role(`${name}-${suffix}`, { assumeRolePolicy: trust, description, tags: args.tags }, { parent: this, aliases });
             const ready = policies.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-${suffix}-${policy}`, {
                 role: created.name,
                 policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
-            }, { parent: this }));
+            }, { parent: this, aliases: policy === "AmazonEKSClusterPolicy" ? aliases : [] }));
             return { arn: created.arn, name: created.name, ready };
         };
 

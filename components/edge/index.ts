@@ -32,6 +32,8 @@ export function accessLogSourceName(namePrefix: string): string {
 export interface EdgeArgs {
     /** Prefix of named edge resources, e.g. clinical-platform-production. */
     namePrefix: string;
+    /** The stack's account; the us-east-1 provider refuses credentials for any other, as the default one does. */
+    accountId: string;
     /** Public DNS name served. */
     domain: string;
     /** ACM certificate in us-east-1 covering the domain. */
@@ -70,7 +72,7 @@ export class Edge extends pulumi.ComponentResource {
     constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:edge:Edge", name, {}, opts);
         const parent = { parent: this };
-        const edgeProvider = new aws.Provider(`${name}-${EDGE_REGION}`, { region: EDGE_REGION }, parent);
+        const edgeProvider = new aws.Provider(`${name}-${EDGE_REGION}`, { region: EDGE_REGION, allowedAccountIds: [args.accountId] }, parent);
         const inEdgeRegion = { parent: this, provider: edgeProvider };
 
         const firewall = new EdgeFirewall(`${name}-firewall`, {
