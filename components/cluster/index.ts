@@ -16,8 +16,8 @@ import { NodeCapacity } from "./nodes";
 import { ClusterRoles } from "./roles";
 import { installSecretsStore } from "./secrets-store";
 
-export { nodePoolLimits } from "./capacity";
-export type { NodePoolLimits, SlotCeiling } from "./capacity";
+export { CATEGORY_GIB_PER_VCPU, DEFAULT_ALLOWANCE, NODE_RESERVATION, nodePoolLimits } from "./capacity";
+export type { NodePoolLimits, NodeShape, SlotCeiling } from "./capacity";
 export { CLUSTER_ADMIN_POLICY_ARN, CONTROL_PLANE_LOG_TYPES } from "./control-plane";
 export { NODE_CLASS_NAME, NODE_POOL_LABEL, NODE_POOL_NAME } from "./nodes";
 export { ClusterRoles } from "./roles";
@@ -51,6 +51,8 @@ export interface ClusterArgs {
     nodes: {
         /** EC2 instance categories: c, m, r. */
         instanceCategories: readonly string[];
+        /** The fewest vCPUs a node may have; the NodePool limits assume no smaller node. */
+        minInstanceCpu: number;
         /** Ephemeral storage per node. */
         diskSizeGiB: number;
     };
@@ -120,7 +122,8 @@ export class Cluster extends pulumi.ComponentResource {
             clusterKeyArn: args.clusterKeyArn,
             diskSizeGiB: args.nodes.diskSizeGiB,
             instanceCategories: args.nodes.instanceCategories,
-            limits: nodePoolLimits(args.ceiling),
+            minInstanceCpu: args.nodes.minInstanceCpu,
+            limits: nodePoolLimits(args.ceiling, args.nodes),
             tags: args.tags,
         }, { parent: this });
         const addons = new ClusterAddons(`${name}-addons`, {

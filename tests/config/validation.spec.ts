@@ -230,7 +230,7 @@ describe("stack config validation", () => {
         assert.match((await problemAt(raw, "clinical-platform:overrides.nodes.instanceTypes")).expected, /remove this key/);
         assert.match((await problemAt(raw, "clinical-platform:overrides.logs.retentionDays")).expected, /CloudWatch retention period/);
         const shaped = loadStackConfig("production", withValue("overrides", (o) => { o.nodes = { instanceCategories: ["m"], diskSizeGiB: 200 }; }));
-        assert.deepEqual(shaped.cluster.nodes, { instanceCategories: ["m"], diskSizeGiB: 200 });
+        assert.deepEqual(shaped.cluster.nodes, { instanceCategories: ["m"], minInstanceCpu: 4, diskSizeGiB: 200 });
     });
 
     it("defaults to an EKS version in standard support and pins its add-on builds", () => {
