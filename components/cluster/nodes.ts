@@ -16,9 +16,10 @@
  * the EC2 access entry with AmazonEKSAutoNodePolicy) and "Create a Node Pool for EKS Auto Mode"
  * (create-node-pool: karpenter.sh/v1 NodePool, nodeClassRef, limits, and the supported labels
  * eks.amazonaws.com/instance-category and eks.amazonaws.com/instance-cpu, "Number of CPUs on the
- * instance"). Karpenter takes Gt on numeric labels (its NodePool docs, and the large-instances example
- * in aws/karpenter-provider-aws: instance-cpu Gt "3"); Auto Mode itself launches nothing with 1 CPU or
- * of size nano, micro or small (EKS User Guide "Learn about Amazon EKS Auto Mode Managed instances").
+ * instance"). Gt is among the requirement operators of the karpenter.sh/v1 NodePool schema the
+ * kubernetes-schema deploy check holds (infra/checks/data/crds.json), as in Karpenter's large-instances
+ * example (aws/karpenter-provider-aws: instance-cpu Gt "3"); Auto Mode itself launches nothing with 1 CPU
+ * or of size nano, micro or small (EKS User Guide "Learn about Amazon EKS Auto Mode Managed instances").
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
