@@ -203,6 +203,7 @@ function merge(environment: Environment, profile: EnvironmentProfile, region: st
             serviceCidr: CLUSTER_SERVICE_CIDR,
             nodes: {
                 instanceCategories: overrides.nodes?.instanceCategories ?? profile.nodes.instanceCategories,
+                minInstanceCpu: overrides.nodes?.minInstanceCpu ?? profile.nodes.minInstanceCpu,
                 diskSizeGiB: overrides.nodes?.diskSizeGiB ?? profile.nodes.diskSizeGiB,
             },
             addons: EKS_VERSIONS[config.cluster.version].addons,

@@ -49,8 +49,17 @@ export interface DatabaseProfile {
  * pods waiting to run, within limits computed from the app's ceilings. The profile only shapes them.
  */
 export interface NodesProfile {
-    /** EC2 instance categories nodes may come from: c (compute), m (general purpose), r (memory). */
+    /**
+     * EC2 instance categories nodes may come from: c (compute, 2 GiB per vCPU), m (general purpose,
+     * 4 GiB per vCPU), r (memory, 8 GiB per vCPU). Every profile's pods request 4 GiB per vCPU, so `m`
+     * packs them without waste; `c` or `r` strand memory or CPU, and the NodePool limits grow to match.
+     */
     instanceCategories: ("c" | "m" | "r")[];
+    /**
+     * The fewest vCPUs a node may have (default 4). Each node carries fixed reservations and DaemonSets
+     * (about 0.5 vCPU and 2.3 GiB); on a 2-vCPU node they leave room for one pod at most.
+     */
+    minInstanceCpu: number;
     /** Each node's ephemeral (root and data) storage, encrypted with the cluster key. */
     diskSizeGiB: number;
 }
@@ -136,7 +145,7 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
             performanceInsightsRetentionDays: 7,
             monitoringIntervalSeconds: 60,
         },
-        nodes: { instanceCategories: ["c", "m", "r"], diskSizeGiB: 50 },
+        nodes: { instanceCategories: ["m"], minInstanceCpu: 4, diskSizeGiB: 50 },
         logs: { retentionDays: 30 },
         alarms: { ...ALARMS, databaseConnections: 80 },
         edge: { requestsPerIpPerFiveMinutes: 2000 },
@@ -157,7 +166,7 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
             performanceInsightsRetentionDays: 7,
             monitoringIntervalSeconds: 30,
         },
-        nodes: { instanceCategories: ["c", "m", "r"], diskSizeGiB: 50 },
+        nodes: { instanceCategories: ["m"], minInstanceCpu: 4, diskSizeGiB: 50 },
         logs: { retentionDays: 90 },
         alarms: { ...ALARMS, databaseConnections: 200 },
         edge: { requestsPerIpPerFiveMinutes: 5000 },
@@ -178,7 +187,7 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
             performanceInsightsRetentionDays: 731,
             monitoringIntervalSeconds: 15,
         },
-        nodes: { instanceCategories: ["c", "m", "r"], diskSizeGiB: 100 },
+        nodes: { instanceCategories: ["m"], minInstanceCpu: 4, diskSizeGiB: 100 },
         // Six years: HIPAA keeps security documentation for six years (45 CFR 164.316(b)(2)).
         logs: { retentionDays: 2192 },
         alarms: ALARMS,

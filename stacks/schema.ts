@@ -24,7 +24,7 @@ function oneOf<T extends readonly [string, ...string[]]>(values: T) {
 
 /** Node counts and instance types belonged to the managed node group that elastic capacity replaced. */
 const REMOVED_NODE_KEY_TEXT = "no value: node capacity is elastic now (EKS Auto Mode sizes it from overrides.app.maxReplicas and the "
-    + "container requests), so remove this key; overrides.nodes takes only diskSizeGiB and instanceCategories";
+    + "container requests), so remove this key; overrides.nodes takes only diskSizeGiB, instanceCategories and minInstanceCpu";
 const removedNodeKey = () => z.never({ error: REMOVED_NODE_KEY_TEXT }).optional();
 
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
@@ -94,6 +94,8 @@ const overridesSchema = z.strictObject({
         diskSizeGiB: integer(20, 16384),
         instanceCategories: z.array(oneOf(["c", "m", "r"] as const), { error: "a list of EC2 instance categories from c, m, r" })
             .min(1, { error: "at least one instance category" }),
+        // Auto Mode launches nothing with fewer than 2 vCPUs; the upper bound only catches typos.
+        minInstanceCpu: integer(2, 192),
         instanceTypes: removedNodeKey(),
         minSize: removedNodeKey(),
         desiredSize: removedNodeKey(),

@@ -51,6 +51,8 @@ export interface ClusterArgs {
     nodes: {
         /** EC2 instance categories: c, m, r. */
         instanceCategories: readonly string[];
+        /** The fewest vCPUs a node may have; the NodePool limits assume no smaller node. */
+        minInstanceCpu: number;
         /** Ephemeral storage per node. */
         diskSizeGiB: number;
     };
@@ -120,7 +122,8 @@ export class Cluster extends pulumi.ComponentResource {
             clusterKeyArn: args.clusterKeyArn,
             diskSizeGiB: args.nodes.diskSizeGiB,
             instanceCategories: args.nodes.instanceCategories,
-            limits: nodePoolLimits(args.ceiling),
+            minInstanceCpu: args.nodes.minInstanceCpu,
+            limits: nodePoolLimits(args.ceiling, args.nodes),
             tags: args.tags,
         }, { parent: this });
         const addons = new ClusterAddons(`${name}-addons`, {

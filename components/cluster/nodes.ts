@@ -9,11 +9,17 @@
  *
  * NodeClass: private subnets, the cluster group and the database's client group, ephemeral storage
  * encrypted with the cluster key, the node role. NodePool: on-demand x86 nodes from the profile's
- * instance categories, bounded by limits computed from the slots' ceilings (./capacity.ts).
+ * instance categories and no smaller than its minimum vCPU count, bounded by limits computed from the
+ * slots' ceilings under the worst packing those requirements allow (./capacity.ts).
  * Field names checked 2026-12-01 in the EKS User Guide: "Create a Node Class for Amazon EKS"
  * (create-node-class: role, subnetSelectorTerms, securityGroupSelectorTerms, ephemeralStorage.kmsKeyID,
  * the EC2 access entry with AmazonEKSAutoNodePolicy) and "Create a Node Pool for EKS Auto Mode"
- * (create-node-pool: karpenter.sh/v1 NodePool, nodeClassRef, eks.amazonaws.com/instance-category, limits).
+ * (create-node-pool: karpenter.sh/v1 NodePool, nodeClassRef, limits, and the supported labels
+ * eks.amazonaws.com/instance-category and eks.amazonaws.com/instance-cpu, "Number of CPUs on the
+ * instance"). Gt is among the requirement operators of the karpenter.sh/v1 NodePool schema the
+ * kubernetes-schema deploy check holds (infra/checks/data/crds.json), as in Karpenter's large-instances
+ * example (aws/karpenter-provider-aws: instance-cpu Gt "3"); Auto Mode itself launches nothing with 1 CPU
+ * or of size nano, micro or small (EKS User Guide "Learn about Amazon EKS Auto Mode Managed instances").
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -43,6 +49,8 @@ export interface NodeCapacityArgs {
     diskSizeGiB: number;
     /** EC2 instance categories (c, m, r). */
     instanceCategories: readonly string[];
+    /** The fewest vCPUs a node may have, so per-node reservations and DaemonSets stay a bounded share. */
+    minInstanceCpu: number;
     /** The most CPU and memory all nodes together may have. */
     limits: NodePoolLimits;
     /** Tags for the access entry. */
@@ -95,6 +103,8 @@ export class NodeCapacity extends pulumi.ComponentResource {
                         nodeClassRef: { group: "eks.amazonaws.com", kind: "NodeClass", name: NODE_CLASS_NAME },
                         requirements: [
                             { key: "eks.amazonaws.com/instance-category", operator: "In", values: [...args.instanceCategories] },
+                            // Gt is strict: at least minInstanceCpu vCPUs. The limits assume no smaller node.
+                            { key: "eks.amazonaws.com/instance-cpu", operator: "Gt", values: [String(args.minInstanceCpu - 1)] },
                             // Spot could take a slot's capacity away mid-release; the API images are built for x86.
                             { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
                             { key: "kubernetes.io/arch", operator: "In", values: ["amd64"] },

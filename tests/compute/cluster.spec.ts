@@ -145,18 +145,21 @@ describe("the EKS cluster", () => {
                 assert.deepEqual(joiners.map((r) => r.name).sort(), ["cluster-nodes-class", "database-from-clients"]);
             });
 
-            it("bounds the NodePool so both slots at their autoscaler ceilings fit, with the stated allowance", async () => {
+            it("asks for m nodes of at least 4 vCPU and bounds the NodePool so both slots at their ceilings fit the worst packing", async () => {
                 const { resources, config } = await previewOf(stack);
-                const limits = inputsOf(resources, NODE_POOL).spec.limits;
+                const pool = inputsOf(resources, NODE_POOL).spec;
+                const requirement = (key: string) => pool.template.spec.requirements.find((r: Json) => r.key === key);
+                // Every profile requests 4 GiB per vCPU, which is what m nodes have: nothing is stranded.
+                assert.deepEqual(requirement("eks.amazonaws.com/instance-category"), { key: "eks.amazonaws.com/instance-category", operator: "In", values: ["m"] });
+                assert.deepEqual(requirement("eks.amazonaws.com/instance-cpu"), { key: "eks.amazonaws.com/instance-cpu", operator: "Gt", values: ["3"] });
+                assert.deepEqual(config.cluster.nodes.minInstanceCpu, 4);
                 const { maxReplicas, cpuRequest, memoryLimit } = config.app;
-                // Both slots at their ceiling, every pod at its request (memory request = limit), plus
-                // 2 vCPU and 4 GiB for the cluster's controllers: the NodePool must reach at least that.
-                const neededMillicores = 2 * maxReplicas * cpuMillicores(cpuRequest) + 2000;
-                const neededMiB = 2 * maxReplicas * memoryMiB(memoryLimit) + 4096;
-                assert.ok(Number(limits.cpu) * 1000 >= neededMillicores, `${limits.cpu} vCPU < ${neededMillicores}m`);
-                assert.ok(memoryMiB(limits.memory) >= neededMiB, `${limits.memory} < ${neededMiB}Mi`);
-                assert.deepEqual(limits, { cpu: nodePoolLimits({ slots: 2, maxReplicas, surgePercent: 25, cpuRequest, memoryRequest: memoryLimit }).cpu,
-                    memory: nodePoolLimits({ slots: 2, maxReplicas, surgePercent: 25, cpuRequest, memoryRequest: memoryLimit }).memory });
+                const limits = nodePoolLimits({ slots: 2, maxReplicas, surgePercent: 25, cpuRequest, memoryRequest: memoryLimit }, config.cluster.nodes);
+                assert.deepEqual(pool.limits, { cpu: limits.cpu, memory: limits.memory });
+                // Whatever the packing, the limits hold at least every pod at its requests plus the controllers.
+                const pods = limits.breakdown.podsAtCeiling;
+                assert.ok(Number(pool.limits.cpu) * 1000 >= pods * cpuMillicores(cpuRequest) + 2000);
+                assert.ok(memoryMiB(pool.limits.memory) >= pods * memoryMiB(memoryLimit) + 4096);
             });
 
             it("installs only the add-ons Auto Mode does not bring, after the node pool, each build resolved once and then kept", async () => {
@@ -286,30 +289,91 @@ describe("the EKS cluster", () => {
 });
 
 describe("the node capacity arithmetic", () => {
-    it("holds production's two slots at 10 pods of 1 vCPU and 4 GiB each, mid-rollout, with the controllers' allowance", () => {
-        const limits = nodePoolLimits({ slots: 2, maxReplicas: 10, surgePercent: 25, cpuRequest: "1000m", memoryRequest: "4Gi" });
-        // A rollout at the ceiling adds ceil(10 × 25 %) = 3 pods per slot: 2 × 13 = 26 pods.
-        assert.equal(limits.breakdown.podsAtCeiling, 26);
-        // 26 vCPU and 104 GiB of pods, plus 2 vCPU and 4 GiB of controllers = 28 vCPU and 108 GiB,
-        // plus 25 % for node reservations, DaemonSets and packing = 35 vCPU and 135 GiB.
-        assert.equal(limits.cpu, "35");
-        assert.equal(limits.memory, "135Gi");
-        // The old fixed capacity, 5 × m6i.xlarge of 16 GiB, held 80 GiB, less than the 20 pods at rest with any allowance.
-        assert.ok(memoryMiB(limits.memory) > 5 * 16 * 1024);
-        assert.ok(memoryMiB(limits.memory) >= 2 * 10 * 4096 + 4096);
+    // The stated figures, re-derived here from their sources rather than read from capacity.ts.
+    // The smallest allowed node is 4 vCPU: m 16 GiB, c 8 GiB, r 32 GiB (EC2 instance type specifications).
+    // kube-reserved CPU at 4 vCPU: 6 % of 1000m + 1 % of 1000m + 0.5 % of 2000m = 60 + 10 + 10 = 80m.
+    // DaemonSets per node: CloudWatch agent 250m/128Mi, Fluent Bit 50m/25Mi, CSI driver 70m/140Mi, AWS provider 50m/100Mi.
+    const daemonSetCpu = 250 + 50 + 70 + 50;
+    const daemonSetMemory = 128 + 25 + 140 + 100;
+    const allocatableCpu = 4000 - 80 - daemonSetCpu;
+    // Memory: 7.5 % VM overhead (rounded up), kube-reserved 11 MiB × 110 pods + 255 MiB, eviction 100 MiB, DaemonSets.
+    const allocatableMemory = (gib: number) => gib * 1024 - Math.ceil(gib * 1024 * 0.075) - (11 * 110 + 255) - 100 - daemonSetMemory;
+    const fit = (gib: number, podCpu: number, podMemory: number) => Math.min(Math.floor(allocatableCpu / podCpu), Math.floor(allocatableMemory(gib) / podMemory));
+    // (pods − 1) × the node capacity per pod + one more node, + 2 vCPU and 4 GiB of controllers × 1.25, rounded up.
+    const expected = (pods: number, perNode: number, nodeCpu: number, nodeGiB: number) => ({
+        cpu: String(Math.ceil(((pods - 1) * nodeCpu / perNode + nodeCpu) + 2.5 - 1e-9)),
+        memory: `${Math.ceil(((pods - 1) * nodeGiB / perNode + nodeGiB) + 5 - 1e-9)}Gi`,
+    });
+    const m = { instanceCategories: ["m"], minInstanceCpu: 4 };
+    const ceiling = (maxReplicas: number, cpuRequest: string, memoryRequest: string) => ({ slots: 2, maxReplicas, surgePercent: 25, cpuRequest, memoryRequest });
+
+    it("leaves 3500m and 13197 MiB of a 4-vCPU m node to pods, and a 2-vCPU c node too little for a 1 vCPU / 4 GiB pod", () => {
+        assert.equal(allocatableCpu, 3500);
+        assert.equal(allocatableMemory(16), 13197);
+        const limits = nodePoolLimits(ceiling(10, "1000m", "4Gi"), m);
+        assert.deepEqual(limits.breakdown.packing.map((p) => [p.allocatableCpuMillicores, p.allocatableMemoryMiB, p.podsPerNode]), [[3500, 13197, 3]]);
+        // The defect: with no minimum size, a c node of 2 vCPU / 4 GiB holds no such pod, and an m node of 2 vCPU holds one.
+        assert.throws(() => nodePoolLimits(ceiling(10, "1000m", "4Gi"), { instanceCategories: ["c", "m", "r"], minInstanceCpu: 2 }),
+            /does not fit the smallest allowed node of category c \(2 vCPU, 4 GiB/);
     });
 
-    it("grows with the ceiling and the requests, and rounds up to whole vCPUs and GiB", () => {
-        const small = nodePoolLimits({ slots: 2, maxReplicas: 2, surgePercent: 25, cpuRequest: "250m", memoryRequest: "1Gi" });
-        // 2 × (2 + 1) = 6 pods: 1.5 vCPU and 6 GiB, + 2 vCPU and 4 GiB = 3.5 vCPU and 10 GiB, × 1.25 = 4.375 → 5 and 12.5 → 13.
-        assert.deepEqual([small.cpu, small.memory], ["5", "13Gi"]);
-        const larger = nodePoolLimits({ slots: 2, maxReplicas: 20, surgePercent: 25, cpuRequest: "1", memoryRequest: "4096Mi" });
-        assert.ok(Number(larger.cpu) > 35 && memoryMiB(larger.memory) > 135 * 1024);
+    it("holds production's two slots at 10 pods of 1 vCPU and 4 GiB, mid-rollout, on m nodes of 4 vCPU: 40 vCPU and 155 GiB", () => {
+        // ceil(10 × 25 %) = 3 surge pods per slot: 2 × 13 = 26 pods; 3 fit a node (CPU 3500/1000, memory 13197/4096).
+        assert.equal(fit(16, 1000, 4096), 3);
+        const limits = nodePoolLimits(ceiling(10, "1000m", "4Gi"), m);
+        assert.equal(limits.breakdown.podsAtCeiling, 26);
+        assert.deepEqual({ cpu: limits.cpu, memory: limits.memory }, expected(26, 3, 4, 16));
+        assert.deepEqual({ cpu: limits.cpu, memory: limits.memory }, { cpu: "40", memory: "155Gi" });
+        // 26 pods on full nodes of 3 need ceil(26 / 3) = 9 nodes, 36 vCPU and 144 GiB, within the limits beside the controllers.
+        assert.ok(Number(limits.cpu) >= 9 * 4 + 2 && memoryMiB(limits.memory) >= (9 * 16 + 4) * 1024);
+        // The old limits, 35 vCPU and 135 GiB, ran out at 8 such nodes: 24 pods, short of the 26 at the ceiling.
+        assert.ok(Math.floor(35 / 4) * 3 < 26);
+    });
+
+    it("holds staging (2 × 5 pods of 500m / 2 GiB) and dev (2 × 3 pods of 250m / 1 GiB) the same way", () => {
+        assert.equal(fit(16, 500, 2048), 6);
+        assert.deepEqual(expected(10, 6, 4, 16), { cpu: "13", memory: "45Gi" });
+        const staging = nodePoolLimits(ceiling(4, "500m", "2Gi"), m);
+        assert.deepEqual({ cpu: staging.cpu, memory: staging.memory }, expected(10, 6, 4, 16));
+        assert.equal(fit(16, 250, 1024), 12);
+        assert.deepEqual(expected(6, 12, 4, 16), { cpu: "9", memory: "28Gi" });
+        const dev = nodePoolLimits(ceiling(2, "250m", "1Gi"), m);
+        assert.deepEqual({ cpu: dev.cpu, memory: dev.memory }, expected(6, 12, 4, 16));
+    });
+
+    it("raises the limits when c or r nodes are allowed, by the capacity they strand", () => {
+        // A 4-vCPU c node has 8 GiB: one 4 GiB pod fits, so each pod can take up 4 vCPU.
+        assert.equal(fit(8, 1000, 4096), 1);
+        const withC = nodePoolLimits(ceiling(10, "1000m", "4Gi"), { instanceCategories: ["c", "m"], minInstanceCpu: 4 });
+        assert.equal(withC.cpu, String(Math.ceil(25 * 4 + 4 + 2.5)));
+        // A 4-vCPU r node has 32 GiB but CPU for 3 pods: each pod can take up 32 / 3 GiB.
+        assert.equal(fit(32, 1000, 4096), 3);
+        const withR = nodePoolLimits(ceiling(10, "1000m", "4Gi"), { instanceCategories: ["m", "r"], minInstanceCpu: 4 });
+        assert.equal(withR.memory, `${Math.ceil(25 * 32 / 3 + 32 + 5)}Gi`);
+        const all = nodePoolLimits(ceiling(10, "1000m", "4Gi"), { instanceCategories: ["c", "m", "r"], minInstanceCpu: 4 });
+        assert.deepEqual([all.cpu, all.memory], ["107", "304Gi"]);
+        assert.ok(Number(all.cpu) > 40 && memoryMiB(all.memory) > 155 * 1024);
+    });
+
+    it("grows with the ceiling, the requests and the size of the newest node", () => {
+        const larger = nodePoolLimits(ceiling(20, "1", "4096Mi"), m);
+        assert.ok(Number(larger.cpu) > 40 && memoryMiB(larger.memory) > 155 * 1024);
+        // 8-vCPU m nodes (32 GiB) hold 6 such pods: the same capacity per pod, one larger newest node.
+        const eight = nodePoolLimits(ceiling(10, "1000m", "4Gi"), { instanceCategories: ["m"], minInstanceCpu: 8 });
+        assert.equal(eight.breakdown.packing[0].podsPerNode, 6);
+        assert.deepEqual([eight.cpu, eight.memory], [String(Math.ceil(25 * 8 / 6 + 8 + 2.5)), `${Math.ceil(25 * 32 / 6 + 32 + 5)}Gi`]);
+    });
+
+    it("refuses a pod bigger than any node the requirements allow, naming the category and the way out", () => {
+        assert.throws(() => nodePoolLimits(ceiling(10, "4000m", "8Gi"), m),
+            /a pod requesting 4000m CPU and 8Gi does not fit the smallest allowed node of category m \(4 vCPU, 16 GiB; 3500m and 13197 MiB left for pods\); raise minInstanceCpu \(now 4\)/);
+        assert.throws(() => nodePoolLimits(ceiling(10, "1000m", "4Gi"), { instanceCategories: ["m"], minInstanceCpu: 1 }), /at least 2/);
+        assert.throws(() => nodePoolLimits(ceiling(10, "1000m", "4Gi"), { instanceCategories: ["g"], minInstanceCpu: 4 }), /instance category "g"/);
     });
 
     it("refuses a quantity it cannot read rather than guessing", () => {
-        assert.throws(() => nodePoolLimits({ slots: 2, maxReplicas: 2, surgePercent: 25, cpuRequest: "one", memoryRequest: "1Gi" }), /CPU quantity/);
-        assert.throws(() => nodePoolLimits({ slots: 2, maxReplicas: 2, surgePercent: 25, cpuRequest: "1", memoryRequest: "1G" }), /memory quantity/);
-        assert.throws(() => nodePoolLimits({ slots: 2, maxReplicas: 0, surgePercent: 25, cpuRequest: "1", memoryRequest: "1Gi" }), /positive integers/);
+        assert.throws(() => nodePoolLimits(ceiling(2, "one", "1Gi"), m), /CPU quantity/);
+        assert.throws(() => nodePoolLimits(ceiling(2, "1", "1G"), m), /memory quantity/);
+        assert.throws(() => nodePoolLimits(ceiling(0, "1", "1Gi"), m), /positive integers/);
     });
 });

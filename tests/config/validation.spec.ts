@@ -230,7 +230,11 @@ describe("stack config validation", () => {
         assert.match((await problemAt(raw, "clinical-platform:overrides.nodes.instanceTypes")).expected, /remove this key/);
         assert.match((await problemAt(raw, "clinical-platform:overrides.logs.retentionDays")).expected, /CloudWatch retention period/);
         const shaped = loadStackConfig("production", withValue("overrides", (o) => { o.nodes = { instanceCategories: ["m"], diskSizeGiB: 200 }; }));
-        assert.deepEqual(shaped.cluster.nodes, { instanceCategories: ["m"], diskSizeGiB: 200 });
+        assert.deepEqual(shaped.cluster.nodes, { instanceCategories: ["m"], minInstanceCpu: 4, diskSizeGiB: 200 });
+        const larger = loadStackConfig("production", withValue("overrides", (o) => { o.nodes = { instanceCategories: ["c", "m"], minInstanceCpu: 8 }; }));
+        assert.deepEqual(larger.cluster.nodes, { instanceCategories: ["c", "m"], minInstanceCpu: 8, diskSizeGiB: 100 });
+        const tooSmall = withValue("overrides", (o) => { o.nodes = { minInstanceCpu: 1 }; });
+        assert.match((await problemAt(tooSmall, "clinical-platform:overrides.nodes.minInstanceCpu")).expected, /an integer from 2 to 192/);
     });
 
     it("defaults to an EKS version in standard support and pins its add-on builds", () => {
