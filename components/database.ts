@@ -124,7 +124,9 @@ export class Database extends pulumi.ComponentResource {
         }, parent);
 
         const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
-            assumeRolePolicy: assumableBy("monitoring.rds.amazonaws.com"),
+            // Only on behalf of this account's instances: Amazon RDS user guide, "Setting up and enabling
+            // Enhanced Monitoring", section "Protecting against the confused deputy problem" (checked 2026-12-01).
+            assumeRolePolicy: assumableBy("monitoring.rds.amazonaws.com", undefined, aws.getCallerIdentityOutput({}, parent).accountId),
             description: "Publishes RDS enhanced monitoring metrics",
             tags: args.tags,
         }, parent);

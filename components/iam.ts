@@ -16,9 +16,17 @@ export function policyDocument(statements: Statement[]): pulumi.Output<string> {
     return pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
 }
 
-/** A trust policy letting one AWS service assume the role. */
-export function assumableBy(service: string, actions: string[] = ["sts:AssumeRole"]): pulumi.Output<string> {
-    return policyDocument([{ Effect: "Allow", Principal: { Service: service }, Action: actions }]);
+/**
+ * A trust policy letting one AWS service assume the role; with `sourceAccount`, only on behalf of
+ * resources of that account (the confused-deputy guard the services' guides recommend).
+ */
+export function assumableBy(service: string, actions: string[] = ["sts:AssumeRole"], sourceAccount?: pulumi.Input<string>): pulumi.Output<string> {
+    return policyDocument([{
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: actions,
+        ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
+    }]);
 }
 
 /** Who may use a role through EKS Pod Identity. */

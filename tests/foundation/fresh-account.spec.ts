@@ -67,3 +67,13 @@ describe("on a fresh account", () => {
         });
     }
 });
+
+describe("the database's monitoring role", () => {
+    it("may be assumed by RDS only on behalf of the stack's own account", async () => {
+        const { resources, config } = await previewOf("production");
+        const role = single(resources, "aws:iam/role:Role", "database-monitoring");
+        const [statement] = JSON.parse(String(role.inputs.assumeRolePolicy)).Statement;
+        assert.deepEqual(statement.Principal, { Service: "monitoring.rds.amazonaws.com" });
+        assert.deepEqual(statement.Condition, { StringEquals: { "aws:SourceAccount": config.account.id } });
+    });
+});
