@@ -142,6 +142,42 @@ describe("the CI runner inside the network", () => {
     }
 });
 
+describe("the first up of a stack, before its runner exists", () => {
+    // A targeted `up` refuses to create a resource that depends (input, dependsOn, parent) on one it
+    // skips (pulumi/pulumi#17633), and skips providers it is not asked for (pulumi/pulumi#12628,
+    // both checked 2026-12-01). So a person can create the runner first, from outside the VPC, only if
+    // everything it depends on is in these targets: the whole network (NAT egress included), the Keys
+    // component with its logs key, and the runner itself.
+    const inFirstTargets = (urn: string) => {
+        const [, , typePath, name] = urn.split("::");
+        const types = typePath.split("$");
+        if (types[0] === "pulumi:pulumi:Stack") return true;
+        if (types[0] === "clinical-platform:network:Network" || types[0] === "clinical-platform:ci:Runner") return true;
+        return types[0] === "clinical-platform:keys:Keys" && (types.length === 1 || name === "keys-logs");
+    };
+
+    for (const stack of STACKS) {
+        it(`can create the ${stack} runner with a targeted up of the network, the logs key and the runner alone`, async () => {
+            const { resources } = await previewOf(stack, { firstDeployment: true });
+            const byUrn = new Map(resources.map((r) => [r.urn, r]));
+            const needed = new Set<string>();
+            const visit = (urn: string | null | undefined) => {
+                if (!urn || needed.has(urn)) return;
+                needed.add(urn);
+                const resource = byUrn.get(urn);
+                if (!resource) return;
+                visit(resource.parent);
+                for (const next of [...resource.dependencies, ...Object.values(resource.propertyDependencies).flat()]) visit(next);
+            };
+            const runner = resources.filter((r) => r.urn.includes("::clinical-platform:ci:Runner"));
+            assert.ok(runner.some((r) => r.type === PROJECT_TYPE) && runner.some((r) => r.type === WEBHOOK));
+            // The whole network is targeted (the runner needs its NAT egress), so what it needs is too.
+            for (const r of [...runner, ...resources.filter((r) => r.urn.includes("::clinical-platform:network:Network"))]) visit(r.urn);
+            assert.deepEqual([...needed].filter((urn) => !inFirstTargets(urn)), []);
+        });
+    }
+});
+
 describe("the CI settings of a stack", () => {
     type Raw = Record<string, string>;
     const committed = (stack = "production"): Raw => readStackFile(path.join(REPOSITORY_ROOT, `Pulumi.${stack}.yaml`), PROJECT);
