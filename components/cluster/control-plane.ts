@@ -118,6 +118,9 @@ export class ControlPlane extends pulumi.ComponentResource {
         // cluster-admin access policy at cluster scope covers those; AmazonEKSAdminPolicy, like the
         // Kubernetes `admin` role it mirrors, is for namespaced objects ("Review access policy
         // permissions", EKS User Guide, checked 2026-12-01). Previews only read: AmazonEKSViewPolicy.
+        // A server-side-apply preview asks for a dry-run patch, which read-only access is refused; the
+        // provider then falls back to a client-side diff (pulumi/pulumi-kubernetes#2213 and #2419,
+        // checked 2026-12-01), less exact but without granting a preview any write verb.
         const accessPolicy = (policy: string) =>
             pulumi.interpolate`arn:${aws.getPartitionOutput({}, parent).partition}:eks::aws:cluster-access-policy/${policy}`;
         const grant = (label: string, principalArn: string, policy: string) => {
