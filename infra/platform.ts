@@ -1,6 +1,6 @@
 /**
  * Composes the platform of one stack from its validated config, in the design's order: the account
- * baseline (in the one stack per account that owns it), network, keys, storage, database and
+ * baseline (in the one stack per account that owns it), network, keys, the CI runner, storage, database and
  * secrets, cluster, app slots, edge, alarms. Stateful resources (keys,
  * buckets, database, secrets) take nothing from the app slots, so a traffic or image change
  * cannot reach them.
@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccountBaseline } from "../components/account";
+import { CiRunner } from "../components/ci-runner";
 import { Alarms } from "../components/alarms";
 import { BlueGreenService } from "../components/blue-green";
 import { Cluster, ClusterRoles } from "../components/cluster";
@@ -83,6 +84,20 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         tags,
     });
 
+    // The runner CI's deploys and previews run on, inside the VPC: the only way to the cluster's private API.
+    const runner = new CiRunner("ci-runner", {
+        projectName: `${prefix}-runner`,
+        repository: config.ci.repository,
+        connectionArn: config.ci.connectionArn,
+        accountId: config.account.id,
+        region: config.region,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.privateSubnetIds,
+        logsKeyArn: keys.logs.arn,
+        logRetentionDays: config.logs.retentionDays,
+        tags,
+    });
+
     const storage = new Storage("storage", {
         region: config.region,
         dataKeyArn: keys.data.arn,
@@ -126,6 +141,8 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         publicAccessCidrs: config.cluster.publicAccessCidrs,
         serviceCidr: config.cluster.serviceCidr,
         adminRoleArn: config.cluster.adminRoleArn,
+        ci: { deployRoleArn: config.ci.deployRoleArn, previewRoleArn: config.ci.previewRoleArn },
+        apiClientSecurityGroupId: runner.securityGroupId,
         nodeSecurityGroupIds: [database.clientSecurityGroupId],
         nodes: config.cluster.nodes,
         ceiling: {

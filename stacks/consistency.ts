@@ -7,7 +7,7 @@ import { CLUSTER_SERVICE_CIDR, LARGEST_VPC_PREFIX, SMALLEST_VPC_PREFIX } from ".
 import { ConfigProblem } from "./problems";
 import { Environment, EnvironmentProfile, PHI_MINIMUM_BACKUP_RETENTION_DAYS } from "./profiles";
 import { AWS_REGIONS, CLOUDFRONT_CERTIFICATE_REGION } from "./regions";
-import { ACM_CERTIFICATE_ARN, SLOT_NAMES } from "./schema";
+import { ACM_CERTIFICATE_ARN, CONNECTION_ARN, IAM_ROLE_ARN, SLOT_NAMES } from "./schema";
 
 type Decoded = Record<string, unknown>;
 type Report = (key: string, expected: string, received: string) => void;
@@ -30,6 +30,7 @@ export function crossKeyProblems(
     checkCertificates(config.certificates, region, accountId, report);
     checkNetwork(config.network, report);
     checkClusterAccess(config.cluster, environment, report);
+    checkCi(config.ci, config.cluster, accountId, report);
     if (profile) checkSizes(config.overrides, profile, report);
     if (profile && environment) checkPhiBar(config.dataClassification, config.overrides, environment, profile, report);
     return problems;
@@ -122,6 +123,35 @@ function checkClusterAccess(cluster: unknown, environment: Environment | undefin
             report(`cluster.publicAccessCidrs[${index}]`, "specific source ranges; the whole internet may not reach the API of this environment", cidr);
         }
     });
+}
+
+/**
+ * The CI roles and the connection live in the stack's own account, and each CI role is a principal of
+ * its own: EKS keeps one access entry per principal, so a role shared with the admin or with the other
+ * CI role would get the wrong access or make the second entry fail to create.
+ */
+function checkCi(ci: unknown, cluster: unknown, accountId: string | undefined, report: Report): void {
+    if (!isObject(ci)) return;
+    const accountOf = (key: string) => {
+        const value = ci[key];
+        if (typeof value !== "string") return undefined;
+        return key === "connectionArn" ? CONNECTION_ARN.exec(value)?.[3] : IAM_ROLE_ARN.exec(value)?.[1];
+    };
+    for (const key of ["connectionArn", "deployRoleArn", "previewRoleArn"]) {
+        const owner = accountOf(key);
+        if (owner && accountId && owner !== accountId) {
+            report(`ci.${key}`, `an ARN in the stack's account ${accountId} (aws:allowedAccountIds)`, `one in account ${owner}`);
+        }
+    }
+    const admin = isObject(cluster) ? cluster.adminRoleArn : undefined;
+    for (const key of ["deployRoleArn", "previewRoleArn"]) {
+        if (typeof ci[key] === "string" && ci[key] === admin) {
+            report(`ci.${key}`, "a CI role other than cluster.adminRoleArn: no CI job acts as the people's admin role", String(ci[key]));
+        }
+    }
+    if (typeof ci.deployRoleArn === "string" && ci.deployRoleArn === ci.previewRoleArn) {
+        report("ci.previewRoleArn", "a role other than ci.deployRoleArn: previews get read-only access, deploys what `up` needs", String(ci.previewRoleArn));
+    }
 }
 
 function checkSizes(overrides: unknown, profile: EnvironmentProfile, report: Report): void {

@@ -59,6 +59,17 @@ export interface StackConfig {
         /** The managed add-on builds pinned for this version (stacks/eks-versions.ts). */
         readonly addons: Readonly<Record<ManagedAddon, string>>;
     };
+    /** The CI that deploys this stack: the repository, its connection, and the roles CI jobs assume. */
+    readonly ci: {
+        /** GitHub repository, owner/name, whose workflow jobs the runner takes. */
+        readonly repository: string;
+        /** CodeConnections connection to GitHub, approved once by hand. */
+        readonly connectionArn: string;
+        /** Role `pulumi up` runs as in CI; cluster admin through its own access entry. */
+        readonly deployRoleArn: string;
+        /** Role pull-request previews run as; read-only in the cluster. */
+        readonly previewRoleArn: string;
+    };
     readonly app: Readonly<AppProfile> & {
         readonly stableSlot: SlotName;
         readonly slots: Readonly<Record<SlotName, Slot>>;
@@ -208,6 +219,7 @@ function merge(environment: Environment, profile: EnvironmentProfile, region: st
             },
             addons: EKS_VERSIONS[config.cluster.version].addons,
         },
+        ci: { ...config.ci },
         app: {
             ...profile.app,
             ...overrides.app,

@@ -31,7 +31,12 @@ const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 // Only the commercial partition is served (see stacks/regions.ts), so only its ARNs are accepted.
 export const ACM_CERTIFICATE_ARN = /^arn:aws:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/;
-const IAM_ROLE_ARN = /^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+export const IAM_ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+/** Connections made before the 2024 rename keep the codestar-connections prefix; CodeBuild takes either. */
+export const CONNECTION_ARN = /^arn:aws:(codeconnections|codestar-connections):([a-z0-9-]+):(\d{12}):connection\/[0-9a-f-]{36}$/;
+/** GitHub's owner (1-39 letters, digits, hyphens) and repository name rules. */
+const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const ROLE_TEXT = "an IAM role ARN (arn:aws:iam::<account>:role/<name>)";
 const CIDR_TEXT = "an IPv4 CIDR block such as 10.20.0.0/16";
 /** registry/repository:tag or …@sha256:digest; `latest` is refused because it cannot be rolled back to. */
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:(?!latest$)[\w][\w.-]{0,127}|@sha256:[a-f0-9]{64})$/;
@@ -148,7 +153,7 @@ export const projectConfigSchema = z.strictObject({
         peerCidrs: z.array(text(CIDR_TEXT), { error: "a list of CIDR blocks" }).default([]),
     }, { error: "an object with the VPC cidr" }),
     cluster: z.strictObject({
-        adminRoleArn: text("an IAM role ARN (arn:aws:iam::<account>:role/<name>)", IAM_ROLE_ARN),
+        adminRoleArn: text(ROLE_TEXT, IAM_ROLE_ARN),
         // Refused once it leaves standard support, so a cluster never slides into paid extended support.
         version: text(`an EKS Kubernetes version such as ${DEFAULT_EKS_VERSION}`, /^1\.\d{2}$/)
             .superRefine((version, context) => {
@@ -158,6 +163,17 @@ export const projectConfigSchema = z.strictObject({
             .default(DEFAULT_EKS_VERSION),
         publicAccessCidrs: z.array(text(CIDR_TEXT), { error: "a list of CIDR blocks" }).default([]),
     }, { error: "an object with the cluster adminRoleArn" }),
+    // The CI that deploys the stack: its runner inside the VPC (components/ci-runner.ts) and the two
+    // roles GitHub's OIDC tokens are exchanged for, each with its own EKS access entry.
+    ci: z.strictObject({
+        repository: text("the GitHub repository as owner/name, such as example-org/clinical-platform", GITHUB_REPOSITORY),
+        connectionArn: text(
+            "a CodeConnections connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<uuid>), approved in the console",
+            CONNECTION_ARN,
+        ),
+        deployRoleArn: text(`${ROLE_TEXT}: the role deploy workflows assume through GitHub OIDC`, IAM_ROLE_ARN),
+        previewRoleArn: text(`${ROLE_TEXT}: the read-only role pull-request previews assume through GitHub OIDC`, IAM_ROLE_ARN),
+    }, { error: "an object with the CI repository, connectionArn, deployRoleArn and previewRoleArn" }),
     app: appSchema,
     overrides: overridesSchema.default({}),
 });

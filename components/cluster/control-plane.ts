@@ -38,8 +38,17 @@ export interface ControlPlaneArgs {
     logsKeyArn: pulumi.Input<string>;
     /** Days control-plane logs are kept. */
     logRetentionDays: number;
-    /** Role mapped to cluster-admin through an access entry. */
+    /** Role mapped to cluster-admin through an access entry; for people, never assumed by CI. */
     adminRoleArn: string;
+    /** The roles CI jobs assume through GitHub OIDC, each given its own access entry. */
+    ci: {
+        /** Role `pulumi up` runs as: cluster admin. */
+        deployRoleArn: string;
+        /** Role pull-request previews run as: read-only. */
+        previewRoleArn: string;
+    };
+    /** The CI runner's security group: the only source admitted to the API endpoint (HTTPS). */
+    apiClientSecurityGroupId: pulumi.Input<string>;
     /** Refuse deletion of the cluster in AWS. */
     deletionProtection: boolean;
     /** Tags for every taggable resource. */
@@ -55,8 +64,11 @@ export class ControlPlane extends pulumi.ComponentResource {
     readonly clusterSecurityGroupId: pulumi.Output<string>;
     /** The cluster itself, for what must wait for it beyond its outputs. */
     readonly cluster: aws.eks.Cluster;
-    /** The admin's access; the Kubernetes provider acts as that role, so it waits for this. */
-    readonly adminAccess: pulumi.Resource;
+    /**
+     * The access of those who run `pulumi up` (the admin role for people, the deploy role in CI); the
+     * Kubernetes provider acts as whichever of them runs it, so it waits for both.
+     */
+    readonly deployerAccess: pulumi.Resource[];
 
     constructor(name: string, args: ControlPlaneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:cluster:ControlPlane", name, {}, opts);
@@ -101,18 +113,47 @@ export class ControlPlane extends pulumi.ComponentResource {
             tags: args.tags,
         }, { parent: this, dependsOn: [logGroup, ...args.role.ready] });
 
-        const adminEntry = new aws.eks.AccessEntry(`${name}-admin`, {
-            clusterName: cluster.name,
-            principalArn: args.adminRoleArn,
-            type: "STANDARD",
+        // One entry per principal. `up` installs Helm releases that bring CustomResourceDefinitions and
+        // creates cluster-scoped objects (NodePool, NodeClass, StorageClass, namespaces): only the
+        // cluster-admin access policy at cluster scope covers those; AmazonEKSAdminPolicy, like the
+        // Kubernetes `admin` role it mirrors, is for namespaced objects ("Review access policy
+        // permissions", EKS User Guide, checked 2026-12-01). Previews only read: AmazonEKSViewPolicy.
+        // A server-side-apply preview asks for a dry-run patch, which read-only access is refused; the
+        // provider then falls back to a client-side diff (pulumi/pulumi-kubernetes#2213 and #2419,
+        // checked 2026-12-01), less exact but without granting a preview any write verb.
+        const accessPolicy = (policy: string) =>
+            pulumi.interpolate`arn:${aws.getPartitionOutput({}, parent).partition}:eks::aws:cluster-access-policy/${policy}`;
+        const grant = (label: string, principalArn: string, policy: string) => {
+            const entry = new aws.eks.AccessEntry(`${name}-${label}`, {
+                clusterName: cluster.name,
+                principalArn,
+                type: "STANDARD",
+                tags: args.tags,
+            }, parent);
+            return new aws.eks.AccessPolicyAssociation(`${name}-${label}`, {
+                clusterName: cluster.name,
+                principalArn,
+                policyArn: accessPolicy(policy),
+                accessScope: { type: "cluster" },
+            }, { parent: this, dependsOn: [entry] });
+        };
+        this.deployerAccess = [
+            grant("admin", args.adminRoleArn, "AmazonEKSClusterAdminPolicy"),
+            grant("ci-deploy", args.ci.deployRoleArn, "AmazonEKSClusterAdminPolicy"),
+        ];
+        grant("ci-preview", args.ci.previewRoleArn, "AmazonEKSViewPolicy");
+
+        // The private endpoint's interfaces carry the cluster security group. Its API port admits the
+        // CI runner's group and nothing else; people reach the API through that runner's workflows.
+        new aws.vpc.SecurityGroupIngressRule(`${name}-api-from-ci-runner`, {
+            securityGroupId: cluster.vpcConfig.apply((config) => config.clusterSecurityGroupId ?? ""),
+            referencedSecurityGroupId: args.apiClientSecurityGroupId,
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            description: "Kubernetes API from the CI runner",
             tags: args.tags,
         }, parent);
-        this.adminAccess = new aws.eks.AccessPolicyAssociation(`${name}-admin`, {
-            clusterName: cluster.name,
-            principalArn: args.adminRoleArn,
-            policyArn: pulumi.interpolate`arn:${aws.getPartitionOutput({}, parent).partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
-            accessScope: { type: "cluster" },
-        }, { parent: this, dependsOn: [adminEntry] });
 
         this.cluster = cluster;
         this.clusterName = cluster.name;

@@ -43,8 +43,12 @@ export interface ClusterArgs {
     publicAccessCidrs: readonly string[];
     /** Kubernetes service addresses; must not overlap the VPC or its peers. */
     serviceCidr: string;
-    /** Role granted cluster-admin; the Kubernetes provider acts as it. */
+    /** Role granted cluster-admin, for people; no CI job assumes it. */
     adminRoleArn: string;
+    /** The roles CI jobs assume: deploy (cluster admin) and preview (read-only). */
+    ci: { deployRoleArn: string; previewRoleArn: string };
+    /** The CI runner's security group, the only source admitted to the API endpoint. */
+    apiClientSecurityGroupId: pulumi.Input<string>;
     /** Groups nodes join besides the cluster group, such as the database's client group. */
     nodeSecurityGroupIds: pulumi.Input<string>[];
     /** How nodes are shaped; how many there are follows from the pods. */
@@ -96,6 +100,8 @@ export class Cluster extends pulumi.ComponentResource {
             logsKeyArn: args.logsKeyArn,
             logRetentionDays: args.logRetentionDays,
             adminRoleArn: args.adminRoleArn,
+            ci: args.ci,
+            apiClientSecurityGroupId: args.apiClientSecurityGroupId,
             deletionProtection: args.deletionProtection,
             tags: args.tags,
         }, { parent: this });
@@ -106,11 +112,10 @@ export class Cluster extends pulumi.ComponentResource {
                 endpoint: controlPlane.endpoint,
                 certificateAuthorityData: controlPlane.certificateAuthorityData,
                 region: args.region,
-                roleArn: args.adminRoleArn,
             }),
             enableServerSideApply: true,
             deleteUnreachable: false,
-        }, { parent: this, dependsOn: [controlPlane.adminAccess] });
+        }, { parent: this, dependsOn: controlPlane.deployerAccess });
         const inCluster = { parent: this, provider: this.provider };
 
         const nodes = new NodeCapacity(`${name}-nodes`, {

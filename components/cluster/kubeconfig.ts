@@ -1,7 +1,9 @@
 /**
  * A kubeconfig for the Kubernetes provider, built from the cluster's outputs. Tokens come from
- * `aws eks get-token` at the moment of use, acting as the admin role, so nothing long-lived is
- * stored and the deployer needs no access entry of its own.
+ * `aws eks get-token` at the moment of use with the ambient AWS credentials of whoever runs
+ * `pulumi up`: the stack's deploy role in CI, an administrator's own session in a person's shell.
+ * Each of those principals has its own access entry (./control-plane.ts); no role is assumed here,
+ * so CI never acts as the people's admin role and nothing long-lived is stored.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -14,8 +16,6 @@ export interface KubeconfigArgs {
     certificateAuthorityData: pulumi.Input<string>;
     /** Region the token is requested in. */
     region: string;
-    /** Role assumed for the token; it holds the cluster-admin access entry. */
-    roleArn: string;
 }
 
 export function kubeconfigFor(args: KubeconfigArgs): pulumi.Output<string> {
@@ -24,17 +24,17 @@ export function kubeconfigFor(args: KubeconfigArgs): pulumi.Output<string> {
         kind: "Config",
         clusters: [{ name, cluster: { server: endpoint, "certificate-authority-data": authority } }],
         users: [{
-            name: "platform-admin",
+            name: "deployer",
             user: {
                 exec: {
                     apiVersion: "client.authentication.k8s.io/v1beta1",
                     command: "aws",
-                    args: ["eks", "get-token", "--cluster-name", name, "--region", args.region, "--role-arn", args.roleArn, "--output", "json"],
+                    args: ["eks", "get-token", "--cluster-name", name, "--region", args.region, "--output", "json"],
                     interactiveMode: "Never",
                 },
             },
         }],
-        contexts: [{ name, context: { cluster: name, user: "platform-admin" } }],
+        contexts: [{ name, context: { cluster: name, user: "deployer" } }],
         "current-context": name,
     }));
 }

@@ -216,19 +216,24 @@ describe("the EKS cluster", () => {
                 }
             });
 
-            it("builds one Kubernetes provider from the cluster's outputs, authenticating with aws eks get-token as the admin role", async () => {
+            it("builds one Kubernetes provider from the cluster's outputs, authenticating with aws eks get-token as whoever runs up, never as the admin role", async () => {
                 const { resources, config } = await previewOf(stack);
                 const provider = single(resources, "pulumi:providers:kubernetes");
                 const kubeconfig = JSON.parse(inputs(provider).kubeconfig);
                 const [user] = kubeconfig.users;
                 assert.equal(user.user.exec.command, "aws");
                 assert.deepEqual(user.user.exec.args, [
-                    "eks", "get-token", "--cluster-name", `clinical-platform-${stack}`, "--region", config.region, "--role-arn", config.cluster.adminRoleArn, "--output", "json",
+                    "eks", "get-token", "--cluster-name", `clinical-platform-${stack}`, "--region", config.region, "--output", "json",
                 ]);
+                assert.ok(!JSON.stringify(kubeconfig).includes("--role-arn"), "CI assumes no role through the kubeconfig");
+                assert.ok(!JSON.stringify(kubeconfig).includes(config.cluster.adminRoleArn), "the admin role is for people");
                 assert.equal(user.user.token, undefined, "no stored token");
                 assert.match(kubeconfig.clusters[0].cluster.server, /^https:\/\/.+\.eks\.amazonaws\.com$/);
                 assert.ok(provider.propertyDependencies.kubeconfig.includes(urnOf(resources, CLUSTER, "cluster-control-plane")));
-                assert.ok(provider.dependencies.includes(urnOf(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", "cluster-control-plane-admin")));
+                // Either deployer may run `up`: a person as the admin role, CI as the deploy role.
+                for (const deployer of ["cluster-control-plane-admin", "cluster-control-plane-ci-deploy"]) {
+                    assert.ok(provider.dependencies.includes(urnOf(resources, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation", deployer)), deployer);
+                }
             });
 
             it("creates every Kubernetes object through that provider", async () => {

@@ -33,9 +33,15 @@ describe("the account a stack deploys into", () => {
         }
     });
 
-    it("must own the certificates CloudFront and the load balancer use", () => {
+    it("must own the certificates CloudFront and the load balancer use, and the CI connection and roles", () => {
         const problems = problemsOf("production", { ...committed("production"), "aws:allowedAccountIds": '["999988887777"]' });
-        assert.deepEqual(problems.map((p) => p.key).sort(), ["clinical-platform:certificates.edge", "clinical-platform:certificates.regional"]);
+        assert.deepEqual(problems.map((p) => p.key).sort(), [
+            "clinical-platform:certificates.edge",
+            "clinical-platform:certificates.regional",
+            "clinical-platform:ci.connectionArn",
+            "clinical-platform:ci.deployRoleArn",
+            "clinical-platform:ci.previewRoleArn",
+        ]);
         assert.match(problems[0].expected, /account 999988887777/);
     });
 });

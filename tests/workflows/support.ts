@@ -44,6 +44,7 @@ export interface Job {
     strategy?: { matrix?: Record<string, Value>; "fail-fast"?: boolean };
     env?: Record<string, Value>;
     "timeout-minutes"?: number;
+    "runs-on"?: string | string[];
     uses?: string;
     with?: Record<string, Value>;
     secrets?: Record<string, Value> | "inherit";
@@ -141,6 +142,7 @@ export function contexts(event: Event, extra: Contexts = {}): Contexts {
             actor: event.actor ?? "octocat",
             actor_id: "583231",
             run_id: "4242",
+            run_attempt: "1",
             server_url: "https://github.com",
             workflow: "test",
             event: event.name === "pull_request" ? { pull_request: { number: 7, head: { repo: { full_name: event.headRepository ?? REPOSITORY } } } } : {},
