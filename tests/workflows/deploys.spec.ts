@@ -164,6 +164,17 @@ describe("GitHub Actions workflows: every pulumi up and traffic change", functio
                 assert.match(fs.readFileSync(output, "utf8"), /^outcome=failed$/m);
             });
 
+            it("hands on no audit record when the command refused the change, even where no audit file exists yet", () => {
+                const { work } = repository();
+                fs.rmSync(path.join(work, "audit"), { recursive: true });
+                const output = path.join(tempDir("output"), "output");
+                const run = runScript(step(job("traffic.yml", "apply"), "Apply the traffic change").run!, work, {
+                    ...jobEnv("apply", { stack: "dev", action: "promote", reason: "go" }), BACKEND_STACK: "dev", HOME: work, GITHUB_OUTPUT: output, FAKE_NPM_EXIT: "2",
+                }, fakeNpm());
+                assert.equal(run.status, 2);
+                assert.match(fs.readFileSync(output, "utf8"), /^outcome=refused\naudit=\n/);
+            });
+
             const recordRun = (outcome: string, stackFile: string, audit: string) => {
                 const { origin, work } = repository();
                 const record = job("traffic.yml", "record");
