@@ -71,7 +71,13 @@ function slotScalingUrns(stack: string, slot: string, env: NodeJS.ProcessEnv): {
         return { ok: false, exitCode: exported.status ?? 1 };
     }
     const types = ["kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "kubernetes:apps/v1:Deployment"];
-    const resources = (JSON.parse(exported.stdout) as { deployment?: { resources?: Array<{ urn: string; type: string }> } }).deployment?.resources ?? [];
+    let resources: Array<{ urn: string; type: string }>;
+    try {
+        resources = (JSON.parse(exported.stdout) as { deployment?: { resources?: Array<{ urn: string; type: string }> } }).deployment?.resources ?? [];
+    } catch (error) {
+        process.stderr.write(`pulumi stack export gave no readable state (${(error as Error).message}); the listener was not moved\n`);
+        return { ok: false, exitCode: 1 };
+    }
     const urns = resources.filter((r) => types.includes(r.type) && r.urn.endsWith(`-${slot}`)).map((r) => r.urn);
     return { ok: true, urns };
 }

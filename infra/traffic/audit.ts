@@ -76,7 +76,9 @@ export function readAudit(file: string, stack: string): AuditRecord[] {
  * rollback) breaks the link, and a named rollback is needed instead.
  */
 export function beforeLastPromote(records: AuditRecord[], current: TrafficState): TrafficState | undefined {
-    const last = records.filter((record) => !sameState(record.before, record.after)).at(-1);
+    // A failed attempt that main never took (CI records it, but not its stack file) changed nothing.
+    const tookEffect = (record: AuditRecord) => !["failed", "not-applied"].includes(record.outcome) || sameState(record.after, current);
+    const last = records.filter((record) => !sameState(record.before, record.after) && tookEffect(record)).at(-1);
     return last && last.command === "promote" && sameState(last.after, current) ? last.before : undefined;
 }
 

@@ -320,6 +320,18 @@ describe("the traffic command", () => {
             assert.equal(workspace.audit().at(-1)?.after.stableSlot, "blue");
         });
 
+        it("still finds the previous release when a later attempt failed and main kept the promoted split", () => {
+            const workspace = new Workspace("production");
+            workspace.run(["promote", "--reason", "1.5.0"]);
+            const promoted = workspace.text();
+            const tools = workspace.fakeTools([1]);
+            workspace.run(["stage", "registry.example.com/clinical-api:1.6.0", "--reason", "next", "--apply"], tools.env);
+            writeFileSync(workspace.file, promoted); // as on main, where a failed change's stack file never lands
+            assert.equal(workspace.audit().at(-1)?.outcome, "failed");
+            workspace.run(["rollback", "--reason", "1.5.0 bad"]);
+            assert.match(workspace.text(), /stableSlot: blue/);
+        });
+
         it("does not go back further than one release, and not past a later stage", () => {
             const workspace = new Workspace("production");
             workspace.run(["promote", "--reason", "1.5.0"]);
