@@ -24,7 +24,7 @@ import { parseArgs } from "util";
 import { ENVIRONMENTS, SLOT_NAMES } from "../stacks";
 import { stackFileOf } from "./paths";
 import { ApplyOptions, pulumiUp } from "./traffic/apply";
-import { AuditRecord, Outcome, appendAudit, beforeLastPromote, ciRunOf, defaultAuditFile, readAudit, whoIsChanging } from "./traffic/audit";
+import { AuditRecord, Outcome, appendAudit, beforeLastPromote, ciRunOf, defaultAuditFile, isRetry, readAudit, whoIsChanging } from "./traffic/audit";
 import { Command, TrafficRefusal, TrafficState, describe, parsePercent, plan, sameState } from "./traffic/plan";
 import { readStackDocument, validateEdit, writeState } from "./traffic/stack-document";
 
@@ -110,10 +110,12 @@ export function main(argv: string[], io: TrafficIo = processIo): number {
         }
 
         const auditFile = values["audit-file"] ? path.resolve(values["audit-file"]) : defaultAuditFile(file);
+        const history = readAudit(auditFile, stack);
         if (command.name === "rollback" && command.image === undefined) {
-            command.undo = beforeLastPromote(readAudit(auditFile, stack), current.state);
+            command.undo = beforeLastPromote(history, current.state);
         }
-        const next = plan(current.state, command);
+        const retry = isRetry(history, [verb, ...rest].join(" "), current.state);
+        const next = retry ? current.state : plan(current.state, command);
         const unchanged = sameState(current.state, next);
         if (unchanged && !values.apply) {
             io.out(`Nothing to change: stack ${stack} is already there.`);
@@ -151,13 +153,15 @@ export function main(argv: string[], io: TrafficIo = processIo): number {
             describe(next).forEach((line) => io.out(`  ${line}`));
         } else {
             commit(file, edited, undefined, undefined);
-            report(io, stack, [verb, ...rest], current.state, next, file, auditFile);
+            report(io, stack, [verb, ...rest], current.state, next, file, undefined);
         }
         const applied = pulumiUp(stack, io.env, {
             configFile,
             yes: values.yes,
             backendStack: values["pulumi-stack"],
-            ...(next.stableSlot !== current.state.stableSlot ? { raiseFirst: { slot: next.stableSlot, replicas: config.app.replicas } } : {}),
+            // A new stable slot is raised to full size before the listener moves. So is the stable
+            // slot of a re-run, which may follow a promote whose first apply failed half-way.
+            ...(next.stableSlot !== current.state.stableSlot || unchanged ? { raiseFirst: { slot: next.stableSlot, replicas: config.app.replicas } } : {}),
             ...io.apply,
         });
         const outcome: Outcome = !applied.ran ? "not-applied" : applied.exitCode === 0 ? "applied" : "failed";
@@ -204,12 +208,12 @@ function parseCommand(verb: string | undefined, rest: string[]): Command {
     }
 }
 
-function report(io: TrafficIo, stack: string, typed: string[], before: TrafficState, after: TrafficState, file: string, auditFile: string): void {
+function report(io: TrafficIo, stack: string, typed: string[], before: TrafficState, after: TrafficState, file: string, auditFile: string | undefined): void {
     io.out(`Stack ${stack}, ${typed.join(" ")}. Before:`);
     describe(before).forEach((line) => io.out(`  ${line}`));
     io.out("After:");
     describe(after).forEach((line) => io.out(`  ${line}`));
-    io.out(`Written to ${file}; recorded in ${auditFile}.`);
+    io.out(auditFile ? `Written to ${file}; recorded in ${auditFile}.` : `Written to ${file}; applying it.`);
 }
 
 /**

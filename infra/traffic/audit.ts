@@ -107,3 +107,13 @@ export function appendAudit(file: string, record: AuditRecord): void {
     mkdirSync(path.dirname(file), { recursive: true });
     appendFileSync(file, `${JSON.stringify(record)}\n`, "utf8");
 }
+
+/**
+ * True when the stack's latest record is this very command, not applied, and the file still holds
+ * what it wrote: running it again means applying that again (a second `promote` would otherwise
+ * promote the other slot back).
+ */
+export function isRetry(records: AuditRecord[], command: string, current: TrafficState): boolean {
+    const last = records.at(-1);
+    return last !== undefined && last.command === command && ["failed", "not-applied"].includes(last.outcome) && sameState(last.after, current);
+}

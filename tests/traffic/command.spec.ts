@@ -375,14 +375,15 @@ describe("the traffic command", () => {
     describe("--apply in full", () => {
         it("applies again when the file already holds the change (a previous pulumi up failed), and records each outcome", () => {
             const workspace = new Workspace("production");
-            const tools = workspace.fakeTools([1, 0]);
+            // The re-run raises the stable slot (blue, 5 pods in production) before the full up.
+            const tools = workspace.fakeTools([1, 0], [5]);
             const failed = workspace.run(["shift", "10", "--reason", "canary", "--apply"], tools.env);
             assert.equal(failed.code, EXIT.notApplied);
             assert.match(workspace.text(), /weight: 10 }/);
             const again = workspace.run(["shift", "10", "--reason", "canary, after fixing the cause", "--apply"], tools.env);
             assert.equal(again.code, EXIT.done, again.err);
             assert.doesNotMatch(again.out, /Nothing to change/);
-            assert.equal(tools.calls().filter((call) => call.startsWith("pulumi up")).length, 2, "pulumi up ran both times");
+            assert.equal(tools.calls().filter((call) => call.startsWith("pulumi up") && !call.includes("--target")).length, 2, "pulumi up ran both times");
             assert.deepEqual(workspace.audit().map((r) => r.outcome), ["failed", "applied"]);
         });
 
@@ -411,6 +412,18 @@ describe("the traffic command", () => {
             ]);
         });
 
+        it("raises the stable slot first again when a promote is re-run after a failed apply", () => {
+            const workspace = new Workspace("production");
+            const tools = workspace.fakeTools([0, 1], [5, 5]);
+            assert.equal(workspace.run(["promote", "--reason", "1.5.0", "--apply"], tools.env).code, EXIT.notApplied, "the listener's up failed");
+            assert.equal(workspace.run(["promote", "--reason", "1.5.0", "--apply"], tools.env).code, EXIT.done);
+            assert.match(workspace.text(), /stableSlot: green/, "the re-run applies the same promote, it does not promote blue back");
+            const ups = tools.calls().filter((call) => call.startsWith("pulumi up"));
+            assert.equal(ups.length, 4);
+            assert.deepEqual(ups.map((call) => call.includes("--target")), [true, false, true, false]);
+            assert.ok(ups[2].includes("api-green"), "green, the slot the file makes stable");
+        });
+
         it("does not move the listener when the candidate never gets its pods", () => {
             const workspace = new Workspace("production");
             const tools = workspace.fakeTools([], [2, 2, 2]);
@@ -420,7 +433,7 @@ describe("the traffic command", () => {
             assert.equal(workspace.audit()[0].outcome, "failed");
         });
 
-        it("applies a shift in one step: the slots keep their sizes", () => {
+        it("applies a new shift in one step: the slots keep their sizes", () => {
             const workspace = new Workspace("production");
             const tools = workspace.fakeTools();
             workspace.run(["shift", "50", "--reason", "half", "--apply"], tools.env);
