@@ -1,15 +1,20 @@
 /**
- * npx tsx infra/traffic.ts --stack <dev|staging|production> <command> [--reason "…"] [--apply]
- *                          [--config-file FILE] [--audit-file FILE]
+ * npx tsx infra/traffic.ts --stack <dev|staging|production> <command> [--reason "…"] [--apply [--yes] [--pulumi-stack NAME]]
+ *                          [--incident REF [--break-glass]] [--config-file FILE] [--audit-file FILE]
  *
  *   status            the split, the stable slot and each slot's image
  *   stage <image>     put an image on the candidate (non-stable) slot, at weight 0
  *   shift <percent>   send that share of traffic to the candidate slot
- *   promote           all traffic to the candidate slot, which becomes the stable slot
- *   rollback          all traffic back to the stable slot
+ *   promote           all traffic to the candidate slot, which becomes the stable slot (with
+ *                     --apply the candidate is raised to full size first, then the listener moves)
+ *   rollback          during a canary: all traffic back to the stable slot; right after a promote:
+ *                     back to the previous release (the promote's audit record says which it was)
+ *   rollback <image>  all traffic to that release, from the slot holding it or staged onto the idle one
  *
  * Every command but status needs --reason; each change is validated like the program validates
- * config, written into the stack file in place, and recorded in audit/traffic.jsonl beside it.
+ * config, written into the stack file in place, and recorded in audit/traffic.jsonl beside it with
+ * its outcome (written, applied, failed, not-applied) and, in GitHub Actions, the run and its actors.
+ * --apply runs `pulumi up` even when the file already holds the change, so a failed apply converges.
  * Exit codes: 0 done or nothing to change; 2 refused or bad usage (the file is untouched);
  * 3 written but not applied (`--apply` could not run `pulumi up`, or it failed).
  */
@@ -18,15 +23,15 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { ENVIRONMENTS, SLOT_NAMES } from "../stacks";
 import { stackFileOf } from "./paths";
-import { pulumiUp } from "./traffic/apply";
-import { AuditRecord, appendAudit, defaultAuditFile, whoIsChanging } from "./traffic/audit";
+import { ApplyOptions, pulumiUp } from "./traffic/apply";
+import { AuditRecord, Outcome, appendAudit, beforeLastPromote, ciRunOf, defaultAuditFile, isRetry, readAudit, whoIsChanging } from "./traffic/audit";
 import { Command, TrafficRefusal, TrafficState, describe, parsePercent, plan, sameState } from "./traffic/plan";
 import { readStackDocument, validateEdit, writeState } from "./traffic/stack-document";
 
 export const EXIT = { done: 0, refused: 2, notApplied: 3 } as const;
 const USAGE = [
-    `usage: npx tsx infra/traffic.ts --stack <${ENVIRONMENTS.join("|")}> <command> [--reason "why"] [--apply] [--config-file FILE] [--audit-file FILE]`,
-    "commands: status | stage <image> | shift <percent> | promote | rollback",
+    `usage: npx tsx infra/traffic.ts --stack <${ENVIRONMENTS.join("|")}> <command> [--reason "why"] [--apply [--yes] [--pulumi-stack NAME]] [--incident REF [--break-glass]] [--config-file FILE] [--audit-file FILE]`,
+    "commands: status | stage <image> | shift <percent> | promote | rollback [image]",
 ].join("\n");
 
 export interface TrafficIo {
@@ -34,6 +39,8 @@ export interface TrafficIo {
     err(line: string): void;
     env: NodeJS.ProcessEnv;
     now(): Date;
+    /** Overrides of how --apply waits (tests pass a pause that returns at once). */
+    apply?: Pick<ApplyOptions, "pause" | "attempts">;
 }
 
 const processIo: TrafficIo = {
@@ -55,6 +62,10 @@ export function main(argv: string[], io: TrafficIo = processIo): number {
                 apply: { type: "boolean", default: false },
                 "config-file": { type: "string" },
                 "audit-file": { type: "string" },
+                yes: { type: "boolean", default: false },
+                "pulumi-stack": { type: "string" },
+                incident: { type: "string" },
+                "break-glass": { type: "boolean", default: false },
                 help: { type: "boolean", default: false },
             },
             strict: true,
@@ -93,18 +104,27 @@ export function main(argv: string[], io: TrafficIo = processIo): number {
         const command = parseCommand(verb, rest);
         const reason = values.reason?.trim();
         if (!reason) throw new TrafficRefusal(`--reason is required for ${verb}: say why traffic changes; it goes into the audit record`);
+        const incident = values.incident?.trim() || undefined;
+        if (values["break-glass"] && (command.name !== "rollback" || !incident)) {
+            throw new TrafficRefusal("--break-glass is only for rollback, and needs --incident naming the incident it answers");
+        }
 
-        const next = plan(current.state, command);
-        if (sameState(current.state, next)) {
+        const auditFile = values["audit-file"] ? path.resolve(values["audit-file"]) : defaultAuditFile(file);
+        const history = readAudit(auditFile, stack);
+        if (command.name === "rollback" && command.image === undefined) {
+            command.undo = beforeLastPromote(history, current.state);
+        }
+        const retry = isRetry(history, [verb, ...rest].join(" "), current.state);
+        const next = retry ? current.state : plan(current.state, command);
+        const unchanged = sameState(current.state, next);
+        if (unchanged && !values.apply) {
             io.out(`Nothing to change: stack ${stack} is already there.`);
             describe(current.state).forEach((line) => io.out(line));
             return EXIT.done;
         }
-        const edited = writeState(current, next);
-        validateEdit(stack, edited, file);
-
-        const auditFile = values["audit-file"] ? path.resolve(values["audit-file"]) : defaultAuditFile(file);
-        commit(file, edited, auditFile, {
+        const edited = unchanged ? text : writeState(current, next);
+        const config = validateEdit(stack, edited, file);
+        const record = (outcome: Outcome): AuditRecord => ({
             time: io.now().toISOString(),
             stack,
             command: [verb, ...rest].join(" "),
@@ -113,26 +133,48 @@ export function main(argv: string[], io: TrafficIo = processIo): number {
             before: ordered(current.state),
             after: ordered(next),
             file: path.relative(path.dirname(path.dirname(auditFile)), file) || file,
+            outcome,
+            ...(incident ? { incident } : {}),
+            ...(values["break-glass"] ? { breakGlass: true } : {}),
+            ...(ciRunOf(io.env) ? { ci: ciRunOf(io.env) } : {}),
         });
-        io.out(`Stack ${stack}, ${[verb, ...rest].join(" ")}. Before:`);
-        describe(current.state).forEach((line) => io.out(`  ${line}`));
-        io.out("After:");
-        describe(next).forEach((line) => io.out(`  ${line}`));
-        io.out(`Written to ${file}; recorded in ${auditFile}.`);
 
         if (!values.apply) {
+            commit(file, edited, auditFile, record("written"));
+            report(io, stack, [verb, ...rest], current.state, next, file, auditFile);
             io.out(`Run \`pulumi up --stack ${stack}\` to apply it (or repeat with --apply).`);
             return EXIT.done;
         }
-        const applied = pulumiUp(stack, configFile, io.env);
+        // With --apply the file is written first (pulumi up reads it), and the audit record, once
+        // the outcome is known. The file already holding the change is no reason to skip pulumi up:
+        // a previous apply may have failed, and running it again converges.
+        if (unchanged) {
+            io.out(`Stack ${stack} file already holds this; applying it again so the stack matches.`);
+            describe(next).forEach((line) => io.out(`  ${line}`));
+        } else {
+            commit(file, edited, undefined, undefined);
+            report(io, stack, [verb, ...rest], current.state, next, file, undefined);
+        }
+        const applied = pulumiUp(stack, io.env, {
+            configFile,
+            yes: values.yes,
+            backendStack: values["pulumi-stack"],
+            // A new stable slot is raised to full size before the listener moves. So is the stable
+            // slot of a re-run, which may follow a promote whose first apply failed half-way.
+            ...(next.stableSlot !== current.state.stableSlot || unchanged ? { raiseFirst: { slot: next.stableSlot, replicas: config.app.replicas } } : {}),
+            ...io.apply,
+        });
+        const outcome: Outcome = !applied.ran ? "not-applied" : applied.exitCode === 0 ? "applied" : "failed";
+        appendAudit(auditFile, record(outcome));
         if (!applied.ran) {
-            io.err(`Not applied: ${applied.reason}. The change is written; run \`pulumi up --stack ${stack}\` where the CLI is installed.`);
+            io.err(`Not applied: ${applied.reason}. The change is written; run \`pulumi up --stack ${stack}\` where the CLI is installed, or repeat with --apply.`);
             return EXIT.notApplied;
         }
         if (applied.exitCode !== 0) {
-            io.err(`pulumi up exited with ${applied.exitCode}; the stack file already holds the change, so fix the cause and run it again, or roll back.`);
+            io.err(`pulumi up exited with ${applied.exitCode}; the stack file holds the change, so fix the cause and repeat with --apply (it applies again), or roll back.`);
             return EXIT.notApplied;
         }
+        io.out(`Applied; recorded in ${auditFile}.`);
         return EXIT.done;
     } catch (error) {
         if (error instanceof TrafficRefusal) {
@@ -156,21 +198,34 @@ function parseCommand(verb: string | undefined, rest: string[]): Command {
             expectArguments(1, "shift <percent>");
             return { name: "shift", percent: parsePercent(rest[0]) };
         case "promote":
-        case "rollback":
             expectArguments(0, verb);
             return { name: verb };
+        case "rollback":
+            if (rest.length > 1) throw new TrafficRefusal(`rollback [image]: expected at most 1 argument; got ${rest.join(" ")}`);
+            return rest.length === 1 ? { name: "rollback", image: rest[0] } : { name: "rollback" };
         default:
             throw new TrafficRefusal(`expected a command (status, stage, shift, promote, rollback); got ${verb === undefined ? "none" : JSON.stringify(verb)}\n${USAGE}`);
     }
 }
 
-/** The stack file is replaced whole and only after the audit line is written, so neither exists without the other. */
-function commit(file: string, text: string, auditFile: string, record: AuditRecord): void {
+function report(io: TrafficIo, stack: string, typed: string[], before: TrafficState, after: TrafficState, file: string, auditFile: string | undefined): void {
+    io.out(`Stack ${stack}, ${typed.join(" ")}. Before:`);
+    describe(before).forEach((line) => io.out(`  ${line}`));
+    io.out("After:");
+    describe(after).forEach((line) => io.out(`  ${line}`));
+    io.out(auditFile ? `Written to ${file}; recorded in ${auditFile}.` : `Written to ${file}; applying it.`);
+}
+
+/**
+ * The stack file is replaced whole and only after the audit line (when given) is written, so
+ * without --apply neither exists without the other; with --apply the record follows the outcome.
+ */
+function commit(file: string, text: string, auditFile: string | undefined, record: AuditRecord | undefined): void {
     const staged = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
     writeFileSync(staged, text, "utf8");
     try {
         chmodSync(staged, statSync(file).mode);
-        appendAudit(auditFile, record);
+        if (auditFile && record) appendAudit(auditFile, record);
     } catch (error) {
         rmSync(staged, { force: true });
         throw new TrafficRefusal(`the audit record could not be written to ${auditFile} (${(error as Error).message})`);

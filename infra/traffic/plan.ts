@@ -18,7 +18,14 @@ export type Command =
     | { name: "stage"; image: string }
     | { name: "shift"; percent: number }
     | { name: "promote" }
-    | { name: "rollback" };
+    /**
+     * Without `image`: a canary (the candidate carries traffic) goes back to the stable slot; with
+     * the candidate idle, `undo` (the state before the promote that led here, read from the audit
+     * trail) is restored, so a rollback after a promote returns to the previous release. With
+     * `image`: that release takes all traffic, from the slot that holds it, or staged onto the idle
+     * candidate.
+     */
+    | { name: "rollback"; image?: string; undo?: TrafficState };
 
 export class TrafficRefusal extends Error {
     constructor(message: string) {
@@ -76,10 +83,38 @@ export function plan(state: TrafficState, command: Command): TrafficState {
             next.stableSlot = candidate;
             return next;
         case "rollback":
-            next.slots[stable].weight = 100;
-            next.slots[candidate].weight = 0;
-            return next;
+            return rollback(state, next, command);
     }
+}
+
+function rollback(state: TrafficState, next: TrafficState, command: { image?: string; undo?: TrafficState }): TrafficState {
+    const stable = state.stableSlot;
+    const candidate = candidateSlot(state);
+    const allTo = (slot: SlotName): TrafficState => {
+        for (const name of SLOT_NAMES) next.slots[name].weight = name === slot ? 100 : 0;
+        next.stableSlot = slot;
+        return next;
+    };
+    if (command.image !== undefined) {
+        const holder = SLOT_NAMES.find((slot) => state.slots[slot].image === command.image);
+        if (holder) return allTo(holder);
+        if (state.slots[candidate].weight > 0) {
+            throw new TrafficRefusal(
+                `cannot roll back to ${command.image}: no slot holds it, and slot ${candidate}, where it would go, carries ${state.slots[candidate].weight} % of traffic; run \`rollback\` first`,
+            );
+        }
+        next.slots[candidate].image = command.image;
+        return allTo(candidate);
+    }
+    if (state.slots[candidate].weight > 0 || !command.undo) return allTo(stable);
+    const previous = command.undo;
+    const previousImage = previous.slots[previous.stableSlot].image;
+    if (state.slots[previous.stableSlot].image !== previousImage) {
+        throw new TrafficRefusal(
+            `cannot return to the previous release ${previousImage ?? "(none)"}: slot ${previous.stableSlot} now holds ${state.slots[previous.stableSlot].image ?? "no image"}; name the release with \`rollback <image>\``,
+        );
+    }
+    return allTo(previous.stableSlot);
 }
 
 export function sameState(a: TrafficState, b: TrafficState): boolean {

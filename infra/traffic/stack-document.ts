@@ -4,7 +4,7 @@
  * edit is accepted only if the whole edited file passes the same validation the program runs.
  */
 import { Document, YAMLMap, isMap, isScalar, parseDocument } from "yaml";
-import { PROJECT, SLOT_NAMES, StackConfigError, loadStackConfig } from "../../stacks";
+import { PROJECT, SLOT_NAMES, StackConfig, StackConfigError, loadStackConfig } from "../../stacks";
 import { parseStackText } from "../../stacks/stack-file";
 import { TrafficRefusal, TrafficState } from "./plan";
 
@@ -61,9 +61,9 @@ export function writeState(target: StackDocument, next: TrafficState): string {
 }
 
 /** Runs the edited file through the stack's validation; a refusal lists every problem it finds. */
-export function validateEdit(stack: string, text: string, file: string): void {
+export function validateEdit(stack: string, text: string, file: string): StackConfig {
     try {
-        loadStackConfig(stack, parseStackText(text, file, PROJECT));
+        return loadStackConfig(stack, parseStackText(text, file, PROJECT));
     } catch (error) {
         if (error instanceof StackConfigError) {
             throw new TrafficRefusal(`the edited configuration would be invalid, so ${file} is unchanged:\n${error.problems.map((p) => `  - ${p.key}: expected ${p.expected}; got ${p.received}`).join("\n")}`);

@@ -1,16 +1,16 @@
 import { strict as assert } from "assert";
-import * as path from "path";
 import { EvaluationFailure, evaluate } from "../../infra/offline/engine";
-import { REPOSITORY_ROOT } from "../../infra/offline/preview";
 import { runProgram } from "../../infra/program";
 import { ConfigProblem, PROJECT, StackConfigError, loadStackConfig } from "../../stacks";
 import { EKS_VERSIONS, eksVersionProblem } from "../../stacks/eks-versions";
 import { readStackFile } from "../../stacks/stack-file";
+import { StackName, specStackFile } from "../harness/stacks";
 
 type Raw = Record<string, string>;
 
+/** The committed settings of the stack, with the spec-owned traffic block (the committed one is operational state). */
 function committed(stack: string): Raw {
-    return readStackFile(path.join(REPOSITORY_ROOT, `Pulumi.${stack}.yaml`), PROJECT);
+    return readStackFile(specStackFile(stack as StackName), PROJECT);
 }
 
 /** The committed production settings with `edit` applied to the decoded value of one key. */

@@ -1,11 +1,16 @@
 /**
  * Evaluates this project's stacks in-process, as the offline preview does, with optional edits to
  * a stack's settings. Results are cached per (stack, edit) so specs can share one evaluation.
+ *
+ * The traffic block of a committed `Pulumi.<stack>.yaml` is operational state: the traffic
+ * workflow changes it on main at every canary step. So every stack evaluated here gets the
+ * spec-owned block SPEC_TRAFFIC in place of the committed one, and a shift on main never turns a
+ * spec red.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
-import { Document, parseDocument } from "yaml";
+import { Document, Scalar, isMap, parseDocument } from "yaml";
 import { PreviewResult, REPOSITORY_ROOT, runOfflinePreview } from "../../infra/offline/preview";
 import { RecordedResource } from "../../infra/offline/types";
 
@@ -14,19 +19,63 @@ export const STACKS: readonly StackName[] = ["dev", "staging", "production"];
 
 const cache = new Map<string, Promise<PreviewResult>>();
 
+export interface SpecTraffic {
+    stableSlot: "blue" | "green";
+    slots: Record<"blue" | "green", { image?: string; weight: number }>;
+}
+
+/** The split and images the specs assume, whatever main holds: dev has never staged green. */
+export const SPEC_TRAFFIC: Readonly<Record<StackName, SpecTraffic>> = {
+    dev: { stableSlot: "blue", slots: { blue: { image: "registry.example.com/clinical-api:1.5.0-rc.1", weight: 100 }, green: { weight: 0 } } },
+    staging: { stableSlot: "blue", slots: { blue: { image: "registry.example.com/clinical-api:1.4.2", weight: 100 }, green: { image: "registry.example.com/clinical-api:1.5.0", weight: 0 } } },
+    production: { stableSlot: "blue", slots: { blue: { image: "registry.example.com/clinical-api:1.4.2", weight: 100 }, green: { image: "registry.example.com/clinical-api:1.5.0", weight: 0 } } },
+};
+
+/** Replaces the `clinical-platform:app` traffic block of a stack document, keeping its comments and one-line slots. */
+export function setTraffic(document: Document, traffic: SpecTraffic): void {
+    const app = document.getIn(["config", "clinical-platform:app"]);
+    if (!isMap(app)) throw new Error("the stack file has no clinical-platform:app block");
+    app.set("stableSlot", traffic.stableSlot);
+    for (const [slot, { image, weight }] of Object.entries(traffic.slots)) {
+        const node = document.createNode(image === undefined ? { weight } : { image, weight }, { flow: true });
+        if (image !== undefined) (node.get("image", true) as Scalar).type = "QUOTE_DOUBLE";
+        app.setIn(["slots", slot], node);
+    }
+}
+
+/** The committed settings of `base` with the spec-owned traffic block, as a YAML document. */
+function specDocument(base: StackName, traffic: SpecTraffic = SPEC_TRAFFIC[base], committed = path.join(REPOSITORY_ROOT, `Pulumi.${base}.yaml`)): Document {
+    const document = parseDocument(readFileSync(committed, "utf8"));
+    setTraffic(document, traffic);
+    return document;
+}
+
 /**
- * The stack as committed, evaluated once per test run. The policy pack runs only when asked for:
- * most specs look at registrations, and the pack's start-up would dominate their time.
+ * A copy of the stack's settings with a traffic block the spec owns (SPEC_TRAFFIC unless given);
+ * returns its path. `committed` stands in for the repository's file (to prove the independence).
+ */
+export function specStackFile(stack: StackName, traffic?: SpecTraffic, committed?: string): string {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "clinical-stack-")), `Pulumi.${stack}.yaml`);
+    writeFileSync(file, specDocument(stack, traffic, committed).toString());
+    return file;
+}
+
+/**
+ * The stack as committed but with the spec-owned traffic block, evaluated once per test run. The
+ * policy pack runs only when asked for: most specs look at registrations, and the pack's start-up
+ * would dominate their time.
  */
 export function previewOf(stack: StackName, options: { firstDeployment?: boolean; policy?: boolean } = {}): Promise<PreviewResult> {
     const key = `${stack}:${options.firstDeployment ? "first" : "existing"}:${options.policy ? "policy" : "bare"}`;
-    if (!cache.has(key)) cache.set(key, runOfflinePreview({ stack, firstDeployment: options.firstDeployment, policy: options.policy ?? false, deployChecks: false }));
+    if (!cache.has(key)) {
+        cache.set(key, runOfflinePreview({ stack, configFile: specStackFile(stack), firstDeployment: options.firstDeployment, policy: options.policy ?? false, deployChecks: false }));
+    }
     return cache.get(key) as Promise<PreviewResult>;
 }
 
-/** A copy of the stack's settings file with `edit` applied to its YAML document; returns the copy's path. */
+/** A copy of the stack's settings (spec-owned traffic block) with `edit` applied to its YAML document; returns the copy's path. */
 export function editedStackFile(stack: string, edit: (document: Document) => void, base: StackName = stack as StackName): string {
-    const document = parseDocument(readFileSync(path.join(REPOSITORY_ROOT, `Pulumi.${base}.yaml`), "utf8"));
+    const document = specDocument(base);
     edit(document);
     const file = path.join(mkdtempSync(path.join(tmpdir(), "clinical-stack-")), `Pulumi.${stack}.yaml`);
     writeFileSync(file, document.toString());

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
 import { REPOSITORY_ROOT } from "../../infra/offline/preview";
-import { editedStackFile } from "../harness/stacks";
+import { editedStackFile, specStackFile } from "../harness/stacks";
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -24,6 +24,9 @@ describe("npm run preview", function () {
     const weakBackupsFile = editedStackFile("production", (doc) => {
         doc.setIn(["config", "clinical-platform:overrides", "database"], { backupRetentionDays: 7 });
     });
+    // The committed split is operational state; the runs that print traffic read a spec-owned one.
+    const productionFile = specStackFile("production");
+    const devFile = specStackFile("dev");
     const invalidFile = editedStackFile("production", (doc) => {
         doc.setIn(["config", "clinical-platform:network", "cidr"], "10.30.0.0/28");
         doc.setIn(["config", "clinical-platform:alertEmails"], ["not-an-address"]);
@@ -31,8 +34,8 @@ describe("npm run preview", function () {
 
     before(async () => {
         const [json, human, shifted, invalid, invalidJson, usage, unknownStack, weakBackups] = await Promise.all([
-            preview("--stack", "production", "--json"),
-            preview("--stack", "dev"),
+            preview("--stack", "production", "--json", "--config-file", productionFile),
+            preview("--stack", "dev", "--config-file", devFile),
             preview("--stack", "staging", "--json", "--config-file", shiftedFile),
             preview("--stack", "production", "--config-file", invalidFile),
             preview("--stack", "production", "--json", "--config-file", invalidFile),

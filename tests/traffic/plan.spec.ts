@@ -60,4 +60,12 @@ describe("a traffic plan", () => {
             assert.throws(() => parsePercent(bad), /expected a whole percentage from 0 to 100/, String(bad));
         }
     });
+
+    it("rolls back to the state before a promote when told what it was, and to a named release from the slot holding it", () => {
+        const promoted = plan(released, { name: "promote" });
+        const back = plan(promoted, { name: "rollback", undo: released });
+        assert.ok(sameState(back, released));
+        const named = plan(released, { name: "rollback", image: "registry.example.com/clinical-api:1.5.0" });
+        assert.deepEqual([named.stableSlot, named.slots.blue.weight, named.slots.green.weight], ["green", 0, 100]);
+    });
 });

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { evaluate, truthy } from "./expressions";
-import { cleanScratch, commitFile, contexts, deployment, Event, fakeNpm, git, job, plan, ran, REPOSITORY, repository, resolve, runScript, STACKS, step, stepUsing, tempDir, workflow } from "./support";
+import { Value, evaluate, truthy } from "./expressions";
+import { cleanScratch, commitFile, contexts, deployment, Event, fakeNpm, git, job, plan, REPOSITORY, repository, resolve, ROOT, runScript, STACKS, step, stepUsing, tempDir, workflow } from "./support";
 
 describe("GitHub Actions workflows: every pulumi up and traffic change", function () {
     this.timeout(60_000);
@@ -70,124 +70,130 @@ describe("GitHub Actions workflows: every pulumi up and traffic change", functio
     });
 
     describe("traffic.yml", () => {
-        const dispatch = (inputs: Record<string, string>, ref = "refs/heads/main"): Event => ({ name: "workflow_dispatch", ref, inputs, actor: "alice" });
+        const dispatch = (inputs: Record<string, string | boolean>, ref = "refs/heads/main"): Event => ({
+            name: "workflow_dispatch",
+            ref,
+            inputs: { argument: "", incident: "", break_glass: false, ...inputs } as unknown as Record<string, string>,
+            actor: "alice",
+        });
+        const traffic = () => workflow("traffic.yml");
+        const jobEnv = (id: string, inputs: Record<string, string | boolean>, ref = "refs/heads/main"): Record<string, string> => {
+            const ctx = contexts(dispatch(inputs, ref));
+            return Object.fromEntries(Object.entries(job("traffic.yml", id).env ?? {}).map(([k, v]) => [k, String(resolve(v, ctx))]));
+        };
+        const group = (inputs: Record<string, string | boolean>, runId = "4242") => {
+            const concurrency = traffic().concurrency as { group: string; "cancel-in-progress": boolean };
+            const ctx = contexts(dispatch(inputs));
+            (ctx.github as Record<string, Value>).run_id = runId;
+            return { group: String(resolve(concurrency.group, ctx)), cancelInProgress: concurrency["cancel-in-progress"] };
+        };
 
-        it("asks for stack, action, an optional argument and a required reason", () => {
-            const on = workflow("traffic.yml").on;
+        it("asks for stack, action, an optional argument, a required reason, an incident and the break-glass switch", () => {
+            const on = traffic().on;
             assert.deepEqual(Object.keys(on), ["workflow_dispatch"]);
-            const inputs = on.workflow_dispatch?.inputs as Record<string, { type: string; options?: string[]; required?: boolean }>;
-            assert.deepEqual(Object.keys(inputs), ["stack", "action", "argument", "reason"]);
+            const inputs = on.workflow_dispatch?.inputs as Record<string, { type: string; options?: string[]; required?: boolean; default?: unknown }>;
+            assert.deepEqual(Object.keys(inputs), ["stack", "action", "argument", "reason", "incident", "break_glass"]);
             assert.deepEqual([inputs.stack.type, inputs.stack.options, inputs.stack.required], ["choice", [...STACKS], true]);
             assert.deepEqual([inputs.action.type, inputs.action.options, inputs.action.required], ["choice", ["stage", "shift", "promote", "rollback"], true]);
             assert.deepEqual([inputs.argument.type, inputs.argument.required], ["string", false]);
             assert.deepEqual([inputs.reason.type, inputs.reason.required], ["string", true]);
+            assert.deepEqual([inputs.incident.type, inputs.incident.required], ["string", false]);
+            assert.deepEqual([inputs.break_glass.type, inputs.break_glass.default], ["boolean", false]);
         });
 
-        it("changes, then applies; only from main", () => {
-            assert.deepEqual(plan("traffic.yml", dispatch({ stack: "production", action: "rollback", argument: "", reason: "5xx" })), { change: "success", apply: "success" });
-            assert.deepEqual(ran(plan("traffic.yml", dispatch({ stack: "dev", action: "rollback", argument: "", reason: "x" }, "refs/heads/feature/x"))), []);
-            assert.deepEqual(job("traffic.yml", "apply").needs, "change");
-        });
-
-        for (const stack of STACKS) {
-            it(`applies ${stack} through deploy-stack.yml in the '${stack}' environment, sharing concurrency group deploy-${stack} with deploy.yml`, () => {
-                const event = dispatch({ stack, action: "shift", argument: "25", reason: "canary" });
-                const d = deployment("traffic.yml", "apply", event);
-                assert.equal(d.stack, stack);
-                assert.equal(d.environment, stack);
-                assert.equal(d.group, deployment("deploy.yml", stack, { name: "push", ref: "refs/heads/main" }).group);
-                assert.equal(d.cancelInProgress, false);
-                const change = job("traffic.yml", "change").concurrency;
-                assert.ok(change && typeof change === "object");
-                assert.equal(resolve(change.group, contexts(event)), `deploy-${stack}`);
-                assert.equal(change["cancel-in-progress"], false);
-                const ref = job("traffic.yml", "apply").with?.ref;
-                assert.equal(ref, "${{ needs.change.outputs.sha }}", "applies the commit the change job pushed");
+        describe("dispatched from another ref than main", () => {
+            it("fails with a message instead of a green run that did nothing", () => {
+                const results = plan("traffic.yml", dispatch({ stack: "dev", action: "rollback", reason: "x" }, "refs/heads/feature/x"), ["check"]);
+                assert.equal(results.check, "failure", "the check job runs whatever the ref");
+                assert.deepEqual([results.apply, results.record], ["skipped", "skipped"]);
+                const guard = step(job("traffic.yml", "check"), "Dispatched from main").run!;
+                const dir = tempDir("ref");
+                const feature = runScript(guard, dir, jobEnv("check", { stack: "dev", action: "rollback", reason: "x" }, "refs/heads/feature/x"));
+                assert.equal(feature.status, 1);
+                assert.match(feature.stdout, /::error::traffic changes run only from main; this run was dispatched from refs\/heads\/feature\/x/);
+                assert.equal(runScript(guard, dir, jobEnv("check", { stack: "dev", action: "rollback", reason: "x" })).status, 0);
             });
-        }
+        });
 
-        describe("change job, run against a scratch clone", () => {
-            const change = () => job("traffic.yml", "change");
-            const env = (inputs: Record<string, string>): Record<string, string> => {
-                const ctx = contexts(dispatch(inputs));
-                return Object.fromEntries(Object.entries(change().env ?? {}).map(([k, v]) => [k, String(resolve(v, ctx))]));
+        describe("approved, then applied, then recorded on main", () => {
+            it("runs check, apply (in the stack's environment), then record", () => {
+                assert.deepEqual(plan("traffic.yml", dispatch({ stack: "production", action: "shift", argument: "10", reason: "canary" })), { check: "success", apply: "success", record: "skipped" });
+                assert.deepEqual(job("traffic.yml", "apply").needs, "check");
+                assert.deepEqual(job("traffic.yml", "record").needs, ["check", "apply"]);
+                const environment = job("traffic.yml", "apply").environment as { name: string };
+                assert.equal(resolve(environment.name, contexts(dispatch({ stack: "production", action: "shift" }), { needs: { check: { result: "success", outputs: { environment: "production" } } } })), "production");
+            });
+
+            it("records after an applied or a failed apply, never after a rejected or refused one (no audit record)", () => {
+                const condition = String(job("traffic.yml", "record").if);
+                const evaluateWith = (result: "success" | "failure" | "skipped", outputs: Record<string, string>) =>
+                    truthy(evaluate(condition, contexts(dispatch({ stack: "production", action: "promote", reason: "r" }), { needs: { check: { result: "success", outputs: {} }, apply: { result, outputs } } }), {
+                        success: result === "success", failure: result === "failure", cancelled: false,
+                    }));
+                assert.equal(evaluateWith("success", { outcome: "applied", audit: "e30K" }), true);
+                assert.equal(evaluateWith("failure", { outcome: "failed", audit: "e30K" }), true, "a failure is recorded");
+                assert.equal(evaluateWith("skipped", {}), false, "rejected by the reviewers: apply never ran");
+                assert.equal(evaluateWith("failure", { outcome: "refused", audit: "" }), false, "refused: nothing written");
+            });
+
+            it("applies through the traffic command with --apply --yes, the backend's stack name, the incident and break-glass", () => {
+                const { work } = repository();
+                const npm = fakeNpm();
+                const output = path.join(tempDir("output"), "output");
+                const script = step(job("traffic.yml", "apply"), "Apply the traffic change").run!;
+                const inputs = { stack: "production", action: "rollback", reason: "5xx above 1 %", incident: "INC-123", break_glass: true };
+                const run = runScript(script, work, { ...jobEnv("apply", inputs), BACKEND_STACK: "acme/clinical-platform/production", HOME: work, GITHUB_OUTPUT: output,
+                    FAKE_NPM_SCRIPT: 'echo "# rolled back" >>Pulumi.production.yaml; echo "{\\"outcome\\":\\"applied\\"}" >>audit/traffic.jsonl' }, npm);
+                assert.equal(run.status, 0, run.stderr);
+                assert.deepEqual(fs.readFileSync(npm.argsFile, "utf8").trim().split("\n"), ["run", "--silent", "traffic", "--", "--stack", "production", "rollback",
+                    "--reason", "5xx above 1 %", "--apply", "--yes", "--pulumi-stack", "acme/clinical-platform/production", "--incident", "INC-123", "--break-glass"]);
+                const outputs = Object.fromEntries(fs.readFileSync(output, "utf8").trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+                assert.equal(outputs.outcome, "applied");
+                assert.equal(Buffer.from(outputs.audit, "base64").toString(), '{"outcome":"applied"}\n', "only this run's audit lines");
+                assert.match(Buffer.from(outputs["stack-file"], "base64").toString(), /# rolled back\n$/);
+            });
+
+            it("hands a failed apply on as failed, with its audit record, and fails the job", () => {
+                const { work } = repository();
+                const output = path.join(tempDir("output"), "output");
+                const run = runScript(step(job("traffic.yml", "apply"), "Apply the traffic change").run!, work, {
+                    ...jobEnv("apply", { stack: "staging", action: "shift", argument: "10", reason: "canary" }), BACKEND_STACK: "staging", HOME: work, GITHUB_OUTPUT: output,
+                    FAKE_NPM_SCRIPT: 'echo "{\\"outcome\\":\\"failed\\"}" >>audit/traffic.jsonl', FAKE_NPM_EXIT: "3",
+                }, fakeNpm());
+                assert.equal(run.status, 3);
+                assert.match(fs.readFileSync(output, "utf8"), /^outcome=failed$/m);
+            });
+
+            it("hands on no audit record when the command refused the change, even where no audit file exists yet", () => {
+                const { work } = repository();
+                fs.rmSync(path.join(work, "audit"), { recursive: true });
+                const output = path.join(tempDir("output"), "output");
+                const run = runScript(step(job("traffic.yml", "apply"), "Apply the traffic change").run!, work, {
+                    ...jobEnv("apply", { stack: "dev", action: "promote", reason: "go" }), BACKEND_STACK: "dev", HOME: work, GITHUB_OUTPUT: output, FAKE_NPM_EXIT: "2",
+                }, fakeNpm());
+                assert.equal(run.status, 2);
+                assert.match(fs.readFileSync(output, "utf8"), /^outcome=refused\naudit=\n/);
+            });
+
+            const recordRun = (outcome: string, stackFile: string, audit: string) => {
+                const { origin, work } = repository();
+                const record = job("traffic.yml", "record");
+                const e = { ...jobEnv("record", { stack: "production", action: "promote", reason: "1.5.0 healthy", incident: "" }), OUTCOME: outcome, HOME: work,
+                    AUDIT: Buffer.from(audit).toString("base64"), STACK_FILE: Buffer.from(stackFile).toString("base64") };
+                const commit = runScript(step(record, "Commit the outcome").run!, work, e);
+                assert.equal(commit.status, 0, commit.stderr);
+                const push = runScript(step(record, "Push to main").run!, work, { ...e, TOKEN: "t0ken" });
+                assert.equal(push.status, 0, push.stderr);
+                return { origin, work };
             };
-            const appendAudit = 'echo "{\\"stack\\":\\"production\\"}" >>audit/traffic.jsonl';
 
-            it("refuses stage or shift without an argument and a blank reason", () => {
-                const check = step(change(), "Check the inputs").run!;
-                const dir = tempDir("inputs");
-                assert.equal(runScript(check, dir, env({ stack: "dev", action: "stage", argument: "", reason: "r" })).status, 2);
-                assert.equal(runScript(check, dir, env({ stack: "dev", action: "shift", argument: "", reason: "r" })).status, 2);
-                assert.equal(runScript(check, dir, env({ stack: "dev", action: "rollback", argument: "", reason: "  " })).status, 2);
-                assert.equal(runScript(check, dir, env({ stack: "dev", action: "rollback", argument: "", reason: "errors" })).status, 0);
-                assert.equal(runScript(check, dir, env({ stack: "dev", action: "shift", argument: "10", reason: "canary" })).status, 0);
-            });
-
-            it("runs `npm run traffic` with the stack, action, argument and reason, quoted as given", () => {
-                const { work } = repository();
-                const npm = fakeNpm();
-                const script = step(change(), "Run the traffic command").run!;
-                const stage = runScript(script, work, { ...env({ stack: "staging", action: "stage", argument: "registry.example.com/clinical-api:1.6.0", reason: "release 1.6; see CHG-12" }), HOME: work }, npm);
-                assert.equal(stage.status, 0, stage.stderr);
-                assert.deepEqual(fs.readFileSync(npm.argsFile, "utf8").trim().split("\n"), ["run", "--silent", "traffic", "--", "--stack", "staging", "stage", "registry.example.com/clinical-api:1.6.0", "--reason", "release 1.6; see CHG-12"]);
-                const reason = "$(touch injected) `touch injected` 5xx > 1 %";
-                const rollback = runScript(script, work, { ...env({ stack: "production", action: "rollback", argument: "", reason }), HOME: work }, npm);
-                assert.equal(rollback.status, 0, rollback.stderr);
-                assert.deepEqual(fs.readFileSync(npm.argsFile, "utf8").trim().split("\n"), ["run", "--silent", "traffic", "--", "--stack", "production", "rollback", "--reason", reason]);
-                assert.ok(!fs.existsSync(path.join(work, "injected")), "the reason is data, never shell");
-                assert.equal(git(work, "config", "user.name"), "alice", "the actor is the git author the command sees");
-                const failing = runScript(script, work, { ...env({ stack: "production", action: "rollback", argument: "", reason: "x" }), HOME: work, FAKE_NPM_EXIT: "2" }, npm);
-                assert.equal(failing.status, 2, "a failing traffic command fails the job");
-            });
-
-            it("accepts nothing, or a change to the stack file plus an audit record, and nothing else", () => {
-                const script = step(change(), "Only the stack file and the audit log changed").run!;
-                const e = env({ stack: "production", action: "rollback", argument: "", reason: "x" });
-                const { work } = repository();
-                const nothing = runScript(script, work, e);
-                assert.equal(nothing.status, 0, "nothing to change is not an error");
-                assert.match(nothing.stdout, /::notice::nothing to change/);
-                fs.appendFileSync(path.join(work, "Pulumi.production.yaml"), "# edited\n");
-                assert.equal(runScript(script, work, e).status, 1, "no audit record");
-                runScript(appendAudit, work, {});
-                assert.equal(runScript(script, work, e).status, 0, "stack file and audit record");
-                fs.appendFileSync(path.join(work, "Pulumi.staging.yaml"), "# edited\n");
-                const other = runScript(script, work, e);
-                assert.equal(other.status, 1, "another stack's file");
-                assert.match(other.stdout, /changed other files/);
-            });
-
-            it("commits both files to main as the actor, with the action and reason in the message, and outputs the commit", () => {
-                const { origin, work } = repository();
-                const npm = fakeNpm();
-                const inputs = { stack: "production", action: "rollback", argument: "", reason: "p95 latency 2 s after 1.5.0" };
-                const e = { ...env(inputs), HOME: work, FAKE_NPM_SCRIPT: `echo "# rolled back" >>Pulumi.production.yaml; ${appendAudit}` };
-                assert.equal(runScript(step(change(), "Run the traffic command").run!, work, e, npm).status, 0);
-                assert.equal(runScript(step(change(), "Only the stack file and the audit log changed").run!, work, e).status, 0);
-                const output = path.join(tempDir("output"), "output");
-                const commit = step(change(), "Commit to main");
-                const runUrl = String(resolve(commit.env?.RUN_URL ?? null, contexts(dispatch(inputs))));
-                const run = runScript(commit.run!, work, { ...e, RUN_URL: runUrl, GITHUB_OUTPUT: output });
-                assert.equal(run.status, 0, run.stderr);
-                const head = git(origin, "rev-parse", "main");
-                assert.equal(fs.readFileSync(output, "utf8"), `sha=${head}\n`);
-                assert.equal(git(origin, "log", "-1", "--format=%an <%ae>", "main"), "alice <583231+alice@users.noreply.github.com>");
-                assert.equal(
-                    git(origin, "log", "-1", "--format=%B", "main"),
-                    `traffic(production): rollback by @alice\n\nReason: p95 latency 2 s after 1.5.0\n\nRun: https://github.com/${REPOSITORY}/actions/runs/4242`,
-                );
+            it("commits an applied change, the stack file and the audit record, to main as the actor, with reason, outcome and run", () => {
+                const { origin } = recordRun("applied", "config: {}\n# promoted\n", '{"outcome":"applied"}\n');
                 assert.deepEqual(git(origin, "show", "--name-only", "--format=", "main").split("\n").sort(), ["Pulumi.production.yaml", "audit/traffic.jsonl"]);
-            });
-
-            it("commits nothing when there is nothing to change, and hands apply main's tip", () => {
-                const { origin, work } = repository();
-                const output = path.join(tempDir("output"), "output");
-                const e = env({ stack: "production", action: "rollback", argument: "", reason: "x" });
-                const run = runScript(step(change(), "Commit to main").run!, work, { ...e, HOME: work, RUN_URL: "u", GITHUB_OUTPUT: output });
-                assert.equal(run.status, 0, run.stderr);
-                assert.equal(fs.readFileSync(output, "utf8"), `sha=${git(origin, "rev-parse", "main")}\n`);
-                assert.deepEqual(git(origin, "log", "--format=%s", "main").split("\n"), ["initial"]);
+                assert.equal(git(origin, "show", "main:Pulumi.production.yaml"), "config: {}\n# promoted");
+                assert.equal(git(origin, "log", "-1", "--format=%an <%ae>", "main"), "alice <583231+alice@users.noreply.github.com>");
+                assert.equal(git(origin, "log", "-1", "--format=%B", "main"),
+                    `traffic(production): promote by @alice\n\nReason: 1.5.0 healthy\n\nOutcome: applied\n\nRun: https://github.com/${REPOSITORY}/actions/runs/4242`);
             });
 
             it("rebases on a main that moved meanwhile, then pushes", () => {
@@ -198,15 +204,99 @@ describe("GitHub Actions workflows: every pulumi up and traffic change", functio
                 git(other, "config", "user.email", "bob@example.com");
                 commitFile(other, "README.md", "merged meanwhile\n", "a merge");
                 git(other, "push", "--quiet", "origin", "HEAD:main");
-                const e = { ...env({ stack: "production", action: "promote", argument: "", reason: "green healthy" }), HOME: work };
-                git(work, "config", "user.name", "alice");
-                git(work, "config", "user.email", "alice@example.com");
-                fs.appendFileSync(path.join(work, "Pulumi.production.yaml"), "# promoted\n");
-                runScript(appendAudit, work, {});
-                const output = path.join(tempDir("output"), "output");
-                const run = runScript(step(change(), "Commit to main").run!, work, { ...e, RUN_URL: "u", GITHUB_OUTPUT: output });
-                assert.equal(run.status, 0, run.stderr);
+                const record = job("traffic.yml", "record");
+                const e = { ...jobEnv("record", { stack: "production", action: "promote", reason: "green healthy" }), OUTCOME: "applied", HOME: work,
+                    AUDIT: Buffer.from('{"outcome":"applied"}\n').toString("base64"), STACK_FILE: Buffer.from("config: {}\n").toString("base64") };
+                assert.equal(runScript(step(record, "Commit the outcome").run!, work, e).status, 0);
+                const push = runScript(step(record, "Push to main").run!, work, { ...e, TOKEN: "t0ken" });
+                assert.equal(push.status, 0, push.stderr);
                 assert.deepEqual(git(origin, "log", "--format=%s", "main").split("\n"), ["traffic(production): promote by @alice", "a merge", "initial"]);
+            });
+
+            it("commits only the audit record of a failed change: the stack file on main keeps the split that is live", () => {
+                const { origin } = recordRun("failed", "config: {}\n# promoted\n", '{"outcome":"failed"}\n');
+                assert.deepEqual(git(origin, "show", "--name-only", "--format=", "main").split("\n"), ["audit/traffic.jsonl"]);
+                assert.equal(git(origin, "show", "main:audit/traffic.jsonl"), '{"outcome":"failed"}');
+                assert.match(git(origin, "log", "-1", "--format=%s", "main"), /promote by @alice failed, recorded only$/);
+            });
+        });
+
+        describe("break-glass", () => {
+            const check = (inputs: Record<string, string | boolean>) => {
+                const output = path.join(tempDir("output"), "output");
+                const run = runScript(step(job("traffic.yml", "check"), "Check the inputs").run!, tempDir("inputs"), { ...jobEnv("check", inputs), GITHUB_OUTPUT: output });
+                return { ...run, environment: fs.existsSync(output) ? fs.readFileSync(output, "utf8").trim() : "" };
+            };
+
+            it("runs a production rollback with an incident in the production-break-glass environment, which has no required reviewers", () => {
+                assert.equal(check({ stack: "production", action: "rollback", reason: "5xx", incident: "INC-123", break_glass: true }).environment, "environment=production-break-glass");
+                assert.equal(check({ stack: "production", action: "rollback", reason: "5xx" }).environment, "environment=production", "without it, the reviewers' environment");
+                assert.equal(check({ stack: "staging", action: "shift", argument: "5", reason: "canary" }).environment, "environment=staging");
+            });
+
+            it("is refused for anything but a production rollback, and without an incident reference", () => {
+                for (const inputs of [
+                    { stack: "production", action: "promote", reason: "r", incident: "INC-1", break_glass: true },
+                    { stack: "staging", action: "rollback", reason: "r", incident: "INC-1", break_glass: true },
+                    { stack: "production", action: "rollback", reason: "r", incident: " ", break_glass: true },
+                ]) {
+                    const run = check(inputs);
+                    assert.equal(run.status, 2, JSON.stringify(inputs));
+                    assert.match(run.stdout, /::error::break_glass (is only for a production rollback|needs the incident reference)/);
+                }
+            });
+
+            it("refuses stage or shift without an argument, and a blank reason", () => {
+                assert.equal(check({ stack: "dev", action: "stage", reason: "r" }).status, 2);
+                assert.equal(check({ stack: "dev", action: "shift", reason: "r" }).status, 2);
+                assert.equal(check({ stack: "dev", action: "rollback", reason: "  " }).status, 2);
+                assert.equal(check({ stack: "dev", action: "rollback", argument: "registry.example.com/clinical-api:1.4.2", reason: "named" }).status, 0);
+            });
+        });
+
+        describe("concurrency", () => {
+            for (const stack of STACKS) {
+                it(`queues a ${stack} change behind deploy.yml in deploy-${stack}, for the whole run, never cancelling one in progress`, () => {
+                    const change = group({ stack, action: "shift", argument: "25", reason: "canary" });
+                    assert.equal(change.group, deployment("deploy.yml", stack, { name: "push", ref: "refs/heads/main" }).group);
+                    assert.equal(change.cancelInProgress, false);
+                    for (const id of ["check", "apply", "record"]) assert.equal(job("traffic.yml", id).concurrency, undefined, `${id} holds no group of its own`);
+                });
+            }
+
+            it("gives each rollback a group of its own, so no later run can cancel it while it is queued", () => {
+                // GitHub keeps one pending run per group and cancels it when another joins, whatever cancel-in-progress says.
+                const first = group({ stack: "production", action: "rollback", reason: "5xx" }, "100");
+                const second = group({ stack: "production", action: "rollback", reason: "5xx" }, "101");
+                const deploy = deployment("deploy.yml", "production", { name: "push", ref: "refs/heads/main" }).group;
+                assert.notEqual(first.group, second.group);
+                assert.ok(![deploy, second.group].includes(first.group));
+                assert.equal(first.cancelInProgress, false);
+            });
+        });
+
+        describe("tokens", () => {
+            it("installs dependencies only in jobs without a write token, and never persists the token in git", () => {
+                for (const [id, j] of Object.entries(traffic().jobs)) {
+                    const installs = (j.steps ?? []).some((s) => s.run?.includes("npm ci") || s.uses?.startsWith("actions/setup-node@"));
+                    const writes = typeof j.permissions === "object" && j.permissions.contents === "write";
+                    assert.ok(!(installs && writes), `${id} installs dependencies with a write token`);
+                    for (const s of j.steps ?? []) if (s.uses?.startsWith("actions/checkout@")) assert.equal(s.with?.["persist-credentials"], false, `${id}: checkout persists no credentials`);
+                }
+                assert.deepEqual((job("traffic.yml", "record").permissions), { contents: "write" });
+                assert.deepEqual((job("traffic.yml", "apply").permissions), { contents: "read", "id-token": "write" });
+            });
+
+            it("gives the token to the push step only", () => {
+                const text = fs.readFileSync(path.join(ROOT, ".github", "workflows", "traffic.yml"), "utf8");
+                assert.equal(text.match(/github\.token/g)?.length, 1);
+                assert.equal(step(job("traffic.yml", "record"), "Push to main").env?.TOKEN, "${{ github.token }}");
+            });
+
+            it("installs the Pulumi CLI release of the @pulumi/pulumi SDK the program uses", () => {
+                const sdk = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
+                assert.equal(traffic().env?.PULUMI_VERSION, sdk);
+                assert.match(step(job("traffic.yml", "apply"), "Install the Pulumi CLI").run!, /--version "\$PULUMI_VERSION"/);
             });
         });
     });

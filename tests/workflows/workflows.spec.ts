@@ -167,8 +167,8 @@ describe("GitHub Actions workflows: the files", function () {
                 "deploy.yml#staging id-token",
                 "pulumi-preview.yml#preview id-token", // OIDC session of the read-only preview role
                 "pulumi-preview.yml#preview pull-requests", // the preview comment
-                "traffic.yml#apply id-token", // granted to the called deploy-stack.yml
-                "traffic.yml#change contents", // the commit of the stack file and the audit log
+                "traffic.yml#apply id-token", // OIDC session of the stack's deploy role, for the traffic command's pulumi up
+                "traffic.yml#record contents", // the commit of the stack file and the audit log; installs nothing
             ]);
         });
 
