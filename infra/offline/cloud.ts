@@ -115,6 +115,8 @@ function computed(type: string, state: State, region: string, account: string, i
             return { arn: `arn:aws:logs:us-east-1:${account}:delivery-destination:${name}` };
         case "aws:kms/key:Key":
             return { keyId: id };
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            return { arn: `arn:aws:iam::${account}:oidc-provider/${String(state.url).replace(/^https:\/\//, "")}` };
         case "aws:iam/serviceLinkedRole:ServiceLinkedRole":
             return { arn: `arn:aws:iam::${account}:role/aws-service-role/${state.awsServiceName}/${name}` };
         case "aws:cloudwatch/logGroup:LogGroup":
