@@ -24,14 +24,14 @@ import { PLATFORM_PROJECT, PlatformStack } from "./config";
 import { DEPLOY_ROLE_PREFIX, ENVIRONMENT_TAG, GITHUB_ISSUER, Names, PREVIEW_ROLE_NAME, PolicyDocument, Statement, boundaryName, stackStateKeys } from "./documents";
 
 /** The services the platform program uses; the guardrails cover each. */
-export const PLATFORM_SERVICES = ["ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "wafv2", "cloudfront"] as const;
+export const PLATFORM_SERVICES = ["ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "wafv2", "cloudfront", "codebuild", "codeconnections"] as const;
 
 /**
  * Services that roles the platform creates are passed to (their trust policies' principals in
  * components/): the EKS cluster and its Auto Mode nodes, pod identity, flow logs, RDS enhanced
- * monitoring and the rotation function.
+ * monitoring, the rotation function, and the CodeBuild-hosted CI runner.
  */
-export const PASSED_TO_SERVICES = ["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "lambda.amazonaws.com"];
+export const PASSED_TO_SERVICES = ["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "lambda.amazonaws.com", "codebuild.amazonaws.com"];
 
 /**
  * Service-linked roles the first deploy into an account makes the caller create: RDS, EKS and
@@ -314,6 +314,32 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                     "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency", "lambda:InvokeFunction",
                 ],
                 Resource: `arn:${p}:lambda:*:${a}:function:${prefix}-*`,
+            },
+        ),
+        // The CI runner inside the stack's VPC: a CodeBuild project per stack, named with the stack's
+        // prefix, whose GitHub webhook goes through a CodeConnections connection approved by hand. The
+        // connection's ARN lives in the stack file, not here, so it is scoped to the account's connections.
+        runner: doc(
+            {
+                Sid: "RunnerProject",
+                Effect: "Allow",
+                Action: [
+                    "codebuild:CreateProject", "codebuild:UpdateProject", "codebuild:DeleteProject", "codebuild:BatchGetProjects",
+                    "codebuild:CreateWebhook", "codebuild:UpdateWebhook", "codebuild:DeleteWebhook",
+                ],
+                Resource: `arn:${p}:codebuild:*:${a}:project/${prefix}*`,
+            },
+            {
+                Sid: "RunnerConnection",
+                Effect: "Allow",
+                Action: ["codeconnections:PassConnection", "codeconnections:UseConnection", "codeconnections:GetConnection", "codeconnections:GetConnectionToken"],
+                Resource: `arn:${p}:codeconnections:*:${a}:connection/*`,
+            },
+            {
+                Sid: "RunnerLogs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"],
+                Resource: `arn:${p}:logs:*:${a}:log-group:/aws/codebuild/${prefix}*`,
             },
         ),
         guardrails: guardrails(names, stack),

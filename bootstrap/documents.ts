@@ -134,7 +134,8 @@ export function previewDocument(names: Names): PolicyDocument {
  * (IAM grants the intersection of a role's policies and its boundary). It covers the needs of the
  * platform's roles: the EKS cluster role in Auto Mode (EC2, ELB, instance profiles), the nodes
  * (ECR pulls, pod identity), the load-balancer controller, the CloudWatch agent, flow logs, RDS
- * monitoring, the rotation function and the pods (their secrets, IAM database login). It withholds
+ * monitoring, the rotation function, the CI runner (CodeBuild reports, the GitHub connection) and
+ * the pods (their secrets, IAM database login). It withholds
  * creating or widening IAM principals, the bootstrap's keys and state, and other regions.
  */
 export function boundaryDocument(names: Names, stack: PlatformStack): PolicyDocument {
@@ -153,6 +154,7 @@ export function boundaryDocument(names: Names, stack: PlatformStack): PolicyDocu
                     "secretsmanager:*", "rds-db:connect", "rds:Describe*", "logs:*", "cloudwatch:*", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
                     "s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetBucketLocation", "ssm:GetParameter", "ssm:GetParameters", "acm:DescribeCertificate", "acm:ListCertificates", "tag:GetResources",
                     "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "shield:GetSubscriptionState", "sts:TagSession",
+                    "codebuild:CreateReport", "codebuild:UpdateReport", "codebuild:BatchPutTestCases", "codeconnections:UseConnection", "codeconnections:GetConnectionToken",
                     "iam:PassRole", "iam:GetRole", "iam:CreateServiceLinkedRole", "iam:ListInstanceProfiles",
                     "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:TagInstanceProfile",
                     "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
