@@ -1,7 +1,8 @@
 /**
  * What one AWS account needs before the platform can deploy into it from CI: the S3 state backend
- * and the KMS key of Pulumi's `awskms://` secrets provider, GitHub's OIDC identity provider, and the
- * CI roles (a deploy role per platform stack, one preview role for pull requests).
+ * and the KMS key of Pulumi's `awskms://` secrets provider, GitHub's OIDC identity provider, the
+ * CodeConnections connection the CI runners' webhooks use, and the CI roles (a deploy role per
+ * platform stack, one preview role for pull requests).
  *
  * Everything here is account-level and long-lived: keys, bucket and provider are protected and
  * retained if they ever leave the program. Nothing here carries the platform's `Environment` tag,
@@ -25,6 +26,8 @@ export const STATE_KEY_ALIAS = `alias/${PLATFORM_PROJECT}-pulumi-state`;
 /** The deploy job's `role-duration-seconds` (.github/workflows/deploy-stack.yml): a first `up` takes tens of minutes. */
 export const DEPLOY_SESSION_SECONDS = 7200;
 export const PREVIEW_SESSION_SECONDS = 3600;
+/** CodeConnections names are at most 32 characters. */
+export const GITHUB_CONNECTION_NAME = `${PLATFORM_PROJECT}-github`;
 /**
  * AWS's view-only job-function policy: lists and describes, reads no data. Its ARN as the AWS
  * managed policy reference gives it (docs.aws.amazon.com/aws-managed-policy/latest/reference/ViewOnlyAccess, read 2026-12-01).
@@ -40,6 +43,8 @@ export interface BootstrapOutputs {
     stateKeyArn: pulumi.Output<string>;
     secretsKeyArn: pulumi.Output<string>;
     oidcProviderArn: pulumi.Output<string>;
+    /** The `connectionArn` of every platform stack's `clinical-platform:ci` settings; usable once AVAILABLE. */
+    githubConnectionArn: pulumi.Output<string>;
     /** Per platform stack: the AWS_DEPLOY_ROLE_ARN of its GitHub environment, and its boundary. */
     deployRoles: Record<string, { environment: string; roleArn: pulumi.Output<string>; permissionsBoundaryArn: pulumi.Output<string> }>;
     /** The repository variable AWS_PREVIEW_ROLE_ARN. */
@@ -100,13 +105,22 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
         tags,
     }, { protect: true });
 
-    const names = pulumi.all([partition, stateKey.arn, secretsKey.arn]).apply(([p, stateKeyArn, secretsKeyArn]): Names => ({
+    // The CI runners' GitHub webhooks go through this connection. AWS creates it PENDING; a person
+    // completes the GitHub handshake once in the console (docs/runbooks/first-deployment.md, step 1).
+    const connection = new aws.codeconnections.Connection("github", {
+        name: GITHUB_CONNECTION_NAME,
+        providerType: "GitHub",
+        tags,
+    }, { protect: true });
+
+    const names = pulumi.all([partition, stateKey.arn, secretsKey.arn, connection.arn]).apply(([p, stateKeyArn, secretsKeyArn, connectionArn]): Names => ({
         partition: p,
         accountId: config.accountId,
         stateBucket: config.stateBucketName,
         stateRegion: config.region,
         stateKeyArn,
         secretsKeyArn,
+        connectionArn,
     }));
 
     const deployRoles: BootstrapOutputs["deployRoles"] = {};
@@ -161,6 +175,7 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
         stateKeyArn: stateKey.arn,
         secretsKeyArn: secretsKey.arn,
         oidcProviderArn: oidc.arn,
+        githubConnectionArn: connection.arn,
         deployRoles,
         previewRoleArn: preview.arn,
     };

@@ -317,8 +317,7 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
             },
         ),
         // The CI runner inside the stack's VPC: a CodeBuild project per stack, named with the stack's
-        // prefix, whose GitHub webhook goes through a CodeConnections connection approved by hand. The
-        // connection's ARN lives in the stack file, not here, so it is scoped to the account's connections.
+        // prefix, whose GitHub webhook goes through the account's CodeConnections connection (bootstrap.ts).
         runner: doc(
             {
                 Sid: "RunnerProject",
@@ -333,7 +332,7 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                 Sid: "RunnerConnection",
                 Effect: "Allow",
                 Action: ["codeconnections:PassConnection", "codeconnections:UseConnection", "codeconnections:GetConnection", "codeconnections:GetConnectionToken"],
-                Resource: `arn:${p}:codeconnections:*:${a}:connection/*`,
+                Resource: names.connectionArn,
             },
             {
                 Sid: "RunnerLogs",

@@ -35,6 +35,8 @@ export interface Names {
     stateKeyArn: string;
     /** ARN of the key behind Pulumi's `awskms://` secrets provider. */
     secretsKeyArn: string;
+    /** ARN of the account's CodeConnections connection to GitHub, which the CI runners' webhooks use. */
+    connectionArn: string;
 }
 
 /** Names of what the bootstrap itself owns; no CI role may change them. */

@@ -22,7 +22,7 @@ type State = Record<string, unknown>;
 const SERVICE_BY_MODULE: Record<string, string> = {
     alb: "elasticloadbalancing", lb: "elasticloadbalancing", cloudwatch: "logs", rds: "rds", s3: "s3", kms: "kms",
     ec2: "ec2", eks: "eks", iam: "iam", sns: "sns", secretsmanager: "secretsmanager", wafv2: "wafv2",
-    cloudfront: "cloudfront", acm: "acm",
+    cloudfront: "cloudfront", acm: "acm", codeconnections: "codeconnections",
 };
 
 /** The `name` of a physical resource when the program gives none: Pulumi's auto-naming shape. */

@@ -34,6 +34,19 @@ describe("the account bootstrap's GitHub OIDC provider and CI roles", () => {
         assert.equal(provider.options.protect, true);
     });
 
+    it("creates the account's GitHub connection for the CI runners, protected, and lets each deploy role use that connection only", async () => {
+        const { resources, outputs } = await previewOf(SHARED_ACCOUNT);
+        const connection = single(resources, "aws:codeconnections/connection:Connection");
+        assert.equal(connection.inputs.providerType, "GitHub");
+        assert.equal(connection.inputs.name, "clinical-platform-github");
+        assert.equal(connection.options.protect, true);
+        assert.equal(outputs.githubConnectionArn, `arn:aws:codeconnections:eu-west-1:${ACCOUNT}:connection/clinical-platform-github`);
+        for (const stack of ["staging", "production"]) {
+            const uses = allows(grantsOf(resources, `${stack}-deploy`), "codeconnections:UseConnection").flatMap((s) => asList(s.Resource));
+            assert.deepEqual(uses, [outputs.githubConnectionArn], stack);
+        }
+    });
+
     it("gives each platform stack of the account one deploy role, trusted only by jobs in that stack's GitHub environment, for two hours at most", async () => {
         const { resources } = await previewOf(SHARED_ACCOUNT);
         const deployRoles = ofType(resources, ROLE).filter((r) => r.name.endsWith("-deploy"));
