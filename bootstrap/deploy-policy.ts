@@ -265,7 +265,8 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                     "wafv2:CreateWebACL", "wafv2:UpdateWebACL", "wafv2:DeleteWebACL", "wafv2:GetWebACL", "wafv2:TagResource", "wafv2:UntagResource",
                     "wafv2:ListTagsForResource", "wafv2:PutLoggingConfiguration", "wafv2:DeleteLoggingConfiguration", "wafv2:GetLoggingConfiguration",
                 ],
-                Resource: [`arn:${p}:wafv2:us-east-1:${a}:global/webacl/${prefix}-*/*`, `arn:${p}:wafv2:us-east-1:${a}:global/managedruleset/*/*`],
+                // AWS managed rule groups are AWS's, not this account's: any account in their ARN.
+                Resource: [`arn:${p}:wafv2:us-east-1:${a}:global/webacl/${prefix}-*/*`, `arn:${p}:wafv2:us-east-1:*:global/managedruleset/*/*`],
             },
             // WAF logging and vended log delivery authorize these account-wide: they have no resource-level permissions.
             { Sid: "LogDeliveryAccount", Effect: "Allow", Action: ["logs:CreateLogDelivery", "logs:DeleteLogDelivery", "logs:PutResourcePolicy"], Resource: "*" },
@@ -309,7 +310,7 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                 Effect: "Allow",
                 Action: [
                     "lambda:CreateFunction", "lambda:DeleteFunction", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration", "lambda:GetFunction",
-                    "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig", "lambda:ListVersionsByFunction", "lambda:PublishVersion",
+                    "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig", "lambda:GetRuntimeManagementConfig", "lambda:GetFunctionConcurrency", "lambda:ListVersionsByFunction", "lambda:PublishVersion",
                     "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy", "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags",
                     "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency", "lambda:InvokeFunction",
                 ],
