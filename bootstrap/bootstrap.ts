@@ -20,6 +20,10 @@ import {
 
 /** Noncurrent versions of state objects are kept this long: the window to recover a state a bad update overwrote. */
 export const NONCURRENT_STATE_DAYS = 90;
+/** Access logs of the state bucket are kept six years, the HIPAA documentation retention (45 CFR 164.316(b)(2)). */
+export const ACCESS_LOG_DAYS = 2190;
+/** The state bucket's access-log bucket: its name and a suffix (config.ts keeps the name short enough). */
+export const accessLogBucketName = (stateBucket: string) => `${stateBucket}-access-logs`;
 /** The secrets provider's alias; stack files name it in `secretsprovider: awskms://alias/…`. */
 export const SECRETS_KEY_ALIAS = `alias/${PLATFORM_PROJECT}-pulumi-secrets`;
 export const STATE_KEY_ALIAS = `alias/${PLATFORM_PROJECT}-pulumi-state`;
@@ -80,11 +84,27 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
     const stateKey = key("state", STATE_KEY_ALIAS, "Encrypts the clinical-platform Pulumi state bucket");
     const secretsKey = key("pulumi-secrets", SECRETS_KEY_ALIAS, "Pulumi secrets provider of the clinical-platform stacks");
 
-    // S3 server access logs cannot go to an SSE-KMS bucket; requests to the state are in CloudTrail
-    // (the account baseline) instead, with data events for this bucket where the trail records them.
+    // Every request to the state leaves a trail: S3 server access logs go to a bucket of their own.
+    // S3 delivers access logs only into an SSE-S3 bucket, so that one is not under a KMS key.
+    const accessLogs = new SecureBucket("state-access-logs", {
+        bucketName: accessLogBucketName(config.stateBucketName),
+        lifecycleRules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: ACCESS_LOG_DAYS }, noncurrentVersionExpiration: { noncurrentDays: 30 } }],
+        extraStatements: (arn) => [{
+            Sid: "S3ServerAccessLogs",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: pulumi.interpolate`${arn}/s3-access/*`,
+            Condition: { StringEquals: { "aws:SourceAccount": config.accountId } },
+        }],
+        protect: true,
+        tags: { ...tags, Purpose: "pulumi-state-access-logs" },
+    });
     const bucket = new SecureBucket("state", {
         bucketName: config.stateBucketName,
         kmsKeyArn: stateKey.arn,
+        accessLogBucket: accessLogs.bucketName,
+        accessLogBucketPolicy: accessLogs.policy,
         lifecycleRules: [{
             id: "expire-noncurrent-state",
             status: "Enabled",
@@ -117,6 +137,7 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
         partition: p,
         accountId: config.accountId,
         stateBucket: config.stateBucketName,
+        accessLogBucket: accessLogBucketName(config.stateBucketName),
         stateRegion: config.region,
         stateKeyArn,
         secretsKeyArn,

@@ -48,8 +48,11 @@ const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 const STACK_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 /** GitHub environment names go into the OIDC subject claim verbatim; no wildcard or separator may slip in. */
 const ENVIRONMENT = /^[A-Za-z0-9_.-]{1,255}$/;
-/** S3 bucket naming rules (general purpose buckets), without dots so virtual-hosted TLS works. */
-const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+/**
+ * S3 bucket naming rules (general purpose buckets), without dots so virtual-hosted TLS works, and
+ * short enough that its access-log bucket, `<name>-access-logs`, is a valid name too.
+ */
+const BUCKET = /^[a-z0-9][a-z0-9-]{1,49}[a-z0-9]$/;
 
 function parseJson(raw: string | undefined): unknown {
     if (raw === undefined) return undefined;
@@ -83,7 +86,7 @@ export function loadBootstrapConfig(stack: string, raw: Record<string, string>):
     const defaultBucket = accountId && region ? `${PLATFORM_PROJECT}-state-${accountId}-${region}` : "";
     const stateBucketName = raw[KEY("stateBucketName")] ?? defaultBucket;
     if (raw[KEY("stateBucketName")] !== undefined && !BUCKET.test(stateBucketName)) {
-        problem(KEY("stateBucketName"), "an S3 bucket name: 3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit", stateBucketName);
+        problem(KEY("stateBucketName"), "an S3 bucket name of 3 to 51 lowercase letters, digits and hyphens (its access-log bucket adds -access-logs), starting and ending with a letter or digit", stateBucketName);
     }
 
     if (problems.length > 0) throw new StackConfigError(stack, problems);

@@ -388,10 +388,10 @@ function guardrails(names: Names, stack: PlatformStack): PolicyDocument {
             Resource: bootstrapIam,
         },
         {
-            Sid: "StateBucketIsNotTheStacks",
+            Sid: "StateBucketsAreNotTheStacks",
             Effect: "Deny",
             Action: ["s3:DeleteBucket", "s3:PutBucket*", "s3:DeleteBucketPolicy", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutReplicationConfiguration"],
-            Resource: `arn:${p}:s3:::${names.stateBucket}`,
+            Resource: [`arn:${p}:s3:::${names.stateBucket}`, `arn:${p}:s3:::${names.accessLogBucket}`],
         },
         {
             Sid: "StateKeysAreNotTheStacks",

@@ -29,6 +29,8 @@ export interface Names {
     accountId: string;
     /** State bucket name. */
     stateBucket: string;
+    /** Its access-log bucket's name. */
+    accessLogBucket: string;
     /** Region of the state bucket and both keys. */
     stateRegion: string;
     /** ARN of the key that encrypts the state bucket. */
@@ -148,20 +150,37 @@ export function boundaryDocument(names: Names, stack: PlatformStack): PolicyDocu
             {
                 Sid: "PlatformWorkloads",
                 Effect: "Allow",
-                // A boundary is a ceiling, not a grant: service-wide entries here give nothing by themselves.
+                // A ceiling, not a grant: broad verb families here give nothing by themselves, and no
+                // service is allowed whole (the policy pack refuses <service>:* in any policy).
                 Action: [
-                    "ec2:*", "elasticloadbalancing:*", "eks:*", "eks-auth:AssumeRoleForPodIdentity",
+                    ...["Describe*", "Get*", "Create*", "Delete*", "Modify*", "Attach*", "Detach*", "Associate*", "Disassociate*",
+                        "Authorize*", "Revoke*", "Assign*", "Unassign*", "RunInstances", "TerminateInstances"].map((verb) => `ec2:${verb}`),
+                    ...["Describe*", "Create*", "Delete*", "Modify*", "Register*", "Deregister*", "Set*", "AddTags", "RemoveTags",
+                        "AddListenerCertificates", "RemoveListenerCertificates"].map((verb) => `elasticloadbalancing:${verb}`),
+                    "eks:Describe*", "eks:List*", "eks-auth:AssumeRoleForPodIdentity",
                     "ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability",
                     "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*", "kms:DescribeKey", "kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant",
-                    "secretsmanager:*", "rds-db:connect", "rds:Describe*", "logs:*", "cloudwatch:*", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
-                    "s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetBucketLocation", "ssm:GetParameter", "ssm:GetParameters", "acm:DescribeCertificate", "acm:ListCertificates", "tag:GetResources",
+                    "secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage",
+                    "secretsmanager:GetRandomPassword", "secretsmanager:ListSecretVersionIds",
+                    "rds-db:connect", "rds:Describe*", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:Describe*", "logs:PutRetentionPolicy",
+                    "cloudwatch:PutMetricData", "cloudwatch:Get*", "cloudwatch:List*", "cloudwatch:Describe*", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                    "s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetBucketLocation", "ssm:GetParameter", "ssm:GetParameters",
+                    "acm:DescribeCertificate", "acm:ListCertificates", "tag:GetResources",
                     "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "shield:GetSubscriptionState", "sts:TagSession",
                     "codebuild:CreateReport", "codebuild:UpdateReport", "codebuild:BatchPutTestCases", "codeconnections:UseConnection", "codeconnections:GetConnectionToken",
-                    "iam:PassRole", "iam:GetRole", "iam:CreateServiceLinkedRole", "iam:ListInstanceProfiles",
+                    "iam:GetRole", "iam:CreateServiceLinkedRole", "iam:ListInstanceProfiles",
                     "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:TagInstanceProfile",
                     "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
                 ],
                 Resource: "*",
+            },
+            // EKS Auto Mode hands the stack's node role to EC2; no other role can be passed.
+            {
+                Sid: "PassOnlyTheStacksRoles",
+                Effect: "Allow",
+                Action: ["iam:PassRole"],
+                Resource: `arn:${p}:iam::${a}:role/*`,
+                Condition: { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: stack.name } },
             },
             {
                 Sid: "NoPrivilegeEscalation",
@@ -177,7 +196,10 @@ export function boundaryDocument(names: Names, stack: PlatformStack): PolicyDocu
                 Sid: "NoPulumiStateOrKeys",
                 Effect: "Deny",
                 Action: ["s3:*", "kms:*"],
-                Resource: [`arn:${p}:s3:::${names.stateBucket}`, `arn:${p}:s3:::${names.stateBucket}/*`, names.stateKeyArn, names.secretsKeyArn],
+                Resource: [
+                    `arn:${p}:s3:::${names.stateBucket}`, `arn:${p}:s3:::${names.stateBucket}/*`,
+                    `arn:${p}:s3:::${names.accessLogBucket}`, `arn:${p}:s3:::${names.accessLogBucket}/*`, names.stateKeyArn, names.secretsKeyArn,
+                ],
             },
             {
                 Sid: "OnlyTheStackRegions",

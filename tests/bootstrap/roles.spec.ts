@@ -92,13 +92,16 @@ describe("the account bootstrap's GitHub OIDC provider and CI roles", () => {
         ]);
     });
 
-    it("bounds the roles a stack creates: no IAM principal or policy of their own, not the Pulumi state or keys, only the stack's regions", async () => {
+    it("bounds the roles a stack creates: no IAM principal or policy of their own, only the stack's roles to pass, not the Pulumi state or keys, only the stack's regions", async () => {
         const { resources } = await previewOf(SHARED_ACCOUNT);
         const boundary = documentOf(single(resources, POLICY, "production-boundary")).Statement;
         const denied = (action: string) => boundary.some((s) => s.Effect === "Deny" && asList(s.Action).includes(action) && s.Resource === "*");
         for (const action of ["iam:CreateRole", "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:CreateUser", "iam:CreateAccessKey", "iam:DeleteRolePermissionsBoundary"]) assert.ok(denied(action), action);
         const state = boundary.find((s) => s.Sid === "NoPulumiStateOrKeys");
         assert.ok(asList(state?.Resource).includes(`arn:aws:s3:::clinical-platform-state-${ACCOUNT}-eu-west-1/*`));
+        const passRole = boundary.filter((s) => s.Effect === "Allow" && asList(s.Action).includes("iam:PassRole"));
+        assert.deepEqual(passRole.map((s) => s.Condition?.StringEquals?.["aws:ResourceTag/Environment"]), ["production"]);
+        assert.ok(boundary.filter((s) => s.Effect === "Allow").every((s) => asList(s.Action).every((a) => !/^[a-z0-9-]+:\*$/.test(a))), "no service is allowed whole, even in the ceiling");
         const regions = boundary.find((s) => s.Effect === "Deny" && s.Condition?.StringNotEquals?.["aws:RequestedRegion"]);
         assert.deepEqual([...asList(regions?.Condition?.StringNotEquals?.["aws:RequestedRegion"])].sort(), ["eu-central-1", "us-east-1"]);
     });
