@@ -8,6 +8,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "./iam";
 
 export interface SecureBucketArgs {
+    /** Physical name, for a bucket others must find by name; absent, Pulumi's auto-name. */
+    bucketName?: string;
     /**
      * KMS key for default encryption. Absent means SSE-S3, which only the log bucket uses: S3 server
      * access logs and load-balancer logs cannot be delivered into an SSE-KMS bucket.
@@ -37,6 +39,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         super("clinical-platform:storage:SecureBucket", name, {}, opts);
         const parent = { parent: this };
         const bucket = new aws.s3.Bucket(name, {
+            ...(args.bucketName ? { bucket: args.bucketName } : {}),
             forceDestroy: false,
             tags: args.tags,
         }, { parent: this, protect: args.protect, retainOnDelete: args.protect });

@@ -13,7 +13,8 @@ import { DeployCheck, DeployCheckFailure, StackPlan, isUnknown, knownString } fr
 const ROLE = "aws:iam/role:Role";
 const USER = "aws:iam/user:User";
 const SERVICE_LINKED_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
-const PRINCIPAL_TYPES = new Set([ROLE, USER, SERVICE_LINKED_ROLE]);
+const OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
+const PRINCIPAL_TYPES = new Set([ROLE, USER, SERVICE_LINKED_ROLE, OIDC_PROVIDER]);
 
 /** Inputs that hold a resource policy (a JSON document with Principal), by resource type; identity policies have none. */
 const POLICY_INPUTS: Record<string, string[]> = {
@@ -103,7 +104,7 @@ function rolesGivenIn(config: unknown, found = new Set<string>()): Set<string> {
 
 export const principalsCheck: DeployCheck = {
     name: "principals",
-    description: "Every principal in every resource policy exists on a fresh account (service principal, this account's root, a role from the stack file, or a role the stack creates and is ordered after).",
+    description: "Every principal in every resource policy exists on a fresh account (service principal, this account's root, a role from the stack file, or a role or OIDC provider the stack creates and is ordered after).",
     source: "IAM policy reference, Principal element (AWS JSON policy elements), checked 2026-12-01",
     needsNeighbours: true,
     run({ plan, neighbours }) {
@@ -143,6 +144,15 @@ export const principalsCheck: DeployCheck = {
                     }
                     if (kind === "Service") {
                         if (!/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/.test(value)) fail(`Service principal "${value}", which is not a service principal (<service>.amazonaws.com)`);
+                        continue;
+                    }
+                    if (kind === "Federated") {
+                        // An OIDC provider exists once created: by this stack, before the policy that names it.
+                        const issuer = /^arn:[a-z-]+:iam::(\d{12}):oidc-provider\/(.+)$/.exec(value);
+                        const creators = issuer ? plan.resources.filter((r) => r.type === OIDC_PROVIDER && String(r.inputs.url).replace(/^https:\/\//, "") === issuer[2]) : [];
+                        if (!issuer || issuer[1] !== account) fail(`Federated principal "${value}", which is not an OIDC provider of this stack's account ${account}`);
+                        else if (creators.length === 0) fail(`Federated principal "${value}", an OIDC provider this stack does not create; it does not exist on a fresh account`);
+                        else if (!creators.some((c) => resource.dependencies.includes(c.urn))) fail(`"${value}", which this stack creates (${creators.map((c) => c.name).join(", ")}), but ${resource.name} does not depend on it; make it depend on the provider`);
                         continue;
                     }
                     if (kind !== "AWS") {

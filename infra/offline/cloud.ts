@@ -22,7 +22,7 @@ type State = Record<string, unknown>;
 const SERVICE_BY_MODULE: Record<string, string> = {
     alb: "elasticloadbalancing", lb: "elasticloadbalancing", cloudwatch: "logs", rds: "rds", s3: "s3", kms: "kms",
     ec2: "ec2", eks: "eks", iam: "iam", sns: "sns", secretsmanager: "secretsmanager", wafv2: "wafv2",
-    cloudfront: "cloudfront", acm: "acm",
+    cloudfront: "cloudfront", acm: "acm", codeconnections: "codeconnections",
 };
 
 /** The `name` of a physical resource when the program gives none: Pulumi's auto-naming shape. */
@@ -115,6 +115,8 @@ function computed(type: string, state: State, region: string, account: string, i
             return { arn: `arn:aws:logs:us-east-1:${account}:delivery-destination:${name}` };
         case "aws:kms/key:Key":
             return { keyId: id };
+        case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            return { arn: `arn:aws:iam::${account}:oidc-provider/${String(state.url).replace(/^https:\/\//, "")}` };
         case "aws:iam/serviceLinkedRole:ServiceLinkedRole":
             return { arn: `arn:aws:iam::${account}:role/aws-service-role/${state.awsServiceName}/${name}` };
         case "aws:cloudwatch/logGroup:LogGroup":

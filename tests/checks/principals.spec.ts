@@ -80,4 +80,37 @@ describe("the principals deploy check", () => {
         const [failure] = run(principalsCheck, planOf({}, [permission]));
         assert.match(failure.message, /Permission rotation principal names Service principal "secretsmanager"/);
     });
+    describe("with a trust policy federated to an OIDC provider", () => {
+        const OIDC = "aws:iam/openIdConnectProvider:OpenIdConnectProvider";
+        const ROLE = "aws:iam/role:Role";
+        const GITHUB = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+        const trust = (federated: string) => JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Federated: federated }, Action: "sts:AssumeRoleWithWebIdentity" }],
+        });
+        const provider = resource(OIDC, "github", { url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] });
+
+        it("passes when the stack creates the provider and the role depends on it", () => {
+            const role = resource(ROLE, "deploy", { assumeRolePolicy: trust(GITHUB) }, { dependencies: [urnOf("staging", OIDC, "github")] });
+            assert.deepEqual(run(principalsCheck, planOf({}, [provider, role])), []);
+        });
+
+        it("fails when no stack creates the provider, since it does not exist on a fresh account", () => {
+            const [failure] = run(principalsCheck, planOf({}, [resource(ROLE, "deploy", { assumeRolePolicy: trust(GITHUB) })]));
+            assert.match(failure.message, /Federated principal "arn:aws:iam::111122223333:oidc-provider\/token\.actions\.githubusercontent\.com", an OIDC provider this stack does not create/);
+        });
+
+        it("fails when the role is not ordered after the provider it trusts", () => {
+            const [failure] = run(principalsCheck, planOf({}, [provider, resource(ROLE, "deploy", { assumeRolePolicy: trust(GITHUB) })]));
+            assert.match(failure.message, /which this stack creates \(github\), but deploy does not depend on it/);
+        });
+
+        it("accepts a provider unknown until the update when it comes from one the stack creates", () => {
+            const role = resource(ROLE, "deploy", { assumeRolePolicy: trust(UNKNOWN) }, {
+                dependencies: [urnOf("staging", OIDC, "github")],
+                propertyDependencies: { assumeRolePolicy: [urnOf("staging", OIDC, "github")] },
+            });
+            assert.deepEqual(run(principalsCheck, planOf({}, [provider, role])), []);
+        });
+    });
 });

@@ -1,0 +1,3 @@
+import { runBootstrap } from "./program";
+
+export = runBootstrap();
