@@ -155,7 +155,9 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
         const role = new aws.iam.Role(`${stack.name}-deploy`, {
             name: deployRoleName(stack.name),
             description: `Runs pulumi up for the ${stack.name} stack from GitHub environment ${stack.environment}`,
-            assumeRolePolicy: oidc.arn.apply((arn) => JSON.stringify(githubTrust(arn, environmentSubject(config.repository, stack.environment)))),
+            assumeRolePolicy: oidc.arn.apply((arn) => JSON.stringify(githubTrust(arn, stack.breakGlassEnvironment
+                ? [stack.environment, stack.breakGlassEnvironment].map((environment) => environmentSubject(config.repository, environment))
+                : environmentSubject(config.repository, stack.environment)))),
             maxSessionDuration: DEPLOY_SESSION_SECONDS,
             tags,
         });

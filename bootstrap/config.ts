@@ -17,6 +17,11 @@ export interface PlatformStack {
     readonly name: string;
     /** The GitHub environment whose jobs, and only those, may assume the stack's deploy role. */
     readonly environment: string;
+    /**
+     * A second environment, without required reviewers, whose jobs may also assume the deploy role:
+     * the traffic workflow's break-glass rollback (`production-break-glass`). Absent: none.
+     */
+    readonly breakGlassEnvironment?: string;
     /** The region the stack deploys to (`aws:region` of its stack file). */
     readonly region: string;
     /**
@@ -41,7 +46,7 @@ export interface BootstrapConfig {
 
 const KEY = (name: string) => `${BOOTSTRAP_PROJECT}:${name}`;
 const KNOWN_KEYS = ["aws:region", ALLOWED_ACCOUNTS_KEY, KEY("repository"), KEY("stacks"), KEY("stateBucketName")];
-const STACK_FIELDS = ["environment", "region", "ownsAccountResources"];
+const STACK_FIELDS = ["environment", "breakGlassEnvironment", "region", "ownsAccountResources"];
 /** GitHub's owner and repository names: letters, digits, `-`, `_` and `.` (owners without `.` or `_`). */
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 /** Pulumi stack names; short enough that `clinical-platform-deploy-<stack>` stays within IAM's 64 characters. */
@@ -121,6 +126,16 @@ function platformStacks(value: unknown, problem: (key: string, expected: string,
         } else {
             environments.set(environment, name);
         }
+        const breakGlass = fields.breakGlassEnvironment;
+        if (breakGlass !== undefined) {
+            if (typeof breakGlass !== "string" || !ENVIRONMENT.test(breakGlass)) {
+                problem(`${at}.breakGlassEnvironment`, "the GitHub environment name: letters, digits, '.', '_' or '-'", breakGlass);
+            } else if (environments.has(breakGlass) || breakGlass === environment) {
+                problem(`${at}.breakGlassEnvironment`, "an environment no stack uses as its own", breakGlass);
+            } else {
+                environments.set(breakGlass, name);
+            }
+        }
         const region = fields.region;
         if (typeof region !== "string" || !AWS_REGIONS.includes(region)) problem(`${at}.region`, "the stack's aws:region, a commercial AWS region", region);
         const owns = fields.ownsAccountResources ?? false;
@@ -128,6 +143,7 @@ function platformStacks(value: unknown, problem: (key: string, expected: string,
         stacks.push({
             name,
             environment: String(environment),
+            ...(typeof breakGlass === "string" ? { breakGlassEnvironment: breakGlass } : {}),
             region: String(region),
             regions: [...new Set([String(region), CLOUDFRONT_CERTIFICATE_REGION])],
             ownsAccountResources: owns === true,

@@ -53,14 +53,14 @@ export const ENVIRONMENT_TAG = "Environment";
 /** A trust policy: who may assume the role, and on which claims. */
 export interface TrustDocument {
     Version: "2012-10-17";
-    Statement: Array<{ Sid: string; Effect: "Allow"; Principal: { Federated: string }; Action: string[]; Condition: Record<string, Record<string, string>> }>;
+    Statement: Array<{ Sid: string; Effect: "Allow"; Principal: { Federated: string }; Action: string[]; Condition: Record<string, Record<string, string | string[]>> }>;
 }
 
 /**
- * A role that GitHub Actions jobs assume through the account's OIDC provider, for exactly one
- * subject, with the audience pinned. StringEquals, never StringLike: no wildcard can widen the subject.
+ * A role that GitHub Actions jobs assume through the account's OIDC provider, for exactly the given
+ * subjects, with the audience pinned. StringEquals, never StringLike: no wildcard can widen a subject.
  */
-export function githubTrust(providerArn: string, subject: string): TrustDocument {
+export function githubTrust(providerArn: string, subject: string | string[]): TrustDocument {
     return {
         Version: "2012-10-17",
         Statement: [{

@@ -94,3 +94,17 @@ describe("the account bootstrap's settings", () => {
         }
     });
 });
+
+describe("a stack's break-glass environment in the account bootstrap", () => {
+    it("must be an environment no stack uses as its own", () => {
+        const problems = problemsOf({
+            ...SHARED_ACCOUNT,
+            [STACKS]: {
+                staging: { environment: "staging", region: "eu-west-1", ownsAccountResources: true },
+                production: { environment: "production-eu", breakGlassEnvironment: "staging", region: "eu-central-1" },
+            },
+        });
+        assert.deepEqual(problems.map((p) => p.key), [`${STACKS}.production.breakGlassEnvironment`]);
+        assert.match(problems[0].expected, /no stack uses as its own/);
+    });
+});

@@ -8,8 +8,8 @@ const POLICY = "aws:iam/policy:Policy";
 const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`;
 
-/** The trust GitHub's documentation prescribes for one subject: the audience and the subject pinned, nothing else. */
-function trustFor(subject: string) {
+/** The trust GitHub's documentation prescribes: the audience and the subject (or subjects) pinned, nothing else. */
+function trustFor(subject: string | string[]) {
     return {
         Version: "2012-10-17",
         Statement: [{
@@ -56,6 +56,22 @@ describe("the account bootstrap's GitHub OIDC provider and CI roles", () => {
             assert.deepEqual(documentOf(role, "assumeRolePolicy"), trustFor(`repo:${REPOSITORY}:environment:${environment}`), stack);
             assert.equal(role.inputs.maxSessionDuration, 7200, stack);
         }
+    });
+
+    it("lets the break-glass environment of a stack assume its deploy role too, and no other environment", async () => {
+        const withBreakGlass = {
+            ...SHARED_ACCOUNT,
+            "clinical-platform-bootstrap:stacks": {
+                staging: { environment: "staging", region: "eu-west-1", ownsAccountResources: true },
+                production: { environment: "production-eu", breakGlassEnvironment: "production-break-glass", region: "eu-central-1" },
+            },
+        };
+        const { resources } = await previewOf(withBreakGlass);
+        assert.deepEqual(documentOf(single(resources, ROLE, "production-deploy"), "assumeRolePolicy"), trustFor([
+            `repo:${REPOSITORY}:environment:production-eu`,
+            `repo:${REPOSITORY}:environment:production-break-glass`,
+        ]));
+        assert.deepEqual(documentOf(single(resources, ROLE, "staging-deploy"), "assumeRolePolicy"), trustFor(`repo:${REPOSITORY}:environment:staging`));
     });
 
     it("trusts the preview role only for pull-request jobs of the repository", async () => {
