@@ -45,12 +45,13 @@ describe("GitHub Actions workflows: pull requests and deploys", function () {
     });
 
     describe("pulumi-preview.yml", () => {
-        const event = (over: Partial<Event> = {}): Event => ({ name: "pull_request", ref: "refs/pull/7/merge", vars: { AWS_PREVIEW_ROLE_ARN: "arn:aws:iam::111122223333:role/pulumi-preview" }, ...over });
+        const event = (over: Partial<Event> = {}): Event => ({ name: "pull_request", ref: "refs/pull/7/merge", vars: { PULUMI_BACKEND_URLS: '{"dev":"s3://a","staging":"s3://b","production":"s3://b"}' }, ...over });
 
-        it("runs only where the repository has a preview role, never for forks or Dependabot", () => {
+        it("runs only where the repository has a state backend, never for forks or Dependabot", () => {
             assert.deepEqual(Object.keys(workflow("pulumi-preview.yml").on), ["pull_request"]);
             assert.deepEqual(ran(plan("pulumi-preview.yml", event())), ["preview"]);
-            assert.deepEqual(ran(plan("pulumi-preview.yml", event({ vars: {} }))), [], "no role configured");
+            assert.deepEqual(ran(plan("pulumi-preview.yml", event({ vars: { PULUMI_ORG: "acme" } }))), ["preview"], "Pulumi Cloud");
+            assert.deepEqual(ran(plan("pulumi-preview.yml", event({ vars: {} }))), [], "no backend configured");
             assert.deepEqual(ran(plan("pulumi-preview.yml", event({ headRepository: "someone/fork" }))), [], "fork");
             assert.deepEqual(ran(plan("pulumi-preview.yml", event({ actor: "dependabot[bot]" }))), [], "dependabot");
         });
@@ -63,11 +64,16 @@ describe("GitHub Actions workflows: pull requests and deploys", function () {
             const assume = stepUsing(j, "aws-actions/configure-aws-credentials");
             const pulumi = stepUsing(j, "pulumi/actions");
             assert.ok(steps.indexOf(assume) < steps.indexOf(pulumi));
-            assert.equal(assume.with?.["role-to-assume"], "${{ vars.AWS_PREVIEW_ROLE_ARN }}");
+            // Each stack's own preview role, read from its stack file (the accounts differ).
+            const stackStep = steps.find((s) => s.id === "stack");
+            assert.ok(stackStep && steps.indexOf(stackStep) < steps.indexOf(assume));
+            assert.match(String(stackStep.run), /\.github\/scripts\/stack-ci\.sh "\$STACK"/);
+            assert.equal(assume.with?.["role-to-assume"], "${{ steps.stack.outputs.preview_role }}");
+            assert.equal(pulumi.with?.["cloud-url"], "${{ steps.stack.outputs.backend }}");
             assert.equal(pulumi.env?.PULUMI_ACCESS_TOKEN, "${{ secrets.PULUMI_ACCESS_TOKEN }}");
             for (const stack of STACKS) {
                 const ctx = contexts(event(), { matrix: { stack }, env: workflow("pulumi-preview.yml").env ?? {} });
-                const w = Object.fromEntries(Object.entries(pulumi.with ?? {}).map(([k, v]) => [k, resolve(v, ctx)]));
+                const w: Record<string, unknown> = Object.fromEntries(Object.entries(pulumi.with ?? {}).map(([k, v]) => [k, resolve(v, ctx)]));
                 assert.equal(w.command, "preview");
                 assert.equal(w["stack-name"], stack);
                 assert.equal(w.policyPacks, "policies");

@@ -50,4 +50,28 @@ describe("GitHub Actions workflows: the shell scripts", function () {
         });
     });
 
+    describe(".github/scripts/stack-ci.sh", () => {
+        const backends = JSON.stringify({ dev: "s3://dev-state?region=us-east-2", staging: "s3://shared-state?region=us-east-1", production: "s3://shared-state?region=us-east-1" });
+
+        it("prints each stack's region and preview role from its stack file, and its backend from the repository's map", () => {
+            for (const stack of STACKS) {
+                const config = (YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, Record<string, string> & string> }).config;
+                const run = runScript(`bash .github/scripts/stack-ci.sh ${stack}`, ROOT, { PULUMI_BACKEND_URLS: backends });
+                assert.equal(run.status, 0, run.stderr);
+                assert.deepEqual(run.stdout.trim().split("\n"), [
+                    `region=${config["aws:region"]}`,
+                    `preview_role=${config["clinical-platform:ci"].previewRoleArn}`,
+                    `backend=${(JSON.parse(backends) as Record<string, string>)[stack]}`,
+                ]);
+            }
+        });
+
+        it("leaves the backend empty for Pulumi Cloud, and fails for an unknown stack or a map without the stack", () => {
+            assert.match(runScript("bash .github/scripts/stack-ci.sh dev", ROOT, { PULUMI_BACKEND_URLS: "" }).stdout, /^backend=$/m);
+            assert.equal(runScript("bash .github/scripts/stack-ci.sh no-such-stack", ROOT, {}).status, 2);
+            const missing = runScript("bash .github/scripts/stack-ci.sh production", ROOT, { PULUMI_BACKEND_URLS: '{"dev":"s3://x"}' });
+            assert.equal(missing.status, 2);
+            assert.match(missing.stderr, /backend URL for production/);
+        });
+    });
 });

@@ -179,7 +179,8 @@ describe("GitHub Actions workflows: the files", function () {
                 const steps = called ? Object.values(called.workflow.jobs).flatMap((cj) => cj.steps ?? []) : (j.steps ?? []);
                 const assume = steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
                 assert.ok(assume, `${file}#${id} has id-token: write but assumes no AWS role`);
-                assert.match(String(assume.with?.["role-to-assume"]), /^\$\{\{ vars\.AWS_[A-Z_]+_ROLE_ARN \}\}$/, `${file}#${id}: role from a variable`);
+                // From a variable of the environment, or from the stack file through the stack-ci script.
+                assert.match(String(assume.with?.["role-to-assume"]), /^\$\{\{ (vars\.AWS_[A-Z_]+_ROLE_ARN|steps\.stack\.outputs\.preview_role) \}\}$/, `${file}#${id}: role from a variable or the stack file`);
             }
         });
 
