@@ -10,6 +10,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { policyDocument } from "../components/iam";
+import { KEY_SETTINGS, accountAdministers } from "../components/keys";
 import { SecureBucket } from "../components/secure-bucket";
 import { BootstrapConfig, PLATFORM_PROJECT } from "./config";
 import { deployDocuments } from "./deploy-policy";
@@ -64,18 +66,10 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
     // decrypts config values, so a role can be given one without the other.
     const key = (purpose: string, alias: string, description: string) => {
         const created = new aws.kms.Key(purpose, {
+            ...KEY_SETTINGS,
             description,
-            keyUsage: "ENCRYPT_DECRYPT",
-            customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-            enableKeyRotation: true,
-            rotationPeriodInDays: 365,
-            deletionWindowInDays: 30,
-            multiRegion: false,
             // Only the account, through IAM policies: the CI roles get exactly what their policies grant.
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{ Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" }],
-            }),
+            policy: policyDocument([accountAdministers(root)]),
             tags: { ...tags, Purpose: purpose },
         }, { protect: true, retainOnDelete: true });
         new aws.kms.Alias(purpose, { name: alias, targetKeyId: created.keyId });

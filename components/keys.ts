@@ -8,6 +8,21 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "./iam";
 
+/** What every customer-managed key of the platform shares: symmetric, rotated yearly, the longest deletion window. */
+export const KEY_SETTINGS = {
+    keyUsage: "ENCRYPT_DECRYPT",
+    customerMasterKeySpec: "SYMMETRIC_DEFAULT",
+    enableKeyRotation: true,
+    rotationPeriodInDays: 365,
+    deletionWindowInDays: 30,
+    multiRegion: false,
+} as const;
+
+/** The statement that keeps a key manageable: the account administers it through IAM policies. */
+export function accountAdministers(root: pulumi.Input<string>): Statement {
+    return { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" };
+}
+
 export const KEY_PURPOSES = ["data", "assets", "logs", "secrets", "cluster"] as const;
 export type KeyPurpose = (typeof KEY_PURPOSES)[number];
 
@@ -99,29 +114,14 @@ export class Keys extends pulumi.ComponentResource {
             // as the first statement above says) and a KeyPolicy resource sets the full policy once the
             // distribution exists. The key itself, like every other key, waits for nothing.
             const policyLater = purpose === "assets";
+            const policy = policyDocument([accountAdministers(root), ...servicePrincipals[purpose]]);
             const key = new aws.kms.Key(`${name}-${purpose}`, {
+                ...KEY_SETTINGS,
                 description: `${args.aliasPrefix} ${purpose} encryption`,
-                keyUsage: "ENCRYPT_DECRYPT",
-                customerMasterKeySpec: "SYMMETRIC_DEFAULT",
-                enableKeyRotation: true,
-                rotationPeriodInDays: 365,
-                deletionWindowInDays: 30,
-                multiRegion: false,
-                policy: policyLater ? undefined : policyDocument([
-                    { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" },
-                    ...servicePrincipals[purpose],
-                ]),
+                policy: policyLater ? undefined : policy,
                 tags: { ...args.tags, Purpose: purpose },
             }, { parent: this, protect: args.protect, retainOnDelete: args.protect });
-            if (policyLater) {
-                new aws.kms.KeyPolicy(`${name}-${purpose}`, {
-                    keyId: key.keyId,
-                    policy: policyDocument([
-                        { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: root }, Action: "kms:*", Resource: "*" },
-                        ...servicePrincipals[purpose],
-                    ]),
-                }, { parent: this });
-            }
+            if (policyLater) new aws.kms.KeyPolicy(`${name}-${purpose}`, { keyId: key.keyId, policy }, { parent: this });
             new aws.kms.Alias(`${name}-${purpose}`, {
                 name: `alias/${args.aliasPrefix}-${purpose}`,
                 targetKeyId: key.keyId,

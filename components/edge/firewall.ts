@@ -7,6 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "../iam";
+import { KEY_SETTINGS, accountAdministers } from "../keys";
 
 export const EDGE_REGION = "us-east-1";
 export const MANAGED_RULE_GROUPS = [
@@ -102,7 +103,7 @@ export class EdgeFirewall extends pulumi.ComponentResource {
         const account = aws.getCallerIdentityOutput({}, lookup).accountId;
         const partition = aws.getPartitionOutput({}, lookup).partition;
         const statements: Statement[] = [
-            { Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+            accountAdministers(pulumi.interpolate`arn:${partition}:iam::${account}:root`),
             {
                 Sid: "EdgeLogGroups",
                 Effect: "Allow",
@@ -113,10 +114,8 @@ export class EdgeFirewall extends pulumi.ComponentResource {
             },
         ];
         const key = new aws.kms.Key(`${name}-logs`, {
+            ...KEY_SETTINGS,
             description: `${args.namePrefix} edge log encryption (${EDGE_REGION})`,
-            enableKeyRotation: true,
-            rotationPeriodInDays: 365,
-            deletionWindowInDays: 30,
             policy: policyDocument(statements),
             tags: { ...args.tags, Purpose: "edge-logs" },
         }, { ...lookup, protect: args.protect, retainOnDelete: args.protect });
