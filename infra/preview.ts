@@ -6,56 +6,29 @@
  * 3 the program failed.
  */
 import { readFileSync, writeFileSync } from "fs";
-import { parseArgs } from "util";
 import { ENVIRONMENTS, StackConfigError } from "../stacks";
 import { StackFileError } from "../stacks/stack-file";
+import { EXIT, parseStackCommand } from "./cli";
 import { DiffInputError, asPreviewDocument, diffPreviews, formatDiff } from "./offline/diff";
 import { renderGraph } from "./offline/graph";
 import { PreviewDocument, runOfflinePreview } from "./offline/preview";
 import { humanReport } from "./report";
 
-/** 0 clean; 1 mandatory violations or a failed deploy check; 2 invalid config or usage; 3 the program failed. */
-export const EXIT = { clean: 0, violations: 1, invalid: 2, failed: 3 } as const;
+export { EXIT } from "./cli";
 
 const USAGE = `usage: npm run preview -- --stack <${ENVIRONMENTS.join("|")}> [--json] [--config-file FILE] [--first-deployment] [--diff OLD.json] [--graph FILE.svg]`;
 
 export async function main(argv: string[]): Promise<number> {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string" },
-                json: { type: "boolean", default: false },
-                "config-file": { type: "string" },
-                "first-deployment": { type: "boolean", default: false },
-                diff: { type: "string" },
-                graph: { type: "string" },
-                help: { type: "boolean", default: false },
-            },
-            strict: true,
-            allowPositionals: false,
-        }));
-    } catch (error) {
-        console.error(`${(error as Error).message}\n${USAGE}`);
-        return EXIT.invalid;
-    }
-    if (values.help) {
-        console.log(USAGE);
-        return EXIT.clean;
-    }
-    if (!values.stack) {
-        console.error(`--stack is required\n${USAGE}`);
-        return EXIT.invalid;
-    }
+    const values = parseStackCommand(argv, USAGE, true);
+    if (typeof values === "number") return values;
 
     try {
         const started = Date.now();
         const previous = values.diff ? readSavedPreview(values.diff, values.stack) : undefined;
         const result = await runOfflinePreview({
             stack: values.stack,
-            configFile: values["config-file"],
-            firstDeployment: values["first-deployment"],
+            configFile: values.configFile,
+            firstDeployment: values.firstDeployment,
         });
         if (values.graph) {
             writeFileSync(values.graph, await renderGraph(result.resources, `clinical-platform ${values.stack}`));
@@ -68,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
         } else {
             console.log(humanReport(result.document, result.resources, result.config));
             if (values.graph) console.log(`\nGraph written to ${values.graph}.`);
-            console.log(`\nEvaluated offline in ${((Date.now() - started) / 1000).toFixed(1)} s${values["first-deployment"] ? " as a first deployment" : ""}.`);
+            console.log(`\nEvaluated offline in ${((Date.now() - started) / 1000).toFixed(1)} s${values.firstDeployment ? " as a first deployment" : ""}.`);
         }
         return exitCodeOf(result.document);
     } catch (error) {

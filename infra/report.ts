@@ -1,5 +1,6 @@
 /** The human report of an offline preview: what would be created, where the data lives, how traffic splits. */
 import { StackConfig } from "../stacks";
+import type { DeployChecksReport } from "./checks";
 import { PreviewDocument } from "./offline/preview";
 import { RecordedResource } from "./offline/types";
 
@@ -22,7 +23,7 @@ export function humanReport(document: PreviewDocument, resources: RecordedResour
         lines.push(`  ${slot.padEnd(6)} ${bar} ${String(weight).padStart(3)} %  ${image ?? "(no image staged)"}`);
     }
     lines.push("", ...policySection(document));
-    lines.push("", ...deployChecksSection(document));
+    lines.push("", ...deployChecksSection(document.deployChecks));
     return lines.join("\n");
 }
 
@@ -100,8 +101,9 @@ function policySection(document: PreviewDocument): string[] {
     return lines;
 }
 
-function deployChecksSection(document: PreviewDocument): string[] {
-    const { evaluated, checks, failures } = document.deployChecks;
+/** The deploy checks as the report lists them: each check ✓ or ✗, each failure under its check. */
+export function deployChecksSection(report: DeployChecksReport): string[] {
+    const { evaluated, checks, failures } = report;
     if (!evaluated) return ["Deploy checks: not run."];
     const failed = checks.filter((c) => !c.passed).length;
     const lines = [`Deploy checks: ${checks.length - failed} of ${checks.length} passed`];
