@@ -12,6 +12,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../components/iam";
 import { KEY_SETTINGS, accountAdministers } from "../components/keys";
+import { iamManagedPolicyArn } from "../components/partition";
 import { SecureBucket } from "../components/secure-bucket";
 import { BootstrapConfig, PLATFORM_PROJECT } from "./config";
 import { deployDocuments } from "./deploy-policy";
@@ -176,7 +177,7 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
         maxSessionDuration: PREVIEW_SESSION_SECONDS,
         tags,
     });
-    new aws.iam.RolePolicyAttachment("preview-view-only", { role: preview.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${VIEW_ONLY_POLICY}` });
+    new aws.iam.RolePolicyAttachment("preview-view-only", { role: preview.name, policyArn: iamManagedPolicyArn(partition, VIEW_ONLY_POLICY) });
     const previewPolicy = new aws.iam.Policy("preview-state", {
         name: `${PREVIEW_ROLE_NAME}-state`,
         description: "State, lock and secrets-key access of pulumi preview",

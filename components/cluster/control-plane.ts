@@ -15,6 +15,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { eksAccessPolicyArn } from "../partition";
 import { ManagedRole } from "./roles";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -121,8 +122,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         // A server-side-apply preview asks for a dry-run patch, which read-only access is refused; the
         // provider then falls back to a client-side diff (pulumi/pulumi-kubernetes#2213 and #2419,
         // checked 2026-12-01), less exact but without granting a preview any write verb.
-        const accessPolicy = (policy: string) =>
-            pulumi.interpolate`arn:${aws.getPartitionOutput({}, parent).partition}:eks::aws:cluster-access-policy/${policy}`;
+        const partition = aws.getPartitionOutput({}, parent).partition;
         const grant = (label: string, principalArn: string, policy: string) => {
             const entry = new aws.eks.AccessEntry(`${name}-${label}`, {
                 clusterName: cluster.name,
@@ -133,7 +133,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             return new aws.eks.AccessPolicyAssociation(`${name}-${label}`, {
                 clusterName: cluster.name,
                 principalArn,
-                policyArn: accessPolicy(policy),
+                policyArn: eksAccessPolicyArn(partition, policy),
                 accessScope: { type: "cluster" },
             }, { parent: this, dependsOn: [entry] });
         };

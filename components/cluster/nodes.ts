@@ -24,6 +24,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { eksAccessPolicyArn } from "../partition";
 import { NodePoolLimits } from "./capacity";
 import { ManagedRole } from "./roles";
 
@@ -75,7 +76,7 @@ export class NodeCapacity extends pulumi.ComponentResource {
         const access = new aws.eks.AccessPolicyAssociation(`${name}-node`, {
             clusterName: args.clusterName,
             principalArn: args.role.arn,
-            policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSAutoNodePolicy`,
+            policyArn: eksAccessPolicyArn(partition, "AmazonEKSAutoNodePolicy"),
             accessScope: { type: "cluster" },
         }, { parent: this, dependsOn: [entry] });
 

@@ -11,6 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableBy } from "../iam";
+import { iamManagedPolicyArn } from "../partition";
 
 export const CLUSTER_ROLE_POLICIES = [
     "AmazonEKSClusterPolicy",
@@ -54,7 +55,7 @@ export class ClusterRoles extends pulumi.ComponentResource {
             const created = new aws.iam.Role(`${name}-${suffix}`, { assumeRolePolicy: trust, description, tags: args.tags }, { parent: this, aliases });
             const ready = policies.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-${suffix}-${policy}`, {
                 role: created.name,
-                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
+                policyArn: iamManagedPolicyArn(partition, policy),
             }, { parent: this, aliases: policy === "AmazonEKSClusterPolicy" ? aliases : [] }));
             return { arn: created.arn, name: created.name, ready };
         };
