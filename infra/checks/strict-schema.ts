@@ -7,7 +7,8 @@
  * secrets are checked by the value they wrap. Each schema is compiled into closures once; `$ref`s are
  * compiled on first use, so loading a version costs only the kinds a plan uses.
  */
-import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+
+import { plain } from "../offline/wire";
 
 export type Schema = Record<string, unknown>;
 
@@ -38,17 +39,6 @@ export interface CompilerOptions {
 /** Kubernetes resource.Quantity: a decimal with an optional binary or decimal suffix or exponent. */
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 const INT32 = { min: -2147483648, max: 2147483647 };
-
-/** Unwraps a secret; undefined for an unknown value (or any other engine placeholder). */
-export function plain(value: unknown): { known: boolean; value: unknown } {
-    if (value === unknownValue) return { known: false, value };
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-        const sig = (value as Record<string, unknown>)[specialSigKey];
-        if (sig === specialSecretSig) return plain((value as Record<string, unknown>).value);
-        if (sig !== undefined) return { known: false, value };
-    }
-    return { known: true, value };
-}
 
 export function childPath(path: string, key: string | number): string {
     if (typeof key === "number") return `${path}[${key}]`;

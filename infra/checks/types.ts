@@ -2,6 +2,7 @@
  * The deploy checks: contracts a real `pulumi up` enforces (API schemas, reference data, what exists
  * on a fresh account, capacity) that can be judged offline from the recorded registrations.
  */
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { StackConfig } from "../../stacks";
 import type { RecordedResource } from "../offline/types";
 
@@ -49,7 +50,7 @@ export interface DeployCheck {
 }
 
 /** The sentinel the engine puts where a value is unknown until the update (first deployment, computed ARNs). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN: string = unknownValue;
 
 /** True when the value is the engine's unknown sentinel. */
 export function isUnknown(value: unknown): boolean {

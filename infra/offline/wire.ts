@@ -33,3 +33,18 @@ export function toDisplay(value: unknown): unknown {
 function digestOf(value: unknown): string {
     return createHash("sha256").update(String(value ?? "")).digest("hex").slice(0, 12);
 }
+
+/**
+ * An input as a check may judge it: a secret unwrapped to its value; `known: false` for a value
+ * unknown until the update (or any other engine placeholder).
+ */
+export function plain(value: unknown): { known: boolean; value: unknown } {
+    if (value === unknownValue) return { known: false, value };
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+        const sig = (value as Record<string, unknown>)[specialSigKey];
+        if (sig === specialSecretSig) return plain((value as Record<string, unknown>).value);
+        if (sig !== undefined) return { known: false, value };
+    }
+    return { known: true, value };
+}
+

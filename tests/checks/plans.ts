@@ -1,9 +1,11 @@
 /** Small plans built by hand for the deploy-check specs. */
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import type { StackConfig } from "../../stacks";
 import type { DeployCheck, DeployCheckFailure, StackPlan } from "../../infra/checks/types";
 import type { RecordedResource } from "../../infra/offline/types";
 
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** A value the engine does not know until the update. */
+export const UNKNOWN: string = unknownValue;
 
 export interface PlanSettings {
     stack?: string;

@@ -2,7 +2,7 @@
  * Small hand-built plans for the deploy-check specs: a stack config with just what a check reads,
  * and resources in the wire format the engine hands to analyzers.
  */
-import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import type { DeployCheck, DeployCheckContext, DeployCheckFailure } from "../../infra/checks/types";
 import type { RecordedResource } from "../../infra/offline/types";
 import { resource as plainResource } from "./plans";
@@ -37,8 +37,7 @@ export function failuresOf(check: DeployCheck, context: DeployCheckContext): str
     });
 }
 
-/** A value the engine does not know until the update. */
-export const UNKNOWN = unknownValue;
+export { UNKNOWN } from "./plans";
 
 /** `value` as a secret in the wire format. */
 export function secret(value: unknown): Record<string, unknown> {
