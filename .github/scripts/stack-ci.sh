@@ -8,6 +8,8 @@
 set -euo pipefail
 
 stack="${1:?usage: stack-ci.sh <stack>}"
+region="$(bash "$(dirname "$0")/stack-region.sh" "$stack")"
+echo "region=${region}"
 node -e '
 const fs = require("fs");
 const yaml = require("yaml");
@@ -16,8 +18,6 @@ const file = `Pulumi.${stack}.yaml`;
 const fail = (message) => { console.error(`${file}: ${message}`); process.exit(2); };
 if (!fs.existsSync(file)) fail("no such stack file");
 const config = yaml.parse(fs.readFileSync(file, "utf8"))?.config ?? {};
-const region = config["aws:region"];
-if (typeof region !== "string" || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) fail("aws:region is missing or not a region name");
 const role = config["clinical-platform:ci"]?.previewRoleArn;
 if (typeof role !== "string" || !/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(role)) fail("clinical-platform:ci.previewRoleArn is missing or not a role ARN");
 let backend = "";
@@ -31,7 +31,6 @@ if (urls !== "") {
     }
     backend = map[stack];
 }
-console.log(`region=${region}`);
 console.log(`preview_role=${role}`);
 console.log(`backend=${backend}`);
 ' "$stack"
