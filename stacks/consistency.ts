@@ -33,6 +33,8 @@ export function crossKeyProblems(
     checkCi(config.ci, config.cluster, accountId, report);
     if (profile) checkSizes(config.overrides, profile, report);
     if (profile && environment) checkPhiBar(config.dataClassification, config.overrides, environment, profile, report);
+    if (profile && environment) checkApplication(config.dataClassification, config.overrides, environment, profile, report);
+    if (profile && environment) checkRelease(config.overrides, environment, profile, report);
     return problems;
 }
 
@@ -51,6 +53,23 @@ function checkSlots(app: unknown, report: Report): void {
         const slot = slots[name];
         if (isObject(slot) && isWeight(slot.weight) && slot.weight > 0 && slot.image === undefined) {
             report(`app.slots.${name}.image`, `an image, because slot ${name} carries ${slot.weight} % of traffic`, "no image");
+        }
+    }
+    // Both slots share the database: a migration the other slot's release cannot work with may run
+    // only while that slot serves nothing (docs/runbooks/release.md, expand and contract).
+    for (const name of SLOT_NAMES) {
+        const slot = slots[name];
+        if (!isObject(slot) || slot.breakingMigration !== true) continue;
+        for (const other of SLOT_NAMES.filter((candidate) => candidate !== name)) {
+            const otherWeight = isObject(slots[other]) ? slots[other].weight : undefined;
+            if (isWeight(otherWeight) && otherWeight > 0) {
+                report(
+                    `app.slots.${name}.breakingMigration`,
+                    `false while slot ${other} serves traffic: its release still uses the schema a breaking migration changes; `
+                        + "split the change into expand and contract releases, or move all traffic off the other slot first",
+                    `true, with slot ${other} at ${otherWeight} %`,
+                );
+            }
         }
     }
     const stable = app.stableSlot;
@@ -195,5 +214,39 @@ function checkPhiBar(classification: unknown, overrides: unknown, environment: E
             `at least ${PHI_MINIMUM_BACKUP_RETENTION_DAYS} days, because ${because}`,
             String(database.backupRetentionDays),
         );
+    }
+}
+
+/**
+ * Diagnostics for people stay out of wherever patient data is: debug mode and debug logging may write
+ * request bodies into logs, and production runs as production.
+ */
+function checkApplication(classification: unknown, overrides: unknown, environment: Environment, profile: EnvironmentProfile, report: Report): void {
+    const application = { ...profile.application, ...(isObject(overrides) && isObject(overrides.application) ? overrides.application : {}) };
+    const holdsPhi = (classification ?? profile.dataClassification) === "phi";
+    const where = environment === "production" ? "production" : holdsPhi ? "a stack classified phi" : undefined;
+    if (where && application.debugMode === true) {
+        report("overrides.application.debugMode", `false in ${where}: debug mode exposes diagnostics and request data`, "true");
+    }
+    if (where && application.logLevel === "debug") {
+        report("overrides.application.logLevel", `error, warn or info in ${where}: debug logs may carry request bodies`, "debug");
+    }
+    if (environment === "production" && application.nodeEnv !== undefined && application.nodeEnv !== "production") {
+        report("overrides.application.nodeEnv", "production in the production stack", JSON.stringify(application.nodeEnv));
+    }
+}
+
+/** Canary steps rise to 100 (the promote); production keeps a restore point of its own before every migration. */
+function checkRelease(overrides: unknown, environment: Environment, profile: EnvironmentProfile, report: Report): void {
+    const release = { ...profile.release, ...(isObject(overrides) && isObject(overrides.release) ? overrides.release : {}) };
+    const steps = release.canarySteps;
+    if (Array.isArray(steps) && steps.length > 0 && steps.every((step) => Number.isInteger(step))) {
+        const rising = steps.every((step, index) => index === 0 || step > steps[index - 1]);
+        if (!rising || steps[steps.length - 1] !== 100) {
+            report("overrides.release.canarySteps", "percentages that rise step by step and end at 100, such as [10, 25, 50, 100]", JSON.stringify(steps));
+        }
+    }
+    if (environment === "production" && release.snapshotBeforeMigration === false) {
+        report("overrides.release.snapshotBeforeMigration", "true in production: every migration starts from a snapshot named after its release", "false");
     }
 }

@@ -10,8 +10,8 @@ import { EKS_VERSIONS, ManagedAddon } from "./eks-versions";
 import { CLUSTER_SERVICE_CIDR, SubnetLayout, planSubnets } from "./layout";
 import { ConfigProblem, StackConfigError, closestName, describeValue } from "./problems";
 import {
-    AlarmProfile, AppProfile, DatabaseProfile, EdgeProfile, ENVIRONMENTS, Environment, EnvironmentProfile, NetworkProfile,
-    NodesProfile, PROFILES,
+    AlarmProfile, AppProfile, ApplicationProfile, DatabaseProfile, EdgeProfile, ENVIRONMENTS, Environment, EnvironmentProfile, NetworkProfile,
+    NodesProfile, PROFILES, ReleaseProfile,
 } from "./profiles";
 import { ProjectConfig, SlotName, projectConfigSchema, regionSchema } from "./schema";
 
@@ -32,6 +32,8 @@ export interface Slot {
     readonly image?: string;
     /** Share of traffic, 0–100. */
     readonly weight: number;
+    /** The release's migration breaks the other slot's release (allowed only while that slot carries nothing). */
+    readonly breakingMigration: boolean;
 }
 
 export interface StackConfig {
@@ -78,6 +80,21 @@ export interface StackConfig {
     readonly logs: { readonly retentionDays: number };
     readonly alarms: Readonly<AlarmProfile>;
     readonly edge: Readonly<EdgeProfile>;
+    /** What the API reads from its per-slot ConfigMap. */
+    readonly application: Readonly<ApplicationProfile> & {
+        /** Where users reach the application, `https://<domain>`. */
+        readonly publicUrl: string;
+        /** Where the API is served, `https://<domain>/api`. */
+        readonly apiUrl: string;
+    };
+    /** What each release runs, and how traffic reaches it. */
+    readonly release: Readonly<Omit<ReleaseProfile, "canarySteps">> & {
+        readonly canarySteps: readonly number[];
+        /** Exec-form command of the migration, run from the release's image. */
+        readonly migrationCommand: readonly string[];
+        /** Shell command the smoke tests run on the CI runner, after the health endpoints; none runs the health checks only. */
+        readonly smokeCommand?: string;
+    };
     /** Data-bearing resources are protected in AWS and in Pulumi. */
     readonly protectData: boolean;
 }
@@ -224,12 +241,25 @@ function merge(environment: Environment, profile: EnvironmentProfile, region: st
             ...profile.app,
             ...overrides.app,
             stableSlot: config.app.stableSlot,
-            slots: config.app.slots,
+            slots: Object.fromEntries(Object.entries(config.app.slots).map(([name, { image, weight, breakingMigration }]) =>
+                [name, { ...(image === undefined ? {} : { image }), weight, breakingMigration: breakingMigration ?? false }])) as Record<SlotName, Slot>,
         },
         database: { ...profile.database, ...overrides.database },
         logs: { ...profile.logs, ...overrides.logs },
         alarms: { ...profile.alarms, ...overrides.alarms },
         edge: { ...profile.edge, ...overrides.edge },
+        application: {
+            ...profile.application,
+            ...overrides.application,
+            publicUrl: `https://${config.domain}`,
+            apiUrl: `https://${config.domain}/api`,
+        },
+        release: {
+            ...profile.release,
+            ...overrides.release,
+            migrationCommand: config.release.migration.command,
+            ...(config.release.smoke.command === undefined ? {} : { smokeCommand: config.release.smoke.command }),
+        },
         protectData: profile.protectData,
     };
 }

@@ -86,6 +86,36 @@ export interface EdgeProfile {
     requestsPerIpPerFiveMinutes: number;
 }
 
+/** Settings the API reads from its ConfigMap; none is secret. */
+export interface ApplicationProfile {
+    /** `NODE_ENV` of the API; production runs `production` only. */
+    nodeEnv: "production" | "development";
+    /** The API's log level; `debug` may write request bodies, so a PHI stack refuses it. */
+    logLevel: "error" | "warn" | "info" | "debug";
+    /** Feature flag `ENABLE_NEW_FEATURES`: features not yet released everywhere. */
+    enableNewFeatures: boolean;
+    /** Feature flag `DEBUG_MODE`: diagnostics for people; refused in production and wherever PHI is held. */
+    debugMode: boolean;
+}
+
+/** How a release reaches users: its migration, the snapshot before it, smoke tests, canary steps, rollback. */
+export interface ReleaseProfile {
+    /** How long the migration Job may run before the release is stopped. */
+    migrationTimeoutMinutes: number;
+    /** Take a manual RDS snapshot named after the release before its migration runs. */
+    snapshotBeforeMigration: boolean;
+    /** Days a release snapshot is kept before the platform deletes it. */
+    snapshotRetentionDays: number;
+    /** How long the smoke tests (health endpoints and the smoke command) may take. */
+    smokeTimeoutMinutes: number;
+    /** Candidate shares `traffic canary` walks through; the last is 100 (the promote). */
+    canarySteps: number[];
+    /** How long each canary step is held while the candidate's alarms stay OK. */
+    canaryHoldMinutes: number;
+    /** Return traffic to the stable slot without a person when the candidate's alarms fire. */
+    autoRollback: boolean;
+}
+
 /** Highest class of data a stack may hold; tagged on every resource as DataClassification. */
 export type DataClassification = "phi" | "confidential" | "internal";
 
@@ -110,6 +140,8 @@ export interface EnvironmentProfile {
     logs: { retentionDays: number };
     alarms: AlarmProfile;
     edge: EdgeProfile;
+    application: ApplicationProfile;
+    release: ReleaseProfile;
     /**
      * Protect data-bearing resources in Pulumi (`protect`, `retainOnDelete`) and in AWS (deletion
      * protection, final snapshot).
@@ -127,6 +159,16 @@ const ALARMS: AlarmProfile = {
     databaseCpuPercent: 80,
     databaseFreeStoragePercent: 10,
     databaseConnections: 400,
+};
+
+const RELEASE: ReleaseProfile = {
+    migrationTimeoutMinutes: 30,
+    snapshotBeforeMigration: false,
+    snapshotRetentionDays: 14,
+    smokeTimeoutMinutes: 5,
+    canarySteps: [10, 25, 50, 100],
+    canaryHoldMinutes: 10,
+    autoRollback: true,
 };
 
 export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
@@ -149,6 +191,8 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         logs: { retentionDays: 30 },
         alarms: { ...ALARMS, databaseConnections: 80 },
         edge: { requestsPerIpPerFiveMinutes: 2000 },
+        application: { nodeEnv: "development", logLevel: "debug", enableNewFeatures: true, debugMode: false },
+        release: { ...RELEASE, canarySteps: [50, 100], canaryHoldMinutes: 2 },
         protectData: false,
     },
     staging: {
@@ -170,6 +214,8 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         logs: { retentionDays: 90 },
         alarms: { ...ALARMS, databaseConnections: 200 },
         edge: { requestsPerIpPerFiveMinutes: 5000 },
+        application: { nodeEnv: "production", logLevel: "info", enableNewFeatures: true, debugMode: false },
+        release: { ...RELEASE, canaryHoldMinutes: 5 },
         protectData: true,
     },
     production: {
@@ -192,6 +238,10 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         logs: { retentionDays: 2192 },
         alarms: ALARMS,
         edge: { requestsPerIpPerFiveMinutes: 20000 },
+        application: { nodeEnv: "production", logLevel: "info", enableNewFeatures: false, debugMode: false },
+        // A snapshot named after each release before its migration, kept a month: a release's own
+        // restore point, apart from the automated backups.
+        release: { ...RELEASE, snapshotBeforeMigration: true, snapshotRetentionDays: 30 },
         protectData: true,
     },
 };

@@ -17,6 +17,8 @@ function integer(min: number, max: number) {
 }
 
 export const DATA_CLASSIFICATIONS = ["phi", "confidential", "internal"] as const;
+export const NODE_ENVS = ["production", "development"] as const;
+export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
 
 function oneOf<T extends readonly [string, ...string[]]>(values: T) {
     return z.enum(values, { error: `one of ${values.join(", ")}` });
@@ -61,6 +63,12 @@ export const regionSchema = text(`an AWS region such as us-east-1 (one of ${AWS_
 const slotSchema = z.strictObject({
     image: text("a pinned container image such as registry.example.com/clinical-api:1.4.2 (a tag other than latest, or a digest)", IMAGE).optional(),
     weight: integer(0, 100),
+    /**
+     * The slot's release migrates the shared database in a way the other slot's release cannot work
+     * with (a contract step: a column dropped or renamed). Refused while the other slot carries
+     * traffic (stacks/consistency.ts); `stage` clears it on the slot that was stable.
+     */
+    breakingMigration: z.boolean({ error: "true or false" }).optional(),
 });
 
 export const SLOT_NAMES = ["blue", "green"] as const;
@@ -125,9 +133,41 @@ const overridesSchema = z.strictObject({
     }).partial(),
     // AWS WAF accepts 10 to 2e9; below 100 a single page load with its assets could trip it.
     edge: z.strictObject({ requestsPerIpPerFiveMinutes: integer(100, 2000000000) }).partial(),
+    application: z.strictObject({
+        nodeEnv: oneOf(NODE_ENVS),
+        logLevel: oneOf(LOG_LEVELS),
+        enableNewFeatures: z.boolean({ error: "true or false" }),
+        debugMode: z.boolean({ error: "true or false" }),
+    }).partial(),
+    release: z.strictObject({
+        migrationTimeoutMinutes: integer(1, 720),
+        snapshotBeforeMigration: z.boolean({ error: "true or false" }),
+        // RDS keeps a manual snapshot until it is deleted; the platform deletes release snapshots after this.
+        snapshotRetentionDays: integer(1, 3653),
+        smokeTimeoutMinutes: integer(1, 60),
+        canarySteps: z.array(integer(1, 100), { error: "a list of percentages, such as [10, 25, 50, 100]" })
+            .min(1, { error: "at least one step" }),
+        canaryHoldMinutes: integer(1, 1440),
+        autoRollback: z.boolean({ error: "true or false" }),
+    }).partial(),
 }).partial();
 
 export type ProfileOverrides = z.infer<typeof overridesSchema>;
+
+/**
+ * What each release runs. The migration runs from the release's own image, so it is the
+ * application's: an exec-form command (no shell), run to completion before the release takes traffic.
+ * The smoke command runs on the stack's CI runner against the candidate's test route.
+ */
+const releaseSchema = z.strictObject({
+    migration: z.strictObject({
+        command: z.array(text("a non-empty argument"), { error: "an exec-form command as a list, such as [\"node\", \"dist/migrate.js\"]" })
+            .min(1, { error: "a command of at least one word, such as [\"node\", \"dist/migrate.js\"]" }),
+    }, { error: "an object with the migration command of each release" }),
+    smoke: z.strictObject({
+        command: text("a shell command run against the candidate, such as ./smoke.sh"),
+    }).partial().default({}),
+}, { error: "an object with the release's migration command (and optionally its smoke command)" });
 
 /** Keys under the project's namespace, `clinical-platform:<key>`. */
 export const projectConfigSchema = z.strictObject({
@@ -175,6 +215,7 @@ export const projectConfigSchema = z.strictObject({
         previewRoleArn: text(`${ROLE_TEXT}: the read-only role pull-request previews assume through GitHub OIDC`, IAM_ROLE_ARN),
     }, { error: "an object with the CI repository, connectionArn, deployRoleArn and previewRoleArn" }),
     app: appSchema,
+    release: releaseSchema,
     overrides: overridesSchema.default({}),
 });
 
