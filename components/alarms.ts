@@ -42,6 +42,15 @@ export interface AlarmsArgs {
 type MissingData = "notBreaching" | "breaching";
 type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "treatMissingData" | "tags"> & { treatMissingData: MissingData };
 
+/**
+ * Names of the alarms that judge one slot's release from its own requests: 5xx and failed
+ * connections as a share of requests, and p95 latency. The release tooling watches the candidate's
+ * (canary holds, automatic rollback); each is `<namePrefix>-<slot>-<what>`.
+ */
+export function slotReleaseAlarmNames(namePrefix: string, slot: string): { errorRate: string; latencyP95: string } {
+    return { errorRate: `${namePrefix}-${slot}-error-rate`, latencyP95: `${namePrefix}-${slot}-latency-p95` };
+}
+
 export class Alarms extends pulumi.ComponentResource {
     readonly topicArn: pulumi.Output<string>;
 

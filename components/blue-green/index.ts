@@ -89,6 +89,8 @@ export class BlueGreenService extends pulumi.ComponentResource {
     readonly loadBalancerDnsName: pulumi.Output<string>;
     readonly loadBalancerSecurityGroupId: pulumi.Output<string>;
     readonly targetGroups: Record<SlotName, SlotTargetGroup>;
+    /** ARN of the weighted HTTPS listener, the one resource a traffic change updates. */
+    readonly trafficListenerArn: pulumi.Output<string>;
     /** Namespace of each slot. */
     readonly namespaces: Record<SlotName, string>;
 
@@ -174,6 +176,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
         this.loadBalancerDnsName = loadBalancer.dnsName;
         this.loadBalancerSecurityGroupId = loadBalancer.securityGroupId;
         this.targetGroups = loadBalancer.targetGroups;
+        this.trafficListenerArn = loadBalancer.trafficListener.arn;
         this.namespaces = namespaces;
         this.registerOutputs({ loadBalancerDnsName: this.loadBalancerDnsName });
     }

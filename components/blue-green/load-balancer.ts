@@ -61,7 +61,7 @@ export class SlotLoadBalancer extends pulumi.ComponentResource {
     readonly securityGroupId: pulumi.Output<string>;
     readonly targetGroups: Record<SlotName, SlotTargetGroup>;
     /** The weighted HTTPS listener; the one resource a traffic change updates. */
-    readonly trafficListener: pulumi.Resource;
+    readonly trafficListener: aws.lb.Listener;
 
     constructor(name: string, args: SlotLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:blue-green:LoadBalancer", name, {}, opts);
