@@ -202,6 +202,8 @@ export class SlotLoadBalancer extends pulumi.ComponentResource {
             protocol: "HTTPS",
             sslPolicy: TLS_POLICY,
             certificateArn: args.certificateArn,
+            // targetGroupArn is the single-group form of a forward action (@pulumi/aws 7.48.0,
+            // types/input.d.ts lb.ListenerDefaultAction; checked 2026-12-01): no weights to change.
             defaultActions: [{ type: "forward", targetGroupArn: this.targetGroups[args.candidateSlot].arn }],
             tags: args.tags,
         }, { parent: this, dependsOn: args.forwardAfter });
