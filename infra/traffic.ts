@@ -164,7 +164,7 @@ export function main(argv: string[], io: TrafficIo = processIo): number {
         };
         if (command === undefined) {
             return canary({
-                io, stack, file, configFile, text, current, auditFile, auditBase, yes: values.yes, backendStack,
+                io, stack, file, configFile, text, current, auditFile, auditBase, yes: values.yes,
                 pulumiStack: values["pulumi-stack"], apply: values.apply, smoke, refuseAfterSmoke,
             });
         }
@@ -279,8 +279,8 @@ interface CanaryContext {
     /** The audit fields every record of this run shares. */
     auditBase: Omit<AuditRecord, "time" | "command" | "before" | "after" | "outcome">;
     yes: boolean;
+    /** The stack's name in the backend, when it is not the environment's. */
     pulumiStack: string | undefined;
-    backendStack: string;
     apply: boolean;
     smoke(config: StackConfig): SmokeReport;
     refuseAfterSmoke(typed: string, after: TrafficState, result: SmokeReport): number;
