@@ -3,7 +3,11 @@ import { APP_PORT, TLS_POLICY } from "../../components/blue-green";
 import { SlotName } from "../../stacks";
 import { LOAD_BALANCER_LOG_PREFIX } from "../../components/storage";
 import { SLOT_NAMES } from "../../stacks";
-import { grantOf, ofType, previewOf, single, STACKS } from "../harness/stacks";
+import { evaluate } from "../../infra/offline/engine";
+import { runProgram } from "../../infra/program";
+import { PROJECT } from "../../stacks";
+import { readStackFile } from "../../stacks/stack-file";
+import { grantOf, ofType, previewOf, single, specStackFile, STACKS } from "../harness/stacks";
 import { K8S, inputs, inputsOf, urnOf } from "./support";
 
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
@@ -193,6 +197,17 @@ describe("the load balancer controller", () => {
                 const identity = inputsOf(resources, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "api-lb-controller");
                 assert.deepEqual([identity.namespace, identity.serviceAccount], ["kube-system", "aws-load-balancer-controller"]);
             });
+        });
+    }
+});
+
+describe("the stack outputs of the test route", () => {
+    for (const stack of STACKS) {
+        it(`in ${stack} give the candidate's test address on the domain and the load balancer's DNS name to connect to`, async () => {
+            const config = readStackFile(specStackFile(stack), PROJECT);
+            const { outputs } = await evaluate(runProgram, { project: PROJECT, stack, config, region: config["aws:region"], accountId: JSON.parse(config["aws:allowedAccountIds"])[0] });
+            assert.equal(outputs.candidateTestUrl, `https://${config[`${PROJECT}:domain`]}:8443`);
+            assert.match(String(outputs.loadBalancerDnsName), /^internal-.+\.elb\.amazonaws\.com$/);
         });
     }
 });
