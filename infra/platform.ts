@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccountBaseline } from "../components/account";
 import { CiRunner } from "../components/ci-runner";
 import { Alarms } from "../components/alarms";
-import { BlueGreenService } from "../components/blue-green";
+import { BlueGreenService, TEST_PORT } from "../components/blue-green";
 import { Cluster, ClusterRoles } from "../components/cluster";
 import { DATABASE_ROLES, Database } from "../components/database";
 import { DatabaseRoles } from "../components/database-roles";
@@ -31,6 +31,12 @@ export interface PlatformOutputs {
     buckets: { assets: pulumi.Output<string>; logs: pulumi.Output<string>; backups: pulumi.Output<string> };
     clusterName: pulumi.Output<string>;
     loadBalancerDnsName: pulumi.Output<string>;
+    /**
+     * Where the smoke tests reach the candidate slot: `https://<domain>:<test port>`. The name does
+     * not resolve to the load balancer; clients connect to loadBalancerDnsName and verify TLS
+     * against the domain (curl --connect-to, or a TLS servername).
+     */
+    candidateTestUrl: string;
     distributionDomainName: pulumi.Output<string>;
     alarmTopicArn: pulumi.Output<string>;
     traffic: { stableSlot: string; weights: Record<string, number> };
@@ -194,6 +200,8 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         },
         slots: config.app.slots,
         stableSlot: config.app.stableSlot,
+        // The runner runs the smoke tests, so it alone reaches the candidate's test listener.
+        testClientSecurityGroupId: runner.securityGroupId,
         replicas: config.app.replicas,
         warmReplicas: config.app.warmReplicas,
         maxReplicas: config.app.maxReplicas,
@@ -257,6 +265,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         buckets: { assets: storage.assets.bucketName, logs: storage.logs.bucketName, backups: storage.backups.bucketName },
         clusterName: cluster.clusterName,
         loadBalancerDnsName: service.loadBalancerDnsName,
+        candidateTestUrl: `https://${config.domain}:${TEST_PORT}`,
         distributionDomainName: edge.distributionDomainName,
         alarmTopicArn: alarms.topicArn,
         traffic: {

@@ -13,7 +13,7 @@ import { LoadBalancerController } from "./controller";
 import { SlotLoadBalancer, SlotTargetGroup } from "./load-balancer";
 import { APP_NAME, AppSlot, SlotSecrets } from "./slot";
 
-export { APP_PORT, READINESS_PATH, TLS_POLICY } from "./load-balancer";
+export { APP_PORT, READINESS_PATH, TEST_PORT, TLS_POLICY } from "./load-balancer";
 export { APP_NAME } from "./slot";
 export { HEALTH_PATHS } from "./workload";
 
@@ -62,6 +62,8 @@ export interface BlueGreenServiceArgs {
     slots: Readonly<Record<SlotName, SlotSpec>>;
     /** The slot a rollback sends all traffic to; it runs at full size. */
     stableSlot: SlotName;
+    /** The group admitted to the test listener, which reaches the candidate slot: the CI runner's. */
+    testClientSecurityGroupId: pulumi.Input<string>;
     /** Floor of the stable slot's autoscaler: the count it runs at least. */
     replicas: number;
     /** Floor of the other slot's autoscaler: the count it keeps ready. */
@@ -91,6 +93,8 @@ export class BlueGreenService extends pulumi.ComponentResource {
     readonly targetGroups: Record<SlotName, SlotTargetGroup>;
     /** ARN of the weighted HTTPS listener, the one resource a traffic change updates. */
     readonly trafficListenerArn: pulumi.Output<string>;
+    /** ARN of the test listener, which forwards everything to the candidate slot. */
+    readonly testListenerArn: pulumi.Output<string>;
     /** Namespace of each slot. */
     readonly namespaces: Record<SlotName, string>;
 
@@ -113,6 +117,8 @@ export class BlueGreenService extends pulumi.ComponentResource {
             deletionProtection: args.deletionProtection,
             podSecurityGroupId: args.cluster.nodeSecurityGroupId,
             weights: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, args.slots[slot].weight])) as Record<SlotName, number>,
+            candidateSlot: SLOT_NAMES.find((slot) => slot !== args.stableSlot) as SlotName,
+            testClientSecurityGroupId: args.testClientSecurityGroupId,
             forwardAfter: bindings,
             tags: args.tags,
         }, parent);
@@ -177,6 +183,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
         this.loadBalancerSecurityGroupId = loadBalancer.securityGroupId;
         this.targetGroups = loadBalancer.targetGroups;
         this.trafficListenerArn = loadBalancer.trafficListener.arn;
+        this.testListenerArn = loadBalancer.testListener.arn;
         this.namespaces = namespaces;
         this.registerOutputs({ loadBalancerDnsName: this.loadBalancerDnsName });
     }

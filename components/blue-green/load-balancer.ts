@@ -4,6 +4,15 @@
  * access logs to the log bucket. Port 80 only redirects. The HTTPS listener forwards to the two
  * slot target groups by weight, and the weights appear nowhere else, so a traffic change is a
  * change to this one listener.
+ *
+ * The test listener (TEST_PORT) sends every request to the candidate slot, whatever the weights:
+ * the release's smoke tests reach the candidate there before it takes any user traffic. Only the
+ * CI runner's group is admitted to it, and CloudFront's VPC origin reaches port 443 only, so no
+ * user request arrives on it. It names the candidate's target group, which the weighted listener
+ * names too: one target group may serve several listeners of the same load balancer ("Create an
+ * HTTP listener for your Application Load Balancer", Prerequisites, Elastic Load Balancing User
+ * Guide, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-listener.html,
+ * checked 2026-12-01).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +21,8 @@ import { SLOT_NAMES, SlotName } from "../../stacks";
 export const APP_PORT = 8080;
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 export const READINESS_PATH = "/health/readiness";
+/** Port of the test listener, which forwards everything to the candidate slot. */
+export const TEST_PORT = 8443;
 
 export interface SlotTargetGroup {
     arn: pulumi.Output<string>;
@@ -43,6 +54,13 @@ export interface SlotLoadBalancerArgs {
     /** Share of traffic per slot, integers summing to 100. */
     weights: Readonly<Record<SlotName, number>>;
     /**
+     * The slot the test listener forwards to: the one that is not stable, where releases are staged.
+     * It follows the stable slot only, never the weights, so a traffic change leaves it alone.
+     */
+    candidateSlot: SlotName;
+    /** The only group admitted to the test listener: the CI runner that runs the smoke tests. */
+    testClientSecurityGroupId: pulumi.Input<string>;
+    /**
      * What the weighted listener waits for before it forwards to a target group: the slots'
      * TargetGroupBindings. Until a group's binding exists nothing registers pods in it, so traffic
      * sent there would find no targets. The bindings are built after the target groups they name,
@@ -62,6 +80,8 @@ export class SlotLoadBalancer extends pulumi.ComponentResource {
     readonly targetGroups: Record<SlotName, SlotTargetGroup>;
     /** The weighted HTTPS listener; the one resource a traffic change updates. */
     readonly trafficListener: aws.lb.Listener;
+    /** The HTTPS listener on TEST_PORT that forwards everything to the candidate slot. */
+    readonly testListener: aws.lb.Listener;
 
     constructor(name: string, args: SlotLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:blue-green:LoadBalancer", name, {}, opts);
@@ -88,6 +108,27 @@ export class SlotLoadBalancer extends pulumi.ComponentResource {
             fromPort: APP_PORT,
             toPort: APP_PORT,
             description: "API pods from the load balancer",
+            tags: args.tags,
+        }, parent);
+
+        // The test listener admits the CI runner alone, in both groups: the runner's own egress is
+        // HTTPS (443) only, so it gets an egress rule to this group on the test port as well.
+        new aws.vpc.SecurityGroupIngressRule(`${name}-test-from-runner`, {
+            securityGroupId: group.id,
+            referencedSecurityGroupId: args.testClientSecurityGroupId,
+            ipProtocol: "tcp",
+            fromPort: TEST_PORT,
+            toPort: TEST_PORT,
+            description: "Smoke tests from the CI runner to the candidate's test listener",
+            tags: args.tags,
+        }, parent);
+        new aws.vpc.SecurityGroupEgressRule(`${name}-runner-to-test`, {
+            securityGroupId: args.testClientSecurityGroupId,
+            referencedSecurityGroupId: group.id,
+            ipProtocol: "tcp",
+            fromPort: TEST_PORT,
+            toPort: TEST_PORT,
+            description: "Smoke tests to the candidate's test listener",
             tags: args.tags,
         }, parent);
 
@@ -153,6 +194,17 @@ export class SlotLoadBalancer extends pulumi.ComponentResource {
                     stickiness: { enabled: false, duration: 1 },
                 },
             }],
+            tags: args.tags,
+        }, { parent: this, dependsOn: args.forwardAfter });
+        this.testListener = new aws.lb.Listener(`${name}-test`, {
+            loadBalancerArn: loadBalancer.arn,
+            port: TEST_PORT,
+            protocol: "HTTPS",
+            sslPolicy: TLS_POLICY,
+            certificateArn: args.certificateArn,
+            // targetGroupArn is the single-group form of a forward action (@pulumi/aws 7.48.0,
+            // types/input.d.ts lb.ListenerDefaultAction; checked 2026-12-01): no weights to change.
+            defaultActions: [{ type: "forward", targetGroupArn: this.targetGroups[args.candidateSlot].arn }],
             tags: args.tags,
         }, { parent: this, dependsOn: args.forwardAfter });
 

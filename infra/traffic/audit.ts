@@ -10,9 +10,15 @@ import { TrafficState, sameState } from "./plan";
 
 /**
  * What became of the change: `written` to the stack file only (no --apply), `applied` by a
- * `pulumi up` that succeeded, `failed` when it did not, `not-applied` when it could not run.
+ * `pulumi up` that succeeded, `failed` when it did not, `not-applied` when it could not run,
+ * `refused` when the candidate's smoke tests failed first (the stack file was not touched).
  */
-export type Outcome = "written" | "applied" | "failed" | "not-applied";
+export type Outcome = "written" | "applied" | "failed" | "not-applied" | "refused";
+
+/** Outcomes that left the stack as it was. */
+const NO_EFFECT: readonly Outcome[] = ["failed", "not-applied", "refused"];
+/** Commands whose record makes the candidate stable: `promote`, and a canary's last step. */
+const PROMOTES = ["promote", "canary: promote"];
 
 /** The CI run that made the change, from the variables GitHub Actions sets in every job. */
 export interface CiRun {
@@ -42,6 +48,10 @@ export interface AuditRecord {
     incident?: string;
     /** True when it went through the break-glass path, without a second reviewer. */
     breakGlass?: boolean;
+    /** A canary's rollback: the alarm (or unreadable alarms) that stopped it. */
+    stoppedBy?: string;
+    /** A refusal by the smoke tests: each failed check, `name: detail`. */
+    smoke?: string[];
     /** Present when the change ran in GitHub Actions. */
     ci?: CiRun;
 }
@@ -77,9 +87,9 @@ export function readAudit(file: string, stack: string): AuditRecord[] {
  */
 export function beforeLastPromote(records: AuditRecord[], current: TrafficState): TrafficState | undefined {
     // A failed attempt that main never took (CI records it, but not its stack file) changed nothing.
-    const tookEffect = (record: AuditRecord) => !["failed", "not-applied"].includes(record.outcome) || sameState(record.after, current);
+    const tookEffect = (record: AuditRecord) => !NO_EFFECT.includes(record.outcome) || sameState(record.after, current);
     const last = records.filter((record) => !sameState(record.before, record.after) && tookEffect(record)).at(-1);
-    return last && last.command === "promote" && sameState(last.after, current) ? last.before : undefined;
+    return last && PROMOTES.includes(last.command) && sameState(last.after, current) ? last.before : undefined;
 }
 
 /** The audit file that goes with a stack file: `audit/traffic.jsonl` beside it. */

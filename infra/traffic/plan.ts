@@ -7,6 +7,11 @@ import { SLOT_NAMES, SlotName } from "../../stacks";
 export interface SlotState {
     image?: string;
     weight: number;
+    /**
+     * The slot's release migrated the shared database in a way the other slot's release cannot use
+     * (`app.slots.<slot>.breakingMigration`); absent when the file does not set it.
+     */
+    breakingMigration?: boolean;
 }
 
 export interface TrafficState {
@@ -70,6 +75,9 @@ export function plan(state: TrafficState, command: Command): TrafficState {
             }
             next.slots[candidate].image = command.image;
             next.slots[candidate].weight = 0;
+            // The new release is built on the schema the stable slot's breaking migration left, so
+            // that migration breaks nothing any more; left set, it would refuse the first shift.
+            if (next.slots[stable].breakingMigration) next.slots[stable].breakingMigration = false;
             return next;
         case "shift":
             requireImage(`shift ${command.percent} % to slot ${candidate}`);
@@ -119,7 +127,8 @@ function rollback(state: TrafficState, next: TrafficState, command: { image?: st
 
 export function sameState(a: TrafficState, b: TrafficState): boolean {
     return a.stableSlot === b.stableSlot
-        && SLOT_NAMES.every((slot) => a.slots[slot].image === b.slots[slot].image && a.slots[slot].weight === b.slots[slot].weight);
+        && SLOT_NAMES.every((slot) => a.slots[slot].image === b.slots[slot].image && a.slots[slot].weight === b.slots[slot].weight
+            && Boolean(a.slots[slot].breakingMigration) === Boolean(b.slots[slot].breakingMigration));
 }
 
 /** One line per slot, as `status` prints it. */

@@ -23,7 +23,7 @@ export function readStackDocument(text: string, file: string): StackDocument {
     const config = document.get("config");
     const app = isMap(config) ? APP_KEYS.map((key) => config.get(key)).find(isMap) : undefined;
     if (!app) throw new TrafficRefusal(`${file} has no ${PROJECT}:app block under config:`);
-    const raw = app.toJSON() as { stableSlot?: unknown; slots?: Record<string, { image?: unknown; weight?: unknown }> };
+    const raw = app.toJSON() as { stableSlot?: unknown; slots?: Record<string, { image?: unknown; weight?: unknown; breakingMigration?: unknown }> };
     const stableSlot = SLOT_NAMES.find((slot) => slot === raw.stableSlot);
     if (!stableSlot || !raw.slots) {
         throw new TrafficRefusal(`${file}: ${PROJECT}:app needs stableSlot (one of ${SLOT_NAMES.join(", ")}) and slots; fix the file first`);
@@ -33,6 +33,7 @@ export function readStackDocument(text: string, file: string): StackDocument {
         return [slot, {
             ...(typeof entry.image === "string" ? { image: entry.image } : {}),
             weight: typeof entry.weight === "number" ? entry.weight : NaN,
+            ...(typeof entry.breakingMigration === "boolean" ? { breakingMigration: entry.breakingMigration } : {}),
         }];
     })) as TrafficState["slots"];
     return { document, app, state: { stableSlot, slots } };
@@ -46,6 +47,8 @@ export function writeState(target: StackDocument, next: TrafficState): string {
         const before = target.state.slots[slot];
         const after = next.slots[slot];
         if (after.weight !== before.weight) app.setIn(["slots", slot, "weight"], after.weight);
+        // Cleared to false rather than removed, so a comment written beside the flag stays with it.
+        if (Boolean(after.breakingMigration) !== Boolean(before.breakingMigration)) app.setIn(["slots", slot, "breakingMigration"], Boolean(after.breakingMigration));
         if (after.image !== undefined && after.image !== before.image) {
             const entry = app.getIn(["slots", slot]);
             if (isMap(entry) && !entry.has("image")) {

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { StackDiff, diffPreviews } from "../../infra/offline/diff";
 import { PreviewResult } from "../../infra/offline/preview";
-import { STACKS, ofType, previewOf, previewWithEdit, single } from "../harness/stacks";
+import { STACKS, StackName, ofType, previewOf, previewWithEdit, single } from "../harness/stacks";
 import { Json, K8S, dependencyClosure, isUnder, setSlot } from "./support";
 
 /** Each changed resource as `type name: path, path`, added and removed ones marked, sorted. */
@@ -20,6 +20,23 @@ function summary(diff: StackDiff): string[] {
 const changes = (before: PreviewResult, after: PreviewResult) => summary(diffPreviews(before.document, after.document));
 const LISTENER = "aws:lb/listener:Listener api-lb-https";
 const WEIGHT_PATHS = "defaultActions[0].forward.targetGroups[0].weight, defaultActions[0].forward.targetGroups[1].weight";
+const TEST_LISTENER = "aws:lb/listener:Listener api-lb-test";
+
+describe("a weight change, in every stack", () => {
+    // Dev has never staged green: both splits give it the same image, so only the weights differ.
+    const split = (stack: StackName, blue: number, green: number) => previewWithEdit(stack, (doc) => {
+        setSlot(doc, "blue", { weight: blue });
+        setSlot(doc, "green", { image: "registry.example.com/clinical-api:1.5.0", weight: green });
+    });
+    for (const stack of STACKS) {
+        it(`in ${stack} alters the weighted listener's weights only, not the test listener that follows the candidate`, async () => {
+            const [from, to, back] = await Promise.all([split(stack, 100, 0), split(stack, 75, 25), split(stack, 0, 100)]);
+            assert.deepEqual(changes(from, to), [`${LISTENER}: ${WEIGHT_PATHS}`]);
+            // All traffic on the candidate without a promote: still the weights alone; the test route stays on green.
+            assert.deepEqual(changes(to, back), [`${LISTENER}: ${WEIGHT_PATHS}`]);
+        });
+    }
+});
 
 describe("a traffic or image change", () => {
     // Production as committed sends everything to blue; these two splits keep both slots weighted.
@@ -45,7 +62,7 @@ describe("a traffic or image change", () => {
         assert.deepEqual(changes(shifted, rolledBack), [`${LISTENER}: ${WEIGHT_PATHS}`]);
     });
 
-    it("resizes both slots, through their autoscalers' floors, when a promotion swaps the stable slot", async () => {
+    it("resizes both slots, through their autoscalers' floors, and turns the test route to the new candidate, when a promotion swaps the stable slot", async () => {
         const [committed, promoted] = await Promise.all([
             previewOf("production"),
             previewWithEdit("production", (doc) => {
@@ -59,7 +76,16 @@ describe("a traffic or image change", () => {
             `${K8S.deployment} api-${slot}: metadata.annotations.clinical-platform/capacity`,
             `kubernetes:autoscaling/v2:HorizontalPodAutoscaler api-${slot}: spec.minReplicas`,
         ];
-        assert.deepEqual(changes(committed, promoted), [`${LISTENER}: ${WEIGHT_PATHS}`, ...scaled("blue"), ...scaled("green")].sort());
+        assert.deepEqual(changes(committed, promoted), [
+            `${LISTENER}: ${WEIGHT_PATHS}`,
+            // It now depends on the other target group, too.
+            `${TEST_LISTENER}: defaultActions[0].targetGroupArn, dependencies`,
+            ...scaled("blue"),
+            ...scaled("green"),
+        ].sort());
+        const groupOf = (preview: PreviewResult) => (single(preview.resources, "aws:lb/listener:Listener", "api-lb-test").inputs as Json).defaultActions[0].targetGroupArn;
+        const weighted = (single(committed.resources, "aws:lb/listener:Listener", "api-lb-https").inputs as Json).defaultActions[0].forward.targetGroups.map((g: Json) => g.arn);
+        assert.deepEqual([groupOf(committed), groupOf(promoted)], [weighted[1], weighted[0]], "green's group before, blue's after");
     });
 
     it("changes only that slot's Deployment when a slot's image changes", async () => {

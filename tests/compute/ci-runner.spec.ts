@@ -44,13 +44,18 @@ describe("the CI runner inside the network", () => {
                 assert.equal(project.projectVisibility, "PRIVATE");
             });
 
-            it("admits nothing inbound and sends only HTTPS out", async () => {
+            it("admits nothing inbound and sends only HTTPS out, plus the test port to the load balancer alone", async () => {
                 const { resources } = await previewOf(stack);
                 const group = urnOf(resources, SG, "ci-runner-group");
                 assert.equal(inputsOf(resources, SG, "ci-runner-group").ingress, undefined);
                 assert.deepEqual(ofType(resources, INGRESS).filter((r) => r.propertyDependencies.securityGroupId?.includes(group)), []);
-                const egress = ofType(resources, EGRESS).filter((r) => r.propertyDependencies.securityGroupId?.includes(group)).map(inputs);
-                assert.deepEqual(egress.map((r) => [r.ipProtocol, r.fromPort, r.toPort]), [["tcp", 443, 443]]);
+                const egress = ofType(resources, EGRESS).filter((r) => r.propertyDependencies.securityGroupId?.includes(group));
+                const anywhere = egress.filter((r) => inputs(r).cidrIpv4 !== undefined).map(inputs);
+                assert.deepEqual(anywhere.map((r) => [r.ipProtocol, r.fromPort, r.toPort]), [["tcp", 443, 443]]);
+                // The smoke tests reach the candidate's test listener (8443), in the load balancer's group only.
+                const toGroups = egress.filter((r) => inputs(r).cidrIpv4 === undefined);
+                assert.deepEqual(toGroups.map((r) => [inputs(r).ipProtocol, inputs(r).fromPort, inputs(r).toPort]), [["tcp", 8443, 8443]]);
+                assert.deepEqual(toGroups[0].propertyDependencies.referencedSecurityGroupId, [urnOf(resources, SG, "api-lb")]);
             });
 
             it("logs every build to a group encrypted with the logs key, kept as long as the profile says", async () => {

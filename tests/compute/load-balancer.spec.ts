@@ -1,8 +1,13 @@
 import { strict as assert } from "assert";
 import { APP_PORT, TLS_POLICY } from "../../components/blue-green";
+import { SlotName } from "../../stacks";
 import { LOAD_BALANCER_LOG_PREFIX } from "../../components/storage";
 import { SLOT_NAMES } from "../../stacks";
-import { grantOf, ofType, previewOf, single, STACKS } from "../harness/stacks";
+import { evaluate } from "../../infra/offline/engine";
+import { runProgram } from "../../infra/program";
+import { PROJECT } from "../../stacks";
+import { readStackFile } from "../../stacks/stack-file";
+import { grantOf, ofType, previewOf, single, specStackFile, STACKS } from "../harness/stacks";
 import { K8S, inputs, inputsOf, urnOf } from "./support";
 
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
@@ -46,7 +51,40 @@ describe("the slot load balancer", () => {
                 const http = inputsOf(resources, LISTENER, "api-lb-http");
                 assert.equal(http.port, 80);
                 assert.deepEqual(http.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
-                assert.equal(ofType(resources, LISTENER).length, 2);
+                assert.deepEqual(ofType(resources, LISTENER).map((l) => l.name).sort(), ["api-lb-http", "api-lb-https", "api-lb-test"]);
+            });
+
+            it("serves a test listener on 8443, with the same TLS policy and certificate, that forwards everything to the candidate slot", async () => {
+                const { resources, config } = await previewOf(stack);
+                const test = single(resources, LISTENER, "api-lb-test");
+                assert.deepEqual([inputs(test).protocol, inputs(test).port], ["HTTPS", 8443]);
+                assert.equal(inputs(test).sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+                assert.equal(inputs(test).certificateArn, config.certificates.regionalArn);
+                const candidate = SLOT_NAMES.find((slot) => slot !== config.app.stableSlot) as SlotName;
+                const group = single(resources, TARGET_GROUP, `api-lb-${candidate}`);
+                assert.equal(inputs(test).defaultActions.length, 1);
+                assert.equal(inputs(test).defaultActions[0].type, "forward");
+                const weighted = inputsOf(resources, LISTENER, "api-lb-https").defaultActions[0].forward.targetGroups.map((g: { arn: string }) => g.arn);
+                assert.equal(inputs(test).defaultActions[0].targetGroupArn, weighted[SLOT_NAMES.indexOf(candidate)], "the group the weighted listener gives the candidate's share");
+                assert.notEqual(inputs(test).defaultActions[0].targetGroupArn, weighted[SLOT_NAMES.indexOf(config.app.stableSlot)]);
+                assert.equal(inputs(test).defaultActions[0].forward, undefined, "one target group, no weights");
+                assert.deepEqual(test.propertyDependencies.defaultActions, [group.urn]);
+                // Like the weighted listener, it forwards only once the bindings register pods.
+                for (const binding of ofType(resources, K8S.targetGroupBinding)) assert.ok(test.dependencies.includes(binding.urn), binding.name);
+            });
+
+            it("admits only the CI runner's group to the test listener, and lets the runner reach it on that port alone", async () => {
+                const { resources } = await previewOf(stack);
+                const balancer = urnOf(resources, "aws:ec2/securityGroup:SecurityGroup", "api-lb");
+                const runner = urnOf(resources, "aws:ec2/securityGroup:SecurityGroup", "ci-runner-group");
+                const onTestPort = ofType(resources, INGRESS).filter((r) => r.propertyDependencies.securityGroupId?.includes(balancer) && inputs(r).fromPort === 8443);
+                assert.deepEqual(onTestPort.map((r) => r.name), ["api-lb-test-from-runner"]);
+                const [rule] = onTestPort;
+                assert.deepEqual([inputs(rule).ipProtocol, inputs(rule).toPort], ["tcp", 8443]);
+                assert.deepEqual(rule.propertyDependencies.referencedSecurityGroupId, [runner]);
+                assert.equal(inputs(rule).cidrIpv4, undefined);
+                const out = ofType(resources, EGRESS).filter((r) => r.propertyDependencies.securityGroupId?.includes(runner) && r.propertyDependencies.referencedSecurityGroupId?.includes(balancer));
+                assert.deepEqual(out.map((r) => [r.name, inputs(r).ipProtocol, inputs(r).fromPort, inputs(r).toPort]), [["api-lb-runner-to-test", "tcp", 8443, 8443]]);
             });
 
             it("forwards HTTPS to both slot target groups with the configured weights and explicit stickiness", async () => {
@@ -88,11 +126,14 @@ describe("the slot load balancer", () => {
                 }
             });
 
-            it("admits only CloudFront's VPC-origin group, and reaches only the pods on the app port", async () => {
+            it("admits CloudFront's VPC-origin group on 443 and 80 only (never the test port), and reaches only the pods on the app port", async () => {
                 const { resources } = await previewOf(stack);
                 const group = urnOf(resources, "aws:ec2/securityGroup:SecurityGroup", "api-lb");
-                const ingress = ofType(resources, INGRESS).filter((r) => r.propertyDependencies.securityGroupId?.includes(group));
+                const ingress = ofType(resources, INGRESS).filter((r) => r.propertyDependencies.securityGroupId?.includes(group) && r.name !== "api-lb-test-from-runner");
                 assert.deepEqual(ingress.map((r) => r.name).sort(), ["edge-vpc-origin-443", "edge-vpc-origin-80"]);
+                assert.deepEqual(ingress.map((r) => [inputs(r).fromPort, inputs(r).toPort]).sort(), [[443, 443], [80, 80]]);
+                const origin = inputsOf(resources, "aws:cloudfront/vpcOrigin:VpcOrigin", "edge-api").vpcOriginEndpointConfig;
+                assert.deepEqual([origin.httpsPort, origin.originProtocolPolicy], [443, "https-only"], "CloudFront reaches the weighted listener only");
                 for (const rule of ingress) {
                     assert.equal(inputs(rule).cidrIpv4, undefined);
                     assert.equal(inputs(rule).prefixListId, undefined);
@@ -156,6 +197,17 @@ describe("the load balancer controller", () => {
                 const identity = inputsOf(resources, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "api-lb-controller");
                 assert.deepEqual([identity.namespace, identity.serviceAccount], ["kube-system", "aws-load-balancer-controller"]);
             });
+        });
+    }
+});
+
+describe("the stack outputs of the test route", () => {
+    for (const stack of STACKS) {
+        it(`in ${stack} give the candidate's test address on the domain and the load balancer's DNS name to connect to`, async () => {
+            const config = readStackFile(specStackFile(stack), PROJECT);
+            const { outputs } = await evaluate(runProgram, { project: PROJECT, stack, config, region: config["aws:region"], accountId: JSON.parse(config["aws:allowedAccountIds"])[0] });
+            assert.equal(outputs.candidateTestUrl, `https://${config[`${PROJECT}:domain`]}:8443`);
+            assert.match(String(outputs.loadBalancerDnsName), /^internal-.+\.elb\.amazonaws\.com$/);
         });
     }
 });

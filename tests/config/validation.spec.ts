@@ -193,6 +193,36 @@ describe("stack config validation", () => {
         assert.match((await problemAt(raw, "clinical-platform:app.slots.green.image")).expected, /carries 50 % of traffic/);
     });
 
+    it("refuses a breaking migration while the other slot serves traffic, naming the key and why", async () => {
+        const raw = withValue("app", (a) => {
+            const slots = a.slots as Record<string, Record<string, unknown>>;
+            slots.blue.weight = 90;
+            slots.green.weight = 10;
+            slots.green.breakingMigration = true;
+        });
+        const problem = await problemAt(raw, "clinical-platform:app.slots.green.breakingMigration");
+        assert.match(problem.expected, /false while slot blue serves traffic: its release still uses the schema a breaking migration changes/);
+        assert.match(problem.expected, /expand and contract/);
+        assert.equal(problem.received, "true, with slot blue at 90 %");
+    });
+
+    it("refuses the stable slot's breaking migration once the candidate gets a share, and accepts it while the candidate serves nothing", async () => {
+        const flagged = (greenWeight: number) => withValue("app", (a) => {
+            const slots = a.slots as Record<string, Record<string, unknown>>;
+            slots.blue.breakingMigration = true;
+            slots.blue.weight = 100 - greenWeight;
+            slots.green.weight = greenWeight;
+        });
+        assert.equal((await problemAt(flagged(10), "clinical-platform:app.slots.blue.breakingMigration")).received, "true, with slot green at 10 %");
+        const config = loadStackConfig("production", flagged(0));
+        assert.deepEqual([config.app.slots.blue.breakingMigration, config.app.slots.green.breakingMigration], [true, false]);
+    });
+
+    it("refuses a breakingMigration that is not a boolean", async () => {
+        const raw = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.breakingMigration = "yes"; });
+        assert.match((await problemAt(raw, "clinical-platform:app.slots.green.breakingMigration")).expected, /true or false/);
+    });
+
     it("refuses an image tagged latest, which cannot be rolled back to", async () => {
         const raw = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.image = "registry.example.com/clinical-api:latest"; });
         assert.match((await problemAt(raw, "clinical-platform:app.slots.green.image")).expected, /pinned container image/);

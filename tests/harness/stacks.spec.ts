@@ -6,10 +6,10 @@ import { REPOSITORY_ROOT, runOfflinePreview } from "../../infra/offline/preview"
 import { RecordedResource } from "../../infra/offline/types";
 import { ofType, previewOf, setTraffic, specStackFile } from "./stacks";
 
-/** The weights the HTTPS listener forwards with, in slot order. */
+/** The weights the weighted HTTPS listener (port 443; the test listener forwards to one group) forwards with, in slot order. */
 function listenerWeights(resources: RecordedResource[]): number[] {
-    const https = ofType(resources, "aws:lb/listener:Listener").find((r) => (r.inputs as { protocol?: string }).protocol === "HTTPS");
-    assert.ok(https, "an HTTPS listener");
+    const https = ofType(resources, "aws:lb/listener:Listener").find((r) => (r.inputs as { protocol?: string; port?: number }).protocol === "HTTPS" && (r.inputs as { port?: number }).port === 443);
+    assert.ok(https, "the weighted HTTPS listener");
     return (https.inputs as { defaultActions: Array<{ forward: { targetGroups: Array<{ weight: number }> } }> }).defaultActions[0].forward.targetGroups.map((g) => g.weight);
 }
 

@@ -3,9 +3,10 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from "os";
 import * as path from "path";
 import { REPOSITORY_ROOT } from "../../infra/offline/preview";
-import { EXIT, main } from "../../infra/traffic";
+import { EXIT, TrafficIo, main } from "../../infra/traffic";
 import { AuditRecord } from "../../infra/traffic/audit";
 import { specStackFile } from "../harness/stacks";
+import { FakeAlarms, FakeSmoke, LB_DNS, TEST_URL, firingFrom } from "./fakes";
 
 const NOW = new Date("2026-03-14T09:26:53.000Z");
 
@@ -21,6 +22,10 @@ class Workspace {
     readonly file: string;
     readonly original: string;
     readonly env: NodeJS.ProcessEnv;
+    /** The candidate's test route, health endpoints and smoke command: all passing unless a spec says otherwise. */
+    readonly smoke = new FakeSmoke();
+    /** The candidate's alarms and the clock of a canary: OK, and time moves only when it sleeps. */
+    readonly alarms = new FakeAlarms();
 
     constructor(readonly stack: "dev" | "staging" | "production", git: { name: string; email: string } | null = { name: "Dana Operator", email: "dana@example.com" }) {
         this.file = path.join(this.dir, `Pulumi.${stack}.yaml`);
@@ -52,7 +57,9 @@ class Workspace {
             env,
             now: () => NOW,
             apply: { pause: () => undefined, attempts: 3 },
-        });
+            smoke: this.smoke.tools(),
+            canary: this.alarms.tools(),
+        } satisfies TrafficIo);
         return { code, out: out.join("\n"), err: err.join("\n") };
     }
 
@@ -266,7 +273,7 @@ describe("the traffic command", () => {
         });
 
         it("refuses an unknown command or stack", () => {
-            refused(new Workspace("production"), ["flip", "--reason", "x"], /expected a command \(status, stage, shift, promote, rollback\); got "flip"/);
+            refused(new Workspace("production"), ["flip", "--reason", "x"], /expected a command \(status, stage, shift, promote, rollback, smoke, canary\); got "flip"/);
             const workspace = new Workspace("production");
             const out: string[] = [];
             const code = main(["--stack", "prod", "status"], { out: (l) => out.push(l), err: (l) => out.push(l), env: workspace.env, now: () => NOW });
@@ -466,6 +473,201 @@ describe("the traffic command", () => {
                 assert.match(result.err, /--break-glass is only for rollback, and needs --incident/);
             }
             workspace.assertUntouched();
+        });
+    });
+
+    describe("smoke tests through the test route", () => {
+        it("smoke GETs the three health endpoints of the candidate on the load balancer, verifying TLS for the domain, then runs the smoke command", () => {
+            const workspace = new Workspace("production");
+            const result = workspace.run(["smoke", "--pulumi-stack", "acme/clinical-platform/production"]);
+            assert.equal(result.code, EXIT.done, result.err);
+            assert.deepEqual(workspace.smoke.stacksRead, ["acme/clinical-platform/production"]);
+            assert.deepEqual(workspace.smoke.requests.map((r) => [r.url, r.connectHost]), [
+                [`${TEST_URL}/health/startup`, LB_DNS],
+                [`${TEST_URL}/health/liveness`, LB_DNS],
+                [`${TEST_URL}/health/readiness`, LB_DNS],
+            ]);
+            const [command] = workspace.smoke.commands;
+            assert.match(command.command, /curl .*--connect-to "\$CANDIDATE_CONNECT_TO" "\$CANDIDATE_URL\/api\/version"/, "the stack's smoke.command");
+            assert.equal(command.env.CANDIDATE_URL, "https://app.clinical.example.com:8443");
+            assert.equal(command.env.CANDIDATE_CONNECT_TO, `app.clinical.example.com:8443:${LB_DNS}:8443`);
+            // Production's release profile gives the smoke tests 5 minutes in all.
+            assert.ok(command.timeoutMs <= 5 * 60_000 && command.timeoutMs > 4 * 60_000, String(command.timeoutMs));
+            assert.match(result.out, /ok\s+GET \/health\/readiness: HTTP 200/);
+            workspace.assertUntouched();
+        });
+
+        it("smoke fails (exit 1) at the first endpoint that does not answer 200, and runs no smoke command after it", () => {
+            const workspace = new Workspace("production");
+            workspace.smoke.answers["/health/liveness"] = { status: 503 };
+            const result = workspace.run(["smoke"]);
+            assert.equal(result.code, EXIT.smokeFailed);
+            assert.match(result.out, /FAIL GET \/health\/liveness: HTTP 503/);
+            assert.equal(workspace.smoke.requests.length, 2);
+            assert.equal(workspace.smoke.commands.length, 0);
+        });
+
+        it("smoke fails when the stack has no test route yet, saying which output is missing", () => {
+            const workspace = new Workspace("production");
+            workspace.smoke.outputs = { outputs: { loadBalancerDnsName: LB_DNS } };
+            const result = workspace.run(["smoke"]);
+            assert.equal(result.code, EXIT.smokeFailed);
+            assert.match(result.out, /the stack output candidateTestUrl is missing/);
+            assert.ok(workspace.smoke.untouched);
+        });
+
+        it("refuses shift --apply when a smoke test fails: exit 2, the file untouched, pulumi up never run, the refusal recorded", () => {
+            const workspace = new Workspace("production");
+            const tools = workspace.fakeTools();
+            workspace.smoke.shell = { exitCode: 7 };
+            const result = workspace.run(["shift", "10", "--reason", "canary", "--apply"], tools.env);
+            assert.equal(result.code, EXIT.refused);
+            assert.match(result.err, /smoke tests failed/);
+            assert.equal(workspace.text(), workspace.original);
+            assert.deepEqual(tools.calls(), [], "no pulumi, no kubectl");
+            const [record] = workspace.audit();
+            assert.deepEqual([record.command, record.outcome, record.smoke], ["shift 10", "refused", ["smoke command: exit 7"]]);
+            assert.equal(record.after.slots.green.weight, 10, "what was refused");
+        });
+
+        it("refuses promote --apply when a health endpoint fails, and lets a later rollback ignore the refusal", () => {
+            const workspace = new Workspace("production");
+            const tools = workspace.fakeTools();
+            workspace.smoke.answers["/health/startup"] = { error: "connect ETIMEDOUT" };
+            assert.equal(workspace.run(["promote", "--reason", "go", "--apply"], tools.env).code, EXIT.refused);
+            assert.equal(workspace.text(), workspace.original);
+            assert.equal(workspace.audit()[0].outcome, "refused");
+            assert.match(workspace.run(["rollback", "--reason", "nothing was promoted"]).out, /Nothing to change/);
+        });
+
+        it("runs the smoke tests before a shift above 0 with --apply only: not without --apply, not for a shift to 0", () => {
+            const written = new Workspace("production");
+            written.run(["shift", "10", "--reason", "canary"]);
+            assert.ok(written.smoke.untouched);
+            const applied = new Workspace("production");
+            const tools = applied.fakeTools();
+            assert.equal(applied.run(["shift", "10", "--reason", "canary", "--apply"], tools.env).code, EXIT.done);
+            assert.equal(applied.smoke.requests.length, 3);
+            assert.equal(applied.run(["shift", "0", "--reason", "back to none", "--apply"], tools.env).code, EXIT.done);
+            assert.equal(applied.smoke.requests.length, 3, "no smoke tests for a shift to 0");
+        });
+    });
+
+    describe("canary", () => {
+        const weights = (w: Workspace) => w.text().split("\n").filter((line) => /^\s+(stableSlot|blue|green):/.test(line)).map((line) => line.trim());
+
+        it("without --apply prints the steps, the hold and the alarms it watches, and changes nothing", () => {
+            const workspace = new Workspace("production");
+            const result = workspace.run(["canary", "--reason", "release 1.5.0"]);
+            assert.equal(result.code, EXIT.done, result.err);
+            assert.match(result.out, /10 % → 25 % → 50 % → promote/);
+            assert.match(result.out, /held 10 minute\(s\) while clinical-platform-production-green-error-rate and clinical-platform-production-green-latency-p95 stay out of ALARM/);
+            assert.ok(workspace.smoke.untouched);
+            workspace.assertUntouched();
+        });
+
+        it("walks 10, 25 and 50 %, holding each while the candidate's alarms stay OK, then promotes with the candidate raised first", () => {
+            const workspace = new Workspace("production");
+            const tools = workspace.fakeTools([], [5]);
+            const result = workspace.run(["canary", "--reason", "release 1.5.0", "--apply", "--yes"], tools.env);
+            assert.equal(result.code, EXIT.done, result.err);
+            assert.deepEqual(workspace.audit().map((r) => [r.command, r.outcome]), [
+                ["canary: shift 10", "applied"], ["canary: shift 25", "applied"], ["canary: shift 50", "applied"], ["canary: promote", "applied"],
+            ]);
+            assert.deepEqual(weights(workspace), [
+                "stableSlot: green",
+                'blue: { image: "registry.example.com/clinical-api:1.4.2", weight: 0 }',
+                'green: { image: "registry.example.com/clinical-api:1.5.0", weight: 100 }',
+            ]);
+            assert.equal(workspace.smoke.requests.length, 3, "smoke tests first");
+            // Three holds of production's 10 minutes, measured on the injected clock; one reading a minute.
+            assert.equal(workspace.alarms.clock, 3 * 10 * 60_000);
+            assert.deepEqual(workspace.alarms.reads[0].names, ["clinical-platform-production-green-error-rate", "clinical-platform-production-green-latency-p95"]);
+            assert.equal(workspace.alarms.reads.length, 3 * 11);
+            const ups = tools.calls().filter((call) => call.startsWith("pulumi up"));
+            assert.deepEqual(ups.map((call) => call.includes("--target")), [false, false, false, true, false], "only the promote raises a slot first");
+        });
+
+        it("stops when an alarm fires, sends all traffic back to the stable slot, records each step and the rollback, and exits 4", () => {
+            const workspace = new Workspace("production");
+            const tools = workspace.fakeTools();
+            // 11 readings hold the 10 % step; the 3rd reading of the 25 % step finds the error rate in ALARM.
+            workspace.alarms.script = firingFrom(13, "clinical-platform-production-green-error-rate");
+            const result = workspace.run(["canary", "--reason", "release 1.5.0", "--apply"], tools.env);
+            assert.equal(result.code, EXIT.stopped);
+            assert.match(result.err, /Stopped at 25 %: clinical-platform-production-green-error-rate in ALARM/);
+            assert.equal(workspace.text(), workspace.original, "blue has all traffic again");
+            const records = workspace.audit();
+            assert.deepEqual(records.map((r) => [r.command, r.outcome]), [["canary: shift 10", "applied"], ["canary: shift 25", "applied"], ["canary: rollback", "applied"]]);
+            assert.equal(records[2].stoppedBy, "clinical-platform-production-green-error-rate in ALARM");
+            assert.deepEqual([records[2].before.slots.green.weight, records[2].after.slots.green.weight, records[2].after.stableSlot], [25, 0, "blue"]);
+            assert.equal(tools.calls().filter((call) => call.startsWith("pulumi up")).length, 3);
+        });
+
+        it("leaves the file at the last applied step when a step cannot be applied (exit 3), and continues from there when run again", () => {
+            const workspace = new Workspace("production");
+            const tools = workspace.fakeTools([0, 1, 0, 0, 0, 0], [5]);
+            assert.equal(workspace.run(["canary", "--reason", "release 1.5.0", "--apply"], tools.env).code, EXIT.notApplied);
+            assert.match(workspace.text(), /green: \{ image: "registry\.example\.com\/clinical-api:1\.5\.0", weight: 10 \}/);
+            assert.deepEqual(workspace.audit().map((r) => [r.command, r.outcome]), [["canary: shift 10", "applied"], ["canary: shift 25", "failed"]]);
+            assert.equal(workspace.run(["canary", "--reason", "release 1.5.0, after the fix", "--apply"], tools.env).code, EXIT.done);
+            assert.deepEqual(workspace.audit().slice(2).map((r) => r.command), ["canary: shift 25", "canary: shift 50", "canary: promote"]);
+        });
+
+        it("refuses to start when the smoke tests fail, recording the refusal", () => {
+            const workspace = new Workspace("production");
+            const tools = workspace.fakeTools();
+            workspace.smoke.answers["/health/readiness"] = { status: 500 };
+            assert.equal(workspace.run(["canary", "--reason", "release 1.5.0", "--apply"], tools.env).code, EXIT.refused);
+            assert.equal(workspace.text(), workspace.original);
+            assert.deepEqual(workspace.audit().map((r) => [r.command, r.outcome]), [["canary", "refused"]]);
+            assert.deepEqual(tools.calls(), []);
+            assert.equal(workspace.alarms.reads.length, 0);
+        });
+
+        it("is followed by a rollback to the previous release, as a promote is", () => {
+            const workspace = new Workspace("dev");
+            workspace.run(["stage", "registry.example.com/clinical-api:1.6.0", "--reason", "release 1.6.0"]);
+            const tools = workspace.fakeTools([], [1]);
+            // Dev's release profile: 50 %, then the promote, each share held 2 minutes.
+            assert.equal(workspace.run(["canary", "--reason", "release 1.6.0", "--apply"], tools.env).code, EXIT.done);
+            assert.equal(workspace.alarms.clock, 2 * 60_000);
+            assert.match(workspace.text(), /stableSlot: green/);
+            assert.equal(workspace.run(["rollback", "--reason", "1.6.0 is slow"]).code, EXIT.done);
+            assert.match(workspace.text(), /stableSlot: blue/);
+            assert.match(workspace.text(), /blue: \{ image: "registry\.example\.com\/clinical-api:1\.5\.0-rc\.1", weight: 100 \}/);
+        });
+    });
+
+    describe("a breaking migration", () => {
+        it("stage clears the stable slot's breakingMigration, keeping its comments, since the new release was built on the migrated schema", () => {
+            const workspace = new Workspace("production");
+            const flagged = workspace.original.replace(
+                '      blue: { image: "registry.example.com/clinical-api:1.4.2", weight: 100 }',
+                [
+                    "      blue:",
+                    '        image: "registry.example.com/clinical-api:1.4.2"',
+                    "        weight: 100",
+                    "        # 1.4.2 dropped the legacy_notes column (contract step)",
+                    "        breakingMigration: true # set while green served nothing",
+                ].join("\n"),
+            );
+            assert.notEqual(flagged, workspace.original);
+            writeFileSync(workspace.file, flagged);
+            // While set, the flag refuses any share for green.
+            const refused = workspace.run(["shift", "10", "--reason", "canary"]);
+            assert.equal(refused.code, EXIT.refused);
+            assert.match(refused.err, /app\.slots\.blue\.breakingMigration: expected false while slot green serves traffic/);
+            assert.equal(workspace.run(["stage", "registry.example.com/clinical-api:1.6.0", "--reason", "release 1.6.0"]).code, EXIT.done);
+            const after = workspace.text();
+            assert.deepEqual(after.split("\n").filter((line, i) => line !== flagged.split("\n")[i]), [
+                "        breakingMigration: false # set while green served nothing",
+                '      green: { image: "registry.example.com/clinical-api:1.6.0", weight: 0 }',
+            ]);
+            assert.match(after, /# 1\.4\.2 dropped the legacy_notes column \(contract step\)/);
+            const [record] = workspace.audit();
+            assert.deepEqual([record.before.slots.blue.breakingMigration, record.after.slots.blue.breakingMigration], [true, false]);
+            assert.equal(workspace.run(["shift", "10", "--reason", "canary"]).code, EXIT.done, "green may take a share now");
         });
     });
 });

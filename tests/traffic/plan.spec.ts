@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { canaryPlan } from "../../infra/traffic/canary";
 import { TrafficRefusal, TrafficState, candidateSlot, parsePercent, plan, sameState } from "../../infra/traffic/plan";
 
 const released: TrafficState = {
@@ -67,5 +68,35 @@ describe("a traffic plan", () => {
         assert.ok(sameState(back, released));
         const named = plan(released, { name: "rollback", image: "registry.example.com/clinical-api:1.5.0" });
         assert.deepEqual([named.stableSlot, named.slots.blue.weight, named.slots.green.weight], ["green", 0, 100]);
+    });
+});
+
+describe("a canary plan", () => {
+    it("shifts through each share above the candidate's current one, then promotes", () => {
+        const steps = canaryPlan(released, [10, 25, 50, 100]);
+        assert.deepEqual(steps.map((s) => [s.percent, s.promote, s.state.slots.green.weight, s.state.stableSlot]), [
+            [10, false, 10, "blue"], [25, false, 25, "blue"], [50, false, 50, "blue"], [100, true, 100, "green"],
+        ]);
+        assert.equal(steps[1].state.slots.blue.weight, 75);
+    });
+
+    it("resumes from the share the candidate already has", () => {
+        const steps = canaryPlan(plan(released, { name: "shift", percent: 25 }), [10, 25, 50, 100]);
+        assert.deepEqual(steps.map((s) => s.percent), [50, 100]);
+    });
+
+    it("refuses steps that do not rise to 100, and a candidate without an image", () => {
+        for (const bad of [[10, 50], [50, 10, 100], []]) assert.throws(() => canaryPlan(released, bad), /must rise step by step and end at 100/);
+        assert.throws(() => canaryPlan(neverStaged, [50, 100]), /slot green has no image/);
+    });
+});
+
+describe("staging over a breaking migration", () => {
+    it("clears the stable slot's breakingMigration, and leaves a slot without the flag without one", () => {
+        const flagged: TrafficState = { ...released, slots: { ...released.slots, blue: { ...released.slots.blue, breakingMigration: true } } };
+        const next = plan(flagged, { name: "stage", image: "registry.example.com/clinical-api:1.6.0" });
+        assert.equal(next.slots.blue.breakingMigration, false);
+        assert.ok(!sameState(next, { ...flagged, slots: { ...flagged.slots, green: next.slots.green } }), "clearing the flag is a change");
+        assert.equal(plan(released, { name: "stage", image: "registry.example.com/clinical-api:1.6.0" }).slots.blue.breakingMigration, undefined);
     });
 });

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { Value, evaluate, truthy } from "./expressions";
+import { PROFILES } from "../../stacks";
 import { cleanScratch, commitFile, contexts, deployment, Event, fakeNpm, git, job, plan, REPOSITORY, repository, resolve, ROOT, runScript, STACKS, step, stepUsing, tempDir, workflow } from "./support";
 
 describe("GitHub Actions workflows: every pulumi up and traffic change", function () {
@@ -94,7 +95,7 @@ describe("GitHub Actions workflows: every pulumi up and traffic change", functio
             const inputs = on.workflow_dispatch?.inputs as Record<string, { type: string; options?: string[]; required?: boolean; default?: unknown }>;
             assert.deepEqual(Object.keys(inputs), ["stack", "action", "argument", "reason", "incident", "break_glass"]);
             assert.deepEqual([inputs.stack.type, inputs.stack.options, inputs.stack.required], ["choice", [...STACKS], true]);
-            assert.deepEqual([inputs.action.type, inputs.action.options, inputs.action.required], ["choice", ["stage", "shift", "promote", "rollback"], true]);
+            assert.deepEqual([inputs.action.type, inputs.action.options, inputs.action.required], ["choice", ["stage", "shift", "promote", "rollback", "canary", "smoke"], true]);
             assert.deepEqual([inputs.argument.type, inputs.argument.required], ["string", false]);
             assert.deepEqual([inputs.reason.type, inputs.reason.required], ["string", true]);
             assert.deepEqual([inputs.incident.type, inputs.incident.required], ["string", false]);
@@ -213,6 +214,60 @@ describe("GitHub Actions workflows: every pulumi up and traffic change", functio
                 assert.deepEqual(git(origin, "log", "--format=%s", "main").split("\n"), ["traffic(production): promote by @alice", "a merge", "initial"]);
             });
 
+            it("runs smoke alone through the traffic command, with the backend's stack name, no reason, no --apply, and hands on no audit record", () => {
+                const { work } = repository();
+                const npm = fakeNpm();
+                const output = path.join(tempDir("output"), "output");
+                const run = runScript(step(job("traffic.yml", "apply"), "Apply the traffic change").run!, work, {
+                    ...jobEnv("apply", { stack: "production", action: "smoke", reason: "check 1.5.0" }), BACKEND_STACK: "acme/clinical-platform/production", HOME: work, GITHUB_OUTPUT: output,
+                    FAKE_NPM_EXIT: "1",
+                }, npm);
+                assert.equal(run.status, 1, "failed smoke tests fail the job");
+                assert.deepEqual(fs.readFileSync(npm.argsFile, "utf8").trim().split("\n"), ["run", "--silent", "traffic", "--", "--stack", "production", "smoke", "--pulumi-stack", "acme/clinical-platform/production"]);
+                assert.match(fs.readFileSync(output, "utf8"), /^outcome=failed\naudit=\n/);
+            });
+
+            it("hands a canary stopped by an alarm (exit 4) on as rolled-back, with every step's audit record", () => {
+                const { work } = repository();
+                const npm = fakeNpm();
+                const output = path.join(tempDir("output"), "output");
+                const run = runScript(step(job("traffic.yml", "apply"), "Apply the traffic change").run!, work, {
+                    ...jobEnv("apply", { stack: "production", action: "canary", reason: "release 1.5.0" }), BACKEND_STACK: "production", HOME: work, GITHUB_OUTPUT: output,
+                    FAKE_NPM_SCRIPT: 'for c in "canary: shift 10" "canary: rollback"; do echo "{\\"command\\":\\"$c\\"}" >>audit/traffic.jsonl; done', FAKE_NPM_EXIT: "4",
+                }, npm);
+                assert.equal(run.status, 4);
+                assert.deepEqual(fs.readFileSync(npm.argsFile, "utf8").trim().split("\n").slice(4), ["--stack", "production", "canary", "--reason", "release 1.5.0", "--apply", "--yes", "--pulumi-stack", "production"]);
+                const outputs = Object.fromEntries(fs.readFileSync(output, "utf8").trim().split("\n").map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
+                assert.equal(outputs.outcome, "rolled-back");
+                assert.equal(Buffer.from(outputs.audit, "base64").toString().trim().split("\n").length, 2);
+            });
+
+            it("commits a canary's stack file whatever its outcome: it holds the last step applied", () => {
+                const { origin, work } = repository();
+                const record = job("traffic.yml", "record");
+                const stackFile = fs.readFileSync(path.join(work, "Pulumi.production.yaml"), "utf8").replace(
+                    'green: { image: "registry.example.com/clinical-api:1.5.0", weight: 0 }', 'green: { image: "registry.example.com/clinical-api:1.5.0", weight: 25 }');
+                const e = { ...jobEnv("record", { stack: "production", action: "canary", reason: "release 1.5.0" }), OUTCOME: "failed", HOME: work,
+                    AUDIT: Buffer.from('{"command":"canary: shift 25"}\n{"command":"canary: shift 50"}\n').toString("base64"), STACK_FILE: Buffer.from(stackFile).toString("base64") };
+                assert.equal(runScript(step(record, "Commit the outcome").run!, work, e).status, 0);
+                assert.equal(runScript(step(record, "Push to main").run!, work, { ...e, TOKEN: "t0ken" }).status, 0);
+                assert.deepEqual(git(origin, "show", "--name-only", "--format=", "main").split("\n").sort(), ["Pulumi.production.yaml", "audit/traffic.jsonl"]);
+                assert.match(git(origin, "show", "main:Pulumi.production.yaml"), /weight: 25 \}/);
+                assert.equal(git(origin, "log", "-1", "--format=%s", "main"), "traffic(production): canary by @alice failed, stack file at the last step applied");
+            });
+
+            it("gives a canary time for its holds: production's steps and hold, with the role's session lasting the whole job", () => {
+                const apply = job("traffic.yml", "apply");
+                const { canarySteps, canaryHoldMinutes } = PROFILES.production.release;
+                // Every share but the last is held; each step is a pulumi up (say 5 minutes), the promote waits up to 10 for full size.
+                const needed = (canarySteps.length - 1) * canaryHoldMinutes + canarySteps.length * 5 + 10;
+                assert.ok(apply["timeout-minutes"]! >= needed, `${apply["timeout-minutes"]} minutes < ${needed}`);
+                assert.ok(apply["timeout-minutes"]! <= 150, "inside the runner's build timeout");
+                const credentials = stepUsing(apply, "aws-actions/configure-aws-credentials");
+                assert.ok(Number(credentials.with?.["role-duration-seconds"]) >= apply["timeout-minutes"]! * 60, "credentials outlast the job");
+                assert.ok(Number(credentials.with?.["role-duration-seconds"]) <= 7200, "the deploy role's maximum session (bootstrap)");
+            });
+
             it("commits only the audit record of a failed change: the stack file on main keeps the split that is live", () => {
                 const { origin } = recordRun("failed", "config: {}\n# promoted\n", '{"outcome":"failed"}\n');
                 assert.deepEqual(git(origin, "show", "--name-only", "--format=", "main").split("\n"), ["audit/traffic.jsonl"]);
@@ -246,7 +301,11 @@ describe("GitHub Actions workflows: every pulumi up and traffic change", functio
                 }
             });
 
-            it("refuses stage or shift without an argument, and a blank reason", () => {
+            it("refuses stage or shift without an argument, promote, canary or smoke with one, and a blank reason", () => {
+                for (const action of ["promote", "canary", "smoke"]) {
+                    assert.equal(check({ stack: "dev", action, argument: "10", reason: "r" }).status, 2, action);
+                    assert.equal(check({ stack: "dev", action, reason: "r" }).status, 0, action);
+                }
                 assert.equal(check({ stack: "dev", action: "stage", reason: "r" }).status, 2);
                 assert.equal(check({ stack: "dev", action: "shift", reason: "r" }).status, 2);
                 assert.equal(check({ stack: "dev", action: "rollback", reason: "  " }).status, 2);
