@@ -207,6 +207,14 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         },
         secrets: { applicationSecretArns: secrets.arns },
         secretsKeyArn: keys.secrets.arn,
+        settings: {
+            nodeEnv: config.application.nodeEnv,
+            logLevel: config.application.logLevel,
+            publicUrl: config.application.publicUrl,
+            apiUrl: config.application.apiUrl,
+            enableNewFeatures: config.application.enableNewFeatures,
+            debugMode: config.application.debugMode,
+        },
         tags,
     });
 
