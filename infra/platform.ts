@@ -32,6 +32,10 @@ export interface PlatformOutputs {
     clusterName: pulumi.Output<string>;
     loadBalancerDnsName: pulumi.Output<string>;
     distributionDomainName: pulumi.Output<string>;
+    /** The assets bucket the front-end workflow publishes into. */
+    assetsBucketName: pulumi.Output<string>;
+    /** The distribution whose cache the front-end workflow invalidates. */
+    distributionId: pulumi.Output<string>;
     alarmTopicArn: pulumi.Output<string>;
     traffic: { stableSlot: string; weights: Record<string, number> };
 }
@@ -266,6 +270,8 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         clusterName: cluster.clusterName,
         loadBalancerDnsName: service.loadBalancerDnsName,
         distributionDomainName: edge.distributionDomainName,
+        assetsBucketName: storage.assets.bucketName,
+        distributionId: edge.distributionId,
         alarmTopicArn: alarms.topicArn,
         traffic: {
             stableSlot: config.app.stableSlot,

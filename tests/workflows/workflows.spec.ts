@@ -22,8 +22,8 @@ describe("GitHub Actions workflows: the files", function () {
         assert.throws(() => evaluate("github.ref ==", ctx));
     });
 
-    it("are the five workflow files of the CI/CD design", () => {
-        assert.deepEqual([...workflows.keys()], ["deploy-stack.yml", "deploy.yml", "pull-request.yml", "pulumi-preview.yml", "traffic.yml"]);
+    it("are the six workflow files of the CI/CD design", () => {
+        assert.deepEqual([...workflows.keys()], ["deploy-stack.yml", "deploy.yml", "frontend.yml", "pull-request.yml", "pulumi-preview.yml", "traffic.yml"]);
     });
 
     describe("validation (actionlint)", () => {
