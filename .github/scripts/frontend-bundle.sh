@@ -6,8 +6,11 @@
 #
 # Safe to publish: only regular files and directories (a link could reach outside the archive), no
 # absolute path or `..`, index.html at the root, and top-level names CloudFront can invalidate as
-# they are. Prints the GitHub step outputs `site=<unpacked dir>` and `top-level=<paths>` (the
-# top-level files as URL paths, index.html first) on stdout; every message goes to stderr.
+# they are. Content-hashed build output lives under assets/ (Vite) or static/ (Create React App);
+# everything else keeps its name from build to build. Prints the GitHub step outputs
+# `site=<unpacked dir>` and `invalidate=<paths>` (index.html, each other top-level file, and
+# `/<dir>/*` for each top-level directory other than assets/ and static/) on stdout; every message
+# goes to stderr.
 set -euo pipefail
 
 url="${1:?usage: frontend-bundle.sh <url> <sha256> <work dir>}"
@@ -49,14 +52,20 @@ done < <(tar -tzf "$archive")
 tar -xzf "$archive" -C "$work/site" --no-same-owner --no-same-permissions
 [ -f "$work/site/index.html" ] || fail "the bundle has no index.html at its root (build output packed as: tar -czf bundle.tar.gz -C dist .)"
 
-top=(/index.html)
-while IFS= read -r -d '' file; do
-    name="${file##*/}"
-    [ "$name" = "index.html" ] && continue
+paths=(/index.html)
+while IFS= read -r -d '' entry; do
+    name="${entry##*/}"
     [[ "$name" =~ ^[A-Za-z0-9._-]+$ ]] \
-        || fail "top-level file '${name}': use letters, digits, '.', '_' and '-' only, or move it into a subdirectory"
-    top+=("/${name}")
-done < <(find "$work/site" -mindepth 1 -maxdepth 1 -type f -print0 | sort -z)
+        || fail "top-level name '${name}': use letters, digits, '.', '_' and '-' only"
+    if [ -d "$entry" ]; then
+        case "$name" in
+            assets | static) ;;
+            *) paths+=("/${name}/*") ;;
+        esac
+    elif [ "$name" != "index.html" ]; then
+        paths+=("/${name}")
+    fi
+done < <(find "$work/site" -mindepth 1 -maxdepth 1 -print0 | sort -z)
 
 echo "site=${work}/site"
-echo "top-level=${top[*]}"
+echo "invalidate=${paths[*]}"

@@ -56,11 +56,12 @@ const BUILD = {
     "robots.txt": "User-agent: *",
     "assets/index-3f2a9c1b.js": "console.log(1)",
     "assets/index-77aa01ff.css": "body{}",
+    "images/logo.png": "png",
 };
 
 /** Runs frontend-bundle.sh on `archive` as the workflow step does. */
 function unpack(archive: string, sha256: string) {
-    const { bin } = fakeCommands({ curl: FAKE_CURL });
+    const { bin, calls } = fakeCommands({ curl: FAKE_CURL });
     const work = path.join(tempDir("work"), "frontend");
     const run = runScript('bash .github/scripts/frontend-bundle.sh "$BUNDLE_URL" "$BUNDLE_SHA256" "$WORK"', ROOT, {
         PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
@@ -70,7 +71,7 @@ function unpack(archive: string, sha256: string) {
         WORK: work,
     });
     const outputs = Object.fromEntries(run.stdout.trim().split("\n").filter(Boolean).map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]));
-    return { run, outputs, work };
+    return { run, outputs, work, curl: fs.readFileSync(calls, "utf8") };
 }
 
 describe("GitHub Actions workflows: publishing the front end (frontend.yml)", function () {
@@ -132,12 +133,14 @@ describe("GitHub Actions workflows: publishing the front end (frontend.yml)", fu
     });
 
     describe(".github/scripts/frontend-bundle.sh", () => {
-        it("downloads over HTTPS only, unpacks a bundle whose SHA-256 matches and names its top-level paths, index.html first", () => {
+        it("unpacks a bundle whose SHA-256 matches and names its unhashed paths to invalidate, index.html first", () => {
             const { archive, sha256 } = bundle(BUILD);
-            const { run, outputs, work } = unpack(archive, sha256.toUpperCase());
+            const { run, outputs, work, curl } = unpack(archive, sha256.toUpperCase());
             assert.equal(run.status, 0, run.stderr);
+            assert.match(curl, /--proto =https --proto-redir =https .*https:\/\/builds\.example\.com\/web\/1\.5\.0\.tar\.gz/, "HTTPS only, redirects included");
             assert.equal(outputs.site, path.join(work, "site"));
-            assert.equal(outputs["top-level"], "/index.html /favicon.ico /robots.txt");
+            // Hashed output (assets/, static/) is never invalidated: a new build names new files.
+            assert.equal(outputs.invalidate, "/index.html /favicon.ico /images/* /robots.txt");
             assert.equal(fs.readFileSync(path.join(outputs.site, "assets/index-3f2a9c1b.js"), "utf8"), "console.log(1)");
         });
 
@@ -173,7 +176,7 @@ describe("GitHub Actions workflows: publishing the front end (frontend.yml)", fu
     describe("upload and invalidation", () => {
         const publish = () => job(FILE, "publish");
 
-        it("uploads hashed files with a year of immutable caching first, then the top-level files, index.html last, with no-cache", () => {
+        it("uploads hashed files (assets/, static/) with a year of immutable caching first, then the others, index.html last, with no-cache", () => {
             const { archive, sha256 } = bundle(BUILD);
             const { outputs } = unpack(archive, sha256);
             const { bin, calls } = fakeCommands({ aws: "" });
@@ -186,24 +189,24 @@ describe("GitHub Actions workflows: publishing the front end (frontend.yml)", fu
             assert.equal(run.status, 0, run.stderr);
             const lines = fs.readFileSync(calls, "utf8").trim().split("\n");
             assert.equal(lines.length, 3);
-            const [hashed, topLevel, index] = lines;
-            assert.match(hashed, /^aws s3 sync \S+ s3:\/\/storage-assets-0a1b2c3 --exclude \* --include \*\/\* .*--cache-control public, max-age=31536000, immutable/);
-            assert.match(topLevel, /^aws s3 cp \S+ s3:\/\/storage-assets-0a1b2c3 --recursive --exclude \*\/\* --exclude index\.html .*--cache-control no-cache/);
+            const [hashed, unhashed, index] = lines;
+            assert.match(hashed, /^aws s3 sync \S+ s3:\/\/storage-assets-0a1b2c3 --exclude \* --include assets\/\* --include static\/\* .*--cache-control public, max-age=31536000, immutable/);
+            assert.match(unhashed, /^aws s3 cp \S+ s3:\/\/storage-assets-0a1b2c3 --recursive --exclude assets\/\* --exclude static\/\* --exclude index\.html .*--cache-control no-cache/);
             assert.match(index, /^aws s3 cp \S+\/index\.html s3:\/\/storage-assets-0a1b2c3\/index\.html .*--cache-control no-cache --content-type text\/html; charset=utf-8/);
             for (const line of lines) assert.match(line, /--metadata release=1\.5\.0/);
             assert.ok(lines.every((line) => !/--delete/.test(line)), "nothing is deleted: open pages still load the previous build's files");
         });
 
-        it("invalidates / and every top-level file on the stack's distribution, and waits for it", () => {
+        it("invalidates / and every unhashed path on the stack's distribution, and waits for it", () => {
             const { bin, calls } = fakeCommands({ aws: 'if [ "$2" = create-invalidation ]; then echo I2J0I21PCUYOIK; fi' });
-            const run = runScript(step(publish(), "Invalidate the top-level paths").run!, ROOT, {
+            const run = runScript(step(publish(), "Invalidate the unhashed paths").run!, ROOT, {
                 PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
                 DISTRIBUTION: "EDFDVBD6EXAMPLE",
-                TOP_LEVEL: "/index.html /favicon.ico /robots.txt",
+                INVALIDATE: "/index.html /favicon.ico /images/* /robots.txt",
             });
             assert.equal(run.status, 0, run.stderr);
             assert.deepEqual(fs.readFileSync(calls, "utf8").trim().split("\n"), [
-                "aws cloudfront create-invalidation --distribution-id EDFDVBD6EXAMPLE --paths / /index.html /favicon.ico /robots.txt --query Invalidation.Id --output text",
+                "aws cloudfront create-invalidation --distribution-id EDFDVBD6EXAMPLE --paths / /index.html /favicon.ico /images/* /robots.txt --query Invalidation.Id --output text",
                 "aws cloudfront wait invalidation-completed --distribution-id EDFDVBD6EXAMPLE --id I2J0I21PCUYOIK",
             ]);
         });

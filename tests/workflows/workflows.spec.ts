@@ -165,6 +165,7 @@ describe("GitHub Actions workflows: the files", function () {
                 "deploy.yml#dev id-token", // granted to the called deploy-stack.yml
                 "deploy.yml#production id-token",
                 "deploy.yml#staging id-token",
+                "frontend.yml#publish id-token", // OIDC session of the stack's deploy role, to upload and invalidate
                 "pulumi-preview.yml#preview id-token", // OIDC session of the read-only preview role
                 "pulumi-preview.yml#preview pull-requests", // the preview comment
                 "traffic.yml#apply id-token", // OIDC session of the stack's deploy role, for the traffic command's pulumi up
