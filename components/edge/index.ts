@@ -3,8 +3,8 @@
  * assets bucket through origin access control; `/api/*` goes to the internal load balancer through
  * a CloudFront VPC origin, HTTPS only. The load balancer admits only CloudFront's VPC-origin
  * interfaces. The front end's deep links get /index.html from a viewer-request function on the
- * front end's behaviour alone, so the API's own errors reach viewers unchanged. Viewers get TLS 1.2+, HSTS and the other security headers; the WAF sits in front;
- * access logs go to the log bucket.
+ * front end's behaviour alone, so the API's own errors reach viewers unchanged. Viewers get TLS
+ * 1.2+, HSTS and the other security headers; the WAF sits in front; access logs go to the log bucket.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
