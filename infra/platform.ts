@@ -38,6 +38,10 @@ export interface PlatformOutputs {
      */
     candidateTestUrl: string;
     distributionDomainName: pulumi.Output<string>;
+    /** The assets bucket the front-end workflow publishes into. */
+    assetsBucketName: pulumi.Output<string>;
+    /** The distribution whose cache the front-end workflow invalidates. */
+    distributionId: pulumi.Output<string>;
     alarmTopicArn: pulumi.Output<string>;
     traffic: { stableSlot: string; weights: Record<string, number> };
 }
@@ -215,6 +219,14 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         },
         secrets: { applicationSecretArns: secrets.arns },
         secretsKeyArn: keys.secrets.arn,
+        settings: {
+            nodeEnv: config.application.nodeEnv,
+            logLevel: config.application.logLevel,
+            publicUrl: config.application.publicUrl,
+            apiUrl: config.application.apiUrl,
+            enableNewFeatures: config.application.enableNewFeatures,
+            debugMode: config.application.debugMode,
+        },
         tags,
     });
 
@@ -267,6 +279,8 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         loadBalancerDnsName: service.loadBalancerDnsName,
         candidateTestUrl: `https://${config.domain}:${TEST_PORT}`,
         distributionDomainName: edge.distributionDomainName,
+        assetsBucketName: storage.assets.bucketName,
+        distributionId: edge.distributionId,
         alarmTopicArn: alarms.topicArn,
         traffic: {
             stableSlot: config.app.stableSlot,

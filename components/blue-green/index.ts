@@ -12,10 +12,12 @@ import { assumableThroughPodIdentity, grantToRole } from "../iam";
 import { LoadBalancerController } from "./controller";
 import { SlotLoadBalancer, SlotTargetGroup } from "./load-balancer";
 import { APP_NAME, AppSlot, SlotSecrets } from "./slot";
+import { ApplicationSettings } from "./workload";
 
 export { APP_PORT, READINESS_PATH, TEST_PORT, TLS_POLICY } from "./load-balancer";
 export { APP_NAME } from "./slot";
-export { HEALTH_PATHS } from "./workload";
+export { HEALTH_PATHS, SETTINGS_CONFIG_MAP, SETTINGS_HASH_ANNOTATION } from "./workload";
+export type { ApplicationSettings } from "./workload";
 
 export interface SlotSpec {
     /** Pinned container image; absent for a slot never staged. */
@@ -81,6 +83,8 @@ export interface BlueGreenServiceArgs {
     secrets: SlotSecrets;
     /** Key the secrets are encrypted with; the pods may decrypt through Secrets Manager only. */
     secretsKeyArn: pulumi.Input<string>;
+    /** The API's per-environment settings (NODE_ENV, log level, public URLs, feature flags), the same in both slots. */
+    settings: ApplicationSettings;
     /** Tags for every taggable resource. */
     tags: Record<string, string>;
 }
@@ -167,6 +171,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 targetGroupArn: loadBalancer.targetGroups[slot].arn,
                 database: args.database,
                 secrets: args.secrets,
+                settings: args.settings,
                 provider: args.cluster.provider,
                 runAfter: [controller.release, args.cluster.secretsStore],
                 trafficListener: loadBalancer.trafficListener,

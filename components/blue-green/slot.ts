@@ -1,9 +1,10 @@
 /**
  * One slot (blue or green) in its own namespace: a service account holding the API's AWS role
  * through Pod Identity, the SecretProviderClass naming the Secrets Manager values it may read, the
- * Deployment (only once an image is staged), a Service, a PodDisruptionBudget and the
- * TargetGroupBinding that keeps its pods registered in the slot's target group. The image appears
- * in the Deployment only, so staging a release touches nothing else.
+ * ConfigMap of the API's per-environment settings, the Deployment (only once an image is staged), a
+ * Service, a PodDisruptionBudget and the TargetGroupBinding that keeps its pods registered in the
+ * slot's target group. The image appears in the Deployment only, so staging a release touches
+ * nothing else; the settings appear in the ConfigMap and, as a digest, in the pod template.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -11,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_PORT } from "../database";
 import { DNS_EGRESS, denyByDefault } from "../pod-security";
 import { APP_PORT } from "./load-balancer";
-import { apiPodTemplate, secretFilesFor } from "./workload";
+import { ApplicationSettings, SETTINGS_CONFIG_MAP, apiPodTemplate, secretFilesFor, settingsData, settingsHash } from "./workload";
 
 export const APP_NAME = "clinical-api";
 const SECRET_CLASS_NAME = `${APP_NAME}-secrets`;
@@ -62,6 +63,8 @@ export interface AppSlotArgs {
     database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string>; user: pulumi.Input<string> };
     /** Secrets Manager ARNs the pods may read. */
     secrets: SlotSecrets;
+    /** The API's per-environment settings, given to its pods through the slot's ConfigMap. */
+    settings: ApplicationSettings;
     /** Kubernetes provider of the cluster. */
     provider: k8s.Provider;
     /** Controllers whose definitions the slot's objects use (Secrets Store, load balancer controller). */
@@ -134,6 +137,12 @@ export class AppSlot extends pulumi.ComponentResource {
             },
         }, { ...kube, dependsOn: args.runAfter });
 
+        // Present whether or not an image is staged, so staging a slot adds only its Deployment and autoscaler.
+        const settingsMap = new k8s.core.v1.ConfigMap(`${name}-settings`, {
+            metadata: inNamespace(SETTINGS_CONFIG_MAP),
+            data: settingsData(args.settings),
+        }, kube);
+
         const service = new k8s.core.v1.Service(name, {
             metadata: inNamespace(APP_NAME),
             spec: {
@@ -197,6 +206,8 @@ export class AppSlot extends pulumi.ComponentResource {
                         database: args.database,
                         region: args.region,
                         secretProviderClass: secretClass.metadata.name,
+                        // The map is updated in place; the digest changes the template, which rolls the pods.
+                        settings: { configMapName: settingsMap.metadata.name, hash: settingsHash(settingsData(args.settings)) },
                     }),
                 },
             }, {

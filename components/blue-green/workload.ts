@@ -5,6 +5,7 @@
  * connection. No environment variable carries a secret. docs/application-contract.md is the
  * application's side of this.
  */
+import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SECRETS_STORE_DRIVER } from "../cluster/secrets-store";
@@ -38,6 +39,48 @@ export function secretFilesFor(secretName: string): { current: string; previous:
     return { current: secretName, previous: `${secretName}${PREVIOUS_VERSION_SUFFIX}` };
 }
 
+/** The per-environment settings the API reads at start (stack config `application`, merged with the profile). */
+export interface ApplicationSettings {
+    /** `NODE_ENV`. */
+    nodeEnv: string;
+    /** `LOG_LEVEL`: error, warn, info or debug. */
+    logLevel: string;
+    /** `PUBLIC_URL`: where users reach the application. */
+    publicUrl: string;
+    /** `API_URL`: where the API is served. */
+    apiUrl: string;
+    /** `ENABLE_NEW_FEATURES`: features not yet released everywhere. */
+    enableNewFeatures: boolean;
+    /** `DEBUG_MODE`: diagnostics for people; config validation refuses it wherever PHI is held. */
+    debugMode: boolean;
+}
+
+/** Name of each slot's settings ConfigMap, which its pods take their settings environment from. */
+export const SETTINGS_CONFIG_MAP = "clinical-api-settings";
+/**
+ * Pod-template annotation holding a digest of the settings: the pods read them once at start, so a
+ * settings change must change the template, and the Deployment then rolls the slot's pods.
+ */
+export const SETTINGS_HASH_ANNOTATION = "clinical-platform/settings-sha256";
+
+/** The settings as the ConfigMap's data: environment variable names to string values. */
+export function settingsData(settings: ApplicationSettings): Record<string, string> {
+    return {
+        NODE_ENV: settings.nodeEnv,
+        LOG_LEVEL: settings.logLevel,
+        PUBLIC_URL: settings.publicUrl,
+        API_URL: settings.apiUrl,
+        ENABLE_NEW_FEATURES: String(settings.enableNewFeatures),
+        DEBUG_MODE: String(settings.debugMode),
+    };
+}
+
+/** SHA-256 of the data, keys sorted, so the same settings give the same digest whatever their order. */
+export function settingsHash(data: Readonly<Record<string, string>>): string {
+    const sorted = Object.keys(data).sort().map((key) => [key, data[key]]);
+    return createHash("sha256").update(JSON.stringify(sorted)).digest("hex");
+}
+
 export interface PodSpecArgs {
     /** Labels of the pods; the Service and budget select on them. */
     labels: Record<string, string>;
@@ -55,6 +98,8 @@ export interface PodSpecArgs {
     region: string;
     /** The SecretProviderClass the secrets volume mounts. */
     secretProviderClass: pulumi.Input<string>;
+    /** The settings ConfigMap: its name, which the container's environment comes from, and its data's digest. */
+    settings: { configMapName: pulumi.Input<string>; hash: string };
 }
 
 export function apiPodTemplate(args: PodSpecArgs): PodTemplate {
@@ -66,7 +111,7 @@ export function apiPodTemplate(args: PodSpecArgs): PodTemplate {
         timeoutSeconds: 2,
     });
     return {
-        metadata: { labels: args.labels },
+        metadata: { labels: args.labels, annotations: { [SETTINGS_HASH_ANNOTATION]: args.settings.hash } },
         spec: {
             serviceAccountName: args.serviceAccountName,
             // The API calls no Kubernetes API; a mounted token would only be something to steal.
@@ -85,8 +130,10 @@ export function apiPodTemplate(args: PodSpecArgs): PodTemplate {
                 image: args.image,
                 imagePullPolicy: "IfNotPresent",
                 ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
+                // The per-environment settings. A variable in `env` wins over one from `envFrom`, so the
+                // settings can never redirect the port, the database or the secret files below.
+                envFrom: [{ configMapRef: { name: args.settings.configMapName, optional: false } }],
                 env: [
-                    plain("NODE_ENV", "production"),
                     plain("PORT", String(APP_PORT)),
                     plain("SLOT", args.slot),
                     plain("AWS_REGION", args.region),

@@ -2,14 +2,17 @@
  * The public edge: one CloudFront distribution on the stack's domain. The front end comes from the
  * assets bucket through origin access control; `/api/*` goes to the internal load balancer through
  * a CloudFront VPC origin, HTTPS only. The load balancer admits only CloudFront's VPC-origin
- * interfaces. Viewers get TLS 1.2+, HSTS and the other security headers; the WAF sits in front;
- * access logs go to the log bucket.
+ * interfaces. The front end's deep links get /index.html from a viewer-request function on the
+ * front end's behaviour alone, so the API's own errors reach viewers unchanged. Viewers get TLS
+ * 1.2+, HSTS and the other security headers; the WAF sits in front; access logs go to the log bucket.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createAppRoutesFunction } from "./app-routes";
 import { EDGE_REGION, EdgeFirewall } from "./firewall";
 import { createEdgePolicies } from "./policies";
 
+export { APP_ROUTES_RUNTIME, APP_ROUTES_SOURCE, FUNCTION_SIZE_LIMIT_BYTES } from "./app-routes";
 export { EDGE_REGION, MANAGED_RULE_GROUPS, REDACTED_HEADERS } from "./firewall";
 export { CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS } from "./policies";
 
@@ -66,6 +69,8 @@ export interface EdgeArgs {
 
 export class Edge extends pulumi.ComponentResource {
     readonly distributionArn: pulumi.Output<string>;
+    /** The distribution's ID, which cache invalidations name. */
+    readonly distributionId: pulumi.Output<string>;
     readonly distributionDomainName: pulumi.Output<string>;
     readonly webAclArn: pulumi.Output<string>;
 
@@ -85,6 +90,7 @@ export class Edge extends pulumi.ComponentResource {
             tags: args.tags,
         }, parent);
         const policies = createEdgePolicies(this, name, args.namePrefix);
+        const appRoutes = createAppRoutesFunction(this, name, args.namePrefix, args.tags);
 
         const assetsAccess = new aws.cloudfront.OriginAccessControl(`${name}-assets`, {
             name: `${args.namePrefix}-assets`,
@@ -133,6 +139,8 @@ export class Edge extends pulumi.ComponentResource {
                 compress: true,
                 cachePolicyId: policies.assetsCache,
                 responseHeadersPolicyId: policies.securityHeaders,
+                // Only here: /api/* is its own behaviour, so API responses are never rewritten.
+                functionAssociations: [{ eventType: "viewer-request", functionArn: appRoutes.arn }],
             },
             orderedCacheBehaviors: [{
                 pathPattern: API_PATH_PATTERN,
@@ -168,6 +176,7 @@ export class Edge extends pulumi.ComponentResource {
         }, { ...inEdgeRegion, dependsOn: args.accessLogs.bucketPolicy ? [args.accessLogs.bucketPolicy] : [] });
 
         this.distributionArn = distribution.arn;
+        this.distributionId = distribution.id;
         this.distributionDomainName = distribution.domainName;
         this.webAclArn = firewall.webAclArn;
         this.registerOutputs({ distributionDomainName: this.distributionDomainName });

@@ -137,7 +137,8 @@ describe("the account bootstrap's GitHub OIDC provider and CI roles", () => {
         const { resources } = await previewOf(SHARED_ACCOUNT);
         const grants = grantsOf(resources, "staging-deploy");
         const bucket = `arn:aws:s3:::clinical-platform-state-${ACCOUNT}-eu-west-1`;
-        const writes = allows(grants, "s3:PutObject").flatMap((s) => asList(s.Resource));
+        // Its only other object writes are the front end's, into the assets buckets (spec below).
+        const writes = allows(grants, "s3:PutObject").flatMap((s) => asList(s.Resource)).filter((r) => r !== "arn:aws:s3:::storage-assets-*/*");
         assert.deepEqual(writes.sort(), [
             `${bucket}/.pulumi/backups/clinical-platform/staging/*`,
             `${bucket}/.pulumi/history/clinical-platform/staging/*`,
@@ -213,6 +214,34 @@ describe("the account bootstrap's GitHub OIDC provider and CI roles", () => {
         const { resources } = await previewOf(SHARED_ACCOUNT);
         assert.equal(allows(grantsOf(resources, "staging-deploy"), "s3:PutAccountPublicAccessBlock").length, 1);
         assert.equal(allows(grantsOf(resources, "production-deploy"), "s3:PutAccountPublicAccessBlock").length, 0);
+    });
+
+    it("lets a deploy role publish the front end: put objects into an assets bucket, use its stack's keys, invalidate a distribution, and delete nothing there", async () => {
+        const { resources } = await previewOf(SHARED_ACCOUNT);
+        const grants = grantsOf(resources, "production-deploy");
+        const state = `arn:aws:s3:::clinical-platform-state-${ACCOUNT}-eu-west-1/`;
+        const puts = allows(grants, "s3:PutObject").flatMap((s) => asList(s.Resource)).filter((r) => !r.startsWith(state));
+        assert.deepEqual(puts, ["arn:aws:s3:::storage-assets-*/*"]);
+        const deletes = allows(grants, "s3:DeleteObject").flatMap((s) => asList(s.Resource));
+        assert.ok(deletes.every((r) => r.startsWith(state)), `deletes only state: ${deletes.join(", ")}`);
+        // The assets bucket encrypts with the assets key: S3 generates the data key with the uploader's permissions.
+        const keyUse = allows(grants, "kms:GenerateDataKey").find((s) => asList(s.Resource).includes(`arn:aws:kms:*:${ACCOUNT}:key/*`));
+        assert.equal(keyUse?.Condition?.StringEquals?.["aws:ResourceTag/Environment"], "production");
+        assert.ok(asList(keyUse?.Action).includes("kms:Decrypt"), "a multipart upload decrypts the data key too");
+        for (const action of ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"]) {
+            assert.deepEqual(allows(grants, action).flatMap((s) => asList(s.Resource)), [`arn:aws:cloudfront::${ACCOUNT}:distribution/*`], action);
+        }
+        const guard = grants.find((s) => s.Sid === "NotOtherStacksResources");
+        assert.ok(asList(guard?.Action).includes("cloudfront:*") && asList(guard?.Action).includes("s3:*"), "another stack's tagged distribution stays out of reach");
+    });
+
+    it("lets a deploy role manage only its own stack's CloudFront Functions, created on the only resource CreateFunction has", async () => {
+        const { resources } = await previewOf(SHARED_ACCOUNT);
+        const grants = grantsOf(resources, "production-deploy");
+        assert.deepEqual(allows(grants, "cloudfront:CreateFunction").flatMap((s) => asList(s.Resource)), ["*"]);
+        for (const action of ["cloudfront:UpdateFunction", "cloudfront:PublishFunction", "cloudfront:DeleteFunction", "cloudfront:DescribeFunction"]) {
+            assert.deepEqual(allows(grants, action).flatMap((s) => asList(s.Resource)), [`arn:aws:cloudfront::${ACCOUNT}:function/clinical-platform-production-*`], action);
+        }
     });
 
     it("lets the deploy job hold its role as long as the workflow asks (role-duration-seconds)", async () => {

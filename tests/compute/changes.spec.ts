@@ -96,6 +96,22 @@ describe("a traffic or image change", () => {
         assert.deepEqual(changes(committed, restaged), [`${K8S.deployment} api-green: spec.template.spec.containers[0].image`]);
     });
 
+    it("changes only the settings ConfigMaps and, through the settings digest, the Deployments' pod templates when a setting changes", async () => {
+        const [committed, quieter] = await Promise.all([
+            previewOf("production"),
+            previewWithEdit("production", (doc) => doc.setIn(["config", "clinical-platform:overrides", "application"], { logLevel: "warn" })),
+        ]);
+        assert.deepEqual(changes(committed, quieter), [
+            "kubernetes:core/v1:ConfigMap api-blue-settings: data.LOG_LEVEL",
+            "kubernetes:core/v1:ConfigMap api-green-settings: data.LOG_LEVEL",
+            `${K8S.deployment} api-blue: spec.template.metadata.annotations.clinical-platform/settings-sha256`,
+            `${K8S.deployment} api-green: spec.template.metadata.annotations.clinical-platform/settings-sha256`,
+        ].sort());
+        const logLevel = (preview: PreviewResult) =>
+            (preview.document.resources.find((r) => r.name === "api-blue-settings")!.inputs as Json).data.LOG_LEVEL;
+        assert.deepEqual([logLevel(committed), logLevel(quieter)], ["info", "warn"]);
+    });
+
     it("adds only the Deployment and its autoscaler when an image is staged on a slot that never had one", async () => {
         const [committed, staged] = await Promise.all([
             previewOf("dev"),

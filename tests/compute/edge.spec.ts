@@ -1,10 +1,15 @@
 import { strict as assert } from "assert";
 import { readFileSync } from "fs";
 import * as path from "path";
+import * as vm from "vm";
+import { evaluate } from "../../infra/offline/engine";
 import { REPOSITORY_ROOT } from "../../infra/offline/preview";
+import { runProgram } from "../../infra/program";
+import { PROJECT } from "../../stacks";
+import { readStackFile } from "../../stacks/stack-file";
 import { API_PATH_PATTERN, HSTS_MAX_AGE_SECONDS, MANAGED_RULE_GROUPS, MINIMUM_VIEWER_TLS, VPC_ORIGIN_SECURITY_GROUP } from "../../components/edge";
 import { CLOUDFRONT_LOG_PREFIX } from "../../components/storage";
-import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
+import { STACKS, ofType, policyOf, previewOf, single, specStackFile } from "../harness/stacks";
 import { Json, dependencyClosure, inputs, inputsOf, urnOf } from "./support";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
@@ -176,6 +181,84 @@ describe("the CloudFront edge", () => {
             });
         });
     }
+});
+
+/** Runs the deep-link function's code as CloudFront would: a script whose top-level `handler` takes the event. */
+function viewerRequest(code: string, uri: string, querystring: Json = {}): Json {
+    const context = vm.createContext({});
+    vm.runInContext(code, context);
+    const event = {
+        version: "1.0",
+        context: { distributionDomainName: "d111111abcdef8.cloudfront.net", distributionId: "EDFDVBD6EXAMPLE", eventType: "viewer-request", requestId: "r" },
+        viewer: { ip: "198.51.100.11" },
+        request: { method: "GET", uri, querystring, headers: { host: { value: "app.clinical.example.com" } }, cookies: {} },
+    };
+    return context.handler(event);
+}
+
+describe("the front end's deep links", () => {
+    for (const stack of STACKS) {
+        it(`in ${stack} get index.html from a viewer-request function on the front end's behaviour only, with no distribution-wide error pages`, async () => {
+            const { resources } = await previewOf(stack);
+            const distribution = single(resources, DISTRIBUTION);
+            const { defaultCacheBehavior, orderedCacheBehaviors, customErrorResponses } = inputs(distribution);
+            const fn = single(resources, "aws:cloudfront/function:Function");
+            assert.deepEqual(defaultCacheBehavior.functionAssociations.map((a: Json) => a.eventType), ["viewer-request"]);
+            assert.ok(distribution.propertyDependencies.defaultCacheBehavior.includes(fn.urn), "the default behaviour uses this function");
+            assert.equal(orderedCacheBehaviors[0].pathPattern, API_PATH_PATTERN);
+            assert.equal(orderedCacheBehaviors[0].functionAssociations, undefined, "nothing rewrites API requests");
+            assert.ok(!distribution.propertyDependencies.orderedCacheBehaviors.includes(fn.urn));
+            assert.ok(customErrorResponses === undefined || customErrorResponses.length === 0, "an API 403 or 404 stays what the API said");
+            const { runtime, publish, code, name } = inputs(fn);
+            assert.equal(runtime, "cloudfront-js-2.0");
+            assert.equal(publish, true, "only a published (LIVE) function can be associated");
+            assert.match(name, new RegExp(`^clinical-platform-${stack}-[A-Za-z0-9_-]+$`));
+            assert.ok(name.length <= 64);
+            assert.ok(Buffer.byteLength(code, "utf8") <= 10 * 1024, "CloudFront Functions are at most 10 KB");
+        });
+    }
+
+    describe("function, run against viewer-request events", () => {
+        let code: string;
+        before(async () => {
+            code = String(inputs(single((await previewOf("production")).resources, "aws:cloudfront/function:Function")).code);
+        });
+
+        it("serves /index.html for application routes, with or without a trailing slash, keeping the query string", () => {
+            for (const uri of ["/", "/patients", "/patients/42", "/patients/42/notes/", "/settings/profile"]) {
+                assert.equal(viewerRequest(code, uri).uri, "/index.html", uri);
+            }
+            const request = viewerRequest(code, "/patients/42", { tab: { value: "history" } });
+            assert.deepEqual(request.querystring, { tab: { value: "history" } });
+            assert.equal(request.method, "GET");
+            assert.deepEqual(request.headers, { host: { value: "app.clinical.example.com" } });
+        });
+
+        it("leaves files alone, so a missing asset stays an error rather than HTML", () => {
+            for (const uri of ["/index.html", "/assets/index-3f2a9c1b.js", "/assets/index-3f2a9c1b.css", "/favicon.ico", "/robots.txt", "/.well-known/security.txt"]) {
+                assert.equal(viewerRequest(code, uri).uri, uri, uri);
+            }
+        });
+
+        it("never rewrites the API's paths, should it ever see them", () => {
+            for (const uri of ["/api", "/api/", "/api/patients/42", "/api/health"]) {
+                assert.equal(viewerRequest(code, uri).uri, uri, uri);
+            }
+        });
+    });
+});
+
+describe("the stack outputs the front-end workflow reads", () => {
+    it("name the assets bucket, under the prefix the deploy role may write to, and the distribution", async () => {
+        const config = readStackFile(specStackFile("production"), PROJECT);
+        const { outputs } = await evaluate(runProgram, { project: PROJECT, stack: "production", config, region: config["aws:region"] });
+        const { assetsBucketName, distributionId, buckets } = outputs as Json;
+        assert.equal(assetsBucketName, buckets.assets);
+        // bootstrap/deploy-policy.ts grants s3:PutObject on storage-assets-*/* only.
+        assert.match(assetsBucketName, /^storage-assets-/);
+        assert.equal(typeof distributionId, "string");
+        assert.ok(distributionId.length > 0);
+    });
 });
 
 describe("the edge firewall", () => {

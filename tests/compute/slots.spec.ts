@@ -173,6 +173,45 @@ describe("the blue/green slots", () => {
                 }
             });
 
+            it("gives each slot a clinical-api-settings ConfigMap of the stack's application settings, which the pods take their environment from", async () => {
+                const { resources, config } = await previewOf(stack);
+                const expected = {
+                    NODE_ENV: config.application.nodeEnv,
+                    LOG_LEVEL: config.application.logLevel,
+                    PUBLIC_URL: `https://${config.domain}`,
+                    API_URL: `https://${config.domain}/api`,
+                    ENABLE_NEW_FEATURES: String(config.application.enableNewFeatures),
+                    DEBUG_MODE: String(config.application.debugMode),
+                };
+                if (stack === "production") {
+                    assert.equal(expected.NODE_ENV, "production");
+                    assert.equal(expected.DEBUG_MODE, "false");
+                }
+                for (const slot of SLOT_NAMES) {
+                    const maps = inSlot(resources, "kubernetes:core/v1:ConfigMap", slot);
+                    assert.equal(maps.length, 1, `${slot} has its settings map whether or not it has an image`);
+                    const map = inputs(maps[0]);
+                    assert.equal(map.metadata.name, "clinical-api-settings");
+                    assert.deepEqual(map.data, expected);
+                    for (const deployment of inSlot(resources, K8S.deployment, slot)) {
+                        const container = podSpec(inputs(deployment)).containers[0];
+                        assert.deepEqual(container.envFrom, [{ configMapRef: { name: "clinical-api-settings", optional: false } }]);
+                        const names = container.env.map((v: Json) => v.name);
+                        assert.ok(!names.includes("NODE_ENV"), "NODE_ENV comes from the settings, not a literal");
+                        assert.deepEqual(names.filter((n: string) => n in expected), [], "no literal shadows a setting");
+                        assert.ok(deployment.dependencies.includes(maps[0].urn), "pods start only once their settings exist");
+                    }
+                }
+            });
+
+            it("stamps the pod template with a digest of the settings, the same for both slots", async () => {
+                const { resources } = await previewOf(stack);
+                const digests = ofType(resources, K8S.deployment).map((d) => inputs(d).spec.template.metadata.annotations["clinical-platform/settings-sha256"]);
+                assert.ok(digests.length > 0);
+                for (const digest of digests) assert.match(digest, /^[0-9a-f]{64}$/);
+                assert.equal(new Set(digests).size, 1);
+            });
+
             it("mounts the application secrets as files the driver refreshes in place, and mirrors nothing into a Kubernetes Secret", async () => {
                 const { resources } = await previewOf(stack);
                 for (const deployment of ofType(resources, K8S.deployment).map(inputs)) {

@@ -171,6 +171,43 @@ describe("stack config validation", () => {
         assert.match(problems[0].expected, /the staging profile classifies the stack phi/);
     });
 
+    describe("of the application settings", () => {
+        const application = (settings: Record<string, unknown>, stack = "production") =>
+            withValue("overrides", (o) => { o.application = settings; }, stack);
+
+        it("refuses debug mode in production, naming the key", async () => {
+            const problem = await problemAt(application({ debugMode: true }), "clinical-platform:overrides.application.debugMode");
+            assert.match(problem.expected, /^false in production/);
+            assert.equal(problem.received, "true");
+        });
+
+        it("refuses debug mode in a stack classified phi, whatever its environment", async () => {
+            const staging = await problemAt(application({ debugMode: true }, "staging"), "clinical-platform:overrides.application.debugMode", "staging");
+            assert.match(staging.expected, /^false in a stack classified phi/);
+            const dev = { ...application({ debugMode: true }, "dev"), [`${PROJECT}:dataClassification`]: "phi" };
+            assert.match((await problemAt(dev, "clinical-platform:overrides.application.debugMode", "dev")).expected, /classified phi/);
+        });
+
+        it("refuses the debug log level in production and in a phi stack, since debug logs may carry request bodies", async () => {
+            const production = await problemAt(application({ logLevel: "debug" }), "clinical-platform:overrides.application.logLevel");
+            assert.match(production.expected, /in production: debug logs may carry request bodies/);
+            assert.equal(production.received, "debug");
+            const staging = await problemAt(application({ logLevel: "debug" }, "staging"), "clinical-platform:overrides.application.logLevel", "staging");
+            assert.match(staging.expected, /in a stack classified phi/);
+        });
+
+        it("refuses a NODE_ENV other than production in production, naming the key", async () => {
+            const problem = await problemAt(application({ nodeEnv: "development" }), "clinical-platform:overrides.application.nodeEnv");
+            assert.equal(problem.expected, "production in the production stack");
+            assert.equal(problem.received, '"development"');
+        });
+
+        it("lets dev, which holds no PHI, run with debug mode and debug logs", () => {
+            const config = loadStackConfig("dev", application({ debugMode: true, logLevel: "debug", nodeEnv: "development" }, "dev"));
+            assert.deepEqual([config.application.debugMode, config.application.logLevel, config.application.nodeEnv], [true, "debug", "development"]);
+        });
+    });
+
     it("refuses weights that are not integers from 0 to 100", async () => {
         const fractional = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).blue.weight = 99.5; });
         assert.match((await problemAt(fractional, "clinical-platform:app.slots.blue.weight")).expected, /integer from 0 to 100/);

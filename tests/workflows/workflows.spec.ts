@@ -22,8 +22,8 @@ describe("GitHub Actions workflows: the files", function () {
         assert.throws(() => evaluate("github.ref ==", ctx));
     });
 
-    it("are the five workflow files of the CI/CD design", () => {
-        assert.deepEqual([...workflows.keys()], ["deploy-stack.yml", "deploy.yml", "pull-request.yml", "pulumi-preview.yml", "traffic.yml"]);
+    it("are the six workflow files of the CI/CD design", () => {
+        assert.deepEqual([...workflows.keys()], ["deploy-stack.yml", "deploy.yml", "frontend.yml", "pull-request.yml", "pulumi-preview.yml", "traffic.yml"]);
     });
 
     describe("validation (actionlint)", () => {
@@ -165,6 +165,7 @@ describe("GitHub Actions workflows: the files", function () {
                 "deploy.yml#dev id-token", // granted to the called deploy-stack.yml
                 "deploy.yml#production id-token",
                 "deploy.yml#staging id-token",
+                "frontend.yml#publish id-token", // OIDC session of the stack's deploy role, to upload and invalidate
                 "pulumi-preview.yml#preview id-token", // OIDC session of the read-only preview role
                 "pulumi-preview.yml#preview pull-requests", // the preview comment
                 "traffic.yml#apply id-token", // OIDC session of the stack's deploy role, for the traffic command's pulumi up
