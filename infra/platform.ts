@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccountBaseline } from "../components/account";
 import { CiRunner } from "../components/ci-runner";
 import { Alarms } from "../components/alarms";
+import { AutoRollback } from "../components/auto-rollback";
 import { BlueGreenService } from "../components/blue-green";
 import { Cluster, ClusterRoles } from "../components/cluster";
 import { DATABASE_ROLES, Database } from "../components/database";
@@ -247,6 +248,28 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         thresholds: config.alarms,
         tags,
     });
+
+    // When the candidate's release alarms fire, the listener returns to the stable slot without a
+    // person, and the traffic workflow brings the stack file along (docs/runbooks/emergency-rollback.md).
+    if (config.release.autoRollback) {
+        new AutoRollback("auto-rollback", {
+            namePrefix: prefix,
+            secretNamePrefix: `${config.project}/${config.environment}`,
+            stack: config.environment,
+            listenerArn: service.trafficListenerArn,
+            stableSlot: config.app.stableSlot,
+            targetGroupArns: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, service.targetGroups[slot].arn])),
+            repository: config.ci.repository,
+            // Production's traffic workflow waits for a reviewer unless a rollback is break-glass.
+            breakGlass: config.environment === "production",
+            alarmTopicArn: alarms.topicArn,
+            logsKeyArn: keys.logs.arn,
+            secretsKeyArn: keys.secrets.arn,
+            logRetentionDays: config.logs.retentionDays,
+            recoveryWindowDays: protect ? 30 : 7,
+            tags,
+        });
+    }
 
     return {
         environment: config.environment,
