@@ -44,6 +44,8 @@ export interface AutoRollbackArgs {
     logRetentionDays: number;
     /** Days a deleted token secret can still be restored. */
     recoveryWindowDays: number;
+    /** Protect the token secret in Pulumi, like the stack's other secrets. */
+    protect: boolean;
     /** Tags for every taggable resource. */
     tags: Record<string, string>;
 }
@@ -76,7 +78,7 @@ export class AutoRollback extends pulumi.ComponentResource {
             kmsKeyId: args.secretsKeyArn,
             recoveryWindowInDays: args.recoveryWindowDays,
             tags: args.tags,
-        }, parent);
+        }, { parent: this, protect: args.protect, retainOnDelete: args.protect });
 
         const logGroup = new aws.cloudwatch.LogGroup(name, {
             name: `/aws/lambda/${functionName}`,

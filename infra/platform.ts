@@ -267,6 +267,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
             secretsKeyArn: keys.secrets.arn,
             logRetentionDays: config.logs.retentionDays,
             recoveryWindowDays: protect ? 30 : 7,
+            protect,
             tags,
         });
     }
