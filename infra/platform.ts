@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccountBaseline } from "../components/account";
 import { CiRunner } from "../components/ci-runner";
 import { Alarms } from "../components/alarms";
-import { AutoRollback } from "../components/auto-rollback";
+import { AutoRollback, rollbackTokenSecret } from "../components/auto-rollback";
 import { BlueGreenService } from "../components/blue-green";
 import { Cluster, ClusterRoles } from "../components/cluster";
 import { DATABASE_ROLES, Database } from "../components/database";
@@ -132,6 +132,15 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         tags,
     });
 
+    // Where the operator puts the token the automatic rollback dispatches the traffic workflow with.
+    const rollbackToken = rollbackTokenSecret("auto-rollback-github-token", {
+        secretNamePrefix: `${config.project}/${config.environment}`,
+        repository: config.ci.repository,
+        secretsKeyArn: keys.secrets.arn,
+        recoveryWindowDays: protect ? 30 : 7,
+        protect,
+        tags,
+    });
     const cluster = new Cluster("cluster", {
         clusterName: prefix,
         version: config.cluster.version,
@@ -254,8 +263,8 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
     if (config.release.autoRollback) {
         new AutoRollback("auto-rollback", {
             namePrefix: prefix,
-            secretNamePrefix: `${config.project}/${config.environment}`,
             stack: config.environment,
+            tokenSecretArn: rollbackToken.arn,
             listenerArn: service.trafficListenerArn,
             stableSlot: config.app.stableSlot,
             targetGroupArns: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, service.targetGroups[slot].arn])),
@@ -266,8 +275,6 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
             logsKeyArn: keys.logs.arn,
             secretsKeyArn: keys.secrets.arn,
             logRetentionDays: config.logs.retentionDays,
-            recoveryWindowDays: protect ? 30 : 7,
-            protect,
             tags,
         });
     }

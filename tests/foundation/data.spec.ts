@@ -113,7 +113,7 @@ describe("the data tier", () => {
                     ...ofType(resources, "aws:secretsmanager/secret:Secret"),
                 ];
                 // Secrets: the two application secrets and the automatic rollback's GitHub token.
-                assert.equal(stateful.length, 1 + 3 + 5 + 2 + (config.release.autoRollback ? 1 : 0) + (config.region === "us-east-1" ? 0 : 1));
+                assert.equal(stateful.length, 1 + 3 + 5 + 2 + 1 + (config.region === "us-east-1" ? 0 : 1));
                 for (const resource of stateful) {
                     assert.deepEqual(resource.options, { ...resource.options, protect: guarded, retainOnDelete: guarded }, resource.name);
                 }

@@ -178,12 +178,14 @@ describe("the automatic rollback", () => {
         });
     }
 
-    it("is not registered at all when overrides.release.autoRollback is false", async () => {
+    it("is not registered when overrides.release.autoRollback is false, but keeps the token's secret, so turning it on again never meets the secret's scheduled deletion", async () => {
         const { resources, config } = await previewWithEdit("staging", (doc) => {
             doc.setIn(["config", "clinical-platform:overrides", "release", "autoRollback"], false);
         });
         assert.equal(config.release.autoRollback, false);
-        assert.deepEqual(resources.filter((r) => r.name.startsWith("auto-rollback") || isUnder(resources, r, "auto-rollback")).map((r) => r.name), []);
+        assert.deepEqual(resources.filter((r) => r.name.startsWith("auto-rollback") || isUnder(resources, r, "auto-rollback")).map((r) => r.name), ["auto-rollback-github-token"]);
         assert.equal(ofType(resources, FUNCTION).length, 1, "the rotation function only");
+        const secret = single(resources, "aws:secretsmanager/secret:Secret", "auto-rollback-github-token");
+        assert.deepEqual(secret.options, { ...secret.options, protect: true, retainOnDelete: true });
     });
 });
