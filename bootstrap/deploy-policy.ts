@@ -24,7 +24,7 @@ import { PLATFORM_PROJECT, PlatformStack } from "./config";
 import { DEPLOY_ROLE_PREFIX, ENVIRONMENT_TAG, GITHUB_ISSUER, Names, PREVIEW_ROLE_NAME, PolicyDocument, Statement, boundaryName, stackStateKeys } from "./documents";
 
 /** The services the platform program uses; the guardrails cover each. */
-export const PLATFORM_SERVICES = ["ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "wafv2", "cloudfront", "codebuild", "codeconnections"] as const;
+export const PLATFORM_SERVICES = ["ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "sqs", "events", "wafv2", "cloudfront", "codebuild", "codeconnections"] as const;
 
 /**
  * Services that roles the platform creates are passed to (their trust policies' principals in
@@ -342,8 +342,28 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                     "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig", "lambda:GetRuntimeManagementConfig", "lambda:GetFunctionConcurrency", "lambda:ListVersionsByFunction", "lambda:PublishVersion",
                     "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy", "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags",
                     "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency", "lambda:InvokeFunction",
+                    "lambda:PutFunctionEventInvokeConfig", "lambda:GetFunctionEventInvokeConfig", "lambda:UpdateFunctionEventInvokeConfig", "lambda:DeleteFunctionEventInvokeConfig",
                 ],
                 Resource: `arn:${p}:lambda:*:${a}:function:${prefix}-*`,
+            },
+            // The automatic rollback: its rule on the default event bus and its failure queue.
+            {
+                Sid: "RollbackRule",
+                Effect: "Allow",
+                Action: [
+                    "events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:EnableRule", "events:DisableRule", "events:PutTargets",
+                    "events:RemoveTargets", "events:ListTargetsByRule", "events:TagResource", "events:UntagResource", "events:ListTagsForResource",
+                ],
+                Resource: `arn:${p}:events:*:${a}:rule/${prefix}-*`,
+            },
+            {
+                Sid: "RollbackFailureQueue",
+                Effect: "Allow",
+                Action: [
+                    "sqs:CreateQueue", "sqs:DeleteQueue", "sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:GetQueueUrl",
+                    "sqs:TagQueue", "sqs:UntagQueue", "sqs:ListQueueTags",
+                ],
+                Resource: `arn:${p}:sqs:*:${a}:${prefix}-*`,
             },
         ),
         // The CI runner inside the stack's VPC: a CodeBuild project per stack, named with the stack's

@@ -164,6 +164,8 @@ export function boundaryDocument(names: Names, stack: PlatformStack): PolicyDocu
                     "secretsmanager:GetRandomPassword", "secretsmanager:ListSecretVersionIds",
                     "rds-db:connect", "rds:Describe*", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:Describe*", "logs:PutRetentionPolicy",
                     "cloudwatch:PutMetricData", "cloudwatch:Get*", "cloudwatch:List*", "cloudwatch:Describe*", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
+                    // The automatic rollback tells the alarm topic, and Lambda keeps its failures in a queue with its role.
+                    "sns:Publish", "sqs:SendMessage",
                     "s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetBucketLocation", "ssm:GetParameter", "ssm:GetParameters",
                     "acm:DescribeCertificate", "acm:ListCertificates", "tag:GetResources",
                     "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "shield:GetSubscriptionState", "sts:TagSession",

@@ -122,6 +122,9 @@ export class Secrets extends pulumi.ComponentResource {
             code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset(path.join(__dirname, "rotation", "index.js")) }),
             timeout: 30,
             memorySize: 128,
+            // One rotation per secret at a time (Secrets Manager rotates each secret on its own
+            // schedule); bounded so a loop of failed rotations cannot take the account's concurrency.
+            reservedConcurrentExecutions: APPLICATION_SECRETS.length,
             kmsKeyArn: args.secretsKeyArn,
             environment: { variables: { SECRET_LENGTH: "64" } },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },

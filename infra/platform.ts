@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccountBaseline } from "../components/account";
 import { CiRunner } from "../components/ci-runner";
 import { Alarms } from "../components/alarms";
+import { AutoRollback, rollbackTokenSecret } from "../components/auto-rollback";
 import { BlueGreenService, TEST_PORT } from "../components/blue-green";
 import { Cluster, ClusterRoles } from "../components/cluster";
 import { DATABASE_ROLES, Database } from "../components/database";
@@ -141,6 +142,15 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         tags,
     });
 
+    // Where the operator puts the token the automatic rollback dispatches the traffic workflow with.
+    const rollbackToken = rollbackTokenSecret("auto-rollback-github-token", {
+        secretNamePrefix: `${config.project}/${config.environment}`,
+        repository: config.ci.repository,
+        secretsKeyArn: keys.secrets.arn,
+        recoveryWindowDays: protect ? 30 : 7,
+        protect,
+        tags,
+    });
     const cluster = new Cluster("cluster", {
         clusterName: prefix,
         version: config.cluster.version,
@@ -267,6 +277,27 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         thresholds: config.alarms,
         tags,
     });
+
+    // When the candidate's release alarms fire, the listener returns to the stable slot without a
+    // person, and the traffic workflow brings the stack file along (docs/runbooks/emergency-rollback.md).
+    if (config.release.autoRollback) {
+        new AutoRollback("auto-rollback", {
+            namePrefix: prefix,
+            stack: config.environment,
+            tokenSecretArn: rollbackToken.arn,
+            listenerArn: service.trafficListenerArn,
+            stableSlot: config.app.stableSlot,
+            targetGroupArns: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, service.targetGroups[slot].arn])),
+            repository: config.ci.repository,
+            // Production's traffic workflow waits for a reviewer unless a rollback is break-glass.
+            breakGlass: config.environment === "production",
+            alarmTopicArn: alarms.topicArn,
+            logsKeyArn: keys.logs.arn,
+            secretsKeyArn: keys.secrets.arn,
+            logRetentionDays: config.logs.retentionDays,
+            tags,
+        });
+    }
 
     return {
         environment: config.environment,

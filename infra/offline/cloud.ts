@@ -121,6 +121,12 @@ function computed(type: string, state: State, region: string, account: string, i
             return { arn: `arn:aws:iam::${account}:role/aws-service-role/${state.awsServiceName}/${name}` };
         case "aws:cloudwatch/logGroup:LogGroup":
             return { name };
+        case "aws:sqs/queue:Queue":
+            return { arn: `arn:aws:sqs:${region}:${account}:${name}`, url: `https://sqs.${region}.amazonaws.com/${account}/${name}` };
+        case "aws:cloudwatch/eventRule:EventRule":
+            return { arn: `arn:aws:events:${region}:${account}:rule/${name}` };
+        case "aws:lambda/function:Function":
+            return { arn: `arn:aws:lambda:${region}:${account}:function:${name}` };
         case "random:index/randomPassword:RandomPassword":
         case "random:index/randomString:RandomString":
             return { result: digest(`secret:${id}`).slice(0, Number(state.length ?? 32)) };

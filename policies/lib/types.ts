@@ -114,3 +114,9 @@ export const K8S = {
     service: "kubernetes:core/v1:Service",
     horizontalPodAutoscaler: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
 } as const;
+
+export const LAMBDA = {
+    function: "aws:lambda/function:Function",
+    permission: "aws:lambda/permission:Permission",
+    eventInvokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+} as const;

@@ -8,6 +8,7 @@ import { eksPolicies } from "./eks";
 import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
 import { kubernetesPolicies } from "./kubernetes";
+import { lambdaPolicies } from "./lambda";
 import { rdsPolicies } from "./rds";
 import { s3Policies } from "./s3";
 import { secretsmanagerPolicies } from "./secretsmanager";
@@ -27,6 +28,7 @@ export const policiesByService: Readonly<Record<string, readonly ClinicalPolicy[
     KMS: kmsPolicies,
     CloudWatch: cloudwatchPolicies,
     SNS: snsPolicies,
+    Lambda: lambdaPolicies,
     "Load balancers (ALB)": albPolicies,
     WAF: wafPolicies,
     VPC: vpcPolicies,

@@ -29,10 +29,11 @@ describe("the alarms", () => {
             });
 
             it("notify on alarm and on recovery, every one of them, and say how they treat missing data", async () => {
-                const { resources } = await previewOf(stack);
+                const { resources, config } = await previewOf(stack);
                 const topicArn = inputs(single(resources, TOPIC)).name;
                 const alarms = ofType(resources, ALARM);
-                assert.equal(alarms.length, 2 + 2 + 3 + 4 * SLOT_NAMES.length, "service, nodes, database, and four per slot");
+                assert.equal(alarms.length, 2 + 2 + 3 + 4 * SLOT_NAMES.length + (config.release.autoRollback ? 1 : 0),
+                    "service, nodes, database, four per slot, and the automatic rollback's failures");
                 for (const alarm of alarms) {
                     const i = inputs(alarm);
                     assert.equal(i.actionsEnabled, true, alarm.name);

@@ -54,6 +54,14 @@ describe("a traffic or image change", () => {
         assert.deepEqual(changes(from, to), [`${LISTENER}: ${WEIGHT_PATHS}`]);
     });
 
+    it("leaves the automatic rollback (rule, function, role, secret, queue) untouched: it follows the stable slot, not the weights", async () => {
+        const [from, to] = await Promise.all([canary, split(60, 40)]);
+        const rollback = from.resources.filter((r) => isUnder(from.resources, r, "auto-rollback"));
+        assert.ok(rollback.length >= 10, "the automatic rollback is registered in production");
+        const changed = changes(from, to);
+        assert.deepEqual(rollback.filter((r) => changed.some((line) => line.startsWith(`${r.type} ${r.name}`))).map((r) => r.name), []);
+    });
+
     it("changes only the listener when a slot leaves weight 0, because slots are sized by role", async () => {
         const [committed, shifted] = await Promise.all([previewOf("production"), canary]);
         assert.equal(committed.config.app.slots.green.weight, 0);
@@ -76,12 +84,19 @@ describe("a traffic or image change", () => {
             `${K8S.deployment} api-${slot}: metadata.annotations.clinical-platform/capacity`,
             `kubernetes:autoscaling/v2:HorizontalPodAutoscaler api-${slot}: spec.minReplicas`,
         ];
+        // The automatic rollback now watches blue's release alarms and returns traffic to green.
+        const rollback = [
+            "aws:cloudwatch/eventRule:EventRule auto-rollback: description, eventPattern",
+            "aws:lambda/function:Function auto-rollback: description, " + ["ALARM_NAMES", "CANDIDATE_SLOT", "CANDIDATE_TARGET_GROUP_ARN", "STABLE_SLOT", "STABLE_TARGET_GROUP_ARN"]
+                .map((name) => `environment.variables.${name}`).join(", "),
+        ];
         assert.deepEqual(changes(committed, promoted), [
             `${LISTENER}: ${WEIGHT_PATHS}`,
             // It now depends on the other target group, too.
             `${TEST_LISTENER}: defaultActions[0].targetGroupArn, dependencies`,
             ...scaled("blue"),
             ...scaled("green"),
+            ...rollback,
         ].sort());
         const groupOf = (preview: PreviewResult) => (single(preview.resources, "aws:lb/listener:Listener", "api-lb-test").inputs as Json).defaultActions[0].targetGroupArn;
         const weighted = (single(committed.resources, "aws:lb/listener:Listener", "api-lb-https").inputs as Json).defaultActions[0].forward.targetGroups.map((g: Json) => g.arn);

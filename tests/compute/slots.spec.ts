@@ -3,7 +3,7 @@ import { HEALTH_PATHS } from "../../components/blue-green";
 import { APPLICATION_SECRETS } from "../../components/secrets";
 import { SLOT_NAMES } from "../../stacks";
 import { grantOf, ofType, policyOf, previewOf, single, STACKS } from "../harness/stacks";
-import { Json, K8S, inSlot, inputs, inputsOf, urnOf } from "./support";
+import { Json, K8S, inSlot, inputs, inputsOf, isUnder, urnOf } from "./support";
 
 /** Names of environment variables that would carry a secret value. */
 const SECRET_LIKE = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL/i;
@@ -239,7 +239,7 @@ describe("the blue/green slots", () => {
 
             it("fetches each application secret's current and previous version with Pod Identity, so both keys validate during a rotation, and never the master secret", async () => {
                 const { resources, config } = await previewOf(stack);
-                const secrets = ofType(resources, "aws:secretsmanager/secret:Secret");
+                const secrets = ofType(resources, "aws:secretsmanager/secret:Secret").filter((s) => isUnder(resources, s, "secrets"));
                 for (const slot of SLOT_NAMES) {
                     const [secretClass] = inSlot(resources, K8S.secretProviderClass, slot);
                     const spec = inputs(secretClass).spec;

@@ -4,6 +4,7 @@ import * as path from "path";
 import { REPOSITORY_ROOT } from "../../infra/offline/preview";
 import { RecordedResource } from "../../infra/offline/types";
 import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
+import { isUnder } from "../compute/support";
 
 /** Whether the provider's resource class takes a `tags` input, read from the SDK itself. */
 function acceptsTags(type: string): boolean {
@@ -111,7 +112,8 @@ describe("the data tier", () => {
                     ...ofType(resources, "aws:kms/key:Key"),
                     ...ofType(resources, "aws:secretsmanager/secret:Secret"),
                 ];
-                assert.equal(stateful.length, 1 + 3 + 5 + 2 + (config.region === "us-east-1" ? 0 : 1));
+                // Secrets: the two application secrets and the automatic rollback's GitHub token.
+                assert.equal(stateful.length, 1 + 3 + 5 + 2 + 1 + (config.region === "us-east-1" ? 0 : 1));
                 for (const resource of stateful) {
                     assert.deepEqual(resource.options, { ...resource.options, protect: guarded, retainOnDelete: guarded }, resource.name);
                 }
@@ -151,7 +153,7 @@ describe("the data tier", () => {
 
             it("keeps application secrets in Secrets Manager under the secrets key, rotated, never in plain text", async () => {
                 const { resources, document } = await previewOf(stack);
-                const secrets = ofType(resources, "aws:secretsmanager/secret:Secret");
+                const secrets = ofType(resources, "aws:secretsmanager/secret:Secret").filter((s) => isUnder(resources, s, "secrets"));
                 assert.equal(secrets.length, 2);
                 assert.ok(secrets.every((s) => s.propertyDependencies.kmsKeyId?.[0] === keyUrn(resources, "secrets")));
                 assert.equal(ofType(resources, "aws:secretsmanager/secretRotation:SecretRotation").length, 2);
@@ -163,7 +165,7 @@ describe("the data tier", () => {
 
             it("writes each application secret twice, so AWSPREVIOUS names a version before the first rotation, and rotates only once the values, grant and invoke permission exist", async () => {
                 const { resources } = await previewOf(stack);
-                const secrets = ofType(resources, "aws:secretsmanager/secret:Secret");
+                const secrets = ofType(resources, "aws:secretsmanager/secret:Secret").filter((s) => isUnder(resources, s, "secrets"));
                 const versions = ofType(resources, "aws:secretsmanager/secretVersion:SecretVersion");
                 const grant = single(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "secrets-rotation-grant");
                 const permission = single(resources, "aws:lambda/permission:Permission", "secrets-rotation");

@@ -18,6 +18,7 @@ import type * as eks from "../../policies/rules/eks";
 import type * as iam from "../../policies/rules/iam";
 import type { KmsKeyInputs } from "../../policies/rules/kms";
 import type * as kubernetes from "../../policies/rules/kubernetes";
+import type * as lambda from "../../policies/rules/lambda";
 import type * as rds from "../../policies/rules/rds";
 import type * as s3 from "../../policies/rules/s3";
 import type * as secrets from "../../policies/rules/secretsmanager";
@@ -91,6 +92,9 @@ export type Checked = [
     AllExist<MissingPaths<sns.TopicInputs, Args<aws.sns.TopicArgs>>>,
     AllExist<MissingPaths<sns.TopicPolicyInputs, Args<aws.sns.TopicPolicyArgs>>>,
     AllExist<MissingPaths<sns.TopicSubscriptionInputs, Args<aws.sns.TopicSubscriptionArgs>>>,
+    AllExist<MissingPaths<lambda.FunctionInputs, Args<aws.lambda.FunctionArgs>>>,
+    AllExist<MissingPaths<lambda.PermissionInputs, Args<aws.lambda.PermissionArgs>>>,
+    AllExist<MissingPaths<lambda.EventInvokeConfigInputs, Args<aws.lambda.FunctionEventInvokeConfigArgs>>>,
 
     AllExist<MissingPaths<alb.LoadBalancerInputs, Args<aws.lb.LoadBalancerArgs>>>,
     AllExist<MissingPaths<alb.LoadBalancerInputs, Args<aws.alb.LoadBalancerArgs>>>,

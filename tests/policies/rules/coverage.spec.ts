@@ -7,6 +7,7 @@ import "./edge.spec";
 import "./eks.spec";
 import "./iam.spec";
 import "./kubernetes.spec";
+import "./lambda.spec";
 import "./monitoring.spec";
 import "./network.spec";
 import "./rds.spec";

@@ -1,0 +1,105 @@
+import { CLOUDWATCH, LAMBDA } from "../../../policies/lib/types";
+import * as rules from "../../../policies/rules/lambda";
+import { describeResourcePolicy, describeStackPolicy } from "../harness/cases";
+import { type TestResource, UNKNOWN_VALUE as UNKNOWN, resource } from "../harness/server";
+
+const QUEUE = "aws:sqs/queue:Queue";
+const logGroup = resource(CLOUDWATCH.logGroup, "rollback-logs", { name: "/aws/lambda/rollback", kmsKeyId: UNKNOWN, retentionInDays: 365 });
+const fn = (name: string, inputs: Record<string, unknown> = {}, references: Record<string, TestResource | TestResource[]> = {}) =>
+    resource(LAMBDA.function, name, {
+        name,
+        runtime: "nodejs24.x",
+        kmsKeyArn: UNKNOWN,
+        environment: { variables: { LISTENER_ARN: UNKNOWN } },
+        reservedConcurrentExecutions: 1,
+        loggingConfig: { logFormat: "JSON", logGroup: UNKNOWN },
+        ...inputs,
+    }, references);
+const rollback = fn("rollback", {}, { loggingConfig: logGroup });
+const permission = (target: TestResource, principal: string, inputs: Record<string, unknown> = {}) =>
+    resource(LAMBDA.permission, `${target.name}-invoke`, { function: UNKNOWN, action: "lambda:InvokeFunction", principal, ...inputs }, { function: target });
+const queue = resource(QUEUE, "rollback-failures", { kmsMasterKeyId: UNKNOWN });
+const onFailure = (target: TestResource) =>
+    resource(LAMBDA.eventInvokeConfig, `${target.name}-async`, { functionName: UNKNOWN, maximumRetryAttempts: 0, destinationConfig: { onFailure: { destination: UNKNOWN } } }, {
+        functionName: target,
+        destinationConfig: queue,
+    });
+
+describe("Lambda policies", () => {
+    describeResourcePolicy(rules.lambdaEnvironmentCustomerManagedKey, {
+        accepts: {
+            "environment variables under the secrets key": rollback,
+            "a function without environment variables (not applicable)": fn("plain", { environment: undefined, kmsKeyArn: undefined }),
+        },
+        rejects: {
+            "environment variables under the AWS-managed key": [fn("rollback", { kmsKeyArn: undefined }), /kmsKeyArn is not set/],
+            "variables only known at update time, with no key": [fn("rollback", { kmsKeyArn: undefined, environment: { variables: UNKNOWN } }), /aws\/lambda key/],
+        },
+    });
+
+    describeResourcePolicy(rules.lambdaReservedConcurrency, {
+        accepts: {
+            "one switch at a time": rollback,
+            "a concurrency known only at update time": fn("rollback", { reservedConcurrentExecutions: UNKNOWN }),
+        },
+        rejects: {
+            "a function in the account's unreserved pool": [fn("rollback", { reservedConcurrentExecutions: undefined }), /shares the account's unreserved pool/],
+            "a function reserved to zero": [fn("rollback", { reservedConcurrentExecutions: 0 }), /every invocation is throttled/],
+        },
+    });
+
+    describeStackPolicy(rules.lambdaFailureDestination, {
+        accepts: {
+            "an EventBridge-invoked function with an on-failure queue": [rollback, permission(rollback, "events.amazonaws.com", { sourceArn: UNKNOWN }), queue, onFailure(rollback)],
+            "an SNS-invoked function with a dead-letter queue": [
+                fn("fanout", { deadLetterConfig: { targetArn: UNKNOWN } }, { deadLetterConfig: queue }),
+                permission(fn("fanout"), "sns.amazonaws.com", { sourceArn: UNKNOWN }),
+            ],
+            "a rotation function, which Secrets Manager invokes synchronously (not applicable)": [fn("rotation"), permission(fn("rotation"), "secretsmanager.amazonaws.com", { sourceAccount: "123456789012" })],
+            "a stack without functions (not applicable)": [queue],
+        },
+        rejects: {
+            "an EventBridge-invoked function whose failed events are dropped": {
+                resources: [rollback, permission(rollback, "events.amazonaws.com", { sourceArn: UNKNOWN }), fn("other"), queue, onFailure(fn("other"))],
+                offenders: ["rollback"],
+                message: /no dead-letter queue and no on-failure destination/,
+            },
+            "an S3-invoked function whose invoke config keeps nothing on failure": {
+                resources: [fn("thumbs"), permission(fn("thumbs"), "s3.amazonaws.com", { sourceArn: UNKNOWN }),
+                    resource(LAMBDA.eventInvokeConfig, "thumbs-async", { functionName: "thumbs", maximumRetryAttempts: 2 })],
+                offenders: ["thumbs"],
+                message: /dropped/,
+            },
+        },
+    });
+
+    describeStackPolicy(rules.lambdaNamedLogGroup, {
+        accepts: {
+            "a function naming the stack's log group": [logGroup, rollback],
+            "a function logging to the default group, which the stack creates by name": [logGroup, fn("rollback", { loggingConfig: undefined })],
+            "a stack without functions (not applicable)": [logGroup],
+        },
+        rejects: {
+            "a function whose group Lambda would create on first use": {
+                resources: [logGroup, fn("orphan", { loggingConfig: undefined })],
+                offenders: ["orphan"],
+                message: /unencrypted and kept forever/,
+            },
+            "a function naming a group the stack does not manage": {
+                resources: [logGroup, fn("rollback", { loggingConfig: { logGroup: "/aws/lambda/elsewhere" } })],
+                offenders: ["rollback"],
+                message: /No log group of the stack/,
+            },
+        },
+    });
+
+    describeResourcePolicy(rules.lambdaPermissionNoPublic, {
+        accepts: {
+            "EventBridge, for one rule": permission(rollback, "events.amazonaws.com", { sourceArn: UNKNOWN, sourceAccount: "123456789012" }),
+            "everyone, narrowed to one source ARN": permission(rollback, "*", { sourceArn: "arn:aws:events:eu-west-1:123456789012:rule/x" }),
+        },
+        rejects: {
+            "everyone, with nothing narrowing it": [permission(rollback, "*"), /lets anyone \("\*"\) invoke/],
+        },
+    });
+});
