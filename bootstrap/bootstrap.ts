@@ -41,6 +41,17 @@ export const GITHUB_CONNECTION_NAME = `${PLATFORM_PROJECT}-github`;
  */
 export const VIEW_ONLY_POLICY = "job-function/ViewOnlyAccess";
 
+/**
+ * Lambda's "Concurrent executions" quota (service code `lambda`, quota code L-B99A9384, as the
+ * Service Quotas console and public Terraform configurations name it, e.g.
+ * NHSDigital/national-document-repository-infrastructure service-quota.tf; checked 2026-12-01).
+ * The platform's functions reserve concurrency, and Lambda keeps 100 executions unreserved
+ * (Lambda Developer Guide, "Configuring reserved concurrency"), while "new AWS accounts have reduced
+ * concurrency and memory quotas" (Lambda quotas page). 1,000 is the documented default of an
+ * established account.
+ */
+export const LAMBDA_CONCURRENCY_QUOTA = { serviceCode: "lambda", quotaCode: "L-B99A9384", value: 1000 } as const;
+
 export interface BootstrapOutputs {
     /** `pulumi login` URL and the repository variable PULUMI_BACKEND_URL. */
     backendUrl: pulumi.Output<string>;
@@ -168,6 +179,13 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
             new aws.iam.RolePolicyAttachment(`${stack.name}-deploy-${purpose}`, { role: role.name, policyArn: policy.arn });
         }
         deployRoles[stack.name] = { environment: stack.environment, roleArn: role.arn, permissionsBoundaryArn: boundary.arn };
+    }
+
+    // A request, not a grant: Service Quotas may take hours to approve it, and the first platform
+    // `up` fails at its first reserved concurrency until it has (first-deployment runbook, step 1).
+    for (const region of [...new Set(config.stacks.map((stack) => stack.region))].sort()) {
+        const provider = region === config.region ? undefined : new aws.Provider(`quotas-${region}`, { region, allowedAccountIds: [config.accountId] });
+        new aws.servicequotas.ServiceQuota(`lambda-concurrency-${region}`, { ...LAMBDA_CONCURRENCY_QUOTA }, { provider });
     }
 
     const preview = new aws.iam.Role("preview", {
