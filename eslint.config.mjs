@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
     // The rotation function is plain JavaScript that Lambda runs as is; it is linted like the rest.
-    { ignores: ["node_modules/**", "out/**", "**/*.js", "**/*.mjs", "!components/rotation/**/*.js"] },
+    { ignores: ["node_modules/**", "out/**", "**/*.js", "**/*.mjs", "!components/rotation/**/*.js", "!components/snapshot-expiry/**/*.js"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
@@ -28,7 +28,7 @@ export default tseslint.config(
         },
     },
     {
-        files: ["components/rotation/**/*.js"],
+        files: ["components/rotation/**/*.js", "components/snapshot-expiry/**/*.js"],
         languageOptions: {
             sourceType: "commonjs",
             globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly" },
