@@ -24,7 +24,7 @@ import { PLATFORM_PROJECT, PlatformStack } from "./config";
 import { DEPLOY_ROLE_PREFIX, ENVIRONMENT_TAG, GITHUB_ISSUER, Names, PREVIEW_ROLE_NAME, PolicyDocument, Statement, boundaryName, stackStateKeys } from "./documents";
 
 /** The services the platform program uses; the guardrails cover each. */
-export const PLATFORM_SERVICES = ["ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "wafv2", "cloudfront", "codebuild", "codeconnections"] as const;
+export const PLATFORM_SERVICES = ["ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "events", "sns", "wafv2", "cloudfront", "codebuild", "codeconnections"] as const;
 
 /**
  * Services that roles the platform creates are passed to (their trust policies' principals in
@@ -315,6 +315,16 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                     "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency", "lambda:InvokeFunction",
                 ],
                 Resource: `arn:${p}:lambda:*:${a}:function:${prefix}-*`,
+            },
+            // The daily schedule of the release snapshot expiry function (an EventBridge rule on the default bus).
+            {
+                Sid: "Schedules",
+                Effect: "Allow",
+                Action: [
+                    "events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:PutTargets", "events:RemoveTargets",
+                    "events:ListTargetsByRule", "events:TagResource", "events:UntagResource", "events:ListTagsForResource",
+                ],
+                Resource: `arn:${p}:events:*:${a}:rule/${prefix}-*`,
             },
         ),
         // The CI runner inside the stack's VPC: a CodeBuild project per stack, named with the stack's
