@@ -59,23 +59,40 @@ describe("a traffic or image change", () => {
             `${K8S.deployment} api-${slot}: metadata.annotations.clinical-platform/capacity`,
             `kubernetes:autoscaling/v2:HorizontalPodAutoscaler api-${slot}: spec.minReplicas`,
         ];
-        assert.deepEqual(changes(committed, promoted), [`${LISTENER}: ${WEIGHT_PATHS}`, ...scaled("blue"), ...scaled("green")].sort());
+        // The migrations swap their order (the stable slot's runs first) and change nothing else: no
+        // input of theirs changes, so neither runs again.
+        const migration = / api-(blue|green)-migrate(-snapshot)?:/;
+        assert.deepEqual(changes(committed, promoted).filter((line) => !migration.test(line)), [`${LISTENER}: ${WEIGHT_PATHS}`, ...scaled("blue"), ...scaled("green")].sort());
+        const reordered = diffPreviews(committed.document, promoted.document).changed.filter((r) => migration.test(` ${r.name}:`));
+        assert.deepEqual(reordered.map((r) => r.inputs), reordered.map(() => []));
     });
 
-    it("changes only that slot's Deployment when a slot's image changes", async () => {
+    it("changes only that slot's Deployment, its migration Job and, in production, the snapshot before it when a slot's image changes", async () => {
         const [committed, restaged] = await Promise.all([
             previewOf("production"),
             previewWithEdit("production", (doc) => setSlot(doc, "green", { image: "registry.example.com/clinical-api:1.5.1" })),
         ]);
-        assert.deepEqual(changes(committed, restaged), [`${K8S.deployment} api-green: spec.template.spec.containers[0].image`]);
+        assert.deepEqual(changes(committed, restaged), [
+            "aws:rds/snapshot:Snapshot api-green-migrate-snapshot: dbSnapshotIdentifier, tags.clinical-platform:release",
+            `${K8S.deployment} api-green: spec.template.spec.containers[0].image`,
+            "kubernetes:batch/v1:Job api-green-migrate: metadata.annotations.clinical-platform/release, metadata.name, spec.template.spec.containers[0].image",
+        ]);
     });
 
-    it("adds only the Deployment and its autoscaler when an image is staged on a slot that never had one", async () => {
+    it("adds only the Deployment, its autoscaler and its migration when an image is staged on a slot that never had one", async () => {
         const [committed, staged] = await Promise.all([
             previewOf("dev"),
             previewWithEdit("dev", (doc) => setSlot(doc, "green", { image: "registry.example.com/clinical-api:1.6.0" })),
         ]);
-        assert.deepEqual(changes(committed, staged), [`+ ${K8S.deployment} api-green`, "+ kubernetes:autoscaling/v2:HorizontalPodAutoscaler api-green"]);
+        assert.deepEqual(changes(committed, staged), [
+            "+ aws:eks/podIdentityAssociation:PodIdentityAssociation api-green-migrate",
+            "+ clinical-platform:blue-green:Migration api-green-migrate",
+            `+ ${K8S.deployment} api-green`,
+            "+ kubernetes:autoscaling/v2:HorizontalPodAutoscaler api-green",
+            "+ kubernetes:batch/v1:Job api-green-migrate",
+            "+ kubernetes:core/v1:ServiceAccount api-green-migrate",
+            "+ kubernetes:networking.k8s.io/v1:NetworkPolicy api-green-migrate",
+        ]);
     });
 });
 
