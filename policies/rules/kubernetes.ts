@@ -43,7 +43,7 @@ interface MetadataInputs {
     annotations?: Maybe<Record<string, Maybe<string>>>;
 }
 
-/** Inputs of `kubernetes.apps.v1.Deployment` the rules read. */
+/** Inputs of `kubernetes.apps.v1.Deployment` (and of a `batch/v1` Job, whose pod template sits at the same path) the rules read. */
 export interface DeploymentInputs {
     metadata?: Maybe<MetadataInputs>;
     spec?: Maybe<{ replicas?: Maybe<number>; template?: Maybe<{ spec?: Maybe<PodSpecInputs> }> }>;
@@ -62,6 +62,14 @@ export interface ServiceInputs {
 }
 
 const WORKLOAD_HIPAA = ["164.312(a)(1)"];
+/**
+ * Kinds whose pod template (`spec.template.spec`) the container rules read: the API's Deployments
+ * and the one-shot Jobs (release migrations, database roles), which run with the same credentials
+ * and network reach and so need the same hardening. Probes and replica counts are Deployment rules;
+ * so is the registry allow list, the application's own registry (the platform's tool images, such
+ * as the roles Job's psql, are pinned by version instead).
+ */
+const POD_TEMPLATE_KINDS = [K8S.deployment, K8S.job];
 const SECRET_LIKE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
 const LB_SCHEME = "service.beta.kubernetes.io/aws-load-balancer-scheme";
 const LB_INTERNAL = "service.beta.kubernetes.io/aws-load-balancer-internal";
@@ -123,7 +131,7 @@ export const k8sDeploymentRunAsNonRoot = resourceRule<DeploymentInputs>({
     hipaa: WORKLOAD_HIPAA,
     soc2: ["CC6.8"],
     remediation: "Set securityContext.runAsNonRoot true (pod or container) and a non-zero runAsUser.",
-    resourceTypes: [K8S.deployment],
+    resourceTypes: POD_TEMPLATE_KINDS,
     check: perContainer((container, pod) => {
         const own = securityContextOf(container);
         const podContext = isKnown(pod.securityContext) ? pod.securityContext : {};
@@ -144,7 +152,7 @@ export const k8sDeploymentNoPrivileged = resourceRule<DeploymentInputs>({
     hipaa: WORKLOAD_HIPAA,
     soc2: ["CC6.8"],
     remediation: "Remove securityContext.privileged (or set it to false).",
-    resourceTypes: [K8S.deployment],
+    resourceTypes: POD_TEMPLATE_KINDS,
     check: perContainer((container) =>
         securityContextOf(container).privileged === true ? "is privileged and has full access to the node." : undefined,
     ),
@@ -158,7 +166,7 @@ export const k8sDeploymentNoPrivilegeEscalation = resourceRule<DeploymentInputs>
     hipaa: WORKLOAD_HIPAA,
     soc2: ["CC6.8"],
     remediation: "Set securityContext.allowPrivilegeEscalation to false on every container.",
-    resourceTypes: [K8S.deployment],
+    resourceTypes: POD_TEMPLATE_KINDS,
     check: perContainer((container) => {
         const escalation = securityContextOf(container).allowPrivilegeEscalation;
         return escalation === false || isUnknown(escalation) ? undefined : "allows privilege escalation (allowPrivilegeEscalation is not false).";
@@ -173,7 +181,7 @@ export const k8sDeploymentReadOnlyRootFs = resourceRule<DeploymentInputs>({
     hipaa: ["164.312(c)(1)"],
     soc2: ["CC6.8"],
     remediation: "Set securityContext.readOnlyRootFilesystem to true and mount emptyDir volumes where writes are needed.",
-    resourceTypes: [K8S.deployment],
+    resourceTypes: POD_TEMPLATE_KINDS,
     check: perContainer((container) => {
         const readOnly = securityContextOf(container).readOnlyRootFilesystem;
         return readOnly === true || isUnknown(readOnly) ? undefined : "can write to its root filesystem.";
@@ -197,7 +205,7 @@ export const k8sDeploymentDropCapabilities = resourceRule<DeploymentInputs, { al
             description: "Capabilities a container may add back.",
         },
     },
-    resourceTypes: [K8S.deployment],
+    resourceTypes: POD_TEMPLATE_KINDS,
     *check(deployment, { config }) {
         yield* perContainer((container) => {
             const capabilities = securityContextOf(container).capabilities;
@@ -223,7 +231,7 @@ export const k8sDeploymentNoHostNamespaces = resourceRule<DeploymentInputs>({
     hipaa: ["164.312(a)(1)", "164.312(e)(1)"],
     soc2: ["CC6.6"],
     remediation: "Remove hostNetwork, hostPID, hostIPC and every container hostPort.",
-    resourceTypes: [K8S.deployment],
+    resourceTypes: POD_TEMPLATE_KINDS,
     *check(deployment) {
         const pod = podSpec(deployment);
         if (pod === undefined) {
@@ -247,7 +255,7 @@ export const k8sDeploymentResourceLimits = resourceRule<DeploymentInputs>({
     hipaa: ["164.308(a)(7)(ii)(C)"],
     soc2: ["A1.1"],
     remediation: "Set resources.requests and resources.limits for cpu and memory on every container.",
-    resourceTypes: [K8S.deployment],
+    resourceTypes: POD_TEMPLATE_KINDS,
     check: perContainer((container) => {
         const resources = container.resources;
         if (isUnknown(resources)) {
@@ -388,7 +396,7 @@ export const k8sDeploymentImagePinned = resourceRule<DeploymentInputs>({
     hipaa: ["164.308(a)(5)(ii)(B)"],
     soc2: ["CC8.1", "CC7.1"],
     remediation: "Reference images by an immutable version tag or @sha256 digest.",
-    resourceTypes: [K8S.deployment],
+    resourceTypes: POD_TEMPLATE_KINDS,
     check: perContainer((container) => {
         const image = container.image;
         if (!isKnown(image) || image.includes("@sha256:")) {
@@ -438,7 +446,7 @@ export const k8sDeploymentNoPlaintextSecretEnv = resourceRule<DeploymentInputs>(
     hipaa: ["164.312(a)(2)(iv)", "164.312(a)(1)"],
     soc2: ["CC6.1"],
     remediation: "Use env[].valueFrom.secretKeyRef (or a mounted secret) for passwords, tokens and keys.",
-    resourceTypes: [K8S.deployment],
+    resourceTypes: POD_TEMPLATE_KINDS,
     check: perContainer((container) => {
         const literal = elements(container.env).known.filter(
             // Any literal counts, known or not: an unknown value still lands in the manifest in clear text.
@@ -458,7 +466,7 @@ export const k8sDeploymentNoSaTokenAutomount = resourceRule<DeploymentInputs>({
     hipaa: WORKLOAD_HIPAA,
     soc2: ["CC6.3"],
     remediation: "Set spec.template.spec.automountServiceAccountToken to false (IRSA tokens are projected separately).",
-    resourceTypes: [K8S.deployment],
+    resourceTypes: POD_TEMPLATE_KINDS,
     *check(deployment) {
         const pod = podSpec(deployment);
         if (pod !== undefined && pod.automountServiceAccountToken !== false && !isUnknown(pod.automountServiceAccountToken)) {
@@ -475,7 +483,7 @@ export const k8sDeploymentSeccompRuntimeDefault = resourceRule<DeploymentInputs>
     hipaa: WORKLOAD_HIPAA,
     soc2: ["CC6.8"],
     remediation: 'Set spec.template.spec.securityContext.seccompProfile.type to "RuntimeDefault".',
-    resourceTypes: [K8S.deployment],
+    resourceTypes: POD_TEMPLATE_KINDS,
     check: perContainer((container, pod) => {
         const own = securityContextOf(container).seccompProfile;
         const podProfile = isKnown(pod.securityContext) ? pod.securityContext.seccompProfile : undefined;
@@ -558,7 +566,7 @@ export const k8sNoDefaultNamespace = resourceRule<DeploymentInputs & ServiceInpu
     hipaa: ["164.308(a)(4)(ii)(A)"],
     soc2: ["CC6.1"],
     remediation: "Set metadata.namespace to the application's namespace.",
-    resourceTypes: [K8S.deployment, K8S.service],
+    resourceTypes: [K8S.deployment, K8S.job, K8S.service],
     *check(resource) {
         const metadata = resource.metadata;
         const namespace = isKnown(metadata) ? metadata.namespace : metadata;
