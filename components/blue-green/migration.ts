@@ -177,8 +177,9 @@ export class MigrationJob extends pulumi.ComponentResource {
                 // the restore point of its release, and the expiry function deletes it after its days.
                 retainOnDelete: true,
                 // A snapshot's duration grows with the data ("Creating a DB snapshot", Amazon RDS user
-                // guide: it "varies with the size of your databases", checked 2026-12-01); the instance
-                // must be `available`, so it also waits out a backup or maintenance in progress.
+                // guide: it "varies with the size of your databases", checked 2026-12-01). The provider
+                // waits for `available` within the create timeout, 20 minutes by default
+                // (hashicorp/terraform-provider-aws, internal/service/rds/snapshot.go, read 2026-12-01).
                 customTimeouts: { create: "3h" },
             });
         }
