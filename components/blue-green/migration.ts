@@ -133,7 +133,10 @@ export interface MigrationJobArgs {
     tags: Record<string, string>;
 }
 
-/** One slot's release migration: the snapshot (when configured) and the Job. */
+/**
+ * One slot's release migration: its service account and Pod Identity association, its network
+ * policy, the snapshot before it (when configured) and the Job.
+ */
 export class MigrationJob extends pulumi.ComponentResource {
     /** The Job; the slot's Deployment waits for it. */
     readonly job: k8s.batch.v1.Job;
@@ -166,6 +169,11 @@ export class MigrationJob extends pulumi.ComponentResource {
 
         const snapshot = args.migration.snapshot;
         if (snapshot) {
+            // An RDS tag value is 1–256 letters, digits, spaces and _ . : / = + - @ (RDS API reference,
+            // data type Tag, checked 2026-12-01); an image reference uses no other character.
+            if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u.test(args.image)) {
+                throw new Error(`image "${args.image}" cannot be an RDS tag value (1–256 letters, digits and _ . : / = + - @)`);
+            }
             this.snapshot = new aws.rds.Snapshot(`${name}-snapshot`, {
                 dbInstanceIdentifier: snapshot.instanceIdentifier,
                 dbSnapshotIdentifier: releaseSnapshotIdentifier(snapshot.namePrefix, args.slot, this.jobName, args.image),

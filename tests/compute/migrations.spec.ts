@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { imageTagSlug, migrationJobName, releaseSnapshotIdentifier } from "../../components/blue-green/migration";
 import { RecordedResource } from "../../infra/offline/types";
 import { SLOT_NAMES } from "../../stacks";
 import { STACKS, grantOf, ofType, policyOf, previewOf, previewWithEdit, single } from "../harness/stacks";
@@ -187,5 +188,29 @@ describe("the release migrations", () => {
             // Pulumi waits a little past the deadline, so the Job's own failure is what stops the update.
             assert.deepEqual(job.options.customTimeouts, { create: "50m", update: "50m" });
         }
+    });
+});
+
+describe("release names", () => {
+    const digest = `registry.example.com/clinical-api@sha256:${"ab".repeat(32)}`;
+
+    it("fit a Job name in the 63 characters of a label value, whatever the image", () => {
+        const name = migrationJobName(`registry.example.com/${"a".repeat(200)}:${"9".repeat(128)}`, ["node", "dist/migrate.js"], 720);
+        assert.match(name, /^clinical-api-migrate-[0-9a-f]{10}$/);
+    });
+
+    it("name snapshots with letters, digits and single hyphens, starting with a letter, for tags and digests alike", () => {
+        const rule = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
+        for (const image of ["registry.example.com/clinical-api:1.5.0", "registry.example.com/clinical-api:v1.5.0--rc_1.", digest, "registry.example.com:5000/clinical-api"]) {
+            const identifier = releaseSnapshotIdentifier("clinical-platform-production", "green", migrationJobName(image, ["migrate"], 30), image);
+            assert.match(identifier, rule, identifier);
+            assert.ok(identifier.length <= 255);
+        }
+        assert.equal(imageTagSlug(digest), `sha256-${"ab".repeat(32)}`.slice(0, 48), "a digest is kept to its first characters; the hash keeps names apart");
+        assert.equal(imageTagSlug("registry.example.com:5000/clinical-api"), "untagged");
+    });
+
+    it("refuse a snapshot prefix RDS would refuse, naming the identifier", () => {
+        assert.throws(() => releaseSnapshotIdentifier("9-platform", "blue", "clinical-api-migrate-0123456789", "r/app:1.0.0"), /release snapshot identifier "9-platform-release-1-0-0-/);
     });
 });
