@@ -346,9 +346,10 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                 ],
                 Resource: `arn:${p}:lambda:*:${a}:function:${prefix}-*`,
             },
-            // The automatic rollback: its rule on the default event bus and its failure queue.
+            // Rules on the default event bus (the automatic rollback's, the daily release snapshot
+            // expiry) and the rollback's failure queue.
             {
-                Sid: "RollbackRule",
+                Sid: "EventRules",
                 Effect: "Allow",
                 Action: [
                     "events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:EnableRule", "events:DisableRule", "events:PutTargets",

@@ -176,6 +176,13 @@ export function boundaryDocument(names: Names, stack: PlatformStack): PolicyDocu
                 ],
                 Resource: "*",
             },
+            // The release snapshot expiry function (components/release-snapshots.ts): this stack's release snapshots only.
+            {
+                Sid: "ExpireReleaseSnapshots",
+                Effect: "Allow",
+                Action: ["rds:ListTagsForResource", "rds:DeleteDBSnapshot"],
+                Resource: `arn:${p}:rds:*:${a}:snapshot:${PLATFORM_PROJECT}-${stack.name}-release-*`,
+            },
             // EKS Auto Mode hands the stack's node role to EC2; no other role can be passed.
             {
                 Sid: "PassOnlyTheStacksRoles",

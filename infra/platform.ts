@@ -18,6 +18,7 @@ import { DatabaseRoles } from "../components/database-roles";
 import { EDGE_REGION, Edge, accessLogSourceName } from "../components/edge";
 import { Keys } from "../components/keys";
 import { Network } from "../components/network";
+import { ReleaseSnapshotExpiry } from "../components/release-snapshots";
 import { Secrets } from "../components/secrets";
 import { CLOUDFRONT_LOG_PREFIX, LOAD_BALANCER_LOG_PREFIX, Storage } from "../components/storage";
 import { SLOT_NAMES, StackConfig } from "../stacks";
@@ -237,8 +238,28 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
             enableNewFeatures: config.application.enableNewFeatures,
             debugMode: config.application.debugMode,
         },
+        migration: {
+            command: config.release.migrationCommand,
+            timeoutMinutes: config.release.migrationTimeoutMinutes,
+            user: databaseRoles.migratorUser,
+            connectArn: database.connectArnFor(DATABASE_ROLES.migrator),
+            ...(config.release.snapshotBeforeMigration
+                ? { snapshot: { instanceIdentifier: database.instanceIdentifier, namePrefix: prefix, retainDays: config.release.snapshotRetentionDays } }
+                : {}),
+        },
+        migrationsAfter: [databaseRoles],
         tags,
     });
+    // Release snapshots are kept for their days, then deleted; the function exists wherever they are taken.
+    if (config.release.snapshotBeforeMigration) {
+        new ReleaseSnapshotExpiry("release-snapshots", {
+            namePrefix: prefix,
+            databaseIdentifier: database.instanceIdentifier,
+            logsKeyArn: keys.logs.arn,
+            logRetentionDays: config.logs.retentionDays,
+            tags,
+        });
+    }
 
     const edge = new Edge("edge", {
         namePrefix: prefix,

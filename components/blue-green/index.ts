@@ -11,11 +11,14 @@ import { SLOT_NAMES, SlotName } from "../../stacks";
 import { assumableThroughPodIdentity, grantToRole } from "../iam";
 import { LoadBalancerController } from "./controller";
 import { SlotLoadBalancer, SlotTargetGroup } from "./load-balancer";
+import { MIGRATION_NAME, MigrationJob, MigrationSettings } from "./migration";
 import { APP_NAME, AppSlot, SlotSecrets } from "./slot";
 import { ApplicationSettings } from "./workload";
 
 export { APP_PORT, READINESS_PATH, TEST_PORT, TLS_POLICY } from "./load-balancer";
 export { APP_NAME } from "./slot";
+export { MIGRATION_NAME, RELEASE_TAG, RETAIN_DAYS_TAG } from "./migration";
+export type { MigrationSettings } from "./migration";
 export { HEALTH_PATHS, SETTINGS_CONFIG_MAP, SETTINGS_HASH_ANNOTATION } from "./workload";
 export type { ApplicationSettings } from "./workload";
 
@@ -85,6 +88,13 @@ export interface BlueGreenServiceArgs {
     secretsKeyArn: pulumi.Input<string>;
     /** The API's per-environment settings (NODE_ENV, log level, public URLs, feature flags), the same in both slots. */
     settings: ApplicationSettings;
+    /**
+     * Each release's migration: its command and deadline, the schema owner it logs in as, and in
+     * production the snapshot before it. It runs in every slot that has an image.
+     */
+    migration: MigrationSettings;
+    /** What every migration waits for: the Job that creates the database roles. */
+    migrationsAfter: pulumi.Resource[];
     /** Tags for every taggable resource. */
     tags: Record<string, string>;
 }
@@ -154,6 +164,11 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 { Sid: "ConnectAsApiDatabaseUser", Effect: "Allow", Action: "rds-db:connect", Resource: args.database.connectArn },
             ], args.tags);
 
+        // Each slot's pods wait for its release's migration, declared once the slot's namespace exists.
+        const migrated = {} as Record<SlotName, (jobs: pulumi.Resource[]) => void>;
+        const rolloutAfter = Object.fromEntries(SLOT_NAMES.map((slot) =>
+            [slot, new Promise<pulumi.Resource[]>((resolve) => { migrated[slot] = resolve; })])) as Record<SlotName, Promise<pulumi.Resource[]>>;
+
         const slots = SLOT_NAMES.map((slot) => {
             const spec = args.slots[slot];
             return new AppSlot(`${name}-${slot}`, {
@@ -177,10 +192,12 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 trafficListener: loadBalancer.trafficListener,
                 vpcCidr: args.vpcCidr,
                 loadBalancerSubnetCidrs: args.privateSubnetCidrs,
+                rolloutAfter: rolloutAfter[slot],
                 tags: args.tags,
             }, parent);
         });
         bindingsDeclared(slots.map((slot) => slot.binding));
+        this.migrate(name, args, namespaces, Object.fromEntries(SLOT_NAMES.map((slot, i) => [slot, slots[i]])) as Record<SlotName, AppSlot>, migrated);
 
         this.loadBalancerArn = loadBalancer.arn;
         this.loadBalancerArnSuffix = loadBalancer.arnSuffix;
@@ -191,5 +208,56 @@ export class BlueGreenService extends pulumi.ComponentResource {
         this.testListenerArn = loadBalancer.testListener.arn;
         this.namespaces = namespaces;
         this.registerOutputs({ loadBalancerDnsName: this.loadBalancerDnsName });
+    }
+
+    /**
+     * One migration per slot with an image, under a role of their own that may log in as the schema
+     * owner and do nothing else. The stable slot's runs first and the candidate's after it, so two
+     * migrations never run at once; the stable one is usually unchanged, and then nothing runs.
+     */
+    private migrate(
+        name: string,
+        args: BlueGreenServiceArgs,
+        namespaces: Record<SlotName, string>,
+        slots: Record<SlotName, AppSlot>,
+        migrated: Record<SlotName, (jobs: pulumi.Resource[]) => void>,
+    ): void {
+        const parent = { parent: this };
+        const role = new aws.iam.Role(`${name}-migrate`, {
+            assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.cluster.name, namespaces: Object.values(namespaces), serviceAccount: MIGRATION_NAME }),
+            description: "Clinical release migrations: log in to the database as the schema owner",
+            tags: args.tags,
+        }, parent);
+        const permissions = grantToRole(this, `${name}-migrate`, role, [
+            { Sid: "ConnectAsSchemaOwner", Effect: "Allow", Action: "rds-db:connect", Resource: args.migration.connectArn },
+        ], args.tags);
+
+        let previous: pulumi.Resource[] = [];
+        for (const slot of [args.stableSlot, ...SLOT_NAMES.filter((other) => other !== args.stableSlot)]) {
+            const image = args.slots[slot].image;
+            if (!image) {
+                migrated[slot]([]);
+                continue;
+            }
+            const migration = new MigrationJob(`${name}-${slot}-migrate`, {
+                slot,
+                namespace: namespaces[slot],
+                namespaceResource: slots[slot].namespaceResource,
+                image,
+                clusterName: args.cluster.name,
+                roleArn: role.arn,
+                permissions: [permissions],
+                vpcCidr: args.vpcCidr,
+                region: args.region,
+                database: args.database,
+                migration: args.migration,
+                resources: { cpu: args.resources.cpuRequest, memory: args.resources.memoryLimit },
+                provider: args.cluster.provider,
+                runAfter: [...args.migrationsAfter, ...previous],
+                tags: { ...args.tags, Slot: slot },
+            }, parent);
+            migrated[slot]([migration.job]);
+            previous = [migration.job];
+        }
     }
 }

@@ -24,7 +24,7 @@ const SERVICE_PORT = 80;
  * ("Set up the Amazon EKS Pod Identity Agent", "Understand how EKS Pod Identity works"). The agent's
  * IPv6 address, fd00:ec2::23, serves IPv6 clusters only; this cluster is IPv4.
  */
-const POD_IDENTITY_AGENT = { address: "169.254.170.23", port: 80 } as const;
+export const POD_IDENTITY_AGENT = { address: "169.254.170.23", port: 80 } as const;
 
 export interface SlotSecrets {
     /** Application secrets stored as JSON `{ "value": … }`, by name (jwt-signing-key, api-key). */
@@ -79,12 +79,19 @@ export interface AppSlotArgs {
     vpcCidr: string;
     /** Address blocks of the load balancer's subnets, the only sources admitted to the API's port. */
     loadBalancerSubnetCidrs: readonly string[];
+    /**
+     * What the Deployment waits for besides its own objects: the release's migration Job, declared
+     * after the slot (it runs in the slot's namespace), so a failed migration leaves the pods as they were.
+     */
+    rolloutAfter?: Promise<pulumi.Resource[]>;
     /** Tags for the AWS resources of the slot. */
     tags: Record<string, string>;
 }
 
 export class AppSlot extends pulumi.ComponentResource {
     readonly namespace: string;
+    /** The Namespace object, for what other components create in it. */
+    readonly namespaceResource: k8s.core.v1.Namespace;
     /** The TargetGroupBinding; the weighted listener forwards to the slot's group only once it exists. */
     readonly binding: k8s.apiextensions.CustomResource;
 
@@ -106,6 +113,7 @@ export class AppSlot extends pulumi.ComponentResource {
                 },
             },
         }, kube);
+        this.namespaceResource = namespace;
         const inNamespace = (objectName: pulumi.Input<string>) => ({ name: objectName, namespace: namespace.metadata.name, labels });
 
         this.restrictTraffic(name, args, namespace, labels, kube);
@@ -188,6 +196,9 @@ export class AppSlot extends pulumi.ComponentResource {
         });
 
         if (args.image) {
+            const ownDependencies: pulumi.Resource[] = [identity, ...args.permissions, secretClass, this.binding, args.trafficListener];
+            const rolloutAfter: Promise<pulumi.Resource[]> = args.rolloutAfter ?? Promise.resolve([]);
+            const dependsOn: Promise<pulumi.Resource[]> = rolloutAfter.then((migration) => [...ownDependencies, ...migration]);
             const deployment = new k8s.apps.v1.Deployment(name, {
                 // The annotation tells readers, and policies, why a warm slot runs fewer replicas.
                 metadata: { ...inNamespace(APP_NAME), annotations: { "clinical-platform/capacity": args.capacity } },
@@ -216,7 +227,8 @@ export class AppSlot extends pulumi.ComponentResource {
                 // is created, gets AWS credentials only if its Pod Identity association exists then,
                 // and can use them only once the role's permissions are attached. Its gate turns true
                 // only once the load balancer health-checks it, which needs the group behind the listener.
-                dependsOn: [identity, ...args.permissions, secretClass, this.binding, args.trafficListener],
+                // The release's migration has completed before any pod of the release starts.
+                dependsOn,
             });
             // A weight change never resizes a slot; load does, between the role's floor and the ceiling.
             //

@@ -9,6 +9,7 @@ export const RDS = {
     clusterInstance: "aws:rds/clusterInstance:ClusterInstance",
     parameterGroup: "aws:rds/parameterGroup:ParameterGroup",
     clusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    snapshot: "aws:rds/snapshot:Snapshot",
 } as const;
 
 export const S3 = {
@@ -113,6 +114,7 @@ export const K8S = {
     deployment: "kubernetes:apps/v1:Deployment",
     service: "kubernetes:core/v1:Service",
     horizontalPodAutoscaler: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    job: "kubernetes:batch/v1:Job",
 } as const;
 
 export const LAMBDA = {

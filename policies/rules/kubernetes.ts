@@ -1,4 +1,5 @@
-import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { type ClinicalPolicy, type ResourceRuleSpec, resourceRule, stackRule } from "../lib/policy";
 import type { StackResource } from "../lib/stack";
 import { K8S } from "../lib/types";
 import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown, knownStrings } from "../lib/values";
@@ -43,7 +44,7 @@ interface MetadataInputs {
     annotations?: Maybe<Record<string, Maybe<string>>>;
 }
 
-/** Inputs of `kubernetes.apps.v1.Deployment` the rules read. */
+/** Inputs of `kubernetes.apps.v1.Deployment` (and of a `batch/v1` Job, whose pod template sits at the same path) the rules read. */
 export interface DeploymentInputs {
     metadata?: Maybe<MetadataInputs>;
     spec?: Maybe<{ replicas?: Maybe<number>; template?: Maybe<{ spec?: Maybe<PodSpecInputs> }> }>;
@@ -62,6 +63,7 @@ export interface ServiceInputs {
 }
 
 const WORKLOAD_HIPAA = ["164.312(a)(1)"];
+
 const SECRET_LIKE_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;
 const LB_SCHEME = "service.beta.kubernetes.io/aws-load-balancer-scheme";
 const LB_INTERNAL = "service.beta.kubernetes.io/aws-load-balancer-internal";
@@ -115,7 +117,29 @@ function perContainer(
     };
 }
 
-export const k8sDeploymentRunAsNonRoot = resourceRule<DeploymentInputs>({
+/**
+ * A container rule twice: for the API's Deployments, and for the one-shot Jobs (release migrations,
+ * the database roles), which reach the database like the API does and so need the same hardening.
+ * Two policies of one resource type each, not one of two types: the policy server skips a
+ * single-type policy without decoding a resource of another type. Probes, replica counts and the
+ * registry allow list stay Deployment rules (the platform's tool images, such as the roles Job's
+ * psql, are pinned by version instead of coming from the application's registry).
+ */
+function podTemplateRules<C extends object = object>(
+    spec: Omit<ResourceRuleSpec<DeploymentInputs, C>, "resourceTypes">,
+): [ResourceValidationPolicy, ResourceValidationPolicy] {
+    return [
+        resourceRule<DeploymentInputs, C>({ ...spec, resourceTypes: [K8S.deployment] }),
+        resourceRule<DeploymentInputs, C>({
+            ...spec,
+            name: spec.name.replace(/^k8s-deployment-/, "k8s-job-"),
+            description: `Jobs: ${spec.description[0].toLowerCase()}${spec.description.slice(1)}`,
+            resourceTypes: [K8S.job],
+        }),
+    ];
+}
+
+export const [k8sDeploymentRunAsNonRoot, k8sJobRunAsNonRoot] = podTemplateRules({
     name: "k8s-deployment-run-as-non-root",
     description: "Containers run as a non-root user.",
     severity: "high",
@@ -123,7 +147,6 @@ export const k8sDeploymentRunAsNonRoot = resourceRule<DeploymentInputs>({
     hipaa: WORKLOAD_HIPAA,
     soc2: ["CC6.8"],
     remediation: "Set securityContext.runAsNonRoot true (pod or container) and a non-zero runAsUser.",
-    resourceTypes: [K8S.deployment],
     check: perContainer((container, pod) => {
         const own = securityContextOf(container);
         const podContext = isKnown(pod.securityContext) ? pod.securityContext : {};
@@ -136,7 +159,7 @@ export const k8sDeploymentRunAsNonRoot = resourceRule<DeploymentInputs>({
     }),
 });
 
-export const k8sDeploymentNoPrivileged = resourceRule<DeploymentInputs>({
+export const [k8sDeploymentNoPrivileged, k8sJobNoPrivileged] = podTemplateRules({
     name: "k8s-deployment-no-privileged",
     description: "Containers never run privileged.",
     severity: "critical",
@@ -144,13 +167,12 @@ export const k8sDeploymentNoPrivileged = resourceRule<DeploymentInputs>({
     hipaa: WORKLOAD_HIPAA,
     soc2: ["CC6.8"],
     remediation: "Remove securityContext.privileged (or set it to false).",
-    resourceTypes: [K8S.deployment],
     check: perContainer((container) =>
         securityContextOf(container).privileged === true ? "is privileged and has full access to the node." : undefined,
     ),
 });
 
-export const k8sDeploymentNoPrivilegeEscalation = resourceRule<DeploymentInputs>({
+export const [k8sDeploymentNoPrivilegeEscalation, k8sJobNoPrivilegeEscalation] = podTemplateRules({
     name: "k8s-deployment-no-privilege-escalation",
     description: "Containers cannot gain more privileges than they start with.",
     severity: "high",
@@ -158,14 +180,13 @@ export const k8sDeploymentNoPrivilegeEscalation = resourceRule<DeploymentInputs>
     hipaa: WORKLOAD_HIPAA,
     soc2: ["CC6.8"],
     remediation: "Set securityContext.allowPrivilegeEscalation to false on every container.",
-    resourceTypes: [K8S.deployment],
     check: perContainer((container) => {
         const escalation = securityContextOf(container).allowPrivilegeEscalation;
         return escalation === false || isUnknown(escalation) ? undefined : "allows privilege escalation (allowPrivilegeEscalation is not false).";
     }),
 });
 
-export const k8sDeploymentReadOnlyRootFs = resourceRule<DeploymentInputs>({
+export const [k8sDeploymentReadOnlyRootFs, k8sJobReadOnlyRootFs] = podTemplateRules({
     name: "k8s-deployment-read-only-root-fs",
     description: "Containers run with a read-only root filesystem.",
     severity: "medium",
@@ -173,14 +194,13 @@ export const k8sDeploymentReadOnlyRootFs = resourceRule<DeploymentInputs>({
     hipaa: ["164.312(c)(1)"],
     soc2: ["CC6.8"],
     remediation: "Set securityContext.readOnlyRootFilesystem to true and mount emptyDir volumes where writes are needed.",
-    resourceTypes: [K8S.deployment],
     check: perContainer((container) => {
         const readOnly = securityContextOf(container).readOnlyRootFilesystem;
         return readOnly === true || isUnknown(readOnly) ? undefined : "can write to its root filesystem.";
     }),
 });
 
-export const k8sDeploymentDropCapabilities = resourceRule<DeploymentInputs, { allowedCapabilities: string[] }>({
+export const [k8sDeploymentDropCapabilities, k8sJobDropCapabilities] = podTemplateRules<{ allowedCapabilities: string[] }>({
     name: "k8s-deployment-drop-capabilities",
     description: "Containers drop all Linux capabilities and add back only allowed ones.",
     severity: "medium",
@@ -197,7 +217,6 @@ export const k8sDeploymentDropCapabilities = resourceRule<DeploymentInputs, { al
             description: "Capabilities a container may add back.",
         },
     },
-    resourceTypes: [K8S.deployment],
     *check(deployment, { config }) {
         yield* perContainer((container) => {
             const capabilities = securityContextOf(container).capabilities;
@@ -215,7 +234,7 @@ export const k8sDeploymentDropCapabilities = resourceRule<DeploymentInputs, { al
     },
 });
 
-export const k8sDeploymentNoHostNamespaces = resourceRule<DeploymentInputs>({
+export const [k8sDeploymentNoHostNamespaces, k8sJobNoHostNamespaces] = podTemplateRules({
     name: "k8s-deployment-no-host-namespaces",
     description: "Pods share neither the node's network, PID or IPC namespaces nor its ports.",
     severity: "high",
@@ -223,7 +242,6 @@ export const k8sDeploymentNoHostNamespaces = resourceRule<DeploymentInputs>({
     hipaa: ["164.312(a)(1)", "164.312(e)(1)"],
     soc2: ["CC6.6"],
     remediation: "Remove hostNetwork, hostPID, hostIPC and every container hostPort.",
-    resourceTypes: [K8S.deployment],
     *check(deployment) {
         const pod = podSpec(deployment);
         if (pod === undefined) {
@@ -239,7 +257,7 @@ export const k8sDeploymentNoHostNamespaces = resourceRule<DeploymentInputs>({
     },
 });
 
-export const k8sDeploymentResourceLimits = resourceRule<DeploymentInputs>({
+export const [k8sDeploymentResourceLimits, k8sJobResourceLimits] = podTemplateRules({
     name: "k8s-deployment-resource-limits",
     description: "Containers declare CPU and memory requests and limits.",
     severity: "medium",
@@ -247,7 +265,6 @@ export const k8sDeploymentResourceLimits = resourceRule<DeploymentInputs>({
     hipaa: ["164.308(a)(7)(ii)(C)"],
     soc2: ["A1.1"],
     remediation: "Set resources.requests and resources.limits for cpu and memory on every container.",
-    resourceTypes: [K8S.deployment],
     check: perContainer((container) => {
         const resources = container.resources;
         if (isUnknown(resources)) {
@@ -380,7 +397,7 @@ export const k8sDeploymentHealthProbes = resourceRule<DeploymentInputs>({
     ),
 });
 
-export const k8sDeploymentImagePinned = resourceRule<DeploymentInputs>({
+export const [k8sDeploymentImagePinned, k8sJobImagePinned] = podTemplateRules({
     name: "k8s-deployment-image-pinned",
     description: "Container images are pinned to a version tag or digest, never latest.",
     severity: "medium",
@@ -388,7 +405,6 @@ export const k8sDeploymentImagePinned = resourceRule<DeploymentInputs>({
     hipaa: ["164.308(a)(5)(ii)(B)"],
     soc2: ["CC8.1", "CC7.1"],
     remediation: "Reference images by an immutable version tag or @sha256 digest.",
-    resourceTypes: [K8S.deployment],
     check: perContainer((container) => {
         const image = container.image;
         if (!isKnown(image) || image.includes("@sha256:")) {
@@ -430,7 +446,7 @@ export const k8sDeploymentAllowedRegistries = resourceRule<DeploymentInputs, { a
     },
 });
 
-export const k8sDeploymentNoPlaintextSecretEnv = resourceRule<DeploymentInputs>({
+export const [k8sDeploymentNoPlaintextSecretEnv, k8sJobNoPlaintextSecretEnv] = podTemplateRules({
     name: "k8s-deployment-no-plaintext-secret-env",
     description: "Secret-looking environment variables come from Secrets, never literal values in the manifest.",
     severity: "high",
@@ -438,7 +454,6 @@ export const k8sDeploymentNoPlaintextSecretEnv = resourceRule<DeploymentInputs>(
     hipaa: ["164.312(a)(2)(iv)", "164.312(a)(1)"],
     soc2: ["CC6.1"],
     remediation: "Use env[].valueFrom.secretKeyRef (or a mounted secret) for passwords, tokens and keys.",
-    resourceTypes: [K8S.deployment],
     check: perContainer((container) => {
         const literal = elements(container.env).known.filter(
             // Any literal counts, known or not: an unknown value still lands in the manifest in clear text.
@@ -450,7 +465,7 @@ export const k8sDeploymentNoPlaintextSecretEnv = resourceRule<DeploymentInputs>(
     }),
 });
 
-export const k8sDeploymentNoSaTokenAutomount = resourceRule<DeploymentInputs>({
+export const [k8sDeploymentNoSaTokenAutomount, k8sJobNoSaTokenAutomount] = podTemplateRules({
     name: "k8s-deployment-no-sa-token-automount",
     description: "Pods do not mount a Kubernetes API token they do not need.",
     severity: "medium",
@@ -458,7 +473,6 @@ export const k8sDeploymentNoSaTokenAutomount = resourceRule<DeploymentInputs>({
     hipaa: WORKLOAD_HIPAA,
     soc2: ["CC6.3"],
     remediation: "Set spec.template.spec.automountServiceAccountToken to false (IRSA tokens are projected separately).",
-    resourceTypes: [K8S.deployment],
     *check(deployment) {
         const pod = podSpec(deployment);
         if (pod !== undefined && pod.automountServiceAccountToken !== false && !isUnknown(pod.automountServiceAccountToken)) {
@@ -467,7 +481,7 @@ export const k8sDeploymentNoSaTokenAutomount = resourceRule<DeploymentInputs>({
     },
 });
 
-export const k8sDeploymentSeccompRuntimeDefault = resourceRule<DeploymentInputs>({
+export const [k8sDeploymentSeccompRuntimeDefault, k8sJobSeccompRuntimeDefault] = podTemplateRules({
     name: "k8s-deployment-seccomp-runtime-default",
     description: "Containers run under a seccomp profile.",
     severity: "medium",
@@ -475,7 +489,6 @@ export const k8sDeploymentSeccompRuntimeDefault = resourceRule<DeploymentInputs>
     hipaa: WORKLOAD_HIPAA,
     soc2: ["CC6.8"],
     remediation: 'Set spec.template.spec.securityContext.seccompProfile.type to "RuntimeDefault".',
-    resourceTypes: [K8S.deployment],
     check: perContainer((container, pod) => {
         const own = securityContextOf(container).seccompProfile;
         const podProfile = isKnown(pod.securityContext) ? pod.securityContext.seccompProfile : undefined;
@@ -558,7 +571,7 @@ export const k8sNoDefaultNamespace = resourceRule<DeploymentInputs & ServiceInpu
     hipaa: ["164.308(a)(4)(ii)(A)"],
     soc2: ["CC6.1"],
     remediation: "Set metadata.namespace to the application's namespace.",
-    resourceTypes: [K8S.deployment, K8S.service],
+    resourceTypes: [K8S.deployment, K8S.job, K8S.service],
     *check(resource) {
         const metadata = resource.metadata;
         const namespace = isKnown(metadata) ? metadata.namespace : metadata;
@@ -583,6 +596,17 @@ export const kubernetesPolicies: ClinicalPolicy[] = [
     k8sDeploymentNoPlaintextSecretEnv,
     k8sDeploymentNoSaTokenAutomount,
     k8sDeploymentSeccompRuntimeDefault,
+    k8sJobRunAsNonRoot,
+    k8sJobNoPrivileged,
+    k8sJobNoPrivilegeEscalation,
+    k8sJobReadOnlyRootFs,
+    k8sJobDropCapabilities,
+    k8sJobNoHostNamespaces,
+    k8sJobResourceLimits,
+    k8sJobImagePinned,
+    k8sJobNoPlaintextSecretEnv,
+    k8sJobNoSaTokenAutomount,
+    k8sJobSeccompRuntimeDefault,
     k8sServiceNoPublicLoadBalancer,
     k8sServiceNoNodeport,
     k8sServiceLbTls,

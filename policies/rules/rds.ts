@@ -71,6 +71,13 @@ export interface RdsParameterGroupInputs {
     parameters?: Maybe<Maybe<{ name?: Maybe<string>; value?: Maybe<string> }>[]>;
 }
 
+/** Inputs of `aws.rds.Snapshot` (a manual DB snapshot) the rules read. */
+export interface RdsSnapshotInputs {
+    dbSnapshotIdentifier?: Maybe<string>;
+    sharedAccounts?: Maybe<Maybe<string>[]>;
+    tags?: Maybe<Record<string, Maybe<string>>>;
+}
+
 type DatabaseInputs = RdsInstanceInputs & RdsClusterInputs;
 
 const CONTINGENCY = ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"];
@@ -451,6 +458,62 @@ function forcesSsl(group: StackResource): boolean {
     });
 }
 
+/** The tag giving the days a manual snapshot is kept (components/blue-green/migration.ts sets it on release snapshots). */
+const RETAIN_DAYS_TAG = "clinical-platform:retain-days";
+
+export const rdsSnapshotRetentionTagged = resourceRule<RdsSnapshotInputs>({
+    name: "rds-snapshot-retention-tagged",
+    description: `Manual RDS snapshots state how long they are kept: a ${RETAIN_DAYS_TAG} tag of whole days, which the expiry function enforces.`,
+    severity: "medium",
+    category: "availability",
+    hipaa: ["164.308(a)(7)(ii)(A)", "164.310(d)(2)(iv)"],
+    soc2: ["A1.2", "C1.2"],
+    remediation: `Tag the snapshot ${RETAIN_DAYS_TAG} with the days it must be kept (the release profile's snapshotRetentionDays).`,
+    resourceTypes: [RDS.snapshot],
+    *check(snapshot) {
+        if (isUnknown(snapshot.tags)) {
+            return;
+        }
+        const days = isKnown(snapshot.tags) ? snapshot.tags[RETAIN_DAYS_TAG] : undefined;
+        if (isUnknown(days)) {
+            return;
+        }
+        if (!isKnown(days) || !/^[1-9]\d*$/.test(days)) {
+            yield `The snapshot has no ${RETAIN_DAYS_TAG} tag of whole days, so nothing says when this copy of the data is to be deleted.`;
+        }
+    },
+});
+
+export const rdsSnapshotNotShared = resourceRule<RdsSnapshotInputs, { allowedAccounts: string[] }>({
+    name: "rds-snapshot-not-shared",
+    description: "Manual RDS snapshots are never public and shared only with the configured accounts.",
+    severity: "critical",
+    category: "public-access",
+    hipaa: ["164.308(a)(4)(ii)(A)", "164.312(a)(1)"],
+    soc2: ["CC6.1", "CC6.6"],
+    remediation: 'Remove "all" and any account not in the pack config from sharedAccounts; copy data to another account through AWS Backup instead.',
+    config: {
+        allowedAccounts: {
+            type: "array",
+            items: { type: "string", pattern: "^\\d{12}$" },
+            uniqueItems: true,
+            default: [],
+            description: "Accounts a manual snapshot may be shared with (such as a recovery account).",
+        },
+    },
+    resourceTypes: [RDS.snapshot],
+    *check(snapshot, { config }) {
+        const shared = elements(snapshot.sharedAccounts).known.filter((account): account is string => typeof account === "string");
+        if (shared.includes("all")) {
+            yield 'The snapshot is public (sharedAccounts includes "all"): anyone can restore the database from it.';
+        }
+        const others = shared.filter((account) => account !== "all" && !config.allowedAccounts.includes(account));
+        if (others.length > 0) {
+            yield `The snapshot is shared with account${others.length === 1 ? "" : "s"} ${others.join(", ")}, which the pack config does not allow.`;
+        }
+    },
+});
+
 export const rdsPolicies: ClinicalPolicy[] = [
     rdsStorageEncrypted,
     rdsStorageCustomerManagedKey,
@@ -469,4 +532,6 @@ export const rdsPolicies: ClinicalPolicy[] = [
     rdsFinalSnapshot,
     rdsCaCertificateCurrent,
     rdsPostgresForceSsl,
+    rdsSnapshotRetentionTagged,
+    rdsSnapshotNotShared,
 ];

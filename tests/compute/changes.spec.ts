@@ -90,7 +90,10 @@ describe("a traffic or image change", () => {
             "aws:lambda/function:Function auto-rollback: description, " + ["ALARM_NAMES", "CANDIDATE_SLOT", "CANDIDATE_TARGET_GROUP_ARN", "STABLE_SLOT", "STABLE_TARGET_GROUP_ARN"]
                 .map((name) => `environment.variables.${name}`).join(", "),
         ];
-        assert.deepEqual(changes(committed, promoted), [
+        // The migrations swap their order (the stable slot's runs first) and change nothing else: no
+        // input of theirs changes, so neither runs again.
+        const migration = / api-(blue|green)-migrate(-snapshot)?:/;
+        assert.deepEqual(changes(committed, promoted).filter((line) => !migration.test(line)), [
             `${LISTENER}: ${WEIGHT_PATHS}`,
             // It now depends on the other target group, too.
             `${TEST_LISTENER}: defaultActions[0].targetGroupArn, dependencies`,
@@ -98,17 +101,23 @@ describe("a traffic or image change", () => {
             ...scaled("green"),
             ...rollback,
         ].sort());
+        const reordered = diffPreviews(committed.document, promoted.document).changed.filter((r) => migration.test(` ${r.name}:`));
+        assert.deepEqual(reordered.map((r) => r.inputs), reordered.map(() => []));
         const groupOf = (preview: PreviewResult) => (single(preview.resources, "aws:lb/listener:Listener", "api-lb-test").inputs as Json).defaultActions[0].targetGroupArn;
         const weighted = (single(committed.resources, "aws:lb/listener:Listener", "api-lb-https").inputs as Json).defaultActions[0].forward.targetGroups.map((g: Json) => g.arn);
         assert.deepEqual([groupOf(committed), groupOf(promoted)], [weighted[1], weighted[0]], "green's group before, blue's after");
     });
 
-    it("changes only that slot's Deployment when a slot's image changes", async () => {
+    it("changes only that slot's Deployment, its migration Job and, in production, the snapshot before it when a slot's image changes", async () => {
         const [committed, restaged] = await Promise.all([
             previewOf("production"),
             previewWithEdit("production", (doc) => setSlot(doc, "green", { image: "registry.example.com/clinical-api:1.5.1" })),
         ]);
-        assert.deepEqual(changes(committed, restaged), [`${K8S.deployment} api-green: spec.template.spec.containers[0].image`]);
+        assert.deepEqual(changes(committed, restaged), [
+            "aws:rds/snapshot:Snapshot api-green-migrate-snapshot: dbSnapshotIdentifier, tags.clinical-platform:release",
+            `${K8S.deployment} api-green: spec.template.spec.containers[0].image`,
+            "kubernetes:batch/v1:Job api-green-migrate: metadata.annotations.clinical-platform/release, metadata.name, spec.template.spec.containers[0].image",
+        ]);
     });
 
     it("changes only the settings ConfigMaps and, through the settings digest, the Deployments' pod templates when a setting changes", async () => {
@@ -127,12 +136,20 @@ describe("a traffic or image change", () => {
         assert.deepEqual([logLevel(committed), logLevel(quieter)], ["info", "warn"]);
     });
 
-    it("adds only the Deployment and its autoscaler when an image is staged on a slot that never had one", async () => {
+    it("adds only the Deployment, its autoscaler and its migration when an image is staged on a slot that never had one", async () => {
         const [committed, staged] = await Promise.all([
             previewOf("dev"),
             previewWithEdit("dev", (doc) => setSlot(doc, "green", { image: "registry.example.com/clinical-api:1.6.0" })),
         ]);
-        assert.deepEqual(changes(committed, staged), [`+ ${K8S.deployment} api-green`, "+ kubernetes:autoscaling/v2:HorizontalPodAutoscaler api-green"]);
+        assert.deepEqual(changes(committed, staged), [
+            "+ aws:eks/podIdentityAssociation:PodIdentityAssociation api-green-migrate",
+            "+ clinical-platform:blue-green:Migration api-green-migrate",
+            `+ ${K8S.deployment} api-green`,
+            "+ kubernetes:autoscaling/v2:HorizontalPodAutoscaler api-green",
+            "+ kubernetes:batch/v1:Job api-green-migrate",
+            "+ kubernetes:core/v1:ServiceAccount api-green-migrate",
+            "+ kubernetes:networking.k8s.io/v1:NetworkPolicy api-green-migrate",
+        ]);
     });
 });
 

@@ -31,17 +31,22 @@ describe("the preview diff", () => {
                 ]);
             });
 
-            it("shows an image stage as a change to the candidate slot's Kubernetes objects only", async () => {
+            it("shows an image stage as a change to the candidate slot's Kubernetes objects and its release migration only", async () => {
                 const before = await previewOf(stack);
                 const diff = diffPreviews(before.document, (await withGreenStaged()).document);
                 const touched = [...diff.added, ...diff.changed].map((r) => r.urn);
                 assert.ok(touched.length > 0);
-                assert.ok(touched.every((urn) => urn.includes("clinical-platform:blue-green:Slot$kubernetes:") && urn.endsWith("::api-green")), touched.join("\n"));
+                const slotObject = (urn: string) => urn.includes("clinical-platform:blue-green:Slot$kubernetes:") && urn.endsWith("::api-green");
+                // The migration Job of the release (and in production the snapshot before it) comes with it.
+                const migration = (urn: string) => urn.includes("clinical-platform:blue-green:Migration") && /::api-green-migrate(-snapshot)?$/.test(urn);
+                assert.ok(touched.every((urn) => slotObject(urn) || migration(urn)), touched.join("\n"));
                 assert.deepEqual(diff.removed, []);
                 if (before.config.app.slots.green.image) {
-                    assert.deepEqual(diff.changed.flatMap((r) => r.inputs.map((c) => c.path)), ["spec.template.spec.containers[0].image"]);
+                    assert.deepEqual(diff.changed.filter((r) => slotObject(r.urn)).flatMap((r) => r.inputs.map((c) => c.path)), ["spec.template.spec.containers[0].image"]);
+                    assert.ok(diff.changed.some((r) => r.type === "kubernetes:batch/v1:Job" && r.inputs.some((c) => c.path === "metadata.name")), "a new release runs a new Job");
                 } else {
-                    assert.deepEqual(diff.added.map((r) => r.type).sort(), ["kubernetes:apps/v1:Deployment", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"]);
+                    assert.deepEqual(diff.added.filter((r) => slotObject(r.urn)).map((r) => r.type).sort(), ["kubernetes:apps/v1:Deployment", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"]);
+                    assert.ok(diff.added.some((r) => r.type === "kubernetes:batch/v1:Job"), "the first release runs its migration");
                 }
             });
 

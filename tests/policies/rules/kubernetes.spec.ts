@@ -40,6 +40,25 @@ function deployment(container: Container = {}, pod: Record<string, unknown> = {}
         },
     });
 }
+/** A one-shot Job (a release migration): the same pod template, under spec.template of a batch/v1 Job. */
+function job(container: Container = {}, pod: Record<string, unknown> = {}) {
+    const { livenessProbe: _liveness, readinessProbe: _readiness, startupProbe: _startup, ports: _ports, ...migrate } = api;
+    return resource(K8S.job, "api-green-migrate", {
+        metadata: { name: "clinical-api-migrate-0123456789", namespace: "clinical-green" },
+        spec: {
+            backoffLimit: 0,
+            template: {
+                spec: {
+                    restartPolicy: "Never",
+                    automountServiceAccountToken: false,
+                    securityContext: podSecurity,
+                    containers: [{ ...migrate, name: "migrate", command: ["node", "dist/migrate.js"], ...container }],
+                    ...pod,
+                },
+            },
+        },
+    });
+}
 function standby(replicas: number) {
     const slot = deployment({}, {}, { replicas });
     slot.inputs["metadata"] = { name: "api-green", namespace: "clinical", annotations: { "clinical-platform/capacity": "warm" } };
@@ -265,5 +284,67 @@ describe("Kubernetes policies", () => {
             "a Service in the default namespace": [service({}, {}, { namespace: "default" }), /default namespace/],
             "a Service without a namespace": [service({}, {}, {}), /default namespace/],
         },
+    });
+
+    // One-shot Jobs (release migrations, the database roles) reach the database like the API does:
+    // the pod-template rules hold for them too. Probes, replica counts and the registry list do not apply.
+    describe("on a Job's pod template", () => {
+        describeResourcePolicy(rules.k8sJobRunAsNonRoot, {
+            accepts: { "a migration Job running as a non-root user": job() },
+            rejects: { "a Job whose container runs as root": [job(context({ runAsUser: 0 })), /Container migrate runs as UID 0/] },
+        });
+        describeResourcePolicy(rules.k8sJobNoPrivileged, {
+            accepts: { "an unprivileged Job": job() },
+            rejects: { "a privileged Job": [job(context({ privileged: true })), /Container migrate is privileged/] },
+        });
+        describeResourcePolicy(rules.k8sJobNoPrivilegeEscalation, {
+            accepts: { "a Job that forbids escalation": job() },
+            rejects: { "a Job leaving escalation at its default": [job({ securityContext: {} }), /allows privilege escalation/] },
+        });
+        describeResourcePolicy(rules.k8sJobReadOnlyRootFs, {
+            accepts: { "a Job with a read-only root filesystem": job() },
+            rejects: { "a Job that can write its root filesystem": [job(context({ readOnlyRootFilesystem: false })), /can write to its root filesystem/] },
+        });
+        describeResourcePolicy(rules.k8sJobDropCapabilities, {
+            accepts: { "a Job dropping ALL": job() },
+            rejects: { "a Job adding NET_ADMIN": [job(context({ capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] } })), /adds capabilities NET_ADMIN/] },
+        });
+        describeResourcePolicy(rules.k8sJobNoHostNamespaces, {
+            accepts: { "a Job in its own namespaces": job() },
+            rejects: { "a Job on the host network": [job({}, { hostNetwork: true }), /sets hostNetwork/] },
+        });
+        describeResourcePolicy(rules.k8sJobResourceLimits, {
+            accepts: { "a Job with requests and limits": job() },
+            rejects: { "a Job without resources": [job({ resources: undefined }), /requests\.cpu/] },
+        });
+        describeResourcePolicy(rules.k8sJobImagePinned, {
+            accepts: { "a Job from a pinned release image": job() },
+            rejects: { "a Job from latest": [job({ image: "registry.example.com/clinical-api:latest" }), /unpinned image/] },
+        });
+        describeResourcePolicy(rules.k8sJobNoPlaintextSecretEnv, {
+            accepts: { "a Job whose database login is an IAM token, not a variable": job({ env: [{ name: "DATABASE_USER", value: "clinical_migrator" }, { name: "DATABASE_AUTH", value: "iam" }] }) },
+            rejects: { "a Job with a literal database password": [job({ env: [{ name: "DATABASE_PASSWORD", value: "hunter2" }] }), /sets DATABASE_PASSWORD/] },
+        });
+        describeResourcePolicy(rules.k8sJobNoSaTokenAutomount, {
+            accepts: { "a Job without a Kubernetes API token": job() },
+            rejects: { "a Job mounting the token": [job({}, { automountServiceAccountToken: true }), /automountServiceAccountToken is not false/] },
+        });
+        describeResourcePolicy(rules.k8sJobSeccompRuntimeDefault, {
+            accepts: { "a Job under RuntimeDefault": job() },
+            rejects: { "a Job without a seccomp profile": [job({}, { securityContext: { runAsNonRoot: true } }), /without a seccomp profile/] },
+        });
+        describeResourcePolicy(rules.k8sNoDefaultNamespace, {
+            accepts: { "a Job in its slot's namespace": job() },
+            rejects: {
+                "a Job in the default namespace": [
+                    resource(K8S.job, "api-green-migrate", { metadata: { name: "clinical-api-migrate-0123456789", namespace: "default" }, spec: {} }),
+                    /default namespace/,
+                ],
+            },
+        });
+        describeResourcePolicy(rules.k8sDeploymentHealthProbes, {
+            accepts: { "not applicable: a Job, which runs to completion and serves nothing": job() },
+            rejects: {},
+        });
     });
 });

@@ -6,6 +6,11 @@ import { UNKNOWN_VALUE as UNKNOWN, resource } from "../harness/server";
 const instance = (inputs: Record<string, unknown>) => resource(RDS.instance, "db", { engine: "postgres", ...inputs });
 const cluster = (inputs: Record<string, unknown>) => resource(RDS.cluster, "aurora", { engine: "aurora-postgresql", ...inputs });
 const clusterInstance = (inputs: Record<string, unknown>) => resource(RDS.clusterInstance, "aurora-1", inputs);
+const snapshot = (inputs: Record<string, unknown>) => resource(RDS.snapshot, "api-green-migrate-snapshot", {
+    dbInstanceIdentifier: "clinical-platform-production",
+    dbSnapshotIdentifier: "clinical-platform-production-release-1-5-0-0123456789",
+    ...inputs,
+});
 
 describe("RDS policies", () => {
     describeResourcePolicy(rules.rdsStorageEncrypted, {
@@ -208,6 +213,31 @@ describe("RDS policies", () => {
                 offenders: ["db"],
                 message: /not defined in this stack/,
             },
+        },
+    });
+
+    describeResourcePolicy(rules.rdsSnapshotRetentionTagged, {
+        accepts: {
+            "a release snapshot kept for 30 days": snapshot({ tags: { "clinical-platform:retain-days": "30", Environment: "production" } }),
+            "a snapshot whose tags are computed at deployment time": snapshot({ tags: UNKNOWN }),
+            "not applicable: a database instance": instance({}),
+        },
+        rejects: {
+            "a snapshot without tags": [snapshot({}), /no clinical-platform:retain-days tag/],
+            "a snapshot kept for zero days": [snapshot({ tags: { "clinical-platform:retain-days": "0" } }), /no clinical-platform:retain-days tag of whole days/],
+            "a snapshot kept for 'a month'": [snapshot({ tags: { "clinical-platform:retain-days": "a month" } }), /whole days/],
+        },
+    });
+
+    describeResourcePolicy(rules.rdsSnapshotNotShared, {
+        accepts: {
+            "a snapshot shared with nobody": snapshot({}),
+            "a snapshot shared with the configured recovery account": { subject: snapshot({ sharedAccounts: ["444455556666"] }), config: { allowedAccounts: ["444455556666"] } },
+            "not applicable: a database instance": instance({ publiclyAccessible: false }),
+        },
+        rejects: {
+            "a public snapshot": [snapshot({ sharedAccounts: ["all"] }), /public/],
+            "a snapshot shared with an account the config does not allow": [snapshot({ sharedAccounts: ["444455556666"] }), /shared with account 444455556666/],
         },
     });
 });

