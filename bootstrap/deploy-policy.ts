@@ -319,6 +319,10 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                 Resource: [`/${prefix}/*`, `/aws/rds/instance/${prefix}/*`, `/aws/lambda/${prefix}-*`, `/aws/eks/${prefix}/*`, `/aws/containerinsights/${prefix}/*`, `aws-waf-logs-${prefix}*`]
                     .map((group) => `arn:${p}:logs:*:${a}:log-group:${group}`),
             },
+        ),
+        // Alarms, their topic, the stack's functions, their schedules and rules, and the rollback's
+        // failure queue: a document of its own, so each stays within IAM's 6,144-character limit.
+        operations: doc(
             {
                 Sid: "Alarms",
                 Effect: "Allow",

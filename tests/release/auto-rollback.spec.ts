@@ -43,7 +43,7 @@ describe("the automatic rollback", () => {
     describe("in production (stable slot blue)", () => {
         it("registers a rule for exactly green's error-rate and p95 alarms entering ALARM, from CloudWatch", async () => {
             const { resources } = await previewOf("production");
-            const pattern = JSON.parse(inputs(single(resources, RULE)).eventPattern) as EventPattern;
+            const pattern = JSON.parse(inputs(single(resources, RULE, "auto-rollback")).eventPattern) as EventPattern;
             assert.deepEqual(pattern, {
                 source: ["aws.cloudwatch"],
                 "detail-type": ["CloudWatch Alarm State Change"],
@@ -64,7 +64,7 @@ describe("the automatic rollback", () => {
 
         it("targets the function, which only EventBridge may invoke, and only from this rule in this account", async () => {
             const { resources } = await previewOf("production");
-            const rule = single(resources, RULE);
+            const rule = single(resources, RULE, "auto-rollback");
             const fn = single(resources, FUNCTION, "auto-rollback");
             const target = single(resources, "aws:cloudwatch/eventTarget:EventTarget");
             assert.deepEqual(target.propertyDependencies.arn, [fn.urn]);
@@ -160,7 +160,7 @@ describe("the automatic rollback", () => {
                 doc.setIn(["config", "clinical-platform:app", "slots", "green", "weight"], 100);
                 doc.setIn(["config", "clinical-platform:app", "stableSlot"], "green");
             });
-            const pattern = JSON.parse(inputs(single(resources, RULE)).eventPattern) as Json;
+            const pattern = JSON.parse(inputs(single(resources, RULE, "auto-rollback")).eventPattern) as Json;
             assert.deepEqual(pattern.detail.alarmName, ["clinical-platform-production-blue-error-rate", "clinical-platform-production-blue-latency-p95"]);
             const env = inputs(single(resources, FUNCTION, "auto-rollback")).environment.variables as Json;
             assert.deepEqual([env.STABLE_SLOT, env.CANDIDATE_SLOT], ["green", "blue"]);
@@ -174,7 +174,7 @@ describe("the automatic rollback", () => {
             assert.equal(config.release.autoRollback, true);
             const env = inputs(single(resources, FUNCTION, "auto-rollback")).environment.variables as Json;
             assert.deepEqual([env.STACK, env.BREAK_GLASS], [stack, "false"]);
-            assert.equal(JSON.parse(inputs(single(resources, RULE)).eventPattern).detail.alarmName[0], `clinical-platform-${stack}-${env.CANDIDATE_SLOT}-error-rate`);
+            assert.equal(JSON.parse(inputs(single(resources, RULE, "auto-rollback")).eventPattern).detail.alarmName[0], `clinical-platform-${stack}-${env.CANDIDATE_SLOT}-error-rate`);
         });
     }
 
