@@ -66,7 +66,7 @@ describe("the automatic rollback", () => {
             const { resources } = await previewOf("production");
             const rule = single(resources, RULE, "auto-rollback");
             const fn = single(resources, FUNCTION, "auto-rollback");
-            const target = single(resources, "aws:cloudwatch/eventTarget:EventTarget");
+            const target = single(resources, "aws:cloudwatch/eventTarget:EventTarget", "auto-rollback");
             assert.deepEqual(target.propertyDependencies.arn, [fn.urn]);
             assert.deepEqual(target.propertyDependencies.rule, [rule.urn]);
             const permission = ofType(resources, "aws:lambda/permission:Permission").find((p) => p.propertyDependencies.function?.includes(fn.urn))!;
