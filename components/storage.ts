@@ -46,6 +46,13 @@ export interface StorageArgs {
      * after storage, so callers pass a deferred output; only the bucket policy waits for it.
      */
     assetsReaderDistributionArn?: pulumi.Input<string>;
+    /**
+     * Who publishes the front end into the assets bucket: this stack's CI deploy role, and the name
+     * prefix every stack's deploy role shares. Stacks of one account share that prefix, and the deploy
+     * roles' object grants cannot name a bucket whose name AWS picks, so the bucket itself refuses
+     * writes from every deploy role but this stack's.
+     */
+    assetsPublisher?: { roleArn: string; deployRoleNamePrefix: string };
     protect: boolean;
     tags: Record<string, string>;
 }
@@ -80,7 +87,10 @@ export class Storage extends pulumi.ComponentResource {
             accessLogBucket: this.logs.bucketName,
             accessLogBucketPolicy: this.logs.policy,
             lifecycleRules: [{ id: "expire-old-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 90 } }],
-            extraStatements: assetsReader === undefined ? undefined : (arn) => [distributionReads(arn, assetsReader)],
+            extraStatements: (arn) => [
+                ...(assetsReader === undefined ? [] : [distributionReads(arn, assetsReader)]),
+                ...(args.assetsPublisher === undefined ? [] : [onlyThisStackPublishes(arn, args.assetsPublisher, { account, partition })]),
+            ],
             protect: args.protect,
             tags: { ...args.tags, Purpose: "assets" },
         }, parent);
@@ -157,6 +167,26 @@ function logDeliveryGrants(bucketArn: pulumi.Output<string>, context: LogDeliver
             Condition: fromThisSource,
         },
     ];
+}
+
+function onlyThisStackPublishes(
+    bucketArn: pulumi.Output<string>,
+    publisher: { roleArn: string; deployRoleNamePrefix: string },
+    context: { account: pulumi.Output<string>; partition: pulumi.Output<string> },
+): Statement {
+    // aws:PrincipalArn is the role's ARN for its assumed-role sessions (IAM User Guide, global
+    // condition context keys; checked 2026-12-01).
+    return {
+        Sid: "OtherStacksDeployRolesDoNotPublish",
+        Effect: "Deny",
+        Principal: "*",
+        Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+        Resource: pulumi.interpolate`${bucketArn}/*`,
+        Condition: {
+            ArnLike: { "aws:PrincipalArn": pulumi.interpolate`arn:${context.partition}:iam::${context.account}:role/${publisher.deployRoleNamePrefix}*` },
+            ArnNotEquals: { "aws:PrincipalArn": publisher.roleArn },
+        },
+    };
 }
 
 function distributionReads(bucketArn: pulumi.Output<string>, distributionArn: pulumi.Input<string>): Statement {

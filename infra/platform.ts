@@ -117,6 +117,8 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         cloudFrontLogSource: { region: EDGE_REGION, name: accessLogSourceName(prefix) },
         logRetentionDays: config.logs.retentionDays,
         assetsReaderDistributionArn: distributionArn,
+        // The account bootstrap names every deploy role `<project>-deploy-<stack>` (bootstrap/documents.ts).
+        assetsPublisher: { roleArn: config.ci.deployRoleArn, deployRoleNamePrefix: `${config.project}-deploy-` },
         protect,
         tags,
     });

@@ -17,6 +17,8 @@ interface RuntimeLifecycle { runtime: string; deprecation: string; blockCreate: 
 const LAMBDA_RUNTIMES: { checked: string; runtimes: RuntimeLifecycle[] } =
     JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, "infra", "checks", "data", "lambda-runtimes.json"), "utf8"));
 
+/** The account each committed stack file allows (aws:allowedAccountIds). */
+const accountOf = (stack: string) => (stack === "dev" ? "444455556666" : "111122223333");
 const keyUrn = (resources: RecordedResource[], purpose: string) => single(resources, "aws:kms/key:Key", `keys-${purpose}`).urn;
 const childrenOf = (resources: RecordedResource[], parent: RecordedResource, type: string) =>
     resources.filter((r) => r.parent === parent.parent && r.type === type);
@@ -141,6 +143,20 @@ describe("the data tier", () => {
                     assert.deepEqual(denyInsecure?.Condition, { Bool: { "aws:SecureTransport": "false" } });
                     assert.deepEqual(policy.propertyDependencies.bucket, [bucket.urn]);
                 }
+            });
+
+            it("lets no other stack's deploy role publish into or delete from its assets bucket", async () => {
+                const { resources } = await previewOf(stack);
+                const bucket = single(resources, "aws:s3/bucket:Bucket", "storage-assets");
+                const [policy] = childrenOf(resources, bucket, "aws:s3/bucketPolicy:BucketPolicy");
+                const deny = policyOf(policy).Statement.filter((s) => s.Effect === "Deny" && JSON.stringify(s.Action).includes("s3:PutObject"));
+                assert.equal(deny.length, 1);
+                assert.deepEqual(deny[0].Condition, {
+                    // Every stack's deploy role, as the account bootstrap names them, but this stack's own.
+                    ArnLike: { "aws:PrincipalArn": "arn:aws:iam::" + accountOf(stack) + ":role/clinical-platform-deploy-*" },
+                    ArnNotEquals: { "aws:PrincipalArn": `arn:aws:iam::${accountOf(stack)}:role/clinical-platform-deploy-${stack}` },
+                });
+                assert.deepEqual([...(deny[0].Action as string[])].sort(), ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObject"]);
             });
 
             it("logs access to the assets and backups buckets into the log bucket", async () => {
