@@ -11,7 +11,8 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { slotReleaseAlarmNames } from "./alarms";
-import { assumableBy, grantToRole, policyDocument } from "./iam";
+import { failureQueue } from "./failure-queue";
+import { assumableBy, grantToRole } from "./iam";
 import { ROTATION_RUNTIME } from "./secrets";
 
 /** What EventBridge receives from CloudWatch when an alarm changes state (EventBridge events reference, "Amazon CloudWatch events"). */
@@ -71,42 +72,15 @@ export class AutoRollback extends pulumi.ComponentResource {
             tags: args.tags,
         }, parent);
 
-        // Failed invocations are kept here, with the event and the error, for 14 days (the SQS
-        // maximum, @pulumi/aws 7.48.0 sqs.Queue docs): the record that the stack file still has to catch up.
-        const failures = new aws.sqs.Queue(`${name}-failures`, {
-            name: `${functionName}-failures`,
-            kmsMasterKeyId: args.logsKeyArn,
-            messageRetentionSeconds: 14 * 24 * 3600,
-            tags: args.tags,
-        }, parent);
-        new aws.sqs.QueuePolicy(`${name}-failures`, {
-            queueUrl: failures.url,
-            policy: policyDocument([{
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "sqs:*",
-                Resource: failures.arn,
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            }]),
-        }, parent);
-        new aws.cloudwatch.MetricAlarm(`${name}-failed`, {
-            name: `${functionName}-failed`,
+        // Failed invocations are kept with the event and the error: the record that the stack file
+        // still has to catch up.
+        const failures = failureQueue(this, name, {
+            functionName,
             alarmDescription: "An automatic rollback failed or left the stack file behind: see its failure queue and docs/runbooks/emergency-rollback.md",
-            namespace: "AWS/SQS",
-            metricName: "ApproximateNumberOfMessagesVisible",
-            dimensions: { QueueName: failures.name },
-            statistic: "Maximum",
-            period: 60,
-            evaluationPeriods: 1,
-            comparisonOperator: "GreaterThanThreshold",
-            threshold: 0,
-            treatMissingData: "notBreaching",
-            actionsEnabled: true,
-            alarmActions: [args.alarmTopicArn],
-            okActions: [args.alarmTopicArn],
+            keyArn: args.logsKeyArn,
+            alarmTopicArn: args.alarmTopicArn,
             tags: args.tags,
-        }, parent);
+        });
 
         const rule = new aws.cloudwatch.EventRule(name, {
             name: `${functionName}-candidate-alarms`,

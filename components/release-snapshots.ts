@@ -10,6 +10,7 @@
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { failureQueue } from "./failure-queue";
 import { assumableBy, grantToRole } from "./iam";
 import { ROTATION_RUNTIME } from "./secrets";
 
@@ -21,8 +22,10 @@ export interface ReleaseSnapshotExpiryArgs {
     namePrefix: string;
     /** The RDS instance whose release snapshots expire. */
     databaseIdentifier: pulumi.Input<string>;
-    /** Key for the function's log group. */
+    /** Key for the function's log group, its environment and its failure queue. */
     logsKeyArn: pulumi.Input<string>;
+    /** The topic told when a run fails. */
+    alarmTopicArn: pulumi.Input<string>;
     logRetentionDays: number;
     tags: Record<string, string>;
 }
@@ -52,6 +55,13 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
             kmsKeyId: args.logsKeyArn,
             tags: args.tags,
         }, parent);
+        const failures = failureQueue(this, name, {
+            functionName: this.functionName,
+            alarmDescription: "A daily expiry of release snapshots failed: snapshots past their retention are kept (and paid for); see the function's failure queue and logs",
+            keyArn: args.logsKeyArn,
+            alarmTopicArn: args.alarmTopicArn,
+            tags: args.tags,
+        });
         const role = new aws.iam.Role(name, {
             assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
             description: "Deletes this stack's release snapshots after their retention",
@@ -64,6 +74,10 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
             { Sid: "ListSnapshots", Effect: "Allow", Action: "rds:DescribeDBSnapshots", Resource: "*" },
             { Sid: "ExpireReleaseSnapshotsOnly", Effect: "Allow", Action: ["rds:ListTagsForResource", "rds:DeleteDBSnapshot"], Resource: releaseSnapshots },
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+            // Lambda sends a failed invocation to the queue with the function's role.
+            { Sid: "KeepFailures", Effect: "Allow", Action: "sqs:SendMessage", Resource: failures.arn },
+            // The environment and the queue are under the logs key.
+            { Sid: "UseLogsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.logsKeyArn },
         ], args.tags);
         const expiry = new aws.lambda.Function(name, {
             name: this.functionName,
@@ -73,11 +87,20 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
             code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset(path.join(__dirname, "snapshot-expiry", "index.js")) }),
             timeout: 300,
             memorySize: 128,
-            // Names only, nothing confidential: the default service key is enough for them.
+            // One run at a time: two would race to delete the same snapshots.
+            reservedConcurrentExecutions: 1,
+            kmsKeyArn: args.logsKeyArn,
             environment: { variables: { DATABASE_IDENTIFIER: args.databaseIdentifier, SNAPSHOT_PREFIX: snapshotPrefix } },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tags: args.tags,
         }, { parent: this, dependsOn: [logGroup, grant] });
+
+        new aws.lambda.FunctionEventInvokeConfig(name, {
+            functionName: expiry.name,
+            // The next day's run retries whatever this one left; a failure goes to the queue at once.
+            maximumRetryAttempts: 0,
+            destinationConfig: { onFailure: { destination: failures.arn } },
+        }, { parent: this, dependsOn: [grant] });
 
         const schedule = new aws.cloudwatch.EventRule(name, {
             name: this.functionName,

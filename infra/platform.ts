@@ -252,17 +252,6 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         migrationsAfter: [databaseRoles],
         tags,
     });
-    // Release snapshots are kept for their days, then deleted; the function exists wherever they are taken.
-    if (config.release.snapshotBeforeMigration) {
-        new ReleaseSnapshotExpiry("release-snapshots", {
-            namePrefix: prefix,
-            databaseIdentifier: database.instanceIdentifier,
-            logsKeyArn: keys.logs.arn,
-            logRetentionDays: config.logs.retentionDays,
-            tags,
-        });
-    }
-
     const edge = new Edge("edge", {
         namePrefix: prefix,
         accountId: config.account.id,
@@ -300,6 +289,18 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         thresholds: config.alarms,
         tags,
     });
+
+    // Release snapshots are kept for their days, then deleted; the function exists wherever they are taken.
+    if (config.release.snapshotBeforeMigration) {
+        new ReleaseSnapshotExpiry("release-snapshots", {
+            namePrefix: prefix,
+            databaseIdentifier: database.instanceIdentifier,
+            logsKeyArn: keys.logs.arn,
+            alarmTopicArn: alarms.topicArn,
+            logRetentionDays: config.logs.retentionDays,
+            tags,
+        });
+    }
 
     // When the candidate's release alarms fire, the listener returns to the stable slot without a
     // person, and the traffic workflow brings the stack file along (docs/runbooks/emergency-rollback.md).

@@ -32,8 +32,8 @@ describe("the alarms", () => {
                 const { resources, config } = await previewOf(stack);
                 const topicArn = inputs(single(resources, TOPIC)).name;
                 const alarms = ofType(resources, ALARM);
-                assert.equal(alarms.length, 2 + 2 + 3 + 4 * SLOT_NAMES.length + (config.release.autoRollback ? 1 : 0),
-                    "service, nodes, database, four per slot, and the automatic rollback's failures");
+                assert.equal(alarms.length, 2 + 2 + 3 + 4 * SLOT_NAMES.length + (config.release.autoRollback ? 1 : 0) + (config.release.snapshotBeforeMigration ? 1 : 0),
+                    "service, nodes, database, four per slot, and the failures of the automatic rollback and of the release snapshot expiry");
                 for (const alarm of alarms) {
                     const i = inputs(alarm);
                     assert.equal(i.actionsEnabled, true, alarm.name);

@@ -124,10 +124,10 @@ describe("the automatic rollback", () => {
             assert.equal(i.loggingConfig.logGroup, inputs(group).name);
             assert.equal(inputs(group).retentionInDays, config.logs.retentionDays);
             assert.deepEqual(group.propertyDependencies.kmsKeyId, [urnOf(resources, "aws:kms/key:Key", "keys-logs")]);
-            const invokeConfig = inputs(single(resources, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"));
+            const invokeConfig = inputs(single(resources, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "auto-rollback"));
             assert.equal(invokeConfig.maximumRetryAttempts, 0);
             const queue = single(resources, "aws:sqs/queue:Queue");
-            assert.deepEqual(single(resources, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").propertyDependencies.destinationConfig, [queue.urn]);
+            assert.deepEqual(single(resources, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "auto-rollback").propertyDependencies.destinationConfig, [queue.urn]);
             assert.deepEqual(queue.propertyDependencies.kmsMasterKeyId, [urnOf(resources, "aws:kms/key:Key", "keys-logs")]);
             const failed = ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.name === "auto-rollback-failed")!;
             assert.deepEqual(inputs(failed).dimensions, { QueueName: inputs(queue).name });
