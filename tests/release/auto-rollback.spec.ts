@@ -126,7 +126,7 @@ describe("the automatic rollback", () => {
             assert.deepEqual(group.propertyDependencies.kmsKeyId, [urnOf(resources, "aws:kms/key:Key", "keys-logs")]);
             const invokeConfig = inputs(single(resources, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "auto-rollback"));
             assert.equal(invokeConfig.maximumRetryAttempts, 0);
-            const queue = single(resources, "aws:sqs/queue:Queue");
+            const queue = single(resources, "aws:sqs/queue:Queue", "auto-rollback-failures");
             assert.deepEqual(single(resources, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "auto-rollback").propertyDependencies.destinationConfig, [queue.urn]);
             assert.deepEqual(queue.propertyDependencies.kmsMasterKeyId, [urnOf(resources, "aws:kms/key:Key", "keys-logs")]);
             const failed = ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.name === "auto-rollback-failed")!;
