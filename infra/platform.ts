@@ -32,7 +32,9 @@ export interface PlatformOutputs {
     clusterName: pulumi.Output<string>;
     loadBalancerDnsName: pulumi.Output<string>;
     distributionDomainName: pulumi.Output<string>;
-    alarmTopicArn: pulumi.Output<string>;
+    /** The topic of each alarm severity; the deploy workflow publishes failed deploys to the critical one. */
+    alarmTopicArns: { warning: pulumi.Output<string>; critical: pulumi.Output<string> };
+    criticalAlarmTopicArn: pulumi.Output<string>;
     traffic: { stableSlot: string; weights: Record<string, number> };
 }
 
@@ -234,8 +236,11 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
 
     const alarms = new Alarms("alarms", {
         namePrefix: prefix,
-        alertEmails: config.alertEmails,
+        region: config.region,
+        alerts: config.alerts,
         logsKeyArn: keys.logs.arn,
+        secretsKeyArn: keys.secrets.arn,
+        logRetentionDays: config.logs.retentionDays,
         loadBalancerArnSuffix: service.loadBalancerArnSuffix,
         slots: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, {
             targetGroupArnSuffix: service.targetGroups[slot].arnSuffix,
@@ -258,7 +263,8 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         clusterName: cluster.clusterName,
         loadBalancerDnsName: service.loadBalancerDnsName,
         distributionDomainName: edge.distributionDomainName,
-        alarmTopicArn: alarms.topicArn,
+        alarmTopicArns: alarms.topicArns,
+        criticalAlarmTopicArn: alarms.criticalTopicArn,
         traffic: {
             stableSlot: config.app.stableSlot,
             weights: Object.fromEntries(Object.entries(config.app.slots).map(([slot, { weight }]) => [slot, weight])),
