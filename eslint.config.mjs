@@ -2,8 +2,8 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    // The rotation function is plain JavaScript that Lambda runs as is; it is linted like the rest.
-    { ignores: ["node_modules/**", "out/**", "**/*.js", "**/*.mjs", "!components/rotation/**/*.js"] },
+    // The rotation and PagerDuty functions are plain JavaScript that Lambda runs as is; they are linted like the rest.
+    { ignores: ["node_modules/**", "out/**", "**/*.js", "**/*.mjs", "!components/rotation/**/*.js", "!components/pagerduty/**/*.js"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
@@ -28,10 +28,10 @@ export default tseslint.config(
         },
     },
     {
-        files: ["components/rotation/**/*.js"],
+        files: ["components/rotation/**/*.js", "components/pagerduty/**/*.js"],
         languageOptions: {
             sourceType: "commonjs",
-            globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly" },
+            globals: { require: "readonly", module: "writable", exports: "writable", process: "readonly", console: "readonly", fetch: "readonly" },
         },
         // CommonJS is what the Lambda Node.js runtime loads for a .js handler without a package.json "type".
         rules: { "@typescript-eslint/no-require-imports": "off" },

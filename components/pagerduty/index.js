@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * Pages PagerDuty for what reaches the alarm topics it subscribes to: CloudWatch alarm state changes
- * (metric and composite), GuardDuty findings that EventBridge forwards, and the plain-text notice of a
- * failed deploy. It reads the integration key from Secrets Manager when it sends, so the key lives in
+ * (metric and composite), GuardDuty findings that EventBridge forwards, and AWS Chatbot custom
+ * notifications (the deploy workflow's notice of a failed deploy); anything else is paged as its text. It reads the integration key from Secrets Manager when it sends, so the key lives in
  * the secret only: never in the stack file, the Pulumi state, an SNS subscription or this function's
  * configuration.
  *
@@ -82,6 +82,11 @@ function toPagerDuty(record) {
     if (parsed && parsed["detail-type"] === "GuardDuty Finding" && parsed.detail && typeof parsed.detail === "object") {
         const finding = /** @type {Record<string, unknown>} */ (parsed.detail);
         return trigger(`guardduty-${String(finding.id)}`, `GuardDuty ${String(finding.severity)}: ${String(finding.title ?? finding.type)}`, source, severity, finding);
+    }
+    if (parsed && parsed.source === "custom" && parsed.content && typeof parsed.content === "object") {
+        // An AWS Chatbot custom notification, such as the deploy workflow's notice of a failed deploy.
+        const content = /** @type {Record<string, unknown>} */ (parsed.content);
+        return trigger(`message-${MessageId}`, `${String(content.title ?? Subject ?? "")}: ${String(content.description ?? "")}`, source, severity, content);
     }
     return trigger(`message-${MessageId}`, Subject ? `${Subject}: ${Message}` : Message, source, severity, undefined);
 }
