@@ -148,6 +148,19 @@ export class Alarms extends pulumi.ComponentResource {
 
         burnRateAlarms(this, name, { namePrefix: args.namePrefix, loadBalancer, tags: args.tags, notify });
 
+        if (routes.pagerDutyFunctionName) {
+            // Critical: a page that cannot be sent is lost once Lambda's retries are spent (a missing or
+            // revoked key, PagerDuty refusing); the other critical channels hear of it.
+            alarm("pagerduty-delivery", "critical", {
+                alarmDescription: "The PagerDuty function failed to send a page (see its log; is the integration key in its secret?)",
+                namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: routes.pagerDutyFunctionName }, statistic: "Sum",
+                period: 300, evaluationPeriods: 1,
+                comparisonOperator: "GreaterThanThreshold", threshold: 0,
+                // No invocation, no error.
+                treatMissingData: "notBreaching",
+            });
+        }
+
         this.topicArns = routes.topicArns;
         this.criticalTopicArn = routes.topicArns.critical;
         this.topicArn = this.criticalTopicArn;

@@ -61,6 +61,8 @@ export interface AlertRoutesArgs {
 export class AlertRoutes extends pulumi.ComponentResource {
     /** The topic of each severity. */
     readonly topicArns: Record<AlertSeverity, pulumi.Output<string>>;
+    /** The PagerDuty function's name, when the routing pages. */
+    readonly pagerDutyFunctionName?: pulumi.Output<string>;
 
     constructor(name: string, args: AlertRoutesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:alarms:AlertRoutes", name, {}, opts);
@@ -125,7 +127,7 @@ export class AlertRoutes extends pulumi.ComponentResource {
 
         const pagerDutyTopics = routedTo("pagerduty");
         if (args.alerts.pagerduty && pagerDutyTopics.length > 0) {
-            this.pagerDuty(name, args, args.alerts.pagerduty.integrationKeySecret, pagerDutyTopics.map((severity) => [severity, topics[severity]]), account, partition);
+            this.pagerDutyFunctionName = this.pagerDuty(name, args, args.alerts.pagerduty.integrationKeySecret, pagerDutyTopics.map((severity) => [severity, topics[severity]]), account, partition);
         }
 
         this.topicArns = { warning: topics.warning.arn, critical: topics.critical.arn };
@@ -174,7 +176,7 @@ export class AlertRoutes extends pulumi.ComponentResource {
         topics: Array<[AlertSeverity, aws.sns.Topic]>,
         account: pulumi.Output<string>,
         partition: pulumi.Output<string>,
-    ): void {
+    ): pulumi.Output<string> {
         const parent = { parent: this };
         const functionName = `${args.namePrefix}-pagerduty`;
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-pagerduty`, {
@@ -223,5 +225,6 @@ export class AlertRoutes extends pulumi.ComponentResource {
                 endpoint: forwarder.arn,
             }, { parent: this, dependsOn: [permission] });
         }
+        return forwarder.name;
     }
 }

@@ -101,7 +101,8 @@ describe("the alarms", () => {
                 const { resources } = await previewOf(stack);
                 const alarms = [...ofType(resources, ALARM), ...ofType(resources, COMPOSITE)].filter((a) => !inputs(a).tags.NotifiesThrough);
                 const severities = Object.fromEntries(alarms.map((a) => [a.name.replace(/^alarms-/, ""), inputs(a).tags.Severity]));
-                assert.deepEqual(severities, EXPECTED_SEVERITIES);
+                const pages = REQUIRED_ROUTING[stack].critical.includes("pagerduty") || REQUIRED_ROUTING[stack].warning.includes("pagerduty");
+                assert.deepEqual(severities, { ...EXPECTED_SEVERITIES, ...(pages ? { "pagerduty-delivery": "critical" } : {}) });
                 for (const alarm of alarms) {
                     const i = inputs(alarm);
                     assert.equal(i.actionsEnabled, true, alarm.name);
@@ -112,7 +113,8 @@ describe("the alarms", () => {
                     assert.ok(i.alarmDescription, alarm.name);
                     if (alarm.type === ALARM) assert.ok(["notBreaching", "breaching"].includes(i.treatMissingData), alarm.name);
                 }
-                assert.equal(ofType(resources, ALARM).filter((a) => !inputs(a).tags.NotifiesThrough).length, 2 + 2 + 3 + 4 * SLOT_NAMES.length, "service, nodes, database, and four per slot");
+                assert.equal(ofType(resources, ALARM).filter((a) => !inputs(a).tags.NotifiesThrough).length, 2 + 2 + 3 + 4 * SLOT_NAMES.length + (pages ? 1 : 0),
+                    "service, nodes, database, four per slot, and the PagerDuty function where the stack pages");
             });
 
             it("send GuardDuty findings of severity 7 and above to the critical topic, under a logs key EventBridge may use", async () => {
@@ -253,6 +255,8 @@ describe("the alarms", () => {
         assert.equal(ofType(resources, "aws:secretsmanager/secretVersion:SecretVersion").filter((v) => JSON.stringify(v.inputs).includes("pagerduty")).length, 0);
         const permissions = ofType(resources, "aws:lambda/permission:Permission").filter((p) => p.name.startsWith("alarms-routes-pagerduty"));
         assert.deepEqual(permissions.map((p) => [inputs(p).principal, inputs(p).sourceArn.split(":").pop()]), [["sns.amazonaws.com", "clinical-platform-production-alarms-critical"]]);
+        const delivery = inputs(single(resources, ALARM, "alarms-pagerduty-delivery"));
+        assert.deepEqual([delivery.namespace, delivery.metricName, delivery.dimensions.FunctionName, delivery.threshold], ["AWS/Lambda", "Errors", forwarder.name, 0]);
     });
 
     it("turn a free-storage percentage into bytes of the allocated storage", () => {
