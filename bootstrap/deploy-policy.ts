@@ -24,20 +24,21 @@ import { PLATFORM_PROJECT, PlatformStack } from "./config";
 import { DEPLOY_ROLE_PREFIX, ENVIRONMENT_TAG, GITHUB_ISSUER, Names, PREVIEW_ROLE_NAME, PolicyDocument, Statement, boundaryName, stackStateKeys } from "./documents";
 
 /** The services the platform program uses; the guardrails cover each. */
-export const PLATFORM_SERVICES = ["ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "sqs", "events", "wafv2", "cloudfront", "codebuild", "codeconnections"] as const;
+export const PLATFORM_SERVICES = ["ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "sqs", "events", "wafv2", "cloudfront", "codebuild", "codeconnections", "chatbot"] as const;
 
 /**
  * Services that roles the platform creates are passed to (their trust policies' principals in
  * components/): the EKS cluster and its Auto Mode nodes, pod identity, flow logs, RDS enhanced
- * monitoring, the rotation function, and the CodeBuild-hosted CI runner.
+ * monitoring, the rotation and PagerDuty functions, the CodeBuild-hosted CI runner, and AWS Chatbot's Slack channel.
  */
-export const PASSED_TO_SERVICES = ["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "lambda.amazonaws.com", "codebuild.amazonaws.com"];
+export const PASSED_TO_SERVICES = ["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "lambda.amazonaws.com", "codebuild.amazonaws.com", "chatbot.amazonaws.com"];
 
 /**
- * Service-linked roles the first deploy into an account makes the caller create: RDS, EKS and
- * Elastic Load Balancing create theirs on first use with the caller's permission.
+ * Service-linked roles the first deploy into an account makes the caller create: RDS, EKS, Elastic
+ * Load Balancing and AWS Chatbot (AWSServiceRoleForAWSChatbot, which subscribes its channels to the
+ * topics) create theirs on first use with the caller's permission.
  */
-export const SERVICE_LINKED_ROLES = ["rds.amazonaws.com", "eks.amazonaws.com", "elasticloadbalancing.amazonaws.com"];
+export const SERVICE_LINKED_ROLES = ["rds.amazonaws.com", "eks.amazonaws.com", "elasticloadbalancing.amazonaws.com", "chatbot.amazonaws.com"];
 
 /** AWS managed policies the platform attaches to its roles (components/cluster/roles.ts, database.ts, cluster/addons.ts). */
 export const ATTACHABLE_AWS_POLICIES = [
@@ -371,6 +372,30 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                 Resource: `arn:${p}:sqs:*:${a}:${prefix}-*`,
             },
         ),
+        // Where alarms go (components/alert-routes.ts): the GuardDuty rule, the Slack channel's AWS Chatbot
+        // configuration, and the failed-deploy notice the deploy workflow publishes to the critical topic.
+        alerts: doc(
+            {
+                Sid: "GuardDutyFindingsRule",
+                Effect: "Allow",
+                Action: [
+                    "events:PutRule", "events:DeleteRule", "events:DescribeRule", "events:PutTargets", "events:RemoveTargets",
+                    "events:ListTargetsByRule", "events:TagResource", "events:UntagResource", "events:ListTagsForResource",
+                ],
+                Resource: `arn:${p}:events:*:${a}:rule/${prefix}-*`,
+            },
+            // CreateSlackChannelConfiguration and the Describe/List calls take no resource (Service Authorization Reference).
+            { Sid: "ChatChannelCreatedForThisStack", Effect: "Allow", Action: ["chatbot:CreateSlackChannelConfiguration"], Resource: "*", Condition: { StringEquals: requestTag } },
+            { Sid: "ChatChannelReads", Effect: "Allow", Action: ["chatbot:DescribeSlackChannelConfigurations", "chatbot:ListTagsForResource"], Resource: "*" },
+            {
+                Sid: "ChatChannelOfThisStack",
+                Effect: "Allow",
+                Action: ["chatbot:UpdateSlackChannelConfiguration", "chatbot:DeleteSlackChannelConfiguration", "chatbot:TagResource", "chatbot:UntagResource"],
+                Resource: `arn:${p}:chatbot::${a}:chat-configuration/slack-channel/${prefix}-*`,
+            },
+            // .github/workflows/deploy-stack.yml tells the critical channels when `pulumi up` fails.
+            { Sid: "FailedDeployNotice", Effect: "Allow", Action: ["sns:Publish"], Resource: `arn:${p}:sns:*:${a}:${prefix}-alarms-critical` },
+        ),
         // The CI runner inside the stack's VPC: a CodeBuild project per stack, named with the stack's
         // prefix, whose GitHub webhook goes through the account's CodeConnections connection (bootstrap.ts).
         runner: doc(
@@ -415,8 +440,10 @@ function guardrails(names: Names, stack: PlatformStack): PolicyDocument {
         {
             Sid: "OnlyTheStackRegions",
             Effect: "Deny",
-            // IAM, STS and CloudFront are global and answer from us-east-1 whatever the caller's region.
-            NotAction: ["iam:*", "sts:*", "cloudfront:*"],
+            // IAM, STS and CloudFront are global and answer from us-east-1 whatever the caller's region;
+            // Chatbot configurations are global too, managed through the few regions that serve its API
+            // (components/alert-routes.ts).
+            NotAction: ["iam:*", "sts:*", "cloudfront:*", "chatbot:*"],
             Resource: "*",
             Condition: { StringNotEquals: { "aws:RequestedRegion": [...new Set([...stack.regions, names.stateRegion])] } },
         },

@@ -1,15 +1,21 @@
 /**
- * Alarms into one encrypted SNS topic with e-mail subscriptions. Load balancer error rate and p95
- * latency for the whole service and again per slot, so a bad green shows while it carries a
- * sliver of traffic; node and container CPU and memory from Container Insights; database CPU, free
- * storage and connections. Every alarm notifies on entering and on leaving ALARM, and says how it
+ * Alarms, each of a severity whose topic routes it to people (components/alert-routes.ts). Load
+ * balancer error rate and p95 latency for the whole service and again per slot, so a bad green shows
+ * while it carries a sliver of traffic; node and container CPU and memory from Container Insights;
+ * database CPU, free storage and connections; and the SLO burn-rate alarms (components/slo-alarms.ts).
+ * Every alarm notifies on entering ALARM, on returning to OK and on INSUFFICIENT_DATA, and says how it
  * treats missing data: traffic metrics that vanish mean no traffic (not breaching); capacity and
  * database metrics that vanish mean the reporter is gone (breaching).
+ *
+ * Severity: critical pages (where routing says so) and is for what users feel now or will feel within
+ * minutes; warning is for what needs a look within working hours.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "./iam";
 import type { AlarmProfile } from "../stacks/profiles";
+import type { AlertSeverity, StackConfig } from "../stacks";
+import { AlertRoutes } from "./alert-routes";
+import { burnRateAlarms } from "./slo-alarms";
 
 const GIB = 1024 ** 3;
 
@@ -19,10 +25,16 @@ export type AlarmThresholds = Readonly<AlarmProfile>;
 export interface AlarmsArgs {
     /** Prefix of the topic and alarm names, e.g. clinical-platform-production. */
     namePrefix: string;
-    /** Addresses subscribed to the topic; each must confirm its subscription. */
-    alertEmails: readonly string[];
-    /** Key for the topic; its policy lets CloudWatch publish. */
+    /** The stack's region (the topics', and where the PagerDuty secret is read). */
+    region: string;
+    /** The alert channels and which of them each severity reaches. */
+    alerts: StackConfig["alerts"];
+    /** Key for the topics; its policy lets CloudWatch and EventBridge publish. */
     logsKeyArn: pulumi.Input<string>;
+    /** Key of the PagerDuty integration-key secret. */
+    secretsKeyArn: pulumi.Input<string>;
+    /** Retention of the log groups the alert routes create. */
+    logRetentionDays: number;
     /** The load balancer's `app/…` suffix, the CloudWatch dimension. */
     loadBalancerArnSuffix: pulumi.Input<string>;
     /** Per slot: its target group's ARN suffix and its namespace. */
@@ -39,8 +51,8 @@ export interface AlarmsArgs {
     tags: Record<string, string>;
 }
 
-type MissingData = "notBreaching" | "breaching";
-type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "treatMissingData" | "tags"> & { treatMissingData: MissingData };
+export type MissingData = "notBreaching" | "breaching";
+export type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "insufficientDataActions" | "treatMissingData" | "tags"> & { treatMissingData: MissingData };
 
 /**
  * Names of the alarms that judge one slot's release from its own requests: 5xx and failed
@@ -52,87 +64,79 @@ export function slotReleaseAlarmNames(namePrefix: string, slot: string): { error
 }
 
 export class Alarms extends pulumi.ComponentResource {
-    readonly topicArn: pulumi.Output<string>;
+    /** The topic of each severity. */
+    readonly topicArns: Record<AlertSeverity, pulumi.Output<string>>;
+    /** The critical topic: failed deploys publish there, and GuardDuty's high-severity findings arrive there. */
+    readonly criticalTopicArn: pulumi.Output<string>;
 
     constructor(name: string, args: AlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:alarms:Alarms", name, {}, opts);
         const parent = { parent: this };
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
-
-        const topic = new aws.sns.Topic(name, {
-            name: `${args.namePrefix}-alarms`,
-            displayName: `${args.namePrefix} alarms`,
-            kmsMasterKeyId: args.logsKeyArn,
+        const routes = new AlertRoutes(`${name}-routes`, {
+            namePrefix: args.namePrefix,
+            region: args.region,
+            alerts: args.alerts,
+            logsKeyArn: args.logsKeyArn,
+            secretsKeyArn: args.secretsKeyArn,
+            logRetentionDays: args.logRetentionDays,
             tags: args.tags,
         }, parent);
-        new aws.sns.TopicPolicy(name, {
-            arn: topic.arn,
-            policy: policyDocument([
-                {
-                    Sid: "CloudWatchPublishesFromThisAccount",
-                    Effect: "Allow",
-                    Principal: { Service: "cloudwatch.amazonaws.com" },
-                    Action: "sns:Publish",
-                    Resource: topic.arn,
-                    Condition: { StringEquals: { "aws:SourceAccount": account } },
-                },
-                {
-                    Sid: "DenyInsecureTransport",
-                    Effect: "Deny",
-                    Principal: "*",
-                    Action: "sns:Publish",
-                    Resource: topic.arn,
-                    Condition: { Bool: { "aws:SecureTransport": "false" } },
-                },
-            ]),
-        }, parent);
-        for (const email of args.alertEmails) {
-            new aws.sns.TopicSubscription(`${name}-${email}`, { topic: topic.arn, protocol: "email", endpoint: email }, parent);
-        }
-
-        const alarm = (suffix: string, spec: AlarmSpec) => new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
-            name: `${args.namePrefix}-${suffix}`,
+        const notify = (severity: AlertSeverity) => ({
             actionsEnabled: true,
-            alarmActions: [topic.arn],
-            okActions: [topic.arn],
-            tags: args.tags,
+            alarmActions: [routes.topicArns[severity]],
+            okActions: [routes.topicArns[severity]],
+            insufficientDataActions: [routes.topicArns[severity]],
+            tags: { ...args.tags, Severity: severity },
+        });
+
+        const alarm = (suffix: string, severity: AlertSeverity, spec: AlarmSpec) => new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
+            name: `${args.namePrefix}-${suffix}`,
+            ...notify(severity),
             ...spec,
         }, parent);
         const t = args.thresholds;
         const loadBalancer = { LoadBalancer: args.loadBalancerArnSuffix };
 
-        alarm("api-error-rate", errorRate("All API requests", loadBalancer, ["HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"], t));
-        alarm("api-latency-p95", latency("All API requests", loadBalancer, t));
+        // Critical: 5xx above the threshold across the service are failures users see now.
+        alarm("api-error-rate", "critical", errorRate("All API requests", loadBalancer, ["HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count"], t));
+        // Warning: slow is not failing; the burn-rate and error-rate alarms page when slowness turns into errors.
+        alarm("api-latency-p95", "warning", latency("All API requests", loadBalancer, t));
         for (const [slot, { targetGroupArnSuffix, namespace }] of Object.entries(args.slots)) {
             const targetGroup = { ...loadBalancer, TargetGroup: targetGroupArnSuffix };
+            // Warning: the release tooling acts on a candidate's own alarms (canary hold, rollback); a slot
+            // failing enough to hurt users trips api-error-rate, which is critical.
             // The load balancer's own 5xx have no target-group dimension; failed connections to the slot's pods stand in for them.
-            alarm(`${slot}-error-rate`, errorRate(`Slot ${slot}`, targetGroup, ["HTTPCode_Target_5XX_Count", "TargetConnectionErrorCount"], t));
-            alarm(`${slot}-latency-p95`, latency(`Slot ${slot}`, targetGroup, t));
+            alarm(`${slot}-error-rate`, "warning", errorRate(`Slot ${slot}`, targetGroup, ["HTTPCode_Target_5XX_Count", "TargetConnectionErrorCount"], t));
+            alarm(`${slot}-latency-p95`, "warning", latency(`Slot ${slot}`, targetGroup, t));
             const pods = { ClusterName: args.clusterName, Namespace: namespace };
-            alarm(`${slot}-container-cpu`, containerInsights(`Slot ${slot} pods' CPU against their limit`, "pod_cpu_utilization_over_pod_limit", pods, t.cpuPercent, "notBreaching"));
-            alarm(`${slot}-container-memory`, containerInsights(`Slot ${slot} pods' memory against their limit`, "pod_memory_utilization_over_pod_limit", pods, t.memoryPercent, "notBreaching"));
+            // Warning: capacity; the autoscaler and elastic nodes act first, people look within hours.
+            alarm(`${slot}-container-cpu`, "warning", containerInsights(`Slot ${slot} pods' CPU against their limit`, "pod_cpu_utilization_over_pod_limit", pods, t.cpuPercent, "notBreaching"));
+            alarm(`${slot}-container-memory`, "warning", containerInsights(`Slot ${slot} pods' memory against their limit`, "pod_memory_utilization_over_pod_limit", pods, t.memoryPercent, "notBreaching"));
         }
 
         const cluster = { ClusterName: args.clusterName };
-        alarm("node-cpu", containerInsights("Cluster nodes' CPU", "node_cpu_utilization", cluster, t.cpuPercent, "breaching"));
-        alarm("node-memory", containerInsights("Cluster nodes' memory", "node_memory_utilization", cluster, t.memoryPercent, "breaching"));
+        // Warning: node capacity is elastic; a cluster that stops serving shows in the error-rate and burn-rate alarms.
+        alarm("node-cpu", "warning", containerInsights("Cluster nodes' CPU", "node_cpu_utilization", cluster, t.cpuPercent, "breaching"));
+        alarm("node-memory", "warning", containerInsights("Cluster nodes' memory", "node_memory_utilization", cluster, t.memoryPercent, "breaching"));
 
+        // Critical, all three: the one database serves every request of both slots, so saturation, a full
+        // disk or exhausted connections (and an instance that stops reporting) is an outage in minutes.
         const database = { DBInstanceIdentifier: args.databaseIdentifier };
-        alarm("database-cpu", {
+        alarm("database-cpu", "critical", {
             alarmDescription: `Database CPU above ${t.databaseCpuPercent} % for 5 minutes`,
             namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions: database, statistic: "Average",
             period: 60, evaluationPeriods: 5, datapointsToAlarm: 5,
             comparisonOperator: "GreaterThanThreshold", threshold: t.databaseCpuPercent,
             treatMissingData: "breaching",
         });
-        alarm("database-free-storage", {
+        alarm("database-free-storage", "critical", {
             alarmDescription: `Database free storage below ${t.databaseFreeStoragePercent} % of the ${args.databaseAllocatedStorageGiB} GiB allocated`,
             namespace: "AWS/RDS", metricName: "FreeStorageSpace", dimensions: database, statistic: "Minimum",
             period: 300, evaluationPeriods: 1,
             comparisonOperator: "LessThanThreshold", threshold: freeStorageBytes(args.databaseAllocatedStorageGiB, t.databaseFreeStoragePercent),
             treatMissingData: "breaching",
         });
-        alarm("database-connections", {
+        alarm("database-connections", "critical", {
             alarmDescription: `More than ${t.databaseConnections} database connections for 5 minutes`,
             namespace: "AWS/RDS", metricName: "DatabaseConnections", dimensions: database, statistic: "Maximum",
             period: 60, evaluationPeriods: 5, datapointsToAlarm: 5,
@@ -140,8 +144,24 @@ export class Alarms extends pulumi.ComponentResource {
             treatMissingData: "breaching",
         });
 
-        this.topicArn = topic.arn;
-        this.registerOutputs({ topicArn: this.topicArn });
+        burnRateAlarms(this, name, { namePrefix: args.namePrefix, loadBalancer, tags: args.tags, notify });
+
+        if (routes.pagerDutyFunctionName) {
+            // Critical: a page that cannot be sent is lost once Lambda's retries are spent (a missing or
+            // revoked key, PagerDuty refusing); the other critical channels hear of it.
+            alarm("pagerduty-delivery", "critical", {
+                alarmDescription: "The PagerDuty function failed to send a page (see its log; is the integration key in its secret?)",
+                namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: routes.pagerDutyFunctionName }, statistic: "Sum",
+                period: 300, evaluationPeriods: 1,
+                comparisonOperator: "GreaterThanThreshold", threshold: 0,
+                // No invocation, no error.
+                treatMissingData: "notBreaching",
+            });
+        }
+
+        this.topicArns = routes.topicArns;
+        this.criticalTopicArn = routes.topicArns.critical;
+        this.registerOutputs({ topicArns: this.topicArns });
     }
 }
 

@@ -15,8 +15,11 @@ export interface FailureQueueArgs {
     alarmDescription: string;
     /** Key of the queue (the logs key); the function's role needs a data key of it to send. */
     keyArn: pulumi.Input<string>;
-    /** The topic the alarm tells. */
-    alarmTopicArn: pulumi.Input<string>;
+    /**
+     * The critical alarm topic, which the alarm tells: a failure here needs a person. Absent: no alarm,
+     * for a function whose failures another alarm already reports.
+     */
+    alarmTopicArn?: pulumi.Input<string>;
     tags: Record<string, string>;
 }
 
@@ -40,6 +43,7 @@ export function failureQueue(scope: pulumi.Resource, name: string, args: Failure
             Condition: { Bool: { "aws:SecureTransport": "false" } },
         }]),
     }, parent);
+    if (args.alarmTopicArn === undefined) return queue;
     new aws.cloudwatch.MetricAlarm(`${name}-failed`, {
         name: `${args.functionName}-failed`,
         alarmDescription: args.alarmDescription,
@@ -55,7 +59,8 @@ export function failureQueue(scope: pulumi.Resource, name: string, args: Failure
         actionsEnabled: true,
         alarmActions: [args.alarmTopicArn],
         okActions: [args.alarmTopicArn],
-        tags: args.tags,
+        insufficientDataActions: [args.alarmTopicArn],
+        tags: { ...args.tags, Severity: "critical" },
     }, parent);
     return queue;
 }

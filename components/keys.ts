@@ -1,6 +1,6 @@
 /**
  * Customer-managed KMS keys, one per purpose so that a grant on one never opens another: data
- * (database, backups), assets (the front end CloudFront serves), logs (log groups, alarm topic),
+ * (database, backups), assets (the front end CloudFront serves), logs (log groups, alarm topics),
  * secrets (Secrets Manager) and cluster (EKS secrets, node volumes). Rotation is yearly; deletion
  * waits the longest window AWS allows.
  */
@@ -78,10 +78,18 @@ export class Keys extends pulumi.ComponentResource {
                 serviceUse(pulumi.interpolate`logs.${region.region}.amazonaws.com`, ENVELOPE_ACTIONS, {
                     ArnLike: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:${partition.partition}:logs:${region.region}:${account}:log-group:*` },
                 }),
-                // CloudWatch alarms publish to the encrypted alarm topic.
+                // CloudWatch alarms publish to the encrypted alarm topics, and EventBridge (GuardDuty
+                // findings) to the critical one: SNS generates and decrypts the message key as the
+                // publishing service, so each needs these two actions ("Enable compatibility between event
+                // sources from AWS services and encrypted topics",
+                // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services,
+                // checked 2026-12-01). The EventBridge statement carries no aws:SourceAccount or
+                // aws:SourceArn: that page says KMS does not receive them for EventBridge deliveries, so
+                // such a condition would drop every finding; the topic policy narrows the source instead.
                 serviceUse("cloudwatch.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"], {
                     StringEquals: { "aws:SourceAccount": account },
                 }),
+                serviceUse("events.amazonaws.com", ["kms:Decrypt", "kms:GenerateDataKey*"], undefined),
             ],
             secrets: [],
             cluster: [
@@ -140,6 +148,6 @@ export class Keys extends pulumi.ComponentResource {
 
 const ENVELOPE_ACTIONS = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"];
 
-function serviceUse(service: pulumi.Input<string>, actions: string[], condition: Statement["Condition"]): Statement {
-    return { Effect: "Allow", Principal: { Service: service }, Action: actions, Resource: "*", Condition: condition };
+function serviceUse(service: pulumi.Input<string>, actions: string[], condition: Statement["Condition"] | undefined): Statement {
+    return { Effect: "Allow", Principal: { Service: service }, Action: actions, Resource: "*", ...(condition ? { Condition: condition } : {}) };
 }

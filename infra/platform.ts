@@ -44,7 +44,9 @@ export interface PlatformOutputs {
     assetsBucketName: pulumi.Output<string>;
     /** The distribution whose cache the front-end workflow invalidates. */
     distributionId: pulumi.Output<string>;
-    alarmTopicArn: pulumi.Output<string>;
+    /** The topic of each alarm severity; the deploy workflow publishes failed deploys to the critical one. */
+    alarmTopicArns: { warning: pulumi.Output<string>; critical: pulumi.Output<string> };
+    criticalAlarmTopicArn: pulumi.Output<string>;
     traffic: { stableSlot: string; weights: Record<string, number> };
 }
 
@@ -276,8 +278,11 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
 
     const alarms = new Alarms("alarms", {
         namePrefix: prefix,
-        alertEmails: config.alertEmails,
+        region: config.region,
+        alerts: config.alerts,
         logsKeyArn: keys.logs.arn,
+        secretsKeyArn: keys.secrets.arn,
+        logRetentionDays: config.logs.retentionDays,
         loadBalancerArnSuffix: service.loadBalancerArnSuffix,
         slots: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, {
             targetGroupArnSuffix: service.targetGroups[slot].arnSuffix,
@@ -296,7 +301,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
             namePrefix: prefix,
             databaseIdentifier: database.instanceIdentifier,
             logsKeyArn: keys.logs.arn,
-            alarmTopicArn: alarms.topicArn,
+            alarmTopicArn: alarms.criticalTopicArn,
             logRetentionDays: config.logs.retentionDays,
             tags,
         });
@@ -315,7 +320,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
             repository: config.ci.repository,
             // Production's traffic workflow waits for a reviewer unless a rollback is break-glass.
             breakGlass: config.environment === "production",
-            alarmTopicArn: alarms.topicArn,
+            alarmTopicArn: alarms.criticalTopicArn,
             logsKeyArn: keys.logs.arn,
             secretsKeyArn: keys.secrets.arn,
             logRetentionDays: config.logs.retentionDays,
@@ -336,7 +341,8 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         distributionDomainName: edge.distributionDomainName,
         assetsBucketName: storage.assets.bucketName,
         distributionId: edge.distributionId,
-        alarmTopicArn: alarms.topicArn,
+        alarmTopicArns: alarms.topicArns,
+        criticalAlarmTopicArn: alarms.criticalTopicArn,
         traffic: {
             stableSlot: config.app.stableSlot,
             weights: Object.fromEntries(Object.entries(config.app.slots).map(([slot, { weight }]) => [slot, weight])),

@@ -13,14 +13,14 @@ import {
     AlarmProfile, AppProfile, ApplicationProfile, DatabaseProfile, EdgeProfile, ENVIRONMENTS, Environment, EnvironmentProfile, NetworkProfile,
     NodesProfile, PROFILES, ReleaseProfile,
 } from "./profiles";
-import { ProjectConfig, SlotName, projectConfigSchema, regionSchema } from "./schema";
+import { AlertChannel, AlertSeverity, ProjectConfig, SlotName, projectConfigSchema, regionSchema } from "./schema";
 
 export { StackConfigError } from "./problems";
 export type { ConfigProblem } from "./problems";
 export { ENVIRONMENTS, PROFILES } from "./profiles";
 export type { Environment, EnvironmentProfile } from "./profiles";
-export { SLOT_NAMES } from "./schema";
-export type { SlotName } from "./schema";
+export { ALERT_CHANNELS, ALERT_SEVERITIES, SLOT_NAMES } from "./schema";
+export type { AlertChannel, AlertSeverity, SlotName } from "./schema";
 
 export const PROJECT = "clinical-platform";
 const REGION_KEY = "aws:region";
@@ -46,7 +46,15 @@ export interface StackConfig {
     readonly tags: Readonly<Record<string, string>>;
     readonly domain: string;
     readonly certificates: { readonly edgeArn: string; readonly regionalArn: string };
-    readonly alertEmails: readonly string[];
+    /** Where alarms go: the configured channels and which of them each severity reaches. */
+    readonly alerts: {
+        readonly email: readonly string[];
+        /** AWS Chatbot's Slack workspace and channel. */
+        readonly slack?: { readonly teamId: string; readonly channelId: string };
+        /** The secret holding the PagerDuty integration key; the key itself never reaches config or state. */
+        readonly pagerduty?: { readonly integrationKeySecret: string };
+        readonly routing: Readonly<Record<AlertSeverity, readonly AlertChannel[]>>;
+    };
     readonly network: Readonly<NetworkProfile> & {
         readonly cidr: string;
         readonly peerCidrs: readonly string[];
@@ -217,7 +225,12 @@ function merge(environment: Environment, profile: EnvironmentProfile, region: st
         },
         domain: config.domain,
         certificates: { edgeArn: config.certificates.edge, regionalArn: config.certificates.regional },
-        alertEmails: config.alertEmails,
+        alerts: {
+            email: config.alerts.channels.email ?? [],
+            ...(config.alerts.channels.slack ? { slack: { ...config.alerts.channels.slack } } : {}),
+            ...(config.alerts.channels.pagerduty ? { pagerduty: { ...config.alerts.channels.pagerduty } } : {}),
+            routing: { warning: config.alerts.routing.warning, critical: config.alerts.routing.critical },
+        },
         network: {
             ...network,
             cidr: config.network.cidr,

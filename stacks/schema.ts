@@ -169,6 +169,63 @@ const releaseSchema = z.strictObject({
     }).partial().default({}),
 }, { error: "an object with the release's migration command (and optionally its smoke command)" });
 
+/** Where alarms go: the channels a stack has, and which of them each severity reaches. */
+export const ALERT_CHANNELS = ["email", "slack", "pagerduty"] as const;
+export type AlertChannel = (typeof ALERT_CHANNELS)[number];
+export const ALERT_SEVERITIES = ["warning", "critical"] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+const REMOVED_ALERT_EMAILS_TEXT = "no value: alertEmails was replaced by clinical-platform:alerts, whose channels.email lists the addresses "
+    + "and whose routing.warning and routing.critical name the channels each severity reaches (docs/runbooks/alarms.md)";
+// Slack's ids as AWS Chatbot takes them (the v7 SlackChannelConfiguration docs give T07EA123LEP and
+// C07EZ1ABC23; checked 2026-12-01): a workspace id starts with T, a channel id with C (or G, private).
+const SLACK_TEAM_ID = /^T[0-9A-Z]{6,}$/;
+const SLACK_CHANNEL_ID = /^[CG][0-9A-Z]{6,}$/;
+// Secrets Manager's name alphabet (letters, digits, /_+=.@-), up to 512 characters.
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+// A PagerDuty integration (routing) key is 32 letters and digits: the stack file must never hold one.
+const LOOKS_LIKE_INTEGRATION_KEY = /^[A-Za-z0-9]{32}$/;
+
+const channelList = (severity: AlertSeverity) => z.array(oneOf(ALERT_CHANNELS), { error: `a list of the channels ${severity} alarms reach, from ${ALERT_CHANNELS.join(", ")}` });
+
+const alertsSchema = z.strictObject({
+    channels: z.strictObject({
+        email: z.array(text("an e-mail address such as oncall@example.com", EMAIL), { error: "a list of e-mail addresses" })
+            .min(1, { error: "at least one e-mail address" }).optional(),
+        // The workspace is authorised once in the AWS Chatbot console before the first deploy (docs/runbooks/alarms.md).
+        slack: z.strictObject({
+            teamId: text("the Slack workspace (team) id that AWS Chatbot was authorised for, such as T07EA123LEP", SLACK_TEAM_ID),
+            channelId: text("a Slack channel id such as C07EZ1ABC23 (the channel's link ends with it)", SLACK_CHANNEL_ID),
+        }, { error: "an object with the Slack teamId and channelId" }).optional(),
+        pagerduty: z.strictObject({
+            integrationKeySecret: text("the name of the Secrets Manager secret holding the PagerDuty integration key, such as clinical-platform/production/pagerduty", SECRET_NAME)
+                .refine((name) => !LOOKS_LIKE_INTEGRATION_KEY.test(name), {
+                    error: "the name of the Secrets Manager secret holding the integration key, never the key itself (docs/runbooks/alarms.md puts the key in the secret)",
+                }),
+        }, { error: "an object with integrationKeySecret, the name of the secret holding the PagerDuty integration key" }).optional(),
+    }, { error: "an object with the alert channels: email, slack, pagerduty" }),
+    routing: z.strictObject({
+        warning: channelList("warning"),
+        critical: channelList("critical").min(1, { error: "at least one channel: critical alarms must reach someone" }),
+    }, { error: "an object with the channels warning and critical alarms reach" }),
+}, { error: "an object with the alert channels and the routing of warning and critical alarms" }).superRefine((alerts, context) => {
+    for (const severity of ALERT_SEVERITIES) {
+        const routed = alerts.routing[severity];
+        routed.forEach((channel, index) => {
+            if (alerts.channels[channel] === undefined) {
+                context.addIssue({ code: "custom", path: ["routing", severity, index], input: channel, message: `a channel configured under channels (${Object.keys(alerts.channels).join(", ") || "none is"}); ${channel} is not` });
+            } else if (routed.indexOf(channel) !== index) {
+                context.addIssue({ code: "custom", path: ["routing", severity, index], input: channel, message: "each channel once" });
+            }
+        });
+    }
+    for (const channel of ALERT_CHANNELS) {
+        if (alerts.channels[channel] !== undefined && !ALERT_SEVERITIES.some((severity) => alerts.routing[severity].includes(channel))) {
+            context.addIssue({ code: "custom", path: ["channels", channel], input: alerts.channels[channel], message: "a channel that routing.warning or routing.critical names (or remove it)" });
+        }
+    }
+});
+
 /** Keys under the project's namespace, `clinical-platform:<key>`. */
 export const projectConfigSchema = z.strictObject({
     owner: text("the owning team, such as clinical-platform-team or a team e-mail"),
@@ -186,8 +243,8 @@ export const projectConfigSchema = z.strictObject({
         edge: text("an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<uuid>)", ACM_CERTIFICATE_ARN),
         regional: text("an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>)", ACM_CERTIFICATE_ARN),
     }, { error: "an object with edge and regional certificate ARNs" }),
-    alertEmails: z.array(text("an e-mail address such as oncall@example.com", EMAIL), { error: "a list of e-mail addresses" })
-        .min(1, { error: "at least one e-mail address" }),
+    alertEmails: z.never({ error: REMOVED_ALERT_EMAILS_TEXT }).optional(),
+    alerts: alertsSchema,
     network: z.strictObject({
         cidr: text(CIDR_TEXT),
         peerCidrs: z.array(text(CIDR_TEXT), { error: "a list of CIDR blocks" }).default([]),

@@ -52,6 +52,9 @@ const RULES: Record<string, NameRule> = {
     "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": { name: "name", scope: "account" },
     "aws:cloudfront/originAccessControl:OriginAccessControl": { name: "name", scope: "account" },
     "aws:cloudfront/function:Function": { name: "name", scope: "account" },
+    // AWS Chatbot configurations are global to the account whatever region manages them.
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": { name: "configurationName", scope: "account" },
+    "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration": { name: "configurationName", scope: "account" },
     "aws:cloudfront/vpcOrigin:VpcOrigin": { name: (i) => knownString(objectInput(i.vpcOriginEndpointConfig)?.name), scope: "account" },
     // A CLOUDFRONT-scope web ACL lives in us-east-1 for the whole account; a REGIONAL one in its region.
     "aws:wafv2/webAcl:WebAcl": { name: "name", scope: (i) => (i.scope === "CLOUDFRONT" ? "account" : "region") },
@@ -62,6 +65,7 @@ const RULES: Record<string, NameRule> = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": { name: "name", scope: "region", namespace: "cloudwatch alarm" },
     "aws:cloudwatch/compositeAlarm:CompositeAlarm": { name: "alarmName", scope: "region", namespace: "cloudwatch alarm" },
     "aws:cloudwatch/dashboard:Dashboard": { name: "dashboardName", scope: "account" },
+    "aws:cloudwatch/eventRule:EventRule": { name: "name", scope: "region" },
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": { name: "name", scope: "region" },
     "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": { name: "name", scope: "region" },
     "aws:kms/alias:Alias": { name: "name", scope: "region" },

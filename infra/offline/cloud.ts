@@ -57,6 +57,8 @@ function arnFor(type: string, region: string, account: string, id: string, name:
     const service = SERVICE_BY_MODULE[module];
     if (!service) return undefined;
     const resource = type.split(":")[2] ?? "resource";
+    // EventBridge rules share the cloudwatch module with log groups in the provider.
+    if (type === "aws:cloudwatch/eventRule:EventRule") return `arn:aws:events:${region}:${account}:rule/${name}`;
     switch (service) {
         case "s3": return `arn:aws:s3:::${name}`;
         case "iam": return `arn:aws:iam::${account}:${resource === "Role" ? "role" : "policy"}/${name}`;

@@ -69,6 +69,7 @@ export const KMS = {
 
 export const CLOUDWATCH = {
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    compositeAlarm: "aws:cloudwatch/compositeAlarm:CompositeAlarm",
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     logDeliverySource: "aws:cloudwatch/logDeliverySource:LogDeliverySource",
 } as const;
@@ -77,6 +78,12 @@ export const SNS = {
     topic: "aws:sns/topic:Topic",
     topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
     subscription: "aws:sns/topicSubscription:TopicSubscription",
+} as const;
+
+/** AWS Chatbot channel configurations, which subscribe to SNS topics. */
+export const CHATBOT = {
+    slackChannel: "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration",
+    teamsChannel: "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration",
 } as const;
 
 /** `aws:alb/*` are aliases of the `aws:lb/*` classes with their own tokens; rules match both. */

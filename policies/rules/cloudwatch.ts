@@ -3,11 +3,18 @@ import { type StackResource, refersTo } from "../lib/stack";
 import { CLOUDWATCH, LB, RDS, SNS } from "../lib/types";
 import { type Maybe, elements, isAbsent, isKnown, isUnknown } from "../lib/values";
 
-/** Inputs of `aws.cloudwatch.MetricAlarm` the rules read. */
+/** Inputs of `aws.cloudwatch.MetricAlarm` and `aws.cloudwatch.CompositeAlarm` the rules read. */
 export interface MetricAlarmInputs {
+    name?: Maybe<string>;
     actionsEnabled?: Maybe<boolean>;
     alarmActions?: Maybe<Maybe<string>[]>;
+    insufficientDataActions?: Maybe<Maybe<string>[]>;
     dimensions?: Maybe<Record<string, Maybe<string>>>;
+}
+
+/** Inputs of `aws.cloudwatch.CompositeAlarm` the rules read, beyond the actions. */
+export interface CompositeAlarmInputs extends MetricAlarmInputs {
+    alarmRule?: Maybe<string>;
 }
 
 /** Inputs of `aws.cloudwatch.LogGroup` the rules read. */
@@ -20,23 +27,52 @@ interface LoadBalancerTypeInputs {
     loadBalancerType?: Maybe<string>;
 }
 
-export const cloudwatchAlarmHasActions = resourceRule<MetricAlarmInputs>({
+/** Whether the list holds an action, or one that is unknown until the update runs. */
+function hasActions(list: MetricAlarmInputs["alarmActions"]): boolean {
+    const actions = elements(list);
+    return actions.known.length > 0 || actions.hasUnknown;
+}
+
+/**
+ * Whether a composite alarm with actions reads `alarm` in its rule, so that the alarm notifies through
+ * it (the windows of a burn-rate alarm, which would be noise on their own).
+ */
+function notifiesThroughComposite(alarm: StackResource, composites: readonly StackResource[]): boolean {
+    const name = alarm.props<MetricAlarmInputs>().name;
+    return composites.some((composite) => {
+        const inputs = composite.props<CompositeAlarmInputs>();
+        if (inputs.actionsEnabled === false || !hasActions(inputs.alarmActions)) return false;
+        if (composite.propertyDependencies.alarmRule?.includes(alarm.urn)) return true;
+        return isKnown(name) && isKnown(inputs.alarmRule) && inputs.alarmRule.includes(`"${name}"`);
+    });
+}
+
+export const cloudwatchAlarmHasActions = stackRule({
     name: "cloudwatch-alarm-has-actions",
-    description: "CloudWatch alarms notify someone when they fire.",
+    description: "CloudWatch alarms notify someone when they fire and when their data stops, themselves or through a composite alarm that reads them.",
     severity: "high",
     category: "logging",
-    hipaa: ["164.312(b)"],
+    hipaa: ["164.312(b)", "164.308(a)(6)(ii)"],
     soc2: ["CC7.2", "CC7.3"],
-    remediation: "Set alarmActions to the alerting SNS topic and leave actionsEnabled true.",
-    resourceTypes: [CLOUDWATCH.metricAlarm],
-    *check(alarm) {
-        if (alarm.actionsEnabled === false) {
-            yield "actionsEnabled is false, so the alarm changes state silently.";
-            return;
-        }
-        const actions = elements(alarm.alarmActions);
-        if (actions.known.length === 0 && !actions.hasUnknown) {
-            yield "The alarm has no alarmActions, so nobody is told when it fires.";
+    remediation:
+        "Set alarmActions and insufficientDataActions to the alerting SNS topic of the alarm's severity and leave actionsEnabled true; "
+        + "an alarm without actions must be read by a composite alarm that has them.",
+    resourceTypes: [CLOUDWATCH.metricAlarm, CLOUDWATCH.compositeAlarm],
+    *check(stack) {
+        const composites = stack.ofType(CLOUDWATCH.compositeAlarm);
+        for (const alarm of stack.ofType(CLOUDWATCH.metricAlarm, CLOUDWATCH.compositeAlarm)) {
+            const inputs = alarm.props<MetricAlarmInputs>();
+            if (inputs.actionsEnabled === false) {
+                yield { resource: alarm, message: "actionsEnabled is false, so the alarm changes state silently." };
+            } else if (!hasActions(inputs.alarmActions)) {
+                if (alarm.type === CLOUDWATCH.metricAlarm && notifiesThroughComposite(alarm, composites)) continue;
+                yield { resource: alarm, message: "The alarm has no alarmActions, so nobody is told when it fires." };
+            } else if (!hasActions(inputs.insufficientDataActions)) {
+                yield {
+                    resource: alarm,
+                    message: "The alarm has no insufficientDataActions, so nobody is told when the data it judges stops arriving.",
+                };
+            }
         }
     },
 });
@@ -49,11 +85,14 @@ export const cloudwatchAlarmNotifiesSns = stackRule({
     hipaa: ["164.312(b)", "164.308(a)(6)(ii)"],
     soc2: ["CC7.3"],
     remediation: "Put the alerting SNS topic's ARN in alarmActions.",
-    resourceTypes: [CLOUDWATCH.metricAlarm],
+    resourceTypes: [CLOUDWATCH.metricAlarm, CLOUDWATCH.compositeAlarm],
     *check(stack) {
         const topics = stack.ofType(SNS.topic);
-        for (const alarm of stack.ofType(CLOUDWATCH.metricAlarm)) {
-            const actions = elements(alarm.props<MetricAlarmInputs>().alarmActions);
+        const composites = stack.ofType(CLOUDWATCH.compositeAlarm);
+        for (const alarm of stack.ofType(CLOUDWATCH.metricAlarm, CLOUDWATCH.compositeAlarm)) {
+            const inputs = alarm.props<MetricAlarmInputs>();
+            if (alarm.type === CLOUDWATCH.metricAlarm && !hasActions(inputs.alarmActions) && notifiesThroughComposite(alarm, composites)) continue;
+            const actions = elements(inputs.alarmActions);
             const namesTopic = actions.known.some((action) => action.startsWith("arn:aws:sns:"));
             const refersToTopic = topics.some((topic) => refersTo(alarm, "alarmActions", topic, ["arn", "id"]));
             if (!namesTopic && !refersToTopic) {

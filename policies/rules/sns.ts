@@ -1,7 +1,7 @@
 import { deniesInsecureTransport, isPublicAllow, statementsOf } from "../lib/documents";
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
-import { refersTo } from "../lib/stack";
-import { SNS } from "../lib/types";
+import { type StackResource, refersTo } from "../lib/stack";
+import { CHATBOT, CLOUDWATCH, SNS } from "../lib/types";
 import { type Maybe, isAbsent, isKnown, isUnknown } from "../lib/values";
 
 /** Inputs of `aws.sns.Topic` the rules read. */
@@ -19,6 +19,17 @@ export interface TopicPolicyInputs {
 /** Inputs of `aws.sns.TopicSubscription` the rules read. */
 export interface TopicSubscriptionInputs {
     protocol?: Maybe<string>;
+    topic?: Maybe<string>;
+}
+
+/** The tags the routing rule reads: the stack's data class and the severity a topic carries. */
+interface TaggedInputs {
+    tags?: Maybe<Record<string, Maybe<string>>>;
+}
+
+function tagOf(resource: StackResource, key: string): Maybe<string> {
+    const tags = resource.props<TaggedInputs>().tags;
+    return isKnown(tags) ? tags[key] : undefined;
 }
 
 /** CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key. */
@@ -104,9 +115,45 @@ export const snsTopicPolicyNoPublic = resourceRule<TopicInputs & TopicPolicyInpu
     },
 });
 
+export const snsCriticalAlarmsReachAChannel = stackRule({
+    name: "sns-critical-alarms-reach-a-channel",
+    description: "A stack holding PHI has a critical alarm topic (tagged Severity critical) that at least one channel receives: a subscription or a chat channel.",
+    severity: "high",
+    category: "logging",
+    hipaa: ["164.308(a)(6)(ii)"],
+    soc2: ["CC7.3", "CC7.4"],
+    remediation:
+        "Tag the topic of critical alarms Severity=critical and route at least one channel to it (clinical-platform:alerts routing.critical: "
+        + "an e-mail subscription, the Slack channel's Chatbot configuration, or PagerDuty).",
+    resourceTypes: [SNS.topic, CLOUDWATCH.metricAlarm, CLOUDWATCH.compositeAlarm],
+    *check(stack) {
+        const topics = stack.ofType(SNS.topic);
+        const tagged = [...topics, ...stack.ofType(CLOUDWATCH.metricAlarm, CLOUDWATCH.compositeAlarm)];
+        const phi = tagged.find((resource) => tagOf(resource, "DataClassification") === "phi");
+        if (phi === undefined) {
+            return;
+        }
+        const critical = topics.filter((topic) => tagOf(topic, "Severity") === "critical");
+        if (critical.length === 0) {
+            yield { resource: phi, message: "This stack holds PHI but no SNS topic is tagged Severity critical, so critical alarms have no route to people." };
+            return;
+        }
+        const subscriptions = stack.ofType(SNS.subscription);
+        const chats = stack.ofType(CHATBOT.slackChannel, CHATBOT.teamsChannel);
+        for (const topic of critical) {
+            const subscribed = subscriptions.some((subscription) => refersTo(subscription, "topic", topic, ["arn", "id"]));
+            const chatted = chats.some((chat) => refersTo(chat, "snsTopicArns", topic, ["arn", "id"]));
+            if (!subscribed && !chatted) {
+                yield { resource: topic, message: "No subscription or chat channel receives this critical alarm topic, so critical alarms of a PHI stack reach nobody." };
+            }
+        }
+    },
+});
+
 export const snsPolicies: ClinicalPolicy[] = [
     snsTopicKmsEncryption,
     snsTopicSslPublishOnly,
     snsSubscriptionNoHttp,
     snsTopicPolicyNoPublic,
+    snsCriticalAlarmsReachAChannel,
 ];

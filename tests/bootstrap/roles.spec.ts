@@ -99,12 +99,21 @@ describe("the account bootstrap's GitHub OIDC provider and CI roles", () => {
         }
     });
 
+    it("lets each deploy role publish the failed-deploy notice to its own stack's critical alarm topic, and to no other topic", async () => {
+        const { resources } = await previewOf(SHARED_ACCOUNT);
+        for (const stack of ["staging", "production"]) {
+            const publish = allows(grantsOf(resources, `${stack}-deploy`), "sns:Publish");
+            assert.deepEqual(publish.flatMap((s) => asList(s.Resource)), [`arn:aws:sns:*:${ACCOUNT}:clinical-platform-${stack}-alarms-critical`]);
+        }
+    });
+
     it("lets a deploy role pass only its own stack's roles, and only to the services the platform's roles serve", async () => {
         const { resources } = await previewOf(SHARED_ACCOUNT);
         const [passRole] = allows(grantsOf(resources, "production-deploy"), "iam:PassRole");
         assert.equal(passRole.Condition?.StringEquals?.["aws:ResourceTag/Environment"], "production");
         assert.deepEqual([...asList(passRole.Condition?.StringEquals?.["iam:PassedToService"])].sort(), [
-            "codebuild.amazonaws.com", "ec2.amazonaws.com", "eks.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com",
+            "chatbot.amazonaws.com", "codebuild.amazonaws.com", "ec2.amazonaws.com", "eks.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com", "pods.eks.amazonaws.com",
+            "vpc-flow-logs.amazonaws.com",
         ]);
     });
 

@@ -1,11 +1,42 @@
 import { strict as assert } from "assert";
 import { freeStorageBytes } from "../../components/alarms";
+import type { RecordedResource } from "../../infra/offline/types";
 import { SLOT_NAMES } from "../../stacks";
-import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
+import { STACKS, StackName, grantOf, ofType, policyOf, previewOf, single } from "../harness/stacks";
 import { Json, inputs, urnOf } from "./support";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
 const TOPIC = "aws:sns/topic:Topic";
+const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+const SLACK = "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration";
+const SEVERITIES = ["warning", "critical"] as const;
+
+/** Issue 11: dev e-mail only; staging e-mail and Slack; production e-mail, Slack, and PagerDuty for critical alarms. */
+const REQUIRED_ROUTING: Record<StackName, Record<(typeof SEVERITIES)[number], string[]>> = {
+    dev: { warning: ["email"], critical: ["email"] },
+    staging: { warning: ["slack"], critical: ["email", "slack"] },
+    production: { warning: ["email", "slack"], critical: ["email", "slack", "pagerduty"] },
+};
+
+/**
+ * Critical: what users feel now (service-wide 5xx, the fast burn of an error budget) and the one
+ * database every request needs; warning: capacity, latency, one slot, and the slow burn.
+ */
+const EXPECTED_SEVERITIES: Record<string, string> = {
+    "api-error-rate": "critical",
+    "api-latency-p95": "warning",
+    ...Object.fromEntries(SLOT_NAMES.flatMap((slot) => ["error-rate", "latency-p95", "container-cpu", "container-memory"].map((what) => [`${slot}-${what}`, "warning"]))),
+    "node-cpu": "warning",
+    "node-memory": "warning",
+    "database-cpu": "critical",
+    "database-free-storage": "critical",
+    "database-connections": "critical",
+    "slo-availability-fast-burn": "critical",
+    "slo-availability-slow-burn": "warning",
+    "slo-error-rate-fast-burn": "critical",
+    "slo-error-rate-slow-burn": "warning",
+};
 
 describe("the alarms", () => {
     for (const stack of STACKS) {
@@ -15,33 +46,119 @@ describe("the alarms", () => {
                 return inputs(single(resources, ALARM, `alarms-${suffix}`));
             };
 
-            it("publish to one topic encrypted with the logs key, with an e-mail subscription per configured address", async () => {
-                const { resources, config } = await previewOf(stack);
-                const topic = single(resources, TOPIC);
-                assert.deepEqual(topic.propertyDependencies.kmsMasterKeyId, [urnOf(resources, "aws:kms/key:Key", "keys-logs")]);
-                const subscriptions = ofType(resources, "aws:sns/topicSubscription:TopicSubscription").map(inputs);
-                assert.deepEqual(subscriptions.map((s) => s.endpoint).sort(), [...config.alertEmails].sort());
-                for (const subscription of subscriptions) assert.equal(subscription.protocol, "email");
-                const policy = policyOf(single(resources, "aws:sns/topicPolicy:TopicPolicy"));
-                const publish = policy.Statement.find((s) => s.Effect === "Allow")!;
-                assert.deepEqual(publish.Principal, { Service: "cloudwatch.amazonaws.com" });
-                assert.ok(policy.Statement.some((s) => s.Effect === "Deny" && JSON.stringify(s.Condition).includes("aws:SecureTransport")));
+            it("publish to a warning and a critical topic, each tagged with its severity and encrypted with the logs key", async () => {
+                const { resources } = await previewOf(stack);
+                const topics = ofType(resources, TOPIC);
+                assert.deepEqual(topics.map((t) => inputs(t).name).sort(), [`clinical-platform-${stack}-alarms-critical`, `clinical-platform-${stack}-alarms-warning`]);
+                for (const topic of topics) {
+                    assert.deepEqual(topic.propertyDependencies.kmsMasterKeyId, [urnOf(resources, "aws:kms/key:Key", "keys-logs")]);
+                    assert.equal(inputs(topic).tags.Severity, inputs(topic).name.split("-").pop());
+                }
             });
 
-            it("notify on alarm and on recovery, every one of them, and say how they treat missing data", async () => {
+            it("let CloudWatch publish to both topics, EventBridge only to the critical one and only for the GuardDuty rule, and nobody without TLS", async () => {
+                const { resources } = await previewOf(stack);
+                const rule = single(resources, "aws:cloudwatch/eventRule:EventRule", "alarms-routes-guardduty");
+                for (const severity of SEVERITIES) {
+                    const policy = policyOf(single(resources, "aws:sns/topicPolicy:TopicPolicy", `alarms-routes-${severity}`));
+                    const allows = policy.Statement.filter((s) => s.Effect === "Allow");
+                    const cloudwatch = allows.find((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: "cloudwatch.amazonaws.com" }))!;
+                    assert.deepEqual(Object.keys((cloudwatch.Condition as Json).StringEquals), ["aws:SourceAccount"]);
+                    const events = allows.filter((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: "events.amazonaws.com" }));
+                    assert.equal(events.length, severity === "critical" ? 1 : 0, severity);
+                    if (severity === "critical") assert.match((events[0].Condition as Json).ArnEquals["aws:SourceArn"], new RegExp(`:rule/${inputs(rule).name}$`));
+                    assert.ok(policy.Statement.some((s) => s.Effect === "Deny" && JSON.stringify(s.Condition).includes("aws:SecureTransport")));
+                }
+            });
+
+            it("register the subscriptions and chat channel the stack's routing names, and no others", async () => {
                 const { resources, config } = await previewOf(stack);
-                const topicArn = inputs(single(resources, TOPIC)).name;
-                const alarms = ofType(resources, ALARM);
-                assert.equal(alarms.length, 2 + 2 + 3 + 4 * SLOT_NAMES.length + (config.release.autoRollback ? 1 : 0) + (config.release.snapshotBeforeMigration ? 1 : 0),
-                    "service, nodes, database, four per slot, and the failures of the automatic rollback and of the release snapshot expiry");
+                const routing = REQUIRED_ROUTING[stack];
+                const topicOf = (resource: RecordedResource, property: string) => ofType(resources, TOPIC)
+                    .filter((t) => resource.propertyDependencies[property]?.includes(t.urn)).map((t) => inputs(t).tags.Severity as string).sort();
+                const subscriptions = ofType(resources, SUBSCRIPTION);
+                const emails = subscriptions.filter((s) => inputs(s).protocol === "email");
+                const expectedEmails = SEVERITIES.flatMap((severity) => routing[severity].includes("email") ? config.alerts.email.map((address) => `${severity} ${address}`) : []);
+                assert.deepEqual(emails.map((s) => `${topicOf(s, "topic")[0]} ${inputs(s).endpoint}`).sort(), expectedEmails.sort());
+                assert.ok(config.alerts.email.length > 0);
+
+                const slack = ofType(resources, SLACK);
+                assert.equal(slack.length, routing.warning.includes("slack") || routing.critical.includes("slack") ? 1 : 0);
+                for (const channel of slack) {
+                    const i = inputs(channel);
+                    assert.deepEqual(topicOf(channel, "snsTopicArns"), SEVERITIES.filter((severity) => routing[severity].includes("slack")).sort());
+                    assert.deepEqual([i.slackTeamId, i.slackChannelId], [config.alerts.slack!.teamId, config.alerts.slack!.channelId]);
+                    assert.equal(i.configurationName, `clinical-platform-${stack}-alarms`);
+                    assert.ok(["us-east-2", "us-west-2", "ap-southeast-1", "eu-west-1"].includes(i.region), "a region that serves the Chatbot API");
+                }
+
+                const pagers = subscriptions.filter((s) => inputs(s).protocol === "lambda");
+                assert.deepEqual(pagers.map((s) => topicOf(s, "topic")[0]).sort(), SEVERITIES.filter((severity) => routing[severity].includes("pagerduty")).sort());
+                assert.equal(subscriptions.length, emails.length + pagers.length, "no other protocol");
+            });
+
+            it("notify every alarm's severity topic on ALARM, OK and INSUFFICIENT_DATA, at the severity the requirement gives it, and say how each treats missing data", async () => {
+                const { resources, config } = await previewOf(stack);
+                const alarms = [...ofType(resources, ALARM), ...ofType(resources, COMPOSITE)].filter((a) => !inputs(a).tags.NotifiesThrough);
+                const severities = Object.fromEntries(alarms.map((a) => [a.name.replace(/^alarms-/, ""), inputs(a).tags.Severity]));
+                const pages = REQUIRED_ROUTING[stack].critical.includes("pagerduty") || REQUIRED_ROUTING[stack].warning.includes("pagerduty");
+                // A function that failed to act (the automatic rollback, the release snapshot expiry) needs a person.
+                const failures = {
+                    ...(config.release.autoRollback ? { "auto-rollback-failed": "critical" } : {}),
+                    ...(config.release.snapshotBeforeMigration ? { "release-snapshots-failed": "critical" } : {}),
+                };
+                assert.deepEqual(severities, { ...EXPECTED_SEVERITIES, ...(pages ? { "pagerduty-delivery": "critical" } : {}), ...failures });
                 for (const alarm of alarms) {
                     const i = inputs(alarm);
                     assert.equal(i.actionsEnabled, true, alarm.name);
                     assert.equal(i.alarmActions.length, 1, alarm.name);
+                    assert.match(i.alarmActions[0], new RegExp(`^arn:aws:sns:.*:clinical-platform-${stack}-alarms-${i.tags.Severity}$`), alarm.name);
                     assert.deepEqual(i.okActions, i.alarmActions, alarm.name);
-                    assert.match(i.alarmActions[0], new RegExp(`^arn:aws:sns:.*:${topicArn}$`), alarm.name);
-                    assert.ok(["notBreaching", "breaching"].includes(i.treatMissingData), alarm.name);
+                    assert.deepEqual(i.insufficientDataActions, i.alarmActions, alarm.name);
                     assert.ok(i.alarmDescription, alarm.name);
+                    if (alarm.type === ALARM) assert.ok(["notBreaching", "breaching"].includes(i.treatMissingData), alarm.name);
+                }
+                assert.equal(ofType(resources, ALARM).filter((a) => !inputs(a).tags.NotifiesThrough).length, 2 + 2 + 3 + 4 * SLOT_NAMES.length + (pages ? 1 : 0) + Object.keys(failures).length,
+                    "service, nodes, database, four per slot, the PagerDuty function where the stack pages, and the release functions' failures");
+            });
+
+            it("send GuardDuty findings of severity 7 and above to the critical topic, under a logs key EventBridge may use", async () => {
+                const { resources } = await previewOf(stack);
+                const rule = inputs(single(resources, "aws:cloudwatch/eventRule:EventRule", "alarms-routes-guardduty"));
+                assert.deepEqual(JSON.parse(rule.eventPattern), { source: ["aws.guardduty"], "detail-type": ["GuardDuty Finding"], detail: { severity: [{ numeric: [">=", 7] }] } });
+                const target = single(resources, "aws:cloudwatch/eventTarget:EventTarget", "alarms-routes-guardduty");
+                assert.match(inputs(target).arn, new RegExp(`:clinical-platform-${stack}-alarms-critical$`));
+                const key = policyOf(single(resources, "aws:kms/key:Key", "keys-logs"));
+                const events = key.Statement.find((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: "events.amazonaws.com" }))!;
+                assert.deepEqual([...(events.Action as string[])].sort(), ["kms:Decrypt", "kms:GenerateDataKey*"]);
+            });
+
+            it("page the fast burn of either objective's error budget as critical and warn of the slow burn, over the workbook's windows", async () => {
+                const { resources } = await previewOf(stack);
+                // Availability 99.9 % a month leaves a 0.1 % error budget; the error-rate objective allows 1 %.
+                const budgets = { availability: 0.1, "error-rate": 1 };
+                const pairs = [
+                    { speed: "fast", burnRate: 14.4, long: 60, short: 5, severity: "critical" },
+                    { speed: "slow", burnRate: 6, long: 360, short: 30, severity: "warning" },
+                ];
+                for (const [objective, budget] of Object.entries(budgets)) {
+                    for (const pair of pairs) {
+                        const name = `alarms-slo-${objective}-${pair.speed}-burn`;
+                        const composite = single(resources, COMPOSITE, name);
+                        const windows = [pair.long, pair.short].map((minutes) => {
+                            const window = single(resources, ALARM, `${name}-${minutes % 60 === 0 ? `${minutes / 60}h` : `${minutes}m`}`);
+                            const i = inputs(window);
+                            for (const query of i.metricQueries.filter((q: Json) => q.metric)) assert.equal(query.metric.period, minutes * 60, window.name);
+                            assert.ok(minutes * 60 * i.evaluationPeriods <= 86400, "period × evaluation periods within a day");
+                            assert.ok(Math.abs(i.threshold - pair.burnRate * budget) < 1e-9, `${window.name}: ${i.threshold}`);
+                            assert.equal(i.comparisonOperator, "GreaterThanThreshold");
+                            assert.deepEqual([i.alarmActions, i.insufficientDataActions], [[], []], "the window notifies through its composite");
+                            assert.ok(composite.propertyDependencies.alarmRule.includes(window.urn));
+                            return i.name;
+                        });
+                        assert.equal(inputs(composite).alarmRule, `ALARM("${windows[0]}") AND ALARM("${windows[1]}")`);
+                        assert.equal(inputs(composite).tags.Severity, pair.severity);
+                    }
                 }
             });
 
@@ -119,6 +236,33 @@ describe("the alarms", () => {
             });
         });
     }
+
+    it("give AWS Chatbot a role and a guardrail that only read CloudWatch, never the default AdministratorAccess", async () => {
+        const { resources } = await previewOf("production");
+        const channel = single(resources, SLACK);
+        const role = single(resources, "aws:iam/role:Role", "alarms-routes-chatbot");
+        assert.deepEqual(policyOf(role, "assumeRolePolicy").Statement.map((s) => s.Principal), [{ Service: "chatbot.amazonaws.com" }]);
+        const grant = grantOf(resources, "alarms-routes-chatbot");
+        assert.deepEqual(grant.Statement.flatMap((s) => s.Action as string[]).sort(), ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"]);
+        const policy = single(resources, "aws:iam/policy:Policy", "alarms-routes-chatbot");
+        assert.deepEqual(channel.propertyDependencies.guardrailPolicyArns, [policy.urn]);
+        assert.ok(channel.propertyDependencies.iamRoleArn.includes(role.urn));
+        assert.equal(inputs(channel).region, "us-east-2", "us-east-1 does not serve the Chatbot API");
+    });
+
+    it("page PagerDuty through a function that reads the key from the secret the stack file names, which no input holds", async () => {
+        const { resources, config } = await previewOf("production");
+        const secretName = config.alerts.pagerduty!.integrationKeySecret;
+        const forwarder = inputs(single(resources, "aws:lambda/function:Function", "alarms-routes-pagerduty"));
+        assert.deepEqual(forwarder.environment.variables, { INTEGRATION_KEY_SECRET: secretName });
+        const reads = grantOf(resources, "alarms-routes-pagerduty").Statement.filter((s) => JSON.stringify(s.Action).includes("secretsmanager:"));
+        assert.deepEqual(reads.map((s) => [s.Action, s.Resource]), [["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:us-east-1:111122223333:secret:${secretName}-??????`]]);
+        assert.equal(ofType(resources, "aws:secretsmanager/secretVersion:SecretVersion").filter((v) => JSON.stringify(v.inputs).includes("pagerduty")).length, 0);
+        const permissions = ofType(resources, "aws:lambda/permission:Permission").filter((p) => p.name.startsWith("alarms-routes-pagerduty"));
+        assert.deepEqual(permissions.map((p) => [inputs(p).principal, inputs(p).sourceArn.split(":").pop()]), [["sns.amazonaws.com", "clinical-platform-production-alarms-critical"]]);
+        const delivery = inputs(single(resources, ALARM, "alarms-pagerduty-delivery"));
+        assert.deepEqual([delivery.namespace, delivery.metricName, delivery.dimensions.FunctionName, delivery.threshold], ["AWS/Lambda", "Errors", forwarder.name, 0]);
+    });
 
     it("turn a free-storage percentage into bytes of the allocated storage", () => {
         assert.equal(freeStorageBytes(100, 10), 10 * 1024 ** 3);

@@ -93,10 +93,62 @@ describe("stack config validation", () => {
     });
 
     it("names each malformed alert e-mail by its position", async () => {
-        const raw = { ...committed("production"), [`${PROJECT}:alertEmails`]: JSON.stringify(["oncall@example.com", "oncall.example.com"]) };
-        const problem = await problemAt(raw, "clinical-platform:alertEmails[1]");
+        const raw = withValue("alerts", (a) => { (a.channels as Record<string, unknown>).email = ["oncall@example.com", "oncall.example.com"]; });
+        const problem = await problemAt(raw, "clinical-platform:alerts.channels.email[1]");
         assert.match(problem.expected, /e-mail address/);
         assert.equal(problem.received, '"oncall.example.com"');
+    });
+
+    describe("alert routing", () => {
+        const channels = (a: Record<string, unknown>) => a.channels as Record<string, Record<string, unknown> | string[] | undefined>;
+        const routing = (a: Record<string, unknown>) => a.routing as Record<string, string[]>;
+
+        it("refuses the old alertEmails key, saying what replaced it", async () => {
+            const raw = { ...committed("production"), [`${PROJECT}:alertEmails`]: JSON.stringify(["oncall@example.com"]) };
+            const problem = await problemAt(raw, "clinical-platform:alertEmails");
+            assert.match(problem.expected, /^no value: alertEmails was replaced by clinical-platform:alerts, whose channels\.email lists the addresses and whose routing\.warning and routing\.critical/);
+        });
+
+        it("refuses routing to a channel the stack does not configure", async () => {
+            const raw = withValue("alerts", (a) => { routing(a).warning = ["email", "pagerduty"]; }, "staging");
+            const problem = await problemAt(raw, "clinical-platform:alerts.routing.warning[1]", "staging");
+            assert.match(problem.expected, /a channel configured under channels \(email, slack\); pagerduty is not/);
+        });
+
+        it("refuses a stack whose critical alarms reach nobody", async () => {
+            const raw = withValue("alerts", (a) => { routing(a).critical = []; }, "dev");
+            assert.match((await problemAt(raw, "clinical-platform:alerts.routing.critical", "dev")).expected, /at least one channel: critical alarms must reach someone/);
+        });
+
+        it("refuses a configured channel no severity is routed to, and a channel named twice", async () => {
+            const unused = withValue("alerts", (a) => { routing(a).warning = ["email"]; routing(a).critical = ["email", "slack", "email"]; });
+            const problems = await problemsOf(unused);
+            assert.match(problems.find((p) => p.key === "clinical-platform:alerts.channels.pagerduty")?.expected ?? "", /a channel that routing\.warning or routing\.critical names/);
+            assert.equal(problems.find((p) => p.key === "clinical-platform:alerts.routing.critical[2]")?.expected, "each channel once");
+        });
+
+        it("refuses a PagerDuty integration key where the name of its secret belongs", async () => {
+            const raw = withValue("alerts", (a) => { channels(a).pagerduty = { integrationKeySecret: "0123456789abcdef0123456789ABCDEF" }; });
+            const problem = await problemAt(raw, "clinical-platform:alerts.channels.pagerduty.integrationKeySecret");
+            assert.match(problem.expected, /never the key itself/);
+        });
+
+        it("refuses Slack ids that are not a workspace and a channel id", async () => {
+            const raw = withValue("alerts", (a) => { channels(a).slack = { teamId: "#platform", channelId: "T07EA123LEP" }; });
+            const problems = await problemsOf(raw);
+            assert.match(problems.find((p) => p.key === "clinical-platform:alerts.channels.slack.teamId")?.expected ?? "", /Slack workspace \(team\) id/);
+            assert.match(problems.find((p) => p.key === "clinical-platform:alerts.channels.slack.channelId")?.expected ?? "", /Slack channel id such as C07EZ1ABC23/);
+        });
+
+        it("turns the committed routing into the stack config: dev e-mail only, staging e-mail and Slack, production PagerDuty for critical alarms", () => {
+            const alerts = (stack: StackName) => loadStackConfig(stack, committed(stack)).alerts;
+            assert.deepEqual(alerts("dev").routing, { warning: ["email"], critical: ["email"] });
+            assert.equal(alerts("dev").slack, undefined);
+            assert.deepEqual([...alerts("staging").routing.critical].sort(), ["email", "slack"]);
+            assert.equal(alerts("staging").pagerduty, undefined);
+            assert.ok(alerts("production").routing.critical.includes("pagerduty"));
+            assert.ok(!alerts("production").routing.warning.includes("pagerduty"), "warnings never page");
+        });
     });
 
     it("refuses a certificate ARN that is not an ACM ARN", async () => {
@@ -266,9 +318,9 @@ describe("stack config validation", () => {
     });
 
     it("names an unknown key and suggests the key it is probably a typo of", async () => {
-        const raw = { ...committed("production"), [`${PROJECT}:alertEmail`]: "oncall@example.com" };
-        const problem = await problemAt(raw, "clinical-platform:alertEmail");
-        assert.match(problem.expected, /did you mean alertEmails\?/);
+        const raw = { ...committed("production"), [`${PROJECT}:alert`]: "oncall@example.com" };
+        const problem = await problemAt(raw, "clinical-platform:alert");
+        assert.match(problem.expected, /did you mean alerts\?/);
         const nested = withValue("app", (a) => { a.stabelSlot = "green"; });
         assert.match((await problemAt(nested, "clinical-platform:app.stabelSlot")).expected, /did you mean stableSlot\?/);
         const namespace = await problemAt({ ...committed("production"), "clinical-platfrom:owner": "x" }, "clinical-platfrom:owner");
@@ -279,8 +331,8 @@ describe("stack config validation", () => {
         const raw = withValue("overrides", (o) => { o.database = { multiAz: "yes", backupRetentionDays: "30" }; });
         assert.equal((await problemAt(raw, "clinical-platform:overrides.database.multiAz")).expected, "true or false");
         assert.match((await problemAt(raw, "clinical-platform:overrides.database.backupRetentionDays")).expected, /integer from 1 to 35/);
-        const list = { ...committed("production"), [`${PROJECT}:alertEmails`]: "oncall@example.com" };
-        assert.match((await problemAt(list, "clinical-platform:alertEmails")).expected, /list of e-mail addresses/);
+        const list = withValue("alerts", (a) => { (a.channels as Record<string, unknown>).email = "oncall@example.com"; });
+        assert.match((await problemAt(list, "clinical-platform:alerts.channels.email")).expected, /list of e-mail addresses/);
     });
 
     it("refuses a public cluster endpoint open to the whole internet outside dev", async () => {
@@ -337,10 +389,10 @@ describe("stack config validation", () => {
         const raw = {
             ...withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.weight = 5; }),
             "aws:region": "mars-1",
-            [`${PROJECT}:alertEmails`]: JSON.stringify(["nope"]),
+            [`${PROJECT}:alerts`]: JSON.stringify({ channels: { email: ["nope"] }, routing: { warning: [], critical: ["email"] } }),
         };
         const keys = (await problemsOf(raw)).map((p) => p.key).sort();
-        assert.deepEqual(keys, ["aws:region", "clinical-platform:alertEmails[0]", "clinical-platform:app.slots"]);
+        assert.deepEqual(keys, ["aws:region", "clinical-platform:alerts.channels.email[0]", "clinical-platform:app.slots"]);
     });
 
     it("registers no resource when the config is invalid", async () => {

@@ -29,7 +29,7 @@ describe("npm run preview", function () {
     const devFile = specStackFile("dev");
     const invalidFile = editedStackFile("production", (doc) => {
         doc.setIn(["config", "clinical-platform:network", "cidr"], "10.30.0.0/28");
-        doc.setIn(["config", "clinical-platform:alertEmails"], ["not-an-address"]);
+        doc.setIn(["config", "clinical-platform:alerts", "channels", "email"], ["not-an-address"]);
     });
 
     before(async () => {
@@ -93,11 +93,11 @@ describe("npm run preview", function () {
     it("exits 2 on invalid config, naming every bad key", () => {
         assert.equal(runs.invalid.code, 2);
         assert.match(runs.invalid.stderr, /clinical-platform:network\.cidr: expected a block from \/16 to \/20/);
-        assert.match(runs.invalid.stderr, /clinical-platform:alertEmails\[0\]: expected an e-mail address/);
+        assert.match(runs.invalid.stderr, /clinical-platform:alerts.channels.email\[0\]: expected an e-mail address/);
         assert.equal(runs.invalid.stdout, "");
         const document = JSON.parse(runs.invalidJson.stdout);
         assert.equal(runs.invalidJson.code, 2);
-        assert.deepEqual(document.problems.map((p: { key: string }) => p.key).sort(), ["clinical-platform:alertEmails[0]", "clinical-platform:network.cidr"]);
+        assert.deepEqual(document.problems.map((p: { key: string }) => p.key).sort(), ["clinical-platform:alerts.channels.email[0]", "clinical-platform:network.cidr"]);
     });
 
     it("runs the policy pack and exits 1 on a mandatory violation, naming the rule and its citations", () => {

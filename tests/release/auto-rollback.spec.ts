@@ -96,7 +96,7 @@ describe("the automatic rollback", () => {
                 `elasticloadbalancing:ModifyListener ${local(listenerArn)}`,
                 "logs:CreateLogStream log-group:/aws/lambda/clinical-platform-production-auto-rollback:*",
                 "logs:PutLogEvents log-group:/aws/lambda/clinical-platform-production-auto-rollback:*",
-                "sns:Publish clinical-platform-production-alarms",
+                "sns:Publish clinical-platform-production-alarms-critical",
                 "sqs:SendMessage clinical-platform-production-auto-rollback-failures",
                 "xray:PutTelemetryRecords *",
                 "xray:PutTraceSegments *",

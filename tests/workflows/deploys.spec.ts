@@ -36,6 +36,29 @@ describe("GitHub Actions workflows: every pulumi up and traffic change", functio
             }
         });
 
+        it("tells the stack's critical alarm channels when any step after the region lookup fails, taking credentials if it has none yet", () => {
+            const steps = up().steps ?? [];
+            const notice = step(up(), "Tell the critical alarm channels that the deploy failed");
+            const credentials = step(up(), "AWS credentials for the failure notice");
+            const region = steps.indexOf(step(up(), "Region of the stack"));
+            assert.ok(region < steps.findIndex((s) => s.run?.includes("bash .github/scripts/offline-preview.sh")), "the region is known before the first step that can fail a deploy");
+            assert.ok(steps.indexOf(credentials) < steps.indexOf(notice) && steps.indexOf(notice) === steps.length - 1, "credentials, then the notice, last");
+            assert.match(String(notice.run), /^bash \.github\/scripts\/deploy-failed\.sh "\$STACK" "\$REGION"$/);
+            const when = (expression: unknown, failed: boolean, regionKnown: boolean, credentialsOutcome: string) => truthy(evaluate(String(expression), {
+                steps: { region: { outputs: { region: regionKnown ? "us-east-1" : "" } }, credentials: { outcome: credentialsOutcome } },
+            }, { success: !failed, failure: failed, cancelled: false }));
+            assert.equal(when(notice.if, true, true, "success"), true, "pulumi up failed");
+            assert.equal(when(notice.if, true, true, "skipped"), true, "the offline preview failed");
+            assert.equal(when(notice.if, false, true, "success"), false, "a deploy that succeeded");
+            assert.equal(when(notice.if, true, false, "skipped"), false, "no region to publish in: the inputs or the checkout failed");
+            assert.equal(when(credentials.if, true, true, "skipped"), true, "no credentials yet");
+            assert.equal(when(credentials.if, true, true, "success"), false, "the deploy's credentials are still there");
+            assert.equal(credentials.uses, stepUsing(up(), "aws-actions/configure-aws-credentials").uses, "the same pinned action");
+            const ctx = contexts({ name: "push", ref: "refs/heads/main" }, { inputs: { stack: "production", ref: "abc", message: "" }, vars: { AWS_DEPLOY_ROLE_ARN: "arn:production" } });
+            assert.equal(resolve(credentials.with?.["role-to-assume"] ?? null, ctx), "arn:production");
+            assert.equal(resolve(notice.env?.STACK ?? null, ctx), "production");
+        });
+
         it("refuses production commits that are not on main", () => {
             const guard = step(up(), "Production deploys only commits on main");
             assert.equal(truthy(evaluate(String(guard.if), { inputs: { stack: "production" } })), true);

@@ -38,6 +38,61 @@ describe("GitHub Actions workflows: the shell scripts", function () {
         });
     });
 
+    describe(".github/scripts/deploy-failed.sh", () => {
+        /** Fake aws and (optionally) pulumi CLIs that record their arguments, one call a line. */
+        const fakes = (pulumiOutput: string | undefined) => {
+            const bin = tempDir("bin");
+            const calls = path.join(bin, "calls.txt");
+            fs.writeFileSync(path.join(bin, "aws"), [
+                "#!/usr/bin/env bash",
+                `printf 'aws %s\\n' "$*" >>"${calls}"`,
+                'if [ "$1 $2" = "sts get-caller-identity" ]; then echo "arn:aws:sts::111122223333:assumed-role/clinical-platform-deploy-staging/deploy"; fi',
+                'if [ "$1 $2" = "sns publish" ]; then echo "m-1"; fi',
+                "",
+            ].join("\n"), { mode: 0o755 });
+            if (pulumiOutput !== undefined) {
+                fs.writeFileSync(path.join(bin, "pulumi"), ["#!/usr/bin/env bash", `printf 'pulumi %s\\n' "$*" >>"${calls}"`, `if [ "$1 $2" = "stack output" ]; then echo "${pulumiOutput}"; fi`, ""].join("\n"), { mode: 0o755 });
+            }
+            const env = { PATH: `${bin}${path.delimiter}/usr/bin${path.delimiter}/bin`, RUN_URL: "https://github.com/example-org/clinical-platform/actions/runs/42", REF: "main", ACTOR: "alice" };
+            return { env, calls: () => fs.readFileSync(calls, "utf8").trim().split("\n") };
+        };
+        const published = (calls: string[]) => {
+            const publish = calls.find((call) => call.startsWith("aws sns publish"));
+            assert.ok(publish, calls.join("\n"));
+            const message = /--message (\{.*\}) --output/.exec(publish)![1];
+            return { publish, message: JSON.parse(message) as { version: string; source: string; content: { title: string; description: string } } };
+        };
+
+        it("publishes an AWS Chatbot custom notification to the topic the stack output names, in the stack's region", () => {
+            const topic = "arn:aws:sns:us-east-1:111122223333:clinical-platform-production-alarms-critical";
+            const cli = fakes(topic);
+            const run = runScript("bash .github/scripts/deploy-failed.sh production us-east-1", ROOT, { ...cli.env, PULUMI_STACK: "acme/clinical-platform/production" });
+            assert.equal(run.status, 0, run.stderr);
+            assert.ok(cli.calls().includes("pulumi stack output criticalAlarmTopicArn --stack acme/clinical-platform/production --non-interactive"));
+            const { publish, message } = published(cli.calls());
+            assert.match(publish, new RegExp(`^aws sns publish --region us-east-1 --topic-arn ${topic} --subject clinical-platform production: deploy failed `));
+            assert.deepEqual([message.version, message.source, message.content.title], ["1.0", "custom", "clinical-platform production: deploy failed"]);
+            assert.match(message.content.description, /main by @alice failed.*actions\/runs\/42$/);
+        });
+
+        it("falls back to the critical topic's name in the caller's account and partition when there is no Pulumi CLI or output yet", () => {
+            for (const output of [undefined, "error: no output named criticalAlarmTopicArn"]) {
+                const cli = fakes(output);
+                const run = runScript("bash .github/scripts/deploy-failed.sh staging us-east-1", ROOT, cli.env);
+                assert.equal(run.status, 0, run.stderr);
+                assert.match(published(cli.calls()).publish, / --topic-arn arn:aws:sns:us-east-1:111122223333:clinical-platform-staging-alarms-critical /);
+            }
+        });
+
+        it("keeps quotes and other characters that would break the message out of it, and refuses an unknown stack", () => {
+            const cli = fakes(undefined);
+            const run = runScript("bash .github/scripts/deploy-failed.sh dev us-east-2", ROOT, { ...cli.env, REF: 'feature/"x"\\y', ACTOR: "bob" });
+            assert.equal(run.status, 0, run.stderr);
+            assert.match(published(cli.calls()).message.content.description, /^pulumi up of feature\/xy by @bob failed/);
+            assert.equal(runScript("bash .github/scripts/deploy-failed.sh qa us-east-1", ROOT, fakes(undefined).env).status, 2);
+        });
+    });
+
     describe(".github/scripts/stack-region.sh", () => {
         it("prints the aws:region each stack file sets, and fails for an unknown stack", () => {
             for (const stack of STACKS) {

@@ -1,4 +1,4 @@
-import { CLOUDWATCH, LB, RDS, SNS } from "../../../policies/lib/types";
+import { CHATBOT, CLOUDWATCH, LB, RDS, SNS } from "../../../policies/lib/types";
 import * as cloudwatch from "../../../policies/rules/cloudwatch";
 import * as sns from "../../../policies/rules/sns";
 import { describeResourcePolicy, describeStackPolicy } from "../harness/cases";
@@ -8,7 +8,7 @@ const topic = resource(SNS.topic, "alerts", { kmsMasterKeyId: UNKNOWN });
 const alarm = (name: string, inputs: Record<string, unknown>, references: Record<string, TestResource | TestResource[]> = {}) =>
     resource(CLOUDWATCH.metricAlarm, name, { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, threshold: 80, ...inputs }, references);
 const notifying = (name: string, inputs: Record<string, unknown> = {}, references: Record<string, TestResource> = {}) =>
-    alarm(name, { alarmActions: [UNKNOWN], ...inputs }, { alarmActions: topic, ...references });
+    alarm(name, { alarmActions: [UNKNOWN], insufficientDataActions: [UNKNOWN], ...inputs }, { alarmActions: topic, insufficientDataActions: topic, ...references });
 const tlsDeny = {
     Statement: [
         { Effect: "Deny", Principal: "*", Action: ["sns:Publish", "sns:Subscribe"], Resource: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } },
@@ -16,11 +16,34 @@ const tlsDeny = {
 };
 
 describe("CloudWatch policies", () => {
-    describeResourcePolicy(cloudwatch.cloudwatchAlarmHasActions, {
-        accepts: { "an alarm notifying the alerts topic": notifying("cpu") },
+    const composite = (name: string, inputs: Record<string, unknown>, windows: TestResource[]) =>
+        resource(CLOUDWATCH.compositeAlarm, name, { alarmRule: UNKNOWN, ...inputs }, { alarmRule: windows, alarmActions: topic, insufficientDataActions: topic });
+    const burnWindow = (name: string) => alarm(name, { name: `clinical-${name}`, alarmActions: [], okActions: [], insufficientDataActions: [] });
+    describeStackPolicy(cloudwatch.cloudwatchAlarmHasActions, {
+        accepts: {
+            "an alarm notifying the alerts topic on ALARM and INSUFFICIENT_DATA": [topic, notifying("cpu")],
+            "burn-rate windows without actions that a composite alarm with actions reads": [
+                topic, burnWindow("burn-1h"), burnWindow("burn-5m"),
+                composite("burn", { alarmActions: [UNKNOWN], insufficientDataActions: [UNKNOWN] }, [burnWindow("burn-1h"), burnWindow("burn-5m")]),
+            ],
+            "a window read by a composite whose rule names it, with no dependency recorded": [
+                topic, burnWindow("burn-1h"),
+                resource(CLOUDWATCH.compositeAlarm, "burn", { alarmRule: 'ALARM("clinical-burn-1h") AND ALARM("x")', alarmActions: ["arn:aws:sns:eu-west-1:123456789012:critical"], insufficientDataActions: ["arn:aws:sns:eu-west-1:123456789012:critical"] }),
+            ],
+        },
         rejects: {
-            "an alarm with no actions": [alarm("cpu", {}), /no alarmActions/],
-            "an alarm whose actions are disabled": [notifying("cpu", { actionsEnabled: false }), /changes state silently/],
+            "an alarm with no actions": { resources: [alarm("cpu", {})], offenders: ["cpu"], message: /no alarmActions/ },
+            "an alarm whose actions are disabled": { resources: [topic, notifying("cpu", { actionsEnabled: false })], offenders: ["cpu"], message: /changes state silently/ },
+            "an alarm that says nothing when its data stops (the HIPAA conformance pack's cloudwatch-alarm-action-check)": {
+                resources: [topic, alarm("cpu", { alarmActions: [UNKNOWN] }, { alarmActions: topic })],
+                offenders: ["cpu"],
+                message: /no insufficientDataActions/,
+            },
+            "a composite alarm without actions, and so the windows it reads": {
+                resources: [burnWindow("burn-1h"), resource(CLOUDWATCH.compositeAlarm, "burn", { alarmRule: UNKNOWN }, { alarmRule: [burnWindow("burn-1h")] })],
+                offenders: ["burn", "burn-1h"],
+                message: /no alarmActions/,
+            },
         },
     });
 
@@ -28,6 +51,9 @@ describe("CloudWatch policies", () => {
         accepts: {
             "an alarm whose action is the topic created in the same preview": [topic, notifying("cpu")],
             "an alarm naming an existing topic by ARN": [alarm("cpu", { alarmActions: ["arn:aws:sns:eu-west-1:123456789012:oncall"] })],
+            "a burn-rate window that notifies through the composite alarm reading it": [
+                topic, burnWindow("burn-5m"), composite("burn", { alarmActions: [UNKNOWN], insufficientDataActions: [UNKNOWN] }, [burnWindow("burn-5m")]),
+            ],
         },
         rejects: {
             "an alarm that only triggers an auto-scaling policy": {
@@ -106,6 +132,33 @@ describe("SNS policies", () => {
     describeResourcePolicy(sns.snsSubscriptionNoHttp, {
         accepts: { "an HTTPS webhook": resource(SNS.subscription, "pager", { topic: UNKNOWN, protocol: "https", endpoint: "https://pager.example.com/hook" }) },
         rejects: { "a plain HTTP webhook": [resource(SNS.subscription, "pager", { protocol: "http", endpoint: "http://pager.example.com" }), /plain HTTP/] },
+    });
+
+    const phi = { DataClassification: "phi" };
+    const criticalTopic = resource(SNS.topic, "critical", { kmsMasterKeyId: UNKNOWN, tags: { ...phi, Severity: "critical" } });
+    const warningTopic = resource(SNS.topic, "warning", { kmsMasterKeyId: UNKNOWN, tags: { ...phi, Severity: "warning" } });
+    const emailTo = (target: TestResource) => resource(SNS.subscription, `${target.name}-email`, { topic: UNKNOWN, protocol: "email", endpoint: "oncall@example.com" }, { topic: target });
+    describeStackPolicy(sns.snsCriticalAlarmsReachAChannel, {
+        accepts: {
+            "a PHI stack whose critical topic has an e-mail subscription": [criticalTopic, warningTopic, emailTo(criticalTopic)],
+            "a PHI stack whose critical topic feeds a Slack channel through AWS Chatbot": [
+                criticalTopic,
+                resource(CHATBOT.slackChannel, "slack", { configurationName: "alarms", snsTopicArns: [UNKNOWN] }, { snsTopicArns: [criticalTopic] }),
+            ],
+            "a stack without PHI, which this rule leaves alone": [resource(SNS.topic, "critical", { tags: { DataClassification: "internal", Severity: "critical" } })],
+        },
+        rejects: {
+            "a PHI stack whose critical topic nobody receives (only the warning topic has a subscriber)": {
+                resources: [criticalTopic, warningTopic, emailTo(warningTopic)],
+                offenders: ["critical"],
+                message: /critical alarms of a PHI stack reach nobody/,
+            },
+            "a PHI stack with no topic for critical alarms": {
+                resources: [warningTopic, emailTo(warningTopic)],
+                offenders: ["warning"],
+                message: /no SNS topic is tagged Severity critical/,
+            },
+        },
     });
 
     describeResourcePolicy(sns.snsTopicPolicyNoPublic, {
