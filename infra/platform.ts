@@ -17,6 +17,7 @@ import { DatabaseRoles } from "../components/database-roles";
 import { EDGE_REGION, Edge, accessLogSourceName } from "../components/edge";
 import { Keys } from "../components/keys";
 import { Network } from "../components/network";
+import { Recovery } from "../components/recovery";
 import { Secrets } from "../components/secrets";
 import { CLOUDFRONT_LOG_PREFIX, LOAD_BALANCER_LOG_PREFIX, Storage } from "../components/storage";
 import { SLOT_NAMES, StackConfig } from "../stacks";
@@ -33,6 +34,8 @@ export interface PlatformOutputs {
     loadBalancerDnsName: pulumi.Output<string>;
     distributionDomainName: pulumi.Output<string>;
     alarmTopicArn: pulumi.Output<string>;
+    /** Where the DR copies are (absent without a DR region): docs/runbooks/restore.md reads them. */
+    recovery?: { drRegion: string; drBucket: pulumi.Output<string>; vaults: { home: pulumi.Output<string>; dr: pulumi.Output<string> } };
     traffic: { stableSlot: string; weights: Record<string, number> };
 }
 
@@ -127,6 +130,29 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         logRetentionDays: config.logs.retentionDays,
         rotationDays: config.environment === "production" ? 30 : 90,
         recoveryWindowDays: protect ? 30 : 7,
+        protect,
+        tags,
+    });
+
+    // Disaster recovery, in a stack that names a DR region: the database's automated backups and the
+    // backups bucket replicated there, AWS Backup with copies there. It takes only stateful inputs.
+    const recovery = config.recovery.drRegion === undefined ? undefined : new Recovery("recovery", {
+        namePrefix: prefix,
+        accountId: config.account.id,
+        homeRegion: config.region,
+        drRegion: config.recovery.drRegion,
+        database: { arn: database.arn, engineVersion: config.database.engineVersion, backupRetentionDays: config.database.backupRetentionDays },
+        buckets: {
+            backups: { bucketName: storage.backups.bucketName, arn: storage.backups.arn, resource: storage.backups },
+            assets: { arn: storage.assets.arn },
+        },
+        dataKeyArn: keys.data.arn,
+        backup: {
+            intervalHours: config.recovery.backupIntervalHours,
+            retentionDays: config.recovery.backupRetentionDays,
+            vaultLock: config.recovery.vaultLock,
+        },
+        logRetentionDays: config.logs.retentionDays,
         protect,
         tags,
     });
@@ -259,6 +285,9 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         loadBalancerDnsName: service.loadBalancerDnsName,
         distributionDomainName: edge.distributionDomainName,
         alarmTopicArn: alarms.topicArn,
+        ...(recovery && config.recovery.drRegion
+            ? { recovery: { drRegion: config.recovery.drRegion, drBucket: recovery.drBucketName, vaults: recovery.vaultNames } }
+            : {}),
         traffic: {
             stableSlot: config.app.stableSlot,
             weights: Object.fromEntries(Object.entries(config.app.slots).map(([slot, { weight }]) => [slot, weight])),
