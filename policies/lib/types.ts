@@ -11,6 +11,16 @@ export const RDS = {
     clusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
 } as const;
 
+export const BACKUP = {
+    vault: "aws:backup/vault:Vault",
+    vaultLock: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+    plan: "aws:backup/plan:Plan",
+    selection: "aws:backup/selection:Selection",
+} as const;
+
+/** RDS automated backups replicated to another region. */
+export const RDS_BACKUP_REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
+
 export const S3 = {
     bucket: "aws:s3/bucket:Bucket",
     bucketV2: "aws:s3/bucketV2:BucketV2",
