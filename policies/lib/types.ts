@@ -9,6 +9,8 @@ export const RDS = {
     clusterInstance: "aws:rds/clusterInstance:ClusterInstance",
     parameterGroup: "aws:rds/parameterGroup:ParameterGroup",
     clusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    /** Automated backups replicated to another region. */
+    automatedBackupsReplication: "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
 } as const;
 
 export const BACKUP = {
@@ -17,9 +19,6 @@ export const BACKUP = {
     plan: "aws:backup/plan:Plan",
     selection: "aws:backup/selection:Selection",
 } as const;
-
-/** RDS automated backups replicated to another region. */
-export const RDS_BACKUP_REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication";
 
 export const S3 = {
     bucket: "aws:s3/bucket:Bucket",

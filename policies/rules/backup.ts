@@ -1,6 +1,6 @@
 import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
-import { BACKUP, RDS, RDS_BACKUP_REPLICATION } from "../lib/types";
+import { BACKUP, RDS } from "../lib/types";
 import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown } from "../lib/values";
 
 /** Inputs of `aws.backup.Vault` the rules read. */
@@ -197,7 +197,7 @@ export const rdsBackupsReplicatedToDrRegion = stackRule({
         "Add an aws.rds.InstanceAutomatedBackupsReplication for the instance, created through the DR region's provider with kmsKeyId of the DR key.",
     resourceTypes: [RDS.instance],
     *check(stack): Iterable<Finding> {
-        const replications = stack.ofType(RDS_BACKUP_REPLICATION);
+        const replications = stack.ofType(RDS.automatedBackupsReplication);
         for (const db of primaryDatabases(stack).filter((candidate) => candidate.type === RDS.instance)) {
             const own = replications.filter((replication) => refersTo(replication, "sourceDbInstanceArn", db, DATABASE_IDENTIFIERS));
             if (own.length === 0) {
