@@ -13,6 +13,8 @@ import { awsManagedPolicyArn } from "./partition";
 export const POSTGRES_PORT = 5432;
 /** Log types PostgreSQL exports to CloudWatch. */
 export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"];
+/** The certificate authority of the instance's server certificate (and of a restored instance's). */
+export const CA_CERTIFICATE = "rds-ca-rsa2048-g1";
 /** The application database created with the instance. */
 export const DATABASE_NAME = "clinical";
 /** The RDS master user: it creates the roles below and nothing else uses it. */
@@ -168,7 +170,7 @@ export class Database extends pulumi.ComponentResource {
             publiclyAccessible: false,
             port: POSTGRES_PORT,
             parameterGroupName: parameters.name,
-            caCertIdentifier: "rds-ca-rsa2048-g1",
+            caCertIdentifier: CA_CERTIFICATE,
             multiAz: args.multiAz,
             backupRetentionPeriod: args.backupRetentionDays,
             backupWindow: "03:00-04:00",
