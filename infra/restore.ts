@@ -135,8 +135,14 @@ function restore(argv: string[], io: RestoreIo): number {
         throw new Refusal(`--target: expected an RDS identifier (1-63 lower-case letters, digits or hyphens, a letter first), got ${JSON.stringify(target)}`);
     }
 
-    const source = where === "home" ? homeSource(config, prefix, io) : drSource(config, prefix, values["subnet-group"], values["security-group"] ?? [], io);
-    checkWindow(source.region, prefix, restoreTime, io);
+    const source = where === "home" ? homeSource(config, prefix, io) : drSource(config, prefix, values["subnet-group"], values["security-group"] ?? []);
+    const backups = automatedBackups(source.region, prefix, io);
+    checkWindow(backups, source.region, restoreTime);
+    if (where === "dr") {
+        // The replicated automated backups are the source; their ARN is known only from the describe.
+        source.sourceArgs = ["--source-db-instance-automated-backups-arn", String(backups.DBInstanceAutomatedBackupsArn)];
+        source.description = String(backups.DBInstanceAutomatedBackupsArn);
+    }
 
     const restoreCommand = [
         "aws", "rds", "restore-db-instance-to-point-in-time",
@@ -222,7 +228,7 @@ function homeSource(config: StackConfig, prefix: string, io: RestoreIo): Source 
 }
 
 /** In the DR region the source is the replicated automated backups; the network is the operator's. */
-function drSource(config: StackConfig, prefix: string, subnetGroup: string | undefined, securityGroups: string[], io: RestoreIo): Source {
+function drSource(config: StackConfig, prefix: string, subnetGroup: string | undefined, securityGroups: string[]): Source {
     const region = config.recovery.drRegion;
     if (!region) throw new Refusal(`stack ${config.environment} names no DR region (clinical-platform:recovery.drRegion), so nothing is replicated to restore from`);
     if (!subnetGroup || securityGroups.length === 0) {
@@ -231,11 +237,10 @@ function drSource(config: StackConfig, prefix: string, subnetGroup: string | und
             + "(private subnets in two or more zones) and the security groups of a VPC there that admit PostgreSQL (5432) only from the application",
         );
     }
-    const arn = replicatedBackups(region, prefix, io).DBInstanceAutomatedBackupsArn;
     return {
         region,
-        sourceArgs: ["--source-db-instance-automated-backups-arn", String(arn)],
-        description: String(arn),
+        sourceArgs: [],
+        description: "",
         subnetGroup,
         securityGroups,
         parameterGroup: `${prefix}-restore`,
@@ -250,7 +255,7 @@ interface AutomatedBackups {
 }
 
 /** The automated backups of the stack's instance that RDS holds in `region` (its own, or the replica). */
-function replicatedBackups(region: string, prefix: string, io: RestoreIo): AutomatedBackups {
+function automatedBackups(region: string, prefix: string, io: RestoreIo): AutomatedBackups {
     const described = json(io, ["aws", "rds", "describe-db-instance-automated-backups", "--region", region, "--db-instance-identifier", prefix, "--output", "json"]);
     const backups = (described.DBInstanceAutomatedBackups as AutomatedBackups[] | undefined) ?? [];
     const found = backups.find((backup) => backup.Status === "replicating" || backup.Status === "active") ?? backups[0];
@@ -259,8 +264,8 @@ function replicatedBackups(region: string, prefix: string, io: RestoreIo): Autom
 }
 
 /** RDS restores only inside the backups' restore window: refused early with the window, not by the API later. */
-function checkWindow(region: string, prefix: string, restoreTime: string, io: RestoreIo): void {
-    const window = replicatedBackups(region, prefix, io).RestoreWindow;
+function checkWindow(backups: AutomatedBackups, region: string, restoreTime: string): void {
+    const window = backups.RestoreWindow;
     const earliest = window?.EarliestTime ? new Date(window.EarliestTime) : undefined;
     const latest = window?.LatestTime ? new Date(window.LatestTime) : undefined;
     const time = new Date(restoreTime);

@@ -124,6 +124,11 @@ export class BucketReplication extends pulumi.ComponentResource {
                     bucket: replica.arn,
                     storageClass: "STANDARD",
                     encryptionConfiguration: { replicaKmsKeyId: args.drKeyArn },
+                    // Replication Time Control: most objects in seconds, 99.99 % within 15 minutes, the one
+                    // value it takes (S3 User Guide, "Meeting compliance requirements with S3 Replication
+                    // Time Control", checked 2026-12-01); the bound the README's RPO for the bucket rests on.
+                    replicationTime: { status: "Enabled", time: { minutes: 15 } },
+                    metrics: { status: "Enabled", eventThreshold: { minutes: 15 } },
                 },
             }],
             // Both buckets' versioning must be on first, and the role able to act.

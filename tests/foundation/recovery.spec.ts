@@ -79,6 +79,7 @@ describe("disaster recovery", () => {
                 assert.ok(inDr(resources, drBucket));
                 assert.deepEqual([...replication.propertyDependencies.rules].sort(), [drBucket.urn, urnOf(resources, KEY, "recovery-dr")].sort());
                 assert.match(String(rule.destination.encryptionConfiguration.replicaKmsKeyId), /^arn:aws:kms:us-west-2:/);
+                assert.deepEqual(rule.destination.replicationTime, { status: "Enabled", time: { minutes: 15 } }, "the 15-minute bound the bucket's RPO rests on");
 
                 const versioning = resources.filter((r) => r.type === "aws:s3/bucketVersioning:BucketVersioning" && ["storage-backups", "recovery-backups-dr"].includes(r.name));
                 assert.equal(versioning.length, 2);

@@ -114,10 +114,9 @@ describe("the restore command", () => {
             "--to", "2026-12-01T09:30:00Z", "--region", "dr", "--subnet-group", "dr-isolated", "--security-group", "sg-0dr1", "--security-group", "sg-0dr2",
         ]);
         assert.equal(code, EXIT.done);
-        assert.deepEqual(ran.map((command) => [command[2], command[4]]), [
-            ["describe-db-instance-automated-backups", "us-west-2"],
-            ["describe-db-instance-automated-backups", "us-west-2"],
-        ]);
+        assert.deepEqual(ran, [
+            ["aws", "rds", "describe-db-instance-automated-backups", "--region", "us-west-2", "--db-instance-identifier", "clinical-platform-production", "--output", "json"],
+        ], "the source region's VPC is never asked for");
         assert.equal(out[1], [
             "aws rds restore-db-instance-to-point-in-time --region us-west-2",
             `--source-db-instance-automated-backups-arn ${BACKUPS_ARN}`,
