@@ -24,9 +24,11 @@ export interface PlatformStack {
     readonly breakGlassEnvironment?: string;
     /** The region the stack deploys to (`aws:region` of its stack file). */
     readonly region: string;
+    /** The region its backups are replicated and copied to (`clinical-platform:recovery.drRegion`); absent: none. */
+    readonly drRegion?: string;
     /**
-     * Every region the stack's deploy role may act in: its own and us-east-1, where CloudFront's
-     * certificate, WAF and log delivery live whatever the stack's region.
+     * Every region the stack's deploy role may act in: its own, its DR region, and us-east-1, where
+     * CloudFront's certificate, WAF and log delivery live whatever the stack's region.
      */
     readonly regions: readonly string[];
     /** The stack owns the account-wide resources (account S3 Block Public Access); one per account. */
@@ -46,7 +48,7 @@ export interface BootstrapConfig {
 
 const KEY = (name: string) => `${BOOTSTRAP_PROJECT}:${name}`;
 const KNOWN_KEYS = ["aws:region", ALLOWED_ACCOUNTS_KEY, KEY("repository"), KEY("stacks"), KEY("stateBucketName")];
-const STACK_FIELDS = ["environment", "breakGlassEnvironment", "region", "ownsAccountResources"];
+const STACK_FIELDS = ["environment", "breakGlassEnvironment", "region", "drRegion", "ownsAccountResources"];
 /** GitHub's owner and repository names: letters, digits, `-`, `_` and `.` (owners without `.` or `_`). */
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 /** Pulumi stack names; short enough that `clinical-platform-deploy-<stack>` stays within IAM's 64 characters. */
@@ -138,6 +140,10 @@ function platformStacks(value: unknown, problem: (key: string, expected: string,
         }
         const region = fields.region;
         if (typeof region !== "string" || !AWS_REGIONS.includes(region)) problem(`${at}.region`, "the stack's aws:region, a commercial AWS region", region);
+        const drRegion = fields.drRegion;
+        if (drRegion !== undefined && (typeof drRegion !== "string" || !AWS_REGIONS.includes(drRegion) || drRegion === region)) {
+            problem(`${at}.drRegion`, "the stack's clinical-platform:recovery.drRegion, a commercial AWS region other than its own", drRegion);
+        }
         const owns = fields.ownsAccountResources ?? false;
         if (typeof owns !== "boolean") problem(`${at}.ownsAccountResources`, "true or false", owns);
         stacks.push({
@@ -145,7 +151,8 @@ function platformStacks(value: unknown, problem: (key: string, expected: string,
             environment: String(environment),
             ...(typeof breakGlass === "string" ? { breakGlassEnvironment: breakGlass } : {}),
             region: String(region),
-            regions: [...new Set([String(region), CLOUDFRONT_CERTIFICATE_REGION])],
+            ...(typeof drRegion === "string" ? { drRegion } : {}),
+            regions: [...new Set([String(region), ...(typeof drRegion === "string" ? [drRegion] : []), CLOUDFRONT_CERTIFICATE_REGION])],
             ownsAccountResources: owns === true,
         });
     }

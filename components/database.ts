@@ -13,6 +13,8 @@ import { awsManagedPolicyArn } from "./partition";
 export const POSTGRES_PORT = 5432;
 /** Log types PostgreSQL exports to CloudWatch. */
 export const POSTGRES_LOG_EXPORTS = ["postgresql", "upgrade"];
+/** The certificate authority of the instance's server certificate (and of a restored instance's). */
+export const CA_CERTIFICATE = "rds-ca-rsa2048-g1";
 /** The application database created with the instance. */
 export const DATABASE_NAME = "clinical";
 /** The RDS master user: it creates the roles below and nothing else uses it. */
@@ -24,6 +26,18 @@ export const MASTER_USERNAME = "clinical_admin";
 export const DATABASE_ROLES = { api: "clinical_api", migrator: "clinical_migrator" } as const;
 /** The schema the application's tables live in, owned by the migrator. */
 export const APPLICATION_SCHEMA = "clinical";
+
+/** The parameters of the database (and of the DR region's restore parameter group): TLS only, connections and DDL audited. */
+export const POSTGRES_PARAMETERS: readonly aws.types.input.rds.ParameterGroupParameter[] = [
+    { name: "rds.force_ssl", value: "1" },
+    { name: "ssl_min_protocol_version", value: "TLSv1.2" },
+    { name: "log_connections", value: "1" },
+    { name: "log_disconnections", value: "1" },
+    { name: "log_statement", value: "ddl" },
+    { name: "log_min_duration_statement", value: "1000" },
+    { name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit", applyMethod: "pending-reboot" },
+    { name: "pgaudit.log", value: "role,ddl" },
+];
 
 export interface DatabaseArgs {
     /** RDS identifier; also names the log groups RDS writes to. */
@@ -57,6 +71,8 @@ export class Database extends pulumi.ComponentResource {
     readonly address: pulumi.Output<string>;
     readonly port: pulumi.Output<number>;
     readonly instanceIdentifier: pulumi.Output<string>;
+    /** The instance's ARN, which AWS Backup selections and backup replication name. */
+    readonly arn: pulumi.Output<string>;
     /** The application database created with the instance. */
     readonly databaseName: pulumi.Output<string>;
     /** ARN of the secret RDS keeps the master credentials in. */
@@ -110,16 +126,7 @@ export class Database extends pulumi.ComponentResource {
         const parameters = new aws.rds.ParameterGroup(name, {
             family: `postgres${major}`,
             description: "TLS-only connections with connection and DDL auditing",
-            parameters: [
-                { name: "rds.force_ssl", value: "1" },
-                { name: "ssl_min_protocol_version", value: "TLSv1.2" },
-                { name: "log_connections", value: "1" },
-                { name: "log_disconnections", value: "1" },
-                { name: "log_statement", value: "ddl" },
-                { name: "log_min_duration_statement", value: "1000" },
-                { name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit", applyMethod: "pending-reboot" },
-                { name: "pgaudit.log", value: "role,ddl" },
-            ],
+            parameters: [...POSTGRES_PARAMETERS],
             tags: args.tags,
         }, parent);
 
@@ -163,7 +170,7 @@ export class Database extends pulumi.ComponentResource {
             publiclyAccessible: false,
             port: POSTGRES_PORT,
             parameterGroupName: parameters.name,
-            caCertIdentifier: "rds-ca-rsa2048-g1",
+            caCertIdentifier: CA_CERTIFICATE,
             multiAz: args.multiAz,
             backupRetentionPeriod: args.backupRetentionDays,
             backupWindow: "03:00-04:00",
@@ -189,6 +196,7 @@ export class Database extends pulumi.ComponentResource {
         this.address = instance.address;
         this.port = instance.port;
         this.instanceIdentifier = instance.identifier;
+        this.arn = instance.arn;
         this.databaseName = instance.dbName;
         this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn ?? "");
         this.clientSecurityGroupId = clients.id;

@@ -19,6 +19,7 @@ import { EDGE_REGION, Edge, accessLogSourceName } from "../components/edge";
 import { Keys } from "../components/keys";
 import { Network } from "../components/network";
 import { ReleaseSnapshotExpiry } from "../components/release-snapshots";
+import { Recovery } from "../components/recovery";
 import { Secrets } from "../components/secrets";
 import { CLOUDFRONT_LOG_PREFIX, LOAD_BALANCER_LOG_PREFIX, Storage } from "../components/storage";
 import { SLOT_NAMES, StackConfig } from "../stacks";
@@ -47,6 +48,8 @@ export interface PlatformOutputs {
     /** The topic of each alarm severity; the deploy workflow publishes failed deploys to the critical one. */
     alarmTopicArns: { warning: pulumi.Output<string>; critical: pulumi.Output<string> };
     criticalAlarmTopicArn: pulumi.Output<string>;
+    /** Where the DR copies are (absent without a DR region): docs/runbooks/restore.md reads them. */
+    recovery?: { drRegion: string; drBucket: pulumi.Output<string>; vaults: { home: pulumi.Output<string>; dr: pulumi.Output<string> } };
     traffic: { stableSlot: string; weights: Record<string, number> };
 }
 
@@ -156,6 +159,29 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         protect,
         tags,
     });
+    // Disaster recovery, in a stack that names a DR region: the database's automated backups and the
+    // backups bucket replicated there, AWS Backup with copies there. It takes only stateful inputs.
+    const recovery = config.recovery.drRegion === undefined ? undefined : new Recovery("recovery", {
+        namePrefix: prefix,
+        accountId: config.account.id,
+        homeRegion: config.region,
+        drRegion: config.recovery.drRegion,
+        database: { arn: database.arn, engineVersion: config.database.engineVersion, backupRetentionDays: config.database.backupRetentionDays },
+        buckets: {
+            backups: { bucketName: storage.backups.bucketName, arn: storage.backups.arn, resource: storage.backups },
+            assets: { arn: storage.assets.arn },
+        },
+        dataKeyArn: keys.data.arn,
+        backup: {
+            intervalHours: config.recovery.backupIntervalHours,
+            retentionDays: config.recovery.backupRetentionDays,
+            vaultLock: config.recovery.vaultLock,
+        },
+        logRetentionDays: config.logs.retentionDays,
+        protect,
+        tags,
+    });
+
     const cluster = new Cluster("cluster", {
         clusterName: prefix,
         version: config.cluster.version,
@@ -343,6 +369,9 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         distributionId: edge.distributionId,
         alarmTopicArns: alarms.topicArns,
         criticalAlarmTopicArn: alarms.criticalTopicArn,
+        ...(recovery && config.recovery.drRegion
+            ? { recovery: { drRegion: config.recovery.drRegion, drBucket: recovery.drBucketName, vaults: recovery.vaultNames } }
+            : {}),
         traffic: {
             stableSlot: config.app.stableSlot,
             weights: Object.fromEntries(Object.entries(config.app.slots).map(([slot, { weight }]) => [slot, weight])),

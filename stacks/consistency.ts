@@ -5,7 +5,9 @@
 import { cidrProblem, cidrsOverlap, isPrivateCidr, parseCidr } from "./cidr";
 import { CLUSTER_SERVICE_CIDR, LARGEST_VPC_PREFIX, SMALLEST_VPC_PREFIX } from "./layout";
 import { ConfigProblem } from "./problems";
-import { Environment, EnvironmentProfile, PHI_MINIMUM_BACKUP_RETENTION_DAYS } from "./profiles";
+import {
+    Environment, EnvironmentProfile, PHI_MINIMUM_BACKUP_RETENTION_DAYS, PRODUCTION_MINIMUM_BACKUP_RETENTION_DAYS, VAULT_LOCK_MAX_RETENTION_DAYS,
+} from "./profiles";
 import { AWS_REGIONS, CLOUDFRONT_CERTIFICATE_REGION } from "./regions";
 import { ACM_CERTIFICATE_ARN, CONNECTION_ARN, IAM_ROLE_ARN, SLOT_NAMES } from "./schema";
 
@@ -35,6 +37,7 @@ export function crossKeyProblems(
     if (profile && environment) checkPhiBar(config.dataClassification, config.overrides, environment, profile, report);
     if (profile && environment) checkApplication(config.dataClassification, config.overrides, environment, profile, report);
     if (profile && environment) checkRelease(config.overrides, environment, profile, report);
+    if (profile && environment) checkRecovery(config.recovery, config.overrides, region, environment, profile, report);
     return problems;
 }
 
@@ -248,5 +251,50 @@ function checkRelease(overrides: unknown, environment: Environment, profile: Env
     }
     if (environment === "production" && release.snapshotBeforeMigration === false) {
         report("overrides.release.snapshotBeforeMigration", "true in production: every migration starts from a snapshot named after its release", "false");
+    }
+}
+
+/**
+ * Disaster recovery (issue 11): production names a DR region, dev names none (its data is
+ * disposable); the DR region is another region than the stack's, since a copy in the same region
+ * fails with it. Production keeps AWS Backup recovery points 35 days or more in locked vaults;
+ * only production locks them, since a compliance-mode lock can never be lifted.
+ */
+function checkRecovery(recovery: unknown, overrides: unknown, region: unknown, environment: Environment, profile: EnvironmentProfile, report: Report): void {
+    const drRegion = isObject(recovery) ? recovery.drRegion : undefined;
+    if (environment === "production" && recovery === undefined) {
+        report("recovery.drRegion", "a DR region in production, such as us-west-2: backups must survive the loss of the stack's region", "no recovery block");
+    }
+    if (environment === "dev" && recovery !== undefined) {
+        report("recovery", "no recovery block in dev: dev holds no data worth copying to another region", JSON.stringify(recovery));
+    }
+    if (typeof drRegion === "string" && drRegion === region) {
+        report("recovery.drRegion", `a region other than the stack's own ${region}: a copy in the same region is lost with it`, drRegion);
+    }
+    const settings = { ...profile.recovery, ...(isObject(overrides) && isObject(overrides.recovery) ? overrides.recovery : {}) };
+    const days = settings.backupRetentionDays;
+    if (environment === "production" && Number.isInteger(days) && days < PRODUCTION_MINIMUM_BACKUP_RETENTION_DAYS) {
+        report(
+            "overrides.recovery.backupRetentionDays",
+            `at least ${PRODUCTION_MINIMUM_BACKUP_RETENTION_DAYS} days in production: each recovery point outlives the 30-day window of point-in-time restores`,
+            String(days),
+        );
+    }
+    if (environment === "production" && settings.vaultLock === false) {
+        report("overrides.recovery.vaultLock", "true in production: no one may delete a recovery point before its retention ends", "false");
+    }
+    if (environment !== "production" && settings.vaultLock === true) {
+        report(
+            "overrides.recovery.vaultLock",
+            `false in ${environment}: a compliance-mode lock can never be lifted, and only production keeps its vaults for good`,
+            "true",
+        );
+    }
+    if (settings.vaultLock === true && Number.isInteger(days) && days > VAULT_LOCK_MAX_RETENTION_DAYS) {
+        report(
+            "overrides.recovery.backupRetentionDays",
+            `at most ${VAULT_LOCK_MAX_RETENTION_DAYS} days in a locked vault (its maximum retention): a longer one is billed for its whole life and cannot be deleted`,
+            String(days),
+        );
     }
 }

@@ -11,7 +11,7 @@ import { CLUSTER_SERVICE_CIDR, SubnetLayout, planSubnets } from "./layout";
 import { ConfigProblem, StackConfigError, closestName, describeValue } from "./problems";
 import {
     AlarmProfile, AppProfile, ApplicationProfile, DatabaseProfile, EdgeProfile, ENVIRONMENTS, Environment, EnvironmentProfile, NetworkProfile,
-    NodesProfile, PROFILES, ReleaseProfile,
+    NodesProfile, PROFILES, RecoveryProfile, ReleaseProfile,
 } from "./profiles";
 import { AlertChannel, AlertSeverity, ProjectConfig, SlotName, projectConfigSchema, regionSchema } from "./schema";
 
@@ -80,6 +80,11 @@ export interface StackConfig {
         /** Role pull-request previews run as; read-only in the cluster. */
         readonly previewRoleArn: string;
     };
+    /**
+     * Disaster recovery: the region backups are replicated and copied to (absent: none of it is
+     * built, as in dev) and the AWS Backup schedule, retention and vault lock of the profile.
+     */
+    readonly recovery: Readonly<RecoveryProfile> & { readonly drRegion?: string };
     readonly app: Readonly<AppProfile> & {
         readonly stableSlot: SlotName;
         readonly slots: Readonly<Record<SlotName, Slot>>;
@@ -250,6 +255,11 @@ function merge(environment: Environment, profile: EnvironmentProfile, region: st
             addons: EKS_VERSIONS[config.cluster.version].addons,
         },
         ci: { ...config.ci },
+        recovery: {
+            ...profile.recovery,
+            ...overrides.recovery,
+            ...(config.recovery === undefined ? {} : { drRegion: config.recovery.drRegion }),
+        },
         app: {
             ...profile.app,
             ...overrides.app,

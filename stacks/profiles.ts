@@ -116,6 +116,41 @@ export interface ReleaseProfile {
     autoRollback: boolean;
 }
 
+/**
+ * AWS Backup in a stack that names a DR region (clinical-platform:recovery): one plan whose rule backs
+ * up the database and the data buckets into the home vault and copies each recovery point to the DR
+ * region's vault.
+ */
+export interface RecoveryProfile {
+    /** Hours between recovery points: 24 (daily) or a divisor of 24; never less often than daily. */
+    backupIntervalHours: number;
+    /** Days each recovery point is kept, in the home vault and as its copy in the DR region. */
+    backupRetentionDays: number;
+    /**
+     * Lock both vaults in compliance mode (components/recovery/vault.ts): after the grace period no
+     * one, the account root included, can delete a recovery point before its retention ends or
+     * remove the lock. Production only: a locked vault cannot be emptied or deleted early, which a
+     * disposable environment must be.
+     */
+    vaultLock: boolean;
+}
+
+/** Hour counts a backup interval may take: they divide a day, so every day gets the same times. */
+export const BACKUP_INTERVAL_HOURS = [1, 2, 3, 4, 6, 8, 12, 24] as const;
+
+/**
+ * Fewest days production keeps each AWS Backup recovery point (issue 11: 35 days or more), longer
+ * than the 30 days of RDS automated backups, so a restore point outlives the PITR window.
+ */
+export const PRODUCTION_MINIMUM_BACKUP_RETENTION_DAYS = 35;
+
+/**
+ * Longest retention a locked vault accepts (its maxRetentionDays): a backup or copy job asking for
+ * more fails. A locked recovery point cannot be deleted, so a year bounds what a typo can cost;
+ * longer archives belong in a store of their own.
+ */
+export const VAULT_LOCK_MAX_RETENTION_DAYS = 365;
+
 /** Highest class of data a stack may hold; tagged on every resource as DataClassification. */
 export type DataClassification = "phi" | "confidential" | "internal";
 
@@ -142,6 +177,8 @@ export interface EnvironmentProfile {
     edge: EdgeProfile;
     application: ApplicationProfile;
     release: ReleaseProfile;
+    /** AWS Backup schedule, retention and vault lock; built only in a stack that names a DR region. */
+    recovery: RecoveryProfile;
     /**
      * Protect data-bearing resources in Pulumi (`protect`, `retainOnDelete`) and in AWS (deletion
      * protection, final snapshot).
@@ -193,6 +230,8 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         edge: { requestsPerIpPerFiveMinutes: 2000 },
         application: { nodeEnv: "development", logLevel: "debug", enableNewFeatures: true, debugMode: false },
         release: { ...RELEASE, canarySteps: [50, 100], canaryHoldMinutes: 2 },
+        // Dev names no DR region (its data is disposable), so none of this is built there.
+        recovery: { backupIntervalHours: 24, backupRetentionDays: 7, vaultLock: false },
         protectData: false,
     },
     staging: {
@@ -216,6 +255,8 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         edge: { requestsPerIpPerFiveMinutes: 5000 },
         application: { nodeEnv: "production", logLevel: "info", enableNewFeatures: true, debugMode: false },
         release: { ...RELEASE, canaryHoldMinutes: 5 },
+        // Two weeks of daily copies: enough to rehearse a DR restore, not production's cost.
+        recovery: { backupIntervalHours: 24, backupRetentionDays: 14, vaultLock: false },
         protectData: true,
     },
     production: {
@@ -242,6 +283,7 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         // A snapshot named after each release before its migration, kept a month: a release's own
         // restore point, apart from the automated backups.
         release: { ...RELEASE, snapshotBeforeMigration: true, snapshotRetentionDays: 30 },
+        recovery: { backupIntervalHours: 24, backupRetentionDays: PRODUCTION_MINIMUM_BACKUP_RETENTION_DAYS, vaultLock: true },
         protectData: true,
     },
 };

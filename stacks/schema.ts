@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { DEFAULT_EKS_VERSION, eksVersionProblem } from "./eks-versions";
+import { BACKUP_INTERVAL_HOURS } from "./profiles";
 import { AWS_REGIONS, LOG_RETENTION_DAYS, UNSERVED_PARTITIONS } from "./regions";
 
 function text(expectation: string, pattern?: RegExp) {
@@ -150,6 +151,14 @@ const overridesSchema = z.strictObject({
         canaryHoldMinutes: integer(1, 1440),
         autoRollback: z.boolean({ error: "true or false" }),
     }).partial(),
+    recovery: z.strictObject({
+        backupIntervalHours: z.union(BACKUP_INTERVAL_HOURS.map((n) => z.literal(n)), {
+            error: `one of ${BACKUP_INTERVAL_HOURS.join(", ")}: hours between backups, at least one a day`,
+        }),
+        // AWS Backup keeps a recovery point up to 100 years; ten catches a typo without getting in the way.
+        backupRetentionDays: integer(1, 3653),
+        vaultLock: z.boolean({ error: "true or false" }),
+    }).partial(),
 }).partial();
 
 export type ProfileOverrides = z.infer<typeof overridesSchema>;
@@ -271,6 +280,12 @@ export const projectConfigSchema = z.strictObject({
         deployRoleArn: text(`${ROLE_TEXT}: the role deploy workflows assume through GitHub OIDC`, IAM_ROLE_ARN),
         previewRoleArn: text(`${ROLE_TEXT}: the read-only role pull-request previews assume through GitHub OIDC`, IAM_ROLE_ARN),
     }, { error: "an object with the CI repository, connectionArn, deployRoleArn and previewRoleArn" }),
+    // Disaster recovery (components/recovery): the region RDS backups are replicated to, the backups
+    // bucket replicates to and AWS Backup copies to. Production must name one, dev may not
+    // (stacks/consistency.ts).
+    recovery: z.strictObject({
+        drRegion: regionSchema,
+    }, { error: "an object with the drRegion, such as { drRegion: us-west-2 }" }).optional(),
     app: appSchema,
     release: releaseSchema,
     overrides: overridesSchema.default({}),

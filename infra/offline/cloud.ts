@@ -15,6 +15,18 @@ export interface CloudOptions {
     accountId: string;
     /** Leave ids, ARNs and computed attributes unknown. */
     firstDeployment: boolean;
+    /**
+     * Regions of the explicit aws providers registered so far, by provider id: a resource or call made
+     * through one (the DR region's, the edge's us-east-1) answers with that provider's region.
+     */
+    providerRegions?: Map<string, string>;
+}
+
+/** The region a resource or call is served in: its own `region` input, its provider's, or the stack's. */
+function regionFor(provider: string | undefined, inputs: Record<string, unknown> | undefined, options: CloudOptions): string {
+    if (typeof inputs?.region === "string") return inputs.region;
+    const id = provider?.split("::").pop();
+    return (id && options.providerRegions?.get(id)) || options.region;
 }
 
 type State = Record<string, unknown>;
@@ -22,7 +34,7 @@ type State = Record<string, unknown>;
 const SERVICE_BY_MODULE: Record<string, string> = {
     alb: "elasticloadbalancing", lb: "elasticloadbalancing", cloudwatch: "logs", rds: "rds", s3: "s3", kms: "kms",
     ec2: "ec2", eks: "eks", iam: "iam", sns: "sns", secretsmanager: "secretsmanager", wafv2: "wafv2",
-    cloudfront: "cloudfront", acm: "acm", codeconnections: "codeconnections",
+    cloudfront: "cloudfront", acm: "acm", codeconnections: "codeconnections", backup: "backup",
 };
 
 /** The `name` of a physical resource when the program gives none: Pulumi's auto-naming shape. */
@@ -63,6 +75,9 @@ function arnFor(type: string, region: string, account: string, id: string, name:
         case "s3": return `arn:aws:s3:::${name}`;
         case "iam": return `arn:aws:iam::${account}:${resource === "Role" ? "role" : "policy"}/${name}`;
         case "cloudfront": return `arn:aws:cloudfront::${account}:${resource.toLowerCase()}/${id}`;
+        case "rds": return resource === "Instance" ? `arn:aws:rds:${region}:${account}:db:${name}` : `arn:aws:rds:${region}:${account}:${resource.toLowerCase()}/${id}`;
+        case "backup": return resource === "Vault" ? `arn:aws:backup:${region}:${account}:backup-vault:${name}`
+            : resource === "Plan" ? `arn:aws:backup:${region}:${account}:backup-plan:${id}` : undefined;
         case "logs": return `arn:aws:logs:${region}:${account}:log-group:${name}`;
         case "kms": return `arn:aws:kms:${region}:${account}:key/${id}`;
         case "elasticloadbalancing": {
@@ -142,14 +157,16 @@ export function mockResource(args: pulumi.runtime.MockResourceArgs, options: Clo
     const name = typeof args.inputs.name === "string" ? args.inputs.name
         : typeof args.inputs.bucket === "string" ? args.inputs.bucket : physicalName(args);
     const id = idFor(args.type, name, `${args.type}::${args.name}`);
-    const arn = arnFor(args.type, options.region, options.accountId, id, name);
+    if (args.type === "pulumi:providers:aws" && typeof args.inputs.region === "string") options.providerRegions?.set(id, args.inputs.region);
+    const region = regionFor(args.provider, args.inputs, options);
+    const arn = arnFor(args.type, region, options.accountId, id, name);
     return {
         id,
         state: {
             ...args.inputs,
             name,
             ...(arn ? { arn } : {}),
-            ...computed(args.type, args.inputs, options.region, options.accountId, id, name),
+            ...computed(args.type, args.inputs, region, options.accountId, id, name),
         },
     };
 }
@@ -191,15 +208,16 @@ function availabilityZones(inputs: Record<string, unknown>, region: string): Rec
 }
 
 export function mockCall(args: pulumi.runtime.MockCallArgs, options: CloudOptions): Record<string, unknown> {
+    const region = regionFor(args.provider, undefined, options);
     switch (args.token) {
         case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return availabilityZones(args.inputs, options.region);
+            return availabilityZones(args.inputs, region);
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: options.accountId, arn: `arn:aws:iam::${options.accountId}:role/deployer`, userId: "AROAMOCK" };
         case "aws:index/getPartition:getPartition":
             return { partition: "aws", dnsSuffix: "amazonaws.com" };
         case "aws:index/getRegion:getRegion":
-            return { name: options.region, region: options.region };
+            return { name: region, region };
         case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
             return { id: "pl-3b927c52", name: args.inputs.name };
         case "aws:ec2/getSecurityGroups:getSecurityGroups": {

@@ -182,7 +182,7 @@ export function evaluate(program: () => unknown, options: EvaluationOptions): Pr
 let queue: Promise<unknown> = Promise.resolve();
 
 async function evaluateAlone(program: () => unknown, options: EvaluationOptions): Promise<Evaluation> {
-    const cloud: CloudOptions = { region: options.region, accountId: options.accountId ?? MOCK_ACCOUNT_ID, firstDeployment: options.firstDeployment ?? false };
+    const cloud: CloudOptions = { region: options.region, accountId: options.accountId ?? MOCK_ACCOUNT_ID, firstDeployment: options.firstDeployment ?? false, providerRegions: new Map() };
     const mocks: pulumi.runtime.Mocks = {
         newResource: (args) => mockResource(args, cloud),
         call: (args) => mockCall(args, cloud),

@@ -13,6 +13,11 @@ export class StackResource {
     readonly parentUrn: string | undefined;
     readonly dependencies: readonly string[];
     readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+    /**
+     * The region of the explicit provider the resource is managed through (its `region` input), or
+     * undefined for the stack's default provider, whose region is the stack's.
+     */
+    readonly providerRegion: string | undefined;
     private copied: Record<string, unknown> | undefined;
 
     constructor(private readonly source: PolicyResource) {
@@ -26,6 +31,8 @@ export class StackResource {
             byProperty[property] = targets.map((target) => target.urn);
         }
         this.propertyDependencies = byProperty;
+        const region = source.provider?.props?.region;
+        this.providerRegion = typeof region === "string" && region !== "" ? region : undefined;
     }
 
     /** The resource's props, typed by the caller (as `asType` does in @pulumi/policy). */

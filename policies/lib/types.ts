@@ -10,6 +10,15 @@ export const RDS = {
     parameterGroup: "aws:rds/parameterGroup:ParameterGroup",
     clusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
     snapshot: "aws:rds/snapshot:Snapshot",
+    /** Automated backups replicated to another region. */
+    automatedBackupsReplication: "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
+} as const;
+
+export const BACKUP = {
+    vault: "aws:backup/vault:Vault",
+    vaultLock: "aws:backup/vaultLockConfiguration:VaultLockConfiguration",
+    plan: "aws:backup/plan:Plan",
+    selection: "aws:backup/selection:Selection",
 } as const;
 
 export const S3 = {

@@ -1,6 +1,7 @@
 import { type ComplianceMetadata, type Category, type Severity, mappingFromTags } from "../lib/metadata";
 import type { ClinicalPolicy } from "../lib/policy";
 import { albPolicies } from "./alb";
+import { backupPolicies } from "./backup";
 import { cloudfrontPolicies } from "./cloudfront";
 import { cloudwatchPolicies } from "./cloudwatch";
 import { ec2Policies } from "./ec2";
@@ -34,6 +35,7 @@ export const policiesByService: Readonly<Record<string, readonly ClinicalPolicy[
     VPC: vpcPolicies,
     "Security groups": securityGroupPolicies,
     IAM: iamPolicies,
+    "AWS Backup and disaster recovery": backupPolicies,
     Kubernetes: kubernetesPolicies,
 };
 

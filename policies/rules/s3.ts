@@ -140,15 +140,17 @@ function encryptionDefaults(stack: StackView, bucket: StackResource): Maybe<SseD
 }
 
 /**
- * Buckets receiving application load balancer access logs: ELB delivers those only to
- * buckets encrypted with SSE-S3, so AES256 is the one acceptable exception there.
+ * Buckets receiving application load balancer access logs or S3 server access logs: ELB and S3
+ * deliver those only to buckets encrypted with SSE-S3, so AES256 is the one acceptable exception there.
  */
-function loadBalancerLogTargets(stack: StackView): Set<string> {
+function sseS3LogTargets(stack: StackView): Set<string> {
     const balancers = stack.ofType(...LB.loadBalancer);
+    const loggings = stack.ofType(S3.logging, S3.loggingV2);
     return new Set(
         stack
             .ofType(...BUCKETS)
-            .filter((bucket) => balancers.some((balancer) => refersTo(balancer, "accessLogs.bucket", bucket, BUCKET_IDENTIFIERS)))
+            .filter((bucket) => balancers.some((balancer) => refersTo(balancer, "accessLogs.bucket", bucket, BUCKET_IDENTIFIERS))
+                || loggings.some((logging) => refersTo(logging, "targetBucket", bucket, BUCKET_IDENTIFIERS)))
             .map((bucket) => bucket.urn),
     );
 }
@@ -161,12 +163,12 @@ export const s3DefaultEncryptionKms = stackRule({
     hipaa: ["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
     soc2: ["CC6.1", "PI1.4"],
     remediation:
-        'Add a BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm "aws:kms" and the data key (AES256 only on the load balancer log bucket).',
+        'Add a BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm "aws:kms" and the data key (AES256 only on a bucket receiving load balancer or S3 server access logs).',
     resourceTypes: BUCKETS,
     *check(stack) {
-        const loadBalancerLogs = loadBalancerLogTargets(stack);
+        const logTargets = sseS3LogTargets(stack);
         for (const bucket of stack.ofType(...BUCKETS)) {
-            const accepted = loadBalancerLogs.has(bucket.urn) ? [...KMS_ALGORITHMS, "AES256"] : [...KMS_ALGORITHMS];
+            const accepted = logTargets.has(bucket.urn) ? [...KMS_ALGORITHMS, "AES256"] : [...KMS_ALGORITHMS];
             const defaults = encryptionDefaults(stack, bucket);
             const encrypted = defaults.some(
                 (d) => isUnknown(d) || (isKnown(d) && (isUnknown(d.sseAlgorithm) || accepted.includes(String(d.sseAlgorithm)))),

@@ -22,12 +22,20 @@ function problemsOf(config: Record<string, unknown>): Array<{ key: string; expec
 const STACKS = "clinical-platform-bootstrap:stacks";
 
 describe("the account bootstrap's settings", () => {
-    it("accepts the committed shape and derives each stack's regions: its own and us-east-1 for the edge", () => {
+    it("accepts the committed shape and derives each stack's regions: its own, its DR region and us-east-1 for the edge", () => {
         const config = loadBootstrapConfig("shared", raw(SHARED_ACCOUNT));
         assert.deepEqual(config.stacks.map((s) => [s.name, s.environment, s.regions]), [
             ["staging", "staging", ["eu-west-1", "us-east-1"]],
-            ["production", "production-eu", ["eu-central-1", "us-east-1"]],
+            ["production", "production-eu", ["eu-central-1", "eu-west-1", "us-east-1"]],
         ]);
+    });
+
+    it("refuses a DR region that is the stack's own region or no AWS region", () => {
+        for (const drRegion of ["eu-central-1", "eu-west-9"]) {
+            const [problem] = problemsOf({ ...SHARED_ACCOUNT, [STACKS]: { production: { environment: "production", region: "eu-central-1", drRegion } } });
+            assert.equal(problem.key, `${STACKS}.production.drRegion`);
+            assert.match(problem.expected, /a commercial AWS region other than its own/);
+        }
     });
 
     it("names the repository key when it is missing or not owner/name", () => {

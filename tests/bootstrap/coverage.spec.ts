@@ -7,7 +7,7 @@ import { SHARED_ACCOUNT, asList, grantsOf, previewOf } from "./support";
 const PREFIX_OF_MODULE: Record<string, string[]> = {
     ec2: ["ec2"], vpc: ["ec2"], lb: ["elasticloadbalancing"], alb: ["elasticloadbalancing"], s3: ["s3"], kms: ["kms"], rds: ["rds"],
     eks: ["eks"], iam: ["iam"], lambda: ["lambda"], cloudwatch: ["logs", "cloudwatch", "events"], sns: ["sns"], sqs: ["sqs"], secretsmanager: ["secretsmanager"],
-    wafv2: ["wafv2"], cloudfront: ["cloudfront"], codebuild: ["codebuild"], codeconnections: ["codeconnections"], chatbot: ["chatbot"],
+    wafv2: ["wafv2"], cloudfront: ["cloudfront"], codebuild: ["codebuild"], codeconnections: ["codeconnections"], chatbot: ["chatbot"], backup: ["backup"],
 };
 
 describe("the deploy roles against what the platform registers", () => {

@@ -112,8 +112,8 @@ describe("the account bootstrap's GitHub OIDC provider and CI roles", () => {
         const [passRole] = allows(grantsOf(resources, "production-deploy"), "iam:PassRole");
         assert.equal(passRole.Condition?.StringEquals?.["aws:ResourceTag/Environment"], "production");
         assert.deepEqual([...asList(passRole.Condition?.StringEquals?.["iam:PassedToService"])].sort(), [
-            "chatbot.amazonaws.com", "codebuild.amazonaws.com", "ec2.amazonaws.com", "eks.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com", "pods.eks.amazonaws.com",
-            "vpc-flow-logs.amazonaws.com",
+            "backup.amazonaws.com", "chatbot.amazonaws.com", "codebuild.amazonaws.com", "ec2.amazonaws.com", "eks.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com",
+            "pods.eks.amazonaws.com", "s3.amazonaws.com", "vpc-flow-logs.amazonaws.com",
         ]);
     });
 
@@ -128,7 +128,7 @@ describe("the account bootstrap's GitHub OIDC provider and CI roles", () => {
         assert.deepEqual(passRole.map((s) => s.Condition?.StringEquals?.["aws:ResourceTag/Environment"]), ["production"]);
         assert.ok(boundary.filter((s) => s.Effect === "Allow").every((s) => asList(s.Action).every((a) => !/^[a-z0-9-]+:\*$/.test(a))), "no service is allowed whole, even in the ceiling");
         const regions = boundary.find((s) => s.Effect === "Deny" && s.Condition?.StringNotEquals?.["aws:RequestedRegion"]);
-        assert.deepEqual([...asList(regions?.Condition?.StringNotEquals?.["aws:RequestedRegion"])].sort(), ["eu-central-1", "us-east-1"]);
+        assert.deepEqual([...asList(regions?.Condition?.StringNotEquals?.["aws:RequestedRegion"])].sort(), ["eu-central-1", "eu-west-1", "us-east-1"], "its own, its DR region and the edge's");
     });
 
     it("keeps each deploy role to its own stack: names of its own resources only, and a deny on anything tagged for another stack", async () => {

@@ -25,6 +25,8 @@ describe("the committed stack files and the account bootstraps", () => {
             assert.ok(owner.config.stacks.some((s) => s.name === stack), `the bootstrap of ${config.account.id} does not list ${stack}`);
             assert.equal(config.ci.deployRoleArn, `arn:aws:iam::${config.account.id}:role/clinical-platform-deploy-${stack}`);
             assert.equal(config.ci.previewRoleArn, `arn:aws:iam::${config.account.id}:role/clinical-platform-preview`);
+            // The deploy role may act in the DR region only if the bootstrap names the one the stack file does.
+            assert.equal(owner.config.stacks.find((s) => s.name === stack)?.drRegion, config.recovery.drRegion, `${stack}: drRegion`);
         }
     });
 

@@ -18,7 +18,7 @@ export const SHARED_ACCOUNT = {
     "clinical-platform-bootstrap:repository": REPOSITORY,
     "clinical-platform-bootstrap:stacks": {
         staging: { environment: "staging", region: "eu-west-1", ownsAccountResources: true },
-        production: { environment: "production-eu", region: "eu-central-1" },
+        production: { environment: "production-eu", region: "eu-central-1", drRegion: "eu-west-1" },
     },
 };
 

@@ -268,7 +268,7 @@ describe("the edge firewall", () => {
                 const { resources } = await previewOf(stack);
                 const acl = single(resources, WEB_ACL);
                 assert.equal(inputs(acl).scope, "CLOUDFRONT");
-                const provider = single(resources, "pulumi:providers:aws");
+                const provider = single(resources, "pulumi:providers:aws", "edge-us-east-1");
                 assert.equal(inputs(provider).region, "us-east-1");
                 assert.ok(acl.options.provider?.startsWith(`${provider.urn}::`));
                 const distribution = single(resources, DISTRIBUTION);
@@ -297,7 +297,7 @@ describe("the edge firewall", () => {
                 const group = single(resources, "aws:cloudwatch/logGroup:LogGroup", "edge-firewall-logs");
                 assert.equal(inputs(group).name, `aws-waf-logs-clinical-platform-${stack}`);
                 assert.equal(inputs(group).retentionInDays, config.logs.retentionDays);
-                const provider = single(resources, "pulumi:providers:aws");
+                const provider = single(resources, "pulumi:providers:aws", "edge-us-east-1");
                 assert.ok(group.options.provider?.startsWith(`${provider.urn}::`));
                 const key = config.region === "us-east-1" ? "keys-logs" : "edge-firewall-logs";
                 assert.deepEqual(group.propertyDependencies.kmsKeyId, [urnOf(resources, "aws:kms/key:Key", key)]);
@@ -312,7 +312,7 @@ describe("the edge firewall", () => {
         const { resources, config } = await previewOf("dev");
         assert.notEqual(config.region, "us-east-1");
         const key = single(resources, "aws:kms/key:Key", "edge-firewall-logs");
-        const provider = single(resources, "pulumi:providers:aws");
+        const provider = single(resources, "pulumi:providers:aws", "edge-us-east-1");
         assert.ok(key.options.provider?.startsWith(`${provider.urn}::`));
         assert.equal(inputs(key).enableKeyRotation, true);
         assert.match(JSON.stringify(policyOf(key)), /logs\.us-east-1\.amazonaws\.com/);

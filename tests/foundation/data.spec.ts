@@ -31,7 +31,9 @@ describe("the data tier", () => {
                 const keys = ofType(resources, "aws:kms/key:Key");
                 // A stack outside us-east-1 adds a key there: the CloudFront firewall's log group must live in that region.
                 const edgeKey = config.region === "us-east-1" ? [] : ["edge-firewall-logs"];
-                assert.deepEqual(keys.map((k) => k.name).sort(), [...edgeKey, "keys-assets", "keys-cluster", "keys-data", "keys-logs", "keys-secrets"]);
+                // A stack with a DR region keeps one more there, for what is copied (components/recovery).
+                const drKey = config.recovery.drRegion === undefined ? [] : ["recovery-dr"];
+                assert.deepEqual(keys.map((k) => k.name).sort(), [...edgeKey, "keys-assets", "keys-cluster", "keys-data", "keys-logs", "keys-secrets", ...drKey]);
                 for (const key of keys) {
                     assert.equal(key.inputs.enableKeyRotation, true, key.name);
                     assert.equal(key.inputs.deletionWindowInDays, 30, key.name);
@@ -86,7 +88,7 @@ describe("the data tier", () => {
                 assert.equal(db.inputs.backupRetentionPeriod, config.database.backupRetentionDays);
                 assert.equal(db.inputs.multiAz, config.database.multiAz);
 
-                const parameters = single(resources, "aws:rds/parameterGroup:ParameterGroup");
+                const parameters = single(resources, "aws:rds/parameterGroup:ParameterGroup", "database");
                 assert.ok((parameters.inputs.parameters as Array<{ name: string; value: string }>).some((p) => p.name === "rds.force_ssl" && p.value === "1"));
                 const subnetGroup = single(resources, "aws:rds/subnetGroup:SubnetGroup");
                 const isolated = ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => (s.inputs.tags as Record<string, string>).Tier === "isolated");
@@ -114,17 +116,19 @@ describe("the data tier", () => {
                     ...ofType(resources, "aws:kms/key:Key"),
                     ...ofType(resources, "aws:secretsmanager/secret:Secret"),
                 ];
-                // Secrets: the two application secrets and the automatic rollback's GitHub token.
-                assert.equal(stateful.length, 1 + 3 + 5 + 2 + 1 + (config.region === "us-east-1" ? 0 : 1));
+                // Secrets: the two application secrets and the automatic rollback's GitHub token. The DR
+                // region adds its key, the backups replica and that replica's log bucket.
+                assert.equal(stateful.length, 1 + 3 + 5 + 2 + 1 + (config.region === "us-east-1" ? 0 : 1) + (config.recovery.drRegion === undefined ? 0 : 3));
                 for (const resource of stateful) {
                     assert.deepEqual(resource.options, { ...resource.options, protect: guarded, retainOnDelete: guarded }, resource.name);
                 }
             });
 
             it("gives every bucket blocked public access, enforced ownership, encryption, versioning and a TLS-only policy", async () => {
-                const { resources } = await previewOf(stack);
+                const { resources, config } = await previewOf(stack);
                 const buckets = ofType(resources, "aws:s3/bucket:Bucket");
-                assert.deepEqual(buckets.map((b) => b.name).sort(), ["storage-assets", "storage-backups", "storage-logs"]);
+                const drBuckets = config.recovery.drRegion === undefined ? [] : ["recovery-backups-dr", "recovery-backups-dr-logs"];
+                assert.deepEqual(buckets.map((b) => b.name).sort(), [...drBuckets, "storage-assets", "storage-backups", "storage-logs"]);
                 for (const bucket of buckets) {
                     const [block] = childrenOf(resources, bucket, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
                     assert.deepEqual(
@@ -137,7 +141,8 @@ describe("the data tier", () => {
                     assert.deepEqual(versioning.inputs.versioningConfiguration, { status: "Enabled" });
                     const [encryption] = childrenOf(resources, bucket, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
                     const algorithm = (encryption.inputs.rules as Array<{ applyServerSideEncryptionByDefault: { sseAlgorithm: string } }>)[0].applyServerSideEncryptionByDefault.sseAlgorithm;
-                    assert.equal(algorithm, bucket.name === "storage-logs" ? "AES256" : "aws:kms", bucket.name);
+                    // S3 server access logs and load-balancer logs are delivered only to SSE-S3 buckets.
+                    assert.equal(algorithm, bucket.name.endsWith("logs") ? "AES256" : "aws:kms", bucket.name);
                     const [policy] = childrenOf(resources, bucket, "aws:s3/bucketPolicy:BucketPolicy");
                     const denyInsecure = policyOf(policy).Statement.find((s) => s.Sid === "DenyInsecureTransport");
                     assert.deepEqual(denyInsecure?.Condition, { Bool: { "aws:SecureTransport": "false" } });
@@ -162,7 +167,8 @@ describe("the data tier", () => {
             it("logs access to the assets and backups buckets into the log bucket", async () => {
                 const { resources } = await previewOf(stack);
                 const logBucket = single(resources, "aws:s3/bucket:Bucket", "storage-logs");
-                const logging = ofType(resources, "aws:s3/bucketLogging:BucketLogging");
+                // The DR region's replica logs into a log bucket of its own region (tests/foundation/recovery.spec.ts).
+                const logging = ofType(resources, "aws:s3/bucketLogging:BucketLogging").filter((l) => l.name.startsWith("storage-"));
                 assert.deepEqual(logging.map((l) => l.name).sort(), ["storage-assets", "storage-backups"]);
                 assert.ok(logging.every((l) => l.propertyDependencies.targetBucket?.includes(logBucket.urn)));
             });

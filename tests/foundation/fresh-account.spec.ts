@@ -31,10 +31,14 @@ describe("on a fresh account", () => {
 
             it("turns on a bucket's access logging only once the log bucket's policy lets S3 deliver", async () => {
                 const { resources } = await previewOf(stack);
-                const logPolicy = single(resources, "aws:s3/bucketPolicy:BucketPolicy", "storage-logs");
                 const loggings = ofType(resources, "aws:s3/bucketLogging:BucketLogging");
                 assert.ok(loggings.length >= 2, "the assets and backups buckets log their access");
-                for (const logging of loggings) assert.ok(dependsOn(logging, logPolicy), logging.name);
+                for (const logging of loggings) {
+                    // The policy of the bucket the logs go to: the log bucket, or the DR region's own.
+                    const target = ofType(resources, "aws:s3/bucket:Bucket").find((b) => logging.propertyDependencies.targetBucket?.includes(b.urn));
+                    assert.ok(target, logging.name);
+                    assert.ok(dependsOn(logging, single(resources, "aws:s3/bucketPolicy:BucketPolicy", target.name)), logging.name);
+                }
             });
 
             it("keeps a label of its own on each first write of a secret, so rotation never leaves it unlabelled", async () => {
@@ -53,7 +57,7 @@ describe("on a fresh account", () => {
 
             it("lets the us-east-1 provider act only in the stack's own account", async () => {
                 const { resources, config } = await previewOf(stack);
-                const edgeProvider = single(resources, "pulumi:providers:aws");
+                const edgeProvider = single(resources, "pulumi:providers:aws", "edge-us-east-1");
                 assert.equal(edgeProvider.inputs.region, "us-east-1");
                 assert.deepEqual(JSON.parse(String(edgeProvider.inputs.allowedAccountIds)), [config.account.id]);
             });

@@ -28,6 +28,13 @@ export interface TestResource {
     parent?: string;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;
+    /** The explicit aws provider the resource is managed through, by its region; absent for the default provider. */
+    providerRegion?: string;
+}
+
+/** `subject` as managed through an explicit aws provider of `region` (as a DR region's resources are). */
+export function inRegion(subject: TestResource, region: string): TestResource {
+    return { ...subject, providerRegion: region };
 }
 
 export interface Outcome {
@@ -188,6 +195,14 @@ export async function runStackPolicy(
             propertyDependencies: {},
             isType: (resourceClass) => pulumiTypeOf(resourceClass) === subject.type,
             asType: (resourceClass) => (pulumiTypeOf(resourceClass) === subject.type ? (props as never) : undefined),
+            ...(subject.providerRegion === undefined ? {} : {
+                provider: {
+                    type: "pulumi:providers:aws",
+                    props: serverProps({ region: subject.providerRegion }),
+                    urn: `urn:pulumi:test::clinical-platform::pulumi:providers:aws::${subject.providerRegion}`,
+                    name: subject.providerRegion,
+                },
+            }),
         });
     }
     for (const subject of resources) {

@@ -36,6 +36,13 @@ describe("S3 policies", () => {
                 side(S3.encryption, "logs-sse", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, logBucket),
                 resource(LB.loadBalancer[1], "alb", { accessLogs: { bucket: UNKNOWN, enabled: true } }, { accessLogs: logBucket }),
             ],
+            "a bucket receiving S3 server access logs with SSE-S3, the only encryption S3 log delivery supports": [
+                logBucket,
+                side(S3.encryption, "logs-sse", { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }, logBucket),
+                bucket,
+                side(S3.encryption, "assets-sse", { rules: [kmsRule] }),
+                resource(S3.logging, "assets-logging", { bucket: UNKNOWN, targetBucket: UNKNOWN }, { bucket, targetBucket: logBucket }),
+            ],
             "a bucket matched to its configuration by literal name": [
                 resource(S3.bucket, "named", { bucket: "clinical-assets" }),
                 resource(S3.encryption, "named-sse", { bucket: "clinical-assets", rules: [kmsRule] }),
