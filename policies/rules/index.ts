@@ -1,6 +1,8 @@
 import { type ComplianceMetadata, type Category, type Severity, mappingFromTags } from "../lib/metadata";
 import type { ClinicalPolicy } from "../lib/policy";
 import { albPolicies } from "./alb";
+import { baselinePolicies } from "./baseline";
+import { cloudtrailPolicies } from "./cloudtrail";
 import { cloudfrontPolicies } from "./cloudfront";
 import { cloudwatchPolicies } from "./cloudwatch";
 import { ec2Policies } from "./ec2";
@@ -32,6 +34,8 @@ export const policiesByService: Readonly<Record<string, readonly ClinicalPolicy[
     VPC: vpcPolicies,
     "Security groups": securityGroupPolicies,
     IAM: iamPolicies,
+    "Account baseline (CloudTrail)": cloudtrailPolicies,
+    "Account baseline (GuardDuty, Config, EBS)": baselinePolicies,
     Kubernetes: kubernetesPolicies,
 };
 

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { allPolicies } from "../../../policies/rules";
 import { exercised } from "../harness/cases";
 // Loading the rule specs registers their cases, whether mocha runs them in this process or not.
+import "./baseline.spec";
 import "./cloudfront.spec";
 import "./edge.spec";
 import "./eks.spec";
