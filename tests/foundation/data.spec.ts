@@ -17,6 +17,8 @@ const LAMBDA_RUNTIMES: { checked: string; runtimes: RuntimeLifecycle[] } =
     JSON.parse(readFileSync(path.join(REPOSITORY_ROOT, "infra", "checks", "data", "lambda-runtimes.json"), "utf8"));
 
 const keyUrn = (resources: RecordedResource[], purpose: string) => single(resources, "aws:kms/key:Key", `keys-${purpose}`).urn;
+/** The stack's own data; the account baseline's buckets and keys (in the owner stack) are asserted in account-baseline.spec.ts. */
+const ownData = (resources: RecordedResource[], type: string) => ofType(resources, type).filter((r) => !r.name.startsWith("account-"));
 const childrenOf = (resources: RecordedResource[], parent: RecordedResource, type: string) =>
     resources.filter((r) => r.parent === parent.parent && r.type === type);
 
@@ -25,7 +27,7 @@ describe("the data tier", () => {
         describe(`in ${stack}`, () => {
             it("creates one rotating customer-managed key per purpose", async () => {
                 const { resources, config } = await previewOf(stack);
-                const keys = ofType(resources, "aws:kms/key:Key");
+                const keys = ownData(resources, "aws:kms/key:Key");
                 // A stack outside us-east-1 adds a key there: the CloudFront firewall's log group must live in that region.
                 const edgeKey = config.region === "us-east-1" ? [] : ["edge-firewall-logs"];
                 assert.deepEqual(keys.map((k) => k.name).sort(), [...edgeKey, "keys-assets", "keys-cluster", "keys-data", "keys-logs", "keys-secrets"]);
@@ -107,8 +109,8 @@ describe("the data tier", () => {
                 assert.equal(typeof db.inputs.finalSnapshotIdentifier, guarded ? "string" : "undefined");
                 const stateful = [
                     db,
-                    ...ofType(resources, "aws:s3/bucket:Bucket"),
-                    ...ofType(resources, "aws:kms/key:Key"),
+                    ...ownData(resources, "aws:s3/bucket:Bucket"),
+                    ...ownData(resources, "aws:kms/key:Key"),
                     ...ofType(resources, "aws:secretsmanager/secret:Secret"),
                 ];
                 assert.equal(stateful.length, 1 + 3 + 5 + 2 + (config.region === "us-east-1" ? 0 : 1));
@@ -119,7 +121,7 @@ describe("the data tier", () => {
 
             it("gives every bucket blocked public access, enforced ownership, encryption, versioning and a TLS-only policy", async () => {
                 const { resources } = await previewOf(stack);
-                const buckets = ofType(resources, "aws:s3/bucket:Bucket");
+                const buckets = ownData(resources, "aws:s3/bucket:Bucket");
                 assert.deepEqual(buckets.map((b) => b.name).sort(), ["storage-assets", "storage-backups", "storage-logs"]);
                 for (const bucket of buckets) {
                     const [block] = childrenOf(resources, bucket, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
@@ -144,7 +146,7 @@ describe("the data tier", () => {
             it("logs access to the assets and backups buckets into the log bucket", async () => {
                 const { resources } = await previewOf(stack);
                 const logBucket = single(resources, "aws:s3/bucket:Bucket", "storage-logs");
-                const logging = ofType(resources, "aws:s3/bucketLogging:BucketLogging");
+                const logging = ownData(resources, "aws:s3/bucketLogging:BucketLogging");
                 assert.deepEqual(logging.map((l) => l.name).sort(), ["storage-assets", "storage-backups"]);
                 assert.ok(logging.every((l) => l.propertyDependencies.targetBucket?.includes(logBucket.urn)));
             });
