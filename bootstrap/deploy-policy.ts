@@ -24,14 +24,18 @@ import { PLATFORM_PROJECT, PlatformStack } from "./config";
 import { DEPLOY_ROLE_PREFIX, ENVIRONMENT_TAG, GITHUB_ISSUER, Names, PREVIEW_ROLE_NAME, PolicyDocument, Statement, boundaryName, stackStateKeys } from "./documents";
 
 /** The services the platform program uses; the guardrails cover each. */
-export const PLATFORM_SERVICES = ["ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "wafv2", "cloudfront", "codebuild", "codeconnections"] as const;
+export const PLATFORM_SERVICES = [
+    "ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "wafv2", "cloudfront", "codebuild", "codeconnections",
+    // The account baseline (components/account), in the stack that owns it.
+    "cloudtrail", "guardduty", "securityhub", "config",
+] as const;
 
 /**
  * Services that roles the platform creates are passed to (their trust policies' principals in
  * components/): the EKS cluster and its Auto Mode nodes, pod identity, flow logs, RDS enhanced
  * monitoring, the rotation function, and the CodeBuild-hosted CI runner.
  */
-export const PASSED_TO_SERVICES = ["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "lambda.amazonaws.com", "codebuild.amazonaws.com"];
+export const PASSED_TO_SERVICES = ["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "lambda.amazonaws.com", "codebuild.amazonaws.com", "cloudtrail.amazonaws.com"];
 
 /**
  * Service-linked roles the first deploy into an account makes the caller create: RDS, EKS and
@@ -342,8 +346,70 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                 Resource: `arn:${p}:logs:*:${a}:log-group:/aws/codebuild/${prefix}*`,
             },
         ),
+        ...(stack.ownsAccountResources ? { baseline: baselineDocument(names, stack) } : {}),
         guardrails: guardrails(names, stack),
     };
+}
+
+/**
+ * What the stack that owns the account's baseline (components/account) creates beyond the rest: the
+ * trail and its log group, GuardDuty, Security Hub, AWS Config through its service-linked role, EBS
+ * encryption by default, the IAM password policy and the trail bucket's Object Lock. Detectors,
+ * hubs, recorders and account settings carry no stack name or tag to scope by: only the owner stack
+ * is given them at all.
+ */
+function baselineDocument(names: Names, stack: PlatformStack): PolicyDocument {
+    const { partition: p, accountId: a } = names;
+    const prefix = `${PLATFORM_PROJECT}-${stack.name}`;
+    return doc(
+        {
+            Sid: "AuditTrail",
+            Effect: "Allow",
+            Action: [
+                "cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:DeleteTrail", "cloudtrail:StartLogging", "cloudtrail:StopLogging",
+                "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:PutEventSelectors", "cloudtrail:GetEventSelectors",
+                "cloudtrail:GetInsightSelectors", "cloudtrail:AddTags", "cloudtrail:RemoveTags", "cloudtrail:ListTags",
+            ],
+            Resource: `arn:${p}:cloudtrail:*:${a}:trail/${prefix}-audit`,
+        },
+        {
+            Sid: "AuditTrailLogGroup",
+            Effect: "Allow",
+            Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"],
+            Resource: `arn:${p}:logs:*:${a}:log-group:/aws/cloudtrail/${prefix}`,
+        },
+        { Sid: "AuditBucketLock", Effect: "Allow", Action: ["s3:PutBucketObjectLockConfiguration"], Resource: `arn:${p}:s3:::*` },
+        {
+            Sid: "RegionalServices",
+            Effect: "Allow",
+            Action: [
+                "cloudtrail:DescribeTrails",
+                "guardduty:CreateDetector", "guardduty:GetDetector", "guardduty:UpdateDetector", "guardduty:DeleteDetector", "guardduty:ListDetectors",
+                "guardduty:TagResource", "guardduty:UntagResource", "guardduty:ListTagsForResource",
+                "securityhub:EnableSecurityHub", "securityhub:DescribeHub", "securityhub:UpdateSecurityHubConfiguration", "securityhub:BatchEnableStandards",
+                "securityhub:BatchDisableStandards", "securityhub:GetEnabledStandards", "securityhub:DescribeStandards",
+                "config:PutConfigurationRecorder", "config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus",
+                "config:StartConfigurationRecorder", "config:StopConfigurationRecorder", "config:PutDeliveryChannel", "config:DescribeDeliveryChannels",
+                "ec2:EnableEbsEncryptionByDefault", "ec2:GetEbsEncryptionByDefault", "ec2:ModifyEbsDefaultKmsKeyId", "ec2:GetEbsDefaultKmsKeyId",
+                "iam:UpdateAccountPasswordPolicy", "iam:GetAccountPasswordPolicy",
+            ],
+            Resource: "*",
+        },
+        // GuardDuty and Security Hub create their service-linked roles when enabled; AWS Config's the stack creates.
+        {
+            Sid: "BaselineServiceLinkedRoles",
+            Effect: "Allow",
+            Action: ["iam:CreateServiceLinkedRole"],
+            Resource: `arn:${p}:iam::${a}:role/aws-service-role/*`,
+            Condition: { StringEquals: { "iam:AWSServiceName": ["guardduty.amazonaws.com", "securityhub.amazonaws.com", "config.amazonaws.com"] } },
+        },
+        {
+            Sid: "ConfigRecordsThroughItsServiceRole",
+            Effect: "Allow",
+            Action: ["iam:PassRole", "iam:GetRole"],
+            Resource: `arn:${p}:iam::${a}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+        },
+    );
 }
 
 /** Denies that hold whatever the allows above say. */

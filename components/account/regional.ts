@@ -7,9 +7,8 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Statement, grantToRole, policyDocument } from "../iam";
+import { Statement, policyDocument } from "../iam";
 import { KEY_SETTINGS, accountAdministers } from "../keys";
-import { iamManagedPolicyArn } from "../partition";
 import { SecureBucket } from "../secure-bucket";
 
 /**
@@ -93,13 +92,28 @@ export class RegionalBaseline extends pulumi.ComponentResource {
             standardsArn: pulumi.interpolate`arn:${partition}:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`,
         }, { ...kept, dependsOn: [hub] });
 
-        // AWS Config: a role of the stack's own (the service-linked role AWSServiceRoleForConfig does
-        // not exist on a fresh account), with the AWS_ConfigRole managed policy to read resources and
-        // a grant to write to its bucket under its key.
+        // AWS Config records through its service-linked role AWSServiceRoleForConfig (AWS's
+        // AWSConfigServiceRolePolicy reads every supported type). A role of the stack's own would carry
+        // the stack's permissions boundary (infra/boundary.ts), which withholds most of those reads.
+        // The service-linked role does not exist on a fresh account, so the stack creates it; it delivers
+        // as the config.amazonaws.com principal, which the bucket and key policies admit for this account
+        // only (AWS Config Developer Guide, "Permissions for the KMS Key" and "Permissions for the Amazon
+        // S3 bucket", service-linked role sections, checked 2026-12-01).
+        const serviceRole = new aws.iam.ServiceLinkedRole(`${name}-config-service-role`, {
+            awsServiceName: "config.amazonaws.com",
+            description: "AWS Config records the account's resources",
+        }, kept);
         const configKey = new aws.kms.Key(`${name}-config-key`, {
             ...KEY_SETTINGS,
             description: `${args.namePrefix} AWS Config history encryption`,
-            policy: policyDocument([accountAdministers(root)]),
+            policy: policyDocument([accountAdministers(root), {
+                Sid: "AWSConfigDeliversForThisAccount",
+                Effect: "Allow",
+                Principal: { Service: "config.amazonaws.com" },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:SourceAccount": account } },
+            }]),
             tags: { ...args.tags, Purpose: "config" },
         }, { parent: this, protect: true, retainOnDelete: true });
         new aws.kms.Alias(`${name}-config-key`, { name: `alias/${args.namePrefix}-config`, targetKeyId: configKey.keyId }, { parent: this });
@@ -119,40 +133,19 @@ export class RegionalBaseline extends pulumi.ComponentResource {
             protect: true,
             tags: { ...args.tags, Purpose: "config" },
         }, { parent: this });
-        const role = new aws.iam.Role(`${name}-config-role`, {
-            description: `AWS Config records ${region} of account ${account}`,
-            // AWS Config Developer Guide, "Permissions for the IAM role assigned to AWS Config": the
-            // trust policy may require aws:SourceAccount (checked 2026-12-01).
-            assumeRolePolicy: policyDocument([{
-                Effect: "Allow",
-                Principal: { Service: "config.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": account } },
-            }]),
-            tags: args.tags,
-        }, { parent: this });
-        const readsResources = new aws.iam.RolePolicyAttachment(`${name}-config-role-reads`, {
-            role: role.name,
-            policyArn: iamManagedPolicyArn(partition, "service-role/AWS_ConfigRole"),
-        }, { parent: this });
-        const writes = grantToRole(this, `${name}-config-role`, role, [
-            { Sid: "ChecksBucket", Effect: "Allow", Action: "s3:GetBucketAcl", Resource: bucket.arn },
-            { Sid: "DeliversHistory", Effect: "Allow", Action: "s3:PutObject", Resource: pulumi.interpolate`${bucket.arn}/AWSLogs/${account}/Config/*` },
-            { Sid: "EncryptsHistory", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: configKey.arn },
-        ], args.tags);
 
         const recorder = new aws.cfg.Recorder(`${name}-config`, {
             name: CONFIG_RECORDER_NAME,
-            roleArn: role.arn,
+            roleArn: serviceRole.arn,
             recordingGroup: { allSupported: true, includeGlobalResourceTypes: args.recordGlobalResources },
             recordingMode: { recordingFrequency: "CONTINUOUS" },
-        }, { ...kept, dependsOn: [readsResources] });
+        }, kept);
         const channel = new aws.cfg.DeliveryChannel(`${name}-config`, {
             name: CONFIG_RECORDER_NAME,
             s3BucketName: bucket.bucketName,
             s3KmsKeyArn: configKey.arn,
             snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
-        }, { ...kept, dependsOn: [recorder, bucket.policy, writes] });
+        }, { ...kept, dependsOn: [recorder, bucket.policy] });
         new aws.cfg.RecorderStatus(`${name}-config`, { name: recorder.name, isEnabled: true }, { ...kept, dependsOn: [channel] });
 
         // EBS encryption by default, under a key every principal of the account may use through EC2
@@ -186,8 +179,8 @@ export class RegionalBaseline extends pulumi.ComponentResource {
 /**
  * AWS Config's bucket policy (AWS Config Developer Guide, "Permissions for the Amazon S3 bucket for
  * the AWS Config delivery channel", checked 2026-12-01): the ACL and existence checks and the write
- * under AWSLogs/<account>/Config/, on behalf of this account only. The recorder's own role writes
- * through IAM as well; these let the service-linked role take over should the account adopt it.
+ * under AWSLogs/<account>/Config/, on behalf of this account only: with the service-linked role,
+ * AWS Config delivers as its service principal.
  */
 function configDelivery(bucketArn: pulumi.Output<string>, account: string): Statement[] {
     const fromThisAccount = { StringEquals: { "aws:SourceAccount": account } };

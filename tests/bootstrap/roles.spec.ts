@@ -104,7 +104,8 @@ describe("the account bootstrap's GitHub OIDC provider and CI roles", () => {
         const [passRole] = allows(grantsOf(resources, "production-deploy"), "iam:PassRole");
         assert.equal(passRole.Condition?.StringEquals?.["aws:ResourceTag/Environment"], "production");
         assert.deepEqual([...asList(passRole.Condition?.StringEquals?.["iam:PassedToService"])].sort(), [
-            "codebuild.amazonaws.com", "ec2.amazonaws.com", "eks.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com",
+            "cloudtrail.amazonaws.com", "codebuild.amazonaws.com", "ec2.amazonaws.com", "eks.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com", "pods.eks.amazonaws.com",
+            "vpc-flow-logs.amazonaws.com",
         ]);
     });
 

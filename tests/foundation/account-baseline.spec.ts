@@ -206,16 +206,21 @@ describe("the account's security baseline", () => {
             assert.ok(dependsOn(standard, hub));
         });
 
-        it("records every supported resource type with AWS Config, global ones in the owner's region, into an encrypted bucket, switched on", async () => {
+        it("records every supported resource type with AWS Config through its service-linked role, global ones in the owner's region, into an encrypted bucket, switched on", async () => {
             const { resources } = await previewOf("production");
             const recorder = single(resources, TYPES.recorder);
             assert.deepEqual(recorder.inputs.recordingGroup, { allSupported: true, includeGlobalResourceTypes: true });
-            const role = single(resources, "aws:iam/role:Role", "account-regional-config-role");
-            assert.deepEqual(recorder.propertyDependencies.roleArn, [role.urn]);
-            const managed = single(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "account-regional-config-role-reads");
-            assert.equal(managed.inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole");
+            // Not a role of the stack's: its permissions boundary would withhold most of what Config reads.
+            const serviceRole = single(resources, "aws:iam/serviceLinkedRole:ServiceLinkedRole", "account-regional-config-service-role");
+            assert.equal(serviceRole.inputs.awsServiceName, "config.amazonaws.com");
+            assert.deepEqual(recorder.propertyDependencies.roleArn, [serviceRole.urn]);
             const channel = single(resources, TYPES.channel);
-            assert.deepEqual(channel.propertyDependencies.s3KmsKeyArn, [single(resources, TYPES.key, "account-regional-config-key").urn]);
+            const key = single(resources, TYPES.key, "account-regional-config-key");
+            assert.deepEqual(channel.propertyDependencies.s3KmsKeyArn, [key.urn]);
+            const delivers = policyOf(key).Statement.find((s) => s.Sid === "AWSConfigDeliversForThisAccount")!;
+            assert.deepEqual([delivers.Principal, delivers.Action, delivers.Condition], [
+                { Service: "config.amazonaws.com" }, ["kms:Decrypt", "kms:GenerateDataKey"], { StringEquals: { "aws:SourceAccount": "111122223333" } },
+            ]);
             const status = single(resources, TYPES.recorderStatus);
             assert.equal(status.inputs.isEnabled, true);
             assert.ok(dependsOn(status, channel), "a recorder starts only once it has a delivery channel");
