@@ -39,8 +39,9 @@ export interface RegionalBaselineArgs {
     region: string;
     partition: pulumi.Input<string>;
     /**
-     * Record IAM's global resource types here. True only in the account owner's region: recorded in
-     * every region they would be recorded (and billed) once per region.
+     * This is the account owner's region: IAM's global resource types are recorded here (recorded in
+     * every region they would be recorded, and billed, once per region), and the account's AWS Config
+     * service-linked role is created here; a regional owner elsewhere uses that role.
      */
     recordGlobalResources: boolean;
     /** Days Config snapshots and history are kept. */
@@ -99,10 +100,13 @@ export class RegionalBaseline extends pulumi.ComponentResource {
         // as the config.amazonaws.com principal, which the bucket and key policies admit for this account
         // only (AWS Config Developer Guide, "Permissions for the KMS Key" and "Permissions for the Amazon
         // S3 bucket", service-linked role sections, checked 2026-12-01).
-        const serviceRole = new aws.iam.ServiceLinkedRole(`${name}-config-service-role`, {
-            awsServiceName: "config.amazonaws.com",
-            description: "AWS Config records the account's resources",
-        }, kept);
+        // The role is the account's, not the region's: the account's owner creates it, a regional owner uses it.
+        const serviceRoleArn = args.recordGlobalResources
+            ? new aws.iam.ServiceLinkedRole(`${name}-config-service-role`, {
+                awsServiceName: "config.amazonaws.com",
+                description: "AWS Config records the account's resources",
+            }, kept).arn
+            : pulumi.interpolate`arn:${partition}:iam::${account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
         const configKey = new aws.kms.Key(`${name}-config-key`, {
             ...KEY_SETTINGS,
             description: `${args.namePrefix} AWS Config history encryption`,
@@ -136,7 +140,7 @@ export class RegionalBaseline extends pulumi.ComponentResource {
 
         const recorder = new aws.cfg.Recorder(`${name}-config`, {
             name: CONFIG_RECORDER_NAME,
-            roleArn: serviceRole.arn,
+            roleArn: serviceRoleArn,
             recordingGroup: { allSupported: true, includeGlobalResourceTypes: args.recordGlobalResources },
             recordingMode: { recordingFrequency: "CONTINUOUS" },
         }, kept);

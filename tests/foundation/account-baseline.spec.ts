@@ -6,7 +6,7 @@ import { RecordedResource } from "../../infra/offline/types";
 import { PROJECT, StackConfigError } from "../../stacks";
 import { accountOwnershipProblems } from "../../stacks/account";
 import { readStackFile } from "../../stacks/stack-file";
-import { STACKS, editedStackFile, ofType, policyOf, previewOf, single } from "../harness/stacks";
+import { STACKS, editedStackFile, ofType, policyOf, previewOf, previewWithEdit, single } from "../harness/stacks";
 
 const TYPES = {
     trail: "aws:cloudtrail/trail:Trail",
@@ -76,6 +76,20 @@ describe("the account's security baseline", () => {
             ], keyOf);
             assert.match(twice.expected, /at most one stack of account 111122223333 in region eu-west-1/);
             assert.equal(twice.received, "staging and dev");
+        });
+
+        it("in another region of the account, gives a stack with ownsRegionalResources that region's services only, using the account's Config role", async () => {
+            const { resources } = await previewWithEdit("staging", (document) => {
+                document.setIn(["config", "aws:region"], "eu-west-1");
+                document.setIn(["config", "clinical-platform:certificates", "regional"], "arn:aws:acm:eu-west-1:111122223333:certificate/0a1b2c3d-2222-4aaa-8bbb-000000000002");
+                document.setIn(["config", "clinical-platform:ownsRegionalResources"], true);
+            });
+            assert.deepEqual(ACCOUNT_WIDE.filter((type) => ofType(resources, type).length > 0), [], "the account-wide items stay with production");
+            for (const type of REGIONAL) assert.ok(ofType(resources, type).length > 0, `no ${type} in eu-west-1`);
+            const recorder = single(resources, TYPES.recorder);
+            assert.deepEqual(recorder.inputs.recordingGroup, { allSupported: true, includeGlobalResourceTypes: false }, "IAM's global types are recorded in production's region only");
+            assert.deepEqual(ofType(resources, "aws:iam/serviceLinkedRole:ServiceLinkedRole"), [], "one Config service-linked role per account, production's");
+            assert.equal(recorder.inputs.roleArn, "arn:aws:iam::111122223333:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig");
         });
 
         it("is named as owned in the pack config of exactly the stacks whose file owns it", () => {
