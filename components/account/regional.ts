@@ -105,6 +105,7 @@ export class RegionalBaseline extends pulumi.ComponentResource {
             ? new aws.iam.ServiceLinkedRole(`${name}-config-service-role`, {
                 awsServiceName: "config.amazonaws.com",
                 description: "AWS Config records the account's resources",
+                tags: args.tags,
             }, kept).arn
             : pulumi.interpolate`arn:${partition}:iam::${account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
         const configKey = new aws.kms.Key(`${name}-config-key`, {
