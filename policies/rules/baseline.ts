@@ -2,7 +2,7 @@
  * The account's security baseline: GuardDuty, AWS Config, EBS encryption by default, and the stack
  * rule that the stack the pack config names as the baseline's owner declares every piece of it.
  */
-import { type ClinicalPolicy, type Finding, stackRule } from "../lib/policy";
+import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { refersTo } from "../lib/stack";
 import { BASELINE, CLOUDTRAIL, IAM } from "../lib/types";
 import { type Maybe, isAbsent, isUnknown } from "../lib/values";
@@ -116,6 +116,31 @@ export const ebsDefaultEncryptionCmk = stackRule({
 
 const STACK_ROOT = "pulumi:pulumi:Stack";
 
+interface AccountPublicAccessBlockInputs {
+    blockPublicAcls?: Maybe<boolean>;
+    ignorePublicAcls?: Maybe<boolean>;
+    blockPublicPolicy?: Maybe<boolean>;
+    restrictPublicBuckets?: Maybe<boolean>;
+}
+
+export const accountS3PublicAccessBlock = resourceRule<AccountPublicAccessBlockInputs>({
+    name: "account-s3-public-access-block",
+    description: "The account's S3 Block Public Access turns on all four settings, so no bucket policy or ACL in the account can make data public.",
+    severity: "high",
+    category: "public-access",
+    hipaa: ["164.312(a)(1)", "164.312(e)(1)"],
+    soc2: ["CC6.1", "CC6.6"],
+    remediation: "Set blockPublicAcls, ignorePublicAcls, blockPublicPolicy and restrictPublicBuckets to true.",
+    resourceTypes: [BASELINE.accountPublicAccessBlock],
+    *check(block) {
+        const off = (["blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"] as const)
+            .filter((setting) => block[setting] !== true && !isUnknown(block[setting]));
+        if (off.length > 0) {
+            yield `${off.join(", ")} ${off.length === 1 ? "is" : "are"} not true, so a bucket of the account can still be opened to the public.`;
+        }
+    },
+});
+
 interface BaselineConfig {
     ownsAccountBaseline: boolean;
     ownsRegionalBaseline: boolean;
@@ -170,4 +195,6 @@ export const accountBaselineComplete = stackRule<BaselineConfig>({
     },
 });
 
-export const baselinePolicies: ClinicalPolicy[] = [guarddutyProtectionFeatures, configRecorderAllResources, ebsDefaultEncryptionCmk, accountBaselineComplete];
+export const baselinePolicies: ClinicalPolicy[] = [
+    guarddutyProtectionFeatures, configRecorderAllResources, ebsDefaultEncryptionCmk, accountS3PublicAccessBlock, accountBaselineComplete,
+];

@@ -121,6 +121,16 @@ describe("account baseline policies", () => {
         },
     });
 
+    const block = (inputs: Record<string, unknown>) => resource(BASELINE.accountPublicAccessBlock, "s3-public-access", {
+        accountId: "123456789012", blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true, ...inputs,
+    });
+    describeResourcePolicy(baseline.accountS3PublicAccessBlock, {
+        accepts: { "all four settings on": block({}) },
+        rejects: {
+            "public bucket policies still honoured": [block({ blockPublicPolicy: false, restrictPublicBuckets: undefined }), /blockPublicPolicy, restrictPublicBuckets are not true/],
+        },
+    });
+
     const accountPieces = [
         trail(),
         resource(IAM.accountPasswordPolicy, "password-policy", { minimumPasswordLength: 14 }),
