@@ -24,7 +24,12 @@ import { PLATFORM_PROJECT, PlatformStack } from "./config";
 import { DEPLOY_ROLE_PREFIX, ENVIRONMENT_TAG, GITHUB_ISSUER, Names, PREVIEW_ROLE_NAME, PolicyDocument, Statement, boundaryName, stackStateKeys } from "./documents";
 
 /** The services the platform program uses; the guardrails cover each. */
-export const PLATFORM_SERVICES = ["ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "sqs", "events", "wafv2", "cloudfront", "codebuild", "codeconnections", "chatbot", "backup"] as const;
+export const PLATFORM_SERVICES = [
+    "ec2", "elasticloadbalancing", "rds", "s3", "kms", "secretsmanager", "eks", "iam", "lambda", "logs", "cloudwatch", "sns", "sqs", "events", "wafv2", "cloudfront",
+    "codebuild", "codeconnections", "chatbot", "backup",
+    // The account baseline (components/account), in the stack that owns it.
+    "cloudtrail", "guardduty", "securityhub", "config",
+] as const;
 
 /**
  * Services that roles the platform creates are passed to (their trust policies' principals in
@@ -36,6 +41,8 @@ export const PASSED_TO_SERVICES = [
     "codebuild.amazonaws.com", "chatbot.amazonaws.com",
     // Disaster recovery (components/recovery): S3 replicates the backups bucket as its role, AWS Backup backs up as its own.
     "s3.amazonaws.com", "backup.amazonaws.com",
+    // The audit trail (components/account) delivers to CloudWatch Logs as its role.
+    "cloudtrail.amazonaws.com",
 ];
 
 /**
@@ -430,6 +437,7 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
             },
         ),
         recovery: recoveryDocument(names, stack),
+        ...(stack.ownsAccountResources ? { baseline: baselineDocument(names, stack) } : {}),
         guardrails: guardrails(names, stack),
     };
 }
@@ -484,6 +492,67 @@ function recoveryDocument(names: Names, stack: PlatformStack): PolicyDocument {
             Action: ["kms:RetireGrant"],
             Resource: `arn:${p}:kms:*:${a}:key/*`,
             Condition: { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: stack.name } },
+        },
+    );
+}
+
+/**
+ * What the stack that owns the account's baseline (components/account) creates beyond the rest: the
+ * trail and its log group, GuardDuty, Security Hub, AWS Config through its service-linked role, EBS
+ * encryption by default, the IAM password policy and the trail bucket's Object Lock. Detectors,
+ * hubs, recorders and account settings carry no stack name or tag to scope by: only the owner stack
+ * is given them at all.
+ */
+function baselineDocument(names: Names, stack: PlatformStack): PolicyDocument {
+    const { partition: p, accountId: a } = names;
+    const prefix = `${PLATFORM_PROJECT}-${stack.name}`;
+    return doc(
+        {
+            Sid: "AuditTrail",
+            Effect: "Allow",
+            Action: [
+                "cloudtrail:CreateTrail", "cloudtrail:UpdateTrail", "cloudtrail:DeleteTrail", "cloudtrail:StartLogging", "cloudtrail:StopLogging",
+                "cloudtrail:GetTrail", "cloudtrail:GetTrailStatus", "cloudtrail:PutEventSelectors", "cloudtrail:GetEventSelectors",
+                "cloudtrail:GetInsightSelectors", "cloudtrail:AddTags", "cloudtrail:RemoveTags", "cloudtrail:ListTags",
+            ],
+            Resource: `arn:${p}:cloudtrail:*:${a}:trail/${prefix}-audit`,
+        },
+        {
+            Sid: "AuditTrailLogGroup",
+            Effect: "Allow",
+            Action: ["logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:AssociateKmsKey", "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource"],
+            Resource: `arn:${p}:logs:*:${a}:log-group:/aws/cloudtrail/${prefix}`,
+        },
+        { Sid: "AuditBucketLock", Effect: "Allow", Action: ["s3:PutBucketObjectLockConfiguration"], Resource: `arn:${p}:s3:::*` },
+        {
+            Sid: "RegionalServices",
+            Effect: "Allow",
+            Action: [
+                "cloudtrail:DescribeTrails",
+                "guardduty:CreateDetector", "guardduty:GetDetector", "guardduty:UpdateDetector", "guardduty:DeleteDetector", "guardduty:ListDetectors",
+                "guardduty:TagResource", "guardduty:UntagResource", "guardduty:ListTagsForResource",
+                "securityhub:EnableSecurityHub", "securityhub:DescribeHub", "securityhub:UpdateSecurityHubConfiguration", "securityhub:BatchEnableStandards",
+                "securityhub:BatchDisableStandards", "securityhub:GetEnabledStandards", "securityhub:DescribeStandards",
+                "config:PutConfigurationRecorder", "config:DescribeConfigurationRecorders", "config:DescribeConfigurationRecorderStatus",
+                "config:StartConfigurationRecorder", "config:StopConfigurationRecorder", "config:PutDeliveryChannel", "config:DescribeDeliveryChannels",
+                "ec2:EnableEbsEncryptionByDefault", "ec2:GetEbsEncryptionByDefault", "ec2:ModifyEbsDefaultKmsKeyId", "ec2:GetEbsDefaultKmsKeyId",
+                "iam:UpdateAccountPasswordPolicy", "iam:GetAccountPasswordPolicy",
+            ],
+            Resource: "*",
+        },
+        // GuardDuty and Security Hub create their service-linked roles when enabled; AWS Config's the stack creates.
+        {
+            Sid: "BaselineServiceLinkedRoles",
+            Effect: "Allow",
+            Action: ["iam:CreateServiceLinkedRole"],
+            Resource: `arn:${p}:iam::${a}:role/aws-service-role/*`,
+            Condition: { StringEquals: { "iam:AWSServiceName": ["guardduty.amazonaws.com", "securityhub.amazonaws.com", "config.amazonaws.com"] } },
+        },
+        {
+            Sid: "ConfigRecordsThroughItsServiceRole",
+            Effect: "Allow",
+            Action: ["iam:PassRole", "iam:GetRole"],
+            Resource: `arn:${p}:iam::${a}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
         },
     );
 }

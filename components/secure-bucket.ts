@@ -23,6 +23,13 @@ export interface SecureBucketArgs {
     lifecycleRules?: aws.types.input.s3.BucketLifecycleConfigurationRule[];
     /** Further bucket-policy statements, such as grants to log-delivery services. */
     extraStatements?: (bucketArn: pulumi.Output<string>) => Statement[];
+    /**
+     * Object Lock: every new object version is locked for `days` in `mode` (COMPLIANCE: no one, the
+     * account root included, can delete or shorten it). Set at creation (`objectLockEnabled`); the
+     * provider can also enable it later on a versioned bucket (@pulumi/aws 7.48.0,
+     * s3/bucketObjectLockConfiguration.d.ts, checked 2026-12-01), but a log bucket is locked from its first object.
+     */
+    objectLock?: { mode: "COMPLIANCE" | "GOVERNANCE"; days: number };
     /** Protect the bucket in Pulumi and keep it if it leaves the program. */
     protect: boolean;
     tags: Record<string, string>;
@@ -40,6 +47,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         const parent = { parent: this };
         const bucket = new aws.s3.Bucket(name, {
             ...(args.bucketName ? { bucket: args.bucketName } : {}),
+            ...(args.objectLock ? { objectLockEnabled: true } : {}),
             forceDestroy: false,
             tags: args.tags,
         }, { parent: this, protect: args.protect, retainOnDelete: args.protect });
@@ -64,10 +72,16 @@ export class SecureBucket extends pulumi.ComponentResource {
                 bucketKeyEnabled: args.kmsKeyArn !== undefined,
             }],
         }, parent);
-        new aws.s3.BucketVersioning(name, {
+        const versioning = new aws.s3.BucketVersioning(name, {
             bucket: bucket.id,
             versioningConfiguration: { status: "Enabled" },
         }, parent);
+        if (args.objectLock) {
+            new aws.s3.BucketObjectLockConfiguration(name, {
+                bucket: bucket.id,
+                rule: { defaultRetention: { mode: args.objectLock.mode, days: args.objectLock.days } },
+            }, { parent: this, dependsOn: [versioning] });
+        }
         if (args.accessLogBucket) {
             new aws.s3.BucketLogging(name, {
                 bucket: bucket.id,

@@ -1,7 +1,7 @@
 /**
- * Composes the platform of one stack from its validated config, in the design's order: the account
- * baseline (in the one stack per account that owns it), network, keys, the CI runner, storage, database and
- * secrets, cluster, app slots, edge, alarms. Stateful resources (keys,
+ * Composes the platform of one stack from its validated config, in the design's order: network, keys,
+ * the CI runner, storage, the account baseline (in the one stack per account that owns it), database
+ * and secrets, cluster, app slots, edge, alarms. Stateful resources (keys,
  * buckets, database, secrets) take nothing from the app slots, so a traffic or image change
  * cannot reach them.
  */
@@ -60,8 +60,6 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
     const prefix = `${config.project}-${config.environment}`;
     const tags = { ...config.tags };
     const protect = config.protectData;
-
-    if (config.account.ownsAccountResources) new AccountBaseline("account", { accountId: config.account.id });
 
     // The distribution is built last, but the assets bucket policy and the assets key's policy must
     // name it; only those two policies wait for it, never a key, a bucket or the database.
@@ -127,6 +125,21 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         protect,
         tags,
     });
+    // The account's security baseline, in the one stack of the account (and region) that owns it. Its
+    // buckets log their access to this stack's log bucket. The audit logs are locked where the stack holds PHI.
+    if (config.account.ownsAccountResources || config.account.ownsRegionalResources) {
+        new AccountBaseline("account", {
+            accountId: config.account.id,
+            region: config.region,
+            namePrefix: prefix,
+            accountWide: config.account.ownsAccountResources,
+            retentionDays: config.logs.retentionDays,
+            lockAuditLogs: config.tags.DataClassification === "phi",
+            accessLogBucket: storage.logs.bucketName,
+            accessLogBucketPolicy: storage.logs.policy,
+            tags,
+        });
+    }
     const database = new Database("database", {
         identifier: prefix,
         vpcId: network.vpcId,

@@ -40,8 +40,11 @@ export interface StackConfig {
     readonly project: string;
     readonly environment: Environment;
     readonly region: string;
-    /** The account the stack deploys into (`aws:allowedAccountIds`), and whether it owns the account-wide resources. */
-    readonly account: { readonly id: string; readonly ownsAccountResources: boolean };
+    /**
+     * The account the stack deploys into (`aws:allowedAccountIds`), whether it owns the account-wide
+     * resources (and its region's), and whether it owns only its region's (stacks/account.ts).
+     */
+    readonly account: { readonly id: string; readonly ownsAccountResources: boolean; readonly ownsRegionalResources: boolean };
     /** Tags every taggable resource carries. */
     readonly tags: Readonly<Record<string, string>>;
     readonly domain: string;
@@ -219,7 +222,7 @@ function merge(environment: Environment, profile: EnvironmentProfile, region: st
         project: PROJECT,
         environment,
         region,
-        account: { id: accountId, ownsAccountResources: config.ownsAccountResources },
+        account: { id: accountId, ownsAccountResources: config.ownsAccountResources, ownsRegionalResources: config.ownsRegionalResources },
         tags: {
             Environment: environment,
             Owner: config.owner,

@@ -234,6 +234,9 @@ const alertsSchema = z.strictObject({
         }
     }
 });
+function yamlBoolean() {
+    return z.preprocess((value) => (value === "true" ? true : value === "false" ? false : value), z.boolean({ error: "true or false" })).default(false);
+}
 
 /** Keys under the project's namespace, `clinical-platform:<key>`. */
 export const projectConfigSchema = z.strictObject({
@@ -241,12 +244,13 @@ export const projectConfigSchema = z.strictObject({
     costCenter: text("a cost-centre code of 2–32 letters, digits or hyphens, such as CC-1042", /^[A-Za-z0-9-]{2,32}$/),
     // No default here: each environment's profile names the class it holds (dev holds no PHI).
     dataClassification: oneOf(DATA_CLASSIFICATIONS).optional(),
-    // This stack creates what exists once per account (the account's S3 Block Public Access);
-    // exactly one stack per account does. The CLI hands a top-level YAML boolean to the program as the text "true" or "false".
-    ownsAccountResources: z.preprocess(
-        (value) => (value === "true" ? true : value === "false" ? false : value),
-        z.boolean({ error: "true or false" }),
-    ).default(false),
+    // This stack creates the account's security baseline: what exists once per account (trail, IAM
+    // password policy, S3 Block Public Access) and its own region's services (GuardDuty, Security Hub,
+    // Config, EBS encryption by default); exactly one stack per account does (stacks/account.ts).
+    // The CLI hands a top-level YAML boolean to the program as the text "true" or "false".
+    ownsAccountResources: yamlBoolean(),
+    // Owns its region's services only, in a region of the account other than the owner stack's.
+    ownsRegionalResources: yamlBoolean(),
     domain: text("a lower-case DNS name such as app.clinical.example.com", HOSTNAME),
     certificates: z.strictObject({
         edge: text("an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<uuid>)", ACM_CERTIFICATE_ARN),

@@ -112,8 +112,8 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
 }
 
 /**
- * Exactly one stack of each account owns the account-wide resources, judged over the committed
- * stack files with this stack's settings as given. A stack cannot see this from its own file alone.
+ * Exactly one stack of each account owns the account-wide resources, and one per account and
+ * region its regional ones, judged over the committed stack files with this stack's settings as given. A stack cannot see this from its own file alone.
  */
 function checkAccountOwnership(stack: string, rawConfig: Record<string, string>): CommittedStack[] {
     const accounts: CommittedStack[] = ENVIRONMENTS.map((environment) => {
@@ -122,7 +122,9 @@ function checkAccountOwnership(stack: string, rawConfig: Record<string, string>)
             stack: environment,
             raw,
             accountId: accountIdOf(raw[ALLOWED_ACCOUNTS_KEY], []),
+            region: raw["aws:region"],
             ownsAccountResources: raw[`${PROJECT}:ownsAccountResources`] === "true",
+            ownsRegionalResources: raw[`${PROJECT}:ownsRegionalResources`] === "true",
         };
     });
     const own = accounts.find((a) => a.stack === stack)?.accountId;

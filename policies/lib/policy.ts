@@ -39,7 +39,8 @@ export interface ResourceRuleSpec<P, C> extends RuleBase {
 }
 
 export interface Finding {
-    resource: StackResource;
+    /** Absent when what is wrong is that something is missing from the stack altogether. */
+    resource?: StackResource;
     message: string;
 }
 
@@ -48,8 +49,10 @@ export interface StackContext<C> {
 }
 
 export interface StackRuleSpec<C> extends RuleBase {
-    /** The rule is not applicable to a stack without any of these. */
+    /** The rule is not applicable to a stack without any of these; empty, to every stack. */
     resourceTypes: readonly string[];
+    /** Why the rule does not apply under this config (e.g. to a stack that does not own a resource), if it does not. */
+    notApplicableUnder?(config: RuleConfig<C>): string | undefined;
     check(stack: StackView, context: StackContext<C>): Iterable<Finding>;
 }
 
@@ -97,12 +100,18 @@ export function stackRule<C extends object = object>(spec: StackRuleSpec<C>): St
     const defaults = schemaDefaults(spec.config);
     const validateStack = (args: StackValidationArgs, reportViolation: ReportViolation): void => {
         const stack = new StackView(args.resources);
-        if (!stack.has(spec.resourceTypes)) {
+        const config = { ...defaults, ...args.getConfig<Partial<RuleConfig<C>>>() } as RuleConfig<C>;
+        const reason = spec.notApplicableUnder?.(config);
+        if (reason !== undefined) {
+            args.notApplicable(reason);
+        }
+        if (spec.resourceTypes.length > 0 && !stack.has(spec.resourceTypes)) {
             args.notApplicable(`The stack has no ${spec.resourceTypes.join(", ")}`);
         }
-        const config = { ...defaults, ...args.getConfig<Partial<RuleConfig<C>>>() } as RuleConfig<C>;
         for (const finding of spec.check(stack, { config })) {
-            if (!isExempt(config, finding.resource.name, finding.resource.urn)) {
+            if (finding.resource === undefined) {
+                reportViolation(finding.message);
+            } else if (!isExempt(config, finding.resource.name, finding.resource.urn)) {
                 reportViolation(finding.message, finding.resource.urn);
             }
         }

@@ -126,6 +126,24 @@ export const IAM = {
     accountPasswordPolicy: "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
 } as const;
 
+export const CLOUDTRAIL = {
+    trail: "aws:cloudtrail/trail:Trail",
+} as const;
+
+/** The account's security baseline: services that exist once per account, or per account and region. */
+export const BASELINE = {
+    detector: "aws:guardduty/detector:Detector",
+    detectorFeature: "aws:guardduty/detectorFeature:DetectorFeature",
+    securityHub: "aws:securityhub/account:Account",
+    standardsSubscription: "aws:securityhub/standardsSubscription:StandardsSubscription",
+    configRecorder: "aws:cfg/recorder:Recorder",
+    configRecorderStatus: "aws:cfg/recorderStatus:RecorderStatus",
+    configDeliveryChannel: "aws:cfg/deliveryChannel:DeliveryChannel",
+    ebsEncryptionByDefault: "aws:ebs/encryptionByDefault:EncryptionByDefault",
+    ebsDefaultKmsKey: "aws:ebs/defaultKmsKey:DefaultKmsKey",
+    accountPublicAccessBlock: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+} as const;
+
 export const K8S = {
     deployment: "kubernetes:apps/v1:Deployment",
     service: "kubernetes:core/v1:Service",

@@ -2,6 +2,8 @@ import { type ComplianceMetadata, type Category, type Severity, mappingFromTags 
 import type { ClinicalPolicy } from "../lib/policy";
 import { albPolicies } from "./alb";
 import { backupPolicies } from "./backup";
+import { baselinePolicies } from "./baseline";
+import { cloudtrailPolicies } from "./cloudtrail";
 import { cloudfrontPolicies } from "./cloudfront";
 import { cloudwatchPolicies } from "./cloudwatch";
 import { ec2Policies } from "./ec2";
@@ -36,6 +38,8 @@ export const policiesByService: Readonly<Record<string, readonly ClinicalPolicy[
     "Security groups": securityGroupPolicies,
     IAM: iamPolicies,
     "AWS Backup and disaster recovery": backupPolicies,
+    "Account baseline (CloudTrail)": cloudtrailPolicies,
+    "Account baseline (GuardDuty, Config, EBS)": baselinePolicies,
     Kubernetes: kubernetesPolicies,
 };
 

@@ -8,11 +8,17 @@ const PREFIX_OF_MODULE: Record<string, string[]> = {
     ec2: ["ec2"], vpc: ["ec2"], lb: ["elasticloadbalancing"], alb: ["elasticloadbalancing"], s3: ["s3"], kms: ["kms"], rds: ["rds"],
     eks: ["eks"], iam: ["iam"], lambda: ["lambda"], cloudwatch: ["logs", "cloudwatch", "events"], sns: ["sns"], sqs: ["sqs"], secretsmanager: ["secretsmanager"],
     wafv2: ["wafv2"], cloudfront: ["cloudfront"], codebuild: ["codebuild"], codeconnections: ["codeconnections"], chatbot: ["chatbot"], backup: ["backup"],
+    cloudtrail: ["cloudtrail"], guardduty: ["guardduty"], securityhub: ["securityhub"], cfg: ["config"], ebs: ["ec2"],
 };
 
 describe("the deploy roles against what the platform registers", () => {
     it("grant a write action of, and guard, every service whose resources the platform's stacks register", async () => {
-        const { resources: bootstrap } = await previewOf(SHARED_ACCOUNT);
+        // Production owns the account baseline in the committed stack files, so its deploy role is judged as the owner's.
+        const stacks = SHARED_ACCOUNT["clinical-platform-bootstrap:stacks"];
+        const { resources: bootstrap } = await previewOf({
+            ...SHARED_ACCOUNT,
+            "clinical-platform-bootstrap:stacks": { staging: { ...stacks.staging, ownsAccountResources: false }, production: { ...stacks.production, ownsAccountResources: true } },
+        });
         const grants = grantsOf(bootstrap, "production-deploy");
         const granted = new Set(grants.filter((s) => s.Effect === "Allow").flatMap((s) => asList(s.Action)).map((a) => a.split(":")[0]));
         const modules = new Set<string>();

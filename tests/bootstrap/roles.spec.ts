@@ -112,8 +112,8 @@ describe("the account bootstrap's GitHub OIDC provider and CI roles", () => {
         const [passRole] = allows(grantsOf(resources, "production-deploy"), "iam:PassRole");
         assert.equal(passRole.Condition?.StringEquals?.["aws:ResourceTag/Environment"], "production");
         assert.deepEqual([...asList(passRole.Condition?.StringEquals?.["iam:PassedToService"])].sort(), [
-            "backup.amazonaws.com", "chatbot.amazonaws.com", "codebuild.amazonaws.com", "ec2.amazonaws.com", "eks.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com",
-            "pods.eks.amazonaws.com", "s3.amazonaws.com", "vpc-flow-logs.amazonaws.com",
+            "backup.amazonaws.com", "chatbot.amazonaws.com", "cloudtrail.amazonaws.com", "codebuild.amazonaws.com", "ec2.amazonaws.com", "eks.amazonaws.com", "lambda.amazonaws.com",
+            "monitoring.rds.amazonaws.com", "pods.eks.amazonaws.com", "s3.amazonaws.com", "vpc-flow-logs.amazonaws.com",
         ]);
     });
 

@@ -56,8 +56,8 @@ describe("account-wide resources", () => {
     });
 
     it("refuse a second owner in the same account, naming both", async () => {
-        const configFile = editedStackFile("production", (document) => document.setIn(["config", "clinical-platform:ownsAccountResources"], true));
-        await assert.rejects(runOfflinePreview({ stack: "production", configFile, policy: false }), (error: unknown) => {
+        const configFile = editedStackFile("staging", (document) => document.setIn(["config", "clinical-platform:ownsAccountResources"], true));
+        await assert.rejects(runOfflinePreview({ stack: "staging", configFile, policy: false }), (error: unknown) => {
             assert.ok(error instanceof StackConfigError);
             assert.equal(error.problems[0].key, "clinical-platform:ownsAccountResources");
             assert.match(error.problems[0].received, /staging and production/);
@@ -66,8 +66,8 @@ describe("account-wide resources", () => {
     });
 
     it("refuse an account with no owner", async () => {
-        const configFile = editedStackFile("staging", (document) => document.setIn(["config", "clinical-platform:ownsAccountResources"], false));
-        await assert.rejects(runOfflinePreview({ stack: "staging", configFile, policy: false }), (error: unknown) => {
+        const configFile = editedStackFile("production", (document) => document.setIn(["config", "clinical-platform:ownsAccountResources"], false));
+        await assert.rejects(runOfflinePreview({ stack: "production", configFile, policy: false }), (error: unknown) => {
             assert.ok(error instanceof StackConfigError);
             assert.match(error.problems[0].expected, /exactly one stack of account 111122223333 \(staging, production\)/);
             assert.equal(error.problems[0].received, "none");
@@ -78,7 +78,7 @@ describe("account-wide resources", () => {
 
 describe("the account baseline", () => {
     it("blocks public S3 access account-wide from the owning stack only, and keeps the block when that stack goes", async () => {
-        const owner = await previewOf("staging");
+        const owner = await previewOf("production");
         const [block] = owner.resources.filter((r) => r.type === "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock");
         assert.ok(block, "the owner of the account blocks public access");
         assert.deepEqual(
@@ -86,7 +86,7 @@ describe("the account baseline", () => {
             { accountId: "111122223333", blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
         );
         assert.equal(block.options.retainOnDelete, true);
-        const other = await previewOf("production");
+        const other = await previewOf("staging");
         assert.deepEqual(other.resources.filter((r) => r.type === block.type), [], "the other stack of the account leaves it alone");
     });
 });

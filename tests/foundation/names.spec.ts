@@ -5,8 +5,20 @@ import { STACKS, previewOf } from "../harness/stacks";
 /** Inputs that set a resource's physical name in AWS, by path into the inputs. */
 const NAME_INPUTS = ["name", "identifier", "finalSnapshotIdentifier", "vpcOriginEndpointConfig.name"];
 
+/**
+ * Types whose `name` is no physical name of the stack's: a GuardDuty feature's is the feature, and AWS
+ * allows one Config recorder and delivery channel per account and region, which keep the name the
+ * console gives them (`default`) so an existing one can be adopted; only the region's owner creates them.
+ */
+const NOT_STACK_NAMES = new Set([
+    "aws:guardduty/detectorFeature:DetectorFeature",
+    "aws:cfg/recorder:Recorder",
+    "aws:cfg/deliveryChannel:DeliveryChannel",
+    "aws:cfg/recorderStatus:RecorderStatus",
+]);
+
 function explicitNames(resources: RecordedResource[]): { resource: string; input: string; value: string }[] {
-    return resources.filter((r) => r.type.startsWith("aws:")).flatMap((r) => NAME_INPUTS.flatMap((input) => {
+    return resources.filter((r) => r.type.startsWith("aws:") && !NOT_STACK_NAMES.has(r.type)).flatMap((r) => NAME_INPUTS.flatMap((input) => {
         const value = input.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], r.inputs);
         return typeof value === "string" ? [{ resource: `${r.type} ${r.name}`, input, value }] : [];
     }));

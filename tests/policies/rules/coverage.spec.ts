@@ -3,6 +3,7 @@ import { allPolicies } from "../../../policies/rules";
 import { exercised } from "../harness/cases";
 // Loading the rule specs registers their cases, whether mocha runs them in this process or not.
 import "./backup.spec";
+import "./baseline.spec";
 import "./cloudfront.spec";
 import "./edge.spec";
 import "./eks.spec";
