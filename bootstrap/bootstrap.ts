@@ -170,7 +170,7 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
         const documents = pulumi.all([names, boundary.arn]).apply(([n, boundaryArn]) => deployDocuments(n, stack, boundaryArn));
         // Keys are known without evaluating the documents: one managed policy per purpose.
         // The account baseline's grants go to the deploy role of the stack that owns it only.
-        const purposes = ["state", "network", "data", "cluster", "edge", "operations", "alerts", "runner", "recovery", ...(stack.ownsAccountResources ? ["baseline"] : []), "guardrails"];
+        const purposes = ["state", "network", "data", "cluster", "edge", "operations", "runner", ...(stack.ownsAccountResources ? ["baseline"] : []), "guardrails"];
         for (const purpose of purposes) {
             const policy = new aws.iam.Policy(`${stack.name}-deploy-${purpose}`, {
                 name: `${deployRoleName(stack.name)}-${purpose}`,

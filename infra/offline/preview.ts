@@ -35,7 +35,8 @@ export interface PreviewDocument {
     resources: Array<Omit<RecordedResource, "custom">>;
     policy: { pack: string; version: string; evaluated: boolean; violations: PolicyViolationEntry[] };
     deployChecks: DeployChecksReport;
-    traffic: { stableSlot: string; slots: Record<string, { image?: string; weight: number }> };
+    /** The design's traffic block; `breakingMigration` appears only on a slot that sets it. */
+    traffic: { stableSlot: string; slots: Record<string, { image?: string; weight: number; breakingMigration?: true }> };
 }
 
 export interface PreviewResult {
@@ -103,7 +104,11 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
                 deployChecks: runChecks
                     ? runDeployChecks({ plan: { stack: request.stack, config, resources }, neighbours: neighbours.plans }, DEPLOY_CHECKS, neighbours.failures)
                     : skippedDeployChecks(),
-                traffic: { stableSlot: config.app.stableSlot, slots: { ...config.app.slots } },
+                traffic: {
+                    stableSlot: config.app.stableSlot,
+                    slots: Object.fromEntries(Object.entries(config.app.slots).map(([name, { image, weight, breakingMigration }]) =>
+                        [name, { ...(image === undefined ? {} : { image }), weight, ...(breakingMigration ? { breakingMigration: true as const } : {}) }])),
+                },
             },
         };
     } finally {
