@@ -196,8 +196,10 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 tags: args.tags,
             }, parent);
         });
-        bindingsDeclared(slots.map((slot) => slot.binding));
-        this.migrate(name, args, namespaces, Object.fromEntries(SLOT_NAMES.map((slot, i) => [slot, slots[i]])) as Record<SlotName, AppSlot>, migrated);
+        const migrations = this.migrate(name, args, namespaces, Object.fromEntries(SLOT_NAMES.map((slot, i) => [slot, slots[i]])) as Record<SlotName, AppSlot>, migrated);
+        // The listener also waits for every release's migration: a change that stages a release and
+        // moves weight in one `pulumi up` moves no traffic unless the migration succeeded.
+        bindingsDeclared([...slots.map((slot) => slot.binding), ...migrations]);
 
         this.loadBalancerArn = loadBalancer.arn;
         this.loadBalancerArnSuffix = loadBalancer.arnSuffix;
@@ -221,7 +223,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
         namespaces: Record<SlotName, string>,
         slots: Record<SlotName, AppSlot>,
         migrated: Record<SlotName, (jobs: pulumi.Resource[]) => void>,
-    ): void {
+    ): pulumi.Resource[] {
         const parent = { parent: this };
         const role = new aws.iam.Role(`${name}-migrate`, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.cluster.name, namespaces: Object.values(namespaces), serviceAccount: MIGRATION_NAME }),
@@ -233,6 +235,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
         ], args.tags);
 
         let previous: pulumi.Resource[] = [];
+        const jobs: pulumi.Resource[] = [];
         for (const slot of [args.stableSlot, ...SLOT_NAMES.filter((other) => other !== args.stableSlot)]) {
             const image = args.slots[slot].image;
             if (!image) {
@@ -258,6 +261,8 @@ export class BlueGreenService extends pulumi.ComponentResource {
             }, parent);
             migrated[slot]([migration.job]);
             previous = [migration.job];
+            jobs.push(migration.job);
         }
+        return jobs;
     }
 }

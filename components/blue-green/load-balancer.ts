@@ -64,7 +64,8 @@ export interface SlotLoadBalancerArgs {
      * What the weighted listener waits for before it forwards to a target group: the slots'
      * TargetGroupBindings. Until a group's binding exists nothing registers pods in it, so traffic
      * sent there would find no targets. The bindings are built after the target groups they name,
-     * so callers pass a promise they resolve once the slots exist.
+     * so callers pass a promise they resolve once the slots exist. The releases' migration Jobs
+     * are among them: no traffic moves unless the migrations of the releases it goes to succeeded.
      */
     forwardAfter: pulumi.Input<pulumi.Resource[]>;
     /** Tags for every taggable resource. */

@@ -141,7 +141,14 @@ describe("a traffic or image change", () => {
             previewOf("dev"),
             previewWithEdit("dev", (doc) => setSlot(doc, "green", { image: "registry.example.com/clinical-api:1.6.0" })),
         ]);
-        assert.deepEqual(changes(committed, staged), [
+        const listeners = changes(committed, staged).filter((line) => line.startsWith("aws:lb/listener:Listener "));
+        // Both listeners now also wait for the new release's migration; no input of theirs changes.
+        assert.deepEqual(listeners.map((line) => line.split(":").slice(0, 3).join(":")), ["aws:lb/listener:Listener api-lb-https", "aws:lb/listener:Listener api-lb-test"]);
+        for (const line of listeners) assert.match(line, /: (option dependsOn\[\d+\], )*dependencies$/, line);
+        const [, stagedListener] = [committed, staged].map((preview) => single(preview.resources, "aws:lb/listener:Listener", "api-lb-https"));
+        const job = single(staged.resources, "kubernetes:batch/v1:Job", "api-green-migrate");
+        assert.ok(stagedListener.dependencies.includes(job.urn), "the weighted listener waits for the new release's migration");
+        assert.deepEqual(changes(committed, staged).filter((line) => !listeners.includes(line)), [
             "+ aws:eks/podIdentityAssociation:PodIdentityAssociation api-green-migrate",
             "+ clinical-platform:blue-green:Migration api-green-migrate",
             `+ ${K8S.deployment} api-green`,
