@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AlarmProfile } from "../stacks/profiles";
 import type { AlertSeverity, StackConfig } from "../stacks";
 import { AlertRoutes } from "./alert-routes";
-import { burnRateAlarms } from "./slo-alarms";
+import { burnRateAlarms, failureRate } from "./slo-alarms";
 
 const GIB = 1024 ** 3;
 
@@ -172,30 +172,8 @@ export function freeStorageBytes(allocatedGiB: number, percent: number): number 
 
 /** 5xx (and the given failure counts) as a percentage of requests over the window, by metric math. */
 function errorRate(scope: string, dimensions: Record<string, pulumi.Input<string>>, failureMetrics: string[], t: AlarmThresholds): AlarmSpec {
-    const period = t.errorRateWindowMinutes * 60;
-    const sum = (id: string, metricName: string) => ({
-        id,
-        returnData: false,
-        metric: { namespace: "AWS/ApplicationELB", metricName, dimensions, period, stat: "Sum" },
-    });
-    const failureIds = failureMetrics.map((_, index) => `failures${index}`);
-    return {
-        alarmDescription: `${scope}: 5xx responses above ${t.errorRatePercent} % of requests over ${t.errorRateWindowMinutes} minutes`,
-        metricQueries: [
-            sum("requests", "RequestCount"),
-            ...failureMetrics.map((metric, index) => sum(failureIds[index], metric)),
-            {
-                id: "errorRate",
-                label: "Error rate (%)",
-                returnData: true,
-                expression: `IF(requests > 0, 100 * (${failureIds.map((id) => `FILL(${id}, 0)`).join(" + ")}) / requests, 0)`,
-            },
-        ],
-        evaluationPeriods: 1,
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: t.errorRatePercent,
-        treatMissingData: "notBreaching",
-    };
+    return failureRate(dimensions, failureMetrics, t.errorRateWindowMinutes, t.errorRatePercent,
+        `${scope}: 5xx responses above ${t.errorRatePercent} % of requests over ${t.errorRateWindowMinutes} minutes`);
 }
 
 function latency(scope: string, dimensions: Record<string, pulumi.Input<string>>, t: AlarmThresholds): AlarmSpec {

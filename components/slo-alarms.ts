@@ -93,8 +93,11 @@ export function burnRateAlarms(parent: pulumi.Resource, name: string, args: Burn
     }
 }
 
-/** Failed requests as a percentage of all requests over one window of `minutes`, by metric math. */
-function failureRate(dimensions: Record<string, pulumi.Input<string>>, failureMetrics: readonly string[], minutes: number, threshold: number, description: string): AlarmSpec {
+/**
+ * Failed requests (the given load-balancer counts) as a percentage of all requests over one window of
+ * `minutes`, by metric math; above `threshold` the alarm fires. The threshold alarms use it too.
+ */
+export function failureRate(dimensions: Record<string, pulumi.Input<string>>, failureMetrics: readonly string[], minutes: number, threshold: number, description: string): AlarmSpec {
     const period = minutes * 60;
     const sum = (id: string, metricName: string) => ({
         id,

@@ -57,6 +57,15 @@ export interface StorageArgs {
     tags: Record<string, string>;
 }
 
+/** Backups are archived after a month; their old versions are kept 90 days. */
+export const BACKUPS_LIFECYCLE = [{
+    id: "archive-backups",
+    status: "Enabled",
+    filter: {},
+    transitions: [{ days: 30, storageClass: "GLACIER_IR" }],
+    noncurrentVersionExpiration: { noncurrentDays: 90 },
+}];
+
 export class Storage extends pulumi.ComponentResource {
     readonly logs: SecureBucket;
     readonly assets: SecureBucket;
@@ -98,13 +107,7 @@ export class Storage extends pulumi.ComponentResource {
             kmsKeyArn: args.dataKeyArn,
             accessLogBucket: this.logs.bucketName,
             accessLogBucketPolicy: this.logs.policy,
-            lifecycleRules: [{
-                id: "archive-backups",
-                status: "Enabled",
-                filter: {},
-                transitions: [{ days: 30, storageClass: "GLACIER_IR" }],
-                noncurrentVersionExpiration: { noncurrentDays: 90 },
-            }],
+            lifecycleRules: BACKUPS_LIFECYCLE,
             protect: args.protect,
             tags: { ...args.tags, Purpose: "backups" },
         }, parent);

@@ -15,7 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_PORT } from "../database";
 import { DNS_EGRESS, RESTRICTED_CONTAINER, restrictedPod } from "../pod-security";
 import { APP_NAME, POD_IDENTITY_AGENT } from "./slot";
-import { APP_USER_ID, RDS_CA_BUNDLE_PATH } from "./workload";
+import { APP_USER_ID, databaseEnv } from "./workload";
 
 /** Service account (and label) of the migration pods, in each slot's namespace. */
 export const MIGRATION_NAME = `${APP_NAME}-migrate`;
@@ -228,14 +228,7 @@ export class MigrationJob extends pulumi.ComponentResource {
                                 plain("NODE_ENV", "production"),
                                 plain("SLOT", args.slot),
                                 plain("AWS_REGION", args.region),
-                                plain("DATABASE_HOST", args.database.host),
-                                plain("DATABASE_PORT", pulumi.output(args.database.port).apply(String)),
-                                plain("DATABASE_NAME", args.database.name),
-                                plain("DATABASE_USER", args.migration.user),
-                                // No password: an IAM authentication token per connection, as the API does.
-                                plain("DATABASE_AUTH", "iam"),
-                                plain("DATABASE_SSLMODE", "verify-full"),
-                                plain("DATABASE_SSLROOTCERT", RDS_CA_BUNDLE_PATH),
+                                ...databaseEnv(args.database, args.migration.user),
                                 plain("MIGRATION_TIMEOUT_SECONDS", String(deadlineSeconds)),
                             ],
                             resources: {

@@ -102,6 +102,27 @@ export interface PodSpecArgs {
     settings: { configMapName: pulumi.Input<string>; hash: string };
 }
 
+/**
+ * How a container of the platform reaches PostgreSQL, as `user`: the contract every workload that
+ * connects follows (docs/application-contract.md). None of it is secret.
+ */
+export function databaseEnv(
+    database: { host: pulumi.Input<string>; port: pulumi.Input<number>; name: pulumi.Input<string> },
+    user: pulumi.Input<string>,
+): EnvVar[] {
+    return [
+        { name: "DATABASE_HOST", value: database.host },
+        { name: "DATABASE_PORT", value: pulumi.output(database.port).apply(String) },
+        { name: "DATABASE_NAME", value: database.name },
+        { name: "DATABASE_USER", value: user },
+        // No password: an IAM authentication token (valid 15 minutes) is signed for each new connection.
+        { name: "DATABASE_AUTH", value: "iam" },
+        // The server refuses plain connections (rds.force_ssl); the client also checks who it talks to.
+        { name: "DATABASE_SSLMODE", value: "verify-full" },
+        { name: "DATABASE_SSLROOTCERT", value: RDS_CA_BUNDLE_PATH },
+    ];
+}
+
 export function apiPodTemplate(args: PodSpecArgs): PodTemplate {
     const plain = (name: string, value: pulumi.Input<string>): EnvVar => ({ name, value });
     const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
@@ -137,15 +158,7 @@ export function apiPodTemplate(args: PodSpecArgs): PodTemplate {
                     plain("PORT", String(APP_PORT)),
                     plain("SLOT", args.slot),
                     plain("AWS_REGION", args.region),
-                    plain("DATABASE_HOST", args.database.host),
-                    plain("DATABASE_PORT", pulumi.output(args.database.port).apply(String)),
-                    plain("DATABASE_NAME", args.database.name),
-                    plain("DATABASE_USER", args.database.user),
-                    // No password: the API signs an IAM authentication token (valid 15 minutes) for each new connection.
-                    plain("DATABASE_AUTH", "iam"),
-                    // The server refuses plain connections (rds.force_ssl); the client also checks who it talks to.
-                    plain("DATABASE_SSLMODE", "verify-full"),
-                    plain("DATABASE_SSLROOTCERT", RDS_CA_BUNDLE_PATH),
+                    ...databaseEnv(args.database, args.database.user),
                     // Not a secret: where the secret files are. Re-read on change; see the contract.
                     plain("APP_FILES_DIR", SECRETS_MOUNT_PATH),
                     plain("APP_FILES_PROPAGATION_SECONDS", String(FILE_PROPAGATION_SECONDS)),

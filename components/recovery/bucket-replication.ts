@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, assumableBy, grantToRole } from "../iam";
 import { SecureBucket } from "../secure-bucket";
+import { BACKUPS_LIFECYCLE } from "../storage";
 
 export interface BucketReplicationArgs {
     /** The bucket replicated; its versioning must be on before replication is configured, so the whole component is waited for. */
@@ -70,14 +71,8 @@ export class BucketReplication extends pulumi.ComponentResource {
             kmsKeyArn: args.drKeyArn,
             accessLogBucket: logs.bucketName,
             accessLogBucketPolicy: logs.policy,
-            // The replica ages like its source: archived after a month, old versions kept 90 days.
-            lifecycleRules: [{
-                id: "archive-backups",
-                status: "Enabled",
-                filter: {},
-                transitions: [{ days: 30, storageClass: "GLACIER_IR" }],
-                noncurrentVersionExpiration: { noncurrentDays: 90 },
-            }],
+            // The replica ages like its source.
+            lifecycleRules: BACKUPS_LIFECYCLE,
             protect: args.protect,
             tags: { ...args.tags, Purpose: "backups-replica" },
         }, inDr);
