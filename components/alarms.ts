@@ -29,6 +29,8 @@ export interface AlarmsArgs {
     region: string;
     /** The alert channels and which of them each severity reaches. */
     alerts: StackConfig["alerts"];
+    /** This stack owns the region's GuardDuty detector and so routes its findings (AlertRoutesArgs). */
+    routeGuardDutyFindings: boolean;
     /** Key for the topics; its policy lets CloudWatch and EventBridge publish. */
     logsKeyArn: pulumi.Input<string>;
     /** Key of the PagerDuty integration-key secret. */
@@ -79,6 +81,7 @@ export class Alarms extends pulumi.ComponentResource {
             logsKeyArn: args.logsKeyArn,
             secretsKeyArn: args.secretsKeyArn,
             logRetentionDays: args.logRetentionDays,
+            routeGuardDutyFindings: args.routeGuardDutyFindings,
             tags: args.tags,
         }, parent);
         const notify = (severity: AlertSeverity) => ({

@@ -56,6 +56,12 @@ export interface AlertRoutesArgs {
     secretsKeyArn: pulumi.Input<string>;
     /** Retention of the PagerDuty function's log group. */
     logRetentionDays: number;
+    /**
+     * Route GuardDuty's high-severity findings of this account and region: true in the stack that
+     * owns the region's GuardDuty detector (components/account), so a finding reaches one stack's
+     * channels once, not every stack's that shares the account.
+     */
+    routeGuardDutyFindings: boolean;
     tags: Record<string, string>;
 }
 
@@ -79,13 +85,13 @@ export class AlertRoutes extends pulumi.ComponentResource {
             tags: { ...args.tags, Severity: severity },
         }, parent)])) as Record<AlertSeverity, aws.sns.Topic>;
 
-        const guardDuty = new aws.cloudwatch.EventRule(`${name}-guardduty`, {
+        const guardDuty = args.routeGuardDutyFindings ? new aws.cloudwatch.EventRule(`${name}-guardduty`, {
             name: `${args.namePrefix}-guardduty-high`,
             description: "GuardDuty findings of high or critical severity (7 and above), to the critical alarm topic",
             eventPattern: JSON.stringify(GUARDDUTY_HIGH_SEVERITY_PATTERN),
             tags: args.tags,
-        }, parent);
-        new aws.cloudwatch.EventTarget(`${name}-guardduty`, { rule: guardDuty.name, arn: topics.critical.arn, targetId: "critical-alarm-topic" }, parent);
+        }, parent) : undefined;
+        if (guardDuty) new aws.cloudwatch.EventTarget(`${name}-guardduty`, { rule: guardDuty.name, arn: topics.critical.arn, targetId: "critical-alarm-topic" }, parent);
 
         for (const severity of SEVERITIES) {
             const topic = topics[severity];
@@ -97,7 +103,7 @@ export class AlertRoutes extends pulumi.ComponentResource {
                 Resource: topic.arn,
                 Condition: { StringEquals: { "aws:SourceAccount": account } },
             }];
-            if (severity === "critical") {
+            if (severity === "critical" && guardDuty) {
                 statements.push({
                     Sid: "EventBridgePublishesGuardDutyFindings",
                     Effect: "Allow",

@@ -319,6 +319,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         namePrefix: prefix,
         region: config.region,
         alerts: config.alerts,
+        routeGuardDutyFindings: config.account.ownsAccountResources || config.account.ownsRegionalResources,
         logsKeyArn: keys.logs.arn,
         secretsKeyArn: keys.secrets.arn,
         logRetentionDays: config.logs.retentionDays,
