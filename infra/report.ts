@@ -57,21 +57,35 @@ function stateful(resources: RecordedResource[], document: PreviewDocument): str
         const i = inputsOf(db);
         lines.push(`  database ${i.identifier}: ${i.engine} ${i.engineVersion} on ${i.instanceClass}, ${i.multiAz ? "Multi-AZ" : "single-AZ"}`);
         lines.push(`      storage ${i.allocatedStorage}–${i.maxAllocatedStorage} GiB ${i.storageType}, encrypted: ${i.storageEncrypted}, key ${shortKey(i.kmsKeyId)}`);
-        lines.push(`      backups ${i.backupRetentionPeriod} days, deletion protection ${i.deletionProtection ? "on" : "off"}, final snapshot ${i.skipFinalSnapshot ? "skipped" : "taken"}, ${protection(db)}`);
+        lines.push(`      backups ${days(Number(i.backupRetentionPeriod))}, deletion protection ${i.deletionProtection ? "on" : "off"}, final snapshot ${i.skipFinalSnapshot ? "skipped" : "taken"}, ${protection(db)}`);
     }
-    const encryption = new Map(resources.filter((r) => r.type.includes("bucketServerSideEncryptionConfiguration")).map((r) => [r.parent, inputsOf(r)]));
+    // What the report says of a bucket comes from the bucket's own companion resources, found by the
+    // bucket they name, never from what the platform usually sets.
+    const companion = (bucket: RecordedResource, kind: string) => resources.find((r) =>
+        r.type.split(":")[1]?.split("/")[1]?.startsWith(kind) && (r.propertyDependencies.bucket ?? []).includes(bucket.urn));
     for (const bucket of resources.filter((r) => r.type === "aws:s3/bucket:Bucket")) {
-        const rules = (encryption.get(bucket.parent)?.rules as Array<{ applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }> | undefined) ?? [];
-        lines.push(`  bucket ${bucket.name}: ${rules[0]?.applyServerSideEncryptionByDefault?.sseAlgorithm ?? "no default encryption"}, versioned, public access blocked, ${protection(bucket)}`);
+        const encryption = companion(bucket, "bucketServerSideEncryptionConfiguration");
+        const rules = (encryption ? inputsOf(encryption).rules as Array<{ applyServerSideEncryptionByDefault?: { sseAlgorithm?: string } }> | undefined : undefined) ?? [];
+        const versioning = companion(bucket, "bucketVersioning");
+        const versioned = (versioning ? (inputsOf(versioning).versioningConfiguration as { status?: string } | undefined)?.status : undefined) === "Enabled";
+        const block = companion(bucket, "bucketPublicAccessBlock");
+        const blocks = block ? inputsOf(block) : {};
+        const blocked = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every((setting) => blocks[setting] === true);
+        lines.push(`  bucket ${bucket.name}: ${rules[0]?.applyServerSideEncryptionByDefault?.sseAlgorithm ?? "no default encryption"}, `
+            + `${versioned ? "versioned" : "not versioned"}, ${blocked ? "public access blocked" : block ? "public access partly blocked" : "no public access block"}, ${protection(bucket)}`);
     }
     for (const key of resources.filter((r) => r.type === "aws:kms/key:Key")) {
         const i = inputsOf(key);
-        lines.push(`  key ${key.name}: rotation ${i.enableKeyRotation ? `every ${i.rotationPeriodInDays} days` : "off"}, ${protection(key)}`);
+        lines.push(`  key ${key.name}: rotation ${i.enableKeyRotation ? `every ${days(Number(i.rotationPeriodInDays))}` : "off"}, ${protection(key)}`);
     }
     for (const secret of resources.filter((r) => r.type === "aws:secretsmanager/secret:Secret")) {
         lines.push(`  secret ${inputsOf(secret).name}: ${protection(secret)}`);
     }
     return lines;
+}
+
+function days(count: number): string {
+    return count === 1 ? "1 day" : `${count} days`;
 }
 
 function shortKey(value: unknown): string {

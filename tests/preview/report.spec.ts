@@ -1,0 +1,25 @@
+import { strict as assert } from "assert";
+import { humanReport } from "../../infra/report";
+import { previewOf } from "../harness/stacks";
+
+const bucketLine = (report: string, name: string) => report.split("\n").find((line) => line.startsWith(`  bucket ${name}:`));
+
+describe("the human report of a preview", () => {
+    it("says a bucket is versioned and blocks public access only because its own companion resources say so", async () => {
+        const { document, resources, config } = await previewOf("dev");
+        assert.equal(bucketLine(humanReport(document, resources, config), "storage-assets"), "  bucket storage-assets: aws:kms, versioned, public access blocked, unprotected");
+
+        const bucket = resources.find((r) => r.type === "aws:s3/bucket:Bucket" && r.name === "storage-assets")!;
+        const belongsToBucket = (r: (typeof resources)[number]) => (r.propertyDependencies.bucket ?? []).includes(bucket.urn);
+        const withoutCompanions = resources.filter((r) => !(belongsToBucket(r) && /bucketVersioning|bucketPublicAccessBlock/.test(r.type)));
+        assert.equal(bucketLine(humanReport(document, withoutCompanions, config), "storage-assets"), "  bucket storage-assets: aws:kms, not versioned, no public access block, unprotected");
+        // The other buckets keep theirs and are reported as before.
+        assert.match(bucketLine(humanReport(document, withoutCompanions, config), "storage-backups") ?? "", /versioned, public access blocked/);
+    });
+
+    it("counts a single day of backups in the singular", async () => {
+        const { document, resources, config } = await previewOf("dev");
+        // Dev keeps one day of backups (stacks/profiles.ts).
+        assert.match(humanReport(document, resources, config), /backups 1 day, deletion protection off/);
+    });
+});
