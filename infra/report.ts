@@ -105,9 +105,15 @@ function policySection(document: PreviewDocument): string[] {
     for (const severity of severities) {
         const group = violations.filter((v) => v.severity === severity);
         lines.push(`  ${severity || "unrated"} (${group.length})`);
-        for (const v of group) {
-            lines.push(`    ✗ [${v.level}] ${v.policy}  ${v.urn.split("::").pop()}`);
-            lines.push(`        ${v.message}`);
+        // One block per rule and level: a rule broken by ten resources is one finding to fix, listed once.
+        const byRule = new Map<string, typeof group>();
+        for (const v of group) byRule.set(`${v.policy}\u0000${v.level}`, [...(byRule.get(`${v.policy}\u0000${v.level}`) ?? []), v]);
+        for (const same of byRule.values()) {
+            const [v] = same;
+            const names = same.map((each) => each.urn.split("::").pop() || "(the stack)");
+            lines.push(`    ✗ [${v.level}] ${v.policy}  ${same.length === 1 ? names[0] : `${same.length} resources: ${names.join(", ")}`}`);
+            const messages = [...new Set(same.map((each) => each.message))];
+            lines.push(`        ${messages[0]}${messages.length > 1 ? ` (and ${messages.length - 1} more like it)` : ""}`);
             lines.push(`        HIPAA ${v.hipaa.join(", ") || "—"}; SOC 2 ${v.soc2.join(", ") || "—"}`);
             if (v.remediation) lines.push(`        fix: ${v.remediation}`);
         }

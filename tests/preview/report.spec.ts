@@ -22,4 +22,16 @@ describe("the human report of a preview", () => {
         // Dev keeps one day of backups (stacks/profiles.ts).
         assert.match(humanReport(document, resources, config), /backups 1 day, deletion protection off/);
     });
+
+    it("lists a rule broken by several resources once, naming each resource", async () => {
+        const { document, resources, config } = await previewOf("dev");
+        const violation = (name: string) => ({
+            policy: "cloudwatch-log-retention", level: "mandatory" as const, urn: `urn:pulumi:dev::clinical-platform::aws:cloudwatch/logGroup:LogGroup::${name}`,
+            message: "Log group keeps events 30 days; at least 2192 are required.", hipaa: ["164.316(b)(2)(i)"], soc2: ["CC7.2"], severity: "medium", remediation: "Raise retentionInDays.",
+        });
+        const withFindings = { ...document, policy: { ...document.policy, evaluated: true, violations: ["flow-logs", "rotation", "api"].map(violation) } };
+        const report = humanReport(withFindings, resources, config);
+        assert.equal(report.split("cloudwatch-log-retention").length - 1, 1, "one block for the rule");
+        assert.match(report, /✗ \[mandatory\] cloudwatch-log-retention {2}3 resources: flow-logs, rotation, api\n {8}Log group keeps events 30 days/);
+    });
 });
