@@ -7,10 +7,12 @@ import { RecordedResource } from "./offline/types";
 export function humanReport(document: PreviewDocument, resources: RecordedResource[], config: StackConfig): string {
     const lines: string[] = [];
     const custom = resources.filter((r) => r.custom);
-    lines.push(`Stack ${document.stack} (${config.region}): ${custom.length} resources in ${resources.length - custom.length} components`, "");
+    const components = byComponent(resources);
+    // The count is of the groups listed below: top-level components, and the stack's own resources.
+    lines.push(`Stack ${document.stack} (${config.region}): ${custom.length} resources in ${components.size} groups`, "");
 
     lines.push("Resources by component");
-    for (const [component, types] of byComponent(resources)) {
+    for (const [component, types] of components) {
         const total = [...types.values()].reduce((sum, n) => sum + n, 0);
         lines.push(`  ${component} — ${total}`);
         for (const [type, count] of [...types].sort(([a], [b]) => a.localeCompare(b))) lines.push(`      ${String(count).padStart(3)}  ${type}`);

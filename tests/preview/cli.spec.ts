@@ -78,7 +78,7 @@ describe("npm run preview", function () {
 
     it("reports counts, stateful settings and the traffic split to a person", () => {
         assert.equal(runs.human.code, 0, runs.human.stderr);
-        assert.match(runs.human.stdout, /Stack dev \(us-east-2\): \d+ resources in \d+ components/);
+        assert.match(runs.human.stdout, /Stack dev \(us-east-2\): \d+ resources in \d+ groups/);
         assert.match(runs.human.stdout, /database clinical-platform-dev: postgres 16 on db\.t4g\.medium, single-AZ/);
         assert.match(runs.human.stdout, /blue +█{20} +100 %/);
         assert.match(runs.human.stdout, /Evaluated offline in \d+\.\d s/);

@@ -34,4 +34,16 @@ describe("the human report of a preview", () => {
         assert.equal(report.split("cloudwatch-log-retention").length - 1, 1, "one block for the rule");
         assert.match(report, /✗ \[mandatory\] cloudwatch-log-retention {2}3 resources: flow-logs, rotation, api\n {8}Log group keeps events 30 days/);
     });
+
+    it("counts in its header the groups it lists beneath", async () => {
+        const { document, resources, config } = await previewOf("dev");
+        const report = humanReport(document, resources, config);
+        const header = /: (\d+) resources in (\d+) groups/.exec(report);
+        assert.ok(header, report.split("\n")[0]);
+        const section = report.split("Resources by component\n")[1].split("\n\n")[0];
+        const groups = section.split("\n").filter((line) => /^ {2}\S/.test(line));
+        assert.equal(Number(header[2]), groups.length);
+        const counted = groups.reduce((sum, line) => sum + Number(/— (\d+)$/.exec(line)![1]), 0);
+        assert.equal(Number(header[1]), counted);
+    });
 });
