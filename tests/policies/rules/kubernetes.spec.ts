@@ -69,7 +69,7 @@ const service = (spec: Record<string, unknown>, annotations: Record<string, stri
     resource(K8S.service, "api-blue", { metadata: { ...metadata, annotations }, spec: { selector: { app: "api" }, ports: [{ port: 80, targetPort: 8080 }], ...spec } });
 
 describe("Kubernetes policies", () => {
-    describeResourcePolicy(rules.k8sDeploymentRunAsNonRoot, {
+    describeResourcePolicy(rules.k8sRunAsNonRoot.deployment, {
         accepts: {
             "a pod that runs as a non-root user": deployment(),
             "a container that sets runAsNonRoot itself": deployment(context({ runAsNonRoot: true }), { securityContext: {} }),
@@ -80,7 +80,7 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentNoPrivileged, {
+    describeResourcePolicy(rules.k8sNoPrivileged.deployment, {
         accepts: { "an unprivileged container": deployment() },
         rejects: {
             "a privileged init container": [
@@ -90,17 +90,17 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentNoPrivilegeEscalation, {
+    describeResourcePolicy(rules.k8sNoPrivilegeEscalation.deployment, {
         accepts: { "a container that forbids escalation": deployment() },
         rejects: { "a container leaving escalation at its default": [deployment({ securityContext: {} }), /allows privilege escalation/] },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentReadOnlyRootFs, {
+    describeResourcePolicy(rules.k8sReadOnlyRootFs.deployment, {
         accepts: { "a read-only root filesystem": deployment() },
         rejects: { "a writable root filesystem": [deployment(context({ readOnlyRootFilesystem: false })), /can write to its root filesystem/] },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentDropCapabilities, {
+    describeResourcePolicy(rules.k8sDropCapabilities.deployment, {
         accepts: {
             "a container dropping ALL": deployment(),
             "a container adding back NET_BIND_SERVICE": deployment(context({ capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } })),
@@ -111,7 +111,7 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentNoHostNamespaces, {
+    describeResourcePolicy(rules.k8sNoHostNamespaces.deployment, {
         accepts: { "a pod in its own namespaces": deployment() },
         rejects: {
             "a pod on the host network": [deployment({}, { hostNetwork: true }), /sets hostNetwork/],
@@ -119,7 +119,7 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentResourceLimits, {
+    describeResourcePolicy(rules.k8sResourceLimits.deployment, {
         accepts: { "requests and limits for cpu and memory": deployment() },
         rejects: {
             "a container with no resources": [deployment({ resources: undefined }), /requests\.cpu, requests\.memory, limits\.cpu, limits\.memory/],
@@ -203,7 +203,7 @@ describe("Kubernetes policies", () => {
         rejects: { "a container without a readiness probe": [deployment({ readinessProbe: undefined }), /has no readinessProbe/] },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentImagePinned, {
+    describeResourcePolicy(rules.k8sImagePinned.deployment, {
         accepts: {
             "a versioned image": deployment(),
             "an image pinned by digest": deployment({ image: "registry.example.com/clinical-api@sha256:0123456789abcdef" }),
@@ -226,7 +226,7 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentNoPlaintextSecretEnv, {
+    describeResourcePolicy(rules.k8sNoPlaintextSecretEnv.deployment, {
         accepts: { "a secret variable read from a Secret": deployment() },
         rejects: {
             "a database password written into the manifest": [
@@ -236,12 +236,12 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentNoSaTokenAutomount, {
+    describeResourcePolicy(rules.k8sNoSaTokenAutomount.deployment, {
         accepts: { "a pod without an API token": deployment() },
         rejects: { "a pod mounting the default token": [deployment({}, { automountServiceAccountToken: undefined }), /can call the Kubernetes API/] },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentSeccompRuntimeDefault, {
+    describeResourcePolicy(rules.k8sSeccompRuntimeDefault.deployment, {
         accepts: {
             "a pod-level RuntimeDefault profile": deployment(),
             "a container-level RuntimeDefault profile": deployment(context({ seccompProfile: { type: "RuntimeDefault" } }), { securityContext: { runAsNonRoot: true } }),
@@ -289,47 +289,47 @@ describe("Kubernetes policies", () => {
     // One-shot Jobs (release migrations, the database roles) reach the database like the API does:
     // the pod-template rules hold for them too. Probes, replica counts and the registry list do not apply.
     describe("on a Job's pod template", () => {
-        describeResourcePolicy(rules.k8sJobRunAsNonRoot, {
+        describeResourcePolicy(rules.k8sRunAsNonRoot.job, {
             accepts: { "a migration Job running as a non-root user": job() },
             rejects: { "a Job whose container runs as root": [job(context({ runAsUser: 0 })), /Container migrate runs as UID 0/] },
         });
-        describeResourcePolicy(rules.k8sJobNoPrivileged, {
+        describeResourcePolicy(rules.k8sNoPrivileged.job, {
             accepts: { "an unprivileged Job": job() },
             rejects: { "a privileged Job": [job(context({ privileged: true })), /Container migrate is privileged/] },
         });
-        describeResourcePolicy(rules.k8sJobNoPrivilegeEscalation, {
+        describeResourcePolicy(rules.k8sNoPrivilegeEscalation.job, {
             accepts: { "a Job that forbids escalation": job() },
             rejects: { "a Job leaving escalation at its default": [job({ securityContext: {} }), /allows privilege escalation/] },
         });
-        describeResourcePolicy(rules.k8sJobReadOnlyRootFs, {
+        describeResourcePolicy(rules.k8sReadOnlyRootFs.job, {
             accepts: { "a Job with a read-only root filesystem": job() },
             rejects: { "a Job that can write its root filesystem": [job(context({ readOnlyRootFilesystem: false })), /can write to its root filesystem/] },
         });
-        describeResourcePolicy(rules.k8sJobDropCapabilities, {
+        describeResourcePolicy(rules.k8sDropCapabilities.job, {
             accepts: { "a Job dropping ALL": job() },
             rejects: { "a Job adding NET_ADMIN": [job(context({ capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] } })), /adds capabilities NET_ADMIN/] },
         });
-        describeResourcePolicy(rules.k8sJobNoHostNamespaces, {
+        describeResourcePolicy(rules.k8sNoHostNamespaces.job, {
             accepts: { "a Job in its own namespaces": job() },
             rejects: { "a Job on the host network": [job({}, { hostNetwork: true }), /sets hostNetwork/] },
         });
-        describeResourcePolicy(rules.k8sJobResourceLimits, {
+        describeResourcePolicy(rules.k8sResourceLimits.job, {
             accepts: { "a Job with requests and limits": job() },
             rejects: { "a Job without resources": [job({ resources: undefined }), /requests\.cpu/] },
         });
-        describeResourcePolicy(rules.k8sJobImagePinned, {
+        describeResourcePolicy(rules.k8sImagePinned.job, {
             accepts: { "a Job from a pinned release image": job() },
             rejects: { "a Job from latest": [job({ image: "registry.example.com/clinical-api:latest" }), /unpinned image/] },
         });
-        describeResourcePolicy(rules.k8sJobNoPlaintextSecretEnv, {
+        describeResourcePolicy(rules.k8sNoPlaintextSecretEnv.job, {
             accepts: { "a Job whose database login is an IAM token, not a variable": job({ env: [{ name: "DATABASE_USER", value: "clinical_migrator" }, { name: "DATABASE_AUTH", value: "iam" }] }) },
             rejects: { "a Job with a literal database password": [job({ env: [{ name: "DATABASE_PASSWORD", value: "hunter2" }] }), /sets DATABASE_PASSWORD/] },
         });
-        describeResourcePolicy(rules.k8sJobNoSaTokenAutomount, {
+        describeResourcePolicy(rules.k8sNoSaTokenAutomount.job, {
             accepts: { "a Job without a Kubernetes API token": job() },
             rejects: { "a Job mounting the token": [job({}, { automountServiceAccountToken: true }), /automountServiceAccountToken is not false/] },
         });
-        describeResourcePolicy(rules.k8sJobSeccompRuntimeDefault, {
+        describeResourcePolicy(rules.k8sSeccompRuntimeDefault.job, {
             accepts: { "a Job under RuntimeDefault": job() },
             rejects: { "a Job without a seccomp profile": [job({}, { securityContext: { runAsNonRoot: true } }), /without a seccomp profile/] },
         });
