@@ -1,7 +1,8 @@
+import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { K8S } from "../../../policies/lib/types";
 import * as rules from "../../../policies/rules/kubernetes";
 import { describeResourcePolicy, describeStackPolicy } from "../harness/cases";
-import { UNKNOWN_VALUE as UNKNOWN, resource } from "../harness/server";
+import { type TestResource, UNKNOWN_VALUE as UNKNOWN, resource } from "../harness/server";
 
 type Container = Record<string, unknown>;
 
@@ -59,12 +60,75 @@ function job(container: Container = {}, pod: Record<string, unknown> = {}) {
         },
     });
 }
+const context = (overrides: Record<string, unknown>) => ({ securityContext: { ...hardenedContext, ...overrides } });
+
+/** The API's hardened pod spec with overrides, as a workload of another kind carries it. */
+function podSpecWith(container: Container, pod: Record<string, unknown>) {
+    return { automountServiceAccountToken: false, securityContext: podSecurity, containers: [{ ...api, ...container }], ...pod };
+}
+const selected = (podSpec: Record<string, unknown>) => ({
+    selector: { matchLabels: { app: "audit" } },
+    template: { metadata: { labels: { app: "audit" } }, spec: podSpec },
+});
+interface WorkloadKind {
+    kind: "statefulset" | "daemonset" | "replicaset" | "cronjob" | "pod";
+    /** "a StatefulSet", as a case title names one. */
+    article: string;
+    build(podSpec: Record<string, unknown>, namespace?: string): TestResource;
+}
+/** Every workload kind besides Deployments and Jobs, each keeping its pod spec where its API puts it. */
+const otherWorkloads: WorkloadKind[] = [
+    {
+        kind: "statefulset",
+        article: "a StatefulSet",
+        build: (podSpec, namespace = "clinical") =>
+            resource(K8S.statefulSet, "audit-store", { metadata: { name: "audit-store", namespace }, spec: { serviceName: "audit-store", replicas: 3, ...selected(podSpec) } }),
+    },
+    {
+        kind: "daemonset",
+        article: "a DaemonSet",
+        build: (podSpec, namespace = "clinical") => resource(K8S.daemonSet, "audit-agent", { metadata: { name: "audit-agent", namespace }, spec: selected(podSpec) }),
+    },
+    {
+        kind: "replicaset",
+        article: "a ReplicaSet",
+        build: (podSpec, namespace = "clinical") =>
+            resource(K8S.replicaSet, "audit-api", { metadata: { name: "audit-api", namespace }, spec: { replicas: 2, ...selected(podSpec) } }),
+    },
+    {
+        kind: "cronjob",
+        article: "a CronJob",
+        build: (podSpec, namespace = "clinical") =>
+            resource(K8S.cronJob, "audit-export", {
+                metadata: { name: "audit-export", namespace },
+                spec: { schedule: "0 3 * * *", jobTemplate: { spec: { backoffLimit: 0, template: { spec: { restartPolicy: "Never", ...podSpec } } } } },
+            }),
+    },
+    {
+        kind: "pod",
+        article: "a bare Pod",
+        build: (podSpec, namespace = "clinical") => resource(K8S.pod, "audit-debug", { metadata: { name: "audit-debug", namespace }, spec: { restartPolicy: "Never", ...podSpec } }),
+    },
+];
+/** Each pod-template rule with one change to the hardened pod that breaks it. */
+const podTemplateBreaches: { rule: keyof typeof rules; breach: string; container?: Container; pod?: Record<string, unknown>; message: RegExp }[] = [
+    { rule: "k8sRunAsNonRoot", breach: "runs its container as root", container: context({ runAsUser: 0 }), message: /Container api runs as UID 0/ },
+    { rule: "k8sNoPrivileged", breach: "runs a privileged container", container: context({ privileged: true }), message: /Container api is privileged/ },
+    { rule: "k8sNoPrivilegeEscalation", breach: "leaves privilege escalation at its default", container: { securityContext: {} }, message: /allows privilege escalation/ },
+    { rule: "k8sReadOnlyRootFs", breach: "can write its root filesystem", container: context({ readOnlyRootFilesystem: false }), message: /can write to its root filesystem/ },
+    { rule: "k8sDropCapabilities", breach: "adds NET_ADMIN", container: context({ capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] } }), message: /adds capabilities NET_ADMIN/ },
+    { rule: "k8sNoHostNamespaces", breach: "shares the host network", pod: { hostNetwork: true }, message: /sets hostNetwork/ },
+    { rule: "k8sResourceLimits", breach: "sets no requests or limits", container: { resources: undefined }, message: /requests\.cpu/ },
+    { rule: "k8sImagePinned", breach: "runs the latest image", container: { image: "registry.example.com/clinical-api:latest" }, message: /unpinned image/ },
+    { rule: "k8sNoPlaintextSecretEnv", breach: "sets a literal database password", container: { env: [{ name: "DATABASE_PASSWORD", value: "hunter2" }] }, message: /sets DATABASE_PASSWORD/ },
+    { rule: "k8sNoSaTokenAutomount", breach: "mounts the Kubernetes API token", pod: { automountServiceAccountToken: true }, message: /automountServiceAccountToken is not false/ },
+    { rule: "k8sSeccompRuntimeDefault", breach: "runs without a seccomp profile", pod: { securityContext: { runAsNonRoot: true } }, message: /without a seccomp profile/ },
+];
 function standby(replicas: number) {
     const slot = deployment({}, {}, { replicas });
     slot.inputs["metadata"] = { name: "api-green", namespace: "clinical", annotations: { "clinical-platform/capacity": "warm" } };
     return slot;
 }
-const context = (overrides: Record<string, unknown>) => ({ securityContext: { ...hardenedContext, ...overrides } });
 const service = (spec: Record<string, unknown>, annotations: Record<string, string> = {}, metadata: Record<string, unknown> = { namespace: "clinical" }) =>
     resource(K8S.service, "api-blue", { metadata: { ...metadata, annotations }, spec: { selector: { app: "api" }, ports: [{ port: 80, targetPort: 8080 }], ...spec } });
 
@@ -347,4 +411,26 @@ describe("Kubernetes policies", () => {
             rejects: {},
         });
     });
+
+    // A pod needs the same hardening whichever controller starts it: every pod-template rule holds for
+    // each workload kind, read where that kind keeps its pod spec (a CronJob's under spec.jobTemplate,
+    // a bare Pod's at spec), by a policy of that kind alone.
+    for (const workload of otherWorkloads) {
+        describe(`on ${workload.article}'s pod spec`, () => {
+            for (const { rule, breach, container = {}, pod = {}, message } of podTemplateBreaches) {
+                const policies = rules[rule] as Record<WorkloadKind["kind"] | "deployment", ResourceValidationPolicy>;
+                describeResourcePolicy(policies[workload.kind], {
+                    accepts: {
+                        [`${workload.article} with the API's hardened pod spec`]: workload.build(podSpecWith({}, {})),
+                        [`not applicable: a Deployment that ${breach}, which ${policies.deployment.name} judges`]: deployment(container, pod),
+                    },
+                    rejects: { [`${workload.article} that ${breach}`]: [workload.build(podSpecWith(container, pod)), message] },
+                });
+            }
+            describeResourcePolicy(rules.k8sNoDefaultNamespace, {
+                accepts: { [`${workload.article} in the clinical namespace`]: workload.build(podSpecWith({}, {})) },
+                rejects: { [`${workload.article} in the default namespace`]: [workload.build(podSpecWith({}, {}), "default"), /default namespace/] },
+            });
+        });
+    }
 });
