@@ -117,12 +117,14 @@ function perContainer(
     };
 }
 
+type WorkloadKindName = "deployment" | "job" | "statefulset" | "daemonset" | "replicaset" | "cronjob" | "pod";
+
 /** Where a workload kind keeps its pod spec, as a path of field names from the resource's inputs. */
 interface WorkloadKind {
     /** Resource type token. */
     type: string;
     /** Lower-case kind in policy names: `k8s-<kind>-<what>`. */
-    kind: string;
+    kind: WorkloadKindName;
     /** Plural that opens a non-Deployment policy's description. */
     plural: string;
     /** Path of the pod spec. */
@@ -156,7 +158,8 @@ function asDeployment(workload: Record<string, unknown>, path: readonly string[]
     return { metadata: workload["metadata"] as DeploymentInputs["metadata"], spec: { template: { spec: pod } } };
 }
 
-type PodTemplatePolicies = Record<"deployment" | "job" | "statefulset" | "daemonset" | "replicaset" | "cronjob" | "pod", ResourceValidationPolicy>;
+/** One rule's policies, by workload kind. */
+export type PodTemplatePolicies = Record<WorkloadKindName, ResourceValidationPolicy>;
 
 /**
  * A pod-template rule once per workload kind: Deployments (the API), Jobs (release migrations, the
@@ -659,7 +662,7 @@ export const kubernetesPolicies: ClinicalPolicy[] = [
     k8sNoSaTokenAutomount.deployment,
     k8sSeccompRuntimeDefault.deployment,
     ...WORKLOAD_KINDS.filter(({ kind }) => kind !== "deployment").flatMap(({ kind }) =>
-        podTemplatePolicies.map((policies) => policies[kind as keyof PodTemplatePolicies]),
+        podTemplatePolicies.map((policies) => policies[kind]),
     ),
     k8sServiceNoPublicLoadBalancer,
     k8sServiceNoNodeport,

@@ -1,4 +1,4 @@
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { strict as assert } from "node:assert";
 import { K8S } from "../../../policies/lib/types";
 import * as rules from "../../../policies/rules/kubernetes";
 import { describeResourcePolicy, describeStackPolicy } from "../harness/cases";
@@ -111,18 +111,18 @@ const otherWorkloads: WorkloadKind[] = [
     },
 ];
 /** Each pod-template rule with one change to the hardened pod that breaks it. */
-const podTemplateBreaches: { rule: keyof typeof rules; breach: string; container?: Container; pod?: Record<string, unknown>; message: RegExp }[] = [
-    { rule: "k8sRunAsNonRoot", breach: "runs its container as root", container: context({ runAsUser: 0 }), message: /Container api runs as UID 0/ },
-    { rule: "k8sNoPrivileged", breach: "runs a privileged container", container: context({ privileged: true }), message: /Container api is privileged/ },
-    { rule: "k8sNoPrivilegeEscalation", breach: "leaves privilege escalation at its default", container: { securityContext: {} }, message: /allows privilege escalation/ },
-    { rule: "k8sReadOnlyRootFs", breach: "can write its root filesystem", container: context({ readOnlyRootFilesystem: false }), message: /can write to its root filesystem/ },
-    { rule: "k8sDropCapabilities", breach: "adds NET_ADMIN", container: context({ capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] } }), message: /adds capabilities NET_ADMIN/ },
-    { rule: "k8sNoHostNamespaces", breach: "shares the host network", pod: { hostNetwork: true }, message: /sets hostNetwork/ },
-    { rule: "k8sResourceLimits", breach: "sets no requests or limits", container: { resources: undefined }, message: /requests\.cpu/ },
-    { rule: "k8sImagePinned", breach: "runs the latest image", container: { image: "registry.example.com/clinical-api:latest" }, message: /unpinned image/ },
-    { rule: "k8sNoPlaintextSecretEnv", breach: "sets a literal database password", container: { env: [{ name: "DATABASE_PASSWORD", value: "hunter2" }] }, message: /sets DATABASE_PASSWORD/ },
-    { rule: "k8sNoSaTokenAutomount", breach: "mounts the Kubernetes API token", pod: { automountServiceAccountToken: true }, message: /automountServiceAccountToken is not false/ },
-    { rule: "k8sSeccompRuntimeDefault", breach: "runs without a seccomp profile", pod: { securityContext: { runAsNonRoot: true } }, message: /without a seccomp profile/ },
+const podTemplateBreaches: { policies: rules.PodTemplatePolicies; breach: string; container?: Container; pod?: Record<string, unknown>; message: RegExp }[] = [
+    { policies: rules.k8sRunAsNonRoot, breach: "runs its container as root", container: context({ runAsUser: 0 }), message: /Container api runs as UID 0/ },
+    { policies: rules.k8sNoPrivileged, breach: "runs a privileged container", container: context({ privileged: true }), message: /Container api is privileged/ },
+    { policies: rules.k8sNoPrivilegeEscalation, breach: "leaves privilege escalation at its default", container: { securityContext: {} }, message: /allows privilege escalation/ },
+    { policies: rules.k8sReadOnlyRootFs, breach: "can write its root filesystem", container: context({ readOnlyRootFilesystem: false }), message: /can write to its root filesystem/ },
+    { policies: rules.k8sDropCapabilities, breach: "adds NET_ADMIN", container: context({ capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] } }), message: /adds capabilities NET_ADMIN/ },
+    { policies: rules.k8sNoHostNamespaces, breach: "shares the host network", pod: { hostNetwork: true }, message: /sets hostNetwork/ },
+    { policies: rules.k8sResourceLimits, breach: "sets no requests or limits", container: { resources: undefined }, message: /requests\.cpu/ },
+    { policies: rules.k8sImagePinned, breach: "runs the latest image", container: { image: "registry.example.com/clinical-api:latest" }, message: /unpinned image/ },
+    { policies: rules.k8sNoPlaintextSecretEnv, breach: "sets a literal database password", container: { env: [{ name: "DATABASE_PASSWORD", value: "hunter2" }] }, message: /sets DATABASE_PASSWORD/ },
+    { policies: rules.k8sNoSaTokenAutomount, breach: "mounts the Kubernetes API token", pod: { automountServiceAccountToken: true }, message: /automountServiceAccountToken is not false/ },
+    { policies: rules.k8sSeccompRuntimeDefault, breach: "runs without a seccomp profile", pod: { securityContext: { runAsNonRoot: true } }, message: /without a seccomp profile/ },
 ];
 function standby(replicas: number) {
     const slot = deployment({}, {}, { replicas });
@@ -417,8 +417,7 @@ describe("Kubernetes policies", () => {
     // a bare Pod's at spec), by a policy of that kind alone.
     for (const workload of otherWorkloads) {
         describe(`on ${workload.article}'s pod spec`, () => {
-            for (const { rule, breach, container = {}, pod = {}, message } of podTemplateBreaches) {
-                const policies = rules[rule] as Record<WorkloadKind["kind"] | "deployment", ResourceValidationPolicy>;
+            for (const { policies, breach, container = {}, pod = {}, message } of podTemplateBreaches) {
                 describeResourcePolicy(policies[workload.kind], {
                     accepts: {
                         [`${workload.article} with the API's hardened pod spec`]: workload.build(podSpecWith({}, {})),
@@ -427,6 +426,10 @@ describe("Kubernetes policies", () => {
                     rejects: { [`${workload.article} that ${breach}`]: [workload.build(podSpecWith(container, pod)), message] },
                 });
             }
+            it(`tells ${workload.article} to set automountServiceAccountToken where its own pod spec sits`, () => {
+                const where = { statefulset: "spec.template.spec", daemonset: "spec.template.spec", replicaset: "spec.template.spec", cronjob: "spec.jobTemplate.spec.template.spec", pod: "spec" }[workload.kind];
+                assert.match(rules.k8sNoSaTokenAutomount[workload.kind].remediationSteps ?? "", new RegExp(`Set ${where.replaceAll(".", "\\.")}\\.automountServiceAccountToken to false`));
+            });
             describeResourcePolicy(rules.k8sNoDefaultNamespace, {
                 accepts: { [`${workload.article} in the clinical namespace`]: workload.build(podSpecWith({}, {})) },
                 rejects: { [`${workload.article} in the default namespace`]: [workload.build(podSpecWith({}, {}), "default"), /default namespace/] },
