@@ -146,6 +146,14 @@ const WORKLOAD_KINDS: readonly WorkloadKind[] = [
 ];
 
 /**
+ * Kinds whose controller keeps pods running and serving, so probes and the registry allow list apply.
+ * Run-to-completion kinds (Jobs, CronJobs) and bare Pods (one-off tasks) serve nothing a probe would
+ * guard, and the platform's tool images they run, such as the roles Job's psql, are pinned by version
+ * instead of coming from the application's registry.
+ */
+const LONG_RUNNING = ["deployment", "statefulset", "daemonset", "replicaset"] as const;
+
+/**
  * The workload with its pod spec moved to where a Deployment keeps it, so one check reads every kind.
  * A pod spec behind an unknown value (or absent) is left out, as podSpec does for a Deployment.
  */
@@ -165,14 +173,14 @@ export type PodTemplatePolicies = Record<WorkloadKindName, ResourceValidationPol
  * A pod-template rule once per workload kind: Deployments (the API), Jobs (release migrations, the
  * database roles), and every other kind that runs pods, since a pod needs the same hardening
  * whichever controller starts it. One policy per resource type, not one of several types: the
- * policy server skips a single-type policy without decoding a resource of another type. Probes,
- * replica counts and the registry allow list stay Deployment rules (the platform's tool images,
- * such as the roles Job's psql, are pinned by version instead of coming from the application's registry).
+ * policy server skips a single-type policy without decoding a resource of another type. A rule
+ * that holds for some kinds only names them.
  */
-function podTemplateRules<C extends object = object>(
+function podTemplateRules<C extends object = object, K extends WorkloadKindName = WorkloadKindName>(
     spec: Omit<ResourceRuleSpec<DeploymentInputs, C>, "resourceTypes">,
-): PodTemplatePolicies {
-    const byKind = WORKLOAD_KINDS.map(({ type, kind, plural, podSpecPath }) => {
+    kinds: readonly K[] = WORKLOAD_KINDS.map(({ kind }) => kind) as K[],
+): Record<K, ResourceValidationPolicy> {
+    const byKind = WORKLOAD_KINDS.filter(({ kind }) => (kinds as readonly string[]).includes(kind)).map(({ type, kind, plural, podSpecPath }) => {
         if (kind === "deployment") {
             return [kind, resourceRule<DeploymentInputs, C>({ ...spec, resourceTypes: [type] })] as const;
         }
@@ -186,7 +194,7 @@ function podTemplateRules<C extends object = object>(
             check: (workload, context) => spec.check(asDeployment(workload, podSpecPath), context),
         })] as const;
     });
-    return Object.fromEntries(byKind) as PodTemplatePolicies;
+    return Object.fromEntries(byKind) as Record<K, ResourceValidationPolicy>;
 }
 
 export const k8sRunAsNonRoot = podTemplateRules({
@@ -429,7 +437,7 @@ export const k8sDeploymentMinReplicas = stackRule<ReplicaConfig>({
     },
 });
 
-export const k8sDeploymentHealthProbes = resourceRule<DeploymentInputs>({
+export const k8sHealthProbes = podTemplateRules({
     name: "k8s-deployment-health-probes",
     description: "Application containers have liveness and readiness probes.",
     severity: "medium",
@@ -437,7 +445,6 @@ export const k8sDeploymentHealthProbes = resourceRule<DeploymentInputs>({
     hipaa: ["164.308(a)(7)(ii)(C)"],
     soc2: ["A1.2"],
     remediation: "Set livenessProbe and readinessProbe (e.g. HTTP GET /health/liveness and /health/readiness).",
-    resourceTypes: [K8S.deployment],
     check: perContainer(
         (container) => {
             const missing = (["livenessProbe", "readinessProbe"] as const).filter((probe) => isAbsent(container[probe]));
@@ -445,7 +452,7 @@ export const k8sDeploymentHealthProbes = resourceRule<DeploymentInputs>({
         },
         { includeInit: false },
     ),
-});
+}, LONG_RUNNING);
 
 export const k8sImagePinned = podTemplateRules({
     name: "k8s-deployment-image-pinned",
@@ -466,7 +473,7 @@ export const k8sImagePinned = podTemplateRules({
     }),
 });
 
-export const k8sDeploymentAllowedRegistries = resourceRule<DeploymentInputs, { allowedRegistries: string[] }>({
+export const k8sAllowedRegistries = podTemplateRules<{ allowedRegistries: string[] }, (typeof LONG_RUNNING)[number]>({
     name: "k8s-deployment-allowed-registries",
     description: "Container images come only from the environment's approved registries.",
     severity: "medium",
@@ -483,7 +490,6 @@ export const k8sDeploymentAllowedRegistries = resourceRule<DeploymentInputs, { a
             description: "Image prefixes (registry host and path) allowed; empty allows any.",
         },
     },
-    resourceTypes: [K8S.deployment],
     *check(deployment, { config }) {
         if (config.allowedRegistries.length === 0) {
             return;
@@ -494,7 +500,7 @@ export const k8sDeploymentAllowedRegistries = resourceRule<DeploymentInputs, { a
             return approved ? undefined : `uses ${String(image)}, which is not from an approved registry.`;
         })(deployment);
     },
-});
+}, LONG_RUNNING);
 
 export const k8sNoPlaintextSecretEnv = podTemplateRules({
     name: "k8s-deployment-no-plaintext-secret-env",
@@ -655,15 +661,16 @@ export const kubernetesPolicies: ClinicalPolicy[] = [
     k8sNoHostNamespaces.deployment,
     k8sResourceLimits.deployment,
     k8sDeploymentMinReplicas,
-    k8sDeploymentHealthProbes,
+    k8sHealthProbes.deployment,
     k8sImagePinned.deployment,
-    k8sDeploymentAllowedRegistries,
+    k8sAllowedRegistries.deployment,
     k8sNoPlaintextSecretEnv.deployment,
     k8sNoSaTokenAutomount.deployment,
     k8sSeccompRuntimeDefault.deployment,
     ...WORKLOAD_KINDS.filter(({ kind }) => kind !== "deployment").flatMap(({ kind }) =>
         podTemplatePolicies.map((policies) => policies[kind]),
     ),
+    ...LONG_RUNNING.filter((kind) => kind !== "deployment").flatMap((kind) => [k8sHealthProbes[kind], k8sAllowedRegistries[kind]]),
     k8sServiceNoPublicLoadBalancer,
     k8sServiceNoNodeport,
     k8sServiceLbTls,

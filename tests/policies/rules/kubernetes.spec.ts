@@ -259,7 +259,7 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentHealthProbes, {
+    describeResourcePolicy(rules.k8sHealthProbes.deployment, {
         accepts: {
             "liveness and readiness probes": deployment(),
             "an init container without probes, which never serves traffic": deployment({}, { initContainers: [{ name: "migrate", image: "registry.example.com/migrate:1.0.0" }] }),
@@ -280,7 +280,7 @@ describe("Kubernetes policies", () => {
     });
 
     const approved = { allowedRegistries: ["registry.example.com/"] };
-    describeResourcePolicy(rules.k8sDeploymentAllowedRegistries, {
+    describeResourcePolicy(rules.k8sAllowedRegistries.deployment, {
         accepts: {
             "an image from the approved registry": { subject: deployment(), config: approved },
             "any image when no registry is configured": deployment({ image: "docker.io/library/nginx:1.27" }),
@@ -406,7 +406,7 @@ describe("Kubernetes policies", () => {
                 ],
             },
         });
-        describeResourcePolicy(rules.k8sDeploymentHealthProbes, {
+        describeResourcePolicy(rules.k8sHealthProbes.deployment, {
             accepts: { "not applicable: a Job, which runs to completion and serves nothing": job() },
             rejects: {},
         });
@@ -430,6 +430,30 @@ describe("Kubernetes policies", () => {
                 const where = { statefulset: "spec.template.spec", daemonset: "spec.template.spec", replicaset: "spec.template.spec", cronjob: "spec.jobTemplate.spec.template.spec", pod: "spec" }[workload.kind];
                 assert.match(rules.k8sNoSaTokenAutomount[workload.kind].remediationSteps ?? "", new RegExp(`Set ${where.replaceAll(".", "\\.")}\\.automountServiceAccountToken to false`));
             });
+            if (workload.kind === "statefulset" || workload.kind === "daemonset" || workload.kind === "replicaset") {
+                // Long-running kinds serve like a Deployment: probes and the registry allow list hold too.
+                describeResourcePolicy(rules.k8sHealthProbes[workload.kind], {
+                    accepts: {
+                        [`${workload.article} whose container has liveness and readiness probes`]: workload.build(podSpecWith({}, {})),
+                        [`not applicable: a Deployment without a readiness probe, which k8s-deployment-health-probes judges`]: deployment({ readinessProbe: undefined }),
+                    },
+                    rejects: { [`${workload.article} whose container has no readiness probe`]: [workload.build(podSpecWith({ readinessProbe: undefined }, {})), /has no readinessProbe/] },
+                });
+                const onlyOurs = { allowedRegistries: ["registry.example.com/"] };
+                describeResourcePolicy(rules.k8sAllowedRegistries[workload.kind], {
+                    accepts: { [`${workload.article} running an image from the approved registry`]: { subject: workload.build(podSpecWith({}, {})), config: onlyOurs } },
+                    rejects: {
+                        [`${workload.article} running an image from Docker Hub`]: [
+                            { subject: workload.build(podSpecWith({ image: "docker.io/library/nginx:1.27" }, {})), config: onlyOurs },
+                            /not from an approved registry/,
+                        ],
+                    },
+                });
+            } else {
+                it(`has no probe or registry policy for ${workload.article}, which runs to completion or once`, () => {
+                    assert.equal(workload.kind in rules.k8sHealthProbes || workload.kind in rules.k8sAllowedRegistries, false);
+                });
+            }
             describeResourcePolicy(rules.k8sNoDefaultNamespace, {
                 accepts: { [`${workload.article} in the clinical namespace`]: workload.build(podSpecWith({}, {})) },
                 rejects: { [`${workload.article} in the default namespace`]: [workload.build(podSpecWith({}, {}), "default"), /default namespace/] },
