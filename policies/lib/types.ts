@@ -149,6 +149,11 @@ export const K8S = {
     service: "kubernetes:core/v1:Service",
     horizontalPodAutoscaler: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
     job: "kubernetes:batch/v1:Job",
+    statefulSet: "kubernetes:apps/v1:StatefulSet",
+    daemonSet: "kubernetes:apps/v1:DaemonSet",
+    replicaSet: "kubernetes:apps/v1:ReplicaSet",
+    cronJob: "kubernetes:batch/v1:CronJob",
+    pod: "kubernetes:core/v1:Pod",
 } as const;
 
 export const LAMBDA = {

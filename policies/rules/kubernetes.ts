@@ -117,29 +117,87 @@ function perContainer(
     };
 }
 
-/**
- * A container rule twice: for the API's Deployments, and for the one-shot Jobs (release migrations,
- * the database roles), which reach the database like the API does and so need the same hardening.
- * Two policies of one resource type each, not one of two types: the policy server skips a
- * single-type policy without decoding a resource of another type. Probes, replica counts and the
- * registry allow list stay Deployment rules (the platform's tool images, such as the roles Job's
- * psql, are pinned by version instead of coming from the application's registry).
- */
-function podTemplateRules<C extends object = object>(
-    spec: Omit<ResourceRuleSpec<DeploymentInputs, C>, "resourceTypes">,
-): [ResourceValidationPolicy, ResourceValidationPolicy] {
-    return [
-        resourceRule<DeploymentInputs, C>({ ...spec, resourceTypes: [K8S.deployment] }),
-        resourceRule<DeploymentInputs, C>({
-            ...spec,
-            name: spec.name.replace(/^k8s-deployment-/, "k8s-job-"),
-            description: `Jobs: ${spec.description[0].toLowerCase()}${spec.description.slice(1)}`,
-            resourceTypes: [K8S.job],
-        }),
-    ];
+type WorkloadKindName = "deployment" | "job" | "statefulset" | "daemonset" | "replicaset" | "cronjob" | "pod";
+
+/** Where a workload kind keeps its pod spec, as a path of field names from the resource's inputs. */
+interface WorkloadKind {
+    /** Resource type token. */
+    type: string;
+    /** Lower-case kind in policy names: `k8s-<kind>-<what>`. */
+    kind: WorkloadKindName;
+    /** Plural that opens a non-Deployment policy's description. */
+    plural: string;
+    /** Path of the pod spec. */
+    podSpecPath: readonly string[];
 }
 
-export const [k8sDeploymentRunAsNonRoot, k8sJobRunAsNonRoot] = podTemplateRules({
+// Pod spec locations from the `@pulumi/kubernetes` input types (types/input.d.ts, checked 2026-12-01):
+// apps/v1 StatefulSet, DaemonSet and ReplicaSet and batch/v1 Job keep a PodTemplateSpec at spec.template
+// like a Deployment; a batch/v1 CronJob at spec.jobTemplate.spec.template; a core/v1 Pod is the pod spec.
+const TEMPLATE = ["spec", "template", "spec"] as const;
+const WORKLOAD_KINDS: readonly WorkloadKind[] = [
+    { type: K8S.deployment, kind: "deployment", plural: "Deployments", podSpecPath: TEMPLATE },
+    { type: K8S.job, kind: "job", plural: "Jobs", podSpecPath: TEMPLATE },
+    { type: K8S.statefulSet, kind: "statefulset", plural: "StatefulSets", podSpecPath: TEMPLATE },
+    { type: K8S.daemonSet, kind: "daemonset", plural: "DaemonSets", podSpecPath: TEMPLATE },
+    { type: K8S.replicaSet, kind: "replicaset", plural: "ReplicaSets", podSpecPath: TEMPLATE },
+    { type: K8S.cronJob, kind: "cronjob", plural: "CronJobs", podSpecPath: ["spec", "jobTemplate", "spec", "template", "spec"] },
+    { type: K8S.pod, kind: "pod", plural: "Pods", podSpecPath: ["spec"] },
+];
+
+/**
+ * Kinds whose controller keeps pods running and serving, so probes and the registry allow list apply.
+ * Run-to-completion kinds (Jobs, CronJobs) and bare Pods (one-off tasks) serve nothing a probe would
+ * guard, and the platform's tool images they run, such as the roles Job's psql, are pinned by version
+ * instead of coming from the application's registry.
+ */
+const LONG_RUNNING = ["deployment", "statefulset", "daemonset", "replicaset"] as const;
+
+/**
+ * The workload with its pod spec moved to where a Deployment keeps it, so one check reads every kind.
+ * A pod spec behind an unknown value (or absent) is left out, as podSpec does for a Deployment.
+ */
+function asDeployment(workload: Record<string, unknown>, path: readonly string[]): DeploymentInputs {
+    let value: unknown = workload;
+    for (const field of path) {
+        value = isKnown(value) && typeof value === "object" ? (value as Record<string, unknown>)[field] : undefined;
+    }
+    const pod = isKnown(value) && typeof value === "object" ? (value as PodSpecInputs) : undefined;
+    return { metadata: workload["metadata"] as DeploymentInputs["metadata"], spec: { template: { spec: pod } } };
+}
+
+/** One rule's policies, by workload kind. */
+export type PodTemplatePolicies = Record<WorkloadKindName, ResourceValidationPolicy>;
+
+/**
+ * A pod-template rule once per workload kind: Deployments (the API), Jobs (release migrations, the
+ * database roles), and every other kind that runs pods, since a pod needs the same hardening
+ * whichever controller starts it. One policy per resource type, not one of several types: the
+ * policy server skips a single-type policy without decoding a resource of another type. A rule
+ * that holds for some kinds only names them.
+ */
+function podTemplateRules<C extends object = object, K extends WorkloadKindName = WorkloadKindName>(
+    spec: Omit<ResourceRuleSpec<DeploymentInputs, C>, "resourceTypes">,
+    kinds: readonly K[] = WORKLOAD_KINDS.map(({ kind }) => kind) as K[],
+): Record<K, ResourceValidationPolicy> {
+    const byKind = WORKLOAD_KINDS.filter(({ kind }) => (kinds as readonly string[]).includes(kind)).map(({ type, kind, plural, podSpecPath }) => {
+        if (kind === "deployment") {
+            return [kind, resourceRule<DeploymentInputs, C>({ ...spec, resourceTypes: [type] })] as const;
+        }
+        const path = podSpecPath.join(".");
+        return [kind, resourceRule<Record<string, unknown>, C>({
+            ...spec,
+            name: spec.name.replace(/^k8s-deployment-/, `k8s-${kind}-`),
+            description: `${plural}: ${spec.description[0].toLowerCase()}${spec.description.slice(1)}`,
+            remediation: spec.remediation.replaceAll(`${TEMPLATE.join(".")}.`, `${path}.`),
+            resourceTypes: [type],
+            check: (workload, context) => spec.check(asDeployment(workload, podSpecPath), context),
+        })] as const;
+    });
+    return Object.fromEntries(byKind) as Record<K, ResourceValidationPolicy>;
+}
+
+export const k8sRunAsNonRoot = podTemplateRules({
     name: "k8s-deployment-run-as-non-root",
     description: "Containers run as a non-root user.",
     severity: "high",
@@ -159,7 +217,7 @@ export const [k8sDeploymentRunAsNonRoot, k8sJobRunAsNonRoot] = podTemplateRules(
     }),
 });
 
-export const [k8sDeploymentNoPrivileged, k8sJobNoPrivileged] = podTemplateRules({
+export const k8sNoPrivileged = podTemplateRules({
     name: "k8s-deployment-no-privileged",
     description: "Containers never run privileged.",
     severity: "critical",
@@ -172,7 +230,7 @@ export const [k8sDeploymentNoPrivileged, k8sJobNoPrivileged] = podTemplateRules(
     ),
 });
 
-export const [k8sDeploymentNoPrivilegeEscalation, k8sJobNoPrivilegeEscalation] = podTemplateRules({
+export const k8sNoPrivilegeEscalation = podTemplateRules({
     name: "k8s-deployment-no-privilege-escalation",
     description: "Containers cannot gain more privileges than they start with.",
     severity: "high",
@@ -186,7 +244,7 @@ export const [k8sDeploymentNoPrivilegeEscalation, k8sJobNoPrivilegeEscalation] =
     }),
 });
 
-export const [k8sDeploymentReadOnlyRootFs, k8sJobReadOnlyRootFs] = podTemplateRules({
+export const k8sReadOnlyRootFs = podTemplateRules({
     name: "k8s-deployment-read-only-root-fs",
     description: "Containers run with a read-only root filesystem.",
     severity: "medium",
@@ -200,7 +258,7 @@ export const [k8sDeploymentReadOnlyRootFs, k8sJobReadOnlyRootFs] = podTemplateRu
     }),
 });
 
-export const [k8sDeploymentDropCapabilities, k8sJobDropCapabilities] = podTemplateRules<{ allowedCapabilities: string[] }>({
+export const k8sDropCapabilities = podTemplateRules<{ allowedCapabilities: string[] }>({
     name: "k8s-deployment-drop-capabilities",
     description: "Containers drop all Linux capabilities and add back only allowed ones.",
     severity: "medium",
@@ -234,7 +292,7 @@ export const [k8sDeploymentDropCapabilities, k8sJobDropCapabilities] = podTempla
     },
 });
 
-export const [k8sDeploymentNoHostNamespaces, k8sJobNoHostNamespaces] = podTemplateRules({
+export const k8sNoHostNamespaces = podTemplateRules({
     name: "k8s-deployment-no-host-namespaces",
     description: "Pods share neither the node's network, PID or IPC namespaces nor its ports.",
     severity: "high",
@@ -257,7 +315,7 @@ export const [k8sDeploymentNoHostNamespaces, k8sJobNoHostNamespaces] = podTempla
     },
 });
 
-export const [k8sDeploymentResourceLimits, k8sJobResourceLimits] = podTemplateRules({
+export const k8sResourceLimits = podTemplateRules({
     name: "k8s-deployment-resource-limits",
     description: "Containers declare CPU and memory requests and limits.",
     severity: "medium",
@@ -379,7 +437,7 @@ export const k8sDeploymentMinReplicas = stackRule<ReplicaConfig>({
     },
 });
 
-export const k8sDeploymentHealthProbes = resourceRule<DeploymentInputs>({
+export const k8sHealthProbes = podTemplateRules({
     name: "k8s-deployment-health-probes",
     description: "Application containers have liveness and readiness probes.",
     severity: "medium",
@@ -387,7 +445,6 @@ export const k8sDeploymentHealthProbes = resourceRule<DeploymentInputs>({
     hipaa: ["164.308(a)(7)(ii)(C)"],
     soc2: ["A1.2"],
     remediation: "Set livenessProbe and readinessProbe (e.g. HTTP GET /health/liveness and /health/readiness).",
-    resourceTypes: [K8S.deployment],
     check: perContainer(
         (container) => {
             const missing = (["livenessProbe", "readinessProbe"] as const).filter((probe) => isAbsent(container[probe]));
@@ -395,9 +452,9 @@ export const k8sDeploymentHealthProbes = resourceRule<DeploymentInputs>({
         },
         { includeInit: false },
     ),
-});
+}, LONG_RUNNING);
 
-export const [k8sDeploymentImagePinned, k8sJobImagePinned] = podTemplateRules({
+export const k8sImagePinned = podTemplateRules({
     name: "k8s-deployment-image-pinned",
     description: "Container images are pinned to a version tag or digest, never latest.",
     severity: "medium",
@@ -416,7 +473,7 @@ export const [k8sDeploymentImagePinned, k8sJobImagePinned] = podTemplateRules({
     }),
 });
 
-export const k8sDeploymentAllowedRegistries = resourceRule<DeploymentInputs, { allowedRegistries: string[] }>({
+export const k8sAllowedRegistries = podTemplateRules<{ allowedRegistries: string[] }, (typeof LONG_RUNNING)[number]>({
     name: "k8s-deployment-allowed-registries",
     description: "Container images come only from the environment's approved registries.",
     severity: "medium",
@@ -433,7 +490,6 @@ export const k8sDeploymentAllowedRegistries = resourceRule<DeploymentInputs, { a
             description: "Image prefixes (registry host and path) allowed; empty allows any.",
         },
     },
-    resourceTypes: [K8S.deployment],
     *check(deployment, { config }) {
         if (config.allowedRegistries.length === 0) {
             return;
@@ -444,9 +500,9 @@ export const k8sDeploymentAllowedRegistries = resourceRule<DeploymentInputs, { a
             return approved ? undefined : `uses ${String(image)}, which is not from an approved registry.`;
         })(deployment);
     },
-});
+}, LONG_RUNNING);
 
-export const [k8sDeploymentNoPlaintextSecretEnv, k8sJobNoPlaintextSecretEnv] = podTemplateRules({
+export const k8sNoPlaintextSecretEnv = podTemplateRules({
     name: "k8s-deployment-no-plaintext-secret-env",
     description: "Secret-looking environment variables come from Secrets, never literal values in the manifest.",
     severity: "high",
@@ -465,7 +521,7 @@ export const [k8sDeploymentNoPlaintextSecretEnv, k8sJobNoPlaintextSecretEnv] = p
     }),
 });
 
-export const [k8sDeploymentNoSaTokenAutomount, k8sJobNoSaTokenAutomount] = podTemplateRules({
+export const k8sNoSaTokenAutomount = podTemplateRules({
     name: "k8s-deployment-no-sa-token-automount",
     description: "Pods do not mount a Kubernetes API token they do not need.",
     severity: "medium",
@@ -481,7 +537,7 @@ export const [k8sDeploymentNoSaTokenAutomount, k8sJobNoSaTokenAutomount] = podTe
     },
 });
 
-export const [k8sDeploymentSeccompRuntimeDefault, k8sJobSeccompRuntimeDefault] = podTemplateRules({
+export const k8sSeccompRuntimeDefault = podTemplateRules({
     name: "k8s-deployment-seccomp-runtime-default",
     description: "Containers run under a seccomp profile.",
     severity: "medium",
@@ -571,7 +627,7 @@ export const k8sNoDefaultNamespace = resourceRule<DeploymentInputs & ServiceInpu
     hipaa: ["164.308(a)(4)(ii)(A)"],
     soc2: ["CC6.1"],
     remediation: "Set metadata.namespace to the application's namespace.",
-    resourceTypes: [K8S.deployment, K8S.job, K8S.service],
+    resourceTypes: [...WORKLOAD_KINDS.map(({ type }) => type), K8S.service],
     *check(resource) {
         const metadata = resource.metadata;
         const namespace = isKnown(metadata) ? metadata.namespace : metadata;
@@ -581,32 +637,40 @@ export const k8sNoDefaultNamespace = resourceRule<DeploymentInputs & ServiceInpu
     },
 });
 
+/** The pod-template rules, each as one policy per workload kind. */
+const podTemplatePolicies: readonly PodTemplatePolicies[] = [
+    k8sRunAsNonRoot,
+    k8sNoPrivileged,
+    k8sNoPrivilegeEscalation,
+    k8sReadOnlyRootFs,
+    k8sDropCapabilities,
+    k8sNoHostNamespaces,
+    k8sResourceLimits,
+    k8sImagePinned,
+    k8sNoPlaintextSecretEnv,
+    k8sNoSaTokenAutomount,
+    k8sSeccompRuntimeDefault,
+];
+
 export const kubernetesPolicies: ClinicalPolicy[] = [
-    k8sDeploymentRunAsNonRoot,
-    k8sDeploymentNoPrivileged,
-    k8sDeploymentNoPrivilegeEscalation,
-    k8sDeploymentReadOnlyRootFs,
-    k8sDeploymentDropCapabilities,
-    k8sDeploymentNoHostNamespaces,
-    k8sDeploymentResourceLimits,
+    k8sRunAsNonRoot.deployment,
+    k8sNoPrivileged.deployment,
+    k8sNoPrivilegeEscalation.deployment,
+    k8sReadOnlyRootFs.deployment,
+    k8sDropCapabilities.deployment,
+    k8sNoHostNamespaces.deployment,
+    k8sResourceLimits.deployment,
     k8sDeploymentMinReplicas,
-    k8sDeploymentHealthProbes,
-    k8sDeploymentImagePinned,
-    k8sDeploymentAllowedRegistries,
-    k8sDeploymentNoPlaintextSecretEnv,
-    k8sDeploymentNoSaTokenAutomount,
-    k8sDeploymentSeccompRuntimeDefault,
-    k8sJobRunAsNonRoot,
-    k8sJobNoPrivileged,
-    k8sJobNoPrivilegeEscalation,
-    k8sJobReadOnlyRootFs,
-    k8sJobDropCapabilities,
-    k8sJobNoHostNamespaces,
-    k8sJobResourceLimits,
-    k8sJobImagePinned,
-    k8sJobNoPlaintextSecretEnv,
-    k8sJobNoSaTokenAutomount,
-    k8sJobSeccompRuntimeDefault,
+    k8sHealthProbes.deployment,
+    k8sImagePinned.deployment,
+    k8sAllowedRegistries.deployment,
+    k8sNoPlaintextSecretEnv.deployment,
+    k8sNoSaTokenAutomount.deployment,
+    k8sSeccompRuntimeDefault.deployment,
+    ...WORKLOAD_KINDS.filter(({ kind }) => kind !== "deployment").flatMap(({ kind }) =>
+        podTemplatePolicies.map((policies) => policies[kind]),
+    ),
+    ...LONG_RUNNING.filter((kind) => kind !== "deployment").flatMap((kind) => [k8sHealthProbes[kind], k8sAllowedRegistries[kind]]),
     k8sServiceNoPublicLoadBalancer,
     k8sServiceNoNodeport,
     k8sServiceLbTls,

@@ -1,7 +1,8 @@
+import { strict as assert } from "node:assert";
 import { K8S } from "../../../policies/lib/types";
 import * as rules from "../../../policies/rules/kubernetes";
 import { describeResourcePolicy, describeStackPolicy } from "../harness/cases";
-import { UNKNOWN_VALUE as UNKNOWN, resource } from "../harness/server";
+import { type TestResource, UNKNOWN_VALUE as UNKNOWN, resource } from "../harness/server";
 
 type Container = Record<string, unknown>;
 
@@ -59,17 +60,80 @@ function job(container: Container = {}, pod: Record<string, unknown> = {}) {
         },
     });
 }
+const context = (overrides: Record<string, unknown>) => ({ securityContext: { ...hardenedContext, ...overrides } });
+
+/** The API's hardened pod spec with overrides, as a workload of another kind carries it. */
+function podSpecWith(container: Container, pod: Record<string, unknown>) {
+    return { automountServiceAccountToken: false, securityContext: podSecurity, containers: [{ ...api, ...container }], ...pod };
+}
+const selected = (podSpec: Record<string, unknown>) => ({
+    selector: { matchLabels: { app: "audit" } },
+    template: { metadata: { labels: { app: "audit" } }, spec: podSpec },
+});
+interface WorkloadKind {
+    kind: "statefulset" | "daemonset" | "replicaset" | "cronjob" | "pod";
+    /** "a StatefulSet", as a case title names one. */
+    article: string;
+    build(podSpec: Record<string, unknown>, namespace?: string): TestResource;
+}
+/** Every workload kind besides Deployments and Jobs, each keeping its pod spec where its API puts it. */
+const otherWorkloads: WorkloadKind[] = [
+    {
+        kind: "statefulset",
+        article: "a StatefulSet",
+        build: (podSpec, namespace = "clinical") =>
+            resource(K8S.statefulSet, "audit-store", { metadata: { name: "audit-store", namespace }, spec: { serviceName: "audit-store", replicas: 3, ...selected(podSpec) } }),
+    },
+    {
+        kind: "daemonset",
+        article: "a DaemonSet",
+        build: (podSpec, namespace = "clinical") => resource(K8S.daemonSet, "audit-agent", { metadata: { name: "audit-agent", namespace }, spec: selected(podSpec) }),
+    },
+    {
+        kind: "replicaset",
+        article: "a ReplicaSet",
+        build: (podSpec, namespace = "clinical") =>
+            resource(K8S.replicaSet, "audit-api", { metadata: { name: "audit-api", namespace }, spec: { replicas: 2, ...selected(podSpec) } }),
+    },
+    {
+        kind: "cronjob",
+        article: "a CronJob",
+        build: (podSpec, namespace = "clinical") =>
+            resource(K8S.cronJob, "audit-export", {
+                metadata: { name: "audit-export", namespace },
+                spec: { schedule: "0 3 * * *", jobTemplate: { spec: { backoffLimit: 0, template: { spec: { restartPolicy: "Never", ...podSpec } } } } },
+            }),
+    },
+    {
+        kind: "pod",
+        article: "a bare Pod",
+        build: (podSpec, namespace = "clinical") => resource(K8S.pod, "audit-debug", { metadata: { name: "audit-debug", namespace }, spec: { restartPolicy: "Never", ...podSpec } }),
+    },
+];
+/** Each pod-template rule with one change to the hardened pod that breaks it. */
+const podTemplateBreaches: { policies: rules.PodTemplatePolicies; breach: string; container?: Container; pod?: Record<string, unknown>; message: RegExp }[] = [
+    { policies: rules.k8sRunAsNonRoot, breach: "runs its container as root", container: context({ runAsUser: 0 }), message: /Container api runs as UID 0/ },
+    { policies: rules.k8sNoPrivileged, breach: "runs a privileged container", container: context({ privileged: true }), message: /Container api is privileged/ },
+    { policies: rules.k8sNoPrivilegeEscalation, breach: "leaves privilege escalation at its default", container: { securityContext: {} }, message: /allows privilege escalation/ },
+    { policies: rules.k8sReadOnlyRootFs, breach: "can write its root filesystem", container: context({ readOnlyRootFilesystem: false }), message: /can write to its root filesystem/ },
+    { policies: rules.k8sDropCapabilities, breach: "adds NET_ADMIN", container: context({ capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] } }), message: /adds capabilities NET_ADMIN/ },
+    { policies: rules.k8sNoHostNamespaces, breach: "shares the host network", pod: { hostNetwork: true }, message: /sets hostNetwork/ },
+    { policies: rules.k8sResourceLimits, breach: "sets no requests or limits", container: { resources: undefined }, message: /requests\.cpu/ },
+    { policies: rules.k8sImagePinned, breach: "runs the latest image", container: { image: "registry.example.com/clinical-api:latest" }, message: /unpinned image/ },
+    { policies: rules.k8sNoPlaintextSecretEnv, breach: "sets a literal database password", container: { env: [{ name: "DATABASE_PASSWORD", value: "hunter2" }] }, message: /sets DATABASE_PASSWORD/ },
+    { policies: rules.k8sNoSaTokenAutomount, breach: "mounts the Kubernetes API token", pod: { automountServiceAccountToken: true }, message: /automountServiceAccountToken is not false/ },
+    { policies: rules.k8sSeccompRuntimeDefault, breach: "runs without a seccomp profile", pod: { securityContext: { runAsNonRoot: true } }, message: /without a seccomp profile/ },
+];
 function standby(replicas: number) {
     const slot = deployment({}, {}, { replicas });
     slot.inputs["metadata"] = { name: "api-green", namespace: "clinical", annotations: { "clinical-platform/capacity": "warm" } };
     return slot;
 }
-const context = (overrides: Record<string, unknown>) => ({ securityContext: { ...hardenedContext, ...overrides } });
 const service = (spec: Record<string, unknown>, annotations: Record<string, string> = {}, metadata: Record<string, unknown> = { namespace: "clinical" }) =>
     resource(K8S.service, "api-blue", { metadata: { ...metadata, annotations }, spec: { selector: { app: "api" }, ports: [{ port: 80, targetPort: 8080 }], ...spec } });
 
 describe("Kubernetes policies", () => {
-    describeResourcePolicy(rules.k8sDeploymentRunAsNonRoot, {
+    describeResourcePolicy(rules.k8sRunAsNonRoot.deployment, {
         accepts: {
             "a pod that runs as a non-root user": deployment(),
             "a container that sets runAsNonRoot itself": deployment(context({ runAsNonRoot: true }), { securityContext: {} }),
@@ -80,7 +144,7 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentNoPrivileged, {
+    describeResourcePolicy(rules.k8sNoPrivileged.deployment, {
         accepts: { "an unprivileged container": deployment() },
         rejects: {
             "a privileged init container": [
@@ -90,17 +154,17 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentNoPrivilegeEscalation, {
+    describeResourcePolicy(rules.k8sNoPrivilegeEscalation.deployment, {
         accepts: { "a container that forbids escalation": deployment() },
         rejects: { "a container leaving escalation at its default": [deployment({ securityContext: {} }), /allows privilege escalation/] },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentReadOnlyRootFs, {
+    describeResourcePolicy(rules.k8sReadOnlyRootFs.deployment, {
         accepts: { "a read-only root filesystem": deployment() },
         rejects: { "a writable root filesystem": [deployment(context({ readOnlyRootFilesystem: false })), /can write to its root filesystem/] },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentDropCapabilities, {
+    describeResourcePolicy(rules.k8sDropCapabilities.deployment, {
         accepts: {
             "a container dropping ALL": deployment(),
             "a container adding back NET_BIND_SERVICE": deployment(context({ capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } })),
@@ -111,7 +175,7 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentNoHostNamespaces, {
+    describeResourcePolicy(rules.k8sNoHostNamespaces.deployment, {
         accepts: { "a pod in its own namespaces": deployment() },
         rejects: {
             "a pod on the host network": [deployment({}, { hostNetwork: true }), /sets hostNetwork/],
@@ -119,7 +183,7 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentResourceLimits, {
+    describeResourcePolicy(rules.k8sResourceLimits.deployment, {
         accepts: { "requests and limits for cpu and memory": deployment() },
         rejects: {
             "a container with no resources": [deployment({ resources: undefined }), /requests\.cpu, requests\.memory, limits\.cpu, limits\.memory/],
@@ -195,7 +259,7 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentHealthProbes, {
+    describeResourcePolicy(rules.k8sHealthProbes.deployment, {
         accepts: {
             "liveness and readiness probes": deployment(),
             "an init container without probes, which never serves traffic": deployment({}, { initContainers: [{ name: "migrate", image: "registry.example.com/migrate:1.0.0" }] }),
@@ -203,7 +267,7 @@ describe("Kubernetes policies", () => {
         rejects: { "a container without a readiness probe": [deployment({ readinessProbe: undefined }), /has no readinessProbe/] },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentImagePinned, {
+    describeResourcePolicy(rules.k8sImagePinned.deployment, {
         accepts: {
             "a versioned image": deployment(),
             "an image pinned by digest": deployment({ image: "registry.example.com/clinical-api@sha256:0123456789abcdef" }),
@@ -216,7 +280,7 @@ describe("Kubernetes policies", () => {
     });
 
     const approved = { allowedRegistries: ["registry.example.com/"] };
-    describeResourcePolicy(rules.k8sDeploymentAllowedRegistries, {
+    describeResourcePolicy(rules.k8sAllowedRegistries.deployment, {
         accepts: {
             "an image from the approved registry": { subject: deployment(), config: approved },
             "any image when no registry is configured": deployment({ image: "docker.io/library/nginx:1.27" }),
@@ -226,7 +290,7 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentNoPlaintextSecretEnv, {
+    describeResourcePolicy(rules.k8sNoPlaintextSecretEnv.deployment, {
         accepts: { "a secret variable read from a Secret": deployment() },
         rejects: {
             "a database password written into the manifest": [
@@ -236,12 +300,12 @@ describe("Kubernetes policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentNoSaTokenAutomount, {
+    describeResourcePolicy(rules.k8sNoSaTokenAutomount.deployment, {
         accepts: { "a pod without an API token": deployment() },
         rejects: { "a pod mounting the default token": [deployment({}, { automountServiceAccountToken: undefined }), /can call the Kubernetes API/] },
     });
 
-    describeResourcePolicy(rules.k8sDeploymentSeccompRuntimeDefault, {
+    describeResourcePolicy(rules.k8sSeccompRuntimeDefault.deployment, {
         accepts: {
             "a pod-level RuntimeDefault profile": deployment(),
             "a container-level RuntimeDefault profile": deployment(context({ seccompProfile: { type: "RuntimeDefault" } }), { securityContext: { runAsNonRoot: true } }),
@@ -289,47 +353,47 @@ describe("Kubernetes policies", () => {
     // One-shot Jobs (release migrations, the database roles) reach the database like the API does:
     // the pod-template rules hold for them too. Probes, replica counts and the registry list do not apply.
     describe("on a Job's pod template", () => {
-        describeResourcePolicy(rules.k8sJobRunAsNonRoot, {
+        describeResourcePolicy(rules.k8sRunAsNonRoot.job, {
             accepts: { "a migration Job running as a non-root user": job() },
             rejects: { "a Job whose container runs as root": [job(context({ runAsUser: 0 })), /Container migrate runs as UID 0/] },
         });
-        describeResourcePolicy(rules.k8sJobNoPrivileged, {
+        describeResourcePolicy(rules.k8sNoPrivileged.job, {
             accepts: { "an unprivileged Job": job() },
             rejects: { "a privileged Job": [job(context({ privileged: true })), /Container migrate is privileged/] },
         });
-        describeResourcePolicy(rules.k8sJobNoPrivilegeEscalation, {
+        describeResourcePolicy(rules.k8sNoPrivilegeEscalation.job, {
             accepts: { "a Job that forbids escalation": job() },
             rejects: { "a Job leaving escalation at its default": [job({ securityContext: {} }), /allows privilege escalation/] },
         });
-        describeResourcePolicy(rules.k8sJobReadOnlyRootFs, {
+        describeResourcePolicy(rules.k8sReadOnlyRootFs.job, {
             accepts: { "a Job with a read-only root filesystem": job() },
             rejects: { "a Job that can write its root filesystem": [job(context({ readOnlyRootFilesystem: false })), /can write to its root filesystem/] },
         });
-        describeResourcePolicy(rules.k8sJobDropCapabilities, {
+        describeResourcePolicy(rules.k8sDropCapabilities.job, {
             accepts: { "a Job dropping ALL": job() },
             rejects: { "a Job adding NET_ADMIN": [job(context({ capabilities: { drop: ["ALL"], add: ["NET_ADMIN"] } })), /adds capabilities NET_ADMIN/] },
         });
-        describeResourcePolicy(rules.k8sJobNoHostNamespaces, {
+        describeResourcePolicy(rules.k8sNoHostNamespaces.job, {
             accepts: { "a Job in its own namespaces": job() },
             rejects: { "a Job on the host network": [job({}, { hostNetwork: true }), /sets hostNetwork/] },
         });
-        describeResourcePolicy(rules.k8sJobResourceLimits, {
+        describeResourcePolicy(rules.k8sResourceLimits.job, {
             accepts: { "a Job with requests and limits": job() },
             rejects: { "a Job without resources": [job({ resources: undefined }), /requests\.cpu/] },
         });
-        describeResourcePolicy(rules.k8sJobImagePinned, {
+        describeResourcePolicy(rules.k8sImagePinned.job, {
             accepts: { "a Job from a pinned release image": job() },
             rejects: { "a Job from latest": [job({ image: "registry.example.com/clinical-api:latest" }), /unpinned image/] },
         });
-        describeResourcePolicy(rules.k8sJobNoPlaintextSecretEnv, {
+        describeResourcePolicy(rules.k8sNoPlaintextSecretEnv.job, {
             accepts: { "a Job whose database login is an IAM token, not a variable": job({ env: [{ name: "DATABASE_USER", value: "clinical_migrator" }, { name: "DATABASE_AUTH", value: "iam" }] }) },
             rejects: { "a Job with a literal database password": [job({ env: [{ name: "DATABASE_PASSWORD", value: "hunter2" }] }), /sets DATABASE_PASSWORD/] },
         });
-        describeResourcePolicy(rules.k8sJobNoSaTokenAutomount, {
+        describeResourcePolicy(rules.k8sNoSaTokenAutomount.job, {
             accepts: { "a Job without a Kubernetes API token": job() },
             rejects: { "a Job mounting the token": [job({}, { automountServiceAccountToken: true }), /automountServiceAccountToken is not false/] },
         });
-        describeResourcePolicy(rules.k8sJobSeccompRuntimeDefault, {
+        describeResourcePolicy(rules.k8sSeccompRuntimeDefault.job, {
             accepts: { "a Job under RuntimeDefault": job() },
             rejects: { "a Job without a seccomp profile": [job({}, { securityContext: { runAsNonRoot: true } }), /without a seccomp profile/] },
         });
@@ -342,9 +406,58 @@ describe("Kubernetes policies", () => {
                 ],
             },
         });
-        describeResourcePolicy(rules.k8sDeploymentHealthProbes, {
+        describeResourcePolicy(rules.k8sHealthProbes.deployment, {
             accepts: { "not applicable: a Job, which runs to completion and serves nothing": job() },
             rejects: {},
         });
     });
+
+    // A pod needs the same hardening whichever controller starts it: every pod-template rule holds for
+    // each workload kind, read where that kind keeps its pod spec (a CronJob's under spec.jobTemplate,
+    // a bare Pod's at spec), by a policy of that kind alone.
+    for (const workload of otherWorkloads) {
+        describe(`on ${workload.article}'s pod spec`, () => {
+            for (const { policies, breach, container = {}, pod = {}, message } of podTemplateBreaches) {
+                describeResourcePolicy(policies[workload.kind], {
+                    accepts: {
+                        [`${workload.article} with the API's hardened pod spec`]: workload.build(podSpecWith({}, {})),
+                        [`not applicable: a Deployment that ${breach}, which ${policies.deployment.name} judges`]: deployment(container, pod),
+                    },
+                    rejects: { [`${workload.article} that ${breach}`]: [workload.build(podSpecWith(container, pod)), message] },
+                });
+            }
+            it(`tells ${workload.article} to set automountServiceAccountToken where its own pod spec sits`, () => {
+                const where = { statefulset: "spec.template.spec", daemonset: "spec.template.spec", replicaset: "spec.template.spec", cronjob: "spec.jobTemplate.spec.template.spec", pod: "spec" }[workload.kind];
+                assert.match(rules.k8sNoSaTokenAutomount[workload.kind].remediationSteps ?? "", new RegExp(`Set ${where.replaceAll(".", "\\.")}\\.automountServiceAccountToken to false`));
+            });
+            if (workload.kind === "statefulset" || workload.kind === "daemonset" || workload.kind === "replicaset") {
+                // Long-running kinds serve like a Deployment: probes and the registry allow list hold too.
+                describeResourcePolicy(rules.k8sHealthProbes[workload.kind], {
+                    accepts: {
+                        [`${workload.article} whose container has liveness and readiness probes`]: workload.build(podSpecWith({}, {})),
+                        [`not applicable: a Deployment without a readiness probe, which k8s-deployment-health-probes judges`]: deployment({ readinessProbe: undefined }),
+                    },
+                    rejects: { [`${workload.article} whose container has no readiness probe`]: [workload.build(podSpecWith({ readinessProbe: undefined }, {})), /has no readinessProbe/] },
+                });
+                const onlyOurs = { allowedRegistries: ["registry.example.com/"] };
+                describeResourcePolicy(rules.k8sAllowedRegistries[workload.kind], {
+                    accepts: { [`${workload.article} running an image from the approved registry`]: { subject: workload.build(podSpecWith({}, {})), config: onlyOurs } },
+                    rejects: {
+                        [`${workload.article} running an image from Docker Hub`]: [
+                            { subject: workload.build(podSpecWith({ image: "docker.io/library/nginx:1.27" }, {})), config: onlyOurs },
+                            /not from an approved registry/,
+                        ],
+                    },
+                });
+            } else {
+                it(`has no probe or registry policy for ${workload.article}, which runs to completion or once`, () => {
+                    assert.equal(workload.kind in rules.k8sHealthProbes || workload.kind in rules.k8sAllowedRegistries, false);
+                });
+            }
+            describeResourcePolicy(rules.k8sNoDefaultNamespace, {
+                accepts: { [`${workload.article} in the clinical namespace`]: workload.build(podSpecWith({}, {})) },
+                rejects: { [`${workload.article} in the default namespace`]: [workload.build(podSpecWith({}, {}), "default"), /default namespace/] },
+            });
+        });
+    }
 });
