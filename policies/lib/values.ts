@@ -44,6 +44,31 @@ export function isPresent<T>(value: Maybe<T>): value is T | Unknown {
     return value === UNKNOWN || isKnown(value);
 }
 
+/**
+ * True when a required setting holds a usable value: known, not an empty (or blank) string,
+ * and not an empty list. Rules read every required setting through this, so `""`, `[]` and
+ * an unknown are all judged like an absent value: a setting the program writes as a literal
+ * is known in every preview, and one that is still unknown cannot be shown to be compliant.
+ */
+export function present<T>(value: Maybe<T>): value is T {
+    if (!isKnown(value)) {
+        return false;
+    }
+    if (typeof value === "string") {
+        return value.trim() !== "";
+    }
+    return !Array.isArray(value) || value.length > 0;
+}
+
+/**
+ * Like `present`, but an unknown passes: for references (ids, ARNs) to resources created in
+ * the same update, which no preview of a first deployment can know. The rule judges them
+ * again when they are known; an empty string or list still fails.
+ */
+export function presentOrPending<T>(value: Maybe<T>): value is T | Unknown {
+    return isUnknown(value) || present(value);
+}
+
 export function isAbsent<T>(value: Maybe<T>): value is null | undefined {
     return !isPresent(value);
 }

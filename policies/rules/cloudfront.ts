@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { refersTo } from "../lib/stack";
 import { CLOUDFRONT, CLOUDWATCH } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown, knownStrings } from "../lib/values";
+import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown, knownStrings, present } from "../lib/values";
 
 interface CacheBehaviorInputs {
     viewerProtocolPolicy?: Maybe<string>;
@@ -134,8 +134,15 @@ export const cloudfrontOriginHttpsOnly = resourceRule<DistributionInputs>({
     *check(distribution) {
         for (const origin of elements(distribution.origins).known) {
             const custom = origin.customOriginConfig;
-            if (isKnown(custom) && isKnown(custom.originProtocolPolicy) && custom.originProtocolPolicy !== "https-only") {
-                yield `${originName(origin)} uses originProtocolPolicy ${custom.originProtocolPolicy}, so traffic to it may travel unencrypted.`;
+            // A custom origin always has a protocol policy; an empty or unknown one (it is a
+            // literal in a program) cannot be shown to be HTTPS, so it is judged non-compliant.
+            if (isAbsent(custom)) {
+                continue;
+            }
+            const policy = isKnown(custom) ? custom.originProtocolPolicy : custom;
+            if (!(present(policy) && policy === "https-only")) {
+                const shown = present(policy) ? policy : isUnknown(policy) ? "(unknown)" : "(unset)";
+                yield `${originName(origin)} uses originProtocolPolicy ${shown}, so traffic to it may travel unencrypted.`;
             }
         }
     },

@@ -58,6 +58,14 @@ describe("CloudFront policies", () => {
                 distribution({ origins: [{ ...albOrigin, customOriginConfig: { ...albOrigin.customOriginConfig, originProtocolPolicy: "match-viewer" } }] }),
                 /api uses originProtocolPolicy match-viewer/,
             ],
+            "an origin whose protocol policy is an empty string": [
+                distribution({ origins: [{ ...albOrigin, customOriginConfig: { ...albOrigin.customOriginConfig, originProtocolPolicy: "" } }] }),
+                /api uses originProtocolPolicy \(unset\)/,
+            ],
+            "an origin whose protocol policy is unknown in preview": [
+                distribution({ origins: [{ ...albOrigin, customOriginConfig: { ...albOrigin.customOriginConfig, originProtocolPolicy: UNKNOWN } }] }),
+                /api uses originProtocolPolicy \(unknown\)/,
+            ],
         },
     });
 

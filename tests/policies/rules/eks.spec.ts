@@ -101,6 +101,8 @@ describe("EKS and launch template policies", () => {
         rejects: {
             "a template allowing IMDSv1": [template({ metadataOptions: { httpTokens: "optional" } }), /IMDSv1/],
             "a template without metadata options": [template({}), /httpTokens is not "required"/],
+            "a template whose token setting is an empty string": [template({ metadataOptions: { httpTokens: "" } }), /httpTokens is not "required"/],
+            "a template whose token setting is unknown in preview": [template({ metadataOptions: { httpTokens: UNKNOWN } }), /httpTokens is not "required"/],
         },
     });
 
@@ -111,7 +113,20 @@ describe("EKS and launch template policies", () => {
                 template({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50 } }] }),
                 /for \/dev\/xvda is not encrypted/,
             ],
-            "a template relying on account defaults": [template({ metadataOptions: { httpTokens: "required" } }), /no block device mappings/],
+            "a template relying on account defaults": [template({ metadataOptions: { httpTokens: "required" } }), /no known block device mappings/],
+            "a template whose mappings are unknown in preview": [template({ blockDeviceMappings: UNKNOWN }), /no known block device mappings/],
+            "a volume encrypted with the AWS managed key instead of a customer-managed one": [
+                template({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 50 } }] }),
+                /for \/dev\/xvda has no ebs\.kmsKeyId/,
+            ],
+            "a volume whose key is an empty string": [
+                template({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: "" } }] }),
+                /for \/dev\/xvda has no ebs\.kmsKeyId/,
+            ],
+            "a volume whose encryption flag is unknown in preview": [
+                template({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: UNKNOWN, kmsKeyId: UNKNOWN } }] }),
+                /for \/dev\/xvda is not encrypted/,
+            ],
         },
     });
 });
