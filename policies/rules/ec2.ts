@@ -1,6 +1,6 @@
 import { type ClinicalPolicy, resourceRule } from "../lib/policy";
 import { EC2 } from "../lib/types";
-import { type Maybe, asBoolean, elements, isKnown, present, presentOrPending } from "../lib/values";
+import { type Maybe, asBoolean, elements, present, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.ec2.LaunchTemplate` the rules read (the EKS node groups' launch settings). */
 export interface LaunchTemplateInputs {
