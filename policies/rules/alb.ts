@@ -141,7 +141,7 @@ export const albDropInvalidHeaderFields = resourceRule<LoadBalancerInputs>({
     remediation: "Set dropInvalidHeaderFields to true.",
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
-        if (isApplication(balancer) && balancer.dropInvalidHeaderFields !== true && !isUnknown(balancer.dropInvalidHeaderFields)) {
+        if (isApplication(balancer) && balancer.dropInvalidHeaderFields !== true) {
             yield "dropInvalidHeaderFields is not true, so malformed headers (request smuggling) reach the targets.";
         }
     },
@@ -177,7 +177,7 @@ export const albAccessLogsEnabled = resourceRule<LoadBalancerInputs>({
         if (isUnknown(logs)) {
             return;
         }
-        if (!isKnown(logs) || (logs.enabled !== true && !isUnknown(logs.enabled)) || isAbsent(logs.bucket)) {
+        if (!isKnown(logs) || logs.enabled !== true || isAbsent(logs.bucket)) {
             yield "Access logging is off (accessLogs.enabled is not true or has no bucket).";
         }
     },
@@ -193,7 +193,7 @@ export const albDeletionProtection = resourceRule<LoadBalancerInputs>({
     remediation: "Set enableDeletionProtection to true.",
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
-        if (balancer.enableDeletionProtection !== true && !isUnknown(balancer.enableDeletionProtection)) {
+        if (balancer.enableDeletionProtection !== true) {
             yield "enableDeletionProtection is not true, so the entry point can be deleted by one change.";
         }
     },

@@ -110,7 +110,7 @@ export const backupVaultLocked = stackRule<{ minimumRetentionDays: number }>({
                 yield { resource: vault, message: "The vault's lock is in governance mode (no changeableForDays), so anyone allowed to remove the lock can still delete recovery points." };
             }
             const days = lock.minRetentionDays;
-            if (!isUnknown(days) && (!isKnown(days) || days < config.minimumRetentionDays)) {
+            if (!isKnown(days) || days < config.minimumRetentionDays) {
                 yield { resource: vault, message: `The vault's lock keeps recovery points ${isKnown(days) ? `${days} day(s)` : "no minimum time"}; this environment requires at least ${config.minimumRetentionDays}.` };
             }
         }

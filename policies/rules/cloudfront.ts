@@ -116,7 +116,7 @@ export const cloudfrontMinTlsVersion = resourceRule<DistributionInputs, { allowe
             return;
         }
         const version = certificate.minimumProtocolVersion;
-        if (!isUnknown(version) && !(isKnown(version) && config.allowedProtocolVersions.includes(version))) {
+        if (!(isKnown(version) && config.allowedProtocolVersions.includes(version))) {
             yield `minimumProtocolVersion ${isKnown(version) ? version : "(unset)"} is not one of ${config.allowedProtocolVersions.join(", ")}.`;
         }
     },

@@ -1,6 +1,6 @@
 import { type ClinicalPolicy, resourceRule } from "../lib/policy";
 import { CLOUDTRAIL } from "../lib/types";
-import { type Maybe, elements, isAbsent, isUnknown } from "../lib/values";
+import { type Maybe, elements, isAbsent } from "../lib/values";
 
 interface FieldSelector {
     field?: Maybe<string>;
@@ -35,7 +35,7 @@ export const cloudtrailMultiRegion = resourceRule<TrailInputs>({
     remediation: "Set isMultiRegionTrail and includeGlobalServiceEvents to true, and leave enableLogging true.",
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
-        if (trail.isMultiRegionTrail !== true && !isUnknown(trail.isMultiRegionTrail)) {
+        if (trail.isMultiRegionTrail !== true) {
             yield "isMultiRegionTrail is not true, so activity in the other regions goes unrecorded.";
         }
         if (trail.includeGlobalServiceEvents === false) {
@@ -57,7 +57,7 @@ export const cloudtrailLogFileValidation = resourceRule<TrailInputs>({
     remediation: "Set enableLogFileValidation to true.",
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
-        if (trail.enableLogFileValidation !== true && !isUnknown(trail.enableLogFileValidation)) {
+        if (trail.enableLogFileValidation !== true) {
             yield "enableLogFileValidation is not true, so a deleted or altered log file would go unnoticed.";
         }
     },

@@ -60,7 +60,7 @@ export const eksEndpointNotPublic = resourceRule<EksClusterInputs>({
             yield "The Kubernetes API endpoint is reachable from the whole internet (endpointPublicAccess is not false and publicAccessCidrs is open).";
         }
         const privateAccess = isKnown(vpc) ? vpc.endpointPrivateAccess : undefined;
-        if (privateAccess !== true && !isUnknown(privateAccess)) {
+        if (privateAccess !== true) {
             yield "endpointPrivateAccess is not true, so nodes reach the API through the public endpoint.";
         }
     },
@@ -122,7 +122,7 @@ export const eksApiAuthMode = resourceRule<EksClusterInputs>({
     *check(cluster) {
         const access = cluster.accessConfig;
         const mode = isKnown(access) ? access.authenticationMode : isUnknown(access) ? access : undefined;
-        if (!isUnknown(mode) && !(isKnown(mode) && ACCESS_ENTRY_MODES.has(mode))) {
+        if (!(isKnown(mode) && ACCESS_ENTRY_MODES.has(mode))) {
             yield `authenticationMode is ${isKnown(mode) ? mode : "CONFIG_MAP (the default)"}, so access is managed in an unaudited ConfigMap.`;
         }
     },

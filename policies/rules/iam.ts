@@ -244,7 +244,7 @@ export const iamPasswordPolicyStrength = resourceRule<AccountPasswordPolicyInput
             weak.push("maxPasswordAge not within 1–90");
         }
         for (const flag of ["requireLowercaseCharacters", "requireUppercaseCharacters", "requireNumbers", "requireSymbols"] as const) {
-            if (policy[flag] !== true && !isUnknown(policy[flag])) weak.push(`${flag} not true`);
+            if (policy[flag] !== true) weak.push(`${flag} not true`);
         }
         if (weak.length > 0) {
             yield `The password policy is weak: ${weak.join(", ")}.`;

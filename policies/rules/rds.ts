@@ -112,7 +112,7 @@ export const rdsStorageEncrypted = resourceRule<DatabaseInputs>({
         if (isPresent(db.replicateSourceDb) || isPresent(db.replicationSourceIdentifier)) {
             return;
         }
-        if (db.storageEncrypted !== true && !isUnknown(db.storageEncrypted)) {
+        if (db.storageEncrypted !== true) {
             yield "Storage encryption is off (storageEncrypted is not true), so patient data would be stored unencrypted.";
         }
     },
@@ -187,7 +187,7 @@ export const rdsMultiAz = resourceRule<RdsInstanceInputs>({
     remediation: "Set multiAz to true.",
     resourceTypes: [RDS.instance],
     *check(db) {
-        if (db.multiAz !== true && !isUnknown(db.multiAz)) {
+        if (db.multiAz !== true) {
             yield "multiAz is not true, so an Availability Zone outage takes the database down.";
         }
     },
@@ -203,7 +203,7 @@ export const rdsDeletionProtection = resourceRule<DatabaseInputs>({
     remediation: "Set deletionProtection to true.",
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(db) {
-        if (db.deletionProtection !== true && !isUnknown(db.deletionProtection)) {
+        if (db.deletionProtection !== true) {
             yield "deletionProtection is not true, so a single API call or stack change can delete the database.";
         }
     },
@@ -226,14 +226,14 @@ export const rdsPhiProtections = resourceRule<DatabaseInputs>({
         if (!isKnown(tags) || tags.DataClassification !== "phi") {
             return;
         }
-        if (db.deletionProtection !== true && !isUnknown(db.deletionProtection)) {
+        if (db.deletionProtection !== true) {
             yield "The database holds PHI but deletionProtection is not true.";
         }
         if (db.skipFinalSnapshot === true) {
             yield "The database holds PHI but skipFinalSnapshot is true, so deleting it leaves no copy.";
         }
         const days = db.backupRetentionPeriod;
-        if (!isUnknown(days) && !isDerivedDatabase(db) && (!isKnown(days) || days < PHI_MINIMUM_BACKUP_DAYS)) {
+        if (!isDerivedDatabase(db) && (!isKnown(days) || days < PHI_MINIMUM_BACKUP_DAYS)) {
             yield `The database holds PHI but keeps ${isKnown(days) ? days : "no"} day(s) of backups; PHI needs at least ${PHI_MINIMUM_BACKUP_DAYS}.`;
         }
     },
@@ -325,7 +325,7 @@ export const rdsIamDatabaseAuth = resourceRule<DatabaseInputs>({
     remediation: "Set iamDatabaseAuthenticationEnabled to true.",
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(db) {
-        if (db.iamDatabaseAuthenticationEnabled !== true && !isUnknown(db.iamDatabaseAuthenticationEnabled)) {
+        if (db.iamDatabaseAuthenticationEnabled !== true) {
             yield "iamDatabaseAuthenticationEnabled is not true.";
         }
     },

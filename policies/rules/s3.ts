@@ -258,7 +258,7 @@ export const s3PublicAccessBlockSettings = resourceRule<BucketPublicAccessBlockI
     resourceTypes: [S3.publicAccessBlock],
     *check(block) {
         const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
-        const off = settings.filter((setting) => block[setting] !== true && !isUnknown(block[setting]));
+        const off = settings.filter((setting) => block[setting] !== true);
         if (off.length > 0) {
             yield `${off.join(", ")} ${off.length === 1 ? "is" : "are"} not true, so public access is only partly blocked.`;
         }

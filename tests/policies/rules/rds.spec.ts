@@ -83,9 +83,12 @@ describe("RDS policies", () => {
                 instance({ tags: { DataClassification: "phi" }, deletionProtection: true, skipFinalSnapshot: false, backupRetentionPeriod: 7 }),
             "an internal database with one day of backups and no deletion protection, as dev has":
                 instance({ tags: { DataClassification: "internal" }, deletionProtection: false, skipFinalSnapshot: true, backupRetentionPeriod: 1 }),
-            "a PHI cluster whose settings are not known yet": cluster({ tags: { DataClassification: "phi" }, deletionProtection: UNKNOWN, backupRetentionPeriod: UNKNOWN }),
         },
         rejects: {
+            "a PHI cluster whose protections are unknown in preview, which cannot be shown to protect it": [
+                cluster({ tags: { DataClassification: "phi" }, deletionProtection: UNKNOWN, backupRetentionPeriod: UNKNOWN }),
+                /holds PHI but deletionProtection is not true|keeps no day\(s\) of backups/,
+            ],
             "a PHI database without deletion protection": [
                 instance({ tags: { DataClassification: "phi" }, deletionProtection: false, backupRetentionPeriod: 7 }),
                 /holds PHI but deletionProtection is not true/,
