@@ -123,7 +123,7 @@ export const eksApiAuthMode = resourceRule<EksClusterInputs>({
         const access = cluster.accessConfig;
         const mode = isKnown(access) ? access.authenticationMode : isUnknown(access) ? access : undefined;
         if (!(isKnown(mode) && ACCESS_ENTRY_MODES.has(mode))) {
-            yield `authenticationMode is ${isKnown(mode) ? mode : "CONFIG_MAP (the default)"}, so access is managed in an unaudited ConfigMap.`;
+            yield `authenticationMode is ${isKnown(mode) ? mode : isUnknown(mode) ? "unknown until the update runs" : "CONFIG_MAP (the default)"}, so access is managed in an unaudited ConfigMap.`;
         }
     },
 });

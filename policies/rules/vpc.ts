@@ -2,7 +2,7 @@ import { type SecurityGroupInputs } from "../lib/network";
 import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
 import { EC2 } from "../lib/types";
-import { type Maybe, elements, isKnown, isPresent } from "../lib/values";
+import { type Maybe, elements, isKnown, isPresent, isUnknown } from "../lib/values";
 
 /** Inputs of `aws.ec2.FlowLog` the rules read. */
 export interface FlowLogInputs {
@@ -68,7 +68,7 @@ export const vpcFlowLogAllTraffic = resourceRule<FlowLogInputs>({
     resourceTypes: [EC2.flowLog],
     *check(flowLog) {
         if (flowLog.trafficType !== "ALL") {
-            const given = isKnown(flowLog.trafficType) ? flowLog.trafficType : "unset";
+            const given = isKnown(flowLog.trafficType) ? flowLog.trafficType : isUnknown(flowLog.trafficType) ? "unknown until the update runs" : "unset";
             yield `trafficType is ${given}; only "ALL" records both accepted and rejected connections.`;
         }
     },

@@ -56,6 +56,12 @@ describe("AWS Backup and disaster-recovery policies", () => {
                 message: /7 day\(s\); this environment requires at least 35/,
                 config: { minimumRetentionDays: 35 },
             },
+            "a lock whose minimum retention is unknown in preview": {
+                resources: [homeVault, lock(homeVault, { ...compliance, minRetentionDays: UNKNOWN })],
+                offenders: ["vault"],
+                message: /no minimum time; this environment requires at least 35/,
+                config: { minimumRetentionDays: 35 },
+            },
         },
     });
 

@@ -44,6 +44,10 @@ describe("CloudFront policies", () => {
                 distribution({ viewerCertificate: { cloudfrontDefaultCertificate: true } }),
                 /default \*\.cloudfront\.net certificate/,
             ],
+            "a minimum TLS version that is unknown in preview": [
+                distribution({ viewerCertificate: { acmCertificateArn: UNKNOWN, minimumProtocolVersion: UNKNOWN } }),
+                /is not one of/,
+            ],
             "a certificate accepting TLS 1.1": [
                 distribution({ viewerCertificate: { acmCertificateArn: UNKNOWN, minimumProtocolVersion: "TLSv1.1_2016" } }),
                 /TLSv1\.1_2016 is not one of/,

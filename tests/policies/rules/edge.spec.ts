@@ -72,7 +72,9 @@ describe("Load balancer policies", () => {
             "an ALB dropping invalid headers": balancer(),
             "a network load balancer": balancer({ loadBalancerType: "network", dropInvalidHeaderFields: undefined }),
         },
-        rejects: { "an ALB passing invalid headers (aws:alb token)": [balancer({ dropInvalidHeaderFields: false }, ALB_TOKEN), /request smuggling/] },
+        rejects: {
+            "an ALB whose header setting is unknown in preview": [balancer({ dropInvalidHeaderFields: UNKNOWN }), /request smuggling/],
+            "an ALB passing invalid headers (aws:alb token)": [balancer({ dropInvalidHeaderFields: false }, ALB_TOKEN), /request smuggling/] },
     });
 
     describeResourcePolicy(alb.albDesyncMitigation, {
@@ -85,12 +87,15 @@ describe("Load balancer policies", () => {
         rejects: {
             "no access logs": [balancer({ accessLogs: undefined }), /Access logging is off/],
             "a log bucket that is configured but not enabled": [balancer({ accessLogs: { bucket: UNKNOWN } }), /Access logging is off/],
+            "logging whose enabled flag is unknown in preview": [balancer({ accessLogs: { bucket: UNKNOWN, enabled: UNKNOWN } }), /Access logging is off/],
         },
     });
 
     describeResourcePolicy(alb.albDeletionProtection, {
         accepts: { "a protected load balancer": balancer() },
-        rejects: { "an unprotected load balancer": [balancer({ enableDeletionProtection: false }), /enableDeletionProtection is not true/] },
+        rejects: {
+            "a load balancer whose protection is unknown in preview": [balancer({ enableDeletionProtection: UNKNOWN }), /enableDeletionProtection is not true/],
+            "an unprotected load balancer": [balancer({ enableDeletionProtection: false }), /enableDeletionProtection is not true/] },
     });
 
     const targetGroup = (inputs: Record<string, unknown>, token: string = LB.targetGroup[0]) =>

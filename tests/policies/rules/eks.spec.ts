@@ -32,6 +32,10 @@ describe("EKS and launch template policies", () => {
                 cluster({ vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } }),
                 /reachable from the whole internet/,
             ],
+            "a cluster whose private endpoint setting is unknown in preview": [
+                cluster({ vpcConfig: { subnetIds: [UNKNOWN], endpointPrivateAccess: UNKNOWN, endpointPublicAccess: false } }),
+                /endpointPrivateAccess is not true/,
+            ],
             "a cluster leaving both endpoint settings at AWS's defaults": [cluster({ vpcConfig: { subnetIds: [UNKNOWN] } }), /endpointPrivateAccess is not true/],
         },
     });
@@ -56,6 +60,10 @@ describe("EKS and launch template policies", () => {
         },
         rejects: {
             "the CONFIG_MAP default": [cluster({ accessConfig: undefined }), /CONFIG_MAP \(the default\)/],
+            "a mode that is unknown in preview": [
+                cluster({ accessConfig: { authenticationMode: UNKNOWN, bootstrapClusterCreatorAdminPermissions: false } }),
+                /authenticationMode is unknown until the update runs/,
+            ],
         },
     });
 

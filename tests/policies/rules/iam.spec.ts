@@ -102,6 +102,10 @@ describe("IAM policies", () => {
                 resource(IAM.accountPasswordPolicy, "pp", { ...strong, minimumPasswordLength: 8, requireSymbols: false }),
                 /minimumPasswordLength < 14, requireSymbols not true/,
             ],
+            "a policy whose symbol requirement is unknown in preview": [
+                resource(IAM.accountPasswordPolicy, "pp", { ...strong, requireSymbols: UNKNOWN }),
+                /requireSymbols not true/,
+            ],
             "passwords that never expire": [resource(IAM.accountPasswordPolicy, "pp", { ...strong, maxPasswordAge: undefined }), /maxPasswordAge not within 1–90/],
         },
     });

@@ -22,6 +22,7 @@ describe("RDS policies", () => {
         rejects: {
             "an instance without storageEncrypted": [instance({}), /Storage encryption is off/],
             "a cluster with storageEncrypted false": [cluster({ storageEncrypted: false }), /Storage encryption is off/],
+            "a cluster whose encryption is unknown in preview": [cluster({ storageEncrypted: UNKNOWN }), /Storage encryption is off/],
         },
     });
 
@@ -66,7 +67,9 @@ describe("RDS policies", () => {
             "a Multi-AZ instance": instance({ multiAz: true }),
             "a single-AZ instance exempted by name in the pack config": { subject: instance({ multiAz: false }), config: { exemptResources: ["db"] } },
         },
-        rejects: { "a single-AZ instance": [instance({ multiAz: false }), /multiAz is not true/] },
+        rejects: {
+            "an instance whose multiAz is unknown in preview": [instance({ multiAz: UNKNOWN }), /multiAz is not true/],
+            "a single-AZ instance": [instance({ multiAz: false }), /multiAz is not true/] },
     });
 
     describeResourcePolicy(rules.rdsDeletionProtection, {
@@ -74,7 +77,10 @@ describe("RDS policies", () => {
             "a protected instance": instance({ deletionProtection: true }),
             "a protected cluster": cluster({ deletionProtection: true }),
         },
-        rejects: { "an instance without deletion protection": [instance({}), /deletionProtection is not true/] },
+        rejects: {
+            "an instance without deletion protection": [instance({}), /deletionProtection is not true/],
+            "a cluster whose deletion protection is unknown in preview": [cluster({ deletionProtection: UNKNOWN }), /deletionProtection is not true/],
+        },
     });
 
     describeResourcePolicy(rules.rdsPhiProtections, {
@@ -143,7 +149,9 @@ describe("RDS policies", () => {
 
     describeResourcePolicy(rules.rdsIamDatabaseAuth, {
         accepts: { "an instance accepting IAM authentication": instance({ iamDatabaseAuthenticationEnabled: true }) },
-        rejects: { "an instance with password authentication only": [instance({}), /iamDatabaseAuthenticationEnabled is not true/] },
+        rejects: {
+            "an instance whose IAM authentication is unknown in preview": [instance({ iamDatabaseAuthenticationEnabled: UNKNOWN }), /iamDatabaseAuthenticationEnabled is not true/],
+            "an instance with password authentication only": [instance({}), /iamDatabaseAuthenticationEnabled is not true/] },
     });
 
     describeResourcePolicy(rules.rdsManagedMasterPassword, {

@@ -108,6 +108,7 @@ describe("S3 policies", () => {
                 /restrictPublicBuckets is not true/,
             ],
             "a block with no settings": [resource(S3.publicAccessBlock, "pab", {}), /are not true/],
+            "a block whose setting is unknown in preview": [resource(S3.publicAccessBlock, "pab", { ...allBlocked, blockPublicAcls: UNKNOWN }), /blockPublicAcls is not true/],
         },
     });
 
