@@ -97,10 +97,13 @@ export const albListenerModernTlsPolicy = resourceRule<ListenerInputs, { allowed
     resourceTypes: LB.listener,
     *check(listener, { config }) {
         const protocol = protocolOf(listener);
-        if (!isKnown(protocol) || !TLS_PROTOCOLS.has(protocol) || isUnknown(listener.sslPolicy)) {
+        if (!isKnown(protocol) || !TLS_PROTOCOLS.has(protocol)) {
             return;
         }
-        if (!isKnown(listener.sslPolicy)) {
+        if (isUnknown(listener.sslPolicy)) {
+            // A policy name is a literal; one only known at deploy time cannot be shown to be allowed.
+            yield "sslPolicy is unknown until the update runs, so the TLS versions it allows cannot be checked.";
+        } else if (!isKnown(listener.sslPolicy)) {
             yield "sslPolicy is not set, so the listener falls back to ELBSecurityPolicy-2016-08, which allows TLS 1.0.";
         } else if (!config.allowedSslPolicies.includes(listener.sslPolicy)) {
             yield `sslPolicy ${listener.sslPolicy} is not one of the allowed policies (${config.allowedSslPolicies.join(", ")}).`;
@@ -174,9 +177,6 @@ export const albAccessLogsEnabled = resourceRule<LoadBalancerInputs>({
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
         const logs = balancer.accessLogs;
-        if (isUnknown(logs)) {
-            return;
-        }
         if (!isKnown(logs) || logs.enabled !== true || isAbsent(logs.bucket)) {
             yield "Access logging is off (accessLogs.enabled is not true or has no bucket).";
         }

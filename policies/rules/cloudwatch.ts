@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, refersTo } from "../lib/stack";
 import { CLOUDWATCH, LB, RDS, SNS } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isUnknown } from "../lib/values";
+import { type Maybe, elements, isAbsent, isKnown } from "../lib/values";
 
 /** Inputs of `aws.cloudwatch.MetricAlarm` and `aws.cloudwatch.CompositeAlarm` the rules read. */
 export interface MetricAlarmInputs {
@@ -132,9 +132,6 @@ export const cloudwatchLogGroupRetention = resourceRule<LogGroupInputs, { minimu
     resourceTypes: [CLOUDWATCH.logGroup],
     *check(group, { config }) {
         const days = group.retentionInDays;
-        if (isUnknown(days)) {
-            return;
-        }
         if (!isKnown(days) || days === 0) {
             yield "retentionInDays is not set, so events are kept forever with no retention decision.";
         } else if (days < config.minimumDays) {

@@ -140,7 +140,7 @@ export const eksBootstrapAdminDisabled = resourceRule<EksClusterInputs>({
     *check(cluster) {
         const access = cluster.accessConfig;
         const bootstrap = isKnown(access) ? access.bootstrapClusterCreatorAdminPermissions : isUnknown(access) ? access : undefined;
-        if (bootstrap !== false && !isUnknown(bootstrap)) {
+        if (bootstrap !== false) {
             yield "bootstrapClusterCreatorAdminPermissions is not false, so the deploying identity holds an invisible cluster-admin grant.";
         }
     },

@@ -77,7 +77,6 @@ export const lambdaReservedConcurrency = resourceRule<FunctionInputs>({
     resourceTypes: [LAMBDA.function],
     *check(fn) {
         const reserved = fn.reservedConcurrentExecutions;
-        if (isUnknown(reserved)) return;
         if (!isKnown(reserved) || reserved < 0) {
             yield "reservedConcurrentExecutions is not set, so the function shares the account's unreserved pool.";
         } else if (reserved === 0) {

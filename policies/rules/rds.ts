@@ -166,7 +166,7 @@ export const rdsBackupRetention = resourceRule<DatabaseInputs, { minimumDays: nu
     },
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(db, { config }) {
-        if (isPresent(db.replicateSourceDb) || isUnknown(db.backupRetentionPeriod)) {
+        if (isPresent(db.replicateSourceDb)) {
             return;
         }
         if (!isKnown(db.backupRetentionPeriod)) {
@@ -266,9 +266,6 @@ export const rdsEnhancedMonitoring = resourceRule<RdsInstanceInputs>({
     resourceTypes: [RDS.instance, RDS.clusterInstance],
     *check(db) {
         const interval = db.monitoringInterval;
-        if (isUnknown(interval)) {
-            return;
-        }
         if (!isKnown(interval) || interval <= 0) {
             yield "monitoringInterval is 0 or unset, so enhanced monitoring is off.";
         } else if (isAbsent(db.monitoringRoleArn)) {

@@ -191,7 +191,7 @@ export const s3DefaultEncryptionKms = stackRule({
             const accepted = logTargets.has(bucket.urn) ? [...KMS_ALGORITHMS, "AES256"] : [...KMS_ALGORITHMS];
             const defaults = encryptionDefaults(stack, bucket);
             const encrypted = defaults.some(
-                (d) => isUnknown(d) || (isKnown(d) && (isUnknown(d.sseAlgorithm) || accepted.includes(String(d.sseAlgorithm)))),
+                (d) => isKnown(d) && present(d.sseAlgorithm) && accepted.includes(d.sseAlgorithm),
             );
             if (defaults.length === 0) {
                 yield { resource: bucket, message: "The bucket has no server-side encryption configuration, so objects get only SSE-S3, not a KMS key." };
@@ -366,7 +366,7 @@ export const s3VersioningEnabled = stackRule({
                 const configuration = side.props<BucketVersioningInputs>().versioningConfiguration;
                 statuses.push(isUnknown(configuration) ? configuration : configuration?.status);
             }
-            if (!statuses.some((status) => isUnknown(status) || status === "Enabled" || status === true)) {
+            if (!statuses.some((status) => status === "Enabled" || status === true)) {
                 yield { resource: bucket, message: "Versioning is not enabled, so an overwrite or delete destroys the only copy of an object." };
             }
         }
@@ -452,7 +452,7 @@ export const s3AclsDisabled = stackRule({
             const accepted = receivesCloudFrontLogs ? ["BucketOwnerEnforced", "BucketOwnerPreferred"] : ["BucketOwnerEnforced"];
             const owned = sideResources(stack, bucket, S3.ownershipControls).some((controls) => {
                 const rule = controls.props<BucketOwnershipControlsInputs>().rule;
-                return isUnknown(rule) || isUnknown(rule?.objectOwnership) || accepted.includes(String(rule?.objectOwnership));
+                return isKnown(rule) && present(rule.objectOwnership) && accepted.includes(rule.objectOwnership);
             });
             if (!owned) {
                 yield { resource: bucket, message: `The bucket does not set object ownership to ${accepted.join(" or ")}, so object ACLs stay in effect.` };

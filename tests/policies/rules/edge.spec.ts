@@ -46,6 +46,7 @@ describe("Load balancer policies", () => {
         },
         rejects: {
             "the 2016 default": [https({ sslPolicy: undefined }), /falls back to ELBSecurityPolicy-2016-08/],
+            "a policy unknown in preview": [https({ sslPolicy: UNKNOWN }), /sslPolicy is unknown until the update runs/],
             "a forward-secrecy policy that production no longer allows": [
                 { subject: https({ sslPolicy: "ELBSecurityPolicy-FS-1-2-Res-2020-10" }), config: { allowedSslPolicies: ["ELBSecurityPolicy-TLS13-1-2-2021-06"] } },
                 /is not one of the allowed policies/,

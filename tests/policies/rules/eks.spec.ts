@@ -74,6 +74,10 @@ describe("EKS and launch template policies", () => {
                 cluster({ accessConfig: { authenticationMode: "API" } }),
                 /bootstrapClusterCreatorAdminPermissions is not false/,
             ],
+            "a bootstrap admin setting unknown in preview": [
+                cluster({ accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: UNKNOWN } }),
+                /bootstrapClusterCreatorAdminPermissions is not false/,
+            ],
         },
     });
 

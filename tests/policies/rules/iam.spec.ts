@@ -107,6 +107,10 @@ describe("IAM policies", () => {
                 /requireSymbols not true/,
             ],
             "passwords that never expire": [resource(IAM.accountPasswordPolicy, "pp", { ...strong, maxPasswordAge: undefined }), /maxPasswordAge not within 1–90/],
+            "a length and an expiry unknown in preview": [
+                resource(IAM.accountPasswordPolicy, "pp", { ...strong, minimumPasswordLength: UNKNOWN, maxPasswordAge: UNKNOWN }),
+                /minimumPasswordLength < 14, maxPasswordAge not within 1–90/,
+            ],
         },
     });
 

@@ -59,6 +59,7 @@ describe("RDS policies", () => {
                 /kept 7 days; this environment requires at least 30/,
             ],
             "an instance that never sets backupRetentionPeriod": [instance({}), /backupRetentionPeriod is not set/],
+            "an instance whose retention is unknown in preview": [instance({ backupRetentionPeriod: UNKNOWN }), /backupRetentionPeriod is not set/],
         },
     });
 
@@ -122,6 +123,7 @@ describe("RDS policies", () => {
         rejects: {
             "an instance without monitoring": [instance({}), /enhanced monitoring is off/],
             "an instance with an interval but no role": [instance({ monitoringInterval: 30 }), /monitoringRoleArn is not set/],
+            "an instance whose interval is unknown in preview": [instance({ monitoringInterval: UNKNOWN, monitoringRoleArn: UNKNOWN }), /enhanced monitoring is off/],
         },
     });
 

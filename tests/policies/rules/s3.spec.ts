@@ -192,6 +192,11 @@ describe("S3 policies", () => {
                 message: /Versioning is not enabled/,
             },
             "a bucket without versioning": { resources: [bucket], offenders: ["assets"], message: /Versioning is not enabled/ },
+            "a versioning status unknown in preview": {
+                resources: [bucket, side(S3.versioning, "v", { versioningConfiguration: { status: UNKNOWN } })],
+                offenders: ["assets"],
+                message: /Versioning is not enabled/,
+            },
         },
     });
 
@@ -231,6 +236,11 @@ describe("S3 policies", () => {
         rejects: {
             "an ordinary bucket with BucketOwnerPreferred": {
                 resources: [bucket, ownership("BucketOwnerPreferred")],
+                offenders: ["assets"],
+                message: /BucketOwnerEnforced, so object ACLs/,
+            },
+            "an ownership unknown in preview": {
+                resources: [bucket, ownership(UNKNOWN)],
                 offenders: ["assets"],
                 message: /BucketOwnerEnforced, so object ACLs/,
             },
