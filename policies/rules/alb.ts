@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { refersTo } from "../lib/stack";
 import { LB, WAF } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isUnknown } from "../lib/values";
+import { type Maybe, elements, isKnown, isUnknown, present, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.lb.LoadBalancer` / `aws.alb.LoadBalancer` the rules read. */
 export interface LoadBalancerInputs {
@@ -126,7 +126,7 @@ export const albListenerAcmCertificate = resourceRule<ListenerInputs>({
             return;
         }
         const arn = listener.certificateArn;
-        if (isAbsent(arn)) {
+        if (!presentOrPending(arn)) {
             yield "The TLS listener has no certificateArn.";
         } else if (isKnown(arn) && !arn.startsWith("arn:aws:acm:")) {
             yield `Certificate ${arn} is not an ACM certificate, so nothing renews it before it expires.`;
@@ -177,7 +177,7 @@ export const albAccessLogsEnabled = resourceRule<LoadBalancerInputs>({
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
         const logs = balancer.accessLogs;
-        if (!isKnown(logs) || logs.enabled !== true || isAbsent(logs.bucket)) {
+        if (!isKnown(logs) || logs.enabled !== true || !presentOrPending(logs.bucket)) {
             yield "Access logging is off (accessLogs.enabled is not true or has no bucket).";
         }
     },
@@ -213,13 +213,11 @@ export const albTargetGroupHealthCheck = resourceRule<TargetGroupInputs>({
         if (group.targetType === "lambda" || (protocol !== undefined && protocol !== "HTTP" && protocol !== "HTTPS")) {
             return;
         }
+        // An unknown health check block cannot be shown to probe the readiness endpoint.
         const check = group.healthCheck;
-        if (isUnknown(check)) {
-            return;
-        }
         if (isKnown(check) && check.enabled === false) {
             yield "The health check is disabled, so traffic reaches targets that are not ready.";
-        } else if (!isKnown(check) || isAbsent(check.path)) {
+        } else if (!isKnown(check) || !present(check.path)) {
             yield 'The health check has no path, so it probes "/" instead of the readiness endpoint.';
         }
     },

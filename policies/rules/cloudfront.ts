@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { refersTo } from "../lib/stack";
 import { CLOUDFRONT, CLOUDWATCH } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown, knownStrings, present } from "../lib/values";
+import { type Maybe, elements, isKnown, isPresent, isUnknown, knownStrings, present, presentOrPending } from "../lib/values";
 
 interface CacheBehaviorInputs {
     viewerProtocolPolicy?: Maybe<string>;
@@ -66,7 +66,7 @@ function isS3Origin(origin: OriginInputs): boolean {
     if (isKnown(origin.domainName) && S3_DOMAIN.test(origin.domainName)) {
         return true;
     }
-    return isAbsent(origin.customOriginConfig) && isAbsent(origin.vpcOriginConfig);
+    return !presentOrPending(origin.customOriginConfig) && !presentOrPending(origin.vpcOriginConfig);
 }
 
 export const cloudfrontViewerHttpsOnly = resourceRule<DistributionInputs>({
@@ -136,7 +136,7 @@ export const cloudfrontOriginHttpsOnly = resourceRule<DistributionInputs>({
             const custom = origin.customOriginConfig;
             // A custom origin always has a protocol policy; an empty or unknown one (it is a
             // literal in a program) cannot be shown to be HTTPS, so it is judged non-compliant.
-            if (isAbsent(custom)) {
+            if (!presentOrPending(custom)) {
                 continue;
             }
             const policy = isKnown(custom) ? custom.originProtocolPolicy : custom;
@@ -202,7 +202,7 @@ export const cloudfrontWafAttached = resourceRule<DistributionInputs>({
     remediation: "Set webAclId to the ARN of a CLOUDFRONT-scoped WAFv2 web ACL.",
     resourceTypes: [CLOUDFRONT.distribution],
     *check(distribution) {
-        if (isAbsent(distribution.webAclId)) {
+        if (!presentOrPending(distribution.webAclId)) {
             yield "webAclId is not set, so requests reach the origins without WAF inspection.";
         }
     },
@@ -219,7 +219,7 @@ export const cloudfrontS3OriginAccessControl = resourceRule<DistributionInputs>(
     resourceTypes: [CLOUDFRONT.distribution],
     *check(distribution) {
         for (const origin of elements(distribution.origins).known) {
-            if (isS3Origin(origin) && isAbsent(origin.originAccessControlId)) {
+            if (isS3Origin(origin) && !presentOrPending(origin.originAccessControlId)) {
                 yield `S3 origin ${originName(origin)} has no originAccessControlId, so the bucket must be readable some other way.`;
             }
         }
@@ -237,7 +237,7 @@ export const cloudfrontSecurityHeaders = resourceRule<DistributionInputs>({
     resourceTypes: [CLOUDFRONT.distribution],
     *check(distribution) {
         for (const { label, behavior } of behaviors(distribution)) {
-            if (isAbsent(behavior.responseHeadersPolicyId)) {
+            if (!presentOrPending(behavior.responseHeadersPolicyId)) {
                 yield `${label[0].toUpperCase()}${label.slice(1)} has no responseHeadersPolicyId, so browsers get no HSTS header.`;
             }
         }

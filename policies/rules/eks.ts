@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, resourceRule } from "../lib/policy";
 import { WORLD_CIDRS } from "../lib/network";
 import { EKS } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown } from "../lib/values";
+import { type Maybe, elements, isKnown, isPresent, isUnknown, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.eks.Cluster` the rules read. */
 export interface EksClusterInputs {
@@ -83,7 +83,7 @@ export const eksSecretsEncryption = resourceRule<EksClusterInputs>({
         const resources = isKnown(config) ? elements(config.resources) : { known: [], hasUnknown: false };
         if (!resources.hasUnknown && !resources.known.includes("secrets")) {
             yield 'encryptionConfig does not cover "secrets", so Kubernetes secrets rest in etcd without envelope encryption.';
-        } else if (isKnown(config) && !isUnknown(config.provider) && isAbsent(isKnown(config.provider) ? config.provider.keyArn : undefined)) {
+        } else if (isKnown(config) && !isUnknown(config.provider) && !presentOrPending(isKnown(config.provider) ? config.provider.keyArn : undefined)) {
             yield "encryptionConfig.provider.keyArn is not set.";
         }
     },
@@ -181,7 +181,7 @@ export const eksNodegroupLaunchTemplate = resourceRule<EksNodeGroupInputs>({
         if (isUnknown(template)) {
             return;
         }
-        if (!isKnown(template) || (isAbsent(template.id) && isAbsent(template.name))) {
+        if (!isKnown(template) || (!presentOrPending(template.id) && !presentOrPending(template.name))) {
             yield "The node group has no launch template, so IMDSv1 and unencrypted root volumes stay possible.";
         }
     },
@@ -205,7 +205,7 @@ export const eksNodeClassStorageKey = resourceRule<EksNodeClassInputs>({
         if (isUnknown(storage)) {
             return;
         }
-        if (isAbsent(isKnown(storage) ? storage.kmsKeyID : undefined)) {
+        if (!presentOrPending(isKnown(storage) ? storage.kmsKeyID : undefined)) {
             yield "spec.ephemeralStorage.kmsKeyID is not set, so node volumes are encrypted with the AWS managed EBS key, outside the platform's key policies.";
         }
     },

@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
 import { RDS } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown } from "../lib/values";
+import { type Maybe, elements, isKnown, isPresent, isUnknown, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.rds.Instance` the rules read. */
 export interface RdsInstanceInputs {
@@ -131,7 +131,7 @@ export const rdsStorageCustomerManagedKey = resourceRule<DatabaseInputs>({
         if (isPresent(db.replicateSourceDb) || isPresent(db.replicationSourceIdentifier)) {
             return;
         }
-        if (isAbsent(db.kmsKeyId)) {
+        if (!presentOrPending(db.kmsKeyId)) {
             yield "No kmsKeyId is set, so storage would use the AWS-managed key whose policy and rotation the platform does not control.";
         }
     },
@@ -268,7 +268,7 @@ export const rdsEnhancedMonitoring = resourceRule<RdsInstanceInputs>({
         const interval = db.monitoringInterval;
         if (!isKnown(interval) || interval <= 0) {
             yield "monitoringInterval is 0 or unset, so enhanced monitoring is off.";
-        } else if (isAbsent(db.monitoringRoleArn)) {
+        } else if (!presentOrPending(db.monitoringRoleArn)) {
             yield "monitoringRoleArn is not set, so RDS cannot publish enhanced monitoring metrics.";
         }
     },
@@ -306,7 +306,7 @@ export const rdsPerformanceInsightsEncrypted = resourceRule<DatabaseInputs>({
     remediation: "Set performanceInsightsKmsKeyId to the data key whenever performanceInsightsEnabled is true.",
     resourceTypes: [RDS.instance, RDS.cluster, RDS.clusterInstance],
     *check(db) {
-        if (db.performanceInsightsEnabled === true && isAbsent(db.performanceInsightsKmsKeyId)) {
+        if (db.performanceInsightsEnabled === true && !presentOrPending(db.performanceInsightsKmsKeyId)) {
             yield "Performance Insights is on without performanceInsightsKmsKeyId, so captured SQL text uses the AWS-managed key.";
         }
     },
@@ -358,7 +358,7 @@ export const rdsMasterSecretCustomerManagedKey = resourceRule<DatabaseInputs>({
     remediation: "Set masterUserSecretKmsKeyId to the platform's secrets key.",
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(db) {
-        if (db.manageMasterUserPassword === true && isAbsent(db.masterUserSecretKmsKeyId)) {
+        if (db.manageMasterUserPassword === true && !presentOrPending(db.masterUserSecretKmsKeyId)) {
             yield "masterUserSecretKmsKeyId is not set, so the master secret uses the AWS-managed Secrets Manager key.";
         }
     },
@@ -425,7 +425,7 @@ function* forceSslFindings(
             continue;
         }
         const groupName = inputs[groupProperty];
-        if (isAbsent(groupName)) {
+        if (!presentOrPending(groupName)) {
             yield { resource: database, message: `No ${groupProperty} is set, so the default parameter group applies and rds.force_ssl is not guaranteed.` };
             continue;
         }

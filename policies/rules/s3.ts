@@ -2,7 +2,7 @@ import { deniesInsecureTransport, isPublicAllow, statementsOf, type Statement } 
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
 import { CLOUDFRONT, EC2, LB, S3 } from "../lib/types";
-import { type Maybe, UNKNOWN, elements, isAbsent, isKnown, isPresent, isUnknown, present, presentOrPending } from "../lib/values";
+import { type Maybe, UNKNOWN, elements, isKnown, isPresent, isUnknown, present, presentOrPending } from "../lib/values";
 
 export interface SseDefaultInputs {
     sseAlgorithm?: Maybe<string>;
@@ -222,7 +222,7 @@ export const s3EncryptionCustomerManagedKey = resourceRule<BucketEncryptionInput
             if (!isKnown(defaults) || !KMS_ALGORITHMS.has(String(defaults.sseAlgorithm))) {
                 continue;
             }
-            if (isAbsent(defaults.kmsMasterKeyId)) {
+            if (!presentOrPending(defaults.kmsMasterKeyId)) {
                 yield "An SSE-KMS rule has no kmsMasterKeyId, so it uses the AWS-managed aws/s3 key instead of the platform's key.";
             }
         }
@@ -519,7 +519,7 @@ function replicationRules(type: string, props: Record<string, unknown>): Maybe<R
     const inputs = props as InlineReplicationInputs;
     const configurations =
         type === S3.bucket
-            ? isAbsent(inputs.replicationConfiguration) ? [] : [inputs.replicationConfiguration]
+            ? !presentOrPending(inputs.replicationConfiguration) ? [] : [inputs.replicationConfiguration]
             : listOf(inputs.replicationConfigurations);
     return configurations.flatMap((configuration) =>
         listOf(field(configuration, "rules") as Maybe<Maybe<InlineReplicationRule>[]>).map((rule) => {

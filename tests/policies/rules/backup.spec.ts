@@ -50,6 +50,11 @@ describe("AWS Backup and disaster-recovery policies", () => {
                 offenders: ["vault"],
                 message: /governance mode/,
             },
+            "a lock whose cooling-off period is unknown in preview": {
+                resources: [homeVault, lock(homeVault, { ...compliance, changeableForDays: UNKNOWN })],
+                offenders: ["vault"],
+                message: /governance mode/,
+            },
             "a lock shorter than the environment's minimum": {
                 resources: [homeVault, lock(homeVault, { ...compliance, minRetentionDays: 7 })],
                 offenders: ["vault"],

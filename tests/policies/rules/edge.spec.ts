@@ -109,6 +109,8 @@ describe("Load balancer policies", () => {
         rejects: {
             "a target group probing /": [targetGroup({}, LB.targetGroup[1]), /probes "\/" instead of the readiness endpoint/],
             "a disabled health check": [targetGroup({ healthCheck: { enabled: false } }), /health check is disabled/],
+            "a health check whose path is an empty string": [targetGroup({ healthCheck: { enabled: true, path: "" } }), /has no path/],
+            "a health check unknown in preview": [targetGroup({ healthCheck: UNKNOWN }), /has no path/],
         },
     });
 
