@@ -107,10 +107,8 @@ export const cloudfrontMinTlsVersion = resourceRule<DistributionInputs, { allowe
     },
     resourceTypes: [CLOUDFRONT.distribution],
     *check(distribution, { config }) {
+        // An unknown certificate block cannot be shown to set a minimum version: judged like none.
         const certificate = distribution.viewerCertificate;
-        if (isUnknown(certificate)) {
-            return;
-        }
         if (!isKnown(certificate) || certificate.cloudfrontDefaultCertificate === true) {
             yield "The distribution uses the default *.cloudfront.net certificate, which still accepts TLS 1.0.";
             return;

@@ -48,15 +48,14 @@ export const eksEndpointNotPublic = resourceRule<EksClusterInputs>({
     remediation: "Set vpcConfig.endpointPrivateAccess to true and endpointPublicAccess to false (or list publicAccessCidrs).",
     resourceTypes: [EKS.cluster],
     *check(cluster) {
+        // Both endpoint flags are literals: unknown ones are judged like omitted ones. Unknown
+        // CIDRs still count as restricted, since they are usually built from other resources.
         const vpc = cluster.vpcConfig;
-        if (isUnknown(vpc)) {
-            return;
-        }
         const publicAccess = isKnown(vpc) ? vpc.endpointPublicAccess : undefined;
         const cidrs = isKnown(vpc) ? elements(vpc.publicAccessCidrs) : { known: [], hasUnknown: false };
         const restricted = cidrs.hasUnknown || (cidrs.known.length > 0 && !cidrs.known.some((c) => WORLD_CIDRS.has(String(c))));
         // An omitted endpointPublicAccess means AWS's default: a public endpoint.
-        if (publicAccess !== false && !isUnknown(publicAccess) && !restricted) {
+        if (publicAccess !== false && !restricted) {
             yield "The Kubernetes API endpoint is reachable from the whole internet (endpointPublicAccess is not false and publicAccessCidrs is open).";
         }
         const privateAccess = isKnown(vpc) ? vpc.endpointPrivateAccess : undefined;
@@ -76,14 +75,13 @@ export const eksSecretsEncryption = resourceRule<EksClusterInputs>({
     remediation: 'Set encryptionConfig with resources ["secrets"] and provider.keyArn set to the cluster key.',
     resourceTypes: [EKS.cluster],
     *check(cluster) {
+        // The resource list is a literal: an unknown one cannot be shown to cover secrets. The
+        // key's ARN is that of a key created in the same update, so an unknown one passes.
         const config = cluster.encryptionConfig;
-        if (isUnknown(config)) {
-            return;
-        }
         const resources = isKnown(config) ? elements(config.resources) : { known: [], hasUnknown: false };
-        if (!resources.hasUnknown && !resources.known.includes("secrets")) {
+        if (!resources.known.includes("secrets")) {
             yield 'encryptionConfig does not cover "secrets", so Kubernetes secrets rest in etcd without envelope encryption.';
-        } else if (isKnown(config) && !isUnknown(config.provider) && !presentOrPending(isKnown(config.provider) ? config.provider.keyArn : undefined)) {
+        } else if (isKnown(config) && !presentOrPending(isKnown(config.provider) ? config.provider.keyArn : config.provider)) {
             yield "encryptionConfig.provider.keyArn is not set.";
         }
     },

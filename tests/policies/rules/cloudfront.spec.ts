@@ -48,6 +48,7 @@ describe("CloudFront policies", () => {
                 distribution({ viewerCertificate: { acmCertificateArn: UNKNOWN, minimumProtocolVersion: UNKNOWN } }),
                 /is not one of/,
             ],
+            "a certificate block unknown in preview": [distribution({ viewerCertificate: UNKNOWN }), /default \*\.cloudfront\.net certificate/],
             "a certificate accepting TLS 1.1": [
                 distribution({ viewerCertificate: { acmCertificateArn: UNKNOWN, minimumProtocolVersion: "TLSv1.1_2016" } }),
                 /TLSv1\.1_2016 is not one of/,

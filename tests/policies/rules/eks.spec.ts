@@ -36,6 +36,11 @@ describe("EKS and launch template policies", () => {
                 cluster({ vpcConfig: { subnetIds: [UNKNOWN], endpointPrivateAccess: UNKNOWN, endpointPublicAccess: false } }),
                 /endpointPrivateAccess is not true/,
             ],
+            "a cluster whose public endpoint setting is unknown in preview": [
+                cluster({ vpcConfig: { subnetIds: [UNKNOWN], endpointPrivateAccess: true, endpointPublicAccess: UNKNOWN } }),
+                /reachable from the whole internet/,
+            ],
+            "a cluster whose endpoint block is unknown in preview": [cluster({ vpcConfig: UNKNOWN }), /endpointPrivateAccess is not true/],
             "a cluster leaving both endpoint settings at AWS's defaults": [cluster({ vpcConfig: { subnetIds: [UNKNOWN] } }), /endpointPrivateAccess is not true/],
         },
     });
@@ -45,6 +50,8 @@ describe("EKS and launch template policies", () => {
         rejects: {
             "a cluster without encryptionConfig": [cluster({ encryptionConfig: undefined }), /does not cover "secrets"/],
             "an encryptionConfig without a key": [cluster({ encryptionConfig: { resources: ["secrets"], provider: {} } }), /keyArn is not set/],
+            "an encryptionConfig unknown in preview": [cluster({ encryptionConfig: UNKNOWN }), /does not cover "secrets"/],
+            "a resource list unknown in preview": [cluster({ encryptionConfig: { resources: UNKNOWN, provider: { keyArn: UNKNOWN } } }), /does not cover "secrets"/],
         },
     });
 

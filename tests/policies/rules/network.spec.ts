@@ -136,6 +136,8 @@ describe("Security group policies", () => {
         rejects: {
             "a group left with Pulumi's default description": [group([https], { description: "Managed by Pulumi" }), /no description of its purpose/],
             "a group with an undescribed rule": [group([{ ...https, description: undefined }]), /1 rule has no description/],
+            "a group whose description is an empty string": [group([https], { description: "" }), /no description of its purpose/],
+            "a rule whose description is unknown in preview": [group([{ ...https, description: UNKNOWN }]), /1 rule has no description/],
         },
     });
 
