@@ -6,7 +6,10 @@
  * such a value, and reports the throw as "can't run policy during preview". A compliant
  * stack must not produce that notice, so rules never read through the proxy: they take
  * one plain copy in which every unknown is the `UNKNOWN` symbol and decide explicitly
- * what an unknown means for them (usually: present, judged again when it is known).
+ * what an unknown means for them: a required setting (a flag, a protocol, a number of days)
+ * is read through `present`, so an unknown, an empty string or an empty list fails; a
+ * reference to another resource (an id, an ARN) is read through `presentOrPending`, so an
+ * unknown passes and is judged again when it is known.
  */
 
 /** Marker for a value the engine will only know after the update. */
