@@ -6,7 +6,10 @@
  * such a value, and reports the throw as "can't run policy during preview". A compliant
  * stack must not produce that notice, so rules never read through the proxy: they take
  * one plain copy in which every unknown is the `UNKNOWN` symbol and decide explicitly
- * what an unknown means for them (usually: present, judged again when it is known).
+ * what an unknown means for them: a required setting (a flag, a protocol, a number of days)
+ * is read through `present`, so an unknown, an empty string or an empty list fails; a
+ * reference to another resource (an id, an ARN) is read through `presentOrPending`, so an
+ * unknown passes and is judged again when it is known.
  */
 
 /** Marker for a value the engine will only know after the update. */
@@ -42,6 +45,31 @@ export function isKnown<T>(value: Maybe<T>): value is T {
 /** True when the value is given, even if it is still unknown. */
 export function isPresent<T>(value: Maybe<T>): value is T | Unknown {
     return value === UNKNOWN || isKnown(value);
+}
+
+/**
+ * True when a required setting holds a usable value: known, not an empty (or blank) string,
+ * and not an empty list. Rules read every required setting through this, so `""`, `[]` and
+ * an unknown are all judged like an absent value: a setting the program writes as a literal
+ * is known in every preview, and one that is still unknown cannot be shown to be compliant.
+ */
+export function present<T>(value: Maybe<T>): value is T {
+    if (!isKnown(value)) {
+        return false;
+    }
+    if (typeof value === "string") {
+        return value.trim() !== "";
+    }
+    return !Array.isArray(value) || value.length > 0;
+}
+
+/**
+ * Like `present`, but an unknown passes: for references (ids, ARNs) to resources created in
+ * the same update, which no preview of a first deployment can know. The rule judges them
+ * again when they are known; an empty string or list still fails.
+ */
+export function presentOrPending<T>(value: Maybe<T>): value is T | Unknown {
+    return isUnknown(value) || present(value);
 }
 
 export function isAbsent<T>(value: Maybe<T>): value is null | undefined {

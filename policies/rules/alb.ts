@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { refersTo } from "../lib/stack";
 import { LB, WAF } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isUnknown } from "../lib/values";
+import { type Maybe, elements, isKnown, isUnknown, present, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.lb.LoadBalancer` / `aws.alb.LoadBalancer` the rules read. */
 export interface LoadBalancerInputs {
@@ -97,10 +97,13 @@ export const albListenerModernTlsPolicy = resourceRule<ListenerInputs, { allowed
     resourceTypes: LB.listener,
     *check(listener, { config }) {
         const protocol = protocolOf(listener);
-        if (!isKnown(protocol) || !TLS_PROTOCOLS.has(protocol) || isUnknown(listener.sslPolicy)) {
+        if (!isKnown(protocol) || !TLS_PROTOCOLS.has(protocol)) {
             return;
         }
-        if (!isKnown(listener.sslPolicy)) {
+        if (isUnknown(listener.sslPolicy)) {
+            // A policy name is a literal; one only known at deploy time cannot be shown to be allowed.
+            yield "sslPolicy is unknown until the update runs, so the TLS versions it allows cannot be checked.";
+        } else if (!isKnown(listener.sslPolicy)) {
             yield "sslPolicy is not set, so the listener falls back to ELBSecurityPolicy-2016-08, which allows TLS 1.0.";
         } else if (!config.allowedSslPolicies.includes(listener.sslPolicy)) {
             yield `sslPolicy ${listener.sslPolicy} is not one of the allowed policies (${config.allowedSslPolicies.join(", ")}).`;
@@ -123,7 +126,7 @@ export const albListenerAcmCertificate = resourceRule<ListenerInputs>({
             return;
         }
         const arn = listener.certificateArn;
-        if (isAbsent(arn)) {
+        if (!presentOrPending(arn)) {
             yield "The TLS listener has no certificateArn.";
         } else if (isKnown(arn) && !arn.startsWith("arn:aws:acm:")) {
             yield `Certificate ${arn} is not an ACM certificate, so nothing renews it before it expires.`;
@@ -141,7 +144,7 @@ export const albDropInvalidHeaderFields = resourceRule<LoadBalancerInputs>({
     remediation: "Set dropInvalidHeaderFields to true.",
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
-        if (isApplication(balancer) && balancer.dropInvalidHeaderFields !== true && !isUnknown(balancer.dropInvalidHeaderFields)) {
+        if (isApplication(balancer) && balancer.dropInvalidHeaderFields !== true) {
             yield "dropInvalidHeaderFields is not true, so malformed headers (request smuggling) reach the targets.";
         }
     },
@@ -174,10 +177,7 @@ export const albAccessLogsEnabled = resourceRule<LoadBalancerInputs>({
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
         const logs = balancer.accessLogs;
-        if (isUnknown(logs)) {
-            return;
-        }
-        if (!isKnown(logs) || (logs.enabled !== true && !isUnknown(logs.enabled)) || isAbsent(logs.bucket)) {
+        if (!isKnown(logs) || logs.enabled !== true || !presentOrPending(logs.bucket)) {
             yield "Access logging is off (accessLogs.enabled is not true or has no bucket).";
         }
     },
@@ -193,7 +193,7 @@ export const albDeletionProtection = resourceRule<LoadBalancerInputs>({
     remediation: "Set enableDeletionProtection to true.",
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
-        if (balancer.enableDeletionProtection !== true && !isUnknown(balancer.enableDeletionProtection)) {
+        if (balancer.enableDeletionProtection !== true) {
             yield "enableDeletionProtection is not true, so the entry point can be deleted by one change.";
         }
     },
@@ -213,13 +213,11 @@ export const albTargetGroupHealthCheck = resourceRule<TargetGroupInputs>({
         if (group.targetType === "lambda" || (protocol !== undefined && protocol !== "HTTP" && protocol !== "HTTPS")) {
             return;
         }
+        // An unknown health check block cannot be shown to probe the readiness endpoint.
         const check = group.healthCheck;
-        if (isUnknown(check)) {
-            return;
-        }
         if (isKnown(check) && check.enabled === false) {
             yield "The health check is disabled, so traffic reaches targets that are not ready.";
-        } else if (!isKnown(check) || isAbsent(check.path)) {
+        } else if (!isKnown(check) || !present(check.path)) {
             yield 'The health check has no path, so it probes "/" instead of the readiness endpoint.';
         }
     },

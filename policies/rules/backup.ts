@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
 import { BACKUP, RDS } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown } from "../lib/values";
+import { type Maybe, elements, isKnown, isPresent, isUnknown, present, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.backup.Vault` the rules read. */
 export interface BackupVaultInputs {
@@ -78,7 +78,7 @@ export const backupVaultCustomerManagedKey = resourceRule<BackupVaultInputs>({
     remediation: "Set kmsKeyArn of the vault to the platform's customer-managed key of its region (the data key at home, the DR key in the DR region).",
     resourceTypes: [BACKUP.vault],
     *check(vault) {
-        if (isAbsent(vault.kmsKeyArn)) {
+        if (!presentOrPending(vault.kmsKeyArn)) {
             yield "No kmsKeyArn is set, so recovery points are encrypted with the AWS-managed aws/backup key, whose policy the platform does not control.";
         }
     },
@@ -106,11 +106,11 @@ export const backupVaultLocked = stackRule<{ minimumRetentionDays: number }>({
                 continue;
             }
             const lock = own[0].props<VaultLockInputs>();
-            if (isAbsent(lock.changeableForDays)) {
+            if (!present(lock.changeableForDays)) {
                 yield { resource: vault, message: "The vault's lock is in governance mode (no changeableForDays), so anyone allowed to remove the lock can still delete recovery points." };
             }
             const days = lock.minRetentionDays;
-            if (!isUnknown(days) && (!isKnown(days) || days < config.minimumRetentionDays)) {
+            if (!isKnown(days) || days < config.minimumRetentionDays) {
                 yield { resource: vault, message: `The vault's lock keeps recovery points ${isKnown(days) ? `${days} day(s)` : "no minimum time"}; this environment requires at least ${config.minimumRetentionDays}.` };
             }
         }
@@ -204,7 +204,7 @@ export const rdsBackupsReplicatedToDrRegion = stackRule({
                 yield { resource: db, message: "The database's automated backups are not replicated to another region, so losing its region loses every restore point." };
             } else if (!own.some((replication) => regionOf(replication) !== regionOf(db))) {
                 yield { resource: db, message: "The database's automated backups are replicated within its own region, which a regional outage takes with it." };
-            } else if (own.every((replication) => isAbsent(replication.props<BackupReplicationInputs>().kmsKeyId))) {
+            } else if (own.every((replication) => !presentOrPending(replication.props<BackupReplicationInputs>().kmsKeyId))) {
                 yield { resource: db, message: "The replicated backups name no kmsKeyId in the DR region, so an encrypted database's backups cannot be replicated." };
             }
         }

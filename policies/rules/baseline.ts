@@ -78,12 +78,12 @@ export const configRecorderAllResources = stackRule({
         const channels = stack.ofType(BASELINE.configDeliveryChannel);
         for (const recorder of stack.ofType(BASELINE.configRecorder)) {
             const group = recorder.props<RecorderInputs>().recordingGroup;
-            if (!isUnknown(group) && (isAbsent(group) ? false : group.allSupported !== true && !isUnknown(group.allSupported))) {
+            if (!isUnknown(group) && (isAbsent(group) ? false : group.allSupported !== true)) {
                 yield { resource: recorder, message: "The recorder records only some resource types, so changes to the others leave no history." };
             }
             const status = statuses.find((s) => refersTo(s, "name", recorder, ["name", "id"]));
             const isEnabled = status?.props<RecorderStatusInputs>().isEnabled;
-            if (status === undefined || (isEnabled !== true && !isUnknown(isEnabled))) {
+            if (status === undefined || isEnabled !== true) {
                 yield { resource: recorder, message: "No RecorderStatus switches the recorder on, so it records nothing." };
             }
             if (channels.length === 0) {
@@ -134,7 +134,7 @@ export const accountS3PublicAccessBlock = resourceRule<AccountPublicAccessBlockI
     resourceTypes: [BASELINE.accountPublicAccessBlock],
     *check(block) {
         const off = (["blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"] as const)
-            .filter((setting) => block[setting] !== true && !isUnknown(block[setting]));
+            .filter((setting) => block[setting] !== true);
         if (off.length > 0) {
             yield `${off.join(", ")} ${off.length === 1 ? "is" : "are"} not true, so a bucket of the account can still be opened to the public.`;
         }

@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { refersTo } from "../lib/stack";
 import { CLOUDFRONT, CLOUDWATCH } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown, knownStrings } from "../lib/values";
+import { type Maybe, elements, isKnown, isPresent, isUnknown, knownStrings, present, presentOrPending } from "../lib/values";
 
 interface CacheBehaviorInputs {
     viewerProtocolPolicy?: Maybe<string>;
@@ -66,7 +66,7 @@ function isS3Origin(origin: OriginInputs): boolean {
     if (isKnown(origin.domainName) && S3_DOMAIN.test(origin.domainName)) {
         return true;
     }
-    return isAbsent(origin.customOriginConfig) && isAbsent(origin.vpcOriginConfig);
+    return !presentOrPending(origin.customOriginConfig) && !presentOrPending(origin.vpcOriginConfig);
 }
 
 export const cloudfrontViewerHttpsOnly = resourceRule<DistributionInputs>({
@@ -107,16 +107,14 @@ export const cloudfrontMinTlsVersion = resourceRule<DistributionInputs, { allowe
     },
     resourceTypes: [CLOUDFRONT.distribution],
     *check(distribution, { config }) {
+        // An unknown certificate block cannot be shown to set a minimum version: judged like none.
         const certificate = distribution.viewerCertificate;
-        if (isUnknown(certificate)) {
-            return;
-        }
         if (!isKnown(certificate) || certificate.cloudfrontDefaultCertificate === true) {
             yield "The distribution uses the default *.cloudfront.net certificate, which still accepts TLS 1.0.";
             return;
         }
         const version = certificate.minimumProtocolVersion;
-        if (!isUnknown(version) && !(isKnown(version) && config.allowedProtocolVersions.includes(version))) {
+        if (!(isKnown(version) && config.allowedProtocolVersions.includes(version))) {
             yield `minimumProtocolVersion ${isKnown(version) ? version : "(unset)"} is not one of ${config.allowedProtocolVersions.join(", ")}.`;
         }
     },
@@ -134,8 +132,15 @@ export const cloudfrontOriginHttpsOnly = resourceRule<DistributionInputs>({
     *check(distribution) {
         for (const origin of elements(distribution.origins).known) {
             const custom = origin.customOriginConfig;
-            if (isKnown(custom) && isKnown(custom.originProtocolPolicy) && custom.originProtocolPolicy !== "https-only") {
-                yield `${originName(origin)} uses originProtocolPolicy ${custom.originProtocolPolicy}, so traffic to it may travel unencrypted.`;
+            // A custom origin always has a protocol policy; an empty or unknown one (it is a
+            // literal in a program) cannot be shown to be HTTPS, so it is judged non-compliant.
+            if (!presentOrPending(custom)) {
+                continue;
+            }
+            const policy = isKnown(custom) ? custom.originProtocolPolicy : custom;
+            if (!(present(policy) && policy === "https-only")) {
+                const shown = present(policy) ? policy : isUnknown(policy) ? "(unknown)" : "(unset)";
+                yield `${originName(origin)} uses originProtocolPolicy ${shown}, so traffic to it may travel unencrypted.`;
             }
         }
     },
@@ -195,7 +200,7 @@ export const cloudfrontWafAttached = resourceRule<DistributionInputs>({
     remediation: "Set webAclId to the ARN of a CLOUDFRONT-scoped WAFv2 web ACL.",
     resourceTypes: [CLOUDFRONT.distribution],
     *check(distribution) {
-        if (isAbsent(distribution.webAclId)) {
+        if (!presentOrPending(distribution.webAclId)) {
             yield "webAclId is not set, so requests reach the origins without WAF inspection.";
         }
     },
@@ -212,7 +217,7 @@ export const cloudfrontS3OriginAccessControl = resourceRule<DistributionInputs>(
     resourceTypes: [CLOUDFRONT.distribution],
     *check(distribution) {
         for (const origin of elements(distribution.origins).known) {
-            if (isS3Origin(origin) && isAbsent(origin.originAccessControlId)) {
+            if (isS3Origin(origin) && !presentOrPending(origin.originAccessControlId)) {
                 yield `S3 origin ${originName(origin)} has no originAccessControlId, so the bucket must be readable some other way.`;
             }
         }
@@ -230,7 +235,7 @@ export const cloudfrontSecurityHeaders = resourceRule<DistributionInputs>({
     resourceTypes: [CLOUDFRONT.distribution],
     *check(distribution) {
         for (const { label, behavior } of behaviors(distribution)) {
-            if (isAbsent(behavior.responseHeadersPolicyId)) {
+            if (!presentOrPending(behavior.responseHeadersPolicyId)) {
                 yield `${label[0].toUpperCase()}${label.slice(1)} has no responseHeadersPolicyId, so browsers get no HSTS header.`;
             }
         }

@@ -1,6 +1,6 @@
 import { type ClinicalPolicy, resourceRule } from "../lib/policy";
 import { CLOUDTRAIL } from "../lib/types";
-import { type Maybe, elements, isAbsent, isUnknown } from "../lib/values";
+import { type Maybe, elements, presentOrPending } from "../lib/values";
 
 interface FieldSelector {
     field?: Maybe<string>;
@@ -35,7 +35,7 @@ export const cloudtrailMultiRegion = resourceRule<TrailInputs>({
     remediation: "Set isMultiRegionTrail and includeGlobalServiceEvents to true, and leave enableLogging true.",
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
-        if (trail.isMultiRegionTrail !== true && !isUnknown(trail.isMultiRegionTrail)) {
+        if (trail.isMultiRegionTrail !== true) {
             yield "isMultiRegionTrail is not true, so activity in the other regions goes unrecorded.";
         }
         if (trail.includeGlobalServiceEvents === false) {
@@ -57,7 +57,7 @@ export const cloudtrailLogFileValidation = resourceRule<TrailInputs>({
     remediation: "Set enableLogFileValidation to true.",
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
-        if (trail.enableLogFileValidation !== true && !isUnknown(trail.enableLogFileValidation)) {
+        if (trail.enableLogFileValidation !== true) {
             yield "enableLogFileValidation is not true, so a deleted or altered log file would go unnoticed.";
         }
     },
@@ -73,7 +73,7 @@ export const cloudtrailKmsEncryption = resourceRule<TrailInputs>({
     remediation: "Set kmsKeyId to the audit key, whose policy lets cloudtrail.amazonaws.com encrypt for this trail (aws:SourceArn).",
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
-        if (isAbsent(trail.kmsKeyId)) {
+        if (!presentOrPending(trail.kmsKeyId)) {
             yield "kmsKeyId is not set, so log files get only SSE-S3 and anyone who can read the bucket reads the account's activity.";
         }
     },
@@ -89,7 +89,7 @@ export const cloudtrailCloudwatchDelivery = resourceRule<TrailInputs>({
     remediation: "Set cloudWatchLogsGroupArn (the log group's ARN with :*) and cloudWatchLogsRoleArn (a role CloudTrail assumes).",
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
-        if (isAbsent(trail.cloudWatchLogsGroupArn) || isAbsent(trail.cloudWatchLogsRoleArn)) {
+        if (!presentOrPending(trail.cloudWatchLogsGroupArn) || !presentOrPending(trail.cloudWatchLogsRoleArn)) {
             yield "The trail names no CloudWatch log group and role, so its events reach no alarm and no query for hours.";
         }
     },

@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, refersTo } from "../lib/stack";
 import { CLOUDWATCH, LB, RDS, SNS } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isUnknown } from "../lib/values";
+import { type Maybe, elements, isKnown, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.cloudwatch.MetricAlarm` and `aws.cloudwatch.CompositeAlarm` the rules read. */
 export interface MetricAlarmInputs {
@@ -112,7 +112,7 @@ export const cloudwatchLogGroupKms = resourceRule<LogGroupInputs>({
     remediation: "Set kmsKeyId to the platform's logs key (whose policy allows logs.<region>.amazonaws.com).",
     resourceTypes: [CLOUDWATCH.logGroup],
     *check(group) {
-        if (isAbsent(group.kmsKeyId)) {
+        if (!presentOrPending(group.kmsKeyId)) {
             yield "kmsKeyId is not set, so log events (which may contain PHI) are not under the platform's key.";
         }
     },
@@ -132,9 +132,6 @@ export const cloudwatchLogGroupRetention = resourceRule<LogGroupInputs, { minimu
     resourceTypes: [CLOUDWATCH.logGroup],
     *check(group, { config }) {
         const days = group.retentionInDays;
-        if (isUnknown(days)) {
-            return;
-        }
         if (!isKnown(days) || days === 0) {
             yield "retentionInDays is not set, so events are kept forever with no retention decision.";
         } else if (days < config.minimumDays) {

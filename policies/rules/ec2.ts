@@ -1,6 +1,6 @@
 import { type ClinicalPolicy, resourceRule } from "../lib/policy";
 import { EC2 } from "../lib/types";
-import { type Maybe, asBoolean, elements, isKnown, isUnknown } from "../lib/values";
+import { type Maybe, asBoolean, elements, present, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.ec2.LaunchTemplate` the rules read (the EKS node groups' launch settings). */
 export interface LaunchTemplateInputs {
@@ -23,13 +23,12 @@ export const ec2LaunchTemplateImdsv2 = resourceRule<LaunchTemplateInputs>({
     remediation: 'Set metadataOptions.httpTokens to "required" (or httpEndpoint to "disabled").',
     resourceTypes: [EC2.launchTemplate],
     *check(template) {
-        const options = template.metadataOptions;
-        if (isUnknown(options)) {
-            return;
-        }
-        const tokens = isKnown(options) ? options.httpTokens : undefined;
-        const endpoint = isKnown(options) ? options.httpEndpoint : undefined;
-        if (tokens !== "required" && !isUnknown(tokens) && endpoint !== "disabled") {
+        // Both settings are literals in a program; an unknown or empty one cannot be shown to
+        // require tokens, so it is judged like an absent one.
+        const options = present(template.metadataOptions) ? template.metadataOptions : undefined;
+        const tokens = options?.httpTokens;
+        const endpoint = options?.httpEndpoint;
+        if (!(present(tokens) && tokens === "required") && !(present(endpoint) && endpoint === "disabled")) {
             yield "metadataOptions.httpTokens is not \"required\", so IMDSv1 lets any SSRF read the node's credentials.";
         }
     },
@@ -45,19 +44,23 @@ export const ec2LaunchTemplateEbsEncrypted = resourceRule<LaunchTemplateInputs>(
     remediation: 'Declare blockDeviceMappings for the root device with ebs.encrypted "true" and ebs.kmsKeyId set.',
     resourceTypes: [EC2.launchTemplate],
     *check(template) {
+        // An unknown list (or an unknown element) cannot be shown to encrypt anything, so it is
+        // judged like a missing one. The key is different: its ARN belongs to a key created in
+        // the same update and is unknown in a first deployment's preview, so an unknown
+        // kmsKeyId passes and is judged again once known; an empty one fails.
         const mappings = elements(template.blockDeviceMappings);
-        if (mappings.hasUnknown) {
-            return;
-        }
-        if (mappings.known.length === 0) {
-            yield "The template declares no block device mappings, so volume encryption depends on account defaults.";
+        if (mappings.known.length === 0 || mappings.hasUnknown) {
+            yield "The template declares no known block device mappings, so volume encryption depends on account defaults.";
         }
         for (const mapping of mappings.known) {
-            const ebs = mapping.ebs;
-            const encrypted = isKnown(ebs) ? asBoolean(ebs.encrypted) : isUnknown(ebs) ? ebs : undefined;
-            if (encrypted !== true && !isUnknown(encrypted)) {
-                const device = isKnown(mapping.deviceName) ? mapping.deviceName : "a device";
+            const device = present(mapping.deviceName) ? mapping.deviceName : "a device";
+            const ebs = present(mapping.ebs) ? mapping.ebs : undefined;
+            const encrypted = present(ebs?.encrypted) ? asBoolean(ebs?.encrypted) : undefined;
+            if (encrypted !== true) {
                 yield `The EBS volume for ${device} is not encrypted (ebs.encrypted is not "true").`;
+            }
+            if (!presentOrPending(ebs?.kmsKeyId)) {
+                yield `The EBS volume for ${device} has no ebs.kmsKeyId, so it is encrypted with the AWS managed key rather than the platform's key.`;
             }
         }
     },

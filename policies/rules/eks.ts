@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, resourceRule } from "../lib/policy";
 import { WORLD_CIDRS } from "../lib/network";
 import { EKS } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown } from "../lib/values";
+import { type Maybe, elements, isKnown, isPresent, isUnknown, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.eks.Cluster` the rules read. */
 export interface EksClusterInputs {
@@ -48,19 +48,18 @@ export const eksEndpointNotPublic = resourceRule<EksClusterInputs>({
     remediation: "Set vpcConfig.endpointPrivateAccess to true and endpointPublicAccess to false (or list publicAccessCidrs).",
     resourceTypes: [EKS.cluster],
     *check(cluster) {
+        // Both endpoint flags are literals: unknown ones are judged like omitted ones. Unknown
+        // CIDRs still count as restricted, since they are usually built from other resources.
         const vpc = cluster.vpcConfig;
-        if (isUnknown(vpc)) {
-            return;
-        }
         const publicAccess = isKnown(vpc) ? vpc.endpointPublicAccess : undefined;
         const cidrs = isKnown(vpc) ? elements(vpc.publicAccessCidrs) : { known: [], hasUnknown: false };
         const restricted = cidrs.hasUnknown || (cidrs.known.length > 0 && !cidrs.known.some((c) => WORLD_CIDRS.has(String(c))));
         // An omitted endpointPublicAccess means AWS's default: a public endpoint.
-        if (publicAccess !== false && !isUnknown(publicAccess) && !restricted) {
+        if (publicAccess !== false && !restricted) {
             yield "The Kubernetes API endpoint is reachable from the whole internet (endpointPublicAccess is not false and publicAccessCidrs is open).";
         }
         const privateAccess = isKnown(vpc) ? vpc.endpointPrivateAccess : undefined;
-        if (privateAccess !== true && !isUnknown(privateAccess)) {
+        if (privateAccess !== true) {
             yield "endpointPrivateAccess is not true, so nodes reach the API through the public endpoint.";
         }
     },
@@ -76,14 +75,13 @@ export const eksSecretsEncryption = resourceRule<EksClusterInputs>({
     remediation: 'Set encryptionConfig with resources ["secrets"] and provider.keyArn set to the cluster key.',
     resourceTypes: [EKS.cluster],
     *check(cluster) {
+        // The resource list is a literal: an unknown one cannot be shown to cover secrets. The
+        // key's ARN is that of a key created in the same update, so an unknown one passes.
         const config = cluster.encryptionConfig;
-        if (isUnknown(config)) {
-            return;
-        }
         const resources = isKnown(config) ? elements(config.resources) : { known: [], hasUnknown: false };
-        if (!resources.hasUnknown && !resources.known.includes("secrets")) {
+        if (!resources.known.includes("secrets")) {
             yield 'encryptionConfig does not cover "secrets", so Kubernetes secrets rest in etcd without envelope encryption.';
-        } else if (isKnown(config) && !isUnknown(config.provider) && isAbsent(isKnown(config.provider) ? config.provider.keyArn : undefined)) {
+        } else if (isKnown(config) && !presentOrPending(isKnown(config.provider) ? config.provider.keyArn : config.provider)) {
             yield "encryptionConfig.provider.keyArn is not set.";
         }
     },
@@ -122,8 +120,8 @@ export const eksApiAuthMode = resourceRule<EksClusterInputs>({
     *check(cluster) {
         const access = cluster.accessConfig;
         const mode = isKnown(access) ? access.authenticationMode : isUnknown(access) ? access : undefined;
-        if (!isUnknown(mode) && !(isKnown(mode) && ACCESS_ENTRY_MODES.has(mode))) {
-            yield `authenticationMode is ${isKnown(mode) ? mode : "CONFIG_MAP (the default)"}, so access is managed in an unaudited ConfigMap.`;
+        if (!(isKnown(mode) && ACCESS_ENTRY_MODES.has(mode))) {
+            yield `authenticationMode is ${isKnown(mode) ? mode : isUnknown(mode) ? "unknown until the update runs" : "CONFIG_MAP (the default)"}, so access is managed in an unaudited ConfigMap.`;
         }
     },
 });
@@ -140,7 +138,7 @@ export const eksBootstrapAdminDisabled = resourceRule<EksClusterInputs>({
     *check(cluster) {
         const access = cluster.accessConfig;
         const bootstrap = isKnown(access) ? access.bootstrapClusterCreatorAdminPermissions : isUnknown(access) ? access : undefined;
-        if (bootstrap !== false && !isUnknown(bootstrap)) {
+        if (bootstrap !== false) {
             yield "bootstrapClusterCreatorAdminPermissions is not false, so the deploying identity holds an invisible cluster-admin grant.";
         }
     },
@@ -181,7 +179,7 @@ export const eksNodegroupLaunchTemplate = resourceRule<EksNodeGroupInputs>({
         if (isUnknown(template)) {
             return;
         }
-        if (!isKnown(template) || (isAbsent(template.id) && isAbsent(template.name))) {
+        if (!isKnown(template) || (!presentOrPending(template.id) && !presentOrPending(template.name))) {
             yield "The node group has no launch template, so IMDSv1 and unencrypted root volumes stay possible.";
         }
     },
@@ -205,7 +203,7 @@ export const eksNodeClassStorageKey = resourceRule<EksNodeClassInputs>({
         if (isUnknown(storage)) {
             return;
         }
-        if (isAbsent(isKnown(storage) ? storage.kmsKeyID : undefined)) {
+        if (!presentOrPending(isKnown(storage) ? storage.kmsKeyID : undefined)) {
             yield "spec.ephemeralStorage.kmsKeyID is not set, so node volumes are encrypted with the AWS managed EBS key, outside the platform's key policies.";
         }
     },

@@ -237,14 +237,14 @@ export const iamPasswordPolicyStrength = resourceRule<AccountPasswordPolicyInput
     resourceTypes: [IAM.accountPasswordPolicy],
     *check(policy) {
         const weak: string[] = [];
-        const atLeast = (value: Maybe<number>, minimum: number) => isUnknown(value) || (isKnown(value) && value >= minimum);
+        const atLeast = (value: Maybe<number>, minimum: number) => isKnown(value) && value >= minimum;
         if (!atLeast(policy.minimumPasswordLength, 14)) weak.push("minimumPasswordLength < 14");
         if (!atLeast(policy.passwordReusePrevention, 24)) weak.push("passwordReusePrevention < 24");
-        if (!(isUnknown(policy.maxPasswordAge) || (isKnown(policy.maxPasswordAge) && policy.maxPasswordAge > 0 && policy.maxPasswordAge <= 90))) {
+        if (!(isKnown(policy.maxPasswordAge) && policy.maxPasswordAge > 0 && policy.maxPasswordAge <= 90)) {
             weak.push("maxPasswordAge not within 1–90");
         }
         for (const flag of ["requireLowercaseCharacters", "requireUppercaseCharacters", "requireNumbers", "requireSymbols"] as const) {
-            if (policy[flag] !== true && !isUnknown(policy[flag])) weak.push(`${flag} not true`);
+            if (policy[flag] !== true) weak.push(`${flag} not true`);
         }
         if (weak.length > 0) {
             yield `The password policy is weak: ${weak.join(", ")}.`;

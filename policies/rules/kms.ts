@@ -1,7 +1,7 @@
 import { isPublicAllow, statementsOf } from "../lib/documents";
 import { type ClinicalPolicy, resourceRule } from "../lib/policy";
 import { KMS } from "../lib/types";
-import { type Maybe, isKnown, isUnknown } from "../lib/values";
+import { type Maybe, isKnown } from "../lib/values";
 
 /** Inputs of `aws.kms.Key` (and the `policy` of `aws.kms.KeyPolicy`) the rules read. */
 export interface KmsKeyInputs {
@@ -33,7 +33,7 @@ export const kmsKeyRotationEnabled = resourceRule<KmsKeyInputs>({
     remediation: "Set enableKeyRotation to true.",
     resourceTypes: [KMS.key],
     *check(key) {
-        if (isRotatable(key) && key.enableKeyRotation !== true && !isUnknown(key.enableKeyRotation)) {
+        if (isRotatable(key) && key.enableKeyRotation !== true) {
             yield "enableKeyRotation is not true, so the key material never changes.";
         }
     },

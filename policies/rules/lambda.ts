@@ -7,7 +7,7 @@
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, refersTo } from "../lib/stack";
 import { CLOUDWATCH, LAMBDA } from "../lib/types";
-import { type Maybe, isAbsent, isKnown, isUnknown } from "../lib/values";
+import { type Maybe, isKnown, isUnknown, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.lambda.Function` the rules read. */
 export interface FunctionInputs {
@@ -60,7 +60,7 @@ export const lambdaEnvironmentCustomerManagedKey = resourceRule<FunctionInputs>(
     *check(fn) {
         const variables = isKnown(fn.environment) ? fn.environment.variables : fn.environment;
         const hasVariables = isUnknown(variables) || (isKnown(variables) && Object.keys(variables).length > 0);
-        if (hasVariables && isAbsent(fn.kmsKeyArn)) {
+        if (hasVariables && !presentOrPending(fn.kmsKeyArn)) {
             yield "kmsKeyArn is not set, so the environment variables are encrypted only with the AWS-managed aws/lambda key.";
         }
     },
@@ -77,7 +77,6 @@ export const lambdaReservedConcurrency = resourceRule<FunctionInputs>({
     resourceTypes: [LAMBDA.function],
     *check(fn) {
         const reserved = fn.reservedConcurrentExecutions;
-        if (isUnknown(reserved)) return;
         if (!isKnown(reserved) || reserved < 0) {
             yield "reservedConcurrentExecutions is not set, so the function shares the account's unreserved pool.";
         } else if (reserved === 0) {
@@ -105,11 +104,11 @@ export const lambdaFailureDestination = stackRule({
             });
             if (!asynchronous) continue;
             const deadLetter = fn.props<FunctionInputs>().deadLetterConfig;
-            const hasDeadLetter = isKnown(deadLetter) && !isAbsent(deadLetter.targetArn);
+            const hasDeadLetter = isKnown(deadLetter) && presentOrPending(deadLetter.targetArn);
             const hasDestination = invokeConfigs.some((config) => {
                 const onFailure = config.props<EventInvokeConfigInputs>().destinationConfig;
                 const destination = isKnown(onFailure) && isKnown(onFailure.onFailure) ? onFailure.onFailure.destination : undefined;
-                return !isAbsent(destination) && refersTo(config, "functionName", fn, FUNCTION_IDENTIFIERS);
+                return presentOrPending(destination) && refersTo(config, "functionName", fn, FUNCTION_IDENTIFIERS);
             });
             if (!hasDeadLetter && !hasDestination) {
                 yield { resource: fn, message: "An AWS service invokes this function asynchronously, and an event it fails on is dropped: it has no dead-letter queue and no on-failure destination." };
@@ -156,7 +155,7 @@ export const lambdaPermissionNoPublic = resourceRule<PermissionInputs>({
     resourceTypes: [LAMBDA.permission],
     *check(permission) {
         if (permission.principal !== "*") return;
-        if ([permission.sourceArn, permission.sourceAccount, permission.principalOrgId].every(isAbsent)) {
+        if ([permission.sourceArn, permission.sourceAccount, permission.principalOrgId].every((value) => !presentOrPending(value))) {
             yield 'The permission lets anyone ("*") invoke the function, with no sourceArn, sourceAccount or principalOrgId to narrow it.';
         }
     },

@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
 import { RDS } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown } from "../lib/values";
+import { type Maybe, elements, isKnown, isPresent, isUnknown, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.rds.Instance` the rules read. */
 export interface RdsInstanceInputs {
@@ -112,7 +112,7 @@ export const rdsStorageEncrypted = resourceRule<DatabaseInputs>({
         if (isPresent(db.replicateSourceDb) || isPresent(db.replicationSourceIdentifier)) {
             return;
         }
-        if (db.storageEncrypted !== true && !isUnknown(db.storageEncrypted)) {
+        if (db.storageEncrypted !== true) {
             yield "Storage encryption is off (storageEncrypted is not true), so patient data would be stored unencrypted.";
         }
     },
@@ -131,7 +131,7 @@ export const rdsStorageCustomerManagedKey = resourceRule<DatabaseInputs>({
         if (isPresent(db.replicateSourceDb) || isPresent(db.replicationSourceIdentifier)) {
             return;
         }
-        if (isAbsent(db.kmsKeyId)) {
+        if (!presentOrPending(db.kmsKeyId)) {
             yield "No kmsKeyId is set, so storage would use the AWS-managed key whose policy and rotation the platform does not control.";
         }
     },
@@ -166,7 +166,7 @@ export const rdsBackupRetention = resourceRule<DatabaseInputs, { minimumDays: nu
     },
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(db, { config }) {
-        if (isPresent(db.replicateSourceDb) || isUnknown(db.backupRetentionPeriod)) {
+        if (isPresent(db.replicateSourceDb)) {
             return;
         }
         if (!isKnown(db.backupRetentionPeriod)) {
@@ -187,7 +187,7 @@ export const rdsMultiAz = resourceRule<RdsInstanceInputs>({
     remediation: "Set multiAz to true.",
     resourceTypes: [RDS.instance],
     *check(db) {
-        if (db.multiAz !== true && !isUnknown(db.multiAz)) {
+        if (db.multiAz !== true) {
             yield "multiAz is not true, so an Availability Zone outage takes the database down.";
         }
     },
@@ -203,7 +203,7 @@ export const rdsDeletionProtection = resourceRule<DatabaseInputs>({
     remediation: "Set deletionProtection to true.",
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(db) {
-        if (db.deletionProtection !== true && !isUnknown(db.deletionProtection)) {
+        if (db.deletionProtection !== true) {
             yield "deletionProtection is not true, so a single API call or stack change can delete the database.";
         }
     },
@@ -226,14 +226,14 @@ export const rdsPhiProtections = resourceRule<DatabaseInputs>({
         if (!isKnown(tags) || tags.DataClassification !== "phi") {
             return;
         }
-        if (db.deletionProtection !== true && !isUnknown(db.deletionProtection)) {
+        if (db.deletionProtection !== true) {
             yield "The database holds PHI but deletionProtection is not true.";
         }
         if (db.skipFinalSnapshot === true) {
             yield "The database holds PHI but skipFinalSnapshot is true, so deleting it leaves no copy.";
         }
         const days = db.backupRetentionPeriod;
-        if (!isUnknown(days) && !isDerivedDatabase(db) && (!isKnown(days) || days < PHI_MINIMUM_BACKUP_DAYS)) {
+        if (!isDerivedDatabase(db) && (!isKnown(days) || days < PHI_MINIMUM_BACKUP_DAYS)) {
             yield `The database holds PHI but keeps ${isKnown(days) ? days : "no"} day(s) of backups; PHI needs at least ${PHI_MINIMUM_BACKUP_DAYS}.`;
         }
     },
@@ -266,12 +266,9 @@ export const rdsEnhancedMonitoring = resourceRule<RdsInstanceInputs>({
     resourceTypes: [RDS.instance, RDS.clusterInstance],
     *check(db) {
         const interval = db.monitoringInterval;
-        if (isUnknown(interval)) {
-            return;
-        }
         if (!isKnown(interval) || interval <= 0) {
             yield "monitoringInterval is 0 or unset, so enhanced monitoring is off.";
-        } else if (isAbsent(db.monitoringRoleArn)) {
+        } else if (!presentOrPending(db.monitoringRoleArn)) {
             yield "monitoringRoleArn is not set, so RDS cannot publish enhanced monitoring metrics.";
         }
     },
@@ -309,7 +306,7 @@ export const rdsPerformanceInsightsEncrypted = resourceRule<DatabaseInputs>({
     remediation: "Set performanceInsightsKmsKeyId to the data key whenever performanceInsightsEnabled is true.",
     resourceTypes: [RDS.instance, RDS.cluster, RDS.clusterInstance],
     *check(db) {
-        if (db.performanceInsightsEnabled === true && isAbsent(db.performanceInsightsKmsKeyId)) {
+        if (db.performanceInsightsEnabled === true && !presentOrPending(db.performanceInsightsKmsKeyId)) {
             yield "Performance Insights is on without performanceInsightsKmsKeyId, so captured SQL text uses the AWS-managed key.";
         }
     },
@@ -325,7 +322,7 @@ export const rdsIamDatabaseAuth = resourceRule<DatabaseInputs>({
     remediation: "Set iamDatabaseAuthenticationEnabled to true.",
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(db) {
-        if (db.iamDatabaseAuthenticationEnabled !== true && !isUnknown(db.iamDatabaseAuthenticationEnabled)) {
+        if (db.iamDatabaseAuthenticationEnabled !== true) {
             yield "iamDatabaseAuthenticationEnabled is not true.";
         }
     },
@@ -361,7 +358,7 @@ export const rdsMasterSecretCustomerManagedKey = resourceRule<DatabaseInputs>({
     remediation: "Set masterUserSecretKmsKeyId to the platform's secrets key.",
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(db) {
-        if (db.manageMasterUserPassword === true && isAbsent(db.masterUserSecretKmsKeyId)) {
+        if (db.manageMasterUserPassword === true && !presentOrPending(db.masterUserSecretKmsKeyId)) {
             yield "masterUserSecretKmsKeyId is not set, so the master secret uses the AWS-managed Secrets Manager key.";
         }
     },
@@ -428,7 +425,7 @@ function* forceSslFindings(
             continue;
         }
         const groupName = inputs[groupProperty];
-        if (isAbsent(groupName)) {
+        if (!presentOrPending(groupName)) {
             yield { resource: database, message: `No ${groupProperty} is set, so the default parameter group applies and rds.force_ssl is not guaranteed.` };
             continue;
         }

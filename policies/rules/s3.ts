@@ -2,7 +2,7 @@ import { deniesInsecureTransport, isPublicAllow, statementsOf, type Statement } 
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
 import { CLOUDFRONT, EC2, LB, S3 } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown } from "../lib/values";
+import { type Maybe, UNKNOWN, elements, isKnown, isPresent, isUnknown, present, presentOrPending } from "../lib/values";
 
 export interface SseDefaultInputs {
     sseAlgorithm?: Maybe<string>;
@@ -83,6 +83,7 @@ export interface BucketOwnershipControlsInputs {
     rule?: Maybe<{ objectOwnership?: Maybe<string> }>;
 }
 
+/** Inputs of the standalone `aws.s3.BucketReplicationConfig`. */
 export interface BucketReplicationInputs {
     rules?: Maybe<
         Maybe<{
@@ -91,6 +92,25 @@ export interface BucketReplicationInputs {
             sourceSelectionCriteria?: Maybe<{ sseKmsEncryptedObjects?: Maybe<{ status?: Maybe<string> }> }>;
         }>[]
     >;
+}
+
+/**
+ * Replication inline on `aws.s3.Bucket` (`replicationConfiguration`) and on `aws.s3.BucketV2`
+ * (`replicationConfigurations`, every block a list); field names from the @pulumi/aws 7.48.0
+ * types/input.d.ts, checked 2026-12-01. Inline, the key sits on the destination itself and the
+ * SSE-KMS criterion is a boolean `enabled`.
+ */
+interface InlineReplicationRule {
+    status?: Maybe<string>;
+    destination?: Maybe<{ replicaKmsKeyId?: Maybe<string> }>;
+    destinations?: Maybe<Maybe<{ replicaKmsKeyId?: Maybe<string> }>[]>;
+    sourceSelectionCriteria?: Maybe<{ sseKmsEncryptedObjects?: Maybe<{ enabled?: Maybe<boolean> }> }>;
+    sourceSelectionCriterias?: Maybe<Maybe<{ sseKmsEncryptedObjects?: Maybe<Maybe<{ enabled?: Maybe<boolean> }>[]> }>[]>;
+}
+
+export interface InlineReplicationInputs {
+    replicationConfiguration?: Maybe<{ rules?: Maybe<Maybe<InlineReplicationRule>[]> }>;
+    replicationConfigurations?: Maybe<Maybe<{ rules?: Maybe<Maybe<InlineReplicationRule>[]> }>[]>;
 }
 
 const BUCKETS = [S3.bucket, S3.bucketV2] as const;
@@ -171,7 +191,7 @@ export const s3DefaultEncryptionKms = stackRule({
             const accepted = logTargets.has(bucket.urn) ? [...KMS_ALGORITHMS, "AES256"] : [...KMS_ALGORITHMS];
             const defaults = encryptionDefaults(stack, bucket);
             const encrypted = defaults.some(
-                (d) => isUnknown(d) || (isKnown(d) && (isUnknown(d.sseAlgorithm) || accepted.includes(String(d.sseAlgorithm)))),
+                (d) => isKnown(d) && present(d.sseAlgorithm) && accepted.includes(d.sseAlgorithm),
             );
             if (defaults.length === 0) {
                 yield { resource: bucket, message: "The bucket has no server-side encryption configuration, so objects get only SSE-S3, not a KMS key." };
@@ -202,7 +222,7 @@ export const s3EncryptionCustomerManagedKey = resourceRule<BucketEncryptionInput
             if (!isKnown(defaults) || !KMS_ALGORITHMS.has(String(defaults.sseAlgorithm))) {
                 continue;
             }
-            if (isAbsent(defaults.kmsMasterKeyId)) {
+            if (!presentOrPending(defaults.kmsMasterKeyId)) {
                 yield "An SSE-KMS rule has no kmsMasterKeyId, so it uses the AWS-managed aws/s3 key instead of the platform's key.";
             }
         }
@@ -238,7 +258,7 @@ export const s3PublicAccessBlockSettings = resourceRule<BucketPublicAccessBlockI
     resourceTypes: [S3.publicAccessBlock],
     *check(block) {
         const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
-        const off = settings.filter((setting) => block[setting] !== true && !isUnknown(block[setting]));
+        const off = settings.filter((setting) => block[setting] !== true);
         if (off.length > 0) {
             yield `${off.join(", ")} ${off.length === 1 ? "is" : "are"} not true, so public access is only partly blocked.`;
         }
@@ -346,7 +366,7 @@ export const s3VersioningEnabled = stackRule({
                 const configuration = side.props<BucketVersioningInputs>().versioningConfiguration;
                 statuses.push(isUnknown(configuration) ? configuration : configuration?.status);
             }
-            if (!statuses.some((status) => isUnknown(status) || status === "Enabled" || status === true)) {
+            if (!statuses.some((status) => status === "Enabled" || status === true)) {
                 yield { resource: bucket, message: "Versioning is not enabled, so an overwrite or delete destroys the only copy of an object." };
             }
         }
@@ -432,7 +452,7 @@ export const s3AclsDisabled = stackRule({
             const accepted = receivesCloudFrontLogs ? ["BucketOwnerEnforced", "BucketOwnerPreferred"] : ["BucketOwnerEnforced"];
             const owned = sideResources(stack, bucket, S3.ownershipControls).some((controls) => {
                 const rule = controls.props<BucketOwnershipControlsInputs>().rule;
-                return isUnknown(rule) || isUnknown(rule?.objectOwnership) || accepted.includes(String(rule?.objectOwnership));
+                return isKnown(rule) && present(rule.objectOwnership) && accepted.includes(rule.objectOwnership);
             });
             if (!owned) {
                 yield { resource: bucket, message: `The bucket does not set object ownership to ${accepted.join(" or ")}, so object ACLs stay in effect.` };
@@ -461,7 +481,67 @@ export const s3LifecycleConfigured = stackRule({
     },
 });
 
-export const s3ReplicationDestinationEncrypted = resourceRule<BucketReplicationInputs>({
+/** One replication rule in the shape the rule judges, whichever form declared it. */
+interface ReplicationRuleView {
+    status: Maybe<string>;
+    /** Every destination key; a rule is compliant only when each one is given. */
+    keys: Maybe<string>[];
+    /** Every SSE-KMS criterion; "Enabled" / true when KMS-encrypted objects are replicated. */
+    sseKms: Maybe<string | boolean>[];
+}
+
+/** The list under `value`, or one unknown entry when the list itself is unknown. */
+function listOf<T>(value: Maybe<readonly Maybe<T>[]>): Maybe<T>[] {
+    const { known, hasUnknown } = elements(value);
+    return hasUnknown ? [...known, UNKNOWN] : known;
+}
+
+/** `value[key]` for a known object, the unknown itself for an unknown one. */
+function field(value: unknown, key: string): Maybe<unknown> {
+    if (isUnknown(value)) {
+        return value;
+    }
+    return value !== null && typeof value === "object" ? (value as Record<string, Maybe<unknown>>)[key] : undefined;
+}
+
+function replicationRules(type: string, props: Record<string, unknown>): Maybe<ReplicationRuleView>[] {
+    if (type === S3.replication) {
+        return listOf((props as BucketReplicationInputs).rules).map((rule) =>
+            isKnown(rule)
+                ? {
+                      status: rule.status,
+                      keys: [field(field(rule.destination, "encryptionConfiguration"), "replicaKmsKeyId") as Maybe<string>],
+                      sseKms: [field(field(rule.sourceSelectionCriteria, "sseKmsEncryptedObjects"), "status") as Maybe<string>],
+                  }
+                : rule,
+        );
+    }
+    const inputs = props as InlineReplicationInputs;
+    const configurations =
+        type === S3.bucket
+            ? !presentOrPending(inputs.replicationConfiguration) ? [] : [inputs.replicationConfiguration]
+            : listOf(inputs.replicationConfigurations);
+    return configurations.flatMap((configuration) =>
+        listOf(field(configuration, "rules") as Maybe<Maybe<InlineReplicationRule>[]>).map((rule) => {
+            if (!isKnown(rule)) {
+                return rule;
+            }
+            const destinations = type === S3.bucket ? [rule.destination] : listOf(rule.destinations);
+            const criteria = type === S3.bucket ? [rule.sourceSelectionCriteria] : listOf(rule.sourceSelectionCriterias);
+            return {
+                status: rule.status,
+                keys: destinations.map((destination) => field(destination, "replicaKmsKeyId") as Maybe<string>),
+                sseKms: criteria.flatMap((c) => {
+                    const objects = field(c, "sseKmsEncryptedObjects");
+                    const list = type === S3.bucket ? [objects] : listOf(objects as Maybe<Maybe<unknown>[]>);
+                    return list.map((o) => field(o, "enabled") as Maybe<boolean>);
+                }),
+            };
+        }),
+    );
+}
+
+export const s3ReplicationDestinationEncrypted = resourceRule<Record<string, unknown>>({
     name: "s3-replication-destination-encrypted",
     description: "S3 replication copies KMS-encrypted objects and re-encrypts them with a KMS key at the destination.",
     severity: "medium",
@@ -469,21 +549,26 @@ export const s3ReplicationDestinationEncrypted = resourceRule<BucketReplicationI
     hipaa: ["164.312(a)(2)(iv)", "164.308(a)(7)(ii)(A)"],
     soc2: ["CC6.1", "A1.2"],
     remediation:
-        'In each enabled rule set destination.encryptionConfiguration.replicaKmsKeyId and sourceSelectionCriteria.sseKmsEncryptedObjects.status "Enabled".',
-    resourceTypes: [S3.replication],
-    *check(replication) {
-        for (const rule of elements(replication.rules).known) {
-            if (rule.status !== "Enabled") {
+        'In each enabled rule set destination.encryptionConfiguration.replicaKmsKeyId and sourceSelectionCriteria.sseKmsEncryptedObjects.status "Enabled" (inline on the bucket: destination.replicaKmsKeyId and sseKmsEncryptedObjects.enabled).',
+    resourceTypes: [S3.replication, S3.bucket, S3.bucketV2],
+    *check(props, { type }) {
+        for (const rule of replicationRules(type, props)) {
+            if (!isKnown(rule)) {
+                // A rule list built at deploy time cannot be shown to encrypt replicas.
+                yield "A replication rule is unknown until the update runs, so its destination encryption cannot be checked.";
                 continue;
             }
-            const destination = rule.destination;
-            const key = isKnown(destination) ? destination.encryptionConfiguration : destination;
-            if (!isUnknown(key) && isAbsent(isKnown(key) ? key.replicaKmsKeyId : undefined)) {
+            // An unknown status may be "Enabled": judge the rule.
+            if (present(rule.status) && rule.status !== "Enabled") {
+                continue;
+            }
+            // The key's ARN is usually that of a key created in the same update, unknown in a
+            // first deployment's preview: an unknown key passes, an empty or missing one fails.
+            if (rule.keys.length === 0 || !rule.keys.every((key) => presentOrPending(key))) {
                 yield "An enabled replication rule has no destination replicaKmsKeyId, so replicas are not encrypted with the platform's key.";
             }
-            const criteria = rule.sourceSelectionCriteria;
-            const sse = isKnown(criteria) ? criteria.sseKmsEncryptedObjects : criteria;
-            if (!isUnknown(sse) && (isKnown(sse) ? sse.status : undefined) !== "Enabled") {
+            // The criterion is a literal: unknown, empty or disabled all fail.
+            if (rule.sseKms.length === 0 || !rule.sseKms.every((status) => status === "Enabled" || status === true)) {
                 yield "An enabled replication rule does not replicate SSE-KMS objects (sourceSelectionCriteria.sseKmsEncryptedObjects).";
             }
         }

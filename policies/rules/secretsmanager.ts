@@ -2,7 +2,7 @@ import { isPublicAllow, statementsOf } from "../lib/documents";
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
 import { RDS, SECRETS } from "../lib/types";
-import { type Maybe, isAbsent, isKnown, isUnknown } from "../lib/values";
+import { type Maybe, isKnown, isUnknown, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.secretsmanager.Secret` the rules read. */
 export interface SecretInputs {
@@ -60,7 +60,7 @@ export const secretsmanagerCustomerManagedKey = resourceRule<SecretInputs>({
     remediation: "Set kmsKeyId to the platform's secrets key.",
     resourceTypes: [SECRETS.secret],
     *check(secret) {
-        if (isAbsent(secret.kmsKeyId)) {
+        if (!presentOrPending(secret.kmsKeyId)) {
             yield "kmsKeyId is not set, so the secret uses the AWS-managed aws/secretsmanager key.";
         }
     },

@@ -10,7 +10,7 @@ import {
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { refersTo } from "../lib/stack";
 import { EC2 } from "../lib/types";
-import { elements, isKnown, isUnknown } from "../lib/values";
+import { elements, present } from "../lib/values";
 
 const NETWORK_ACCESS_HIPAA = [
     "164.308(a)(3)(i)",
@@ -125,11 +125,11 @@ export const sgRuleDescriptions = resourceRule<Record<string, unknown>>({
     *check(props, { type }) {
         if (type === EC2.securityGroup) {
             const description = (props as SecurityGroupInputs).description;
-            if (!isUnknown(description) && (!isKnown(description) || description === "Managed by Pulumi")) {
+            if (!present(description) || description === "Managed by Pulumi") {
                 yield "The security group has no description of its purpose.";
             }
         }
-        const undocumented = rulesOf(type, props).filter((rule) => !isUnknown(rule.description) && !isKnown(rule.description));
+        const undocumented = rulesOf(type, props).filter((rule) => !present(rule.description));
         if (undocumented.length > 0) {
             yield `${undocumented.length} rule${undocumented.length === 1 ? " has" : "s have"} no description.`;
         }

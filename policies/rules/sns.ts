@@ -2,7 +2,7 @@ import { deniesInsecureTransport, isPublicAllow, statementsOf } from "../lib/doc
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, refersTo } from "../lib/stack";
 import { CHATBOT, CLOUDWATCH, SNS } from "../lib/types";
-import { type Maybe, isAbsent, isKnown, isUnknown } from "../lib/values";
+import { type Maybe, isKnown, isUnknown, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.sns.Topic` the rules read. */
 export interface TopicInputs {
@@ -46,7 +46,7 @@ export const snsTopicKmsEncryption = resourceRule<TopicInputs>({
     resourceTypes: [SNS.topic],
     *check(topic) {
         const key = topic.kmsMasterKeyId;
-        if (isAbsent(key)) {
+        if (!presentOrPending(key)) {
             yield "kmsMasterKeyId is not set, so messages are stored unencrypted.";
         } else if (isKnown(key) && AWS_MANAGED_SNS_KEY.test(key)) {
             yield "The topic uses the AWS-managed alias/aws/sns key, which CloudWatch alarms cannot publish with.";

@@ -67,8 +67,8 @@ export const vpcFlowLogAllTraffic = resourceRule<FlowLogInputs>({
     remediation: 'Set trafficType to "ALL".',
     resourceTypes: [EC2.flowLog],
     *check(flowLog) {
-        if (flowLog.trafficType !== "ALL" && !isUnknown(flowLog.trafficType)) {
-            const given = isKnown(flowLog.trafficType) ? flowLog.trafficType : "unset";
+        if (flowLog.trafficType !== "ALL") {
+            const given = isKnown(flowLog.trafficType) ? flowLog.trafficType : isUnknown(flowLog.trafficType) ? "unknown until the update runs" : "unset";
             yield `trafficType is ${given}; only "ALL" records both accepted and rejected connections.`;
         }
     },

@@ -50,10 +50,21 @@ describe("AWS Backup and disaster-recovery policies", () => {
                 offenders: ["vault"],
                 message: /governance mode/,
             },
+            "a lock whose cooling-off period is unknown in preview": {
+                resources: [homeVault, lock(homeVault, { ...compliance, changeableForDays: UNKNOWN })],
+                offenders: ["vault"],
+                message: /governance mode/,
+            },
             "a lock shorter than the environment's minimum": {
                 resources: [homeVault, lock(homeVault, { ...compliance, minRetentionDays: 7 })],
                 offenders: ["vault"],
                 message: /7 day\(s\); this environment requires at least 35/,
+                config: { minimumRetentionDays: 35 },
+            },
+            "a lock whose minimum retention is unknown in preview": {
+                resources: [homeVault, lock(homeVault, { ...compliance, minRetentionDays: UNKNOWN })],
+                offenders: ["vault"],
+                message: /no minimum time; this environment requires at least 35/,
                 config: { minimumRetentionDays: 35 },
             },
         },

@@ -32,6 +32,7 @@ describe("CloudTrail policies", () => {
         accepts: { "a multi-region trail with global service events": trail() },
         rejects: {
             "a single-region trail": [trail({ isMultiRegionTrail: false }), /other regions goes unrecorded/],
+            "a trail whose region scope is unknown in preview": [trail({ isMultiRegionTrail: UNKNOWN }), /other regions goes unrecorded/],
             "a trail without IAM and STS events": [trail({ includeGlobalServiceEvents: false }), /IAM and STS activity/],
             "a trail that is not logging": [trail({ enableLogging: false }), /records nothing/],
         },
@@ -39,7 +40,9 @@ describe("CloudTrail policies", () => {
 
     describeResourcePolicy(cloudtrail.cloudtrailLogFileValidation, {
         accepts: { "a trail with digest files": trail() },
-        rejects: { "a trail without log file validation": [trail({ enableLogFileValidation: undefined }), /deleted or altered log file/] },
+        rejects: {
+            "a trail whose log file validation is unknown in preview": [trail({ enableLogFileValidation: UNKNOWN }), /deleted or altered log file/],
+            "a trail without log file validation": [trail({ enableLogFileValidation: undefined }), /deleted or altered log file/] },
     });
 
     describeResourcePolicy(cloudtrail.cloudtrailKmsEncryption, {
@@ -127,6 +130,7 @@ describe("account baseline policies", () => {
     describeResourcePolicy(baseline.accountS3PublicAccessBlock, {
         accepts: { "all four settings on": block({}) },
         rejects: {
+            "a setting that is unknown in preview": [block({ blockPublicPolicy: UNKNOWN }), /blockPublicPolicy/],
             "public bucket policies still honoured": [block({ blockPublicPolicy: false, restrictPublicBuckets: undefined }), /blockPublicPolicy, restrictPublicBuckets are not true/],
         },
     });

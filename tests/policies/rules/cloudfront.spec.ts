@@ -44,6 +44,11 @@ describe("CloudFront policies", () => {
                 distribution({ viewerCertificate: { cloudfrontDefaultCertificate: true } }),
                 /default \*\.cloudfront\.net certificate/,
             ],
+            "a minimum TLS version that is unknown in preview": [
+                distribution({ viewerCertificate: { acmCertificateArn: UNKNOWN, minimumProtocolVersion: UNKNOWN } }),
+                /is not one of/,
+            ],
+            "a certificate block unknown in preview": [distribution({ viewerCertificate: UNKNOWN }), /default \*\.cloudfront\.net certificate/],
             "a certificate accepting TLS 1.1": [
                 distribution({ viewerCertificate: { acmCertificateArn: UNKNOWN, minimumProtocolVersion: "TLSv1.1_2016" } }),
                 /TLSv1\.1_2016 is not one of/,
@@ -57,6 +62,14 @@ describe("CloudFront policies", () => {
             "an origin reached with match-viewer": [
                 distribution({ origins: [{ ...albOrigin, customOriginConfig: { ...albOrigin.customOriginConfig, originProtocolPolicy: "match-viewer" } }] }),
                 /api uses originProtocolPolicy match-viewer/,
+            ],
+            "an origin whose protocol policy is an empty string": [
+                distribution({ origins: [{ ...albOrigin, customOriginConfig: { ...albOrigin.customOriginConfig, originProtocolPolicy: "" } }] }),
+                /api uses originProtocolPolicy \(unset\)/,
+            ],
+            "an origin whose protocol policy is unknown in preview": [
+                distribution({ origins: [{ ...albOrigin, customOriginConfig: { ...albOrigin.customOriginConfig, originProtocolPolicy: UNKNOWN } }] }),
+                /api uses originProtocolPolicy \(unknown\)/,
             ],
         },
     });

@@ -46,6 +46,7 @@ describe("Load balancer policies", () => {
         },
         rejects: {
             "the 2016 default": [https({ sslPolicy: undefined }), /falls back to ELBSecurityPolicy-2016-08/],
+            "a policy unknown in preview": [https({ sslPolicy: UNKNOWN }), /sslPolicy is unknown until the update runs/],
             "a forward-secrecy policy that production no longer allows": [
                 { subject: https({ sslPolicy: "ELBSecurityPolicy-FS-1-2-Res-2020-10" }), config: { allowedSslPolicies: ["ELBSecurityPolicy-TLS13-1-2-2021-06"] } },
                 /is not one of the allowed policies/,
@@ -72,7 +73,9 @@ describe("Load balancer policies", () => {
             "an ALB dropping invalid headers": balancer(),
             "a network load balancer": balancer({ loadBalancerType: "network", dropInvalidHeaderFields: undefined }),
         },
-        rejects: { "an ALB passing invalid headers (aws:alb token)": [balancer({ dropInvalidHeaderFields: false }, ALB_TOKEN), /request smuggling/] },
+        rejects: {
+            "an ALB whose header setting is unknown in preview": [balancer({ dropInvalidHeaderFields: UNKNOWN }), /request smuggling/],
+            "an ALB passing invalid headers (aws:alb token)": [balancer({ dropInvalidHeaderFields: false }, ALB_TOKEN), /request smuggling/] },
     });
 
     describeResourcePolicy(alb.albDesyncMitigation, {
@@ -85,12 +88,15 @@ describe("Load balancer policies", () => {
         rejects: {
             "no access logs": [balancer({ accessLogs: undefined }), /Access logging is off/],
             "a log bucket that is configured but not enabled": [balancer({ accessLogs: { bucket: UNKNOWN } }), /Access logging is off/],
+            "logging whose enabled flag is unknown in preview": [balancer({ accessLogs: { bucket: UNKNOWN, enabled: UNKNOWN } }), /Access logging is off/],
         },
     });
 
     describeResourcePolicy(alb.albDeletionProtection, {
         accepts: { "a protected load balancer": balancer() },
-        rejects: { "an unprotected load balancer": [balancer({ enableDeletionProtection: false }), /enableDeletionProtection is not true/] },
+        rejects: {
+            "a load balancer whose protection is unknown in preview": [balancer({ enableDeletionProtection: UNKNOWN }), /enableDeletionProtection is not true/],
+            "an unprotected load balancer": [balancer({ enableDeletionProtection: false }), /enableDeletionProtection is not true/] },
     });
 
     const targetGroup = (inputs: Record<string, unknown>, token: string = LB.targetGroup[0]) =>
@@ -103,6 +109,8 @@ describe("Load balancer policies", () => {
         rejects: {
             "a target group probing /": [targetGroup({}, LB.targetGroup[1]), /probes "\/" instead of the readiness endpoint/],
             "a disabled health check": [targetGroup({ healthCheck: { enabled: false } }), /health check is disabled/],
+            "a health check whose path is an empty string": [targetGroup({ healthCheck: { enabled: true, path: "" } }), /has no path/],
+            "a health check unknown in preview": [targetGroup({ healthCheck: UNKNOWN }), /has no path/],
         },
     });
 

@@ -32,6 +32,15 @@ describe("EKS and launch template policies", () => {
                 cluster({ vpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } }),
                 /reachable from the whole internet/,
             ],
+            "a cluster whose private endpoint setting is unknown in preview": [
+                cluster({ vpcConfig: { subnetIds: [UNKNOWN], endpointPrivateAccess: UNKNOWN, endpointPublicAccess: false } }),
+                /endpointPrivateAccess is not true/,
+            ],
+            "a cluster whose public endpoint setting is unknown in preview": [
+                cluster({ vpcConfig: { subnetIds: [UNKNOWN], endpointPrivateAccess: true, endpointPublicAccess: UNKNOWN } }),
+                /reachable from the whole internet/,
+            ],
+            "a cluster whose endpoint block is unknown in preview": [cluster({ vpcConfig: UNKNOWN }), /endpointPrivateAccess is not true/],
             "a cluster leaving both endpoint settings at AWS's defaults": [cluster({ vpcConfig: { subnetIds: [UNKNOWN] } }), /endpointPrivateAccess is not true/],
         },
     });
@@ -41,6 +50,8 @@ describe("EKS and launch template policies", () => {
         rejects: {
             "a cluster without encryptionConfig": [cluster({ encryptionConfig: undefined }), /does not cover "secrets"/],
             "an encryptionConfig without a key": [cluster({ encryptionConfig: { resources: ["secrets"], provider: {} } }), /keyArn is not set/],
+            "an encryptionConfig unknown in preview": [cluster({ encryptionConfig: UNKNOWN }), /does not cover "secrets"/],
+            "a resource list unknown in preview": [cluster({ encryptionConfig: { resources: UNKNOWN, provider: { keyArn: UNKNOWN } } }), /does not cover "secrets"/],
         },
     });
 
@@ -56,6 +67,10 @@ describe("EKS and launch template policies", () => {
         },
         rejects: {
             "the CONFIG_MAP default": [cluster({ accessConfig: undefined }), /CONFIG_MAP \(the default\)/],
+            "a mode that is unknown in preview": [
+                cluster({ accessConfig: { authenticationMode: UNKNOWN, bootstrapClusterCreatorAdminPermissions: false } }),
+                /authenticationMode is unknown until the update runs/,
+            ],
         },
     });
 
@@ -64,6 +79,10 @@ describe("EKS and launch template policies", () => {
         rejects: {
             "a cluster that keeps the creator's bootstrap admin": [
                 cluster({ accessConfig: { authenticationMode: "API" } }),
+                /bootstrapClusterCreatorAdminPermissions is not false/,
+            ],
+            "a bootstrap admin setting unknown in preview": [
+                cluster({ accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: UNKNOWN } }),
                 /bootstrapClusterCreatorAdminPermissions is not false/,
             ],
         },
@@ -101,6 +120,8 @@ describe("EKS and launch template policies", () => {
         rejects: {
             "a template allowing IMDSv1": [template({ metadataOptions: { httpTokens: "optional" } }), /IMDSv1/],
             "a template without metadata options": [template({}), /httpTokens is not "required"/],
+            "a template whose token setting is an empty string": [template({ metadataOptions: { httpTokens: "" } }), /httpTokens is not "required"/],
+            "a template whose token setting is unknown in preview": [template({ metadataOptions: { httpTokens: UNKNOWN } }), /httpTokens is not "required"/],
         },
     });
 
@@ -111,7 +132,20 @@ describe("EKS and launch template policies", () => {
                 template({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50 } }] }),
                 /for \/dev\/xvda is not encrypted/,
             ],
-            "a template relying on account defaults": [template({ metadataOptions: { httpTokens: "required" } }), /no block device mappings/],
+            "a template relying on account defaults": [template({ metadataOptions: { httpTokens: "required" } }), /no known block device mappings/],
+            "a template whose mappings are unknown in preview": [template({ blockDeviceMappings: UNKNOWN }), /no known block device mappings/],
+            "a volume encrypted with the AWS managed key instead of a customer-managed one": [
+                template({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 50 } }] }),
+                /for \/dev\/xvda has no ebs\.kmsKeyId/,
+            ],
+            "a volume whose key is an empty string": [
+                template({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", kmsKeyId: "" } }] }),
+                /for \/dev\/xvda has no ebs\.kmsKeyId/,
+            ],
+            "a volume whose encryption flag is unknown in preview": [
+                template({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: UNKNOWN, kmsKeyId: UNKNOWN } }] }),
+                /for \/dev\/xvda is not encrypted/,
+            ],
         },
     });
 });

@@ -102,7 +102,15 @@ describe("IAM policies", () => {
                 resource(IAM.accountPasswordPolicy, "pp", { ...strong, minimumPasswordLength: 8, requireSymbols: false }),
                 /minimumPasswordLength < 14, requireSymbols not true/,
             ],
+            "a policy whose symbol requirement is unknown in preview": [
+                resource(IAM.accountPasswordPolicy, "pp", { ...strong, requireSymbols: UNKNOWN }),
+                /requireSymbols not true/,
+            ],
             "passwords that never expire": [resource(IAM.accountPasswordPolicy, "pp", { ...strong, maxPasswordAge: undefined }), /maxPasswordAge not within 1–90/],
+            "a length and an expiry unknown in preview": [
+                resource(IAM.accountPasswordPolicy, "pp", { ...strong, minimumPasswordLength: UNKNOWN, maxPasswordAge: UNKNOWN }),
+                /minimumPasswordLength < 14, maxPasswordAge not within 1–90/,
+            ],
         },
     });
 

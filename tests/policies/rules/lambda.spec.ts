@@ -40,9 +40,12 @@ describe("Lambda policies", () => {
     describeResourcePolicy(rules.lambdaReservedConcurrency, {
         accepts: {
             "one switch at a time": rollback,
-            "a concurrency known only at update time": fn("rollback", { reservedConcurrentExecutions: UNKNOWN }),
         },
         rejects: {
+            "a concurrency unknown in preview, which cannot be shown to be reserved": [
+                fn("rollback", { reservedConcurrentExecutions: UNKNOWN }),
+                /shares the account's unreserved pool/,
+            ],
             "a function in the account's unreserved pool": [fn("rollback", { reservedConcurrentExecutions: undefined }), /shares the account's unreserved pool/],
             "a function reserved to zero": [fn("rollback", { reservedConcurrentExecutions: 0 }), /every invocation is throttled/],
         },

@@ -77,6 +77,7 @@ describe("CloudWatch policies", () => {
         },
         rejects: {
             "thirty days in production": [logGroup({ retentionInDays: 30 }), /kept 30 days; this environment requires at least 365/],
+            "a retention unknown in preview": [logGroup({ retentionInDays: UNKNOWN }), /retentionInDays is not set/],
             "a log group that never expires events": [logGroup({}), /kept forever/],
         },
     });

@@ -24,7 +24,9 @@ describe("VPC policies", () => {
 
     describeResourcePolicy(vpc.vpcFlowLogAllTraffic, {
         accepts: { "a flow log of all traffic": resource(EC2.flowLog, "f", { trafficType: "ALL" }) },
-        rejects: { "a flow log of rejected traffic only": [resource(EC2.flowLog, "f", { trafficType: "REJECT" }), /trafficType is REJECT/] },
+        rejects: {
+            "a flow log whose traffic type is unknown in preview": [resource(EC2.flowLog, "f", { trafficType: UNKNOWN }), /trafficType is unknown until the update runs/],
+            "a flow log of rejected traffic only": [resource(EC2.flowLog, "f", { trafficType: "REJECT" }), /trafficType is REJECT/] },
     });
 
     describeResourcePolicy(vpc.vpcSubnetNoAutoPublicIp, {
@@ -134,6 +136,8 @@ describe("Security group policies", () => {
         rejects: {
             "a group left with Pulumi's default description": [group([https], { description: "Managed by Pulumi" }), /no description of its purpose/],
             "a group with an undescribed rule": [group([{ ...https, description: undefined }]), /1 rule has no description/],
+            "a group whose description is an empty string": [group([https], { description: "" }), /no description of its purpose/],
+            "a rule whose description is unknown in preview": [group([{ ...https, description: UNKNOWN }]), /1 rule has no description/],
         },
     });
 

@@ -22,6 +22,7 @@ describe("RDS policies", () => {
         rejects: {
             "an instance without storageEncrypted": [instance({}), /Storage encryption is off/],
             "a cluster with storageEncrypted false": [cluster({ storageEncrypted: false }), /Storage encryption is off/],
+            "a cluster whose encryption is unknown in preview": [cluster({ storageEncrypted: UNKNOWN }), /Storage encryption is off/],
         },
     });
 
@@ -58,6 +59,7 @@ describe("RDS policies", () => {
                 /kept 7 days; this environment requires at least 30/,
             ],
             "an instance that never sets backupRetentionPeriod": [instance({}), /backupRetentionPeriod is not set/],
+            "an instance whose retention is unknown in preview": [instance({ backupRetentionPeriod: UNKNOWN }), /backupRetentionPeriod is not set/],
         },
     });
 
@@ -66,7 +68,9 @@ describe("RDS policies", () => {
             "a Multi-AZ instance": instance({ multiAz: true }),
             "a single-AZ instance exempted by name in the pack config": { subject: instance({ multiAz: false }), config: { exemptResources: ["db"] } },
         },
-        rejects: { "a single-AZ instance": [instance({ multiAz: false }), /multiAz is not true/] },
+        rejects: {
+            "an instance whose multiAz is unknown in preview": [instance({ multiAz: UNKNOWN }), /multiAz is not true/],
+            "a single-AZ instance": [instance({ multiAz: false }), /multiAz is not true/] },
     });
 
     describeResourcePolicy(rules.rdsDeletionProtection, {
@@ -74,7 +78,10 @@ describe("RDS policies", () => {
             "a protected instance": instance({ deletionProtection: true }),
             "a protected cluster": cluster({ deletionProtection: true }),
         },
-        rejects: { "an instance without deletion protection": [instance({}), /deletionProtection is not true/] },
+        rejects: {
+            "an instance without deletion protection": [instance({}), /deletionProtection is not true/],
+            "a cluster whose deletion protection is unknown in preview": [cluster({ deletionProtection: UNKNOWN }), /deletionProtection is not true/],
+        },
     });
 
     describeResourcePolicy(rules.rdsPhiProtections, {
@@ -83,9 +90,12 @@ describe("RDS policies", () => {
                 instance({ tags: { DataClassification: "phi" }, deletionProtection: true, skipFinalSnapshot: false, backupRetentionPeriod: 7 }),
             "an internal database with one day of backups and no deletion protection, as dev has":
                 instance({ tags: { DataClassification: "internal" }, deletionProtection: false, skipFinalSnapshot: true, backupRetentionPeriod: 1 }),
-            "a PHI cluster whose settings are not known yet": cluster({ tags: { DataClassification: "phi" }, deletionProtection: UNKNOWN, backupRetentionPeriod: UNKNOWN }),
         },
         rejects: {
+            "a PHI cluster whose protections are unknown in preview, which cannot be shown to protect it": [
+                cluster({ tags: { DataClassification: "phi" }, deletionProtection: UNKNOWN, backupRetentionPeriod: UNKNOWN }),
+                /holds PHI but deletionProtection is not true|keeps no day\(s\) of backups/,
+            ],
             "a PHI database without deletion protection": [
                 instance({ tags: { DataClassification: "phi" }, deletionProtection: false, backupRetentionPeriod: 7 }),
                 /holds PHI but deletionProtection is not true/,
@@ -113,6 +123,7 @@ describe("RDS policies", () => {
         rejects: {
             "an instance without monitoring": [instance({}), /enhanced monitoring is off/],
             "an instance with an interval but no role": [instance({ monitoringInterval: 30 }), /monitoringRoleArn is not set/],
+            "an instance whose interval is unknown in preview": [instance({ monitoringInterval: UNKNOWN, monitoringRoleArn: UNKNOWN }), /enhanced monitoring is off/],
         },
     });
 
@@ -140,7 +151,9 @@ describe("RDS policies", () => {
 
     describeResourcePolicy(rules.rdsIamDatabaseAuth, {
         accepts: { "an instance accepting IAM authentication": instance({ iamDatabaseAuthenticationEnabled: true }) },
-        rejects: { "an instance with password authentication only": [instance({}), /iamDatabaseAuthenticationEnabled is not true/] },
+        rejects: {
+            "an instance whose IAM authentication is unknown in preview": [instance({ iamDatabaseAuthenticationEnabled: UNKNOWN }), /iamDatabaseAuthenticationEnabled is not true/],
+            "an instance with password authentication only": [instance({}), /iamDatabaseAuthenticationEnabled is not true/] },
     });
 
     describeResourcePolicy(rules.rdsManagedMasterPassword, {

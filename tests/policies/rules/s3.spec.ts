@@ -108,6 +108,7 @@ describe("S3 policies", () => {
                 /restrictPublicBuckets is not true/,
             ],
             "a block with no settings": [resource(S3.publicAccessBlock, "pab", {}), /are not true/],
+            "a block whose setting is unknown in preview": [resource(S3.publicAccessBlock, "pab", { ...allBlocked, blockPublicAcls: UNKNOWN }), /blockPublicAcls is not true/],
         },
     });
 
@@ -191,6 +192,11 @@ describe("S3 policies", () => {
                 message: /Versioning is not enabled/,
             },
             "a bucket without versioning": { resources: [bucket], offenders: ["assets"], message: /Versioning is not enabled/ },
+            "a versioning status unknown in preview": {
+                resources: [bucket, side(S3.versioning, "v", { versioningConfiguration: { status: UNKNOWN } })],
+                offenders: ["assets"],
+                message: /Versioning is not enabled/,
+            },
         },
     });
 
@@ -233,6 +239,11 @@ describe("S3 policies", () => {
                 offenders: ["assets"],
                 message: /BucketOwnerEnforced, so object ACLs/,
             },
+            "an ownership unknown in preview": {
+                resources: [bucket, ownership(UNKNOWN)],
+                offenders: ["assets"],
+                message: /BucketOwnerEnforced, so object ACLs/,
+            },
             "a bucket without ownership controls": { resources: [bucket], offenders: ["assets"], message: /object ACLs stay in effect/ },
         },
     });
@@ -259,6 +270,12 @@ describe("S3 policies", () => {
                 ],
             }),
             "a disabled replication rule": resource(S3.replication, "r", { rules: [{ id: "off", status: "Disabled" }] }),
+            "inline replication on a bucket re-encrypting KMS objects": resource(S3.bucket, "b", {
+                replicationConfiguration: {
+                    role: UNKNOWN,
+                    rules: [replicationRule({ destination: { bucket: UNKNOWN, replicaKmsKeyId: UNKNOWN }, sourceSelectionCriteria: { sseKmsEncryptedObjects: { enabled: true } } })],
+                },
+            }),
         },
         rejects: {
             "replication without destination encryption": [
@@ -270,6 +287,51 @@ describe("S3 policies", () => {
                     rules: [replicationRule({ destination: { bucket: UNKNOWN, encryptionConfiguration: { replicaKmsKeyId: UNKNOWN } } })],
                 }),
                 /does not replicate SSE-KMS objects/,
+            ],
+            "replication whose destination key is an empty string": [
+                resource(S3.replication, "r", {
+                    rules: [
+                        replicationRule({
+                            destination: { bucket: UNKNOWN, encryptionConfiguration: { replicaKmsKeyId: "" } },
+                            sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+                        }),
+                    ],
+                }),
+                /no destination replicaKmsKeyId/,
+            ],
+            "replication whose SSE-KMS criterion is unknown in preview": [
+                resource(S3.replication, "r", {
+                    rules: [
+                        replicationRule({
+                            destination: { bucket: UNKNOWN, encryptionConfiguration: { replicaKmsKeyId: UNKNOWN } },
+                            sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: UNKNOWN } },
+                        }),
+                    ],
+                }),
+                /does not replicate SSE-KMS objects/,
+            ],
+            "inline replication on a bucket without a destination key": [
+                resource(S3.bucket, "b", {
+                    replicationConfiguration: { role: UNKNOWN, rules: [replicationRule({ sourceSelectionCriteria: { sseKmsEncryptedObjects: { enabled: true } } })] },
+                }),
+                /no destination replicaKmsKeyId/,
+            ],
+            "inline replication on a bucket that skips KMS-encrypted objects": [
+                resource(S3.bucket, "b", {
+                    replicationConfiguration: {
+                        role: UNKNOWN,
+                        rules: [replicationRule({ destination: { bucket: UNKNOWN, replicaKmsKeyId: UNKNOWN }, sourceSelectionCriteria: { sseKmsEncryptedObjects: { enabled: false } } })],
+                    },
+                }),
+                /does not replicate SSE-KMS objects/,
+            ],
+            "inline replication on a BucketV2 without a destination key": [
+                resource(S3.bucketV2, "b", {
+                    replicationConfigurations: [
+                        { role: UNKNOWN, rules: [{ id: "dr", status: "Enabled", destinations: [{ bucket: UNKNOWN }], sourceSelectionCriterias: [{ sseKmsEncryptedObjects: [{ enabled: true }] }] }] },
+                    ],
+                }),
+                /no destination replicaKmsKeyId/,
             ],
         },
     });

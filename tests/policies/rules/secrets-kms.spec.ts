@@ -104,7 +104,9 @@ describe("KMS policies", () => {
             "a symmetric key with rotation": key({ enableKeyRotation: true }),
             "an asymmetric signing key, which cannot rotate": key({ customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" }),
         },
-        rejects: { "a symmetric key without rotation": [key({}), /enableKeyRotation is not true/] },
+        rejects: {
+            "a key whose rotation is unknown in preview": [key({ enableKeyRotation: UNKNOWN }), /enableKeyRotation is not true/],
+            "a symmetric key without rotation": [key({}), /enableKeyRotation is not true/] },
     });
 
     describeResourcePolicy(kms.kmsKeyRotationPeriod, {
