@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableBy } from "./iam";
 import { awsManagedPolicyArn } from "./partition";
+import { required } from "./required";
 
 export const POSTGRES_PORT = 5432;
 /** Log types PostgreSQL exports to CloudWatch. */
@@ -198,7 +199,7 @@ export class Database extends pulumi.ComponentResource {
         this.instanceIdentifier = instance.identifier;
         this.arn = instance.arn;
         this.databaseName = instance.dbName;
-        this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn ?? "");
+        this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => required(secrets?.[0]?.secretArn, "The RDS-managed master secret's ARN (masterUserSecrets[0].secretArn)"));
         this.clientSecurityGroupId = clients.id;
         this.resourceId = instance.resourceId;
         const partition = aws.getPartitionOutput({}, parent).partition;

@@ -16,6 +16,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { eksAccessPolicyArn } from "../partition";
+import { required } from "../required";
 import { ManagedRole } from "./roles";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -146,7 +147,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         // The private endpoint's interfaces carry the cluster security group. Its API port admits the
         // CI runner's group and nothing else; people reach the API through that runner's workflows.
         new aws.vpc.SecurityGroupIngressRule(`${name}-api-from-ci-runner`, {
-            securityGroupId: cluster.vpcConfig.apply((config) => config.clusterSecurityGroupId ?? ""),
+            securityGroupId: cluster.vpcConfig.apply((config) => required(config.clusterSecurityGroupId, "The EKS cluster security group id (vpcConfig.clusterSecurityGroupId)")),
             referencedSecurityGroupId: args.apiClientSecurityGroupId,
             ipProtocol: "tcp",
             fromPort: 443,
@@ -159,8 +160,8 @@ export class ControlPlane extends pulumi.ComponentResource {
         this.clusterName = cluster.name;
         this.clusterArn = cluster.arn;
         this.endpoint = cluster.endpoint;
-        this.certificateAuthorityData = cluster.certificateAuthority.apply((authority) => authority?.data ?? "");
-        this.clusterSecurityGroupId = cluster.vpcConfig.apply((config) => config.clusterSecurityGroupId ?? "");
+        this.certificateAuthorityData = cluster.certificateAuthority.apply((authority) => required(authority?.data, "The EKS cluster's certificate authority data"));
+        this.clusterSecurityGroupId = cluster.vpcConfig.apply((config) => required(config.clusterSecurityGroupId, "The EKS cluster security group id (vpcConfig.clusterSecurityGroupId)"));
         this.registerOutputs({ clusterName: this.clusterName });
     }
 }
