@@ -236,11 +236,15 @@ export const albWafAssociated = stackRule({
         const associations = stack.ofType(WAF.association);
         for (const balancer of stack.ofType(...LB.loadBalancer)) {
             const inputs = balancer.props<LoadBalancerInputs>();
-            if (inputs.internal === true || isUnknown(inputs.internal) || !isApplication(inputs)) {
+            // The scheme is a literal in the program; one the preview cannot know may be internet-facing.
+            if (inputs.internal === true || !isApplication(inputs)) {
                 continue;
             }
             if (!associations.some((association) => refersTo(association, "resourceArn", balancer, ["arn", "id"]))) {
-                yield { resource: balancer, message: "The internet-facing load balancer has no WAF web ACL association." };
+                const message = isUnknown(inputs.internal)
+                    ? "internal is unknown in preview, so the load balancer may be internet-facing, and it has no WAF web ACL association."
+                    : "The internet-facing load balancer has no WAF web ACL association.";
+                yield { resource: balancer, message };
             }
         }
     },

@@ -5,7 +5,7 @@
 import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { refersTo } from "../lib/stack";
 import { BASELINE, CLOUDTRAIL, IAM } from "../lib/types";
-import { type Maybe, isAbsent, isUnknown } from "../lib/values";
+import { type Maybe, isKnown, isUnknown, presentOrPending } from "../lib/values";
 
 interface DetectorInputs {
     enable?: Maybe<boolean>;
@@ -77,13 +77,19 @@ export const configRecorderAllResources = stackRule({
         const statuses = stack.ofType(BASELINE.configRecorderStatus);
         const channels = stack.ofType(BASELINE.configDeliveryChannel);
         for (const recorder of stack.ofType(BASELINE.configRecorder)) {
+            // No recording group means AWS Config's default, every supported type; the program writes
+            // the group and the status as literals, so one the preview cannot know may record anything.
             const group = recorder.props<RecorderInputs>().recordingGroup;
-            if (!isUnknown(group) && (isAbsent(group) ? false : group.allSupported !== true)) {
+            if (isUnknown(group) || (isKnown(group) && isUnknown(group.allSupported))) {
+                yield { resource: recorder, message: "The recording group is unknown in preview, so it cannot be shown to record every supported type." };
+            } else if (isKnown(group) && group.allSupported !== true) {
                 yield { resource: recorder, message: "The recorder records only some resource types, so changes to the others leave no history." };
             }
             const status = statuses.find((s) => refersTo(s, "name", recorder, ["name", "id"]));
             const isEnabled = status?.props<RecorderStatusInputs>().isEnabled;
-            if (status === undefined || isEnabled !== true) {
+            if (status !== undefined && isUnknown(isEnabled)) {
+                yield { resource: recorder, message: "The RecorderStatus's isEnabled is unknown in preview, so the recorder cannot be shown to be on." };
+            } else if (status === undefined || isEnabled !== true) {
                 yield { resource: recorder, message: "No RecorderStatus switches the recorder on, so it records nothing." };
             }
             if (channels.length === 0) {
@@ -103,7 +109,7 @@ export const ebsDefaultEncryptionCmk = stackRule({
     remediation: "Set EncryptionByDefault.enabled to true and add a DefaultKmsKey naming a customer-managed key.",
     resourceTypes: [BASELINE.ebsEncryptionByDefault],
     *check(stack) {
-        const defaultKeys = stack.ofType(BASELINE.ebsDefaultKmsKey).filter((key) => !isAbsent(key.props<{ keyArn?: Maybe<string> }>().keyArn));
+        const defaultKeys = stack.ofType(BASELINE.ebsDefaultKmsKey).filter((key) => presentOrPending(key.props<{ keyArn?: Maybe<string> }>().keyArn));
         for (const setting of stack.ofType(BASELINE.ebsEncryptionByDefault)) {
             if (setting.props<{ enabled?: Maybe<boolean> }>().enabled === false) {
                 yield { resource: setting, message: "enabled is false, so new EBS volumes and snapshots may be unencrypted." };

@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { type ClinicalPolicy, type ResourceRuleSpec, resourceRule, stackRule } from "../lib/policy";
 import type { StackResource } from "../lib/stack";
 import { K8S } from "../lib/types";
-import { type Maybe, elements, isAbsent, isKnown, isPresent, isUnknown, knownStrings } from "../lib/values";
+import { type Maybe, elements, isKnown, isUnknown, knownStrings, present, presentOrPending } from "../lib/values";
 
 interface SecurityContextInputs {
     runAsNonRoot?: Maybe<boolean>;
@@ -208,12 +208,16 @@ export const k8sRunAsNonRoot = podTemplateRules({
     check: perContainer((container, pod) => {
         const own = securityContextOf(container);
         const podContext = isKnown(pod.securityContext) ? pod.securityContext : {};
-        const nonRoot = isPresent(own.runAsNonRoot) ? own.runAsNonRoot : podContext.runAsNonRoot;
-        const user = isPresent(own.runAsUser) ? own.runAsUser : podContext.runAsUser;
+        // A container's own setting, even one the preview cannot know yet, overrides the pod's.
+        const nonRoot = presentOrPending(own.runAsNonRoot) ? own.runAsNonRoot : podContext.runAsNonRoot;
+        const user = presentOrPending(own.runAsUser) ? own.runAsUser : podContext.runAsUser;
         if (user === 0) {
             return "runs as UID 0 (root).";
         }
-        return nonRoot === true || isUnknown(nonRoot) ? undefined : "may run as root (runAsNonRoot is not true).";
+        if (isUnknown(nonRoot)) {
+            return "may run as root (runAsNonRoot is unknown in preview).";
+        }
+        return nonRoot === true ? undefined : "may run as root (runAsNonRoot is not true).";
     }),
 });
 
@@ -310,7 +314,7 @@ export const k8sNoHostNamespaces = podTemplateRules({
             yield `The pod sets ${shared.join(", ")}, sharing the node's namespaces.`;
         }
         yield* perContainer((container) =>
-            elements(container.ports).known.some((port) => isPresent(port.hostPort)) ? "binds a hostPort on the node." : undefined,
+            elements(container.ports).known.some((port) => presentOrPending(port.hostPort)) ? "binds a hostPort on the node." : undefined,
         )(deployment);
     },
 });
@@ -324,23 +328,28 @@ export const k8sResourceLimits = podTemplateRules({
     soc2: ["A1.1"],
     remediation: "Set resources.requests and resources.limits for cpu and memory on every container.",
     check: perContainer((container) => {
+        // The program writes requests and limits as literals; one the preview cannot know may be anything.
         const resources = container.resources;
         if (isUnknown(resources)) {
-            return undefined;
+            return "sets resources that are unknown in preview.";
         }
         const missing: string[] = [];
+        const pending: string[] = [];
         for (const kind of ["requests", "limits"] as const) {
             const values = isKnown(resources) ? resources[kind] : undefined;
-            if (isUnknown(values)) {
-                continue;
-            }
             for (const resource of ["cpu", "memory"]) {
-                if (!isKnown(values) || isAbsent(values[resource])) {
+                const value = isKnown(values) ? values[resource] : values;
+                if (isUnknown(value)) {
+                    pending.push(`${kind}.${resource}`);
+                } else if (!present(value)) {
                     missing.push(`${kind}.${resource}`);
                 }
             }
         }
-        return missing.length > 0 ? `does not set ${missing.join(", ")}.` : undefined;
+        if (missing.length > 0) {
+            return `does not set ${missing.join(", ")}.`;
+        }
+        return pending.length > 0 ? `sets ${pending.join(", ")} to values unknown in preview.` : undefined;
     }),
 });
 
@@ -447,7 +456,7 @@ export const k8sHealthProbes = podTemplateRules({
     remediation: "Set livenessProbe and readinessProbe (e.g. HTTP GET /health/liveness and /health/readiness).",
     check: perContainer(
         (container) => {
-            const missing = (["livenessProbe", "readinessProbe"] as const).filter((probe) => isAbsent(container[probe]));
+            const missing = (["livenessProbe", "readinessProbe"] as const).filter((probe) => !present(container[probe]));
             return missing.length > 0 ? `has no ${missing.join(" or ")}.` : undefined;
         },
         { includeInit: false },
@@ -513,7 +522,7 @@ export const k8sNoPlaintextSecretEnv = podTemplateRules({
     check: perContainer((container) => {
         const literal = elements(container.env).known.filter(
             // Any literal counts, known or not: an unknown value still lands in the manifest in clear text.
-            (variable) => isKnown(variable.name) && SECRET_LIKE_NAME.test(variable.name) && isPresent(variable.value),
+            (variable) => isKnown(variable.name) && SECRET_LIKE_NAME.test(variable.name) && presentOrPending(variable.value),
         );
         return literal.length > 0
             ? `sets ${literal.map((variable) => String(variable.name)).join(", ")} as literal values in the manifest.`
@@ -531,7 +540,9 @@ export const k8sNoSaTokenAutomount = podTemplateRules({
     remediation: "Set spec.template.spec.automountServiceAccountToken to false (IRSA tokens are projected separately).",
     *check(deployment) {
         const pod = podSpec(deployment);
-        if (pod !== undefined && pod.automountServiceAccountToken !== false && !isUnknown(pod.automountServiceAccountToken)) {
+        if (pod !== undefined && isUnknown(pod.automountServiceAccountToken)) {
+            yield "automountServiceAccountToken is unknown in preview, so the pod may mount a Kubernetes API token.";
+        } else if (pod !== undefined && pod.automountServiceAccountToken !== false) {
             yield "automountServiceAccountToken is not false, so a compromised container can call the Kubernetes API.";
         }
     },
@@ -548,9 +559,12 @@ export const k8sSeccompRuntimeDefault = podTemplateRules({
     check: perContainer((container, pod) => {
         const own = securityContextOf(container).seccompProfile;
         const podProfile = isKnown(pod.securityContext) ? pod.securityContext.seccompProfile : undefined;
-        const profile = isPresent(own) ? own : podProfile;
+        const profile = presentOrPending(own) ? own : podProfile;
         const type = isKnown(profile) ? profile.type : profile;
-        return type === "RuntimeDefault" || type === "Localhost" || isUnknown(type) ? undefined : "runs without a seccomp profile.";
+        if (isUnknown(type)) {
+            return "runs under a seccomp profile that is unknown in preview.";
+        }
+        return type === "RuntimeDefault" || type === "Localhost" ? undefined : "runs without a seccomp profile.";
     }),
 });
 
@@ -613,7 +627,8 @@ export const k8sServiceLbTls = resourceRule<ServiceInputs>({
     remediation: `Annotate the Service with ${LB_SSL_CERT} (an ACM certificate ARN) and the TLS ports.`,
     resourceTypes: [K8S.service],
     *check(service) {
-        if (serviceType(service) === "LoadBalancer" && isAbsent(annotationsOf(service)[LB_SSL_CERT])) {
+        // The certificate ARN may come from a certificate created in the same update.
+        if (serviceType(service) === "LoadBalancer" && !presentOrPending(annotationsOf(service)[LB_SSL_CERT])) {
             yield "The load balancer Service has no TLS certificate, so traffic to it is unencrypted.";
         }
     },

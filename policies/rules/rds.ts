@@ -286,11 +286,14 @@ export const rdsPostgresLogExports = resourceRule<DatabaseInputs>({
     *check(db) {
         const required = isKnown(db.engine) ? POSTGRES_LOG_EXPORTS[db.engine] : undefined;
         const exports = elements(db.enabledCloudwatchLogsExports);
-        if (required === undefined || exports.hasUnknown) {
+        if (required === undefined) {
             return;
         }
+        // The program lists the exports as literals; an export the preview cannot know may be any log.
         const missing = required.filter((log) => !exports.known.includes(log));
-        if (missing.length > 0) {
+        if (missing.length > 0 && exports.hasUnknown) {
+            yield `enabledCloudwatchLogsExports is unknown in preview, so it cannot be shown to include ${missing.join(", ")}.`;
+        } else if (missing.length > 0) {
             yield `enabledCloudwatchLogsExports lacks ${missing.join(", ")}, so those database logs never reach CloudWatch.`;
         }
     },
@@ -338,7 +341,11 @@ export const rdsManagedMasterPassword = resourceRule<DatabaseInputs>({
     remediation: "Set manageMasterUserPassword to true and remove password / masterPassword from the program.",
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(db) {
-        if (isDerivedDatabase(db) || db.manageMasterUserPassword === true || isUnknown(db.manageMasterUserPassword)) {
+        if (isDerivedDatabase(db) || db.manageMasterUserPassword === true) {
+            return;
+        }
+        if (isUnknown(db.manageMasterUserPassword)) {
+            yield "manageMasterUserPassword is unknown in preview, so the master password cannot be shown to be managed by RDS.";
             return;
         }
         const given = [db.password, db.passwordWo, db.masterPassword, db.masterPasswordWo].some(isPresent);

@@ -2,7 +2,7 @@ import { isPublicAllow, statementsOf } from "../lib/documents";
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
 import { RDS, SECRETS } from "../lib/types";
-import { type Maybe, isKnown, isUnknown, presentOrPending } from "../lib/values";
+import { type Maybe, isKnown, isUnknown, present, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.secretsmanager.Secret` the rules read. */
 export interface SecretInputs {
@@ -103,7 +103,12 @@ export const secretsmanagerRotationInterval = resourceRule<SecretRotationInputs,
     resourceTypes: [SECRETS.rotation],
     *check(rotation, { config }) {
         const rules = rotation.rotationRules;
-        if (!isKnown(rules) || isKnown(rules.scheduleExpression) || isUnknown(rules.scheduleExpression)) {
+        if (isUnknown(rules) || (isKnown(rules) && isUnknown(rules.scheduleExpression))) {
+            // The program writes the schedule as a literal; one the preview cannot know may be any interval.
+            yield "rotationRules is unknown in preview, so the rotation interval cannot be checked.";
+            return;
+        }
+        if (!isKnown(rules) || present(rules.scheduleExpression)) {
             return;
         }
         const days = rules.automaticallyAfterDays;

@@ -112,6 +112,21 @@ describe("account baseline policies", () => {
             },
             "a recorder never switched on": { resources: [recorder, channel], offenders: ["config"], message: /records nothing/ },
             "a recorder with nowhere to deliver": { resources: [recorder, status], offenders: ["config"], message: /No delivery channel/ },
+            "a recorder whose recording group is unknown in preview": {
+                resources: [resource(BASELINE.configRecorder, "config", { name: "default", recordingGroup: UNKNOWN }), channel, status],
+                offenders: ["config"],
+                message: /recording group is unknown in preview/,
+            },
+            "a recorder whose allSupported is unknown in preview": {
+                resources: [resource(BASELINE.configRecorder, "config", { name: "default", recordingGroup: { allSupported: UNKNOWN } }), channel, status],
+                offenders: ["config"],
+                message: /recording group is unknown in preview/,
+            },
+            "a recorder whose status is unknown in preview": {
+                resources: [recorder, channel, resource(BASELINE.configRecorderStatus, "config-status", { name: "default", isEnabled: UNKNOWN })],
+                offenders: ["config"],
+                message: /isEnabled is unknown in preview/,
+            },
         },
     });
 
@@ -121,6 +136,11 @@ describe("account baseline policies", () => {
         rejects: {
             "encryption by default switched off": { resources: [resource(BASELINE.ebsEncryptionByDefault, "ebs", { enabled: false }), ebsKey], offenders: ["ebs"], message: /enabled is false/ },
             "encryption by default under aws/ebs": { resources: [resource(BASELINE.ebsEncryptionByDefault, "ebs", { enabled: true })], offenders: ["ebs"], message: /aws\/ebs/ },
+            "a default key whose ARN is an empty string": {
+                resources: [resource(BASELINE.ebsEncryptionByDefault, "ebs", { enabled: true }), resource(BASELINE.ebsDefaultKmsKey, "ebs-default-key", { keyArn: " " })],
+                offenders: ["ebs"],
+                message: /aws\/ebs/,
+            },
         },
     });
 

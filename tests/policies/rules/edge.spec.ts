@@ -130,6 +130,11 @@ describe("Load balancer policies", () => {
                 offenders: ["alb"],
                 message: /no WAF web ACL association/,
             },
+            "an ALB whose scheme is unknown in preview, without WAF": {
+                resources: [balancer({ internal: UNKNOWN })],
+                offenders: ["alb"],
+                message: /internal is unknown in preview/,
+            },
         },
     });
 });

@@ -141,6 +141,14 @@ describe("Kubernetes policies", () => {
         rejects: {
             "a pod without runAsNonRoot": [deployment({}, { securityContext: {} }), /Container api may run as root/],
             "a container overriding the user to root": [deployment(context({ runAsUser: 0 })), /runs as UID 0/],
+            "a pod whose runAsNonRoot is unknown in preview": [
+                deployment({}, { securityContext: { ...podSecurity, runAsNonRoot: UNKNOWN } }),
+                /runAsNonRoot is unknown in preview/,
+            ],
+            "a container overriding runAsNonRoot with a value unknown in preview": [
+                deployment(context({ runAsNonRoot: UNKNOWN })),
+                /runAsNonRoot is unknown in preview/,
+            ],
         },
     });
 
@@ -188,6 +196,16 @@ describe("Kubernetes policies", () => {
         rejects: {
             "a container with no resources": [deployment({ resources: undefined }), /requests\.cpu, requests\.memory, limits\.cpu, limits\.memory/],
             "a container without a memory limit": [deployment({ resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1" } } }), /limits\.memory/],
+            "a container with an empty memory limit": [deployment({ resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "" } } }), /does not set limits\.memory/],
+            "a container whose memory limit is unknown in preview": [
+                deployment({ resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: UNKNOWN } } }),
+                /limits\.memory to values unknown in preview/,
+            ],
+            "a container whose limits are unknown in preview": [
+                deployment({ resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: UNKNOWN } }),
+                /limits\.cpu, limits\.memory to values unknown in preview/,
+            ],
+            "a container whose resources are unknown in preview": [deployment({ resources: UNKNOWN }), /resources that are unknown in preview/],
         },
     });
 
@@ -264,7 +282,10 @@ describe("Kubernetes policies", () => {
             "liveness and readiness probes": deployment(),
             "an init container without probes, which never serves traffic": deployment({}, { initContainers: [{ name: "migrate", image: "registry.example.com/migrate:1.0.0" }] }),
         },
-        rejects: { "a container without a readiness probe": [deployment({ readinessProbe: undefined }), /has no readinessProbe/] },
+        rejects: {
+            "a container without a readiness probe": [deployment({ readinessProbe: undefined }), /has no readinessProbe/],
+            "a container whose liveness probe is unknown in preview": [deployment({ livenessProbe: UNKNOWN }), /has no livenessProbe/],
+        },
     });
 
     describeResourcePolicy(rules.k8sImagePinned.deployment, {
@@ -302,7 +323,10 @@ describe("Kubernetes policies", () => {
 
     describeResourcePolicy(rules.k8sNoSaTokenAutomount.deployment, {
         accepts: { "a pod without an API token": deployment() },
-        rejects: { "a pod mounting the default token": [deployment({}, { automountServiceAccountToken: undefined }), /can call the Kubernetes API/] },
+        rejects: {
+            "a pod mounting the default token": [deployment({}, { automountServiceAccountToken: undefined }), /can call the Kubernetes API/],
+            "a pod whose token automount is unknown in preview": [deployment({}, { automountServiceAccountToken: UNKNOWN }), /unknown in preview/],
+        },
     });
 
     describeResourcePolicy(rules.k8sSeccompRuntimeDefault.deployment, {
@@ -313,6 +337,14 @@ describe("Kubernetes policies", () => {
         rejects: {
             "an Unconfined profile": [deployment(context({ seccompProfile: { type: "Unconfined" } })), /without a seccomp profile/],
             "no profile at all": [deployment({}, { securityContext: { runAsNonRoot: true } }), /without a seccomp profile/],
+            "a pod profile unknown in preview": [
+                deployment({}, { securityContext: { ...podSecurity, seccompProfile: UNKNOWN } }),
+                /seccomp profile that is unknown in preview/,
+            ],
+            "a container profile type unknown in preview": [
+                deployment(context({ seccompProfile: { type: UNKNOWN } })),
+                /seccomp profile that is unknown in preview/,
+            ],
         },
     });
 
@@ -336,7 +368,13 @@ describe("Kubernetes policies", () => {
             "a load balancer terminating TLS": service({ type: "LoadBalancer" }, { "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": UNKNOWN }),
             "a ClusterIP Service behind the ALB": service({}),
         },
-        rejects: { "a load balancer without a certificate": [service({ type: "LoadBalancer" }), /no TLS certificate/] },
+        rejects: {
+            "a load balancer without a certificate": [service({ type: "LoadBalancer" }), /no TLS certificate/],
+            "a load balancer whose certificate annotation is an empty string": [
+                service({ type: "LoadBalancer" }, { "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": " " }),
+                /no TLS certificate/,
+            ],
+        },
     });
 
     describeResourcePolicy(rules.k8sNoDefaultNamespace, {

@@ -136,6 +136,11 @@ describe("RDS policies", () => {
         rejects: {
             "a PostgreSQL instance exporting only postgresql logs": [instance({ enabledCloudwatchLogsExports: ["postgresql"] }), /lacks upgrade/],
             "an Aurora cluster exporting nothing": [cluster({}), /lacks postgresql/],
+            "a PostgreSQL instance whose exports are unknown in preview": [instance({ enabledCloudwatchLogsExports: UNKNOWN }), /unknown in preview/],
+            "a PostgreSQL instance with one export unknown in preview": [
+                instance({ enabledCloudwatchLogsExports: ["postgresql", UNKNOWN] }),
+                /cannot be shown to include upgrade/,
+            ],
         },
     });
 
@@ -164,6 +169,7 @@ describe("RDS policies", () => {
         rejects: {
             "an instance given a password by the program": [instance({ password: UNKNOWN }), /passed in by the program/],
             "a cluster with neither a managed nor a given password": [cluster({}), /neither stored in Secrets Manager nor rotated/],
+            "an instance whose password management is unknown in preview": [instance({ manageMasterUserPassword: UNKNOWN }), /unknown in preview/],
         },
     });
 

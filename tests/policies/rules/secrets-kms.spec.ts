@@ -77,6 +77,11 @@ describe("Secrets Manager policies", () => {
                 { subject: rotation(secret, { rotationRules: { automaticallyAfterDays: 60 } }), config: { maximumDays: 30 } },
                 /maximum is 30/,
             ],
+            "rotation on a schedule expression unknown in preview": [
+                rotation(secret, { rotationRules: { scheduleExpression: UNKNOWN } }),
+                /unknown in preview/,
+            ],
+            "rotation rules unknown in preview": [rotation(secret, { rotationRules: UNKNOWN }), /unknown in preview/],
         },
     });
 
