@@ -157,8 +157,8 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         secretsKeyArn: keys.secrets.arn,
         logsKeyArn: keys.logs.arn,
         logRetentionDays: config.logs.retentionDays,
-        rotationDays: config.environment === "production" ? 30 : 90,
-        recoveryWindowDays: protect ? 30 : 7,
+        rotationDays: config.secrets.rotationDays,
+        recoveryWindowDays: config.secrets.recoveryWindowDays,
         protect,
         tags,
     });
@@ -168,7 +168,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         secretNamePrefix: `${config.project}/${config.environment}`,
         repository: config.ci.repository,
         secretsKeyArn: keys.secrets.arn,
-        recoveryWindowDays: protect ? 30 : 7,
+        recoveryWindowDays: config.secrets.recoveryWindowDays,
         protect,
         tags,
     });

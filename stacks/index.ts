@@ -11,7 +11,7 @@ import { CLUSTER_SERVICE_CIDR, SubnetLayout, planSubnets } from "./layout";
 import { ConfigProblem, StackConfigError, closestName, describeValue } from "./problems";
 import {
     AlarmProfile, AppProfile, ApplicationProfile, DatabaseProfile, EdgeProfile, ENVIRONMENTS, Environment, EnvironmentProfile, NetworkProfile,
-    NodesProfile, PROFILES, RecoveryProfile, ReleaseProfile,
+    NodesProfile, PROFILES, RecoveryProfile, ReleaseProfile, SecretsProfile,
 } from "./profiles";
 import { AlertChannel, AlertSeverity, ProjectConfig, SlotName, projectConfigSchema, regionSchema } from "./schema";
 
@@ -96,6 +96,8 @@ export interface StackConfig {
     readonly logs: { readonly retentionDays: number };
     readonly alarms: Readonly<AlarmProfile>;
     readonly edge: Readonly<EdgeProfile>;
+    /** Rotation and recovery window of the stack's secrets. */
+    readonly secrets: Readonly<SecretsProfile>;
     /** What the API reads from its per-slot ConfigMap. */
     readonly application: Readonly<ApplicationProfile> & {
         /** Where users reach the application, `https://<domain>`. */
@@ -274,6 +276,7 @@ function merge(environment: Environment, profile: EnvironmentProfile, region: st
         logs: { ...profile.logs, ...overrides.logs },
         alarms: { ...profile.alarms, ...overrides.alarms },
         edge: { ...profile.edge, ...overrides.edge },
+        secrets: { ...profile.secrets, ...overrides.secrets },
         application: {
             ...profile.application,
             ...overrides.application,

@@ -86,6 +86,14 @@ export interface EdgeProfile {
     requestsPerIpPerFiveMinutes: number;
 }
 
+/** How the stack's secrets in Secrets Manager live: rotated, and recoverable for a while once deleted. */
+export interface SecretsProfile {
+    /** Days between automatic rotations of the application secrets. */
+    rotationDays: number;
+    /** Days Secrets Manager keeps a deleted secret recoverable (7 to 30). */
+    recoveryWindowDays: number;
+}
+
 /** Settings the API reads from its ConfigMap; none is secret. */
 export interface ApplicationProfile {
     /** `NODE_ENV` of the API; production runs `production` only. */
@@ -175,6 +183,7 @@ export interface EnvironmentProfile {
     logs: { retentionDays: number };
     alarms: AlarmProfile;
     edge: EdgeProfile;
+    secrets: SecretsProfile;
     application: ApplicationProfile;
     release: ReleaseProfile;
     /** AWS Backup schedule, retention and vault lock; built only in a stack that names a DR region. */
@@ -228,6 +237,7 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         logs: { retentionDays: 30 },
         alarms: { ...ALARMS, databaseConnections: 80 },
         edge: { requestsPerIpPerFiveMinutes: 2000 },
+        secrets: { rotationDays: 90, recoveryWindowDays: 7 },
         application: { nodeEnv: "development", logLevel: "debug", enableNewFeatures: true, debugMode: false },
         release: { ...RELEASE, canarySteps: [50, 100], canaryHoldMinutes: 2 },
         // Dev names no DR region (its data is disposable), so none of this is built there.
@@ -253,6 +263,7 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         logs: { retentionDays: 90 },
         alarms: { ...ALARMS, databaseConnections: 200 },
         edge: { requestsPerIpPerFiveMinutes: 5000 },
+        secrets: { rotationDays: 90, recoveryWindowDays: 30 },
         application: { nodeEnv: "production", logLevel: "info", enableNewFeatures: true, debugMode: false },
         release: { ...RELEASE, canaryHoldMinutes: 5 },
         // Two weeks of daily copies: enough to rehearse a DR restore, not production's cost.
@@ -279,6 +290,8 @@ export const PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
         logs: { retentionDays: 2192 },
         alarms: ALARMS,
         edge: { requestsPerIpPerFiveMinutes: 20000 },
+        // A month between rotations of the keys that sign patients' sessions; a month to undo a deletion.
+        secrets: { rotationDays: 30, recoveryWindowDays: 30 },
         application: { nodeEnv: "production", logLevel: "info", enableNewFeatures: false, debugMode: false },
         // A snapshot named after each release before its migration, kept a month: a release's own
         // restore point, apart from the automated backups.

@@ -134,6 +134,9 @@ const overridesSchema = z.strictObject({
     }).partial(),
     // AWS WAF accepts 10 to 2e9; below 100 a single page load with its assets could trip it.
     edge: z.strictObject({ requestsPerIpPerFiveMinutes: integer(100, 2000000000) }).partial(),
+    // Secrets Manager rotates every 1 to 1000 days (RotationRulesType.AutomaticallyAfterDays) and keeps a
+    // deleted secret 7 to 30 days (DeleteSecret RecoveryWindowInDays); API reference, checked 2026-12-01.
+    secrets: z.strictObject({ rotationDays: integer(1, 1000), recoveryWindowDays: integer(7, 30) }).partial(),
     application: z.strictObject({
         nodeEnv: oneOf(NODE_ENVS),
         logLevel: oneOf(LOG_LEVELS),

@@ -97,3 +97,20 @@ describe("release settings in the stack config", () => {
         assert.match(problemAt(raw, "staging", "release.smoke.command").expected, /shell command/);
     });
 });
+
+describe("secret settings in the stack config", () => {
+    it("rotate production's secrets monthly and the others' quarterly, each recoverable for the profile's window", () => {
+        assert.deepEqual(loadStackConfig("production", committed("production")).secrets, { rotationDays: 30, recoveryWindowDays: 30 });
+        assert.deepEqual(loadStackConfig("staging", committed("staging")).secrets, { rotationDays: 90, recoveryWindowDays: 30 });
+        assert.deepEqual(loadStackConfig("dev", committed("dev")).secrets, { rotationDays: 90, recoveryWindowDays: 7 });
+    });
+
+    it("take overrides within what Secrets Manager accepts, and refuse the rest naming the key", () => {
+        const overridden = loadStackConfig("staging", edited("staging", "overrides", (overrides) => { overrides.secrets = { rotationDays: 45 }; }));
+        assert.deepEqual(overridden.secrets, { rotationDays: 45, recoveryWindowDays: 30 });
+        const tooShort = edited("staging", "overrides", (overrides) => { overrides.secrets = { recoveryWindowDays: 3 }; });
+        assert.match(problemAt(tooShort, "staging", "overrides.secrets.recoveryWindowDays").expected, /from 7 to 30/);
+        const tooLong = edited("staging", "overrides", (overrides) => { overrides.secrets = { rotationDays: 1001 }; });
+        assert.match(problemAt(tooLong, "staging", "overrides.secrets.rotationDays").expected, /from 1 to 1000/);
+    });
+});
