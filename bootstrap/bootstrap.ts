@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../components/iam";
 import { KEY_SETTINGS, accountAdministers } from "../components/keys";
 import { iamManagedPolicyArn } from "../components/partition";
-import { SecureBucket } from "../components/secure-bucket";
+import { SecureBucket, serverAccessLogDelivery } from "../components/secure-bucket";
 import { BootstrapConfig, PLATFORM_PROJECT } from "./config";
 import { deployDocuments } from "./deploy-policy";
 import {
@@ -95,14 +95,7 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
     const accessLogs = new SecureBucket("state-access-logs", {
         bucketName: accessLogBucketName(config.stateBucketName),
         lifecycleRules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: ACCESS_LOG_DAYS }, noncurrentVersionExpiration: { noncurrentDays: 30 } }],
-        extraStatements: (arn) => [{
-            Sid: "S3ServerAccessLogs",
-            Effect: "Allow",
-            Principal: { Service: "logging.s3.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: pulumi.interpolate`${arn}/s3-access/*`,
-            Condition: { StringEquals: { "aws:SourceAccount": config.accountId } },
-        }],
+        extraStatements: (arn) => [serverAccessLogDelivery(arn, config.accountId)],
         protect: true,
         tags: { ...tags, Purpose: "pulumi-state-access-logs" },
     });

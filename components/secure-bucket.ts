@@ -86,7 +86,7 @@ export class SecureBucket extends pulumi.ComponentResource {
             new aws.s3.BucketLogging(name, {
                 bucket: bucket.id,
                 targetBucket: args.accessLogBucket,
-                targetPrefix: `s3-access/${name}/`,
+                targetPrefix: `${SERVER_ACCESS_LOG_PREFIX}/${name}/`,
                 targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
             }, { parent: this, dependsOn: args.accessLogBucketPolicy ? [args.accessLogBucketPolicy] : [] });
         }
@@ -107,6 +107,21 @@ export class SecureBucket extends pulumi.ComponentResource {
         this.regionalDomainName = bucket.bucketRegionalDomainName;
         this.registerOutputs({ bucketName: this.bucketName });
     }
+}
+
+/** Where every SecureBucket's server access logs go in its log bucket. */
+export const SERVER_ACCESS_LOG_PREFIX = "s3-access";
+
+/** The log bucket's grant to S3 server access log delivery, from this account only, under the prefix above. */
+export function serverAccessLogDelivery(bucketArn: pulumi.Input<string>, accountId: pulumi.Input<string>): Statement {
+    return {
+        Sid: "S3ServerAccessLogs",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: pulumi.interpolate`${bucketArn}/${SERVER_ACCESS_LOG_PREFIX}/*`,
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    };
 }
 
 function transportOnlyOverTls(bucketArn: pulumi.Output<string>): Statement[] {

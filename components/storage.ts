@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "./iam";
-import { SecureBucket } from "./secure-bucket";
+import { SecureBucket, serverAccessLogDelivery } from "./secure-bucket";
 
 /**
  * Regions that opened before August 2022 deliver load-balancer logs from a regional AWS account;
@@ -135,14 +135,7 @@ function logDeliveryGrants(bucketArn: pulumi.Output<string>, context: LogDeliver
     const deliverySource = pulumi.interpolate`arn:${partition}:logs:${cloudFrontLogSource.region}:${account}:delivery-source:${cloudFrontLogSource.name}`;
     const fromThisSource = { StringEquals: { "aws:SourceAccount": account }, ArnLike: { "aws:SourceArn": deliverySource } };
     return [
-        {
-            Sid: "S3ServerAccessLogs",
-            Effect: "Allow",
-            Principal: { Service: "logging.s3.amazonaws.com" },
-            Action: "s3:PutObject",
-            Resource: pulumi.interpolate`${bucketArn}/s3-access/*`,
-            Condition: { StringEquals: { "aws:SourceAccount": account } },
-        },
+        serverAccessLogDelivery(bucketArn, account),
         {
             Sid: "LoadBalancerAccessLogs",
             Effect: "Allow",

@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, assumableBy, grantToRole } from "../iam";
-import { SecureBucket } from "../secure-bucket";
+import { SecureBucket, serverAccessLogDelivery } from "../secure-bucket";
 import { BACKUPS_LIFECYCLE } from "../storage";
 
 export interface BucketReplicationArgs {
@@ -56,14 +56,7 @@ export class BucketReplication extends pulumi.ComponentResource {
                 expiration: { days: args.logRetentionDays },
                 noncurrentVersionExpiration: { noncurrentDays: 30 },
             }],
-            extraStatements: (arn) => [{
-                Sid: "S3ServerAccessLogs",
-                Effect: "Allow",
-                Principal: { Service: "logging.s3.amazonaws.com" },
-                Action: "s3:PutObject",
-                Resource: pulumi.interpolate`${arn}/s3-access/*`,
-                Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-            }],
+            extraStatements: (arn) => [serverAccessLogDelivery(arn, args.accountId)],
             protect: args.protect,
             tags: { ...args.tags, Purpose: "logs" },
         }, inDr);
