@@ -32,11 +32,24 @@ export interface ComplianceMetadata {
     /** SOC 2 trust services criteria, e.g. "CC6.1". */
     soc2: readonly string[];
     remediation: string;
+    /**
+     * The published controls this policy implements: AWS Config managed-rule identifiers of the
+     * conformance pack "Operational Best Practices for HIPAA Security" (e.g. "CLOUD_TRAIL_ENABLED")
+     * and cdk-nag `HIPAA.Security` rule names (e.g. "CloudTrailEncryptionEnabled").
+     */
+    anchors?: Anchors;
+}
+
+export interface Anchors {
+    awsConfig?: readonly string[];
+    cdkNag?: readonly string[];
 }
 
 const HIPAA_PREFIX = "hipaa:";
 const SOC2_PREFIX = "soc2:";
 const CATEGORY_PREFIX = "category:";
+const AWS_CONFIG_PREFIX = "aws-config:";
+const CDK_NAG_PREFIX = "cdk-nag:";
 
 /** A HIPAA Security Rule citation: section 164.3xx, its paragraph levels, e.g. 164.308(a)(7)(ii)(A). */
 export const HIPAA_CITATION = /^164\.3\d\d(\([a-z0-9]+\))+(\([A-Z]\))?$/;
@@ -44,11 +57,13 @@ export const HIPAA_CITATION = /^164\.3\d\d(\([a-z0-9]+\))+(\([A-Z]\))?$/;
 /** A SOC 2 (TSC 2017) criterion such as CC6.1, A1.2, C1.1 or PI1.5. */
 export const SOC2_CRITERION = /^(CC[1-9]|A1|C1|PI1|P[1-8])\.\d{1,2}$/;
 
-export function metadataTags(metadata: Pick<ComplianceMetadata, "hipaa" | "soc2" | "category">): string[] {
+export function metadataTags(metadata: Pick<ComplianceMetadata, "hipaa" | "soc2" | "category" | "anchors">): string[] {
     return [
         `${CATEGORY_PREFIX}${metadata.category}`,
         ...metadata.hipaa.map((citation) => `${HIPAA_PREFIX}${citation}`),
         ...metadata.soc2.map((criterion) => `${SOC2_PREFIX}${criterion}`),
+        ...(metadata.anchors?.awsConfig ?? []).map((rule) => `${AWS_CONFIG_PREFIX}${rule}`),
+        ...(metadata.anchors?.cdkNag ?? []).map((rule) => `${CDK_NAG_PREFIX}${rule}`),
     ];
 }
 
@@ -56,6 +71,7 @@ export interface TaggedMapping {
     hipaa: string[];
     soc2: string[];
     category: string | undefined;
+    anchors: { awsConfig: string[]; cdkNag: string[] };
 }
 
 export function mappingFromTags(tags: readonly string[]): TaggedMapping {
@@ -65,5 +81,6 @@ export function mappingFromTags(tags: readonly string[]): TaggedMapping {
         hipaa: valuesWith(HIPAA_PREFIX),
         soc2: valuesWith(SOC2_PREFIX),
         category: valuesWith(CATEGORY_PREFIX)[0],
+        anchors: { awsConfig: valuesWith(AWS_CONFIG_PREFIX), cdkNag: valuesWith(CDK_NAG_PREFIX) },
     };
 }

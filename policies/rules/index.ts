@@ -57,6 +57,7 @@ export const policyMetadata: Readonly<Record<string, ComplianceMetadata>> = Obje
             hipaa: mapping.hipaa,
             soc2: mapping.soc2,
             remediation: policy.remediationSteps ?? "",
+            anchors: mapping.anchors,
         };
         return [policy.name, metadata];
     }),
