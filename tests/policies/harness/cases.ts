@@ -34,12 +34,20 @@ function assertNoPreviewNotice(outcome: Outcome): void {
 
 export function describeResourcePolicy(
     policy: ResourceValidationPolicy,
-    cases: { accepts: Record<string, ResourceCase>; rejects: Record<string, [ResourceCase, RegExp]> },
+    cases: { accepts: Record<string, ResourceCase>; notApplicable?: Record<string, ResourceCase>; rejects: Record<string, [ResourceCase, RegExp]> },
 ): void {
     describe(policy.name, () => {
         for (const [title, testCase] of Object.entries(cases.accepts)) {
             count(policy.name, "accepts");
             it(`accepts ${title}`, async () => {
+                const { subject, config } = unpack(testCase);
+                const outcome = await runResourcePolicy(policy, subject, config);
+                assertNoPreviewNotice(outcome);
+                assert.deepEqual(outcome.violations, []);
+            });
+        }
+        for (const [title, testCase] of Object.entries(cases.notApplicable ?? {})) {
+            it(`does not apply to ${title}`, async () => {
                 const { subject, config } = unpack(testCase);
                 const outcome = await runResourcePolicy(policy, subject, config);
                 assertNoPreviewNotice(outcome);
@@ -62,12 +70,20 @@ export function describeResourcePolicy(
 
 export function describeStackPolicy(
     policy: StackValidationPolicy,
-    cases: { accepts: Record<string, StackCase>; rejects: Record<string, StackRejection> },
+    cases: { accepts: Record<string, StackCase>; notApplicable?: Record<string, StackCase>; rejects: Record<string, StackRejection> },
 ): void {
     describe(policy.name, () => {
         for (const [title, testCase] of Object.entries(cases.accepts)) {
             count(policy.name, "accepts");
             it(`accepts ${title}`, async () => {
+                const { resources, config } = Array.isArray(testCase) ? { resources: testCase, config: {} } : testCase;
+                const outcome = await runStackPolicy(policy, resources, config);
+                assertNoPreviewNotice(outcome);
+                assert.deepEqual(outcome.violations, []);
+            });
+        }
+        for (const [title, testCase] of Object.entries(cases.notApplicable ?? {})) {
+            it(`does not apply to ${title}`, async () => {
                 const { resources, config } = Array.isArray(testCase) ? { resources: testCase, config: {} } : testCase;
                 const outcome = await runStackPolicy(policy, resources, config);
                 assertNoPreviewNotice(outcome);
