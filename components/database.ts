@@ -66,6 +66,23 @@ export interface DatabaseArgs {
     /** Protect in Pulumi, keep on removal, and take a final snapshot. */
     protect: boolean;
     tags: Record<string, string>;
+    /**
+     * Create the instance from automated backups (a DR stack's, replicated to its region) instead of
+     * empty. Read only when the instance is created: a later change never replaces it. Default: none.
+     */
+    restore?: DatabaseRestore;
+}
+
+export interface DatabaseRestore {
+    /** The automated backups (`arn:…:auto-backup:ab-…`) in the stack's region. */
+    automatedBackupsArn: string;
+    /**
+     * The key the backups are encrypted with. The restored instance keeps it (RDS re-encrypts only
+     * on a snapshot copy), so it is the instance's key: declaring another would ask for a replacement.
+     */
+    kmsKeyArn: string;
+    /** `latest`, or a UTC time to the second within the backups' restore window. */
+    time: string;
 }
 
 export class Database extends pulumi.ComponentResource {
@@ -165,7 +182,11 @@ export class Database extends pulumi.ComponentResource {
             maxAllocatedStorage: args.maxAllocatedStorageGiB,
             storageType: "gp3",
             storageEncrypted: true,
-            kmsKeyId: args.dataKeyArn,
+            kmsKeyId: args.restore?.kmsKeyArn ?? args.dataKeyArn,
+            restoreToPointInTime: args.restore === undefined ? undefined : {
+                sourceDbInstanceAutomatedBackupsArn: args.restore.automatedBackupsArn,
+                ...(args.restore.time === "latest" ? { useLatestRestorableTime: true } : { restoreTime: args.restore.time }),
+            },
             dbSubnetGroupName: subnetGroup.name,
             vpcSecurityGroupIds: [server.id],
             publiclyAccessible: false,
@@ -192,7 +213,13 @@ export class Database extends pulumi.ComponentResource {
             tags: args.tags,
             // RDS refuses a monitoring role that lacks its policy ("IAM role ARN value is invalid or does
             // not include the required permissions for: ENHANCED_MONITORING").
-        }, { ...stateful, dependsOn: [...logGroups, monitoringPolicy] });
+        }, {
+            ...stateful,
+            dependsOn: [...logGroups, monitoringPolicy],
+            // The restore source is creation-only and forces a new instance: once the database exists,
+            // editing or clearing it (the next restore's time, a rehearsal's leftovers) must not replace the data.
+            ignoreChanges: ["restoreToPointInTime"],
+        });
 
         this.address = instance.address;
         this.port = instance.port;

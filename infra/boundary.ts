@@ -11,7 +11,7 @@ import type { StackConfig } from "../stacks";
 
 export function boundRolesOf(config: StackConfig): void {
     const partition = aws.getPartitionOutput({}).partition;
-    const boundary = pulumi.interpolate`arn:${partition}:iam::${config.account.id}:policy/${boundaryName(config.environment)}`;
+    const boundary = pulumi.interpolate`arn:${partition}:iam::${config.account.id}:policy/${boundaryName(config.stack)}`;
     pulumi.runtime.registerStackTransformation((args) => {
         if (args.type !== "aws:iam/role:Role") return undefined;
         return { props: { ...args.props, permissionsBoundary: boundary }, opts: args.opts };

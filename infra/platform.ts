@@ -57,7 +57,7 @@ export interface PlatformOutputs {
 const ROLLOUT_SURGE_PERCENT = 25;
 
 export function definePlatform(config: StackConfig): PlatformOutputs {
-    const prefix = `${config.project}-${config.environment}`;
+    const prefix = `${config.project}-${config.stack}`;
     const tags = { ...config.tags };
     const protect = config.protectData;
 
@@ -151,9 +151,10 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         logRetentionDays: config.logs.retentionDays,
         protect,
         tags,
+        ...(config.recovery.restore === undefined ? {} : { restore: config.recovery.restore }),
     });
     const secrets = new Secrets("secrets", {
-        namePrefix: `${config.project}/${config.environment}`,
+        namePrefix: `${config.project}/${config.stack}`,
         secretsKeyArn: keys.secrets.arn,
         logsKeyArn: keys.logs.arn,
         logRetentionDays: config.logs.retentionDays,
@@ -165,7 +166,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
 
     // Where the operator puts the token the automatic rollback dispatches the traffic workflow with.
     const rollbackToken = rollbackTokenSecret("auto-rollback-github-token", {
-        secretNamePrefix: `${config.project}/${config.environment}`,
+        secretNamePrefix: `${config.project}/${config.stack}`,
         repository: config.ci.repository,
         secretsKeyArn: keys.secrets.arn,
         recoveryWindowDays: config.secrets.recoveryWindowDays,
@@ -352,7 +353,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
     if (config.release.autoRollback) {
         new AutoRollback("auto-rollback", {
             namePrefix: prefix,
-            stack: config.environment,
+            stack: config.stack,
             tokenSecretArn: rollbackToken.arn,
             listenerArn: service.trafficListenerArn,
             stableSlot: config.app.stableSlot,

@@ -1,30 +1,33 @@
 /**
- * npm run restore -- --stack <dev|staging|production> --to <ISO time> --region home|dr
- *                    [--subnet-group NAME --security-group sg-… [--security-group sg-…]] [--target NAME]
- *                    [--apply] [--config-file FILE]
+ * npm run restore -- --stack <dev|staging|production> --to <ISO time> --region home [--target NAME] [--apply] [--config-file FILE]
+ * npm run restore -- --stack <staging|production> --to <ISO time|latest> --region dr [--dr-file FILE] [--apply] [--config-file FILE]
  *
- * Restores the stack's database, as it was at --to, to a NEW instance: in the stack's region from the
- * instance's own automated backups, or in the DR region from the automated backups RDS replicates
- * there (components/recovery). The existing instance is never touched. It reads what it needs with
- * describe calls (read-only, always run), prints the restore and the wait, runs them with --apply,
- * then prints how to point the platform at the new instance (docs/runbooks/restore.md).
+ * Home (data damaged, region healthy): restores the stack's database, as it was at --to, to a NEW
+ * instance from its own automated backups; the existing instance is never touched. It reads what it
+ * needs with describe calls (read-only, always run), prints the restore and the wait, runs them with
+ * --apply, then prints how to point the platform at the new instance.
  *
- * In the DR region the stack has no VPC, so the operator gives a DB subnet group and security
- * groups of a VPC there (--subnet-group, --security-group); the parameters come from the parameter
- * group the stack keeps there, the master password secret from the DR key.
+ * DR (the home region is lost): finds the automated backups RDS replicated to the DR region
+ * (components/recovery) and writes the DR stack file, `Pulumi.<environment>-dr.yaml`: the platform in
+ * the DR region, from the home stack's `recovery.standby`, its database restored by `pulumi up` from
+ * those backups at --to (infra/dr-stack.ts). It prints the file and the commands that deploy it;
+ * --apply writes it. docs/runbooks/restore.md explains each step.
  *
- * Exit codes: 0 printed (or restored, with --apply); 2 refused or bad usage; 3 an aws command failed.
+ * Exit codes: 0 printed (or restored / written, with --apply); 2 refused or bad usage; 3 an aws command failed.
  */
 import { spawnSync } from "child_process";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "fs";
+import * as path from "path";
 import { parseArgs } from "util";
 import { CA_CERTIFICATE, POSTGRES_LOG_EXPORTS } from "../components/database";
-import { ENVIRONMENTS, PROJECT, StackConfig, StackConfigError, loadStackConfig } from "../stacks";
-import { readStackFile } from "../stacks/stack-file";
+import { ENVIRONMENTS, PROJECT, StackConfig, StackConfigError, drStackOf, loadStackConfig } from "../stacks";
+import { parseStackText, readStackFile } from "../stacks/stack-file";
+import { drStackDocument } from "./dr-stack";
 import { stackFileOf } from "./paths";
 
 export const EXIT = { done: 0, refused: 2, failed: 3 } as const;
-const USAGE = `usage: npm run restore -- --stack <${ENVIRONMENTS.join("|")}> --to <ISO time, e.g. 2026-12-01T09:30:00Z> --region home|dr `
-    + "[--subnet-group NAME --security-group sg-… (dr)] [--target NAME] [--apply] [--config-file FILE]";
+const USAGE = `usage: npm run restore -- --stack <${ENVIRONMENTS.join("|")}> --to <ISO time, e.g. 2026-12-01T09:30:00Z> --region home [--target NAME] [--apply] [--config-file FILE]\n`
+    + `       npm run restore -- --stack <${ENVIRONMENTS.join("|")}> --to <ISO time|latest> --region dr [--dr-file FILE] [--apply] [--config-file FILE]`;
 
 export interface CommandResult { status: number; stdout: string; stderr: string }
 /** Runs one command (argv, no shell); the specs pass a fake. */
@@ -100,9 +103,8 @@ function restore(argv: string[], io: RestoreIo): number {
                 stack: { type: "string" },
                 to: { type: "string" },
                 region: { type: "string" },
-                "subnet-group": { type: "string" },
-                "security-group": { type: "string", multiple: true },
                 target: { type: "string" },
+                "dr-file": { type: "string" },
                 apply: { type: "boolean", default: false },
                 "config-file": { type: "string" },
                 help: { type: "boolean", default: false },
@@ -121,28 +123,30 @@ function restore(argv: string[], io: RestoreIo): number {
     if (!stack || !to || !where) throw new Refusal(`--stack, --to and --region are required\n${USAGE}`);
     if (where !== "home" && where !== "dr") throw new Refusal(`--region: expected home or dr, got ${JSON.stringify(where)}\n${USAGE}`);
 
+    const stackFile = values["config-file"] ?? stackFileOf(stack);
     let config: StackConfig;
     try {
-        config = loadStackConfig(stack, readStackFile(values["config-file"] ?? stackFileOf(stack), PROJECT));
+        config = loadStackConfig(stack, readStackFile(stackFile, PROJECT));
     } catch (error) {
         if (error instanceof StackConfigError) throw new Refusal(error.message);
         throw error;
     }
+    if (config.disasterRecovery) throw new Refusal(`--stack: ${stack} is a DR stack; restore from its home stack, --stack ${config.environment}`);
+    const prefix = `${config.project}-${config.stack}`;
+    if (where === "dr") {
+        if (values.target !== undefined) throw new Refusal("--target: only with --region home; in the DR region the DR stack names its database");
+        return restoreInDr(config, stackFile, to, values["dr-file"], values.apply, io);
+    }
+    if (values["dr-file"] !== undefined) throw new Refusal("--dr-file: only with --region dr");
     const restoreTime = parseRestoreTime(to, io.now());
-    const prefix = `${config.project}-${config.environment}`;
     const target = values.target ?? `${prefix}-restore-${restoreTime.replace(/[-:]/g, "").slice(0, 13).toLowerCase()}`;
     if (!IDENTIFIER.test(target)) {
         throw new Refusal(`--target: expected an RDS identifier (1-63 lower-case letters, digits or hyphens, a letter first), got ${JSON.stringify(target)}`);
     }
 
-    const source = where === "home" ? homeSource(config, prefix, io) : drSource(config, prefix, values["subnet-group"], values["security-group"] ?? []);
+    const source = homeSource(config, prefix, io);
     const backups = automatedBackups(source.region, prefix, io);
     checkWindow(backups, source.region, restoreTime);
-    if (where === "dr") {
-        // The replicated automated backups are the source; their ARN is known only from the describe.
-        source.sourceArgs = ["--source-db-instance-automated-backups-arn", String(backups.DBInstanceAutomatedBackupsArn)];
-        source.description = String(backups.DBInstanceAutomatedBackupsArn);
-    }
 
     const restoreCommand = [
         "aws", "rds", "restore-db-instance-to-point-in-time",
@@ -169,14 +173,67 @@ function restore(argv: string[], io: RestoreIo): number {
     ];
     const waitCommand = ["aws", "rds", "wait", "db-instance-available", "--region", source.region, "--db-instance-identifier", target];
 
-    io.out(`# Restore ${prefix} as it was at ${restoreTime} to a new instance ${target} in ${source.region} (${where}), from ${source.description}.`);
+    io.out(`# Restore ${prefix} as it was at ${restoreTime} to a new instance ${target} in ${source.region} (home), from ${source.description}.`);
     for (const command of [restoreCommand, waitCommand]) {
         io.out(shellLine(command));
         if (values.apply) run(io, command);
     }
     if (!values.apply) io.out("# Not run: add --apply to restore. The existing instance is never touched.");
-    for (const line of pointingSteps(where, config, prefix, target, source.region, stack)) io.out(line);
+    for (const line of pointingSteps(config, prefix, target, source.region, stack)) io.out(line);
     return EXIT.done;
+}
+
+/** Writes (with --apply) or prints the DR stack file, its database restored from the replicated backups. */
+function restoreInDr(config: StackConfig, stackFile: string, to: string, drFile: string | undefined, apply: boolean, io: RestoreIo): number {
+    const region = config.recovery.drRegion;
+    if (!region) throw new Refusal(`stack ${config.stack} names no DR region (clinical-platform:recovery.drRegion), so nothing is replicated to restore from`);
+    if (!config.recovery.standby) {
+        throw new Refusal(`stack ${config.stack} keeps no clinical-platform:recovery.standby (cidr, domain, certificates), so the platform cannot run in ${region}`);
+    }
+    const time = to === "latest" ? "latest" : parseRestoreTime(to, io.now());
+    const prefix = `${config.project}-${config.stack}`;
+    const backups = automatedBackups(region, prefix, io);
+    if (time !== "latest") checkWindow(backups, region, time);
+    if (!backups.DBInstanceAutomatedBackupsArn || !backups.KmsKeyId) {
+        throw new Failure(`the automated backups of ${prefix} in ${region} name no ARN or no KMS key`);
+    }
+    const point = { automatedBackupsArn: backups.DBInstanceAutomatedBackupsArn, kmsKeyArn: backups.KmsKeyId, time };
+    const drStack = drStackOf(config.environment);
+    const file = drFile ?? path.join(path.dirname(stackFile), `Pulumi.${drStack}.yaml`);
+    const text = drStackDocument(readFileSync(stackFile, "utf8"), config, point, regionOwnedByCommittedStack(stackFile, config.account.id, region)).toString();
+    // The written file must load as a stack of its own: checked before anything is written.
+    try {
+        loadStackConfig(drStack, parseStackText(text, file, PROJECT));
+    } catch (error) {
+        if (error instanceof StackConfigError) throw new Refusal(`the DR stack file would not load:\n${error.message}`);
+        throw error;
+    }
+    io.out(`# ${drStack}: ${config.stack}'s platform in ${region}, its database restored from ${point.automatedBackupsArn} at ${time}.`);
+    if (apply) {
+        if (existsSync(file)) throw new Refusal(`${file} exists: a DR stack is written once per incident; move it aside to write another restore point`);
+        writeFileSync(file, text);
+        io.out(`# Wrote ${file}.`);
+    } else {
+        io.out(`# Not written: add --apply to write ${file}:`);
+        for (const line of text.trimEnd().split("\n")) io.out(`#   ${line}`);
+    }
+    io.out("# Then, logged in to a Pulumi backend that does not depend on the home region, with a secrets key in the DR region");
+    io.out("# (docs/runbooks/restore.md, \"Serving from the DR region\"):");
+    io.out(`pulumi stack init ${drStack} --secrets-provider 'awskms://<key alias or ARN in ${region}>?region=${region}'`);
+    io.out(shellLine(["pulumi", "up", "--stack", drStack]));
+    io.out(`# and point ${config.domain} at the DR stack's distribution (its output distributionDomainName), or tell users ${config.recovery.standby.domain}.`);
+    return EXIT.done;
+}
+
+/** Whether a committed stack of the account already runs in `region` (then it owns the region's services). */
+function regionOwnedByCommittedStack(stackFile: string, accountId: string, region: string): boolean {
+    const directory = path.dirname(stackFile);
+    return readdirSync(directory)
+        .filter((name) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(name))
+        .some((name) => {
+            const raw = readStackFile(path.join(directory, name), PROJECT);
+            return raw["aws:region"] === region && (raw["aws:allowedAccountIds"] ?? "").includes(accountId);
+        });
 }
 
 /** The restore time as RDS takes it (UTC, to the second); refused unless it is a past instant with a zone. */
@@ -227,29 +284,10 @@ function homeSource(config: StackConfig, prefix: string, io: RestoreIo): Source 
     };
 }
 
-/** In the DR region the source is the replicated automated backups; the network is the operator's. */
-function drSource(config: StackConfig, prefix: string, subnetGroup: string | undefined, securityGroups: string[]): Source {
-    const region = config.recovery.drRegion;
-    if (!region) throw new Refusal(`stack ${config.environment} names no DR region (clinical-platform:recovery.drRegion), so nothing is replicated to restore from`);
-    if (!subnetGroup || securityGroups.length === 0) {
-        throw new Refusal(
-            `--region dr needs --subnet-group and --security-group: the stack has no VPC in ${region}, so give a DB subnet group `
-            + "(private subnets in two or more zones) and the security groups of a VPC there that admit PostgreSQL (5432) only from the application",
-        );
-    }
-    return {
-        region,
-        sourceArgs: [],
-        description: "",
-        subnetGroup,
-        securityGroups,
-        parameterGroup: `${prefix}-restore`,
-        secretKey: `alias/${prefix}-dr`,
-    };
-}
-
 interface AutomatedBackups {
     DBInstanceAutomatedBackupsArn?: string;
+    /** The key the backups are encrypted with; a restore keeps it. */
+    KmsKeyId?: string;
     Status?: string;
     RestoreWindow?: { EarliestTime?: string; LatestTime?: string };
 }
@@ -275,36 +313,25 @@ function checkWindow(backups: AutomatedBackups, region: string, restoreTime: str
 }
 
 /** How to make the platform use the restored instance (docs/runbooks/restore.md explains each step). */
-function pointingSteps(where: "home" | "dr", config: StackConfig, prefix: string, target: string, region: string, stack: string): string[] {
+function pointingSteps(config: StackConfig, prefix: string, target: string, region: string, stack: string): string[] {
     const instanceUrn = `urn:pulumi:${stack}::${PROJECT}::clinical-platform:database:Database$aws:rds/instance:Instance::database`;
     const replicationUrn = `urn:pulumi:${stack}::${PROJECT}::clinical-platform:recovery:Recovery$aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication::recovery-database`;
     const replaced = `${prefix}-replaced`;
-    if (where === "home") {
-        return [
-            "# Point the platform at it, once the data is checked (from the stack's CI runner; the old instance stays until you delete it):",
-            "# 1. Swap the identifiers, so the endpoint the API's settings name reaches the restored data:",
-            shellLine(["aws", "rds", "modify-db-instance", "--region", region, "--db-instance-identifier", prefix, "--new-db-instance-identifier", replaced, "--apply-immediately"]),
-            shellLine(["aws", "rds", "wait", "db-instance-available", "--region", region, "--db-instance-identifier", replaced]),
-            shellLine(["aws", "rds", "modify-db-instance", "--region", region, "--db-instance-identifier", target, "--new-db-instance-identifier", prefix, "--apply-immediately"]),
-            shellLine(["aws", "rds", "wait", "db-instance-available", "--region", region, "--db-instance-identifier", prefix]),
-            `# 2. Make Pulumi's state follow the restored instance: it tracks the instance by its resource id (DbiResourceId), so set the id of ${instanceUrn}`,
-            `#    to the DbiResourceId of ${prefix} in an export of the state, import it, and refresh that resource:`,
-            shellLine(["aws", "rds", "describe-db-instances", "--region", region, "--db-instance-identifier", prefix, "--query", "DBInstances[0].DbiResourceId", "--output", "text"]),
-            shellLine(["pulumi", "stack", "export", "--stack", stack, "--file", "state.json"]),
-            shellLine(["pulumi", "stack", "import", "--stack", stack, "--file", "state.json"]),
-            shellLine(["pulumi", "refresh", "--stack", stack, "--target", instanceUrn]),
-            "# 3. Apply: the API's IAM database login names the new DbiResourceId, the master secret is the new one, and backup replication restarts from it:",
-            ...(config.recovery.drRegion ? [shellLine(["pulumi", "up", "--stack", stack, "--replace", replicationUrn])] : [shellLine(["pulumi", "up", "--stack", stack])]),
-        ];
-    }
     return [
-        `# Point the platform at it: ${region} has no cluster, load balancer or network of this stack, so the application can use the`,
-        "# restored instance only once the platform runs there (docs/runbooks/restore.md, \"Serving from the DR region\"):",
-        `# 1. deploy the platform in ${region} as a stack of its own (its own stack file: aws:region ${region}, a VPC cidr, a regional certificate`,
-        `#    issued in ${region}); stacks/ accepts only the names dev, staging and production today, so this stack name must be added first;`,
-        `# 2. adopt ${target} in place of the database that stack creates, as in a home restore (swap identifiers, set the state id, refresh, up);`,
-        "# 3. move CloudFront's API origin to that stack's load balancer.",
-        `# Until then the restored instance serves investigation and exports: aws rds describe-db-instances --region ${region} --db-instance-identifier ${target}`,
+        "# Point the platform at it, once the data is checked (from the stack's CI runner; the old instance stays until you delete it):",
+        "# 1. Swap the identifiers, so the endpoint the API's settings name reaches the restored data:",
+        shellLine(["aws", "rds", "modify-db-instance", "--region", region, "--db-instance-identifier", prefix, "--new-db-instance-identifier", replaced, "--apply-immediately"]),
+        shellLine(["aws", "rds", "wait", "db-instance-available", "--region", region, "--db-instance-identifier", replaced]),
+        shellLine(["aws", "rds", "modify-db-instance", "--region", region, "--db-instance-identifier", target, "--new-db-instance-identifier", prefix, "--apply-immediately"]),
+        shellLine(["aws", "rds", "wait", "db-instance-available", "--region", region, "--db-instance-identifier", prefix]),
+        `# 2. Make Pulumi's state follow the restored instance: it tracks the instance by its resource id (DbiResourceId), so set the id of ${instanceUrn}`,
+        `#    to the DbiResourceId of ${prefix} in an export of the state, import it, and refresh that resource:`,
+        shellLine(["aws", "rds", "describe-db-instances", "--region", region, "--db-instance-identifier", prefix, "--query", "DBInstances[0].DbiResourceId", "--output", "text"]),
+        shellLine(["pulumi", "stack", "export", "--stack", stack, "--file", "state.json"]),
+        shellLine(["pulumi", "stack", "import", "--stack", stack, "--file", "state.json"]),
+        shellLine(["pulumi", "refresh", "--stack", stack, "--target", instanceUrn]),
+        "# 3. Apply: the API's IAM database login names the new DbiResourceId, the master secret is the new one, and backup replication restarts from it:",
+        ...(config.recovery.drRegion ? [shellLine(["pulumi", "up", "--stack", stack, "--replace", replicationUrn])] : [shellLine(["pulumi", "up", "--stack", stack])]),
     ];
 }
 

@@ -296,7 +296,7 @@ function canary(ctx: CanaryContext): number {
     const config = validateEdit(stack, ctx.text, file);
     const steps = canaryPlan(current.state, config.release.canarySteps);
     const candidate = candidateSlot(current.state);
-    const names = slotReleaseAlarmNames(`${config.project}-${config.environment}`, candidate);
+    const names = slotReleaseAlarmNames(`${config.project}-${config.stack}`, candidate);
     const alarmNames = [names.errorRate, names.latencyP95];
     // Each write starts from the file as read: writeState compares with the state it was read with.
     const textOf = (state: TrafficState) => writeState(readStackDocument(ctx.text, file), state);

@@ -9,7 +9,7 @@ import {
     Environment, EnvironmentProfile, PHI_MINIMUM_BACKUP_RETENTION_DAYS, PRODUCTION_MINIMUM_BACKUP_RETENTION_DAYS, VAULT_LOCK_MAX_RETENTION_DAYS,
 } from "./profiles";
 import { AWS_REGIONS, CLOUDFRONT_CERTIFICATE_REGION } from "./regions";
-import { ACM_CERTIFICATE_ARN, CONNECTION_ARN, IAM_ROLE_ARN, SLOT_NAMES } from "./schema";
+import { ACM_CERTIFICATE_ARN, AUTOMATED_BACKUPS_ARN, CONNECTION_ARN, IAM_ROLE_ARN, KMS_KEY_ARN, SLOT_NAMES } from "./schema";
 
 type Decoded = Record<string, unknown>;
 type Report = (key: string, expected: string, received: string) => void;
@@ -25,6 +25,7 @@ export function crossKeyProblems(
     environment: Environment | undefined,
     profile: EnvironmentProfile | undefined,
     keyOf: (path: string) => string,
+    disasterRecovery = false,
 ): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const report: Report = (key, expected, received) => problems.push({ key: keyOf(key), expected, received });
@@ -37,7 +38,8 @@ export function crossKeyProblems(
     if (profile && environment) checkPhiBar(config.dataClassification, config.overrides, environment, profile, report);
     if (profile && environment) checkApplication(config.dataClassification, config.overrides, environment, profile, report);
     if (profile && environment) checkRelease(config.overrides, environment, profile, report);
-    if (profile && environment) checkRecovery(config.recovery, config.overrides, region, environment, profile, report);
+    if (profile && environment) checkRecovery(config.recovery, config.overrides, region, environment, profile, report, disasterRecovery);
+    if (environment) checkStandby(config, region, accountId, environment, disasterRecovery, report);
     return problems;
 }
 
@@ -260,10 +262,15 @@ function checkRelease(overrides: unknown, environment: Environment, profile: Env
  * fails with it. Production keeps AWS Backup recovery points 35 days or more in locked vaults;
  * only production locks them, since a compliance-mode lock can never be lifted.
  */
-function checkRecovery(recovery: unknown, overrides: unknown, region: unknown, environment: Environment, profile: EnvironmentProfile, report: Report): void {
+function checkRecovery(
+    recovery: unknown, overrides: unknown, region: unknown, environment: Environment, profile: EnvironmentProfile, report: Report, disasterRecovery: boolean,
+): void {
     const drRegion = isObject(recovery) ? recovery.drRegion : undefined;
-    if (environment === "production" && recovery === undefined) {
+    if (environment === "production" && !disasterRecovery && (!isObject(recovery) || recovery.drRegion === undefined)) {
         report("recovery.drRegion", "a DR region in production, such as us-west-2: backups must survive the loss of the stack's region", "no recovery block");
+    }
+    if (environment !== "production" && !disasterRecovery && isObject(recovery) && recovery.drRegion === undefined) {
+        report("recovery.drRegion", "an AWS region other than the stack's, such as us-west-2: a recovery block names where the copies go", "nothing");
     }
     if (environment === "dev" && recovery !== undefined) {
         report("recovery", "no recovery block in dev: dev holds no data worth copying to another region", JSON.stringify(recovery));
@@ -296,5 +303,71 @@ function checkRecovery(recovery: unknown, overrides: unknown, region: unknown, e
             `at most ${VAULT_LOCK_MAX_RETENTION_DAYS} days in a locked vault (its maximum retention): a longer one is billed for its whole life and cannot be deleted`,
             String(days),
         );
+    }
+}
+
+/**
+ * The DR stack (`<environment>-dr`, stacks/stack-name.ts) and what its home stack keeps for it.
+ * A DR stack's database comes from the backups RDS replicated to its region, so `recovery.restore`
+ * is required there and refused elsewhere (a home restore swaps instances, docs/runbooks/restore.md).
+ * The home stack's `recovery.standby` holds what the platform needs to run in the DR region: a
+ * network that does not overlap home (so the two can be peered while data is moved back), and
+ * certificates for its own domain, the regional one issued in the DR region. Production must keep
+ * one, so a region's loss never waits for a certificate to be issued.
+ */
+function checkStandby(config: Decoded, region: unknown, accountId: string | undefined, environment: Environment, disasterRecovery: boolean, report: Report): void {
+    const recovery = isObject(config.recovery) ? config.recovery : {};
+    if (disasterRecovery) {
+        if (recovery.restore === undefined) {
+            report("recovery.restore", "the replicated backups this DR stack's database is restored from (npm run restore -- --region dr writes them)", "nothing");
+        }
+        if (recovery.standby !== undefined) report("recovery.standby", "no standby block in a DR stack: it is the standby", "a standby block");
+        if (config.ownsAccountResources === true || config.ownsAccountResources === "true") {
+            report("ownsAccountResources", "false in a DR stack: the account's baseline stays with its owner stack", "true");
+        }
+        const restore = isObject(recovery.restore) ? recovery.restore : {};
+        for (const [key, pattern] of [["automatedBackupsArn", AUTOMATED_BACKUPS_ARN], ["kmsKeyArn", KMS_KEY_ARN]] as const) {
+            const match = typeof restore[key] === "string" ? pattern.exec(restore[key] as string) : null;
+            if (match && typeof region === "string" && match[1] !== region) {
+                report(`recovery.restore.${key}`, `an ARN in the stack's region ${region}: RDS restores from backups in its own region`, `one in ${match[1]}`);
+            }
+            if (match && accountId && match[2] !== accountId) {
+                report(`recovery.restore.${key}`, `an ARN in the stack's account ${accountId}`, `one in account ${match[2]}`);
+            }
+        }
+        return;
+    }
+    if (recovery.restore !== undefined) {
+        report("recovery.restore", `no restore block outside a DR stack (${environment}-dr): a home restore swaps instances (npm run restore -- --region home)`, "a restore block");
+    }
+    const standby = recovery.standby;
+    if (environment === "production" && recovery.drRegion !== undefined && standby === undefined) {
+        report("recovery.standby", "the cidr, domain and certificates production uses in its DR region, so a region's loss waits for nothing to be issued", "nothing");
+    }
+    if (!isObject(standby)) return;
+    if (recovery.drRegion === undefined) report("recovery.standby", "a drRegion beside it: the standby runs there", "no drRegion");
+    if (typeof standby.domain === "string" && standby.domain === config.domain) {
+        report("recovery.standby.domain", `a domain other than ${String(config.domain)}: CloudFront allows one distribution per alternate name`, standby.domain);
+    }
+    if (typeof standby.cidr === "string" && !cidrProblem(standby.cidr) && isObject(config.network) && typeof config.network.cidr === "string"
+        && !cidrProblem(config.network.cidr) && cidrsOverlap(parseCidr(standby.cidr), parseCidr(config.network.cidr))) {
+        report("recovery.standby.cidr", `a block that does not overlap the home VPC ${config.network.cidr}, so the two can be peered`, standby.cidr);
+    }
+    // The standby's VPC is sized and placed by the same rules as the home one.
+    checkNetwork({ cidr: standby.cidr, peerCidrs: [] }, (key, expected, received) => report(key.replace(/^network\./, "recovery.standby."), expected, received));
+    const certificates = isObject(standby.certificates) ? standby.certificates : {};
+    const regionOf = (arn: unknown) => (typeof arn === "string" ? ACM_CERTIFICATE_ARN.exec(arn) : null);
+    const edge = regionOf(certificates.edge);
+    if (edge && edge[1] !== CLOUDFRONT_CERTIFICATE_REGION) {
+        report("recovery.standby.certificates.edge", `a certificate in ${CLOUDFRONT_CERTIFICATE_REGION}, the only region CloudFront accepts`, `one in ${edge[1]}`);
+    }
+    const regional = regionOf(certificates.regional);
+    if (regional && typeof recovery.drRegion === "string" && regional[1] !== recovery.drRegion) {
+        report("recovery.standby.certificates.regional", `a certificate in the DR region ${recovery.drRegion}, where the standby's load balancer runs`, `one in ${regional[1]}`);
+    }
+    for (const [use, match] of [["edge", edge], ["regional", regional]] as const) {
+        if (match && accountId && match[2] !== accountId) {
+            report(`recovery.standby.certificates.${use}`, `a certificate in the stack's account ${accountId}`, `one in account ${match[2]}`);
+        }
     }
 }

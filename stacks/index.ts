@@ -10,14 +10,17 @@ import { EKS_VERSIONS, ManagedAddon } from "./eks-versions";
 import { CLUSTER_SERVICE_CIDR, SubnetLayout, planSubnets } from "./layout";
 import { ConfigProblem, StackConfigError, closestName, describeValue } from "./problems";
 import {
-    AlarmProfile, AppProfile, ApplicationProfile, DatabaseProfile, EdgeProfile, ENVIRONMENTS, Environment, EnvironmentProfile, NetworkProfile,
+    AlarmProfile, AppProfile, ApplicationProfile, DatabaseProfile, EdgeProfile, Environment, EnvironmentProfile, NetworkProfile,
     NodesProfile, PROFILES, RecoveryProfile, ReleaseProfile, SecretsProfile,
 } from "./profiles";
 import { AlertChannel, AlertSeverity, ProjectConfig, SlotName, projectConfigSchema, regionSchema } from "./schema";
+import { STACK_NAMES_TEXT, StackName, parseStackName } from "./stack-name";
 
 export { StackConfigError } from "./problems";
 export type { ConfigProblem } from "./problems";
 export { ENVIRONMENTS, PROFILES } from "./profiles";
+export { DR_STACK_SUFFIX, STACK_NAMES_TEXT, drStackOf, parseStackName } from "./stack-name";
+export type { StackName } from "./stack-name";
 export type { Environment, EnvironmentProfile } from "./profiles";
 export { ALERT_CHANNELS, ALERT_SEVERITIES, SLOT_NAMES } from "./schema";
 export type { AlertChannel, AlertSeverity, SlotName } from "./schema";
@@ -38,7 +41,12 @@ export interface Slot {
 
 export interface StackConfig {
     readonly project: string;
+    /** The Pulumi stack name; physical names carry `<project>-<stack>`. */
+    readonly stack: string;
+    /** The environment whose profile the stack runs. */
     readonly environment: Environment;
+    /** A DR stack (`<environment>-dr`): the environment's platform in its DR region, its database restored there. */
+    readonly disasterRecovery: boolean;
     readonly region: string;
     /**
      * The account the stack deploys into (`aws:allowedAccountIds`), whether it owns the account-wide
@@ -87,7 +95,17 @@ export interface StackConfig {
      * Disaster recovery: the region backups are replicated and copied to (absent: none of it is
      * built, as in dev) and the AWS Backup schedule, retention and vault lock of the profile.
      */
-    readonly recovery: Readonly<RecoveryProfile> & { readonly drRegion?: string };
+    readonly recovery: Readonly<RecoveryProfile> & {
+        readonly drRegion?: string;
+        /** What the platform uses when it runs in the DR region (home stacks): its network, domain and certificates. */
+        readonly standby?: {
+            readonly cidr: string;
+            readonly domain: string;
+            readonly certificates: { readonly edge: string; readonly regional: string };
+        };
+        /** The replicated backups a DR stack's database is restored from, and to when (`latest` or a UTC time). */
+        readonly restore?: { readonly automatedBackupsArn: string; readonly kmsKeyArn: string; readonly time: string };
+    };
     readonly app: Readonly<AppProfile> & {
         readonly stableSlot: SlotName;
         readonly slots: Readonly<Record<SlotName, Slot>>;
@@ -125,9 +143,10 @@ export interface StackConfig {
  */
 export function loadStackConfig(stack: string, rawConfig: Readonly<Record<string, string>>): StackConfig {
     const problems: ConfigProblem[] = [];
-    const environment = (ENVIRONMENTS as readonly string[]).includes(stack) ? (stack as Environment) : undefined;
-    if (!environment) {
-        problems.push({ key: "stack", expected: `one of ${ENVIRONMENTS.join(", ")}`, received: JSON.stringify(stack) });
+    const name = parseStackName(stack);
+    const environment = name?.environment;
+    if (!name) {
+        problems.push({ key: "stack", expected: STACK_NAMES_TEXT, received: JSON.stringify(stack) });
     }
     const profile = environment ? PROFILES[environment] : undefined;
     const { project, region } = splitNamespaces(rawConfig, problems);
@@ -140,12 +159,12 @@ export function loadStackConfig(stack: string, rawConfig: Readonly<Record<string
     const keyOf = (path: string) => `${PROJECT}:${path}`;
     const parsed = projectConfigSchema.safeParse(project, { reportInput: true });
     if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => problemsOf(issue, keyOf)));
-    problems.push(...crossKeyProblems(project, region, accountId, environment, profile, keyOf));
+    problems.push(...crossKeyProblems(project, region, accountId, environment, profile, keyOf, name?.disasterRecovery ?? false));
 
-    if (problems.length > 0 || !parsed.success || !regionResult.success || !environment || !profile || !accountId) {
+    if (problems.length > 0 || !parsed.success || !regionResult.success || !name || !environment || !profile || !accountId) {
         throw new StackConfigError(stack, problems);
     }
-    return deepFreeze(merge(environment, profile, regionResult.data, accountId, parsed.data));
+    return deepFreeze(merge(name, profile, regionResult.data, accountId, parsed.data));
 }
 
 /** Decodes `namespace:key` strings into our project's object and the region, flagging strays. */
@@ -217,16 +236,20 @@ function unwrap(schema: z.ZodType): z.ZodType {
     return current;
 }
 
-function merge(environment: Environment, profile: EnvironmentProfile, region: string, accountId: string, config: ProjectConfig): StackConfig {
+function merge(name: StackName, profile: EnvironmentProfile, region: string, accountId: string, config: ProjectConfig): StackConfig {
+    const { environment } = name;
     const overrides = config.overrides;
     const network = { ...profile.network, ...overrides.network };
     return {
         project: PROJECT,
+        stack: name.stack,
         environment,
+        disasterRecovery: name.disasterRecovery,
         region,
         account: { id: accountId, ownsAccountResources: config.ownsAccountResources, ownsRegionalResources: config.ownsRegionalResources },
         tags: {
-            Environment: environment,
+            // The account bootstrap scopes each deploy role to resources tagged with its stack's name.
+            Environment: name.stack,
             Owner: config.owner,
             DataClassification: config.dataClassification ?? profile.dataClassification,
             CostCenter: config.costCenter,
@@ -263,7 +286,9 @@ function merge(environment: Environment, profile: EnvironmentProfile, region: st
         recovery: {
             ...profile.recovery,
             ...overrides.recovery,
-            ...(config.recovery === undefined ? {} : { drRegion: config.recovery.drRegion }),
+            ...(config.recovery?.drRegion === undefined ? {} : { drRegion: config.recovery.drRegion }),
+            ...(config.recovery?.standby === undefined ? {} : { standby: structuredClone(config.recovery.standby) }),
+            ...(config.recovery?.restore === undefined ? {} : { restore: { ...config.recovery.restore } }),
         },
         app: {
             ...profile.app,

@@ -73,6 +73,30 @@ const slotSchema = z.strictObject({
 });
 
 export const SLOT_NAMES = ["blue", "green"] as const;
+
+/**
+ * ARN of automated backups RDS keeps or replicates in a region (RDS API reference,
+ * DescribeDBInstanceAutomatedBackups, DBInstanceAutomatedBackupsArn; read 2026-12-01).
+ */
+export const AUTOMATED_BACKUPS_ARN = /^arn:aws:rds:([a-z0-9-]+):(\d{12}):auto-backup:ab-[a-z0-9]{1,255}$/;
+export const KMS_KEY_ARN = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):key\/[0-9a-f-]{36}$/;
+/** `latest`, or an ISO 8601 UTC time to the second, as RestoreDBInstanceToPointInTime takes it. */
+export const RESTORE_TIME = /^(latest|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/;
+
+const standbySchema = z.strictObject({
+    cidr: text(CIDR_TEXT),
+    domain: text("a lower-case DNS name for the platform served from the DR region, such as dr.app.clinical.example.com", HOSTNAME),
+    certificates: z.strictObject({
+        edge: text("an ACM certificate ARN in us-east-1 for the DR domain", ACM_CERTIFICATE_ARN),
+        regional: text("an ACM certificate ARN in the DR region for the DR domain", ACM_CERTIFICATE_ARN),
+    }, { error: "an object with edge and regional certificate ARNs for the DR domain" }),
+}, { error: "an object with the cidr, domain and certificates of the platform in the DR region" });
+
+const restoreSchema = z.strictObject({
+    automatedBackupsArn: text("the ARN of the replicated automated backups (arn:aws:rds:<region>:<account>:auto-backup:ab-…)", AUTOMATED_BACKUPS_ARN),
+    kmsKeyArn: text("the ARN of the KMS key the replicated backups are encrypted with (arn:aws:kms:<region>:<account>:key/<uuid>)", KMS_KEY_ARN),
+    time: text("latest, or a UTC time to the second such as 2026-12-01T09:30:00Z", RESTORE_TIME),
+}, { error: "an object with automatedBackupsArn, kmsKeyArn and time" });
 export type SlotName = (typeof SLOT_NAMES)[number];
 
 const appSchema = z.strictObject({
@@ -290,8 +314,13 @@ export const projectConfigSchema = z.strictObject({
     // Disaster recovery (components/recovery): the region RDS backups are replicated to, the backups
     // bucket replicates to and AWS Backup copies to. Production must name one, dev may not
     // (stacks/consistency.ts).
+    // In a DR stack (`<environment>-dr`), `restore` names the replicated backups its database is
+    // restored from; `standby` in the home stack holds what differs when the platform runs in the DR
+    // region (npm run restore writes the DR stack file from both, docs/runbooks/restore.md).
     recovery: z.strictObject({
-        drRegion: regionSchema,
+        drRegion: regionSchema.optional(),
+        standby: standbySchema.optional(),
+        restore: restoreSchema.optional(),
     }, { error: "an object with the drRegion, such as { drRegion: us-west-2 }" }).optional(),
     app: appSchema,
     release: releaseSchema,

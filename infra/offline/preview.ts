@@ -121,7 +121,9 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
  * region its regional ones, judged over the committed stack files with this stack's settings as given. A stack cannot see this from its own file alone.
  */
 function checkAccountOwnership(stack: string, rawConfig: Record<string, string>): CommittedStack[] {
-    const accounts: CommittedStack[] = ENVIRONMENTS.map((environment) => {
+    // A DR stack is judged beside the committed stacks of its account, which it must not disturb.
+    const stacks: string[] = (ENVIRONMENTS as readonly string[]).includes(stack) ? [...ENVIRONMENTS] : [...ENVIRONMENTS, stack];
+    const accounts: CommittedStack[] = stacks.map((environment) => {
         const raw = environment === stack ? rawConfig : readStackFile(stackFileOf(environment), PROJECT);
         return {
             stack: environment,

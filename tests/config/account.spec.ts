@@ -33,7 +33,7 @@ describe("the account a stack deploys into", () => {
         }
     });
 
-    it("must own the certificates CloudFront and the load balancer use, and the CI connection and roles", () => {
+    it("must own the certificates CloudFront and the load balancer use (at home and in the DR region), and the CI connection and roles", () => {
         const problems = problemsOf("production", { ...committed("production"), "aws:allowedAccountIds": '["999988887777"]' });
         assert.deepEqual(problems.map((p) => p.key).sort(), [
             "clinical-platform:certificates.edge",
@@ -41,6 +41,8 @@ describe("the account a stack deploys into", () => {
             "clinical-platform:ci.connectionArn",
             "clinical-platform:ci.deployRoleArn",
             "clinical-platform:ci.previewRoleArn",
+            "clinical-platform:recovery.standby.certificates.edge",
+            "clinical-platform:recovery.standby.certificates.regional",
         ]);
         assert.match(problems[0].expected, /account 999988887777/);
     });

@@ -1,9 +1,15 @@
 import { strict as assert } from "assert";
 import { CommandResult, EXIT, RestoreIo, main } from "../../infra/restore";
-import { specStackFile } from "../harness/stacks";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { loadStackConfig } from "../../stacks";
+import { readStackFile } from "../../stacks/stack-file";
+import { editedStackFile, specStackFile } from "../harness/stacks";
 
 const NOW = new Date("2026-12-01T12:00:00Z");
 const BACKUPS_ARN = "arn:aws:rds:us-west-2:111122223333:auto-backup:ab-7zq3example";
+const DR_KEY_ARN = "arn:aws:kms:us-west-2:111122223333:key/7e57da7a-0000-4000-8000-000000000d20";
 
 /** What the fake AWS answers to the describe calls, by region. */
 function answers(region: string, command: readonly string[]): CommandResult {
@@ -21,6 +27,7 @@ function answers(region: string, command: readonly string[]): CommandResult {
         return ok({
             DBInstanceAutomatedBackups: [{
                 DBInstanceAutomatedBackupsArn: region === "us-west-2" ? BACKUPS_ARN : "arn:aws:rds:us-east-1:111122223333:auto-backup:ab-home",
+                KmsKeyId: region === "us-west-2" ? DR_KEY_ARN : "arn:aws:kms:us-east-1:111122223333:key/7e57da7a-0000-4000-8000-000000000da7",
                 Status: region === "us-west-2" ? "replicating" : "active",
                 RestoreWindow: { EarliestTime: "2026-11-01T03:10:00Z", LatestTime: "2026-12-01T11:55:00Z" },
             }],
@@ -109,42 +116,59 @@ describe("the restore command", () => {
         ]);
     });
 
-    it("restores production in the DR region from the replicated automated backups, on the network the operator gives", () => {
-        const { code, out, ran } = restore("production", [
-            "--to", "2026-12-01T09:30:00Z", "--region", "dr", "--subnet-group", "dr-isolated", "--security-group", "sg-0dr1", "--security-group", "sg-0dr2",
-        ]);
+    it("writes the production-dr stack file from production's standby settings and the backups replicated to us-west-2, reading only", () => {
+        const drFile = path.join(mkdtempSync(path.join(tmpdir(), "dr-")), "Pulumi.production-dr.yaml");
+        const { code, ran } = restore("production", ["--to", "2026-12-01T09:30:00Z", "--region", "dr", "--dr-file", drFile, "--apply"]);
         assert.equal(code, EXIT.done);
         assert.deepEqual(ran, [
             ["aws", "rds", "describe-db-instance-automated-backups", "--region", "us-west-2", "--db-instance-identifier", "clinical-platform-production", "--output", "json"],
-        ], "the source region's VPC is never asked for");
-        assert.equal(out[1], [
-            "aws rds restore-db-instance-to-point-in-time --region us-west-2",
-            `--source-db-instance-automated-backups-arn ${BACKUPS_ARN}`,
-            "--target-db-instance-identifier clinical-platform-production-restore-20261201t0930",
-            "--restore-time 2026-12-01T09:30:00Z",
-            "--db-instance-class db.r6g.xlarge --multi-az --storage-type gp3",
-            "--db-subnet-group-name dr-isolated --vpc-security-group-ids sg-0dr1 sg-0dr2 --db-parameter-group-name clinical-platform-production-restore",
-            "--no-publicly-accessible --enable-iam-database-authentication",
-            "--manage-master-user-password --master-user-secret-kms-key-id alias/clinical-platform-production-dr",
-            "--ca-certificate-identifier rds-ca-rsa2048-g1 --enable-cloudwatch-logs-exports postgresql upgrade",
-            "--backup-retention-period 30 --copy-tags-to-snapshot --deletion-protection",
-            "--tags", ...TAGS, `Key=RestoredFrom,Value=${BACKUPS_ARN}`, "Key=RestorePoint,Value=2026-12-01T09:30:00Z",
-        ].join(" "));
-        assert.equal(out[2], "aws rds wait db-instance-available --region us-west-2 --db-instance-identifier clinical-platform-production-restore-20261201t0930");
-        assert.ok(out.some((line) => /deploy the platform in us-west-2 as a stack of its own/.test(line)));
+        ], "pulumi up restores the database; the command creates nothing in AWS");
+        const config = loadStackConfig("production-dr", readStackFile(drFile, "clinical-platform"));
+        assert.equal(config.region, "us-west-2");
+        assert.equal(config.environment, "production");
+        assert.equal(config.domain, "dr.app.clinical.example.com");
+        assert.equal(config.network.cidr, "10.31.0.0/16");
+        assert.deepEqual(config.certificates, {
+            edgeArn: "arn:aws:acm:us-east-1:111122223333:certificate/0a1b2c3d-3333-4aaa-8bbb-000000000003",
+            regionalArn: "arn:aws:acm:us-west-2:111122223333:certificate/0a1b2c3d-3333-4aaa-8bbb-000000000004",
+        });
+        assert.deepEqual(config.recovery.restore, { automatedBackupsArn: BACKUPS_ARN, kmsKeyArn: DR_KEY_ARN, time: "2026-12-01T09:30:00Z" });
+        assert.equal(config.recovery.drRegion, undefined, "the DR stack replicates nowhere while its home region is down");
+        assert.deepEqual(config.account, { id: "111122223333", ownsAccountResources: false, ownsRegionalResources: true });
+        assert.equal(config.ci.deployRoleArn, "arn:aws:iam::111122223333:role/clinical-platform-deploy-production-dr");
+        assert.deepEqual(config.app.slots.blue, loadStackConfig("production", readStackFile(specStackFile("production"), "clinical-platform")).app.slots.blue,
+            "the release production serves is the one the DR stack serves");
+        assert.match(readFileSync(drFile, "utf8"), /# Where rollback sends all traffic\./, "production's comments are kept");
     });
 
-    it("refuses a DR restore without the DR region's subnet group and security groups, saying what to give", () => {
-        const { code, err, ran } = restore("production", ["--to", "2026-12-01T09:30:00Z", "--region", "dr"]);
-        assert.equal(code, EXIT.refused);
-        assert.match(err.join("\n"), /needs --subnet-group and --security-group: the stack has no VPC in us-west-2/);
-        assert.deepEqual(ran, []);
+    it("restores to the latest restorable time with --to latest, and prints the file without --apply", () => {
+        const drFile = path.join(mkdtempSync(path.join(tmpdir(), "dr-")), "Pulumi.production-dr.yaml");
+        const { code, out } = restore("production", ["--to", "latest", "--region", "dr", "--dr-file", drFile]);
+        assert.equal(code, EXIT.done);
+        assert.equal(existsSync(drFile), false);
+        assert.ok(out.includes("#         time: latest"), out.join("\n"));
+        assert.ok(out.includes("pulumi up --stack production-dr"));
     });
 
-    it("refuses a DR restore of dev, which names no DR region", () => {
-        const { code, err } = restore("dev", ["--to", "2026-12-01T09:30:00Z", "--region", "dr", "--subnet-group", "x", "--security-group", "sg-1"]);
+    it("never overwrites a DR stack file already written", () => {
+        const drFile = path.join(mkdtempSync(path.join(tmpdir(), "dr-")), "Pulumi.production-dr.yaml");
+        writeFileSync(drFile, "config: {}\n");
+        const { code, err } = restore("production", ["--to", "latest", "--region", "dr", "--dr-file", drFile, "--apply"]);
         assert.equal(code, EXIT.refused);
-        assert.match(err.join("\n"), /names no DR region/);
+        assert.match(err.join("\n"), /exists: a DR stack is written once per incident/);
+        assert.equal(readFileSync(drFile, "utf8"), "config: {}\n");
+    });
+
+    it("refuses a DR restore of dev, which names no DR region, and of a stack without standby settings", () => {
+        const dev = restore("dev", ["--to", "2026-12-01T09:30:00Z", "--region", "dr"]);
+        assert.equal(dev.code, EXIT.refused);
+        assert.match(dev.err.join("\n"), /names no DR region/);
+        const configFile = editedStackFile("staging", (document) => document.deleteIn(["config", "clinical-platform:recovery", "standby"]));
+        const s = session();
+        const code = main(["--stack", "staging", "--config-file", configFile, "--to", "latest", "--region", "dr"], s.io);
+        assert.equal(code, EXIT.refused);
+        assert.match(s.err.join("\n"), /keeps no clinical-platform:recovery.standby/);
+        assert.deepEqual(s.ran, []);
     });
 
     it("refuses a time without a zone, a time in the future, and one outside the restore window", () => {
