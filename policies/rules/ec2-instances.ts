@@ -226,6 +226,7 @@ export const ec2LaunchConfigurationEbsEncrypted = resourceRule<LaunchConfigurati
         // LaunchConfigurationRootBlockDevice / EbsBlockDevice have no kmsKeyId input (@pulumi/aws
         // 7.48.0 types/input.d.ts, checked 2026-12-01): the volumes use the account's default EBS
         // key, which `ebs-default-encryption-cmk` holds to a customer-managed key in the baseline stack.
+        // The same .d.ts discourages launch configurations in favour of launch templates.
         if (present(configuration.rootBlockDevice)) {
             yield* deviceProblems(configuration.rootBlockDevice, "The root volume (rootBlockDevice)", false);
         } else {
@@ -254,10 +255,14 @@ export const ec2InstanceNoPublicIp = stackRule({
             } else if (isUnknown(associate)) {
                 yield finding(instance, "associatePublicIpAddress is unknown until the update runs, so the instance may get a public IP address.");
             } else if (associate !== false) {
-                // Unset, the instance takes its subnet's mapPublicIpOnLaunch.
+                // Unset, the instance takes its subnet's mapPublicIpOnLaunch: judged from a subnet of
+                // the stack; a subnet declared elsewhere (or the default VPC's) cannot be shown private.
                 const subnet = subnets.find((candidate) => refersTo(instance, "subnetId", candidate, ["id"]));
-                if (subnet?.props<SubnetInputs>().mapPublicIpOnLaunch === true) {
-                    yield finding(instance, `associatePublicIpAddress is unset and subnet ${subnet.name} maps public IPs on launch, so the instance gets a public IP address.`);
+                const mapsPublic = subnet?.props<SubnetInputs>().mapPublicIpOnLaunch;
+                if (subnet === undefined) {
+                    yield finding(instance, "associatePublicIpAddress is unset and the instance's subnet is not one of this stack, so the subnet's default may give it a public IP address.");
+                } else if (mapsPublic === true || isUnknown(mapsPublic)) {
+                    yield finding(instance, `associatePublicIpAddress is unset and subnet ${subnet.name} may map public IPs on launch, so the instance can get a public IP address.`);
                 }
             }
         }

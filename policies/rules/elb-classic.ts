@@ -57,7 +57,11 @@ const TLS_PROTOCOLS: ReadonlySet<string> = new Set(["https", "ssl"]);
 const TLS_HIPAA = ["164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"];
 /** An ACM certificate ARN in any partition (an IAM server certificate is arn:…:iam::…:server-certificate/…). */
 const ACM_ARN = /^arn:aws[a-z-]*:acm:/;
-/** The attribute through which a Classic Load Balancer policy adopts a predefined security policy. */
+/**
+ * The attribute through which a Classic Load Balancer policy of type "SSLNegotiationPolicyType"
+ * adopts a predefined security policy (the example in @pulumi/aws 7.48.0 elb/loadBalancerPolicy.d.ts,
+ * checked 2026-12-01; elb.SslNegotiationPolicy sends its attributes to the same API).
+ */
 const REFERENCE_POLICY = "Reference-Security-Policy";
 const LOAD_BALANCER_IDENTIFIERS = ["name", "id"];
 

@@ -107,9 +107,9 @@ describe("EC2 instance, EBS volume and launch configuration policies", () => {
         notApplicable: { "a stack without instances": [volume()] },
         rejects: {
             "an unencrypted root volume": {
-                resources: [instance({ rootBlockDevice: { encrypted: false } })],
+                resources: [instance({ rootBlockDevice: { encrypted: false, kmsKeyId: UNKNOWN } })],
                 offenders: ["worker"],
-                message: /root volume \(rootBlockDevice\) (is not encrypted|has no kmsKeyId)/,
+                message: /root volume \(rootBlockDevice\) is not encrypted/,
             },
             "a data volume under the AWS managed key": {
                 resources: [instance({ ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }] })],
@@ -162,7 +162,12 @@ describe("EC2 instance, EBS volume and launch configuration policies", () => {
             "an instance inheriting its subnet's public IP default": {
                 resources: [publicSubnet, instance({ associatePublicIpAddress: undefined }, { subnetId: publicSubnet })],
                 offenders: ["worker"],
-                message: /subnet public-a maps public IPs on launch/,
+                message: /subnet public-a may map public IPs on launch/,
+            },
+            "an instance leaving the flag unset in a subnet the stack does not declare": {
+                resources: [privateSubnet, instance({ associatePublicIpAddress: undefined, subnetId: "subnet-0abc" }, { subnetId: [] })],
+                offenders: ["worker"],
+                message: /subnet is not one of this stack/,
             },
         },
     });
