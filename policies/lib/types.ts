@@ -161,3 +161,37 @@ export const LAMBDA = {
     permission: "aws:lambda/permission:Permission",
     eventInvokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
 } as const;
+
+/** EC2 instances, their volumes and addresses, launch configurations and Auto Scaling groups. */
+export const COMPUTE = {
+    instance: "aws:ec2/instance:Instance",
+    launchConfiguration: "aws:ec2/launchConfiguration:LaunchConfiguration",
+    volume: "aws:ebs/volume:Volume",
+    eip: "aws:ec2/eip:Eip",
+    eipAssociation: "aws:ec2/eipAssociation:EipAssociation",
+    autoscalingGroup: "aws:autoscaling/group:Group",
+    autoscalingAttachment: "aws:autoscaling/attachment:Attachment",
+    trafficSourceAttachment: "aws:autoscaling/trafficSourceAttachment:TrafficSourceAttachment",
+} as const;
+
+/** How subnets reach the internet: internet gateways attached on their own, and route-table associations. */
+export const EC2_LINKS = {
+    internetGatewayAttachment: "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment",
+    routeTableAssociation: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+} as const;
+
+/** Classic Load Balancers and the SSL negotiation policies attached to their listeners. */
+export const ELB_CLASSIC = {
+    loadBalancer: "aws:elb/loadBalancer:LoadBalancer",
+    loadBalancerPolicy: "aws:elb/loadBalancerPolicy:LoadBalancerPolicy",
+    listenerPolicy: "aws:elb/listenerPolicy:ListenerPolicy",
+    sslNegotiationPolicy: "aws:elb/sslNegotiationPolicy:SslNegotiationPolicy",
+} as const;
+
+export const EMR = {
+    cluster: "aws:emr/cluster:Cluster",
+} as const;
+
+export const DMS = {
+    replicationInstance: "aws:dms/replicationInstance:ReplicationInstance",
+} as const;

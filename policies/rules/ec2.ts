@@ -1,10 +1,30 @@
 import { type ClinicalPolicy, resourceRule } from "../lib/policy";
 import { EC2 } from "../lib/types";
-import { type Maybe, asBoolean, elements, present, presentOrPending } from "../lib/values";
+import { type Maybe, asBoolean, elements, isUnknown, present, presentOrPending } from "../lib/values";
+
+/** `metadataOptions` as instances, launch templates and launch configurations declare it. */
+export interface MetadataOptions {
+    httpTokens?: Maybe<string>;
+    httpEndpoint?: Maybe<string>;
+}
+
+/**
+ * Whether instance metadata can only be read with an IMDSv2 session token (or not at all).
+ * Both settings are literals in a program; an unknown or empty one cannot be shown to
+ * require tokens, so it is judged like an absent one.
+ */
+export function requiresImdsv2(options: Maybe<MetadataOptions>): boolean {
+    if (!present(options)) {
+        return false;
+    }
+    const { httpTokens: tokens, httpEndpoint: endpoint } = options;
+    return (present(tokens) && tokens === "required") || (present(endpoint) && endpoint === "disabled");
+}
 
 /** Inputs of `aws.ec2.LaunchTemplate` the rules read (the EKS node groups' launch settings). */
 export interface LaunchTemplateInputs {
-    metadataOptions?: Maybe<{ httpTokens?: Maybe<string>; httpEndpoint?: Maybe<string> }>;
+    metadataOptions?: Maybe<MetadataOptions>;
+    networkInterfaces?: Maybe<Maybe<{ associatePublicIpAddress?: Maybe<string>; deviceIndex?: Maybe<number> }>[]>;
     blockDeviceMappings?: Maybe<
         Maybe<{
             deviceName?: Maybe<string>;
@@ -22,13 +42,9 @@ export const ec2LaunchTemplateImdsv2 = resourceRule<LaunchTemplateInputs>({
     soc2: ["CC6.1", "CC6.8"],
     remediation: 'Set metadataOptions.httpTokens to "required" (or httpEndpoint to "disabled").',
     resourceTypes: [EC2.launchTemplate],
+    anchors: { awsConfig: ["EC2_IMDSV2_CHECK"], cdkNag: ["EC2IMDSv2Enabled"] },
     *check(template) {
-        // Both settings are literals in a program; an unknown or empty one cannot be shown to
-        // require tokens, so it is judged like an absent one.
-        const options = present(template.metadataOptions) ? template.metadataOptions : undefined;
-        const tokens = options?.httpTokens;
-        const endpoint = options?.httpEndpoint;
-        if (!(present(tokens) && tokens === "required") && !(present(endpoint) && endpoint === "disabled")) {
+        if (!requiresImdsv2(template.metadataOptions)) {
             yield "metadataOptions.httpTokens is not \"required\", so IMDSv1 lets any SSRF read the node's credentials.";
         }
     },
@@ -43,6 +59,7 @@ export const ec2LaunchTemplateEbsEncrypted = resourceRule<LaunchTemplateInputs>(
     soc2: ["CC6.1"],
     remediation: 'Declare blockDeviceMappings for the root device with ebs.encrypted "true" and ebs.kmsKeyId set.',
     resourceTypes: [EC2.launchTemplate],
+    anchors: { awsConfig: ["ENCRYPTED_VOLUMES"] },
     *check(template) {
         // An unknown list (or an unknown element) cannot be shown to encrypt anything, so it is
         // judged like a missing one. The key is different: its ARN belongs to a key created in
@@ -66,4 +83,31 @@ export const ec2LaunchTemplateEbsEncrypted = resourceRule<LaunchTemplateInputs>(
     },
 });
 
-export const ec2Policies: ClinicalPolicy[] = [ec2LaunchTemplateImdsv2, ec2LaunchTemplateEbsEncrypted];
+export const ec2LaunchTemplateNoPublicIp = resourceRule<LaunchTemplateInputs>({
+    name: "ec2-launch-template-no-public-ip",
+    description: "Launch templates do not give the instances they launch a public IPv4 address.",
+    severity: "high",
+    category: "public-access",
+    hipaa: ["164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"],
+    soc2: ["CC6.6"],
+    remediation: 'Set networkInterfaces[].associatePublicIpAddress to "false" (or leave it out) and launch into private subnets.',
+    resourceTypes: [EC2.launchTemplate],
+    anchors: { awsConfig: ["EC2_INSTANCE_NO_PUBLIC_IP"], cdkNag: ["EC2InstanceNoPublicIp"] },
+    *check(template) {
+        const interfaces = elements(template.networkInterfaces);
+        if (interfaces.hasUnknown) {
+            yield "networkInterfaces is unknown until the update runs, so the template cannot be shown to launch without a public IP.";
+        }
+        for (const [index, networkInterface] of interfaces.known.entries()) {
+            // The template API takes the flag as a string ("true" / "false").
+            const associate = networkInterface.associatePublicIpAddress;
+            if (isUnknown(associate)) {
+                yield `networkInterfaces[${index}].associatePublicIpAddress is unknown until the update runs, so it may assign a public IP.`;
+            } else if (asBoolean(associate) === true) {
+                yield `networkInterfaces[${index}].associatePublicIpAddress is "true", so every instance launched from the template gets a public IP address.`;
+            }
+        }
+    },
+});
+
+export const ec2Policies: ClinicalPolicy[] = [ec2LaunchTemplateImdsv2, ec2LaunchTemplateEbsEncrypted, ec2LaunchTemplateNoPublicIp];

@@ -1,13 +1,18 @@
 import { type ComplianceMetadata, type Category, type Severity, mappingFromTags } from "../lib/metadata";
 import type { ClinicalPolicy } from "../lib/policy";
 import { albPolicies } from "./alb";
+import { autoscalingPolicies } from "./autoscaling";
 import { backupPolicies } from "./backup";
 import { baselinePolicies } from "./baseline";
 import { cloudtrailPolicies } from "./cloudtrail";
 import { cloudfrontPolicies } from "./cloudfront";
 import { cloudwatchPolicies } from "./cloudwatch";
+import { dmsPolicies } from "./dms";
 import { ec2Policies } from "./ec2";
+import { ec2InstancePolicies } from "./ec2-instances";
 import { eksPolicies } from "./eks";
+import { elbClassicPolicies } from "./elb-classic";
+import { emrPolicies } from "./emr";
 import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
 import { kubernetesPolicies } from "./kubernetes";
@@ -41,6 +46,11 @@ export const policiesByService: Readonly<Record<string, readonly ClinicalPolicy[
     "Account baseline (CloudTrail)": cloudtrailPolicies,
     "Account baseline (GuardDuty, Config, EBS)": baselinePolicies,
     Kubernetes: kubernetesPolicies,
+    "EC2 instances, EBS volumes and launch configurations": ec2InstancePolicies,
+    "Auto Scaling groups": autoscalingPolicies,
+    "Classic Load Balancers": elbClassicPolicies,
+    EMR: emrPolicies,
+    DMS: dmsPolicies,
 };
 
 export const allPolicies: readonly ClinicalPolicy[] = Object.values(policiesByService).flat();

@@ -1,7 +1,7 @@
 import { type SecurityGroupInputs } from "../lib/network";
 import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
-import { EC2 } from "../lib/types";
+import { EC2, EC2_LINKS } from "../lib/types";
 import { type Maybe, elements, isKnown, isPresent, isUnknown } from "../lib/values";
 
 /** Inputs of `aws.ec2.FlowLog` the rules read. */
@@ -47,6 +47,7 @@ export const vpcFlowLogsEnabled = stackRule({
     soc2: ["CC7.2", "CC7.3"],
     remediation: 'Add a FlowLog with vpcId set to the VPC and trafficType "ALL", delivered to an encrypted log group.',
     resourceTypes: [EC2.vpc],
+    anchors: { awsConfig: ["VPC_FLOW_LOGS_ENABLED"], cdkNag: ["VPCFlowLogsEnabled"] },
     *check(stack) {
         const flowLogs = stack.ofType(EC2.flowLog);
         for (const vpc of stack.ofType(EC2.vpc)) {
@@ -83,6 +84,7 @@ export const vpcSubnetNoAutoPublicIp = resourceRule<SubnetInputs>({
     soc2: ["CC6.6"],
     remediation: "Set mapPublicIpOnLaunch and assignIpv6AddressOnCreation to false; give NAT gateways and load balancers explicit addresses.",
     resourceTypes: [EC2.subnet],
+    anchors: { awsConfig: ["SUBNET_AUTO_ASSIGN_PUBLIC_IP_DISABLED"], cdkNag: ["VPCSubnetAutoAssignPublicIpDisabled"] },
     *check(subnet) {
         if (subnet.mapPublicIpOnLaunch === true) {
             yield "mapPublicIpOnLaunch is true, so every instance in the subnet gets a public IPv4 address.";
@@ -102,6 +104,7 @@ export const vpcDefaultSgClosed = stackRule({
     soc2: ["CC6.6"],
     remediation: "Add a DefaultSecurityGroup with vpcId set to the VPC and no ingress or egress rules.",
     resourceTypes: [EC2.vpc],
+    anchors: { awsConfig: ["VPC_DEFAULT_SECURITY_GROUP_CLOSED"], cdkNag: ["VPCDefaultSecurityGroupClosed"] },
     *check(stack) {
         const defaults = stack.ofType(EC2.defaultSecurityGroup);
         for (const vpc of stack.ofType(EC2.vpc)) {
@@ -121,6 +124,7 @@ export const vpcDefaultSgNoRules = resourceRule<DefaultSecurityGroupInputs>({
     soc2: ["CC6.6"],
     remediation: "Remove every ingress and egress rule from the DefaultSecurityGroup.",
     resourceTypes: [EC2.defaultSecurityGroup],
+    anchors: { awsConfig: ["VPC_DEFAULT_SECURITY_GROUP_CLOSED"], cdkNag: ["VPCDefaultSecurityGroupClosed"] },
     *check(group) {
         const ingress = elements(group.ingress);
         const egress = elements(group.egress);
@@ -168,6 +172,7 @@ export const vpcNoUnrestrictedRouteToIgw = stackRule<{ publicRouteTableTags: Rec
         },
     },
     resourceTypes: [EC2.route, EC2.routeTable],
+    anchors: { awsConfig: ["NO_UNRESTRICTED_ROUTE_TO_IGW"], cdkNag: ["VPCNoUnrestrictedRouteToIGW"] },
     *check(stack, { config }) {
         const tables = stack.ofType(EC2.routeTable);
         for (const table of tables) {
@@ -196,6 +201,74 @@ export const vpcNoUnrestrictedRouteToIgw = stackRule<{ publicRouteTableTags: Rec
     },
 });
 
+/**
+ * Whether a subnet of the stack is public: it maps public IPs on launch, or the route table
+ * associated with it sends internet-bound traffic to an internet gateway.
+ */
+export function isPublicSubnet(stack: StackView, subnet: StackResource): boolean {
+    if (subnet.props<SubnetInputs>().mapPublicIpOnLaunch === true) {
+        return true;
+    }
+    const tables = stack
+        .ofType(EC2_LINKS.routeTableAssociation)
+        .filter((association) => refersTo(association, "subnetId", subnet, ["id"]))
+        .flatMap((association) => stack.ofType(EC2.routeTable).filter((table) => refersTo(association, "routeTableId", table, ["id"])));
+    return tables.some(
+        (table) =>
+            elements(table.props<RouteTableInputs>().routes).known.some(
+                (route) =>
+                    (INTERNET_ROUTES.has(String(route.cidrBlock)) || INTERNET_ROUTES.has(String(route.ipv6CidrBlock))) &&
+                    targetsInternetGateway(stack, table, route.gatewayId, "routes"),
+            ) ||
+            stack.ofType(EC2.route).some((route) => {
+                const inputs = route.props<RouteInputs>();
+                return (
+                    (INTERNET_ROUTES.has(String(inputs.destinationCidrBlock)) || INTERNET_ROUTES.has(String(inputs.destinationIpv6CidrBlock))) &&
+                    refersTo(route, "routeTableId", table, ["id"]) &&
+                    targetsInternetGateway(stack, route, inputs.gatewayId, "gatewayId")
+                );
+            }),
+    );
+}
+
+/** Inputs of `aws.ec2.InternetGateway` and `aws.ec2.InternetGatewayAttachment` the rules read. */
+export interface InternetGatewayInputs {
+    vpcId?: Maybe<string>;
+}
+
+export const vpcInternetGatewayAuthorizedVpc = stackRule<{ authorizedVpcIds: string[] }>({
+    name: "vpc-igw-authorized-vpc-only",
+    description: "Internet gateways attach only to VPCs the stack declares or the pack config authorizes.",
+    severity: "high",
+    category: "public-access",
+    hipaa: ["164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"],
+    soc2: ["CC6.6"],
+    remediation: "Attach the gateway to a VPC of this stack (vpcId: vpc.id), or add the VPC's id to the policy's authorizedVpcIds after review.",
+    config: {
+        authorizedVpcIds: {
+            type: "array",
+            items: { type: "string" },
+            default: [],
+            description: "Ids of VPCs outside the stack to which an internet gateway may attach.",
+        },
+    },
+    resourceTypes: [EC2.internetGateway, EC2_LINKS.internetGatewayAttachment],
+    anchors: { awsConfig: ["INTERNET_GATEWAY_AUTHORIZED_VPC_ONLY"] },
+    *check(stack, { config }) {
+        const vpcs = stack.ofType(EC2.vpc);
+        const authorized = new Set(config.authorizedVpcIds);
+        for (const gateway of stack.ofType(EC2.internetGateway, EC2_LINKS.internetGatewayAttachment)) {
+            const vpcId = gateway.props<InternetGatewayInputs>().vpcId;
+            // A gateway without vpcId is detached (an attachment resource may attach it, and is judged itself).
+            if (gateway.type === EC2.internetGateway && !isPresent(vpcId)) continue;
+            if (isKnown(vpcId) && authorized.has(vpcId)) continue;
+            if (vpcs.some((vpc) => refersTo(gateway, "vpcId", vpc, ["id"]))) continue;
+            const given = isKnown(vpcId) ? vpcId : isUnknown(vpcId) ? "a VPC unknown until the update runs" : "no VPC";
+            yield finding(gateway, `The internet gateway attaches to ${given}, which is neither a VPC of this stack nor in authorizedVpcIds.`);
+        }
+    },
+});
+
 function finding(resource: StackResource, message: string): Finding {
     return { resource, message };
 }
@@ -207,4 +280,5 @@ export const vpcPolicies: ClinicalPolicy[] = [
     vpcDefaultSgClosed,
     vpcDefaultSgNoRules,
     vpcNoUnrestrictedRouteToIgw,
+    vpcInternetGatewayAuthorizedVpc,
 ];

@@ -2,11 +2,16 @@ import { strict as assert } from "node:assert";
 import { allPolicies } from "../../../policies/rules";
 import { exercised } from "../harness/cases";
 // Loading the rule specs registers their cases, whether mocha runs them in this process or not.
+import "./autoscaling.spec";
 import "./backup.spec";
 import "./baseline.spec";
 import "./cloudfront.spec";
+import "./dms.spec";
+import "./ec2-instances.spec";
 import "./edge.spec";
 import "./eks.spec";
+import "./elb-classic.spec";
+import "./emr.spec";
 import "./iam.spec";
 import "./kubernetes.spec";
 import "./lambda.spec";

@@ -1,4 +1,4 @@
-import { EC2 } from "../../../policies/lib/types";
+import { EC2, EC2_LINKS } from "../../../policies/lib/types";
 import * as sg from "../../../policies/rules/securitygroups";
 import * as vpc from "../../../policies/rules/vpc";
 import { describeResourcePolicy, describeStackPolicy } from "../harness/cases";
@@ -74,6 +74,37 @@ describe("VPC policies", () => {
                 resources: [resource(EC2.routeTable, "rt", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-0abc" }] })],
                 offenders: ["rt"],
                 message: /not tagged as public/,
+            },
+        },
+    });
+
+    describeStackPolicy(vpc.vpcInternetGatewayAuthorizedVpc, {
+        accepts: {
+            "the platform's gateway, attached to the stack's VPC": [network, igw],
+            "a gateway attached by a separate attachment to the stack's VPC": [
+                network,
+                resource(EC2.internetGateway, "igw", {}),
+                resource(EC2_LINKS.internetGatewayAttachment, "igw-attach", { internetGatewayId: UNKNOWN, vpcId: UNKNOWN }, { vpcId: network }),
+            ],
+            "a gateway attached to a VPC the pack config authorizes": {
+                resources: [resource(EC2.internetGateway, "igw", { vpcId: "vpc-0shared" })],
+                config: { authorizedVpcIds: ["vpc-0shared"] },
+            },
+        },
+        notApplicable: {
+            "a detached gateway": [network, resource(EC2.internetGateway, "spare-igw", {})],
+            "a stack without gateways": [network],
+        },
+        rejects: {
+            "a gateway attached to a VPC outside the stack": {
+                resources: [network, igw, resource(EC2.internetGateway, "rogue-igw", { vpcId: "vpc-0other" })],
+                offenders: ["rogue-igw"],
+                message: /vpc-0other, which is neither a VPC of this stack nor in authorizedVpcIds/,
+            },
+            "an attachment to a VPC unknown in preview that the stack does not declare": {
+                resources: [network, resource(EC2_LINKS.internetGatewayAttachment, "igw-attach", { internetGatewayId: "igw-1", vpcId: UNKNOWN })],
+                offenders: ["igw-attach"],
+                message: /a VPC unknown until the update runs/,
             },
         },
     });
