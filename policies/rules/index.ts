@@ -3,20 +3,29 @@ import type { ClinicalPolicy } from "../lib/policy";
 import { albPolicies } from "./alb";
 import { backupPolicies } from "./backup";
 import { baselinePolicies } from "./baseline";
-import { cloudtrailPolicies } from "./cloudtrail";
 import { cloudfrontPolicies } from "./cloudfront";
+import { cloudtrailPolicies } from "./cloudtrail";
 import { cloudwatchPolicies } from "./cloudwatch";
+import { dynamodbPolicies } from "./dynamodb";
 import { ec2Policies } from "./ec2";
+import { ecrPolicies } from "./ecr";
+import { efsPolicies } from "./efs";
 import { eksPolicies } from "./eks";
+import { elasticachePolicies } from "./elasticache";
 import { iamPolicies } from "./iam";
+import { kinesisPolicies } from "./kinesis";
 import { kmsPolicies } from "./kms";
 import { kubernetesPolicies } from "./kubernetes";
 import { lambdaPolicies } from "./lambda";
+import { opensearchPolicies } from "./opensearch";
 import { rdsPolicies } from "./rds";
+import { redshiftPolicies } from "./redshift";
 import { s3Policies } from "./s3";
+import { sagemakerPolicies } from "./sagemaker";
 import { secretsmanagerPolicies } from "./secretsmanager";
 import { securityGroupPolicies } from "./securitygroups";
 import { snsPolicies } from "./sns";
+import { sqsPolicies } from "./sqs";
 import { vpcPolicies } from "./vpc";
 import { wafPolicies } from "./waf";
 
@@ -41,6 +50,15 @@ export const policiesByService: Readonly<Record<string, readonly ClinicalPolicy[
     "Account baseline (CloudTrail)": cloudtrailPolicies,
     "Account baseline (GuardDuty, Config, EBS)": baselinePolicies,
     Kubernetes: kubernetesPolicies,
+    "OpenSearch and Elasticsearch": opensearchPolicies,
+    Redshift: redshiftPolicies,
+    DynamoDB: dynamodbPolicies,
+    ElastiCache: elasticachePolicies,
+    EFS: efsPolicies,
+    Kinesis: kinesisPolicies,
+    SageMaker: sagemakerPolicies,
+    SQS: sqsPolicies,
+    ECR: ecrPolicies,
 };
 
 export const allPolicies: readonly ClinicalPolicy[] = Object.values(policiesByService).flat();
