@@ -5,16 +5,25 @@ import { exercised } from "../harness/cases";
 import "./backup.spec";
 import "./baseline.spec";
 import "./cloudfront.spec";
+import "./dynamodb.spec";
+import "./ecr.spec";
 import "./edge.spec";
+import "./efs.spec";
 import "./eks.spec";
+import "./elasticache.spec";
 import "./iam.spec";
+import "./kinesis.spec";
 import "./kubernetes.spec";
 import "./lambda.spec";
 import "./monitoring.spec";
 import "./network.spec";
+import "./opensearch.spec";
 import "./rds.spec";
+import "./redshift.spec";
 import "./s3.spec";
+import "./sagemaker.spec";
 import "./secrets-kms.spec";
+import "./sqs.spec";
 
 describe("the rule specs", () => {
     it("give every policy of the pack at least one accepted and one rejected case", () => {
