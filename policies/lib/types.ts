@@ -176,6 +176,7 @@ export const REDSHIFT = {
 
 export const DYNAMODB = {
     table: "aws:dynamodb/table:Table",
+    tableReplica: "aws:dynamodb/tableReplica:TableReplica",
 } as const;
 
 export const APPAUTOSCALING = {

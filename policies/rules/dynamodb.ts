@@ -19,6 +19,12 @@ export interface TableInputs {
     replicas?: Maybe<Maybe<{ regionName?: Maybe<string>; pointInTimeRecovery?: Maybe<boolean>; kmsKeyArn?: Maybe<string> }>[]>;
 }
 
+/** Inputs of `aws.dynamodb.TableReplica` (a replica declared on its own, in its region's provider) the rules read. */
+export interface TableReplicaInputs {
+    pointInTimeRecovery?: Maybe<boolean>;
+    kmsKeyArn?: Maybe<string>;
+}
+
 /** Inputs of `aws.appautoscaling.Target` and `aws.appautoscaling.Policy` the rules read. */
 export interface ScalingInputs {
     serviceNamespace?: Maybe<string>;
@@ -28,17 +34,23 @@ export interface ScalingInputs {
 
 const AWS_MANAGED_DYNAMODB_KEY = /(^|:)alias\/aws\/dynamodb$/;
 
-export const dynamodbPitrEnabled = resourceRule<TableInputs>({
+export const dynamodbPitrEnabled = resourceRule<TableInputs & TableReplicaInputs>({
     name: "dynamodb-pitr-enabled",
     description: "DynamoDB tables, and each of their replicas, keep point-in-time recovery on.",
     severity: "high",
     category: "availability",
     hipaa: ["164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)", "164.312(c)(1)"],
     soc2: ["A1.2"],
-    remediation: "Set pointInTimeRecovery { enabled: true }, and pointInTimeRecovery: true on every replica.",
+    remediation: "Set pointInTimeRecovery { enabled: true }, and pointInTimeRecovery: true on every replica (inline or aws.dynamodb.TableReplica).",
     anchors: { awsConfig: ["DYNAMODB_PITR_ENABLED"], cdkNag: ["DynamoDBPITREnabled"] },
-    resourceTypes: [DYNAMODB.table],
-    *check(table) {
+    resourceTypes: [DYNAMODB.table, DYNAMODB.tableReplica],
+    *check(table, { type }) {
+        if (type === DYNAMODB.tableReplica) {
+            if ((table as TableReplicaInputs).pointInTimeRecovery !== true) {
+                yield "pointInTimeRecovery is not true (the default is false), so an overwritten or deleted item in this replica cannot be restored.";
+            }
+            return;
+        }
         const pitr = table.pointInTimeRecovery;
         if (!isKnown(pitr) || pitr.enabled !== true) {
             yield "pointInTimeRecovery.enabled is not true, so an overwritten or deleted item cannot be restored.";
@@ -51,16 +63,25 @@ export const dynamodbPitrEnabled = resourceRule<TableInputs>({
     },
 });
 
-export const dynamodbCustomerManagedKey = resourceRule<TableInputs>({
+export const dynamodbCustomerManagedKey = resourceRule<TableInputs & TableReplicaInputs>({
     name: "dynamodb-customer-managed-key",
     description: "DynamoDB tables, and each of their replicas, are encrypted with a customer-managed KMS key.",
     severity: "high",
     category: "encryption",
     hipaa: ["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
     soc2: ["CC6.1"],
-    remediation: "Set serverSideEncryption { enabled: true, kmsKeyArn: <the data key> }, and kmsKeyArn on every replica (a key of its region).",
-    resourceTypes: [DYNAMODB.table],
-    *check(table) {
+    remediation: "Set serverSideEncryption { enabled: true, kmsKeyArn: <the data key> }, and kmsKeyArn on every replica (inline or aws.dynamodb.TableReplica: a key of its region).",
+    resourceTypes: [DYNAMODB.table, DYNAMODB.tableReplica],
+    *check(table, { type }) {
+        if (type === DYNAMODB.tableReplica) {
+            const replicaKey = table.kmsKeyArn;
+            if (!presentOrPending(replicaKey)) {
+                yield "kmsKeyArn is not set, so this replica is encrypted under the AWS-managed aws/dynamodb key.";
+            } else if (isKnown(replicaKey) && AWS_MANAGED_DYNAMODB_KEY.test(replicaKey)) {
+                yield "kmsKeyArn names the AWS-managed aws/dynamodb key, whose policy the account cannot restrict.";
+            }
+            return;
+        }
         const encryption = table.serverSideEncryption;
         if (!isKnown(encryption) || encryption.enabled !== true) {
             yield "serverSideEncryption.enabled is not true, so the table is encrypted under an AWS-owned key the account cannot control or audit.";
@@ -118,7 +139,8 @@ function isDynamoDbScaling(resource: StackResource): boolean {
 function* autoscalingFindings(table: StackResource, targets: StackResource[], policies: StackResource[]): Iterable<Finding> {
     const inputs = table.props<TableInputs>();
     const mode = inputs.billingMode;
-    if (mode === "PAY_PER_REQUEST" || isUnknown(mode)) {
+    // An unknown mode is judged as the default, PROVISIONED: it cannot be shown to be on demand.
+    if (mode === "PAY_PER_REQUEST") {
         return;
     }
     const name = isKnown(inputs.name) && typeof inputs.name === "string" ? inputs.name : undefined;

@@ -78,8 +78,11 @@ export const redshiftClusterConfiguration = stackRule({
         const loggings = stack.ofType(REDSHIFT.logging);
         for (const cluster of stack.ofType(REDSHIFT.cluster)) {
             const inputs = cluster.props<RedshiftClusterInputs>();
-            if (asBoolean(inputs.encrypted) !== true) {
-                yield { resource: cluster, message: 'encrypted is not "true", so the cluster\'s blocks and snapshots are stored unencrypted.' };
+            const encrypted = asBoolean(inputs.encrypted);
+            if (encrypted === false) {
+                yield { resource: cluster, message: 'encrypted is "false", so the cluster\'s blocks and snapshots are stored unencrypted.' };
+            } else if (encrypted !== true) {
+                yield { resource: cluster, message: 'encrypted is not set to "true", which kmsKeyId needs, so the cluster is not encrypted under a key the account controls.' };
             } else if (!presentOrPending(inputs.kmsKeyId)) {
                 yield { resource: cluster, message: "kmsKeyId is not set, so the cluster is encrypted under the AWS-managed key." };
             }

@@ -16,6 +16,8 @@ const table = (inputs: Record<string, unknown> = {}) =>
 const onDemand = table();
 const provisioned = table({ billingMode: "PROVISIONED", readCapacity: 5, writeCapacity: 5 });
 const withIndex = table({ billingMode: undefined, readCapacity: 5, writeCapacity: 5, globalSecondaryIndexes: [{ name: "by-user", projectionType: "ALL", readCapacity: 5, writeCapacity: 5 }] });
+const replica = (inputs: Record<string, unknown> = {}) =>
+    resource(DYNAMODB.tableReplica, "sessions-dr", { globalTableArn: UNKNOWN, pointInTimeRecovery: true, kmsKeyArn: UNKNOWN, ...inputs });
 const other = resource("aws:rds/instance:Instance", "db", { engine: "postgres" });
 
 /** A scalable target and its target-tracking policy, as the autoscaling docs build them (resourceId from the table's name). */
@@ -44,6 +46,7 @@ describe("DynamoDB policies", () => {
         accepts: {
             "a table with point-in-time recovery": onDemand,
             "a global table whose replica recovers too": table({ replicas: [{ regionName: "eu-central-1", pointInTimeRecovery: true, kmsKeyArn: UNKNOWN }] }),
+            "a standalone replica with point-in-time recovery": replica(),
         },
         notApplicable: { "a database": other },
         rejects: {
@@ -51,6 +54,7 @@ describe("DynamoDB policies", () => {
             "switched off": [table({ pointInTimeRecovery: { enabled: false } }), /cannot be restored/],
             "unknown until the update": [table({ pointInTimeRecovery: { enabled: UNKNOWN } }), /cannot be restored/],
             "a replica without it": [table({ replicas: [{ regionName: "eu-central-1" }] }), /replica in eu-central-1/],
+            "a standalone replica left at the default": [replica({ pointInTimeRecovery: undefined }), /in this replica cannot be restored/],
         },
     });
 
@@ -61,6 +65,7 @@ describe("DynamoDB policies", () => {
                 serverSideEncryption: { enabled: true, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/data" },
                 replicas: [{ regionName: "eu-central-1", pointInTimeRecovery: true, kmsKeyArn: UNKNOWN }],
             }),
+            "a standalone replica under its region's key": replica(),
         },
         notApplicable: { "a database": other },
         rejects: {
@@ -69,6 +74,7 @@ describe("DynamoDB policies", () => {
             "an empty ARN": [table({ serverSideEncryption: { enabled: true, kmsKeyArn: "" } }), /kmsKeyArn is not set/],
             "the aws/dynamodb alias": [table({ serverSideEncryption: { enabled: true, kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:alias/aws/dynamodb" } }), /names the AWS-managed/],
             "a replica without a key": [table({ replicas: [{ regionName: "eu-central-1", pointInTimeRecovery: true }] }), /replica in eu-central-1 sets no kmsKeyArn/],
+            "a standalone replica without a key": [replica({ kmsKeyArn: undefined }), /this replica is encrypted under the AWS-managed/],
         },
     });
 
@@ -89,6 +95,7 @@ describe("DynamoDB policies", () => {
         notApplicable: { "a stack without tables": [other] },
         rejects: {
             "a provisioned table without autoscaling": { resources: [provisioned], offenders: ["sessions"], message: /No autoscaling target scales (read|write) capacity of the table/ },
+            "a billing mode unknown until the update, judged as provisioned": { resources: [table({ billingMode: UNKNOWN })], offenders: ["sessions"], message: /capacity of the table/ },
             "a table scaling reads only": { resources: [provisioned, ...scaling(provisioned, "Read")], offenders: ["sessions"], message: /write capacity of the table/ },
             "targets without policies": {
                 resources: [provisioned, scaling(provisioned, "Read")[0], scaling(provisioned, "Write")[0]],

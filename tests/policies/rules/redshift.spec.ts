@@ -53,8 +53,9 @@ describe("Redshift policies", () => {
         },
         notApplicable: { "a stack without clusters": [other, tlsGroup] },
         rejects: {
-            "a cluster stored unencrypted": { resources: [cluster({ encrypted: "false" }), logging(warehouse)], offenders: ["warehouse"], message: /encrypted is not "true"/ },
-            "encryption left to its default": { resources: [cluster({ encrypted: undefined }), logging(warehouse)], offenders: ["warehouse"], message: /encrypted is not "true"/ },
+            "a cluster stored unencrypted": { resources: [cluster({ encrypted: "false" }), logging(warehouse)], offenders: ["warehouse"], message: /encrypted is "false"/ },
+            "encryption left to its default": { resources: [cluster({ encrypted: undefined }), logging(warehouse)], offenders: ["warehouse"], message: /encrypted is not set to "true"/ },
+            "encryption unknown until the update": { resources: [cluster({ encrypted: UNKNOWN }), logging(warehouse)], offenders: ["warehouse"], message: /not set to "true"/ },
             "no customer-managed key": { resources: [cluster({ kmsKeyId: undefined }), logging(warehouse)], offenders: ["warehouse"], message: /AWS-managed key/ },
             "no audit logging": { resources: [warehouse], offenders: ["warehouse"], message: /No aws.redshift.Logging names this cluster/ },
             "logging for another cluster only": {

@@ -18,11 +18,18 @@ const notebook = (inputs: Record<string, unknown> = {}) =>
 
 describe("SageMaker policies", () => {
     describeResourcePolicy(sagemaker.sagemakerEndpointConfigurationKmsKey, {
-        accepts: { "volumes under the data key": endpointConfiguration() },
+        accepts: {
+            "volumes under the data key": endpointConfiguration(),
+            "local NVMe storage, encrypted by the instance (no key allowed)": endpointConfiguration({ kmsKeyArn: undefined, productionVariants: [{ modelName: "triage", instanceType: "ml.g5.xlarge" }] }),
+        },
         notApplicable: { "a notebook": notebook() },
         rejects: {
             "no key": [endpointConfiguration({ kmsKeyArn: undefined }), /kmsKeyArn is not set/],
             "an empty key": [endpointConfiguration({ kmsKeyArn: "" }), /kmsKeyArn is not set/],
+            "a key with a local-storage instance, which CreateEndpointConfig refuses": [
+                endpointConfiguration({ kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/data", shadowProductionVariants: [{ modelName: "triage-next", instanceType: "ml.m5d.large" }] }),
+                /ml\.m5d\.large has local instance storage/,
+            ],
         },
     });
 
