@@ -19,6 +19,7 @@ export interface RedshiftClusterInputs {
     allowVersionUpgrade?: Maybe<boolean>;
     publiclyAccessible?: Maybe<boolean>;
     enhancedVpcRouting?: Maybe<boolean>;
+    preferredMaintenanceWindow?: Maybe<string>;
     clusterParameterGroupName?: Maybe<string>;
     snapshotIdentifier?: Maybe<string>;
 }
@@ -115,18 +116,21 @@ function* loggingFindings(cluster: StackResource, logging: RedshiftLoggingInputs
 
 export const redshiftMaintenanceSettings = resourceRule<RedshiftClusterInputs>({
     name: "redshift-maintenance-settings",
-    description: "Redshift clusters take engine version upgrades in their maintenance window.",
+    description: "Redshift clusters take engine version upgrades, in a maintenance window the program chooses.",
     severity: "medium",
     category: "change-management",
     hipaa: ["164.308(a)(1)(ii)(B)", "164.308(a)(5)(ii)(B)"],
     soc2: ["CC7.1", "CC8.1"],
-    remediation: "Leave allowVersionUpgrade unset (true) or set it to true, and keep automated snapshots on.",
+    remediation: 'Leave allowVersionUpgrade unset (true) or set it to true, and set preferredMaintenanceWindow (e.g. "sun:03:00-sun:03:30").',
     anchors: { awsConfig: ["REDSHIFT_CLUSTER_MAINTENANCESETTINGS_CHECK"], cdkNag: ["RedshiftClusterMaintenanceSettings"] },
     resourceTypes: [REDSHIFT.cluster],
     *check(cluster) {
         // Documented default: true. An explicit false (or one unknown until the update) keeps security fixes out.
         if (cluster.allowVersionUpgrade === false || isUnknown(cluster.allowVersionUpgrade)) {
             yield "allowVersionUpgrade is not true, so engine upgrades carrying security fixes are never applied.";
+        }
+        if (!present(cluster.preferredMaintenanceWindow)) {
+            yield "preferredMaintenanceWindow is not set, so Redshift picks a random weekly window for patching and restarts.";
         }
     },
 });

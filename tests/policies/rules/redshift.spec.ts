@@ -18,6 +18,7 @@ const cluster = (inputs: Record<string, unknown> = {}, references: Record<string
         allowVersionUpgrade: true,
         publiclyAccessible: false,
         enhancedVpcRouting: true,
+        preferredMaintenanceWindow: "sun:03:00-sun:03:30",
         clusterParameterGroupName: UNKNOWN,
         manageMasterPassword: true,
         ...inputs,
@@ -74,6 +75,8 @@ describe("Redshift policies", () => {
         rejects: {
             "version upgrades refused": [cluster({ allowVersionUpgrade: false }), /allowVersionUpgrade is not true/],
             "unknown until the update": [cluster({ allowVersionUpgrade: UNKNOWN }), /security fixes/],
+            "no maintenance window": [cluster({ preferredMaintenanceWindow: undefined }), /preferredMaintenanceWindow is not set/],
+            "a blank maintenance window": [cluster({ preferredMaintenanceWindow: " " }), /random weekly window/],
         },
     });
 
