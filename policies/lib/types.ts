@@ -162,6 +162,66 @@ export const LAMBDA = {
     eventInvokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
 } as const;
 
+/** OpenSearch and its predecessor, Elasticsearch: the same domain inputs under two tokens. */
+export const SEARCH = {
+    opensearchDomain: "aws:opensearch/domain:Domain",
+    elasticsearchDomain: "aws:elasticsearch/domain:Domain",
+} as const;
+
+export const REDSHIFT = {
+    cluster: "aws:redshift/cluster:Cluster",
+    logging: "aws:redshift/logging:Logging",
+    parameterGroup: "aws:redshift/parameterGroup:ParameterGroup",
+} as const;
+
+export const DYNAMODB = {
+    table: "aws:dynamodb/table:Table",
+    tableReplica: "aws:dynamodb/tableReplica:TableReplica",
+} as const;
+
+export const APPAUTOSCALING = {
+    target: "aws:appautoscaling/target:Target",
+    policy: "aws:appautoscaling/policy:Policy",
+} as const;
+
+export const ELASTICACHE = {
+    cluster: "aws:elasticache/cluster:Cluster",
+    replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
+} as const;
+
+export const EFS = {
+    fileSystem: "aws:efs/fileSystem:FileSystem",
+} as const;
+
+export const KINESIS = {
+    stream: "aws:kinesis/stream:Stream",
+} as const;
+
+export const SAGEMAKER = {
+    endpointConfiguration: "aws:sagemaker/endpointConfiguration:EndpointConfiguration",
+    notebookInstance: "aws:sagemaker/notebookInstance:NotebookInstance",
+} as const;
+
+export const SQS = {
+    queue: "aws:sqs/queue:Queue",
+    queuePolicy: "aws:sqs/queuePolicy:QueuePolicy",
+    redrivePolicy: "aws:sqs/redrivePolicy:RedrivePolicy",
+    redriveAllowPolicy: "aws:sqs/redriveAllowPolicy:RedriveAllowPolicy",
+} as const;
+
+/** Services that can send what they failed to deliver to a queue (a dead-letter target). */
+export const DEAD_LETTER_SOURCES = {
+    eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
+    schedule: "aws:scheduler/schedule:Schedule",
+} as const;
+
+export const ECR = {
+    repository: "aws:ecr/repository:Repository",
+    repositoryPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
+    lifecyclePolicy: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    registryScanningConfiguration: "aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration",
+} as const;
+
 /** EC2 instances, their volumes and addresses, launch configurations and Auto Scaling groups. */
 export const COMPUTE = {
     instance: "aws:ec2/instance:Instance",

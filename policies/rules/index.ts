@@ -4,8 +4,8 @@ import { albPolicies } from "./alb";
 import { autoscalingPolicies } from "./autoscaling";
 import { backupPolicies } from "./backup";
 import { baselinePolicies } from "./baseline";
-import { cloudtrailPolicies } from "./cloudtrail";
 import { cloudfrontPolicies } from "./cloudfront";
+import { cloudtrailPolicies } from "./cloudtrail";
 import { cloudwatchPolicies } from "./cloudwatch";
 import { dmsPolicies } from "./dms";
 import { ec2Policies } from "./ec2";
@@ -13,15 +13,24 @@ import { ec2InstancePolicies } from "./ec2-instances";
 import { eksPolicies } from "./eks";
 import { elbClassicPolicies } from "./elb-classic";
 import { emrPolicies } from "./emr";
+import { dynamodbPolicies } from "./dynamodb";
+import { ecrPolicies } from "./ecr";
+import { efsPolicies } from "./efs";
+import { elasticachePolicies } from "./elasticache";
 import { iamPolicies } from "./iam";
+import { kinesisPolicies } from "./kinesis";
 import { kmsPolicies } from "./kms";
 import { kubernetesPolicies } from "./kubernetes";
 import { lambdaPolicies } from "./lambda";
+import { opensearchPolicies } from "./opensearch";
 import { rdsPolicies } from "./rds";
+import { redshiftPolicies } from "./redshift";
 import { s3Policies } from "./s3";
+import { sagemakerPolicies } from "./sagemaker";
 import { secretsmanagerPolicies } from "./secretsmanager";
 import { securityGroupPolicies } from "./securitygroups";
 import { snsPolicies } from "./sns";
+import { sqsPolicies } from "./sqs";
 import { vpcPolicies } from "./vpc";
 import { wafPolicies } from "./waf";
 
@@ -51,6 +60,15 @@ export const policiesByService: Readonly<Record<string, readonly ClinicalPolicy[
     "Classic Load Balancers": elbClassicPolicies,
     EMR: emrPolicies,
     DMS: dmsPolicies,
+    "OpenSearch and Elasticsearch": opensearchPolicies,
+    Redshift: redshiftPolicies,
+    DynamoDB: dynamodbPolicies,
+    ElastiCache: elasticachePolicies,
+    EFS: efsPolicies,
+    Kinesis: kinesisPolicies,
+    SageMaker: sagemakerPolicies,
+    SQS: sqsPolicies,
+    ECR: ecrPolicies,
 };
 
 export const allPolicies: readonly ClinicalPolicy[] = Object.values(policiesByService).flat();

@@ -8,18 +8,27 @@ import "./baseline.spec";
 import "./cloudfront.spec";
 import "./dms.spec";
 import "./ec2-instances.spec";
+import "./dynamodb.spec";
+import "./ecr.spec";
 import "./edge.spec";
+import "./efs.spec";
 import "./eks.spec";
 import "./elb-classic.spec";
 import "./emr.spec";
+import "./elasticache.spec";
 import "./iam.spec";
+import "./kinesis.spec";
 import "./kubernetes.spec";
 import "./lambda.spec";
 import "./monitoring.spec";
 import "./network.spec";
+import "./opensearch.spec";
 import "./rds.spec";
+import "./redshift.spec";
 import "./s3.spec";
+import "./sagemaker.spec";
 import "./secrets-kms.spec";
+import "./sqs.spec";
 
 describe("the rule specs", () => {
     it("give every policy of the pack at least one accepted and one rejected case", () => {
