@@ -67,6 +67,8 @@ export interface BootstrapOutputs {
     deployRoles: Record<string, { environment: string; roleArn: pulumi.Output<string>; permissionsBoundaryArn: pulumi.Output<string> }>;
     /** The repository variable AWS_PREVIEW_ROLE_ARN. */
     previewRoleArn: pulumi.Output<string>;
+    /** Per DR-stack region: the backend and secrets provider a DR stack uses there, reachable without the home region. */
+    drBackends: Record<string, { backendUrl: pulumi.Output<string>; secretsProvider: string }>;
 }
 
 export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
@@ -74,45 +76,26 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
     const tags = { Project: PLATFORM_PROJECT, ManagedBy: "pulumi", Stack: `bootstrap-${config.stack}` };
     const root = pulumi.interpolate`arn:${partition}:iam::${config.accountId}:root`;
 
-    // Two keys: the bucket's key lets S3 read and write state objects; the secrets key only ever
-    // decrypts config values, so a role can be given one without the other.
-    const key = (purpose: string, alias: string, description: string) => {
-        const created = new aws.kms.Key(purpose, {
-            ...KEY_SETTINGS,
-            description,
-            // Only the account, through IAM policies: the CI roles get exactly what their policies grant.
-            policy: policyDocument([accountAdministers(root)]),
-            tags: { ...tags, Purpose: purpose },
-        }, { protect: true, retainOnDelete: true });
-        new aws.kms.Alias(purpose, { name: alias, targetKeyId: created.keyId });
-        return created;
-    };
-    const stateKey = key("state", STATE_KEY_ALIAS, "Encrypts the clinical-platform Pulumi state bucket");
-    const secretsKey = key("pulumi-secrets", SECRETS_KEY_ALIAS, "Pulumi secrets provider of the clinical-platform stacks");
+    const home = stateBackend("", config.stateBucketName, config, root, tags);
+    const { stateKey, secretsKey, bucket } = home;
 
-    // Every request to the state leaves a trail: S3 server access logs go to a bucket of their own.
-    // S3 delivers access logs only into an SSE-S3 bucket, so that one is not under a KMS key.
-    const accessLogs = new SecureBucket("state-access-logs", {
-        bucketName: accessLogBucketName(config.stateBucketName),
-        lifecycleRules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: ACCESS_LOG_DAYS }, noncurrentVersionExpiration: { noncurrentDays: 30 } }],
-        extraStatements: (arn) => [serverAccessLogDelivery(arn, config.accountId)],
-        protect: true,
-        tags: { ...tags, Purpose: "pulumi-state-access-logs" },
-    });
-    const bucket = new SecureBucket("state", {
-        bucketName: config.stateBucketName,
-        kmsKeyArn: stateKey.arn,
-        accessLogBucket: accessLogs.bucketName,
-        accessLogBucketPolicy: accessLogs.policy,
-        lifecycleRules: [{
-            id: "expire-noncurrent-state",
-            status: "Enabled",
-            filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_STATE_DAYS },
-        }],
-        protect: true,
-        tags: { ...tags, Purpose: "pulumi-state" },
-    });
+    // The DR stacks keep their state in their own region: a lost home region takes its state bucket
+    // and keys with it, and a DR stack must deploy without them (docs/runbooks/restore.md).
+    const drBackends: BootstrapOutputs["drBackends"] = {};
+    const drBackendNames = new Map<string, pulumi.Output<Pick<Names, "stateBucket" | "accessLogBucket" | "stateRegion" | "stateKeyArn" | "secretsKeyArn">>>();
+    for (const region of [...new Set(config.stacks.filter((stack) => stack.restoresFrom !== undefined).map((stack) => stack.region))].sort()) {
+        if (region === config.region) continue;
+        const provider = new aws.Provider(`state-${region}`, { region, allowedAccountIds: [config.accountId] });
+        const bucketName = drStateBucketName(config.stateBucketName, config.region, region);
+        const backend = stateBackend(`${region}-`, bucketName, config, root, tags, provider);
+        drBackends[region] = {
+            backendUrl: pulumi.interpolate`s3://${backend.bucket.bucketName}?region=${region}`,
+            secretsProvider: `awskms://${SECRETS_KEY_ALIAS}?region=${region}`,
+        };
+        drBackendNames.set(region, pulumi.all([backend.stateKey.arn, backend.secretsKey.arn]).apply(([stateKeyArn, secretsKeyArn]) => ({
+            stateBucket: bucketName, accessLogBucket: accessLogBucketName(bucketName), stateRegion: region, stateKeyArn, secretsKeyArn,
+        })));
+    }
 
     // AWS validates GitHub's OIDC endpoint against its own library of trusted root CAs, not a
     // thumbprint, and IAM's CreateOpenIDConnectProvider takes ThumbprintList as optional
@@ -160,7 +143,10 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
             maxSessionDuration: DEPLOY_SESSION_SECONDS,
             tags,
         });
-        const documents = pulumi.all([names, boundary.arn]).apply(([n, boundaryArn]) => deployDocuments(n, stack, boundaryArn));
+        // A DR stack's state is in its region's backend; every other stack's in the home one.
+        const backend = stack.restoresFrom === undefined ? undefined : drBackendNames.get(stack.region);
+        const stackNames = backend === undefined ? names : pulumi.all([names, backend]).apply(([n, b]) => ({ ...n, ...b }));
+        const documents = pulumi.all([stackNames, boundary.arn]).apply(([n, boundaryArn]) => deployDocuments(n, stack, boundaryArn));
         // Keys are known without evaluating the documents: one managed policy per purpose.
         // The account baseline's grants go to the deploy role of the stack that owns it only.
         const purposes = ["state", "network", "data", "cluster", "edge", "operations", "runner", ...(stack.ownsAccountResources ? ["baseline"] : []), "guardrails"];
@@ -209,5 +195,59 @@ export function defineBootstrap(config: BootstrapConfig): BootstrapOutputs {
         githubConnectionArn: connection.arn,
         deployRoles,
         previewRoleArn: preview.arn,
+        drBackends,
     };
+}
+
+/** The DR region's state bucket: the home bucket's name with the DR region in place of the home one. */
+export function drStateBucketName(homeBucketName: string, homeRegion: string, region: string): string {
+    return homeBucketName.endsWith(`-${homeRegion}`) ? `${homeBucketName.slice(0, -homeRegion.length)}${region}` : `${homeBucketName}-${region}`;
+}
+
+/**
+ * A Pulumi state backend: a versioned bucket under its own key, its access logs, and the secrets
+ * provider's key. Two keys: the bucket's key lets S3 read and write state objects; the secrets key
+ * only ever decrypts config values, so a role can be given one without the other.
+ */
+function stateBackend(prefix: string, bucketName: string, config: BootstrapConfig, root: pulumi.Output<string>, tags: Record<string, string>, provider?: aws.Provider) {
+    const inRegion = provider === undefined ? {} : { provider };
+    const key = (purpose: string, alias: string, description: string) => {
+        const created = new aws.kms.Key(`${prefix}${purpose}`, {
+            ...KEY_SETTINGS,
+            description,
+            // Only the account, through IAM policies: the CI roles get exactly what their policies grant.
+            policy: policyDocument([accountAdministers(root)]),
+            tags: { ...tags, Purpose: purpose },
+        }, { ...inRegion, protect: true, retainOnDelete: true });
+        new aws.kms.Alias(`${prefix}${purpose}`, { name: alias, targetKeyId: created.keyId }, inRegion);
+        return created;
+    };
+    const stateKey = key("state", STATE_KEY_ALIAS, "Encrypts the clinical-platform Pulumi state bucket");
+    const secretsKey = key("pulumi-secrets", SECRETS_KEY_ALIAS, "Pulumi secrets provider of the clinical-platform stacks");
+
+    // Every request to the state leaves a trail: S3 server access logs go to a bucket of their own.
+    // S3 delivers access logs only into an SSE-S3 bucket, so that one is not under a KMS key.
+    const components = provider === undefined ? {} : { providers: [provider] };
+    const accessLogs = new SecureBucket(`${prefix}state-access-logs`, {
+        bucketName: accessLogBucketName(bucketName),
+        lifecycleRules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: ACCESS_LOG_DAYS }, noncurrentVersionExpiration: { noncurrentDays: 30 } }],
+        extraStatements: (arn) => [serverAccessLogDelivery(arn, config.accountId)],
+        protect: true,
+        tags: { ...tags, Purpose: "pulumi-state-access-logs" },
+    }, components);
+    const bucket = new SecureBucket(`${prefix}state`, {
+        bucketName,
+        kmsKeyArn: stateKey.arn,
+        accessLogBucket: accessLogs.bucketName,
+        accessLogBucketPolicy: accessLogs.policy,
+        lifecycleRules: [{
+            id: "expire-noncurrent-state",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_STATE_DAYS },
+        }],
+        protect: true,
+        tags: { ...tags, Purpose: "pulumi-state" },
+    }, components);
+    return { stateKey, secretsKey, bucket };
 }

@@ -31,6 +31,8 @@ export function drStackDocument(homeText: string, home: StackConfig, point: DrRe
     if (!isMap(config)) throw new Error(`the stack file of ${home.stack} has no config mapping`);
     document.commentBefore = ` The ${drStackOf(home.environment)} stack: ${home.stack}'s platform in ${drRegion}, its database restored from the backups replicated there.`
         + `\n Written by npm run restore -- --stack ${home.stack} --region dr (docs/runbooks/restore.md); edit ${home.stack}'s file, not this one.`;
+    // A new stack: it gets its own secrets key when it is created, in the DR region's backend.
+    for (const field of ["secretsprovider", "encryptedkey", "encryptionsalt"]) document.delete(field);
     config.set("aws:region", drRegion);
     config.set(key("ownsAccountResources"), false);
     if (regionOwned) config.delete(key("ownsRegionalResources"));

@@ -22,6 +22,7 @@ import { parseArgs } from "util";
 import { CA_CERTIFICATE, POSTGRES_LOG_EXPORTS } from "../components/database";
 import { ENVIRONMENTS, PROJECT, StackConfig, StackConfigError, drStackOf, loadStackConfig } from "../stacks";
 import { parseStackText, readStackFile } from "../stacks/stack-file";
+import { SECRETS_KEY_ALIAS } from "../bootstrap/bootstrap";
 import { drStackDocument } from "./dr-stack";
 import { stackFileOf } from "./paths";
 
@@ -217,9 +218,10 @@ function restoreInDr(config: StackConfig, stackFile: string, to: string, drFile:
         io.out(`# Not written: add --apply to write ${file}:`);
         for (const line of text.trimEnd().split("\n")) io.out(`#   ${line}`);
     }
-    io.out("# Then, logged in to a Pulumi backend that does not depend on the home region, with a secrets key in the DR region");
-    io.out("# (docs/runbooks/restore.md, \"Serving from the DR region\"):");
-    io.out(`pulumi stack init ${drStack} --secrets-provider 'awskms://<key alias or ARN in ${region}>?region=${region}'`);
+    io.out(`# Then, with the DR deploy role, on the state backend the account bootstrap keeps in ${region} (its output drBackends;`);
+    io.out("# docs/runbooks/restore.md, \"Serving from the DR region\"):");
+    io.out(`pulumi login '<drBackends.${region}.backendUrl>'`);
+    io.out(shellLine(["pulumi", "stack", "init", drStack, "--secrets-provider", `awskms://${SECRETS_KEY_ALIAS}?region=${region}`]));
     io.out(shellLine(["pulumi", "up", "--stack", drStack]));
     io.out(`# and point ${config.domain} at the DR stack's distribution (its output distributionDomainName), or tell users ${config.recovery.standby.domain}.`);
     return EXIT.done;

@@ -150,6 +150,19 @@ describe("the restore command", () => {
         assert.ok(out.includes("pulumi up --stack production-dr"));
     });
 
+    it("leaves the home stack's secrets provider out of the DR stack, which gets its own key in the DR region", () => {
+        const home = editedStackFile("production", (document) => {
+            document.set("secretsprovider", "awskms://alias/clinical-platform-pulumi-secrets?region=us-east-1");
+            document.set("encryptedkey", "AQICAHh1bm9wYXF1ZQ==");
+        });
+        const drFile = path.join(mkdtempSync(path.join(tmpdir(), "dr-")), "Pulumi.production-dr.yaml");
+        const s = session();
+        assert.equal(main(["--stack", "production", "--config-file", home, "--to", "latest", "--region", "dr", "--dr-file", drFile, "--apply"], s.io), EXIT.done);
+        const written = readFileSync(drFile, "utf8");
+        assert.doesNotMatch(written, /secretsprovider|encryptedkey|us-east-1\?region/);
+        assert.ok(s.out.includes("pulumi stack init production-dr --secrets-provider 'awskms://alias/clinical-platform-pulumi-secrets?region=us-west-2'"), s.out.join("\n"));
+    });
+
     it("never overwrites a DR stack file already written", () => {
         const drFile = path.join(mkdtempSync(path.join(tmpdir(), "dr-")), "Pulumi.production-dr.yaml");
         writeFileSync(drFile, "config: {}\n");
