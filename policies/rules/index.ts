@@ -1,12 +1,16 @@
 import { type ComplianceMetadata, type Category, type Severity, mappingFromTags } from "../lib/metadata";
 import type { ClinicalPolicy } from "../lib/policy";
 import { albPolicies } from "./alb";
+import { apigatewayPolicies } from "./apigateway";
 import { backupPolicies } from "./backup";
 import { baselinePolicies } from "./baseline";
+import { beanstalkPolicies } from "./beanstalk";
 import { cloudtrailPolicies } from "./cloudtrail";
 import { cloudfrontPolicies } from "./cloudfront";
 import { cloudwatchPolicies } from "./cloudwatch";
+import { codebuildPolicies } from "./codebuild";
 import { ec2Policies } from "./ec2";
+import { ecsPolicies } from "./ecs";
 import { eksPolicies } from "./eks";
 import { iamPolicies } from "./iam";
 import { kmsPolicies } from "./kms";
@@ -17,6 +21,7 @@ import { s3Policies } from "./s3";
 import { secretsmanagerPolicies } from "./secretsmanager";
 import { securityGroupPolicies } from "./securitygroups";
 import { snsPolicies } from "./sns";
+import { ssmPolicies } from "./ssm";
 import { vpcPolicies } from "./vpc";
 import { wafPolicies } from "./waf";
 
@@ -32,6 +37,11 @@ export const policiesByService: Readonly<Record<string, readonly ClinicalPolicy[
     CloudWatch: cloudwatchPolicies,
     SNS: snsPolicies,
     Lambda: lambdaPolicies,
+    "API Gateway": apigatewayPolicies,
+    CodeBuild: codebuildPolicies,
+    "ECS task definitions": ecsPolicies,
+    "Elastic Beanstalk": beanstalkPolicies,
+    "Systems Manager documents": ssmPolicies,
     "Load balancers (ALB)": albPolicies,
     WAF: wafPolicies,
     VPC: vpcPolicies,
