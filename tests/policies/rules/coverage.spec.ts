@@ -2,9 +2,13 @@ import { strict as assert } from "node:assert";
 import { allPolicies } from "../../../policies/rules";
 import { exercised } from "../harness/cases";
 // Loading the rule specs registers their cases, whether mocha runs them in this process or not.
+import "./apigateway.spec";
 import "./backup.spec";
 import "./baseline.spec";
+import "./beanstalk.spec";
 import "./cloudfront.spec";
+import "./codebuild.spec";
+import "./ecs.spec";
 import "./edge.spec";
 import "./eks.spec";
 import "./iam.spec";
@@ -15,6 +19,7 @@ import "./network.spec";
 import "./rds.spec";
 import "./s3.spec";
 import "./secrets-kms.spec";
+import "./ssm.spec";
 
 describe("the rule specs", () => {
     it("give every policy of the pack at least one accepted and one rejected case", () => {
