@@ -13,7 +13,7 @@
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, refersTo } from "../lib/stack";
 import { APIGATEWAY, WAF } from "../lib/types";
-import { type Maybe, isKnown, isUnknown, present, presentOrPending } from "../lib/values";
+import { type Maybe, elements, isKnown, isUnknown, present, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.apigateway.Stage` the rules read. */
 export interface RestStageInputs {
@@ -30,14 +30,15 @@ export interface MethodSettingsInputs {
     restApi?: Maybe<string>;
     stageName?: Maybe<string>;
     methodPath?: Maybe<string>;
-    settings?: Maybe<{ loggingLevel?: Maybe<string>; cachingEnabled?: Maybe<boolean>; cacheDataEncrypted?: Maybe<boolean> }>;
+    settings?: Maybe<{ loggingLevel?: Maybe<string>; cachingEnabled?: Maybe<boolean>; cacheDataEncrypted?: Maybe<boolean>; dataTraceEnabled?: Maybe<boolean> }>;
 }
 
 /** Inputs of `aws.apigatewayv2.Stage` the rules read. */
 export interface V2StageInputs {
     apiId?: Maybe<string>;
     accessLogSettings?: Maybe<{ destinationArn?: Maybe<string>; format?: Maybe<string> }>;
-    defaultRouteSettings?: Maybe<{ loggingLevel?: Maybe<string> }>;
+    defaultRouteSettings?: Maybe<{ loggingLevel?: Maybe<string>; dataTraceEnabled?: Maybe<boolean> }>;
+    routeSettings?: Maybe<Maybe<{ routeKey?: Maybe<string>; dataTraceEnabled?: Maybe<boolean> }>[]>;
 }
 
 interface V2ApiInputs {
@@ -225,6 +226,39 @@ export const apigatewayXrayTracing = resourceRule<RestStageInputs>({
     },
 });
 
+/**
+ * Neither anchor has this one. Data tracing logs whole requests and responses, bodies included
+ * ("Set up CloudWatch logging for REST APIs in API Gateway": "we recommend that you don't enable
+ * Data tracing for production APIs", API Gateway Developer Guide, read 2026-12-01): for a clinical
+ * API, that copies PHI into log groups that are kept, searched and read far more widely than the database.
+ */
+export const apigatewayNoDataTrace = resourceRule<MethodSettingsInputs & V2StageInputs>({
+    name: "apigateway-no-data-trace",
+    description: "API Gateway never logs full request and response data (data tracing), which would copy PHI into the logs.",
+    severity: "high",
+    category: "logging",
+    hipaa: ["164.308(a)(4)(i)", "164.312(a)(1)"],
+    soc2: ["CC6.1", "C1.1"],
+    remediation: "Set dataTraceEnabled to false (or leave it unset) in the method settings and route settings; keep execution logs at ERROR or INFO.",
+    resourceTypes: [APIGATEWAY.methodSettings, APIGATEWAY.v2Stage],
+    *check(inputs) {
+        // An unknown flag may be true; unset means false (the API's default).
+        const traces = (flag: Maybe<boolean>) => flag === true || isUnknown(flag);
+        if (isKnown(inputs.settings) && traces(inputs.settings.dataTraceEnabled)) {
+            yield `settings.dataTraceEnabled is ${isUnknown(inputs.settings.dataTraceEnabled) ? "unknown in preview" : "true"}, so full requests and responses may be written to the execution log.`;
+        }
+        const defaults = inputs.defaultRouteSettings;
+        if (isKnown(defaults) && traces(defaults.dataTraceEnabled)) {
+            yield "defaultRouteSettings.dataTraceEnabled is not false, so full messages of every route may be written to the execution log.";
+        }
+        for (const route of elements(inputs.routeSettings).known) {
+            if (traces(route.dataTraceEnabled)) {
+                yield `routeSettings for ${isKnown(route.routeKey) ? route.routeKey : "a route"} enable dataTraceEnabled, so its full messages may be written to the execution log.`;
+            }
+        }
+    },
+});
+
 export const apigatewayPolicies: ClinicalPolicy[] = [
     apigatewayWafAssociated,
     apigatewayExecutionLogging,
@@ -232,4 +266,5 @@ export const apigatewayPolicies: ClinicalPolicy[] = [
     apigatewayClientCertificate,
     apigatewayCacheEncrypted,
     apigatewayXrayTracing,
+    apigatewayNoDataTrace,
 ];

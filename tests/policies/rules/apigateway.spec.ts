@@ -159,4 +159,23 @@ describe("API Gateway policies", () => {
             "tracing unknown in preview": [stage("prod", { xrayTracingEnabled: UNKNOWN }), /unknown in preview/],
         },
     });
+
+    describeResourcePolicy(rules.apigatewayNoDataTrace, {
+        accepts: {
+            "REST method settings logging errors only": methodSettings(prod, compliantSettings),
+            "a WebSocket stage logging its routes without data": v2Stage("notifications-live", sockets, {
+                defaultRouteSettings: { loggingLevel: "INFO", dataTraceEnabled: false },
+                routeSettings: [{ routeKey: "$connect", loggingLevel: "ERROR" }],
+            }),
+        },
+        notApplicable: {
+            "a REST stage (its method settings are judged)": prod,
+        },
+        rejects: {
+            "REST method settings tracing data": [methodSettings(prod, { ...compliantSettings, dataTraceEnabled: true }), /settings\.dataTraceEnabled is true/],
+            "a tracing flag unknown in preview": [methodSettings(prod, { ...compliantSettings, dataTraceEnabled: UNKNOWN }), /unknown in preview/],
+            "a WebSocket stage tracing every route": [v2Stage("notifications-live", sockets, { defaultRouteSettings: { loggingLevel: "INFO", dataTraceEnabled: true } }), /defaultRouteSettings\.dataTraceEnabled/],
+            "a WebSocket stage tracing one route": [v2Stage("notifications-live", sockets, { routeSettings: [{ routeKey: "sendMessage", dataTraceEnabled: true }] }), /routeSettings for sendMessage/],
+        },
+    });
 });
