@@ -6,8 +6,10 @@
  * names per the Elastic Beanstalk Developer Guide, "General options for all environments"
  * (`aws:elasticbeanstalk:managedactions` ManagedActionsEnabled,
  * `aws:elasticbeanstalk:managedactions:platformupdate` UpdateLevel,
- * `aws:elasticbeanstalk:healthreporting:system` SystemType), read 2026-12-01. These are stack
- * rules because the template is a separate resource.
+ * `aws:elasticbeanstalk:healthreporting:system` SystemType), read 2026-12-01; the AWS Config rule
+ * checks ManagedActionsEnabled and, as a parameter, UpdateLevel "minor" or "patch". Managed
+ * updates need enhanced health ("Managed platform updates", same guide), so the two go together.
+ * These are stack rules because the template is a separate resource.
  */
 import { type ClinicalPolicy, stackRule } from "../lib/policy";
 import { type StackResource, refersTo } from "../lib/stack";
@@ -55,7 +57,7 @@ export const beanstalkManagedUpdates = stackRule({
     category: "change-management",
     hipaa: ["164.308(a)(5)(ii)(A)", "164.308(a)(1)(ii)(B)"],
     soc2: ["CC7.1", "CC8.1"],
-    remediation: `Set ${MANAGED_ACTIONS} ManagedActionsEnabled "true" (with PreferredStartTime) and ${PLATFORM_UPDATE} UpdateLevel "minor" or "patch".`,
+    remediation: `Set ${MANAGED_ACTIONS} ManagedActionsEnabled "true" (with PreferredStartTime) and ${PLATFORM_UPDATE} UpdateLevel "minor" or "patch"; managed updates need enhanced health.`,
     anchors: { awsConfig: ["ELASTIC_BEANSTALK_MANAGED_UPDATES_ENABLED"], cdkNag: ["ElasticBeanstalkManagedUpdatesEnabled"] },
     resourceTypes: [BEANSTALK.environment],
     *check(stack) {
