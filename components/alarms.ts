@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AlarmProfile } from "../stacks/profiles";
 import type { AlertSeverity, StackConfig } from "../stacks";
 import { AlertRoutes } from "./alert-routes";
+import type { FunctionNetwork } from "./function-network";
 import { burnRateAlarms, failureRate } from "./slo-alarms";
 
 const GIB = 1024 ** 3;
@@ -31,6 +32,8 @@ export interface AlarmsArgs {
     alerts: StackConfig["alerts"];
     /** This stack owns the region's GuardDuty detector and so routes its findings (AlertRoutesArgs). */
     routeGuardDutyFindings: boolean;
+    /** The VPC whose private subnets the PagerDuty function runs in (AlertRoutesArgs). */
+    network: FunctionNetwork;
     /** Key for the topics; its policy lets CloudWatch and EventBridge publish. */
     logsKeyArn: pulumi.Input<string>;
     /** Key of the PagerDuty integration-key secret. */
@@ -82,6 +85,7 @@ export class Alarms extends pulumi.ComponentResource {
             secretsKeyArn: args.secretsKeyArn,
             logRetentionDays: args.logRetentionDays,
             routeGuardDutyFindings: args.routeGuardDutyFindings,
+            network: args.network,
             tags: args.tags,
         }, parent);
         const notify = (severity: AlertSeverity) => ({

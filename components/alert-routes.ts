@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertChannel, AlertSeverity, StackConfig } from "../stacks";
 import { failureQueue } from "./failure-queue";
+import { type FunctionNetwork, LAMBDA_VPC_STATEMENT, functionVpcConfig } from "./function-network";
 import { Statement, assumableBy, grantToRole, policyDocument } from "./iam";
 import { ROTATION_RUNTIME } from "./secrets";
 
@@ -62,6 +63,8 @@ export interface AlertRoutesArgs {
      * channels once, not every stack's that shares the account.
      */
     routeGuardDutyFindings: boolean;
+    /** The VPC whose private subnets the PagerDuty function runs in. */
+    network: FunctionNetwork;
     tags: Record<string, string>;
 }
 
@@ -213,6 +216,7 @@ export class AlertRoutes extends pulumi.ComponentResource {
             { Sid: "UseSecretsKey", Effect: "Allow", Action: "kms:Decrypt", Resource: args.secretsKeyArn },
             { Sid: "PublishTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+            LAMBDA_VPC_STATEMENT,
         ], args.tags);
         const forwarder = new aws.lambda.Function(`${name}-pagerduty`, {
             name: functionName,
@@ -229,6 +233,7 @@ export class AlertRoutes extends pulumi.ComponentResource {
             environment: { variables: { INTEGRATION_KEY_SECRET: secretName } },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tracingConfig: { mode: "Active" },
+            vpcConfig: functionVpcConfig(this, `${name}-pagerduty`, args.network, "HTTPS to the Secrets Manager API and to PagerDuty's Events API", args.tags),
             tags: args.tags,
         }, { parent: this, dependsOn: [logGroup, grant] });
         new aws.lambda.FunctionEventInvokeConfig(`${name}-pagerduty`, {

@@ -12,6 +12,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { slotReleaseAlarmNames } from "./alarms";
 import { failureQueue } from "./failure-queue";
+import { type FunctionNetwork, LAMBDA_VPC_STATEMENT, functionVpcConfig } from "./function-network";
 import { assumableBy, grantToRole } from "./iam";
 import { ROTATION_RUNTIME } from "./secrets";
 
@@ -43,6 +44,8 @@ export interface AutoRollbackArgs {
     logRetentionDays: number;
     /** The secret holding the GitHub token (rollbackTokenSecret), the only secret the function may read. */
     tokenSecretArn: pulumi.Input<string>;
+    /** The VPC whose private subnets the function runs in. */
+    network: FunctionNetwork;
     /** Tags for every taggable resource. */
     tags: Record<string, string>;
 }
@@ -112,12 +115,14 @@ export class AutoRollback extends pulumi.ComponentResource {
             { Sid: "EncryptForTopicAndQueue", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.logsKeyArn },
             { Sid: "PublishTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+            LAMBDA_VPC_STATEMENT,
         ], args.tags);
 
-        // Outside the VPC, on purpose. The function reaches only AWS APIs and api.github.com, holds no
-        // PHI and touches nothing inside the VPC; inside it, the emergency path would also depend on a
-        // NAT gateway and its routes (or on endpoints for ELB, Secrets Manager and SNS), exactly when
-        // something may already be broken. Its network reach is bounded by its role, not by a subnet.
+        // In the private subnets of every zone, HTTPS out only: its reach is bounded by a security
+        // group and recorded in the flow logs, like every workload's. It reaches the ELB, Secrets
+        // Manager and SNS APIs and api.github.com through the NAT gateways (one per zone in production,
+        // so the emergency path does not hang on one zone).
+        const vpcConfig = functionVpcConfig(this, name, args.network, "HTTPS to the ELB, Secrets Manager and SNS APIs and to api.github.com", args.tags);
         const fn = new aws.lambda.Function(name, {
             name: functionName,
             description: `Returns ${args.stack} traffic to slot ${args.stableSlot} when slot ${candidate}'s release alarms fire`,
@@ -147,6 +152,7 @@ export class AutoRollback extends pulumi.ComponentResource {
             },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tracingConfig: { mode: "Active" },
+            vpcConfig,
             tags: args.tags,
         }, { parent: this, dependsOn: [logGroup, grant] });
 

@@ -5,12 +5,13 @@
  * next release replaces it), so without this they would be kept, and paid for, forever.
  *
  * The function may list snapshots and read and delete only snapshots named like release snapshots
- * of this stack; it has no network access it does not need (no VPC: it calls the RDS API only).
+ * of this stack; it runs in the private subnets with HTTPS out only (it calls the RDS API only).
  */
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { failureQueue } from "./failure-queue";
+import { type FunctionNetwork, LAMBDA_VPC_STATEMENT, functionVpcConfig } from "./function-network";
 import { assumableBy, grantToRole } from "./iam";
 import { ROTATION_RUNTIME } from "./secrets";
 
@@ -27,6 +28,8 @@ export interface ReleaseSnapshotExpiryArgs {
     /** The topic told when a run fails. */
     alarmTopicArn: pulumi.Input<string>;
     logRetentionDays: number;
+    /** The VPC whose private subnets the function runs in. */
+    network: FunctionNetwork;
     tags: Record<string, string>;
 }
 
@@ -78,6 +81,7 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
             { Sid: "KeepFailures", Effect: "Allow", Action: "sqs:SendMessage", Resource: failures.arn },
             // The environment and the queue are under the logs key.
             { Sid: "UseLogsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.logsKeyArn },
+            LAMBDA_VPC_STATEMENT,
         ], args.tags);
         const expiry = new aws.lambda.Function(name, {
             name: this.functionName,
@@ -92,6 +96,7 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
             kmsKeyArn: args.logsKeyArn,
             environment: { variables: { DATABASE_IDENTIFIER: args.databaseIdentifier, SNAPSHOT_PREFIX: snapshotPrefix } },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            vpcConfig: functionVpcConfig(this, name, args.network, "HTTPS to the RDS API", args.tags),
             tags: args.tags,
         }, { parent: this, dependsOn: [logGroup, grant] });
 

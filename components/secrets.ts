@@ -8,6 +8,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { type FunctionNetwork, LAMBDA_VPC_STATEMENT, functionVpcConfig } from "./function-network";
 import { assumableBy, grantToRole } from "./iam";
 
 export const APPLICATION_SECRETS = ["jwt-signing-key", "api-key"] as const;
@@ -33,6 +34,8 @@ export interface SecretsArgs {
     rotationDays: number;
     /** Days a deleted secret can still be restored. */
     recoveryWindowDays: number;
+    /** The VPC whose private subnets the rotation function runs in. */
+    network: FunctionNetwork;
     protect: boolean;
     tags: Record<string, string>;
 }
@@ -113,6 +116,7 @@ export class Secrets extends pulumi.ComponentResource {
                 { Sid: "UseSecretsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.secretsKeyArn },
                 { Sid: "PublishTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
                 { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
+                LAMBDA_VPC_STATEMENT,
             ], args.tags);
         const rotator = new aws.lambda.Function(`${name}-rotation`, {
             name: functionName,
@@ -129,6 +133,8 @@ export class Secrets extends pulumi.ComponentResource {
             environment: { variables: { SECRET_LENGTH: "64" } },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tracingConfig: { mode: "Active" },
+            // Secrets Manager's API is reached through the NAT gateway: the subnets have no interface endpoint for it.
+            vpcConfig: functionVpcConfig(this, `${name}-rotation`, args.network, "HTTPS to the Secrets Manager and X-Ray APIs", args.tags),
             tags: args.tags,
         }, { parent: this, dependsOn: [logGroup, grant] });
         const permission = new aws.lambda.Permission(`${name}-rotation`, {

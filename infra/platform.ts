@@ -99,6 +99,9 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         tags,
     });
 
+    // The platform's functions (rotation, alert routing, release snapshots, rollback) run in the private subnets.
+    const functionNetwork = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
+
     // The runner CI's deploys and previews run on, inside the VPC: the only way to the cluster's private API.
     const runner = new CiRunner("ci-runner", {
         projectName: `${prefix}-runner`,
@@ -160,6 +163,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         logRetentionDays: config.logs.retentionDays,
         rotationDays: config.secrets.rotationDays,
         recoveryWindowDays: config.secrets.recoveryWindowDays,
+        network: functionNetwork,
         protect,
         tags,
     });
@@ -321,6 +325,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         region: config.region,
         alerts: config.alerts,
         routeGuardDutyFindings: config.account.ownsAccountResources || config.account.ownsRegionalResources,
+        network: functionNetwork,
         logsKeyArn: keys.logs.arn,
         secretsKeyArn: keys.secrets.arn,
         logRetentionDays: config.logs.retentionDays,
@@ -344,6 +349,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
             logsKeyArn: keys.logs.arn,
             alarmTopicArn: alarms.criticalTopicArn,
             logRetentionDays: config.logs.retentionDays,
+            network: functionNetwork,
             tags,
         });
     }
@@ -365,6 +371,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
             logsKeyArn: keys.logs.arn,
             secretsKeyArn: keys.secrets.arn,
             logRetentionDays: config.logs.retentionDays,
+            network: functionNetwork,
             tags,
         });
     }

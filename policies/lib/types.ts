@@ -255,3 +255,28 @@ export const EMR = {
 export const DMS = {
     replicationInstance: "aws:dms/replicationInstance:ReplicationInstance",
 } as const;
+
+/** API Gateway: REST APIs (v1) and HTTP/WebSocket APIs (v2). */
+export const APIGATEWAY = {
+    stage: "aws:apigateway/stage:Stage",
+    methodSettings: "aws:apigateway/methodSettings:MethodSettings",
+    v2Api: "aws:apigatewayv2/api:Api",
+    v2Stage: "aws:apigatewayv2/stage:Stage",
+} as const;
+
+export const CODEBUILD = {
+    project: "aws:codebuild/project:Project",
+} as const;
+
+export const ECS = {
+    taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+} as const;
+
+export const BEANSTALK = {
+    environment: "aws:elasticbeanstalk/environment:Environment",
+    configurationTemplate: "aws:elasticbeanstalk/configurationTemplate:ConfigurationTemplate",
+} as const;
+
+export const SSM = {
+    document: "aws:ssm/document:Document",
+} as const;

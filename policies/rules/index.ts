@@ -1,22 +1,26 @@
 import { type ComplianceMetadata, type Category, type Severity, mappingFromTags } from "../lib/metadata";
 import type { ClinicalPolicy } from "../lib/policy";
 import { albPolicies } from "./alb";
+import { apigatewayPolicies } from "./apigateway";
 import { autoscalingPolicies } from "./autoscaling";
 import { backupPolicies } from "./backup";
 import { baselinePolicies } from "./baseline";
+import { beanstalkPolicies } from "./beanstalk";
 import { cloudfrontPolicies } from "./cloudfront";
 import { cloudtrailPolicies } from "./cloudtrail";
 import { cloudwatchPolicies } from "./cloudwatch";
+import { codebuildPolicies } from "./codebuild";
 import { dmsPolicies } from "./dms";
+import { dynamodbPolicies } from "./dynamodb";
 import { ec2Policies } from "./ec2";
 import { ec2InstancePolicies } from "./ec2-instances";
+import { ecrPolicies } from "./ecr";
+import { ecsPolicies } from "./ecs";
+import { efsPolicies } from "./efs";
 import { eksPolicies } from "./eks";
+import { elasticachePolicies } from "./elasticache";
 import { elbClassicPolicies } from "./elb-classic";
 import { emrPolicies } from "./emr";
-import { dynamodbPolicies } from "./dynamodb";
-import { ecrPolicies } from "./ecr";
-import { efsPolicies } from "./efs";
-import { elasticachePolicies } from "./elasticache";
 import { iamPolicies } from "./iam";
 import { kinesisPolicies } from "./kinesis";
 import { kmsPolicies } from "./kms";
@@ -31,6 +35,7 @@ import { secretsmanagerPolicies } from "./secretsmanager";
 import { securityGroupPolicies } from "./securitygroups";
 import { snsPolicies } from "./sns";
 import { sqsPolicies } from "./sqs";
+import { ssmPolicies } from "./ssm";
 import { vpcPolicies } from "./vpc";
 import { wafPolicies } from "./waf";
 
@@ -46,6 +51,11 @@ export const policiesByService: Readonly<Record<string, readonly ClinicalPolicy[
     CloudWatch: cloudwatchPolicies,
     SNS: snsPolicies,
     Lambda: lambdaPolicies,
+    "API Gateway": apigatewayPolicies,
+    CodeBuild: codebuildPolicies,
+    "ECS task definitions": ecsPolicies,
+    "Elastic Beanstalk": beanstalkPolicies,
+    "Systems Manager documents": ssmPolicies,
     "Load balancers (ALB)": albPolicies,
     WAF: wafPolicies,
     VPC: vpcPolicies,

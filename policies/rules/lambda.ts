@@ -1,13 +1,13 @@
 /**
  * Lambda functions: their configuration encrypted under the platform's keys, bounded concurrency,
- * failed asynchronous events kept, logs in a group the stack manages, and invoke permissions that
- * never open a function to everyone. Whether a runtime is still supported is a deploy check
+ * failed asynchronous events kept, logs in a group the stack manages, network interfaces in the
+ * stack's VPC, and invoke permissions that never open a function to everyone. Whether a runtime is still supported is a deploy check
  * (infra/checks/lambda-runtime.ts), not a rule here.
  */
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, refersTo } from "../lib/stack";
 import { CLOUDWATCH, LAMBDA } from "../lib/types";
-import { type Maybe, isKnown, isUnknown, presentOrPending } from "../lib/values";
+import { type Maybe, elements, isKnown, isUnknown, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.lambda.Function` the rules read. */
 export interface FunctionInputs {
@@ -17,6 +17,7 @@ export interface FunctionInputs {
     reservedConcurrentExecutions?: Maybe<number>;
     deadLetterConfig?: Maybe<{ targetArn?: Maybe<string> }>;
     loggingConfig?: Maybe<{ logGroup?: Maybe<string> }>;
+    vpcConfig?: Maybe<{ subnetIds?: Maybe<Maybe<string>[]>; securityGroupIds?: Maybe<Maybe<string>[]> }>;
 }
 
 /** Inputs of `aws.lambda.Permission` the rules read. */
@@ -74,6 +75,7 @@ export const lambdaReservedConcurrency = resourceRule<FunctionInputs>({
     hipaa: ["164.308(a)(7)(ii)(C)"],
     soc2: ["A1.1"],
     remediation: "Set reservedConcurrentExecutions to the most concurrent invocations the function needs (at least 1).",
+    anchors: { cdkNag: ["LambdaConcurrency"] },
     resourceTypes: [LAMBDA.function],
     *check(fn) {
         const reserved = fn.reservedConcurrentExecutions;
@@ -85,6 +87,16 @@ export const lambdaReservedConcurrency = resourceRule<FunctionInputs>({
     },
 });
 
+/**
+ * cdk-nag's `LambdaDLQ` asks every function for a dead-letter queue. This rule asks it of the
+ * functions where one means something: a dead-letter queue (or the on-failure destination that
+ * supersedes it) only ever receives events of asynchronous invocations (Lambda Developer Guide,
+ * "Capturing records of Lambda asynchronous invocations", read 2026-12-01). A synchronous caller
+ * (Secrets Manager rotation, a load balancer, API Gateway) gets the error back and retries or
+ * reports it itself, so a queue on its function stays empty forever and only teaches reviewers
+ * that the finding is noise. Either form of keeping failures is accepted, since an on-failure
+ * destination records more (the request, the response and the error) than a dead-letter queue.
+ */
 export const lambdaFailureDestination = stackRule({
     name: "lambda-failure-destination",
     description: "Functions that AWS services invoke asynchronously keep failed events in a dead-letter queue or an on-failure destination.",
@@ -93,6 +105,7 @@ export const lambdaFailureDestination = stackRule({
     hipaa: ["164.308(a)(1)(ii)(D)", "164.312(b)"],
     soc2: ["CC7.2"],
     remediation: "Add a FunctionEventInvokeConfig with destinationConfig.onFailure (an encrypted SQS queue), or set deadLetterConfig.targetArn.",
+    anchors: { cdkNag: ["LambdaDLQ"] },
     resourceTypes: [LAMBDA.function],
     *check(stack) {
         const permissions = stack.ofType(LAMBDA.permission);
@@ -152,11 +165,36 @@ export const lambdaPermissionNoPublic = resourceRule<PermissionInputs>({
     hipaa: ["164.312(a)(1)"],
     soc2: ["CC6.1"],
     remediation: "Name the invoking service or account as principal, and set sourceArn (and sourceAccount) to the one resource that may invoke.",
+    anchors: { awsConfig: ["LAMBDA_FUNCTION_PUBLIC_ACCESS_PROHIBITED"], cdkNag: ["LambdaFunctionPublicAccessProhibited"] },
     resourceTypes: [LAMBDA.permission],
     *check(permission) {
         if (permission.principal !== "*") return;
         if ([permission.sourceArn, permission.sourceAccount, permission.principalOrgId].every((value) => !presentOrPending(value))) {
             yield 'The permission lets anyone ("*") invoke the function, with no sourceArn, sourceAccount or principalOrgId to narrow it.';
+        }
+    },
+});
+
+export const lambdaInsideVpc = resourceRule<FunctionInputs>({
+    name: "lambda-inside-vpc",
+    description: "Lambda functions run in the stack's VPC (subnets and security groups given), so their network reach is what the security groups and routes allow, and flow logs record it.",
+    severity: "medium",
+    category: "network",
+    hipaa: ["164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.312(a)(1)", "164.312(e)(1)"],
+    soc2: ["CC6.1", "CC6.6"],
+    remediation: "Set vpcConfig with the private subnets and a security group that allows only the egress the function needs (e.g. HTTPS 443), and grant the role the network-interface actions of AWSLambdaVPCAccessExecutionRole.",
+    anchors: { cdkNag: ["LambdaInsideVPC"] },
+    resourceTypes: [LAMBDA.function],
+    *check(fn) {
+        const vpc = fn.vpcConfig;
+        if (isUnknown(vpc)) return;
+        const subnets = isKnown(vpc) ? elements(vpc.subnetIds) : { known: [], hasUnknown: false };
+        const groups = isKnown(vpc) ? elements(vpc.securityGroupIds) : { known: [], hasUnknown: false };
+        const given = (list: { known: string[]; hasUnknown: boolean }) => list.hasUnknown || list.known.some((id) => presentOrPending(id));
+        if (!given(subnets)) {
+            yield "vpcConfig.subnetIds is not set, so the function runs outside the VPC, beyond its security groups and flow logs.";
+        } else if (!given(groups)) {
+            yield "vpcConfig.securityGroupIds is empty, so nothing bounds the function's network reach in the VPC.";
         }
     },
 });
@@ -167,4 +205,5 @@ export const lambdaPolicies: ClinicalPolicy[] = [
     lambdaFailureDestination,
     lambdaNamedLogGroup,
     lambdaPermissionNoPublic,
+    lambdaInsideVpc,
 ];

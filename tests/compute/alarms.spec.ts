@@ -4,6 +4,7 @@ import type { RecordedResource } from "../../infra/offline/types";
 import { SLOT_NAMES } from "../../stacks";
 import { STACKS, StackName, grantOf, ofType, policyOf, previewOf, single } from "../harness/stacks";
 import { Json, inputs, urnOf } from "./support";
+import { assertInPrivateSubnets } from "../harness/function-network";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
@@ -274,6 +275,7 @@ describe("the alarms", () => {
         assert.deepEqual(permissions.map((p) => [inputs(p).principal, inputs(p).sourceArn.split(":").pop()]), [["sns.amazonaws.com", "clinical-platform-production-alarms-critical"]]);
         const delivery = inputs(single(resources, ALARM, "alarms-pagerduty-delivery"));
         assert.deepEqual([delivery.namespace, delivery.metricName, delivery.dimensions.FunctionName, delivery.threshold], ["AWS/Lambda", "Errors", forwarder.name, 0]);
+        assertInPrivateSubnets(resources, "alarms-routes-pagerduty");
     });
 
     it("turn a free-storage percentage into bytes of the allocated storage", () => {

@@ -5,6 +5,7 @@ import { REPOSITORY_ROOT } from "../../infra/offline/preview";
 import { RecordedResource } from "../../infra/offline/types";
 import { STACKS, ofType, policyOf, previewOf, single } from "../harness/stacks";
 import { isUnder } from "../compute/support";
+import { assertInPrivateSubnets } from "../harness/function-network";
 
 /** Whether the provider's resource class takes a `tags` input, read from the SDK itself. */
 function acceptsTags(type: string): boolean {
@@ -212,6 +213,11 @@ describe("the data tier", () => {
                 for (const date of [lifecycle.deprecation, lifecycle.blockCreate, lifecycle.blockUpdate]) assert.ok(date > LAMBDA_RUNTIMES.checked, `${lifecycle.runtime}: ${date}`);
                 assert.ok(single(resources, "aws:lambda/function:Function", "secrets-rotation").dependencies.includes(
                     single(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "secrets-rotation-grant").urn));
+            });
+
+            it("rotates from the VPC's private subnets, HTTPS out only", async () => {
+                const { resources } = await previewOf(stack);
+                assertInPrivateSubnets(resources, "secrets-rotation");
             });
 
             it("tags every taggable resource with environment, owner, data classification and cost centre", async () => {

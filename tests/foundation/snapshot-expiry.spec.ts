@@ -4,6 +4,7 @@ import { RETAIN_DAYS_TAG as TAGGED_BY_RELEASES } from "../../components/blue-gre
 import { REPOSITORY_ROOT } from "../../infra/offline/preview";
 import { grantOf, previewOf, single } from "../harness/stacks";
 import { inputs } from "../compute/support";
+import { assertInPrivateSubnets } from "../harness/function-network";
 
 // The handler is the plain JavaScript Lambda runs; it is loaded as is.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -156,6 +157,11 @@ describe("the release snapshot expiry function", () => {
             const permission = inputs(single(resources, "aws:lambda/permission:Permission", "release-snapshots"));
             assert.equal(permission.principal, "events.amazonaws.com");
             assert.ok(single(resources, "aws:lambda/permission:Permission", "release-snapshots").propertyDependencies.sourceArn.length > 0);
+        });
+
+        it("runs in the VPC's private subnets, HTTPS out only", async () => {
+            const { resources } = await previewOf("production");
+            assertInPrivateSubnets(resources, "release-snapshots");
         });
 
         it("may list snapshots, and read the tags of and delete only this stack's release snapshots", async () => {

@@ -35,7 +35,7 @@ describe("the policy pack, as the CLI's analyzer protocol describes it", functio
         const names = pack.policies.map((policy) => policy.name);
         assert.ok(names.length >= 90, `only ${names.length} policies`);
         assert.equal(new Set(names).size, names.length);
-        const unpredictable = names.filter((name) => !/^(rds|s3|cloudfront|eks|ec2|secretsmanager|kms|cloudwatch|sns|lambda|alb|waf|vpc|sg|iam|k8s|backup|cloudtrail|guardduty|config|ebs|account|autoscaling|elb|emr|dms|opensearch|redshift|dynamodb|elasticache|efs|kinesis|sagemaker|sqs|ecr)-[a-z0-9]+(-[a-z0-9]+)*$/.test(name));
+        const unpredictable = names.filter((name) => !/^(rds|s3|cloudfront|eks|ec2|secretsmanager|kms|cloudwatch|sns|lambda|alb|waf|vpc|sg|iam|k8s|backup|cloudtrail|guardduty|config|ebs|account|autoscaling|elb|emr|dms|opensearch|redshift|dynamodb|elasticache|efs|kinesis|sagemaker|sqs|ecr|apigateway|codebuild|ecs|beanstalk|ssm)-[a-z0-9]+(-[a-z0-9]+)*$/.test(name));
         assert.deepEqual(unpredictable, []);
     });
 

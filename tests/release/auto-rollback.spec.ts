@@ -4,6 +4,7 @@ import * as path from "path";
 import { type EventPattern, matchesPattern } from "../../bench/event-pattern";
 import { STACKS, grantOf, ofType, previewOf, previewWithEdit, single } from "../harness/stacks";
 import { Json, inputs, isUnder, urnOf } from "../compute/support";
+import { assertInPrivateSubnets } from "../harness/function-network";
 
 const RULE = "aws:cloudwatch/eventRule:EventRule";
 const FUNCTION = "aws:lambda/function:Function";
@@ -92,7 +93,12 @@ describe("the automatic rollback", () => {
             const writes = statements.flatMap((s) => asList(s.Action)
                 .filter((a) => !a.startsWith("kms:") && !["Read", "List"].includes(accessLevel(a)))
                 .map((a) => `${a} ${local(s.Resource)}`));
+            // Lambda manages the function's network interfaces in the VPC with the role (on "*", as AWS's managed policy).
             assert.deepEqual(writes.sort(), [
+                "ec2:AssignPrivateIpAddresses *",
+                "ec2:CreateNetworkInterface *",
+                "ec2:DeleteNetworkInterface *",
+                "ec2:UnassignPrivateIpAddresses *",
                 `elasticloadbalancing:ModifyListener ${local(listenerArn)}`,
                 "logs:CreateLogStream log-group:/aws/lambda/clinical-platform-production-auto-rollback:*",
                 "logs:PutLogEvents log-group:/aws/lambda/clinical-platform-production-auto-rollback:*",
@@ -119,7 +125,7 @@ describe("the automatic rollback", () => {
             assert.deepEqual(fn.propertyDependencies.kmsKeyArn, [urnOf(resources, "aws:kms/key:Key", "keys-secrets")]);
             assert.equal(i.reservedConcurrentExecutions, 1);
             assert.equal(i.runtime, "nodejs24.x");
-            assert.equal(i.vpcConfig, undefined, "outside the VPC: see the component's comment");
+            assertInPrivateSubnets(resources, "auto-rollback");
             const group = single(resources, "aws:cloudwatch/logGroup:LogGroup", "auto-rollback");
             assert.equal(i.loggingConfig.logGroup, inputs(group).name);
             assert.equal(inputs(group).retentionInDays, config.logs.retentionDays);

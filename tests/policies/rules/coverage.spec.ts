@@ -3,13 +3,17 @@ import { allPolicies } from "../../../policies/rules";
 import { exercised } from "../harness/cases";
 // Loading the rule specs registers their cases, whether mocha runs them in this process or not.
 import "./autoscaling.spec";
+import "./apigateway.spec";
 import "./backup.spec";
 import "./baseline.spec";
+import "./beanstalk.spec";
 import "./cloudfront.spec";
 import "./dms.spec";
 import "./ec2-instances.spec";
 import "./dynamodb.spec";
 import "./ecr.spec";
+import "./codebuild.spec";
+import "./ecs.spec";
 import "./edge.spec";
 import "./efs.spec";
 import "./eks.spec";
@@ -29,6 +33,7 @@ import "./s3.spec";
 import "./sagemaker.spec";
 import "./secrets-kms.spec";
 import "./sqs.spec";
+import "./ssm.spec";
 
 describe("the rule specs", () => {
     it("give every policy of the pack at least one accepted and one rejected case", () => {

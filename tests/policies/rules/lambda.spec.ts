@@ -13,6 +13,7 @@ const fn = (name: string, inputs: Record<string, unknown> = {}, references: Reco
         environment: { variables: { LISTENER_ARN: UNKNOWN } },
         reservedConcurrentExecutions: 1,
         loggingConfig: { logFormat: "JSON", logGroup: UNKNOWN },
+        vpcConfig: { subnetIds: [UNKNOWN, UNKNOWN], securityGroupIds: [UNKNOWN] },
         ...inputs,
     }, references);
 const rollback = fn("rollback", {}, { loggingConfig: logGroup });
@@ -29,7 +30,9 @@ describe("Lambda policies", () => {
     describeResourcePolicy(rules.lambdaEnvironmentCustomerManagedKey, {
         accepts: {
             "environment variables under the secrets key": rollback,
-            "a function without environment variables (not applicable)": fn("plain", { environment: undefined, kmsKeyArn: undefined }),
+        },
+        notApplicable: {
+            "a function without environment variables": fn("plain", { environment: undefined, kmsKeyArn: undefined }),
         },
         rejects: {
             "environment variables under the AWS-managed key": [fn("rollback", { kmsKeyArn: undefined }), /kmsKeyArn is not set/],
@@ -58,8 +61,13 @@ describe("Lambda policies", () => {
                 fn("fanout", { deadLetterConfig: { targetArn: UNKNOWN } }, { deadLetterConfig: queue }),
                 permission(fn("fanout"), "sns.amazonaws.com", { sourceArn: UNKNOWN }),
             ],
-            "a rotation function, which Secrets Manager invokes synchronously (not applicable)": [fn("rotation"), permission(fn("rotation"), "secretsmanager.amazonaws.com", { sourceAccount: "123456789012" })],
-            "a stack without functions (not applicable)": [queue],
+        },
+        notApplicable: {
+            "a rotation function, which Secrets Manager invokes synchronously (so a dead-letter queue would stay empty)": [
+                fn("rotation"),
+                permission(fn("rotation"), "secretsmanager.amazonaws.com", { sourceAccount: "123456789012" }),
+            ],
+            "a stack without functions": [queue],
         },
         rejects: {
             "an EventBridge-invoked function whose failed events are dropped": {
@@ -80,7 +88,9 @@ describe("Lambda policies", () => {
         accepts: {
             "a function naming the stack's log group": [logGroup, rollback],
             "a function logging to the default group, which the stack creates by name": [logGroup, fn("rollback", { loggingConfig: undefined })],
-            "a stack without functions (not applicable)": [logGroup],
+        },
+        notApplicable: {
+            "a stack without functions": [logGroup],
         },
         rejects: {
             "a function whose group Lambda would create on first use": {
@@ -103,6 +113,19 @@ describe("Lambda policies", () => {
         },
         rejects: {
             "everyone, with nothing narrowing it": [permission(rollback, "*"), /lets anyone \("\*"\) invoke/],
+        },
+    });
+
+    describeResourcePolicy(rules.lambdaInsideVpc, {
+        accepts: {
+            "a function in the private subnets, with its own security group": rollback,
+            "subnets and groups given as known ids": fn("rollback", { vpcConfig: { subnetIds: ["subnet-0a1b2c3d"], securityGroupIds: ["sg-0a1b2c3d"] } }),
+        },
+        rejects: {
+            "a function outside the VPC": [fn("rollback", { vpcConfig: undefined }), /subnetIds is not set, so the function runs outside the VPC/],
+            "a VPC config with no subnets": [fn("rollback", { vpcConfig: { subnetIds: [], securityGroupIds: [UNKNOWN] } }), /subnetIds is not set/],
+            "subnets without a security group": [fn("rollback", { vpcConfig: { subnetIds: [UNKNOWN], securityGroupIds: [] } }), /securityGroupIds is empty/],
+            "empty subnet ids": [fn("rollback", { vpcConfig: { subnetIds: [""], securityGroupIds: ["sg-0a1b2c3d"] } }), /subnetIds is not set/],
         },
     });
 });
