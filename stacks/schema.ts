@@ -4,31 +4,11 @@
  */
 import { z } from "zod";
 import { DEFAULT_EKS_VERSION, eksVersionProblem } from "./eks-versions";
-import { BACKUP_INTERVAL_HOURS } from "./profiles";
-import { AWS_REGIONS, LOG_RETENTION_DAYS, UNSERVED_PARTITIONS } from "./regions";
-
-function text(expectation: string, pattern?: RegExp) {
-    const base = z.string({ error: expectation }).min(1, { error: expectation });
-    return pattern ? base.regex(pattern, { error: expectation }) : base;
-}
-
-function integer(min: number, max: number) {
-    const expectation = `an integer from ${min} to ${max}`;
-    return z.number({ error: expectation }).int({ error: expectation }).min(min, { error: expectation }).max(max, { error: expectation });
-}
+import { overridesSchema } from "./profile-schema";
+import { AWS_REGIONS, UNSERVED_PARTITIONS } from "./regions";
+import { integer, oneOf, text } from "./schema-parts";
 
 export const DATA_CLASSIFICATIONS = ["phi", "confidential", "internal"] as const;
-export const NODE_ENVS = ["production", "development"] as const;
-export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
-
-function oneOf<T extends readonly [string, ...string[]]>(values: T) {
-    return z.enum(values, { error: `one of ${values.join(", ")}` });
-}
-
-/** Node counts and instance types belonged to the managed node group that elastic capacity replaced. */
-const REMOVED_NODE_KEY_TEXT = "no value: node capacity is elastic now (EKS Auto Mode sizes it from overrides.app.maxReplicas and the "
-    + "container requests), so remove this key; overrides.nodes takes only diskSizeGiB, instanceCategories and minInstanceCpu";
-const removedNodeKey = () => z.never({ error: REMOVED_NODE_KEY_TEXT }).optional();
 
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -104,91 +84,7 @@ const appSchema = z.strictObject({
     slots: z.strictObject({ blue: slotSchema, green: slotSchema }, { error: "an object with blue and green slots" }),
 });
 
-const overridesSchema = z.strictObject({
-    network: z.strictObject({ azCount: integer(2, 4), natGateways: oneOf(["single", "perAz"] as const) }).partial(),
-    app: z.strictObject({
-        replicas: integer(1, 50),
-        warmReplicas: integer(1, 50),
-        maxReplicas: integer(1, 100),
-        cpuLimit: text("a Kubernetes CPU quantity such as 1000m or 2", /^(\d+m|\d+(\.\d+)?)$/),
-        memoryLimit: text("a Kubernetes memory quantity such as 2Gi or 512Mi", /^\d+(Mi|Gi)$/),
-        cpuRequest: text("a Kubernetes CPU quantity such as 500m", /^(\d+m|\d+(\.\d+)?)$/),
-    }).partial(),
-    database: z.strictObject({
-        instanceClass: text("an RDS instance class such as db.r6g.large", /^db\.[a-z0-9]+\.[a-z0-9]+$/),
-        engineVersion: text("a PostgreSQL version such as 16 or 16.4", /^\d{2}(\.\d+)?$/),
-        allocatedStorageGiB: integer(20, 65536),
-        maxAllocatedStorageGiB: integer(20, 65536),
-        multiAz: z.boolean({ error: "true or false" }),
-        backupRetentionDays: integer(1, 35),
-        deletionProtection: z.boolean({ error: "true or false" }),
-        performanceInsightsRetentionDays: z.number({ error: "7, a multiple of 31 up to 713, or 731" }).refine(
-            (days) => days === 7 || days === 731 || (Number.isInteger(days) && days % 31 === 0 && days >= 31 && days <= 713),
-            { error: "7, a multiple of 31 up to 713, or 731" },
-        ),
-        monitoringIntervalSeconds: z.union([1, 5, 10, 15, 30, 60].map((n) => z.literal(n)), { error: "one of 1, 5, 10, 15, 30, 60" }),
-    }).partial(),
-    nodes: z.strictObject({
-        diskSizeGiB: integer(20, 16384),
-        instanceCategories: z.array(oneOf(["c", "m", "r"] as const), { error: "a list of EC2 instance categories from c, m, r" })
-            .min(1, { error: "at least one instance category" }),
-        // Auto Mode launches nothing with fewer than 2 vCPUs; the upper bound only catches typos.
-        minInstanceCpu: integer(2, 192),
-        instanceTypes: removedNodeKey(),
-        minSize: removedNodeKey(),
-        desiredSize: removedNodeKey(),
-        maxSize: removedNodeKey(),
-    }).partial(),
-    logs: z.strictObject({
-        retentionDays: z.number({ error: `a CloudWatch retention period: ${LOG_RETENTION_DAYS.join(", ")}` }).refine(
-            (days) => LOG_RETENTION_DAYS.includes(days),
-            { error: `a CloudWatch retention period: ${LOG_RETENTION_DAYS.join(", ")}` },
-        ),
-    }).partial(),
-    alarms: z.strictObject({
-        errorRatePercent: z.number({ error: "a percentage above 0 and at most 100" }).gt(0, { error: "a percentage above 0 and at most 100" }).max(100, { error: "a percentage above 0 and at most 100" }),
-        errorRateWindowMinutes: integer(1, 60),
-        latencyP95Milliseconds: integer(1, 60000),
-        latencyWindowMinutes: integer(1, 60),
-        cpuPercent: integer(1, 100),
-        memoryPercent: integer(1, 100),
-        databaseCpuPercent: integer(1, 100),
-        databaseFreeStoragePercent: integer(1, 90),
-        databaseConnections: integer(1, 100000),
-    }).partial(),
-    // AWS WAF accepts 10 to 2e9; below 100 a single page load with its assets could trip it.
-    edge: z.strictObject({ requestsPerIpPerFiveMinutes: integer(100, 2000000000) }).partial(),
-    // Secrets Manager rotates every 1 to 1000 days (RotationRulesType.AutomaticallyAfterDays) and keeps a
-    // deleted secret 7 to 30 days (DeleteSecret RecoveryWindowInDays); API reference, checked 2026-12-01.
-    secrets: z.strictObject({ rotationDays: integer(1, 1000), recoveryWindowDays: integer(7, 30) }).partial(),
-    application: z.strictObject({
-        nodeEnv: oneOf(NODE_ENVS),
-        logLevel: oneOf(LOG_LEVELS),
-        enableNewFeatures: z.boolean({ error: "true or false" }),
-        debugMode: z.boolean({ error: "true or false" }),
-    }).partial(),
-    release: z.strictObject({
-        migrationTimeoutMinutes: integer(1, 720),
-        snapshotBeforeMigration: z.boolean({ error: "true or false" }),
-        // RDS keeps a manual snapshot until it is deleted; the platform deletes release snapshots after this.
-        snapshotRetentionDays: integer(1, 3653),
-        smokeTimeoutMinutes: integer(1, 60),
-        canarySteps: z.array(integer(1, 100), { error: "a list of percentages, such as [10, 25, 50, 100]" })
-            .min(1, { error: "at least one step" }),
-        canaryHoldMinutes: integer(1, 1440),
-        autoRollback: z.boolean({ error: "true or false" }),
-    }).partial(),
-    recovery: z.strictObject({
-        backupIntervalHours: z.union(BACKUP_INTERVAL_HOURS.map((n) => z.literal(n)), {
-            error: `one of ${BACKUP_INTERVAL_HOURS.join(", ")}: hours between backups, at least one a day`,
-        }),
-        // AWS Backup keeps a recovery point up to 100 years; ten catches a typo without getting in the way.
-        backupRetentionDays: integer(1, 3653),
-        vaultLock: z.boolean({ error: "true or false" }),
-    }).partial(),
-}).partial();
-
-export type ProfileOverrides = z.infer<typeof overridesSchema>;
+export type { ProfileOverrides } from "./profile-schema";
 
 /**
  * What each release runs. The migration runs from the release's own image, so it is the
