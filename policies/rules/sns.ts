@@ -42,6 +42,7 @@ export const snsTopicKmsEncryption = resourceRule<TopicInputs>({
     category: "encryption",
     hipaa: ["164.308(a)(1)(ii)(B)", "164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
     soc2: ["CC6.1"],
+    anchors: { awsConfig: ["SNS_ENCRYPTED_KMS"], cdkNag: ["SNSEncryptedKMS"] },
     remediation: "Set kmsMasterKeyId to a customer-managed key whose policy lets cloudwatch.amazonaws.com use it.",
     resourceTypes: [SNS.topic],
     *check(topic) {
