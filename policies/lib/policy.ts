@@ -30,6 +30,12 @@ export interface ResourceContext<C> {
     urn: string;
     type: string;
     config: RuleConfig<C>;
+    /**
+     * Declares that the policy does not judge this resource (e.g. an engine or mode the control
+     * is not about), so the verdict reads "not applicable" rather than "compliant". It throws, as
+     * the SDK's does: call it only for the rare irrelevant resource, never to filter by type.
+     */
+    notApplicable(reason: string): never;
 }
 
 export interface ResourceRuleSpec<P, C> extends RuleBase {
@@ -46,6 +52,8 @@ export interface Finding {
 
 export interface StackContext<C> {
     config: RuleConfig<C>;
+    /** Declares that the control does not concern this stack at all (see ResourceContext.notApplicable). */
+    notApplicable(reason: string): never;
 }
 
 export interface StackRuleSpec<C> extends RuleBase {
@@ -83,7 +91,13 @@ export function resourceRule<P, C extends object = object>(spec: ResourceRuleSpe
         if (isExempt(config, args.name, args.urn)) {
             args.notApplicable(`Resource ${args.name} is exempted by the pack config`);
         }
-        const context: ResourceContext<C> = { name: args.name, urn: args.urn, type: args.type, config };
+        const context: ResourceContext<C> = {
+            name: args.name,
+            urn: args.urn,
+            type: args.type,
+            config,
+            notApplicable: (reason: string): never => args.notApplicable(reason),
+        };
         for (const message of spec.check(plainProps(args.props) as P, context)) {
             reportViolation(message);
         }
@@ -93,7 +107,7 @@ export function resourceRule<P, C extends object = object>(spec: ResourceRuleSpe
         // resource's props) when the validation function names its single resource type.
         Object.assign(validate, { __pulumiType: spec.resourceTypes[0] });
     }
-    return { ...commonFields(spec), validateResource: validate };
+    return withResourceTypes({ ...commonFields(spec), validateResource: validate }, spec.resourceTypes);
 }
 
 export function stackRule<C extends object = object>(spec: StackRuleSpec<C>): StackValidationPolicy {
@@ -108,7 +122,8 @@ export function stackRule<C extends object = object>(spec: StackRuleSpec<C>): St
         if (spec.resourceTypes.length > 0 && !stack.has(spec.resourceTypes)) {
             args.notApplicable(`The stack has no ${spec.resourceTypes.join(", ")}`);
         }
-        for (const finding of spec.check(stack, { config })) {
+        const context: StackContext<C> = { config, notApplicable: (reason: string): never => args.notApplicable(reason) };
+        for (const finding of spec.check(stack, context)) {
             if (finding.resource === undefined) {
                 reportViolation(finding.message);
             } else if (!isExempt(config, finding.resource.name, finding.resource.urn)) {
@@ -121,7 +136,24 @@ export function stackRule<C extends object = object>(spec: StackRuleSpec<C>): St
         // has no resource of that type.
         Object.assign(validateStack, { __pulumiType: spec.resourceTypes[0] });
     }
-    return { ...commonFields(spec), validateStack };
+    return withResourceTypes({ ...commonFields(spec), validateStack }, spec.resourceTypes);
+}
+
+const RESOURCE_TYPES = "resourceTypes";
+
+/**
+ * Records the types a policy judges on the policy object, not enumerable so the SDK and the
+ * analyzer protocol never see it: specs use it to tell "compliant" from "not looked at".
+ */
+function withResourceTypes<T extends object>(policy: T, types: readonly string[]): T {
+    Object.defineProperty(policy, RESOURCE_TYPES, { value: Object.freeze([...types]), enumerable: false });
+    return policy;
+}
+
+/** The resource types a policy built here judges (for a stack rule: those it needs in the stack; empty for any stack). */
+export function resourceTypesOf(policy: ClinicalPolicy): readonly string[] | undefined {
+    const types = (policy as unknown as Record<string, unknown>)[RESOURCE_TYPES];
+    return Array.isArray(types) ? (types as readonly string[]) : undefined;
 }
 
 function commonFields(spec: RuleBase) {

@@ -127,12 +127,12 @@ export const snsCriticalAlarmsReachAChannel = stackRule({
         "Tag the topic of critical alarms Severity=critical and route at least one channel to it (clinical-platform:alerts routing.critical: "
         + "an e-mail subscription, the Slack channel's Chatbot configuration, or PagerDuty).",
     resourceTypes: [SNS.topic, CLOUDWATCH.metricAlarm, CLOUDWATCH.compositeAlarm],
-    *check(stack) {
+    *check(stack, context) {
         const topics = stack.ofType(SNS.topic);
         const tagged = [...topics, ...stack.ofType(CLOUDWATCH.metricAlarm, CLOUDWATCH.compositeAlarm)];
         const phi = tagged.find((resource) => tagOf(resource, "DataClassification") === "phi");
         if (phi === undefined) {
-            return;
+            context.notApplicable("No topic or alarm of the stack is classified as PHI.");
         }
         const critical = topics.filter((topic) => tagOf(topic, "Severity") === "critical");
         if (critical.length === 0) {

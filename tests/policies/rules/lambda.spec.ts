@@ -29,7 +29,9 @@ describe("Lambda policies", () => {
     describeResourcePolicy(rules.lambdaEnvironmentCustomerManagedKey, {
         accepts: {
             "environment variables under the secrets key": rollback,
-            "a function without environment variables (not applicable)": fn("plain", { environment: undefined, kmsKeyArn: undefined }),
+        },
+        notApplicable: {
+            "a function without environment variables": fn("plain", { environment: undefined, kmsKeyArn: undefined }),
         },
         rejects: {
             "environment variables under the AWS-managed key": [fn("rollback", { kmsKeyArn: undefined }), /kmsKeyArn is not set/],
@@ -58,8 +60,10 @@ describe("Lambda policies", () => {
                 fn("fanout", { deadLetterConfig: { targetArn: UNKNOWN } }, { deadLetterConfig: queue }),
                 permission(fn("fanout"), "sns.amazonaws.com", { sourceArn: UNKNOWN }),
             ],
-            "a rotation function, which Secrets Manager invokes synchronously (not applicable)": [fn("rotation"), permission(fn("rotation"), "secretsmanager.amazonaws.com", { sourceAccount: "123456789012" })],
-            "a stack without functions (not applicable)": [queue],
+            "a rotation function, which Secrets Manager invokes synchronously and so needs no failure destination": [fn("rotation"), permission(fn("rotation"), "secretsmanager.amazonaws.com", { sourceAccount: "123456789012" })],
+        },
+        notApplicable: {
+            "a stack without functions": [queue],
         },
         rejects: {
             "an EventBridge-invoked function whose failed events are dropped": {
@@ -80,7 +84,9 @@ describe("Lambda policies", () => {
         accepts: {
             "a function naming the stack's log group": [logGroup, rollback],
             "a function logging to the default group, which the stack creates by name": [logGroup, fn("rollback", { loggingConfig: undefined })],
-            "a stack without functions (not applicable)": [logGroup],
+        },
+        notApplicable: {
+            "a stack without functions": [logGroup],
         },
         rejects: {
             "a function whose group Lambda would create on first use": {
