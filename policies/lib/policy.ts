@@ -7,15 +7,16 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { EXEMPTIONS_SCHEMA, type Exemption, exemptionFor, exemptionNotice, expiredNote, hasExpired } from "./exemptions";
 import { type ComplianceMetadata, type Severity, metadataTags } from "./metadata";
 import { type StackResource, StackView } from "./stack";
 import { plainProps } from "./values";
 
 export type ClinicalPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
-/** Config every policy accepts: logical resource names (or URNs) the policy must skip. */
+/** Config every policy accepts: the resources it must not judge, each with a reason (see ./exemptions). */
 export interface Exemptions {
-    exemptResources: string[];
+    exemptResources: Exemption[];
 }
 
 export type RuleConfig<C> = C & Exemptions;
@@ -64,13 +65,8 @@ export interface StackRuleSpec<C> extends RuleBase {
     check(stack: StackView, context: StackContext<C>): Iterable<Finding>;
 }
 
-const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
-    type: "array",
-    items: { type: "string", minLength: 1 },
-    uniqueItems: true,
-    default: [],
-    description: "Logical names or URNs of resources this policy does not apply to; each needs a recorded reason in review.",
-};
+/** Thrown by the context's notApplicable while an exempted resource is evaluated for the report. */
+class NotJudged extends Error {}
 
 /** Severe findings block a deployment unless the stack's pack config relaxes them. */
 function defaultEnforcement(severity: Severity): EnforcementLevel {
@@ -88,9 +84,7 @@ export function resourceRule<P, C extends object = object>(spec: ResourceRuleSpe
             return;
         }
         const config = { ...defaults, ...args.getConfig<Partial<RuleConfig<C>>>() } as RuleConfig<C>;
-        if (isExempt(config, args.name, args.urn)) {
-            args.notApplicable(`Resource ${args.name} is exempted by the pack config`);
-        }
+        const exemption = exemptionFor(config.exemptResources, args.name, args.urn);
         const context: ResourceContext<C> = {
             name: args.name,
             urn: args.urn,
@@ -98,8 +92,22 @@ export function resourceRule<P, C extends object = object>(spec: ResourceRuleSpe
             config,
             notApplicable: (reason: string): never => args.notApplicable(reason),
         };
-        for (const message of spec.check(plainProps(args.props) as P, context)) {
-            reportViolation(message);
+        const props = plainProps(args.props) as P;
+        if (exemption !== undefined && !hasExpired(exemption)) {
+            // Still judged, so the report can show what the exemption silences.
+            let silenced: string[] = [];
+            try {
+                silenced = [...spec.check(props, { ...context, notApplicable: (reason: string): never => { throw new NotJudged(reason); } })];
+            } catch (error) {
+                if (!(error instanceof NotJudged)) {
+                    throw error;
+                }
+            }
+            args.notApplicable(exemptionNotice([{ ...exemption, urn: args.urn, silenced }]));
+        }
+        const lapsed = exemption === undefined ? "" : ` ${expiredNote(exemption)}`;
+        for (const message of spec.check(props, context)) {
+            reportViolation(`${message}${lapsed}`);
         }
     };
     if (spec.resourceTypes.length === 1) {
@@ -123,12 +131,24 @@ export function stackRule<C extends object = object>(spec: StackRuleSpec<C>): St
             args.notApplicable(`The stack has no ${spec.resourceTypes.join(", ")}`);
         }
         const context: StackContext<C> = { config, notApplicable: (reason: string): never => args.notApplicable(reason) };
+        const exempted = new Map<string, { exemption: Exemption; silenced: string[] }>();
         for (const finding of spec.check(stack, context)) {
+            const exemption = finding.resource && exemptionFor(config.exemptResources, finding.resource.name, finding.resource.urn);
             if (finding.resource === undefined) {
                 reportViolation(finding.message);
-            } else if (!isExempt(config, finding.resource.name, finding.resource.urn)) {
+            } else if (exemption === undefined) {
                 reportViolation(finding.message, finding.resource.urn);
+            } else if (hasExpired(exemption)) {
+                reportViolation(`${finding.message} ${expiredNote(exemption)}`, finding.resource.urn);
+            } else {
+                const entry = exempted.get(finding.resource.urn) ?? { exemption, silenced: [] };
+                entry.silenced.push(finding.message);
+                exempted.set(finding.resource.urn, entry);
             }
+        }
+        if (exempted.size > 0) {
+            // After every other finding is reported: the server keeps those, and records this reason besides.
+            args.notApplicable(exemptionNotice([...exempted].map(([urn, { exemption, silenced }]) => ({ ...exemption, urn, silenced }))));
         }
     };
     if (spec.resourceTypes.length === 1) {
@@ -176,8 +196,4 @@ function schemaDefaults(config: Record<string, PolicyConfigJSONSchema> | undefin
         }
     }
     return defaults;
-}
-
-function isExempt(config: Exemptions, name: string, urn: string): boolean {
-    return Array.isArray(config.exemptResources) && config.exemptResources.some((entry) => entry === name || entry === urn);
 }

@@ -70,7 +70,7 @@ describe("RDS policies", () => {
             "a Multi-AZ instance": instance({ multiAz: true }),
         },
         notApplicable: {
-            "a single-AZ instance exempted by name in the pack config": { subject: instance({ multiAz: false }), config: { exemptResources: ["db"] } },
+            "a single-AZ instance exempted by name in the pack config": { subject: instance({ multiAz: false }), config: { exemptResources: [{ resource: "db", reason: "a test database" }] } },
         },
         rejects: {
             "an instance whose multiAz is unknown in preview": [instance({ multiAz: UNKNOWN }), /multiAz is not true/],
