@@ -35,8 +35,17 @@ function settingsIn(config: StackConfig, policy: string): string {
     }
     return Object.entries(entry)
         .filter(([key]) => key !== "enforcementLevel")
-        .map(([key, value]) => `${key} ${Array.isArray(value) ? value.join(", ") : String(value)}`)
+        .map(([key, value]) => `${key} ${Array.isArray(value) ? value.map(settingItem).join(", ") : String(value)}`)
         .join("; ");
+}
+
+/** A list item of a setting: an exemption by the resource it names (and its expiry), anything else as text. */
+function settingItem(item: unknown): string {
+    if (item !== null && typeof item === "object" && "resource" in item) {
+        const { resource, expires } = item as { resource: string; expires?: string };
+        return expires === undefined ? resource : `${resource} (until ${expires})`;
+    }
+    return String(item);
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
