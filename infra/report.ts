@@ -99,7 +99,7 @@ const SEVERITIES = ["critical", "high", "medium", "low"];
 function policySection(document: PreviewDocument): string[] {
     const { pack, version, evaluated, violations } = document.policy;
     if (!evaluated) return [`Policy: pack ${pack}@${version} was not run.`];
-    if (violations.length === 0) return [`Policy: ${pack}@${version} — no violations.`];
+    if (violations.length === 0) return [`Policy: ${pack}@${version} — no violations.`, ...exemptedSection(document)];
     const mandatory = violations.filter((v) => v.level === "mandatory").length;
     const lines = [`Policy: ${pack}@${version} — ${violations.length} violation(s), ${mandatory} mandatory`];
     const rank = (severity: string) => (SEVERITIES.includes(severity) ? SEVERITIES.indexOf(severity) : SEVERITIES.length);
@@ -119,6 +119,23 @@ function policySection(document: PreviewDocument): string[] {
             lines.push(`        HIPAA ${v.hipaa.join(", ") || "—"}; SOC 2 ${v.soc2.join(", ") || "—"}`);
             if (v.remediation) lines.push(`        fix: ${v.remediation}`);
         }
+    }
+    return [...lines, ...exemptedSection(document)];
+}
+
+/**
+ * What the pack config's exemptions silence, each beside its reason: the findings the pack would
+ * have reported, as it recorded them. An exemption that silences nothing can be removed.
+ */
+function exemptedSection(document: PreviewDocument): string[] {
+    const exempted = document.policy.exempted ?? [];
+    if (exempted.length === 0) return [];
+    const lines = [`  exempted by the pack config (${exempted.length})`];
+    for (const entry of exempted) {
+        const until = entry.expires ? ` until ${entry.expires}` : "";
+        lines.push(`    ~ ${entry.policy}  ${entry.urn.split("::").pop() || entry.resource}${until}: ${entry.reason}`);
+        if (entry.silenced.length === 0) lines.push("        silences nothing: the resource complies, so the exemption can go");
+        for (const message of entry.silenced) lines.push(`        silences: ${message}`);
     }
     return lines;
 }

@@ -3,6 +3,7 @@ import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { BinaryReader } from "google-protobuf";
 import type { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { EXEMPTED_MARKER } from "../../policies/lib/exemptions";
 
 type Unary<Request, Response> = (request: Request, callback: (error: grpc.ServiceError | null, response: Response) => void) => grpc.ClientUnaryCall;
 
@@ -20,20 +21,29 @@ export interface AnalyzerClient {
 }
 
 const DIAGNOSTICS_FIELD = 2;
+const NOT_APPLICABLE_FIELD = 3;
+const EXEMPTED = Buffer.from(EXEMPTED_MARKER);
 
 /**
  * Decodes an AnalyzeResponse's diagnostics and skips its not-applicable list. The policy
  * server lists every policy that did not apply to the resource, a hundred entries per call
  * that the report never reads; decoding them dominated the client's time on large stacks.
+ * The one exception is a response recording an exemption (its reason carries a marker, found
+ * by one search of the raw bytes): its list is decoded, for the report to show.
  */
 function decodeDiagnostics(bytes: Uint8Array): analyzerProto.AnalyzeResponse {
     const response = new analyzerProto.AnalyzeResponse();
     const reader = new BinaryReader(bytes);
+    const exempting = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(EXEMPTED);
     while (reader.nextField() && !reader.isEndGroup()) {
         if (reader.getFieldNumber() === DIAGNOSTICS_FIELD) {
             const diagnostic = new analyzerProto.AnalyzeDiagnostic();
             reader.readMessage(diagnostic, analyzerProto.AnalyzeDiagnostic.deserializeBinaryFromReader);
             response.addDiagnostics(diagnostic);
+        } else if (exempting && reader.getFieldNumber() === NOT_APPLICABLE_FIELD) {
+            const entry = new analyzerProto.PolicyNotApplicable();
+            reader.readMessage(entry, analyzerProto.PolicyNotApplicable.deserializeBinaryFromReader);
+            response.addNotApplicable(entry);
         } else {
             reader.skipField();
         }

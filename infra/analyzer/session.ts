@@ -2,6 +2,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { type ExemptedFinding, parseExemptionNotice } from "../../policies/lib/exemptions";
 import { mappingFromTags } from "../../policies/lib/metadata";
 import { type AnalyzerClient, connectAnalyzer } from "./analyzer-client";
 import { type EngineLogEntry, startEngineServer } from "./engine-server";
@@ -20,6 +21,8 @@ export interface PolicyPackSession {
     configure(configFile: string): Promise<Record<string, PolicyConfig>>;
     /** Remediate (when a policy is set to remediate) and Analyze for each resource, then AnalyzeStack over all of them. */
     analyze(resources: readonly RecordedResource[]): Promise<PolicyViolation[]>;
+    /** The exemptions the pack applied in the last analyze, each with the messages it silenced. */
+    exempted(): ExemptedFinding[];
     close(): Promise<void>;
 }
 
@@ -185,6 +188,9 @@ function openSession(
     // The server only runs remediations for policies configured as "remediate"; without any,
     // a Remediate call is a guaranteed no-op, so it is skipped.
     let remediating = policies.some((policy) => policy.enforcementLevel === "remediate");
+    let exempted: ExemptedFinding[] = [];
+    const exemptionsIn = (response: analyzerProto.AnalyzeResponse) =>
+        response.getNotApplicableList().flatMap((entry) => parseExemptionNotice(entry.getPolicyName(), entry.getReason()) ?? []);
 
     return {
         pack: info.getName(),
@@ -217,6 +223,7 @@ function openSession(
             const effective: RecordedResource[] = [...resources];
             const properties: Struct[] = [];
             const perResource: PolicyViolation[][] = resources.map(() => []);
+            const perExemption: ExemptedFinding[][] = resources.map(() => []);
             await forEachLimited(resources.length, CONCURRENT_REQUESTS, async (index) => {
                 const resource = resources[index];
                 let request = analyzeRequest(resource, byUrn);
@@ -227,12 +234,15 @@ function openSession(
                 properties[index] = request.getProperties() ?? toStruct(effective[index].inputs);
                 const response = await call<analyzerProto.AnalyzeResponse>((cb) => client.analyze(request, cb));
                 perResource[index] = response.getDiagnosticsList().map((diagnostic) => toViolation(diagnostic, resource.urn));
+                perExemption[index] = exemptionsIn(response);
             });
             const stackRequest = new analyzerProto.AnalyzeStackRequest();
             stackRequest.setResourcesList(effective.map((resource, index) => stackResource(resource, byUrn, properties[index])));
             const stackResponse = await call<analyzerProto.AnalyzeResponse>((cb) => client.analyzeStack(stackRequest, cb));
+            exempted = [...perExemption.flat(), ...exemptionsIn(stackResponse)];
             return [...perResource.flat(), ...stackResponse.getDiagnosticsList().map((diagnostic) => toViolation(diagnostic, ""))];
         },
+        exempted: () => exempted,
         close,
     };
 }

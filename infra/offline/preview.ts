@@ -6,6 +6,7 @@ import * as path from "path";
 import { ENVIRONMENTS, PROJECT, StackConfig, StackConfigError, loadStackConfig } from "../../stacks";
 import { ALLOWED_ACCOUNTS_KEY, StackAccount, accountIdOf, accountOwnershipProblems } from "../../stacks/account";
 import { readStackFile } from "../../stacks/stack-file";
+import type { ExemptedFinding } from "../../policies/lib/exemptions";
 import { PolicyPackSession, PolicyViolation, startPolicyPack } from "../analyzer";
 import { DEPLOY_CHECKS, DeployCheckFailure, DeployChecksReport, StackPlan, checksNeedNeighbours, runDeployChecks, skippedDeployChecks } from "../checks";
 import { POLICY_PACK_DIR, packConfigPath, stackFileOf } from "../paths";
@@ -33,7 +34,14 @@ export type PolicyViolationEntry = Omit<PolicyViolation, "description">;
 export interface PreviewDocument {
     stack: string;
     resources: Array<Omit<RecordedResource, "custom">>;
-    policy: { pack: string; version: string; evaluated: boolean; violations: PolicyViolationEntry[] };
+    policy: {
+        pack: string;
+        version: string;
+        evaluated: boolean;
+        violations: PolicyViolationEntry[];
+        /** The pack config's exemptions in effect, each with the findings it silenced, as the pack reported them. */
+        exempted: ExemptedFinding[];
+    };
     deployChecks: DeployChecksReport;
     /** The design's traffic block; `breakingMigration` appears only on a slot that sets it. */
     traffic: { stableSlot: string; slots: Record<string, { image?: string; weight: number; breakingMigration?: true }> };
@@ -93,7 +101,7 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
             ? await evaluateNeighbours(accounts.filter((a) => a.stack !== request.stack && a.accountId === config.account.id), request.firstDeployment ?? false)
             : { plans: [], failures: [] };
         session = await starting;
-        const policy = session ? await analyze(session, request.stack, resources) : { ...policyPackIdentity(), evaluated: false, violations: [] };
+        const policy = session ? await analyze(session, request.stack, resources) : { ...policyPackIdentity(), evaluated: false, violations: [], exempted: [] };
         return {
             config,
             resources,
@@ -187,6 +195,7 @@ async function analyze(session: PolicyPackSession, stack: string, resources: Rec
         version: session.version,
         evaluated: true,
         violations: violations.map(({ description: _description, ...violation }) => violation),
+        exempted: session.exempted(),
     };
 }
 

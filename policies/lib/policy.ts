@@ -7,15 +7,16 @@ import type {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { EXEMPTIONS_SCHEMA, type Exemption, exemptionFor, exemptionNotice, expiredNote, hasExpired } from "./exemptions";
 import { type ComplianceMetadata, type Severity, metadataTags } from "./metadata";
 import { type StackResource, StackView } from "./stack";
 import { plainProps } from "./values";
 
 export type ClinicalPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
-/** Config every policy accepts: logical resource names (or URNs) the policy must skip. */
+/** Config every policy accepts: the resources it must not judge, each with a reason (see ./exemptions). */
 export interface Exemptions {
-    exemptResources: string[];
+    exemptResources: Exemption[];
 }
 
 export type RuleConfig<C> = C & Exemptions;
@@ -30,6 +31,12 @@ export interface ResourceContext<C> {
     urn: string;
     type: string;
     config: RuleConfig<C>;
+    /**
+     * Declares that the policy does not judge this resource (e.g. an engine or mode the control
+     * is not about), so the verdict reads "not applicable" rather than "compliant". It throws, as
+     * the SDK's does: call it only for the rare irrelevant resource, never to filter by type.
+     */
+    notApplicable(reason: string): never;
 }
 
 export interface ResourceRuleSpec<P, C> extends RuleBase {
@@ -46,6 +53,8 @@ export interface Finding {
 
 export interface StackContext<C> {
     config: RuleConfig<C>;
+    /** Declares that the control does not concern this stack at all (see ResourceContext.notApplicable). */
+    notApplicable(reason: string): never;
 }
 
 export interface StackRuleSpec<C> extends RuleBase {
@@ -56,13 +65,8 @@ export interface StackRuleSpec<C> extends RuleBase {
     check(stack: StackView, context: StackContext<C>): Iterable<Finding>;
 }
 
-const EXEMPTIONS_SCHEMA: PolicyConfigJSONSchema = {
-    type: "array",
-    items: { type: "string", minLength: 1 },
-    uniqueItems: true,
-    default: [],
-    description: "Logical names or URNs of resources this policy does not apply to; each needs a recorded reason in review.",
-};
+/** Thrown by the context's notApplicable while an exempted resource is evaluated for the report. */
+class NotJudged extends Error {}
 
 /** Severe findings block a deployment unless the stack's pack config relaxes them. */
 function defaultEnforcement(severity: Severity): EnforcementLevel {
@@ -80,12 +84,30 @@ export function resourceRule<P, C extends object = object>(spec: ResourceRuleSpe
             return;
         }
         const config = { ...defaults, ...args.getConfig<Partial<RuleConfig<C>>>() } as RuleConfig<C>;
-        if (isExempt(config, args.name, args.urn)) {
-            args.notApplicable(`Resource ${args.name} is exempted by the pack config`);
+        const exemption = exemptionFor(config.exemptResources, args.name, args.urn);
+        const context: ResourceContext<C> = {
+            name: args.name,
+            urn: args.urn,
+            type: args.type,
+            config,
+            notApplicable: (reason: string): never => args.notApplicable(reason),
+        };
+        const props = plainProps(args.props) as P;
+        if (exemption !== undefined && !hasExpired(exemption)) {
+            // Still judged, so the report can show what the exemption silences.
+            let silenced: string[] = [];
+            try {
+                silenced = [...spec.check(props, { ...context, notApplicable: (reason: string): never => { throw new NotJudged(reason); } })];
+            } catch (error) {
+                if (!(error instanceof NotJudged)) {
+                    throw error;
+                }
+            }
+            args.notApplicable(exemptionNotice([{ ...exemption, urn: args.urn, silenced }]));
         }
-        const context: ResourceContext<C> = { name: args.name, urn: args.urn, type: args.type, config };
-        for (const message of spec.check(plainProps(args.props) as P, context)) {
-            reportViolation(message);
+        const lapsed = exemption === undefined ? "" : ` ${expiredNote(exemption)}`;
+        for (const message of spec.check(props, context)) {
+            reportViolation(`${message}${lapsed}`);
         }
     };
     if (spec.resourceTypes.length === 1) {
@@ -93,7 +115,7 @@ export function resourceRule<P, C extends object = object>(spec: ResourceRuleSpe
         // resource's props) when the validation function names its single resource type.
         Object.assign(validate, { __pulumiType: spec.resourceTypes[0] });
     }
-    return { ...commonFields(spec), validateResource: validate };
+    return withResourceTypes({ ...commonFields(spec), validateResource: validate }, spec.resourceTypes);
 }
 
 export function stackRule<C extends object = object>(spec: StackRuleSpec<C>): StackValidationPolicy {
@@ -108,12 +130,25 @@ export function stackRule<C extends object = object>(spec: StackRuleSpec<C>): St
         if (spec.resourceTypes.length > 0 && !stack.has(spec.resourceTypes)) {
             args.notApplicable(`The stack has no ${spec.resourceTypes.join(", ")}`);
         }
-        for (const finding of spec.check(stack, { config })) {
+        const context: StackContext<C> = { config, notApplicable: (reason: string): never => args.notApplicable(reason) };
+        const exempted = new Map<string, { exemption: Exemption; silenced: string[] }>();
+        for (const finding of spec.check(stack, context)) {
+            const exemption = finding.resource && exemptionFor(config.exemptResources, finding.resource.name, finding.resource.urn);
             if (finding.resource === undefined) {
                 reportViolation(finding.message);
-            } else if (!isExempt(config, finding.resource.name, finding.resource.urn)) {
+            } else if (exemption === undefined) {
                 reportViolation(finding.message, finding.resource.urn);
+            } else if (hasExpired(exemption)) {
+                reportViolation(`${finding.message} ${expiredNote(exemption)}`, finding.resource.urn);
+            } else {
+                const entry = exempted.get(finding.resource.urn) ?? { exemption, silenced: [] };
+                entry.silenced.push(finding.message);
+                exempted.set(finding.resource.urn, entry);
             }
+        }
+        if (exempted.size > 0) {
+            // After every other finding is reported: the server keeps those, and records this reason besides.
+            args.notApplicable(exemptionNotice([...exempted].map(([urn, { exemption, silenced }]) => ({ ...exemption, urn, silenced }))));
         }
     };
     if (spec.resourceTypes.length === 1) {
@@ -121,7 +156,24 @@ export function stackRule<C extends object = object>(spec: StackRuleSpec<C>): St
         // has no resource of that type.
         Object.assign(validateStack, { __pulumiType: spec.resourceTypes[0] });
     }
-    return { ...commonFields(spec), validateStack };
+    return withResourceTypes({ ...commonFields(spec), validateStack }, spec.resourceTypes);
+}
+
+const RESOURCE_TYPES = "resourceTypes";
+
+/**
+ * Records the types a policy judges on the policy object, not enumerable so the SDK and the
+ * analyzer protocol never see it: specs use it to tell "compliant" from "not looked at".
+ */
+function withResourceTypes<T extends object>(policy: T, types: readonly string[]): T {
+    Object.defineProperty(policy, RESOURCE_TYPES, { value: Object.freeze([...types]), enumerable: false });
+    return policy;
+}
+
+/** The resource types a policy built here judges (for a stack rule: those it needs in the stack; empty for any stack). */
+export function resourceTypesOf(policy: ClinicalPolicy): readonly string[] | undefined {
+    const types = (policy as unknown as Record<string, unknown>)[RESOURCE_TYPES];
+    return Array.isArray(types) ? (types as readonly string[]) : undefined;
 }
 
 function commonFields(spec: RuleBase) {
@@ -144,8 +196,4 @@ function schemaDefaults(config: Record<string, PolicyConfigJSONSchema> | undefin
         }
     }
     return defaults;
-}
-
-function isExempt(config: Exemptions, name: string, urn: string): boolean {
-    return Array.isArray(config.exemptResources) && config.exemptResources.some((entry) => entry === name || entry === urn);
 }

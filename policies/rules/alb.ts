@@ -53,8 +53,12 @@ export const albHttpRedirectsToHttps = resourceRule<ListenerInputs>({
     soc2: ["CC6.7"],
     remediation: 'Give HTTP listeners a single default action {type: "redirect", redirect: {protocol: "HTTPS", port: "443", statusCode: "HTTP_301"}}.',
     resourceTypes: LB.listener,
-    *check(listener) {
-        if (protocolOf(listener) !== "HTTP") {
+    *check(listener, context) {
+        const protocol = protocolOf(listener);
+        if (isKnown(protocol) && protocol !== "HTTP") {
+            context.notApplicable(`The listener speaks ${protocol}, not plain HTTP.`);
+        }
+        if (protocol !== "HTTP") {
             return;
         }
         const actions = elements(listener.defaultActions);
@@ -95,9 +99,12 @@ export const albListenerModernTlsPolicy = resourceRule<ListenerInputs, { allowed
         },
     },
     resourceTypes: LB.listener,
-    *check(listener, { config }) {
+    *check(listener, { config, notApplicable }) {
         const protocol = protocolOf(listener);
-        if (!isKnown(protocol) || !TLS_PROTOCOLS.has(protocol)) {
+        if (isKnown(protocol) && !TLS_PROTOCOLS.has(protocol)) {
+            notApplicable(`The listener speaks ${protocol}, which negotiates no TLS.`);
+        }
+        if (!isKnown(protocol)) {
             return;
         }
         if (isUnknown(listener.sslPolicy)) {
@@ -120,9 +127,12 @@ export const albListenerAcmCertificate = resourceRule<ListenerInputs>({
     soc2: ["CC6.7"],
     remediation: "Set certificateArn to an ACM certificate ARN (arn:aws:acm:…).",
     resourceTypes: [...LB.listener, ...LB.listenerCertificate],
-    *check(listener, { type }) {
+    *check(listener, { type, notApplicable }) {
         const protocol = LB.listener.some((t) => t === type) ? protocolOf(listener) : "HTTPS";
-        if (!isKnown(protocol) || !TLS_PROTOCOLS.has(protocol)) {
+        if (isKnown(protocol) && !TLS_PROTOCOLS.has(protocol)) {
+            notApplicable(`The listener speaks ${protocol}, which takes no certificate.`);
+        }
+        if (!isKnown(protocol)) {
             return;
         }
         const arn = listener.certificateArn;
@@ -208,10 +218,10 @@ export const albTargetGroupHealthCheck = resourceRule<TargetGroupInputs>({
     soc2: ["A1.2"],
     remediation: 'Set healthCheck {enabled: true, path: "/health/readiness"} (the application\'s readiness endpoint).',
     resourceTypes: LB.targetGroup,
-    *check(group) {
+    *check(group, context) {
         const protocol = isKnown(group.protocol) ? group.protocol.toUpperCase() : undefined;
         if (group.targetType === "lambda" || (protocol !== undefined && protocol !== "HTTP" && protocol !== "HTTPS")) {
-            return;
+            context.notApplicable("The target group's targets are Lambda functions or speak no HTTP, so there is no readiness path to probe.");
         }
         // An unknown health check block cannot be shown to probe the readiness endpoint.
         const check = group.healthCheck;

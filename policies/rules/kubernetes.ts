@@ -499,9 +499,9 @@ export const k8sAllowedRegistries = podTemplateRules<{ allowedRegistries: string
             description: "Image prefixes (registry host and path) allowed; empty allows any.",
         },
     },
-    *check(deployment, { config }) {
+    *check(deployment, { config, notApplicable }) {
         if (config.allowedRegistries.length === 0) {
-            return;
+            notApplicable("The pack config names no approved registry.");
         }
         yield* perContainer((container) => {
             const image = container.image;
@@ -587,8 +587,12 @@ export const k8sServiceNoPublicLoadBalancer = resourceRule<ServiceInputs>({
     soc2: ["CC6.6"],
     remediation: `Annotate the Service with ${LB_SCHEME}: internal, or set loadBalancerSourceRanges; expose the app through the ALB instead.`,
     resourceTypes: [K8S.service],
-    *check(service) {
-        if (serviceType(service) !== "LoadBalancer") {
+    *check(service, context) {
+        const type = serviceType(service);
+        if (!isUnknown(type) && type !== "LoadBalancer") {
+            context.notApplicable(`The Service is of type ${type ?? "ClusterIP (the default)"}, not LoadBalancer.`);
+        }
+        if (type !== "LoadBalancer") {
             return;
         }
         const annotations = annotationsOf(service);
@@ -626,9 +630,13 @@ export const k8sServiceLbTls = resourceRule<ServiceInputs>({
     soc2: ["CC6.7"],
     remediation: `Annotate the Service with ${LB_SSL_CERT} (an ACM certificate ARN) and the TLS ports.`,
     resourceTypes: [K8S.service],
-    *check(service) {
+    *check(service, context) {
+        const type = serviceType(service);
+        if (!isUnknown(type) && type !== "LoadBalancer") {
+            context.notApplicable(`The Service is of type ${type ?? "ClusterIP (the default)"}, not LoadBalancer.`);
+        }
         // The certificate ARN may come from a certificate created in the same update.
-        if (serviceType(service) === "LoadBalancer" && !presentOrPending(annotationsOf(service)[LB_SSL_CERT])) {
+        if (type === "LoadBalancer" && !presentOrPending(annotationsOf(service)[LB_SSL_CERT])) {
             yield "The load balancer Service has no TLS certificate, so traffic to it is unencrypted.";
         }
     },

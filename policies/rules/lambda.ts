@@ -58,10 +58,13 @@ export const lambdaEnvironmentCustomerManagedKey = resourceRule<FunctionInputs>(
     soc2: ["CC6.1"],
     remediation: "Set kmsKeyArn to the platform's secrets key (and grant the function's role kms:Decrypt on it).",
     resourceTypes: [LAMBDA.function],
-    *check(fn) {
+    *check(fn, context) {
         const variables = isKnown(fn.environment) ? fn.environment.variables : fn.environment;
         const hasVariables = isUnknown(variables) || (isKnown(variables) && Object.keys(variables).length > 0);
-        if (hasVariables && !presentOrPending(fn.kmsKeyArn)) {
+        if (!hasVariables) {
+            context.notApplicable("The function has no environment variables to encrypt.");
+        }
+        if (!presentOrPending(fn.kmsKeyArn)) {
             yield "kmsKeyArn is not set, so the environment variables are encrypted only with the AWS-managed aws/lambda key.";
         }
     },

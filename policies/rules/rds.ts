@@ -108,9 +108,9 @@ export const rdsStorageEncrypted = resourceRule<DatabaseInputs>({
     soc2: ["CC6.1", "PI1.5"],
     remediation: "Set storageEncrypted to true and kmsKeyId to the platform's data key.",
     resourceTypes: [RDS.instance, RDS.cluster],
-    *check(db) {
+    *check(db, context) {
         if (isPresent(db.replicateSourceDb) || isPresent(db.replicationSourceIdentifier)) {
-            return;
+            context.notApplicable("A replica's encryption follows its source database.");
         }
         if (db.storageEncrypted !== true) {
             yield "Storage encryption is off (storageEncrypted is not true), so patient data would be stored unencrypted.";
@@ -127,9 +127,9 @@ export const rdsStorageCustomerManagedKey = resourceRule<DatabaseInputs>({
     soc2: ["CC6.1"],
     remediation: "Set kmsKeyId to the ARN of the platform's customer-managed data key.",
     resourceTypes: [RDS.instance, RDS.cluster],
-    *check(db) {
+    *check(db, context) {
         if (isPresent(db.replicateSourceDb) || isPresent(db.replicationSourceIdentifier)) {
-            return;
+            context.notApplicable("A replica's encryption follows its source database.");
         }
         if (!presentOrPending(db.kmsKeyId)) {
             yield "No kmsKeyId is set, so storage would use the AWS-managed key whose policy and rotation the platform does not control.";
@@ -165,9 +165,9 @@ export const rdsBackupRetention = resourceRule<DatabaseInputs, { minimumDays: nu
         minimumDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Fewest days of automated backups." },
     },
     resourceTypes: [RDS.instance, RDS.cluster],
-    *check(db, { config }) {
+    *check(db, { config, notApplicable }) {
         if (isPresent(db.replicateSourceDb)) {
-            return;
+            notApplicable("A read replica keeps no automated backups of its own; its source does.");
         }
         if (!isKnown(db.backupRetentionPeriod)) {
             yield `backupRetentionPeriod is not set; it must be at least ${config.minimumDays} days.`;
@@ -221,9 +221,12 @@ export const rdsPhiProtections = resourceRule<DatabaseInputs>({
     soc2: ["A1.2", "C1.1"],
     remediation: "Classify the stack internal or confidential (it then holds no PHI), or give it deletion protection, a final snapshot and 7+ days of backups.",
     resourceTypes: [RDS.instance, RDS.cluster],
-    *check(db) {
+    *check(db, context) {
         const tags = db.tags;
-        if (!isKnown(tags) || tags.DataClassification !== "phi") {
+        if (isKnown(tags) && tags.DataClassification !== "phi") {
+            context.notApplicable("The database is not classified as holding PHI.");
+        }
+        if (!isKnown(tags)) {
             return;
         }
         if (db.deletionProtection !== true) {
@@ -340,8 +343,11 @@ export const rdsManagedMasterPassword = resourceRule<DatabaseInputs>({
     soc2: ["CC6.1"],
     remediation: "Set manageMasterUserPassword to true and remove password / masterPassword from the program.",
     resourceTypes: [RDS.instance, RDS.cluster],
-    *check(db) {
-        if (isDerivedDatabase(db) || db.manageMasterUserPassword === true) {
+    *check(db, context) {
+        if (isDerivedDatabase(db)) {
+            context.notApplicable("A replica or a restore from a snapshot takes its master credentials from its source.");
+        }
+        if (db.manageMasterUserPassword === true) {
             return;
         }
         if (isUnknown(db.manageMasterUserPassword)) {

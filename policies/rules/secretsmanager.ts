@@ -57,6 +57,7 @@ export const secretsmanagerCustomerManagedKey = resourceRule<SecretInputs>({
     category: "encryption",
     hipaa: ["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
     soc2: ["CC6.1"],
+    anchors: { awsConfig: ["SECRETSMANAGER_USING_CMK"], cdkNag: ["SecretsManagerUsingKMSKey"] },
     remediation: "Set kmsKeyId to the platform's secrets key.",
     resourceTypes: [SECRETS.secret],
     *check(secret) {
@@ -73,6 +74,7 @@ export const secretsmanagerRotationEnabled = stackRule({
     category: "access-control",
     hipaa: ["164.308(a)(4)(ii)(B)", "164.308(a)(5)(ii)(D)"],
     soc2: ["CC6.1"],
+    anchors: { awsConfig: ["SECRETSMANAGER_ROTATION_ENABLED_CHECK"], cdkNag: ["SecretsManagerRotationEnabled"] },
     remediation:
         "Add a SecretRotation whose secretId is the secret, or let RDS manage the credential (manageMasterUserPassword), or exempt a static secret by name in the pack config.",
     resourceTypes: [SECRETS.secret],

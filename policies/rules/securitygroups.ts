@@ -51,6 +51,7 @@ export const sgNoSshFromInternet = resourceRule<Record<string, unknown>>({
     category: "network",
     hipaa: NETWORK_ACCESS_HIPAA,
     soc2: ["CC6.6"],
+    anchors: { awsConfig: ["INCOMING_SSH_DISABLED"], cdkNag: ["EC2RestrictedSSH"] },
     remediation: "Remove the 0.0.0.0/0 / ::/0 rule for port 22; use SSM Session Manager for shell access.",
     resourceTypes: SECURITY_GROUP_RULE_TYPES,
     *check(props, context) {
@@ -67,6 +68,7 @@ export const sgNoAdminPortsFromInternet = resourceRule<Record<string, unknown>>(
     category: "network",
     hipaa: NETWORK_ACCESS_HIPAA,
     soc2: ["CC6.6"],
+    anchors: { awsConfig: ["RESTRICTED_INCOMING_TRAFFIC"], cdkNag: ["EC2RestrictedCommonPorts"] },
     remediation: "Allow database and admin ports only from the security groups that need them (e.g. the cluster's).",
     resourceTypes: SECURITY_GROUP_RULE_TYPES,
     *check(props, context) {
@@ -87,6 +89,7 @@ export const sgPublicIngressHttpsOnly = resourceRule<Record<string, unknown>, { 
     category: "network",
     hipaa: ["164.312(e)(1)"],
     soc2: ["CC6.6"],
+    anchors: { awsConfig: ["VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS"] },
     remediation: "Open only 443 (and 80 for the redirect listener) to 0.0.0.0/0, one port per rule.",
     config: {
         allowedPublicPorts: {

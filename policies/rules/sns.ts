@@ -42,6 +42,7 @@ export const snsTopicKmsEncryption = resourceRule<TopicInputs>({
     category: "encryption",
     hipaa: ["164.308(a)(1)(ii)(B)", "164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
     soc2: ["CC6.1"],
+    anchors: { awsConfig: ["SNS_ENCRYPTED_KMS"], cdkNag: ["SNSEncryptedKMS"] },
     remediation: "Set kmsMasterKeyId to a customer-managed key whose policy lets cloudwatch.amazonaws.com use it.",
     resourceTypes: [SNS.topic],
     *check(topic) {
@@ -126,12 +127,12 @@ export const snsCriticalAlarmsReachAChannel = stackRule({
         "Tag the topic of critical alarms Severity=critical and route at least one channel to it (clinical-platform:alerts routing.critical: "
         + "an e-mail subscription, the Slack channel's Chatbot configuration, or PagerDuty).",
     resourceTypes: [SNS.topic, CLOUDWATCH.metricAlarm, CLOUDWATCH.compositeAlarm],
-    *check(stack) {
+    *check(stack, context) {
         const topics = stack.ofType(SNS.topic);
         const tagged = [...topics, ...stack.ofType(CLOUDWATCH.metricAlarm, CLOUDWATCH.compositeAlarm)];
         const phi = tagged.find((resource) => tagOf(resource, "DataClassification") === "phi");
         if (phi === undefined) {
-            return;
+            context.notApplicable("No topic or alarm of the stack is classified as PHI.");
         }
         const critical = topics.filter((topic) => tagOf(topic, "Severity") === "critical");
         if (critical.length === 0) {

@@ -107,6 +107,7 @@ export const wafWebAclLogging = stackRule({
     category: "logging",
     hipaa: ["164.312(b)"],
     soc2: ["CC7.2"],
+    anchors: { awsConfig: ["WAFV2_LOGGING_ENABLED"], cdkNag: ["WAFv2LoggingEnabled"] },
     remediation: "Add a WebAclLoggingConfiguration with resourceArn set to the web ACL's ARN (log group name must start with aws-waf-logs-).",
     resourceTypes: [WAF.webAcl],
     *check(stack) {

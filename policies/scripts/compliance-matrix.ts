@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ANCHOR_CONTROLS, type AnchorName, distinctControls } from "../anchors";
 import { policiesByService, policyMetadata } from "../rules";
 
 const PACK_DIR = join(__dirname, "..");
@@ -34,8 +35,17 @@ function settingsIn(config: StackConfig, policy: string): string {
     }
     return Object.entries(entry)
         .filter(([key]) => key !== "enforcementLevel")
-        .map(([key, value]) => `${key} ${Array.isArray(value) ? value.join(", ") : String(value)}`)
+        .map(([key, value]) => `${key} ${Array.isArray(value) ? value.map(settingItem).join(", ") : String(value)}`)
         .join("; ");
+}
+
+/** A list item of a setting: an exemption by the resource it names (and its expiry), anything else as text. */
+function settingItem(item: unknown): string {
+    if (item !== null && typeof item === "object" && "resource" in item) {
+        const { resource, expires } = item as { resource: string; expires?: string };
+        return expires === undefined ? resource : `${resource} (until ${expires})`;
+    }
+    return String(item);
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -64,6 +74,63 @@ function index(key: "hipaa" | "soc2", compare: (a: string, b: string) => number)
     return [...byCitation.keys()].sort(compare).map((citation) => `| ${citation} | ${byCitation.get(citation)?.map((n) => `\`${n}\``).join(", ")} |`);
 }
 
+const ANCHOR_LABELS: Record<AnchorName, string> = {
+    awsConfig: "AWS Config conformance pack \"Operational Best Practices for HIPAA Security\"",
+    cdkNag: "cdk-nag HIPAA.Security",
+};
+
+function anchorCell(anchors: { awsConfig?: readonly string[]; cdkNag?: readonly string[] } | undefined): string {
+    const config = (anchors?.awsConfig ?? []).map((id) => `Config ${id}`);
+    const nag = (anchors?.cdkNag ?? []).map((id) => `cdk-nag ${id}`);
+    return [...config, ...nag].join(", ") || "—";
+}
+
+/** Anchor control to the policies that name it, for one anchor. */
+export function implementers(anchor: AnchorName): Map<string, string[]> {
+    const byControl = new Map<string, string[]>(ANCHOR_CONTROLS[anchor].map((control) => [control.id, []]));
+    for (const metadata of Object.values(policyMetadata)) {
+        for (const id of metadata.anchors?.[anchor] ?? []) {
+            byControl.set(id, [...(byControl.get(id) ?? []), metadata.name]);
+        }
+    }
+    return byControl;
+}
+
+function anchorCoverage(): string[] {
+    const byAnchor = { awsConfig: implementers("awsConfig"), cdkNag: implementers("cdkNag") };
+    const covered = (anchor: AnchorName, id: string) => (byAnchor[anchor].get(id) ?? []).length > 0;
+    const distinct = distinctControls();
+    const distinctCovered = distinct.filter((control) => covered(control.anchor, control.id)).length;
+    const lines = [
+        "## HIPAA anchor coverage",
+        "",
+        "Pre-deployment controls (class A: one resource; B: the whole stack) of the two public HIPAA rule sets, listed in `policies/anchors.ts`,",
+        "and the policies that name them in their `anchors` metadata. Run-time controls (class C) are out of scope.",
+        "",
+        "| Anchor | Covered | Not covered |",
+        "| --- | --- | --- |",
+    ];
+    for (const anchor of ["awsConfig", "cdkNag"] as const) {
+        const controls = ANCHOR_CONTROLS[anchor];
+        const missing = controls.filter((control) => !covered(anchor, control.id)).map((control) => `${control.id} (${control.class})`);
+        lines.push(`| ${ANCHOR_LABELS[anchor]} | ${controls.length - missing.length} of ${controls.length} | ${missing.join(", ") || "none"} |`);
+    }
+    lines.push(
+        `| Both, each control counted once | ${distinctCovered} of ${distinct.length} | ${distinct.length - distinctCovered} |`,
+        "",
+        "| Anchor control | Class | Service | Policies |",
+        "| --- | --- | --- | --- |",
+    );
+    for (const anchor of ["awsConfig", "cdkNag"] as const) {
+        for (const control of ANCHOR_CONTROLS[anchor]) {
+            const policies = byAnchor[anchor].get(control.id) ?? [];
+            const label = anchor === "awsConfig" ? `Config ${control.id}` : `cdk-nag ${control.id}`;
+            lines.push(`| ${label} | ${control.class} | ${control.service} | ${policies.map((name) => `\`${name}\``).join(", ") || "**not covered**"} |`);
+        }
+    }
+    return lines;
+}
+
 export function renderComplianceMatrix(): string {
     const configs = readStackConfigs();
     const total = Object.keys(policyMetadata).length;
@@ -77,13 +144,18 @@ export function renderComplianceMatrix(): string {
         "",
     ];
     for (const [service, policies] of Object.entries(policiesByService)) {
-        lines.push(`## ${service}`, "", "| Policy | Severity | dev / staging / production | HIPAA | SOC 2 | Requirement | Remediation |", "| --- | --- | --- | --- | --- | --- | --- |");
+        lines.push(
+            `## ${service}`,
+            "",
+            "| Policy | Severity | dev / staging / production | HIPAA | SOC 2 | Anchor controls | Requirement | Remediation |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        );
         for (const policy of policies) {
             const metadata = policyMetadata[policy.name];
             const fallback = policy.enforcementLevel ?? "advisory";
             const levels = STACKS.map((stack) => levelIn(configs[stack], policy.name, fallback)).join(" / ");
             lines.push(
-                `| \`${policy.name}\` | ${metadata.severity} | ${levels} | ${metadata.hipaa.join(", ")} | ${metadata.soc2.join(", ")} | ${cell(metadata.description)} | ${cell(metadata.remediation)} |`,
+                `| \`${policy.name}\` | ${metadata.severity} | ${levels} | ${metadata.hipaa.join(", ")} | ${metadata.soc2.join(", ")} | ${anchorCell(metadata.anchors)} | ${cell(metadata.description)} | ${cell(metadata.remediation)} |`,
             );
         }
         lines.push("");
@@ -93,6 +165,7 @@ export function renderComplianceMatrix(): string {
     for (const name of configured) {
         lines.push(`| \`${name}\` | ${STACKS.map((stack) => cell(settingsIn(configs[stack], name)) || "default").join(" | ")} |`);
     }
+    lines.push("", ...anchorCoverage());
     lines.push("", "## HIPAA citations", "", "| Citation | Policies |", "| --- | --- |", ...index("hipaa", compareCitations));
     lines.push("", "## SOC 2 criteria", "", "| Criterion | Policies |", "| --- | --- |", ...index("soc2", compareCitations), "");
     return lines.join("\n");

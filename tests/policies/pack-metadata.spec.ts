@@ -133,7 +133,7 @@ describe("the policy pack, as the CLI's analyzer protocol describes it", functio
                                     ? value < other
                                     : /^max/.test(property) && value > other
                                 : Array.isArray(value) && Array.isArray(other) && /^(allowed|exempt)/.test(property)
-                                  ? value.some((item) => !other.includes(item)) && other.length > 0
+                                  ? value.some((item) => !other.some((given) => JSON.stringify(given) === JSON.stringify(item))) && other.length > 0
                                   : false;
                         if (isLooser) {
                             looser.push(`${policy.name}.${property} in ${stricter}`);

@@ -59,7 +59,7 @@ describe("npm run preview", function () {
         assert.ok(resource.options.dependsOn.some((urn: string) => urn.endsWith("aws:cloudwatch/logGroup:LogGroup::database-postgresql")));
         assert.ok(resource.options.additionalSecretOutputs.includes("password"));
         assert.match(resource.parent, /clinical-platform:database:Database::database$/);
-        assert.deepEqual(Object.keys(document.policy).sort(), ["evaluated", "pack", "version", "violations"]);
+        assert.deepEqual(Object.keys(document.policy).sort(), ["evaluated", "exempted", "pack", "version", "violations"]);
         assert.deepEqual(document.traffic, {
             stableSlot: "blue",
             slots: {

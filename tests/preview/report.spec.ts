@@ -35,6 +35,19 @@ describe("the human report of a preview", () => {
         assert.match(report, /✗ \[mandatory\] cloudwatch-log-retention {2}3 resources: flow-logs, rotation, api\n {8}Log group keeps events 30 days/);
     });
 
+    it("shows each exemption the pack applied, with its reason, beside the finding it silences", async () => {
+        const { document, resources, config } = await previewOf("dev");
+        const urn = "urn:pulumi:dev::clinical-platform::aws:secretsmanager/secret:Secret::auto-rollback-github-token";
+        const exempted = [
+            { policy: "secretsmanager-rotation-enabled", resource: "auto-rollback-github-token", urn, reason: "Only GitHub can issue the token.", expires: "2099-12-31", silenced: ["No SecretRotation targets this secret, so its value never changes."] },
+            { policy: "rds-multi-az", resource: "db", urn: "urn:pulumi:dev::clinical-platform::aws:rds/instance:Instance::db", reason: "Dev runs one AZ.", silenced: [] },
+        ];
+        const report = humanReport({ ...document, policy: { ...document.policy, evaluated: true, violations: [], exempted } }, resources, config);
+        assert.match(report, /— no violations\.\n {2}exempted by the pack config \(2\)\n/);
+        assert.match(report, /~ secretsmanager-rotation-enabled {2}auto-rollback-github-token until 2099-12-31: Only GitHub can issue the token\.\n {8}silences: No SecretRotation targets this secret/);
+        assert.match(report, /~ rds-multi-az {2}db: Dev runs one AZ\.\n {8}silences nothing/);
+    });
+
     it("counts in its header the groups it lists beneath", async () => {
         const { document, resources, config } = await previewOf("dev");
         const report = humanReport(document, resources, config);

@@ -61,14 +61,12 @@ describe("API Gateway policies", () => {
 
     describeStackPolicy(rules.apigatewayExecutionLogging, {
         accepts: {
+            "an HTTP API stage, which has no execution logs": [http, v2Stage("intake-default", http)],
             "a REST stage whose */* settings log errors": [api, prod, methodSettings(prod, compliantSettings)],
             "a REST stage whose */* settings log at INFO, named by literal stage name": [
                 api, prod, resource(APIGATEWAY.methodSettings, "literal", { restApi: UNKNOWN, stageName: "prod", methodPath: "*/*", settings: { loggingLevel: "INFO" } }, { restApi: api }),
             ],
             "a WebSocket stage logging its default route": [sockets, v2Stage("notifications-live", sockets, { defaultRouteSettings: { loggingLevel: "ERROR" } })],
-        },
-        notApplicable: {
-            "an HTTP API stage, which has no execution logs": [http, v2Stage("intake-default", http)],
         },
         rejects: {
             "a REST stage without method settings": {

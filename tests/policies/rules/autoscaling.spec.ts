@@ -21,16 +21,14 @@ const detached = (inputs: Record<string, unknown> = {}) => group({ targetGroupAr
 describe("Auto Scaling policies", () => {
     describeStackPolicy(rules.autoscalingGroupElbHealthCheck, {
         accepts: {
+            "a group whose only traffic source is VPC Lattice": [detached({ healthCheckType: "VPC_LATTICE", trafficSources: [{ identifier: "arn:aws:vpc-lattice:tg", type: "vpc-lattice" }] })],
+            "a group serving no load balancer": [detached({ healthCheckType: "EC2" })],
             "a group in a target group with ELB health checks": [targetGroup, group()],
             "a group attached by a separate attachment, with ELB health checks": [
                 targetGroup,
                 detached(),
                 resource(COMPUTE.autoscalingAttachment, "workers-attach", { autoscalingGroupName: UNKNOWN, lbTargetGroupArn: UNKNOWN }, { autoscalingGroupName: detached(), lbTargetGroupArn: targetGroup }),
             ],
-        },
-        notApplicable: {
-            "a group serving no load balancer": [detached({ healthCheckType: "EC2" })],
-            "a group whose only traffic source is VPC Lattice": [detached({ healthCheckType: "VPC_LATTICE", trafficSources: [{ identifier: "arn:aws:vpc-lattice:tg", type: "vpc-lattice" }] })],
         },
         rejects: {
             "a group in a target group on EC2 health checks": {

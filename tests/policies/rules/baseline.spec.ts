@@ -172,7 +172,9 @@ describe("account baseline policies", () => {
         accepts: {
             "the owner declaring every piece": { resources: [...accountPieces, ...regionalPieces], config: owner },
             "a regional owner declaring its region's pieces": { resources: regionalPieces, config: { ownsRegionalBaseline: true } },
-            "a stack the pack config does not name as an owner, declaring nothing": [],
+        },
+        notApplicable: {
+            "a stack the pack config does not name as an owner, which declares nothing": [],
         },
         rejects: {
             "the owner without GuardDuty and Security Hub": {

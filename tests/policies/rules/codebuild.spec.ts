@@ -22,11 +22,9 @@ const project = (inputs: Record<string, unknown> = {}, variables: Record<string,
 describe("CodeBuild policies", () => {
     describeResourcePolicy(rules.codebuildNoPlaintextAwsCredentials, {
         accepts: {
+            "a project without environment variables": project({ environment: { type: "LINUX_CONTAINER", computeType: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0" } }),
             "plaintext settings that are not credentials": project(),
             "a key read from Secrets Manager at build time": project({}, [{ name: "AWS_SECRET_ACCESS_KEY", value: "ci/legacy-key:secret", type: "SECRETS_MANAGER" }]),
-        },
-        notApplicable: {
-            "a project without environment variables": project({ environment: { type: "LINUX_CONTAINER", computeType: "BUILD_GENERAL1_SMALL", image: "aws/codebuild/standard:7.0" } }),
         },
         rejects: {
             "an access key id in plaintext": [project({}, [{ name: "AWS_ACCESS_KEY_ID", value: "AKIAEXAMPLE", type: "PLAINTEXT" }]), /AWS_ACCESS_KEY_ID is PLAINTEXT/],

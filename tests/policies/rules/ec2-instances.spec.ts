@@ -231,8 +231,8 @@ describe("EC2 instance, EBS volume and launch configuration policies", () => {
     describeResourcePolicy(rules.ec2InstanceEbsOptimized, {
         accepts: {
             "an old type with EBS optimisation on": instance({ instanceType: "m3.xlarge", ebsOptimized: true }),
+            "a current type, optimised by default": instance(),
         },
-        notApplicable: { "a current type, optimised by default": instance() },
         rejects: {
             "an old type without EBS optimisation": [instance({ instanceType: "m3.xlarge" }), /m3.xlarge is not EBS-optimised unless ebsOptimized is true/],
             "a launch configuration of an old type": [launchConfiguration({ instanceType: "c3.2xlarge", ebsOptimized: false }), /c3.2xlarge/],

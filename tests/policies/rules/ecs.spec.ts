@@ -35,11 +35,9 @@ describe("ECS policies", () => {
 
     describeResourcePolicy(rules.ecsTaskHostModeNonRoot, {
         accepts: {
+            "awsvpc mode, even as root": task([container({ user: "root" })]),
             "host mode with a non-root uid": task([container()], { networkMode: "host" }),
             "host mode with a named user": task([container({ user: "app" })], { networkMode: "host" }),
-        },
-        notApplicable: {
-            "awsvpc mode, even as root": task([container({ user: "root" })]),
         },
         rejects: {
             "host mode as root": [task([container({ user: "root" })], { networkMode: "host" }), /runs as "root" in host network mode/],

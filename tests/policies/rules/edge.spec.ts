@@ -31,6 +31,8 @@ describe("Load balancer policies", () => {
     describeResourcePolicy(alb.albHttpRedirectsToHttps, {
         accepts: {
             "an HTTP listener that only redirects (aws:alb token)": https({ port: 80, protocol: "HTTP", defaultActions: [redirect] }, ALB_LISTENER),
+        },
+        notApplicable: {
             "an HTTPS listener forwarding to blue and green": https(),
         },
         rejects: {
@@ -104,7 +106,9 @@ describe("Load balancer policies", () => {
     describeResourcePolicy(alb.albTargetGroupHealthCheck, {
         accepts: {
             "a target group probing the readiness endpoint": targetGroup({ healthCheck: { enabled: true, path: "/health/readiness" } }),
-            "a TCP target group": targetGroup({ protocol: "TCP" }),
+        },
+        notApplicable: {
+            "a TCP target group, which has no HTTP path to probe": targetGroup({ protocol: "TCP" }),
         },
         rejects: {
             "a target group probing /": [targetGroup({}, LB.targetGroup[1]), /probes "\/" instead of the readiness endpoint/],

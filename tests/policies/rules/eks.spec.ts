@@ -40,8 +40,8 @@ describe("EKS and launch template policies", () => {
                 cluster({ vpcConfig: { subnetIds: [UNKNOWN], endpointPrivateAccess: true, endpointPublicAccess: UNKNOWN } }),
                 /reachable from the whole internet/,
             ],
-            "a cluster whose endpoint block is unknown in preview": [cluster({ vpcConfig: UNKNOWN }), /endpointPrivateAccess is not true/],
-            "a cluster leaving both endpoint settings at AWS's defaults": [cluster({ vpcConfig: { subnetIds: [UNKNOWN] } }), /endpointPrivateAccess is not true/],
+            "a cluster whose endpoint block is unknown in preview": [cluster({ vpcConfig: UNKNOWN }), [/reachable from the whole internet/, /endpointPrivateAccess is not true/]],
+            "a cluster leaving both endpoint settings at AWS's defaults": [cluster({ vpcConfig: { subnetIds: [UNKNOWN] } }), [/reachable from the whole internet/, /endpointPrivateAccess is not true/]],
         },
     });
 
@@ -130,7 +130,7 @@ describe("EKS and launch template policies", () => {
         rejects: {
             "a template with an unencrypted volume": [
                 template({ blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: 50 } }] }),
-                /for \/dev\/xvda is not encrypted/,
+                [/for \/dev\/xvda is not encrypted/, /for \/dev\/xvda has no ebs\.kmsKeyId/],
             ],
             "a template relying on account defaults": [template({ metadataOptions: { httpTokens: "required" } }), /no known block device mappings/],
             "a template whose mappings are unknown in preview": [template({ blockDeviceMappings: UNKNOWN }), /no known block device mappings/],

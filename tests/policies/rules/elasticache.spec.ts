@@ -21,13 +21,13 @@ const other = resource("aws:rds/instance:Instance", "db", { engine: "postgres" }
 describe("ElastiCache policies", () => {
     describeResourcePolicy(rules.elasticacheAutomaticBackup, {
         accepts: {
+            "a node of a replication group, which takes the group's snapshots": cluster({ engine: undefined, replicationGroupId: UNKNOWN }),
+            "a Memcached cluster": cluster({ engine: "memcached" }),
             "a Valkey group keeping 15 days": group(),
             "a standalone Redis node keeping 35 days": cluster({ snapshotRetentionLimit: 35 }),
             "7 days where the pack config asks for 7": { subject: group({ snapshotRetentionLimit: 7 }), config: { minimumDays: 7 } },
         },
         notApplicable: {
-            "a Memcached cluster": cluster({ engine: "memcached" }),
-            "a node of a replication group, which takes the group's snapshots": cluster({ engine: undefined, replicationGroupId: UNKNOWN }),
             "a database": other,
         },
         rejects: {

@@ -45,7 +45,6 @@ describe("Classic Load Balancer policies", () => {
             "an ACM certificate": clb,
             "a certificate created in the same update (unknown in preview)": balancer({ listeners: [{ ...https, sslCertificateId: UNKNOWN }] }),
         },
-        notApplicable: { "a TCP-only load balancer": balancer({ listeners: [{ lbPort: 5000, lbProtocol: "TCP", instancePort: 5000, instanceProtocol: "TCP" }] }) },
         rejects: {
             "an IAM server certificate": [balancer({ listeners: [{ ...https, sslCertificateId: "arn:aws:iam::123456789012:server-certificate/legacy" }] }), /not an ACM certificate/],
             "a TLS listener without a certificate": [balancer({ listeners: [{ ...https, sslCertificateId: undefined }] }), /has no sslCertificateId/],
@@ -56,9 +55,9 @@ describe("Classic Load Balancer policies", () => {
         accepts: {
             "a listener policy naming the predefined TLS 1.2 policy": [clb, sslPolicy(clb), listenerPolicy(clb, sslPolicy(clb))],
             "an SSL negotiation policy referencing the predefined TLS 1.2 policy": [clb, negotiation(clb, predefined("ELBSecurityPolicy-TLS-1-2-2017-01"))],
+            "a TCP-only load balancer": [balancer({ listeners: [{ lbPort: 5000, lbProtocol: "TCP", instancePort: 5000, instanceProtocol: "TCP" }] })],
         },
         notApplicable: {
-            "a TCP-only load balancer": [balancer({ listeners: [{ lbPort: 5000, lbProtocol: "TCP", instancePort: 5000, instanceProtocol: "TCP" }] })],
             "a stack without Classic Load Balancers": [sslPolicy(clb)],
         },
         rejects: {
@@ -91,6 +90,7 @@ describe("Classic Load Balancer policies", () => {
 
     describeResourcePolicy(rules.elbClassicCrossZone, {
         accepts: {
+            "a TCP-only load balancer": balancer({ listeners: [{ lbPort: 5000, lbProtocol: "TCP", instancePort: 5000, instanceProtocol: "TCP" }] }),
             "two subnets with the default cross-zone balancing": clb,
             "two zones with cross-zone balancing set": balancer({ subnets: undefined, availabilityZones: ["eu-west-1a", "eu-west-1b"], crossZoneLoadBalancing: true }),
         },

@@ -304,7 +304,9 @@ describe("Kubernetes policies", () => {
     describeResourcePolicy(rules.k8sAllowedRegistries.deployment, {
         accepts: {
             "an image from the approved registry": { subject: deployment(), config: approved },
-            "any image when no registry is configured": deployment({ image: "docker.io/library/nginx:1.27" }),
+        },
+        notApplicable: {
+            "any image, when no registry is configured": deployment({ image: "docker.io/library/nginx:1.27" }),
         },
         rejects: {
             "an image from Docker Hub": [{ subject: deployment({ image: "docker.io/library/nginx:1.27" }), config: approved }, /not from an approved registry/],
@@ -350,8 +352,10 @@ describe("Kubernetes policies", () => {
 
     describeResourcePolicy(rules.k8sServiceNoPublicLoadBalancer, {
         accepts: {
-            "a ClusterIP Service": service({ type: "ClusterIP" }),
             "an internal load balancer": service({ type: "LoadBalancer" }, { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }),
+        },
+        notApplicable: {
+            "a ClusterIP Service": service({ type: "ClusterIP" }),
         },
         rejects: {
             "an internet-facing load balancer": [service({ type: "LoadBalancer", loadBalancerSourceRanges: ["0.0.0.0/0"] }), /internet-facing load balancer/],
@@ -366,6 +370,8 @@ describe("Kubernetes policies", () => {
     describeResourcePolicy(rules.k8sServiceLbTls, {
         accepts: {
             "a load balancer terminating TLS": service({ type: "LoadBalancer" }, { "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": UNKNOWN }),
+        },
+        notApplicable: {
             "a ClusterIP Service behind the ALB": service({}),
         },
         rejects: {
@@ -445,7 +451,8 @@ describe("Kubernetes policies", () => {
             },
         });
         describeResourcePolicy(rules.k8sHealthProbes.deployment, {
-            accepts: { "not applicable: a Job, which runs to completion and serves nothing": job() },
+            accepts: {},
+            notApplicable: { "a Job, which runs to completion and serves nothing": job() },
             rejects: {},
         });
     });
@@ -457,10 +464,8 @@ describe("Kubernetes policies", () => {
         describe(`on ${workload.article}'s pod spec`, () => {
             for (const { policies, breach, container = {}, pod = {}, message } of podTemplateBreaches) {
                 describeResourcePolicy(policies[workload.kind], {
-                    accepts: {
-                        [`${workload.article} with the API's hardened pod spec`]: workload.build(podSpecWith({}, {})),
-                        [`not applicable: a Deployment that ${breach}, which ${policies.deployment.name} judges`]: deployment(container, pod),
-                    },
+                    accepts: { [`${workload.article} with the API's hardened pod spec`]: workload.build(podSpecWith({}, {})) },
+                    notApplicable: { [`a Deployment that ${breach}, which ${policies.deployment.name} judges`]: deployment(container, pod) },
                     rejects: { [`${workload.article} that ${breach}`]: [workload.build(podSpecWith(container, pod)), message] },
                 });
             }
@@ -471,10 +476,8 @@ describe("Kubernetes policies", () => {
             if (workload.kind === "statefulset" || workload.kind === "daemonset" || workload.kind === "replicaset") {
                 // Long-running kinds serve like a Deployment: probes and the registry allow list hold too.
                 describeResourcePolicy(rules.k8sHealthProbes[workload.kind], {
-                    accepts: {
-                        [`${workload.article} whose container has liveness and readiness probes`]: workload.build(podSpecWith({}, {})),
-                        [`not applicable: a Deployment without a readiness probe, which k8s-deployment-health-probes judges`]: deployment({ readinessProbe: undefined }),
-                    },
+                    accepts: { [`${workload.article} whose container has liveness and readiness probes`]: workload.build(podSpecWith({}, {})) },
+                    notApplicable: { "a Deployment without a readiness probe, which k8s-deployment-health-probes judges": deployment({ readinessProbe: undefined }) },
                     rejects: { [`${workload.article} whose container has no readiness probe`]: [workload.build(podSpecWith({ readinessProbe: undefined }, {})), /has no readinessProbe/] },
                 });
                 const onlyOurs = { allowedRegistries: ["registry.example.com/"] };

@@ -61,12 +61,9 @@ describe("Lambda policies", () => {
                 fn("fanout", { deadLetterConfig: { targetArn: UNKNOWN } }, { deadLetterConfig: queue }),
                 permission(fn("fanout"), "sns.amazonaws.com", { sourceArn: UNKNOWN }),
             ],
+            "a rotation function, which Secrets Manager invokes synchronously and so needs no failure destination": [fn("rotation"), permission(fn("rotation"), "secretsmanager.amazonaws.com", { sourceAccount: "123456789012" })],
         },
         notApplicable: {
-            "a rotation function, which Secrets Manager invokes synchronously (so a dead-letter queue would stay empty)": [
-                fn("rotation"),
-                permission(fn("rotation"), "secretsmanager.amazonaws.com", { sourceAccount: "123456789012" }),
-            ],
             "a stack without functions": [queue],
         },
         rejects: {

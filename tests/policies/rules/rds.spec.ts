@@ -17,6 +17,8 @@ describe("RDS policies", () => {
         accepts: {
             "an instance with storageEncrypted true": instance({ storageEncrypted: true }),
             "an Aurora cluster with storageEncrypted true": cluster({ storageEncrypted: true }),
+        },
+        notApplicable: {
             "a read replica, which inherits its source's encryption": instance({ replicateSourceDb: UNKNOWN }),
         },
         rejects: {
@@ -66,7 +68,9 @@ describe("RDS policies", () => {
     describeResourcePolicy(rules.rdsMultiAz, {
         accepts: {
             "a Multi-AZ instance": instance({ multiAz: true }),
-            "a single-AZ instance exempted by name in the pack config": { subject: instance({ multiAz: false }), config: { exemptResources: ["db"] } },
+        },
+        notApplicable: {
+            "a single-AZ instance exempted by name in the pack config": { subject: instance({ multiAz: false }), config: { exemptResources: [{ resource: "db", reason: "a test database" }] } },
         },
         rejects: {
             "an instance whose multiAz is unknown in preview": [instance({ multiAz: UNKNOWN }), /multiAz is not true/],
@@ -88,13 +92,15 @@ describe("RDS policies", () => {
         accepts: {
             "a PHI database with deletion protection, a final snapshot and a week of backups":
                 instance({ tags: { DataClassification: "phi" }, deletionProtection: true, skipFinalSnapshot: false, backupRetentionPeriod: 7 }),
+        },
+        notApplicable: {
             "an internal database with one day of backups and no deletion protection, as dev has":
                 instance({ tags: { DataClassification: "internal" }, deletionProtection: false, skipFinalSnapshot: true, backupRetentionPeriod: 1 }),
         },
         rejects: {
             "a PHI cluster whose protections are unknown in preview, which cannot be shown to protect it": [
                 cluster({ tags: { DataClassification: "phi" }, deletionProtection: UNKNOWN, backupRetentionPeriod: UNKNOWN }),
-                /holds PHI but deletionProtection is not true|keeps no day\(s\) of backups/,
+                [/holds PHI but deletionProtection is not true/, /keeps no day\(s\) of backups/],
             ],
             "a PHI database without deletion protection": [
                 instance({ tags: { DataClassification: "phi" }, deletionProtection: false, backupRetentionPeriod: 7 }),
@@ -164,6 +170,8 @@ describe("RDS policies", () => {
     describeResourcePolicy(rules.rdsManagedMasterPassword, {
         accepts: {
             "an instance whose password RDS manages": instance({ manageMasterUserPassword: true }),
+        },
+        notApplicable: {
             "a replica, which has no master password of its own": instance({ replicateSourceDb: "primary" }),
         },
         rejects: {
@@ -239,7 +247,9 @@ describe("RDS policies", () => {
         accepts: {
             "a release snapshot kept for 30 days": snapshot({ tags: { "clinical-platform:retain-days": "30", Environment: "production" } }),
             "a snapshot whose tags are computed at deployment time": snapshot({ tags: UNKNOWN }),
-            "not applicable: a database instance": instance({}),
+        },
+        notApplicable: {
+            "a database instance": instance({}),
         },
         rejects: {
             "a snapshot without tags": [snapshot({}), /no clinical-platform:retain-days tag/],
@@ -252,7 +262,9 @@ describe("RDS policies", () => {
         accepts: {
             "a snapshot shared with nobody": snapshot({}),
             "a snapshot shared with the configured recovery account": { subject: snapshot({ sharedAccounts: ["444455556666"] }), config: { allowedAccounts: ["444455556666"] } },
-            "not applicable: a database instance": instance({ publiclyAccessible: false }),
+        },
+        notApplicable: {
+            "a database instance": instance({ publiclyAccessible: false }),
         },
         rejects: {
             "a public snapshot": [snapshot({ sharedAccounts: ["all"] }), /public/],

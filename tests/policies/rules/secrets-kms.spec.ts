@@ -41,7 +41,9 @@ describe("Secrets Manager policies", () => {
                 resource(SECRETS.version, "db-connection-value", { secretId: UNKNOWN, secretString: UNKNOWN }, { secretId: connection, secretString: database }),
             ],
             "a secret that explicitly depends on an RDS-managed database": [database, { ...resource(SECRETS.secret, "db-meta", {}), dependencies: [database.urn] }],
-            "a static secret exempted by name in the pack config": { resources: [secret], config: { exemptResources: ["jwt-secret"] } },
+        },
+        notApplicable: {
+            "a static secret exempted by name in the pack config": { resources: [secret], config: { exemptResources: [{ resource: "jwt-secret", reason: "a static test secret" }] } },
         },
         rejects: {
             "a secret nobody rotates": {

@@ -9,10 +9,8 @@ const document = (permissions?: Record<string, unknown>) =>
 describe("Systems Manager policies", () => {
     describeResourcePolicy(rules.ssmDocumentNotPublic, {
         accepts: {
-            "a document shared with two named accounts": document({ type: "Share", account_ids: "123456789012,210987654321" }),
-        },
-        notApplicable: {
             "a document shared with nobody": document(),
+            "a document shared with two named accounts": document({ type: "Share", account_ids: "123456789012,210987654321" }),
         },
         rejects: {
             "a document shared with All": [document({ type: "Share", account_ids: "All" }), /shares the document with All/],
