@@ -12,16 +12,29 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlarmProfile } from "../stacks/profiles";
-import type { AlertSeverity, StackConfig } from "../stacks";
+import type { AlertRouting, AlertSeverity } from "./alerting";
 import { AlertRoutes } from "./alert-routes";
 import type { FunctionNetwork } from "./function-network";
 import { burnRateAlarms, failureRate } from "./slo-alarms";
 
 const GIB = 1024 ** 3;
 
-/** Thresholds and windows, as the environment profiles define them. */
-export type AlarmThresholds = Readonly<AlarmProfile>;
+/** When each alarm fires: thresholds and the windows they are judged over (the environment profiles set them). */
+export interface AlarmThresholds {
+    /** 5xx responses as a share of requests, in percent, over errorRateWindowMinutes. */
+    readonly errorRatePercent: number;
+    readonly errorRateWindowMinutes: number;
+    /** p95 target response time, over latencyWindowMinutes. */
+    readonly latencyP95Milliseconds: number;
+    readonly latencyWindowMinutes: number;
+    /** Pod CPU and memory use, as a share of their limits. */
+    readonly cpuPercent: number;
+    readonly memoryPercent: number;
+    readonly databaseCpuPercent: number;
+    /** Alarm when free database storage falls below this share of allocated storage. */
+    readonly databaseFreeStoragePercent: number;
+    readonly databaseConnections: number;
+}
 
 export interface AlarmsArgs {
     /** Prefix of the topic and alarm names, e.g. clinical-platform-production. */
@@ -29,7 +42,7 @@ export interface AlarmsArgs {
     /** The stack's region (the topics', and where the PagerDuty secret is read). */
     region: string;
     /** The alert channels and which of them each severity reaches. */
-    alerts: StackConfig["alerts"];
+    alerts: AlertRouting;
     /** This stack owns the region's GuardDuty detector and so routes its findings (AlertRoutesArgs). */
     routeGuardDutyFindings: boolean;
     /** The VPC whose private subnets the PagerDuty function runs in (AlertRoutesArgs). */

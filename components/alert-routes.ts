@@ -8,7 +8,7 @@
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlertChannel, AlertSeverity, StackConfig } from "../stacks";
+import type { AlertChannel, AlertRouting, AlertSeverity } from "./alerting";
 import { failureQueue } from "./failure-queue";
 import { type FunctionNetwork, LAMBDA_VPC_STATEMENT, functionVpcConfig } from "./function-network";
 import { Statement, assumableBy, grantToRole, policyDocument } from "./iam";
@@ -50,7 +50,7 @@ export interface AlertRoutesArgs {
     /** The stack's region: the topics' and the PagerDuty secret's. */
     region: string;
     /** The channels and which of them each severity reaches, as validated config. */
-    alerts: StackConfig["alerts"];
+    alerts: AlertRouting;
     /** Key of the topics; its policy lets CloudWatch and EventBridge use it (components/keys.ts). */
     logsKeyArn: pulumi.Input<string>;
     /** Key the PagerDuty secret is under (the runbook creates it with this key). */

@@ -14,7 +14,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AlertSeverity } from "../stacks";
+import type { AlertSeverity } from "./alerting";
 import type { AlarmSpec } from "./alarms";
 
 /** The service-level objectives of the product, per 30-day month, and the requests each counts as failed. */

@@ -13,7 +13,8 @@ import {
     AlarmProfile, AppProfile, ApplicationProfile, DatabaseProfile, EdgeProfile, Environment, EnvironmentProfile, NetworkProfile,
     NodesProfile, PROFILES, RecoveryProfile, ReleaseProfile, SecretsProfile,
 } from "./profiles";
-import { AlertChannel, AlertSeverity, ProjectConfig, SlotName, projectConfigSchema, regionSchema } from "./schema";
+import type { AlertRouting } from "../components/alerting";
+import { ProjectConfig, SlotName, projectConfigSchema, regionSchema } from "./schema";
 import { STACK_NAMES_TEXT, StackName, parseStackName } from "./stack-name";
 
 export { StackConfigError } from "./problems";
@@ -58,14 +59,7 @@ export interface StackConfig {
     readonly domain: string;
     readonly certificates: { readonly edgeArn: string; readonly regionalArn: string };
     /** Where alarms go: the configured channels and which of them each severity reaches. */
-    readonly alerts: {
-        readonly email: readonly string[];
-        /** AWS Chatbot's Slack workspace and channel. */
-        readonly slack?: { readonly teamId: string; readonly channelId: string };
-        /** The secret holding the PagerDuty integration key; the key itself never reaches config or state. */
-        readonly pagerduty?: { readonly integrationKeySecret: string };
-        readonly routing: Readonly<Record<AlertSeverity, readonly AlertChannel[]>>;
-    };
+    readonly alerts: AlertRouting;
     readonly network: Readonly<NetworkProfile> & {
         readonly cidr: string;
         readonly peerCidrs: readonly string[];

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { DEFAULT_EKS_VERSION, eksVersionProblem } from "./eks-versions";
 import { overridesSchema } from "./profile-schema";
 import { AWS_REGIONS, UNSERVED_PARTITIONS } from "./regions";
+import { ALERT_CHANNELS, ALERT_SEVERITIES, AlertSeverity } from "../components/alerting";
+import { SLOT_NAMES } from "../components/blue-green/slots";
 import { integer, oneOf, text } from "./schema-parts";
 
 export const DATA_CLASSIFICATIONS = ["phi", "confidential", "internal"] as const;
@@ -52,7 +54,8 @@ const slotSchema = z.strictObject({
     breakingMigration: z.boolean({ error: "true or false" }).optional(),
 });
 
-export const SLOT_NAMES = ["blue", "green"] as const;
+export { SLOT_NAMES } from "../components/blue-green/slots";
+export type { SlotName } from "../components/blue-green/slots";
 
 /**
  * ARN of automated backups RDS keeps or replicates in a region (RDS API reference,
@@ -77,7 +80,6 @@ const restoreSchema = z.strictObject({
     kmsKeyArn: text("the ARN of the KMS key the replicated backups are encrypted with (arn:aws:kms:<region>:<account>:key/<uuid>)", KMS_KEY_ARN),
     time: text("latest, or a UTC time to the second such as 2026-12-01T09:30:00Z", RESTORE_TIME),
 }, { error: "an object with automatedBackupsArn, kmsKeyArn and time" });
-export type SlotName = (typeof SLOT_NAMES)[number];
 
 const appSchema = z.strictObject({
     stableSlot: oneOf(SLOT_NAMES),
@@ -102,10 +104,8 @@ const releaseSchema = z.strictObject({
 }, { error: "an object with the release's migration command (and optionally its smoke command)" });
 
 /** Where alarms go: the channels a stack has, and which of them each severity reaches. */
-export const ALERT_CHANNELS = ["email", "slack", "pagerduty"] as const;
-export type AlertChannel = (typeof ALERT_CHANNELS)[number];
-export const ALERT_SEVERITIES = ["warning", "critical"] as const;
-export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+export { ALERT_CHANNELS, ALERT_SEVERITIES } from "../components/alerting";
+export type { AlertChannel, AlertSeverity } from "../components/alerting";
 
 const REMOVED_ALERT_EMAILS_TEXT = "no value: alertEmails was replaced by clinical-platform:alerts, whose channels.email lists the addresses "
     + "and whose routing.warning and routing.critical name the channels each severity reaches (docs/runbooks/alarms.md)";

@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { SLOT_NAMES, SlotName } from "../../stacks";
+import { SLOT_NAMES, SlotName } from "./slots";
 import { assumableThroughPodIdentity, grantToRole } from "../iam";
 import { LoadBalancerController } from "./controller";
 import { SlotLoadBalancer, SlotTargetGroup } from "./load-balancer";

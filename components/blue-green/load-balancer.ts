@@ -16,7 +16,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SLOT_NAMES, SlotName } from "../../stacks";
+import { SLOT_NAMES, SlotName } from "./slots";
 
 export const APP_PORT = 8080;
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
