@@ -52,6 +52,7 @@ export const albHttpRedirectsToHttps = resourceRule<ListenerInputs>({
     hipaa: ["164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"],
     soc2: ["CC6.7"],
     remediation: 'Give HTTP listeners a single default action {type: "redirect", redirect: {protocol: "HTTPS", port: "443", statusCode: "HTTP_301"}}.',
+    anchors: { awsConfig: ["ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK"], cdkNag: ["ALBHttpToHttpsRedirection"] },
     resourceTypes: LB.listener,
     *check(listener) {
         if (protocolOf(listener) !== "HTTP") {
@@ -119,6 +120,7 @@ export const albListenerAcmCertificate = resourceRule<ListenerInputs>({
     hipaa: ["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
     soc2: ["CC6.7"],
     remediation: "Set certificateArn to an ACM certificate ARN (arn:aws:acm:…).",
+    anchors: { awsConfig: ["ELBV2_ACM_CERTIFICATE_REQUIRED"], cdkNag: ["ELBv2ACMCertificateRequired"] },
     resourceTypes: [...LB.listener, ...LB.listenerCertificate],
     *check(listener, { type }) {
         const protocol = LB.listener.some((t) => t === type) ? protocolOf(listener) : "HTTPS";
@@ -142,6 +144,7 @@ export const albDropInvalidHeaderFields = resourceRule<LoadBalancerInputs>({
     hipaa: ["164.312(e)(1)", "164.312(e)(2)(i)"],
     soc2: ["CC6.6"],
     remediation: "Set dropInvalidHeaderFields to true.",
+    anchors: { cdkNag: ["ALBHttpDropInvalidHeaderEnabled"] },
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
         if (isApplication(balancer) && balancer.dropInvalidHeaderFields !== true) {
@@ -174,6 +177,7 @@ export const albAccessLogsEnabled = resourceRule<LoadBalancerInputs>({
     hipaa: ["164.312(b)"],
     soc2: ["CC7.2", "CC7.3"],
     remediation: "Set accessLogs to {enabled: true, bucket: <log bucket>}.",
+    anchors: { awsConfig: ["ELB_LOGGING_ENABLED"], cdkNag: ["ELBLoggingEnabled"] },
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
         const logs = balancer.accessLogs;
@@ -191,6 +195,7 @@ export const albDeletionProtection = resourceRule<LoadBalancerInputs>({
     hipaa: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"],
     soc2: ["A1.2"],
     remediation: "Set enableDeletionProtection to true.",
+    anchors: { awsConfig: ["ELB_DELETION_PROTECTION_ENABLED"], cdkNag: ["ELBDeletionProtectionEnabled"] },
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
         if (balancer.enableDeletionProtection !== true) {
@@ -231,6 +236,7 @@ export const albWafAssociated = stackRule({
     hipaa: ["164.308(a)(1)(ii)(B)"],
     soc2: ["CC6.6"],
     remediation: "Add a WebAclAssociation with resourceArn set to the load balancer's ARN and a REGIONAL web ACL.",
+    anchors: { awsConfig: ["ALB_WAF_ENABLED"] },
     resourceTypes: LB.loadBalancer,
     *check(stack) {
         const associations = stack.ofType(WAF.association);

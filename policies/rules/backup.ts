@@ -125,6 +125,7 @@ export const backupPlanCoversDatabase = stackRule({
     hipaa: BACKUP_AND_DR,
     soc2: RECOVERY_CRITERIA,
     remediation: "Add the database's ARN to the resources of an aws.backup.Selection of the stack's backup plan.",
+    anchors: { awsConfig: ["RDS_IN_BACKUP_PLAN", "AURORA_RESOURCES_PROTECTED_BY_BACKUP_PLAN"], cdkNag: ["RDSInBackupPlan"] },
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(stack): Iterable<Finding> {
         const plans = stack.ofType(BACKUP.plan);

@@ -33,6 +33,7 @@ export const cloudtrailMultiRegion = resourceRule<TrailInputs>({
     hipaa: [...AUDIT_HIPAA, "164.308(a)(6)(ii)"],
     soc2: ["CC7.2", "CC7.3"],
     remediation: "Set isMultiRegionTrail and includeGlobalServiceEvents to true, and leave enableLogging true.",
+    anchors: { awsConfig: ["MULTI_REGION_CLOUD_TRAIL_ENABLED"] },
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
         if (trail.isMultiRegionTrail !== true) {
@@ -55,6 +56,7 @@ export const cloudtrailLogFileValidation = resourceRule<TrailInputs>({
     hipaa: ["164.312(b)", "164.312(c)(1)"],
     soc2: ["CC7.2"],
     remediation: "Set enableLogFileValidation to true.",
+    anchors: { awsConfig: ["CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED"], cdkNag: ["CloudTrailLogFileValidationEnabled"] },
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
         if (trail.enableLogFileValidation !== true) {
@@ -71,6 +73,7 @@ export const cloudtrailKmsEncryption = resourceRule<TrailInputs>({
     hipaa: ["164.312(a)(2)(iv)", "164.312(b)"],
     soc2: ["CC6.1"],
     remediation: "Set kmsKeyId to the audit key, whose policy lets cloudtrail.amazonaws.com encrypt for this trail (aws:SourceArn).",
+    anchors: { awsConfig: ["CLOUD_TRAIL_ENCRYPTION_ENABLED"], cdkNag: ["CloudTrailEncryptionEnabled"] },
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
         if (!presentOrPending(trail.kmsKeyId)) {
@@ -87,6 +90,7 @@ export const cloudtrailCloudwatchDelivery = resourceRule<TrailInputs>({
     hipaa: [...AUDIT_HIPAA, "164.308(a)(6)(ii)"],
     soc2: ["CC7.2", "CC7.3"],
     remediation: "Set cloudWatchLogsGroupArn (the log group's ARN with :*) and cloudWatchLogsRoleArn (a role CloudTrail assumes).",
+    anchors: { awsConfig: ["CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED"], cdkNag: ["CloudTrailCloudWatchLogsEnabled"] },
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
         if (!presentOrPending(trail.cloudWatchLogsGroupArn) || !presentOrPending(trail.cloudWatchLogsRoleArn)) {
@@ -110,6 +114,7 @@ export const cloudtrailS3DataEvents = resourceRule<TrailInputs>({
     soc2: ["CC7.2", "CC7.3"],
     remediation:
         'Add advancedEventSelectors: one with eventCategory = "Management", one with eventCategory = "Data" and resources.type = "AWS::S3::Object".',
+    anchors: { awsConfig: ["CLOUDTRAIL_S3_DATAEVENTS_ENABLED"] },
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
         const advanced = elements(trail.advancedEventSelectors);
