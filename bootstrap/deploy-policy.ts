@@ -469,6 +469,7 @@ function recoveryStatements(names: Names, stack: PlatformStack): Statement[] {
             Action: [
                 "backup:CreateBackupVault", "backup:DeleteBackupVault", "backup:DescribeBackupVault", "backup:PutBackupVaultLockConfiguration",
                 "backup:DeleteBackupVaultLockConfiguration", "backup:TagResource", "backup:UntagResource", "backup:ListTags",
+                "backup:PutBackupVaultAccessPolicy", "backup:GetBackupVaultAccessPolicy", "backup:DeleteBackupVaultAccessPolicy",
             ],
             Resource: `arn:${p}:backup:*:${a}:backup-vault:${prefix}*`,
         },
