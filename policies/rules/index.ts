@@ -14,6 +14,7 @@ import { kubernetesPolicies } from "./kubernetes";
 import { lambdaPolicies } from "./lambda";
 import { rdsPolicies } from "./rds";
 import { s3Policies } from "./s3";
+import { s3RecordsPolicies } from "./s3-records";
 import { secretsmanagerPolicies } from "./secretsmanager";
 import { securityGroupPolicies } from "./securitygroups";
 import { snsPolicies } from "./sns";
@@ -24,6 +25,7 @@ import { wafPolicies } from "./waf";
 export const policiesByService: Readonly<Record<string, readonly ClinicalPolicy[]>> = {
     "RDS PostgreSQL": rdsPolicies,
     S3: s3Policies,
+    "S3 notifications, copies and Object Lock": s3RecordsPolicies,
     CloudFront: cloudfrontPolicies,
     EKS: eksPolicies,
     "EC2 launch templates": ec2Policies,

@@ -388,7 +388,7 @@ function versioningFlag(bucket: StackResource): Maybe<boolean> {
 const LOG_TARGET_IDENTIFIERS = ["bucket", "id", "arn", "bucketDomainName"] as const;
 
 /** Buckets that receive logs from S3, load balancers, CloudFront or VPC flow logs. */
-function logTargets(stack: StackView): Set<string> {
+export function logTargets(stack: StackView): Set<string> {
     const targets = new Set<string>();
     const buckets = stack.ofType(...BUCKETS);
     const senders: [readonly string[], string][] = [
@@ -481,12 +481,22 @@ export const s3LifecycleConfigured = stackRule({
     anchors: { awsConfig: ["S3_VERSION_LIFECYCLE_POLICY_CHECK"] },
     resourceTypes: BUCKETS,
     *check(stack) {
+        // A rule counts when it is known to be on: the program writes lifecycle rules as literals, so a
+        // list or status the preview cannot know is not shown to be a retention schedule.
         for (const bucket of stack.ofType(...BUCKETS)) {
-            const inline = elements(bucket.props<BucketInputs>().lifecycleRules);
-            const side = sideResources(stack, bucket, S3.lifecycle, S3.lifecycleV2);
-            if (inline.known.length === 0 && !inline.hasUnknown && side.length === 0) {
-                yield { resource: bucket, message: "The bucket has no lifecycle rules, so data is kept (and billed) with no retention schedule." };
-            }
+            const inline = elements(bucket.props<{ lifecycleRules?: Maybe<Maybe<{ enabled?: Maybe<boolean> }>[]> }>().lifecycleRules);
+            const side = sideResources(stack, bucket, S3.lifecycle, S3.lifecycleV2)
+                .map((config) => elements(config.props<{ rules?: Maybe<Maybe<{ status?: Maybe<string> }>[]> }>().rules));
+            const active = inline.known.some((rule) => rule.enabled === true) || side.some((rules) => rules.known.some((rule) => rule.status === "Enabled"));
+            if (active) continue;
+            const unknown = inline.hasUnknown || side.some((rules) => rules.hasUnknown)
+                || inline.known.some((rule) => isUnknown(rule.enabled)) || side.some((rules) => rules.known.some((rule) => isUnknown(rule.status)));
+            yield {
+                resource: bucket,
+                message: unknown
+                    ? "The bucket's lifecycle rules are unknown in preview, so no enabled retention schedule can be shown."
+                    : "The bucket has no enabled lifecycle rule, so data is kept (and billed) with no retention schedule.",
+            };
         }
     },
 });
@@ -514,7 +524,7 @@ function field(value: unknown, key: string): Maybe<unknown> {
     return value !== null && typeof value === "object" ? (value as Record<string, Maybe<unknown>>)[key] : undefined;
 }
 
-function replicationRules(type: string, props: Record<string, unknown>): Maybe<ReplicationRuleView>[] {
+export function replicationRules(type: string, props: Record<string, unknown>): Maybe<ReplicationRuleView>[] {
     if (type === S3.replication) {
         return listOf((props as BucketReplicationInputs).rules).map((rule) =>
             isKnown(rule)
