@@ -12,6 +12,7 @@ import "./kubernetes.spec";
 import "./lambda.spec";
 import "./monitoring.spec";
 import "./network.spec";
+import "./partials.spec";
 import "./rds.spec";
 import "./s3.spec";
 import "./secrets-kms.spec";
