@@ -333,27 +333,64 @@ export const iamRoleNoPolicyManagementConflicts = stackRule({
     },
 });
 
-export const iamNoKmsDecryptOnAllKeys = resourceRule<IamPolicyInputs & IamRoleInputs>({
+/**
+ * Condition keys that narrow a statement to some keys: their tags (ABAC), the service calling on the
+ * principal's behalf, or the encryption context (AWS KMS Developer Guide, "Condition keys for AWS KMS",
+ * checked 2026-12-01). AWS Config's rule ignores conditions; a tag-scoped grant is not one on every key.
+ */
+const KEY_NARROWING_CONDITIONS = /^(aws:ResourceTag\/|kms:ViaService$|kms:EncryptionContext)/i;
+
+function narrowsKeys(statement: Statement): boolean {
+    return Object.values(statement.condition ?? {}).some((operands) =>
+        operands !== null && typeof operands === "object" && Object.keys(operands).some((key) => KEY_NARROWING_CONDITIONS.test(key)));
+}
+
+/** The blocked KMS actions a policy document allows on every key. */
+function blockedKmsActions(statements: Statement[]): string[] {
+    const blocked = new Set<string>();
+    for (const statement of statements.filter(isAllow)) {
+        if (!statement.resources.some((resource) => ALL_KEYS.test(resource)) || narrowsKeys(statement)) continue;
+        for (const action of BLOCKED_KMS_ACTIONS) {
+            if (statement.actions.some((pattern) => actionMatches(pattern, action))) blocked.add(action);
+        }
+    }
+    return [...blocked];
+}
+
+export const iamNoKmsDecryptOnAllKeys = stackRule({
     name: "iam-no-kms-decrypt-on-all-keys",
     description: "IAM policies (managed and inline) never allow kms:Decrypt or kms:ReEncrypt* on every KMS key.",
     severity: "high",
     category: "encryption",
     hipaa: [...IAM_HIPAA, "164.312(a)(2)(iv)"],
     soc2: ["CC6.1", "CC6.3"],
-    remediation: "Name the ARNs of the keys the principal must decrypt with in Resource (the key of each secret, bucket or queue it reads).",
+    remediation:
+        "Name the ARNs of the keys the principal must decrypt with in Resource (the key of each secret, bucket or queue it reads), or narrow the statement by aws:ResourceTag, kms:ViaService or the encryption context.",
     anchors: { awsConfig: ["IAM_CUSTOMER_POLICY_BLOCKED_KMS_ACTIONS", "IAM_INLINE_POLICY_BLOCKED_KMS_ACTIONS"] },
     resourceTypes: POLICY_HOLDERS,
-    *check(inputs, { type }) {
-        // Key policies are not read here: inside a key policy, Resource "*" means that one key.
-        const blocked = new Set<string>();
-        for (const statement of permissionStatements(inputs, type).filter(isAllow)) {
-            if (!statement.resources.some((resource) => ALL_KEYS.test(resource))) continue;
-            for (const action of BLOCKED_KMS_ACTIONS) {
-                if (statement.actions.some((pattern) => actionMatches(pattern, action))) blocked.add(action);
+    *check(stack) {
+        // Key policies are not read: inside a key policy, Resource "*" means that one key. Nor are
+        // permissions boundaries, which grant nothing (Config's excludePermissionBoundaryPolicy option).
+        const principals = stack.ofType(IAM.role, IAM.user);
+        const holders = stack.ofType(...POLICY_HOLDERS);
+        // A boundary is attached to a principal, or required of the roles another policy lets its holder create.
+        const namesBoundary = (document: unknown) => {
+            const statements = statementsOf(document);
+            return isUnknown(statements) || (Array.isArray(statements) && statements.some((statement) =>
+                Object.values(statement.condition ?? {}).some((operands) => operands !== null && typeof operands === "object" && "iam:PermissionsBoundary" in operands)));
+        };
+        const isBoundary = (policy: (typeof holders)[number]) =>
+            principals.some((principal) => refersTo(principal, "permissionsBoundary", policy, ["arn", "id"]))
+            || holders.some((other) => other !== policy && refersTo(other, "policy", policy, ["arn"]) && namesBoundary(other.props<IamPolicyInputs>().policy));
+        for (const holder of holders) {
+            if (holder.type === IAM.policy && isBoundary(holder)) continue;
+            const blocked = blockedKmsActions(permissionStatements(holder.props<IamPolicyInputs & IamRoleInputs>(), holder.type));
+            if (blocked.length > 0) {
+                yield {
+                    resource: holder,
+                    message: `A statement allows ${blocked.join(", ")} on every KMS key (Resource "*"), so the holder can decrypt any data the account encrypts.`,
+                };
             }
-        }
-        if (blocked.size > 0) {
-            yield `A statement allows ${[...blocked].join(", ")} on every KMS key (Resource "*"), so the holder can decrypt any data the account encrypts.`;
         }
     },
 });

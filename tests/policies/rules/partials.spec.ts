@@ -35,29 +35,56 @@ describe("IAM policies (full access, admin on wildcard ARNs, KMS decrypt, group 
         },
     });
 
-    describeResourcePolicy(iam.iamNoKmsDecryptOnAllKeys, {
+    const kmsRejection = (subject: TestResource, message: RegExp) => ({ resources: [subject], offenders: [subject.name], message });
+    describeStackPolicy(iam.iamNoKmsDecryptOnAllKeys, {
         accepts: {
-            "kms:Decrypt on the secrets key only": policy(allow("kms:Decrypt", secretsKey)),
-            "kms:Decrypt through Secrets Manager on the one key": policy({ ...allow("kms:Decrypt", secretsKey), Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } }),
-            "kms:Encrypt and GenerateDataKey on every key, which do not reveal data": policy(allow(["kms:Encrypt", "kms:GenerateDataKey"], "*")),
-            "a Deny of kms:Decrypt on every key": policy({ Effect: "Deny", Action: "kms:Decrypt", Resource: "*" }),
+            "kms:Decrypt on the secrets key only": [policy(allow("kms:Decrypt", secretsKey))],
+            "kms:Decrypt on every key of the account that carries the stack's tag": [
+                policy({ ...allow("kms:Decrypt", "arn:aws:kms:*:111122223333:key/*"), Condition: { StringEquals: { "aws:ResourceTag/Environment": "production" } } }),
+            ],
+            "kms:Decrypt on every key, only through Secrets Manager": [
+                policy({ ...allow("kms:Decrypt", "*"), Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } }),
+            ],
+            "kms:Encrypt and GenerateDataKey on every key, which do not reveal data": [policy(allow(["kms:Encrypt", "kms:GenerateDataKey"], "*"))],
+            "a Deny of kms:Decrypt on every key": [policy({ Effect: "Deny", Action: "kms:Decrypt", Resource: "*" })],
         },
         notApplicable: {
-            "a KMS key policy, where Resource \"*\" means the key itself": resource("aws:kms/key:Key", "key", { policy: document({ ...allow("kms:*", "*"), Principal: { AWS: "arn:aws:iam::111122223333:root" } }) }),
+            "a permissions boundary a deploy policy requires of the roles it creates": (() => {
+                const boundary = resource(IAM.policy, "boundary", { policy: document(allow(["kms:Decrypt", "kms:ReEncrypt*"], "*")) });
+                const deploy = resource(IAM.policy, "deploy", {
+                    policy: document({ ...allow("iam:CreateRole", "arn:aws:iam::111122223333:role/clinical-*"), Condition: { StringEquals: { "iam:PermissionsBoundary": UNKNOWN } } }),
+                }, { policy: boundary });
+                return [boundary, deploy];
+            })(),
+            "a KMS key policy, where Resource \"*\" means the key itself": [
+                resource("aws:kms/key:Key", "key", { policy: document({ ...allow("kms:*", "*"), Principal: { AWS: "arn:aws:iam::111122223333:root" } }) }),
+            ],
         },
         rejects: {
-            'kms:Decrypt on Resource "*" in a managed policy': [policy(allow("kms:Decrypt", "*")), /kms:Decrypt on every KMS key/],
-            "kms:ReEncrypt* on every key in a region (inline)": [
+            'kms:Decrypt on Resource "*" in a managed policy': kmsRejection(policy(allow("kms:Decrypt", "*")), /kms:Decrypt on every KMS key/),
+            "kms:ReEncrypt* on every key in a region (inline)": kmsRejection(
                 resource(IAM.rolePolicy, "rp", { role: UNKNOWN, policy: document(allow("kms:ReEncrypt*", "arn:aws:kms:us-east-1:111122223333:key/*")) }),
                 /kms:ReEncryptFrom, kms:ReEncryptTo on every KMS key/,
-            ],
-            'kms:* on Resource "*"': [policy(allow("kms:*", "*")), /kms:Decrypt, kms:ReEncryptFrom, kms:ReEncryptTo/],
-            'kms:De* (case-insensitive) on Resource "*"': [policy(allow("KMS:de*", "*")), /kms:Decrypt on every KMS key/],
-            'Action "*" on Resource "*"': [policy(allow("*", "*")), /kms:Decrypt/],
-            "a role's inline policy decrypting with every key": [
+            ),
+            'kms:* on Resource "*"': kmsRejection(policy(allow("kms:*", "*")), /kms:Decrypt, kms:ReEncryptFrom, kms:ReEncryptTo/),
+            'kms:De* (case-insensitive) on Resource "*"': kmsRejection(policy(allow("KMS:de*", "*")), /kms:Decrypt on every KMS key/),
+            'Action "*" on Resource "*", narrowed by the caller\'s account only': kmsRejection(
+                policy({ ...allow("*", "*"), Condition: { StringEquals: { "kms:CallerAccount": "111122223333" } } }),
+                /kms:Decrypt/,
+            ),
+            "a role's inline policy decrypting with every key": kmsRejection(
                 resource(IAM.role, "api-role", { assumeRolePolicy: UNKNOWN, inlinePolicies: [{ name: "decrypt", policy: document(allow(["kms:Decrypt"], ["*"])) }] }),
                 /kms:Decrypt on every KMS key/,
-            ],
+            ),
+            "a managed policy decrypting with every key, attached to a role that also uses another policy as its boundary": {
+                resources: (() => {
+                    const grant = policy(allow("kms:Decrypt", "*"));
+                    const boundary = resource(IAM.policy, "boundary", { policy: document(allow("kms:Decrypt", "*")) });
+                    return [grant, boundary, resource(IAM.role, "deploy", { assumeRolePolicy: UNKNOWN, permissionsBoundary: UNKNOWN }, { permissionsBoundary: boundary })];
+                })(),
+                offenders: ["app-policy"],
+                message: /kms:Decrypt on every KMS key/,
+            },
         },
     });
 
