@@ -169,7 +169,7 @@ export function deployDocuments(names: Names, stack: PlatformStack, boundaryArn:
                     "s3:CreateBucket", "s3:DeleteBucket", "s3:ListBucket", "s3:GetBucket*", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy",
                     "s3:GetEncryptionConfiguration", "s3:PutEncryptionConfiguration", "s3:PutBucketVersioning", "s3:PutBucketPublicAccessBlock",
                     "s3:PutBucketOwnershipControls", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketLogging",
-                    "s3:PutBucketTagging", "s3:GetAccelerateConfiguration", "s3:GetReplicationConfiguration",
+                    "s3:PutBucketTagging", "s3:GetAccelerateConfiguration", "s3:GetReplicationConfiguration", "s3:PutBucketNotification",
                 ],
                 Resource: `arn:${p}:s3:::*`,
             },
@@ -497,6 +497,7 @@ function recoveryStatements(names: Names, stack: PlatformStack): Statement[] {
             Action: [
                 "backup:CreateBackupVault", "backup:DeleteBackupVault", "backup:DescribeBackupVault", "backup:PutBackupVaultLockConfiguration",
                 "backup:DeleteBackupVaultLockConfiguration", "backup:TagResource", "backup:UntagResource", "backup:ListTags",
+                "backup:PutBackupVaultAccessPolicy", "backup:GetBackupVaultAccessPolicy", "backup:DeleteBackupVaultAccessPolicy",
             ],
             Resource: `arn:${p}:backup:*:${a}:backup-vault:${prefix}*`,
         },

@@ -1,7 +1,7 @@
 /**
  * One S3 bucket with everything a bucket holding regulated data needs beside it: public access
- * blocked, ACLs disabled, default encryption, versioning, access logging, lifecycle, and a bucket
- * policy that refuses any request not made over TLS 1.2 or later.
+ * blocked, ACLs disabled, default encryption, versioning, access logging, lifecycle, event
+ * notifications to EventBridge, and a bucket policy that refuses any request not made over TLS 1.2 or later.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -97,6 +97,12 @@ export class SecureBucket extends pulumi.ComponentResource {
                 ...(args.lifecycleRules ?? []),
             ],
         }, parent);
+        // Every object-level change is published to the account's default EventBridge bus, where rules
+        // (alerting, malware scanning, audit) can subscribe without touching the bucket again. Enabling it
+        // costs nothing until a rule matches, and one BucketNotification owns a bucket's whole notification
+        // configuration, so it lives here (S3 User Guide, "Using EventBridge"; @pulumi/aws 7.48.0
+        // s3/bucketNotification.d.ts `eventbridge`; checked 2026-12-01).
+        new aws.s3.BucketNotification(name, { bucket: bucket.id, eventbridge: true }, parent);
         this.policy = new aws.s3.BucketPolicy(name, {
             bucket: bucket.id,
             policy: policyDocument([...transportOnlyOverTls(bucket.arn), ...(args.extraStatements?.(bucket.arn) ?? [])]),

@@ -60,6 +60,9 @@ export interface BackupPlanArgs {
     tags: Record<string, string>;
 }
 
+/** What each vault's access policy denies everyone. */
+export const MANUAL_DELETION_ACTIONS = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy"];
+
 /** The AWS-managed policies of the role, as the AWS Managed Policy Reference names them (checked 2026-12-01). */
 export const BACKUP_ROLE_MANAGED_POLICIES = [
     "service-role/AWSBackupServiceRolePolicyForBackup",
@@ -86,6 +89,24 @@ export class BackupPlan extends pulumi.ComponentResource {
                 forceDestroy: false,
                 tags: args.tags,
             }, { ...where, protect: args.protect, retainOnDelete: args.protect });
+            // No one deletes a recovery point, shortens its lifecycle or swaps this policy by hand; AWS
+            // Backup's own lifecycle expiry is not an API call of a principal and still runs (AWS Backup
+            // Developer Guide, "Vault access policies"; Config rule backup-recovery-point-manual-deletion-disabled
+            // wants Principal and Resource "*"; checked 2026-12-01). Since the policy denies its own
+            // replacement, a change deletes it first and creates the new one.
+            new aws.backup.VaultPolicy(vaultName, {
+                backupVaultName: created.name,
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{
+                        Sid: "DenyManualDeletionOfRecoveryPoints",
+                        Effect: "Deny",
+                        Principal: { AWS: "*" },
+                        Action: MANUAL_DELETION_ACTIONS,
+                        Resource: "*",
+                    }],
+                }),
+            }, { ...where, replaceOnChanges: ["policy"], deleteBeforeReplace: true });
             if (args.vaultLock) {
                 // Jobs whose retention falls outside [min, max] fail, so min is the plan's own retention.
                 new aws.backup.VaultLockConfiguration(vaultName, {

@@ -280,3 +280,19 @@ export const BEANSTALK = {
 export const SSM = {
     document: "aws:ssm/document:Document",
 } as const;
+
+/** Resources the account-baseline, AWS Backup coverage, RDS snapshot and S3 notification rules read (@pulumi/aws 7.48.0, checked 2026-12-01). */
+export const COVERAGE = {
+    iamGroup: "aws:iam/group:Group",
+    rdsClusterSnapshot: "aws:rds/clusterSnapshot:ClusterSnapshot",
+    rdsSnapshotCopy: "aws:rds/snapshotCopy:SnapshotCopy",
+    dynamodbTable: "aws:dynamodb/table:Table",
+    ebsVolume: "aws:ebs/volume:Volume",
+    ec2Instance: "aws:ec2/instance:Instance",
+    efsFileSystem: "aws:efs/fileSystem:FileSystem",
+    efsBackupPolicy: "aws:efs/backupPolicy:BackupPolicy",
+    backupVaultPolicy: "aws:backup/vaultPolicy:VaultPolicy",
+    s3Notification: "aws:s3/bucketNotification:BucketNotification",
+    s3ObjectLock: "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+    cloudfrontVpcOrigin: "aws:cloudfront/vpcOrigin:VpcOrigin",
+} as const;

@@ -1,7 +1,7 @@
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
-import { refersTo } from "../lib/stack";
-import { LB, WAF } from "../lib/types";
-import { type Maybe, elements, isKnown, isUnknown, present, presentOrPending } from "../lib/values";
+import { type StackResource, type StackView, refersTo } from "../lib/stack";
+import { CLOUDFRONT, COVERAGE, EC2, LB, WAF } from "../lib/types";
+import { type Maybe, elements, isKnown, isPresent, isUnknown, present, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.lb.LoadBalancer` / `aws.alb.LoadBalancer` the rules read. */
 export interface LoadBalancerInputs {
@@ -52,6 +52,7 @@ export const albHttpRedirectsToHttps = resourceRule<ListenerInputs>({
     hipaa: ["164.312(a)(2)(iv)", "164.312(e)(1)", "164.312(e)(2)(i)", "164.312(e)(2)(ii)"],
     soc2: ["CC6.7"],
     remediation: 'Give HTTP listeners a single default action {type: "redirect", redirect: {protocol: "HTTPS", port: "443", statusCode: "HTTP_301"}}.',
+    anchors: { awsConfig: ["ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK"], cdkNag: ["ALBHttpToHttpsRedirection"] },
     resourceTypes: LB.listener,
     *check(listener, context) {
         const protocol = protocolOf(listener);
@@ -126,6 +127,7 @@ export const albListenerAcmCertificate = resourceRule<ListenerInputs>({
     hipaa: ["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
     soc2: ["CC6.7"],
     remediation: "Set certificateArn to an ACM certificate ARN (arn:aws:acm:…).",
+    anchors: { awsConfig: ["ELBV2_ACM_CERTIFICATE_REQUIRED"], cdkNag: ["ELBv2ACMCertificateRequired"] },
     resourceTypes: [...LB.listener, ...LB.listenerCertificate],
     *check(listener, { type, notApplicable }) {
         const protocol = LB.listener.some((t) => t === type) ? protocolOf(listener) : "HTTPS";
@@ -152,6 +154,7 @@ export const albDropInvalidHeaderFields = resourceRule<LoadBalancerInputs>({
     hipaa: ["164.312(e)(1)", "164.312(e)(2)(i)"],
     soc2: ["CC6.6"],
     remediation: "Set dropInvalidHeaderFields to true.",
+    anchors: { cdkNag: ["ALBHttpDropInvalidHeaderEnabled"] },
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
         if (isApplication(balancer) && balancer.dropInvalidHeaderFields !== true) {
@@ -184,6 +187,7 @@ export const albAccessLogsEnabled = resourceRule<LoadBalancerInputs>({
     hipaa: ["164.312(b)"],
     soc2: ["CC7.2", "CC7.3"],
     remediation: "Set accessLogs to {enabled: true, bucket: <log bucket>}.",
+    anchors: { awsConfig: ["ELB_LOGGING_ENABLED"], cdkNag: ["ELBLoggingEnabled"] },
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
         const logs = balancer.accessLogs;
@@ -201,6 +205,7 @@ export const albDeletionProtection = resourceRule<LoadBalancerInputs>({
     hipaa: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"],
     soc2: ["A1.2"],
     remediation: "Set enableDeletionProtection to true.",
+    anchors: { awsConfig: ["ELB_DELETION_PROTECTION_ENABLED"], cdkNag: ["ELBDeletionProtectionEnabled"] },
     resourceTypes: LB.loadBalancer,
     *check(balancer) {
         if (balancer.enableDeletionProtection !== true) {
@@ -233,29 +238,75 @@ export const albTargetGroupHealthCheck = resourceRule<TargetGroupInputs>({
     },
 });
 
+/** Whether an ingress permission admits addresses (CIDRs or a prefix list) rather than only named security groups. */
+function admitsAddresses(rule: StackResource, type: string): boolean {
+    const given = (value: unknown) => isPresent(value as Maybe<unknown>) && !(Array.isArray(value) && value.length === 0);
+    if (type === EC2.ingressRule) {
+        const inputs = rule.props<{ cidrIpv4?: unknown; cidrIpv6?: unknown; prefixListId?: unknown }>();
+        return given(inputs.cidrIpv4) || given(inputs.cidrIpv6) || given(inputs.prefixListId);
+    }
+    const inputs = rule.props<{ type?: Maybe<string>; cidrBlocks?: unknown; ipv6CidrBlocks?: unknown; prefixListIds?: unknown }>();
+    if (type === EC2.securityGroupRule && inputs.type !== "ingress") return false;
+    return given(inputs.cidrBlocks) || given(inputs.ipv6CidrBlocks) || given(inputs.prefixListIds);
+}
+
+/**
+ * An internal load balancer whose only way in from the internet is a CloudFront VPC origin of a
+ * distribution that has a web ACL, and whose security groups admit no address ranges: every request
+ * from outside the VPC has passed that web ACL, and inside the VPC only the named groups reach it.
+ */
+function behindProtectedVpcOrigin(stack: StackView, balancer: StackResource): boolean {
+    const inputs = balancer.props<LoadBalancerInputs & { securityGroups?: Maybe<Maybe<string>[]> }>();
+    if (inputs.internal !== true) return false;
+    const origins = stack.ofType(COVERAGE.cloudfrontVpcOrigin).filter((origin) => refersTo(origin, "vpcOriginEndpointConfig.arn", balancer, ["arn", "id"]));
+    const protectedOrigin = origins.some((origin) =>
+        stack.ofType(CLOUDFRONT.distribution).some((distribution) =>
+            refersTo(distribution, "origins", origin, []) && presentOrPending(distribution.props<{ webAclId?: Maybe<string> }>().webAclId)));
+    if (!protectedOrigin) return false;
+    const groups = stack.ofType(EC2.securityGroup).filter((group) => refersTo(balancer, "securityGroups", group, ["id"]));
+    const inline = groups.some((group) => elements(group.props<{ ingress?: Maybe<Maybe<Record<string, unknown>>[]> }>().ingress).known
+        .some((rule) => isPresent(rule.cidrBlocks as Maybe<unknown>) || isPresent(rule.ipv6CidrBlocks as Maybe<unknown>) || isPresent(rule.prefixListIds as Maybe<unknown>)));
+    const standalone = stack.ofType(EC2.ingressRule, EC2.securityGroupRule).some((rule) =>
+        groups.some((group) => refersTo(rule, "securityGroupId", group, ["id"])) && admitsAddresses(rule, rule.type));
+    return !inline && !standalone;
+}
+
 export const albWafAssociated = stackRule({
     name: "alb-waf-associated",
-    description: "Every internet-facing application load balancer is protected by an AWS WAF web ACL.",
+    description:
+        "Every application load balancer is protected by an AWS WAF web ACL: its own association, or (internal ones) a CloudFront VPC origin whose distribution has a web ACL and no address-range ingress around it.",
     severity: "high",
     category: "network",
     hipaa: ["164.308(a)(1)(ii)(B)"],
     soc2: ["CC6.6"],
-    remediation: "Add a WebAclAssociation with resourceArn set to the load balancer's ARN and a REGIONAL web ACL.",
+    remediation:
+        "Add a WebAclAssociation with resourceArn set to the load balancer's ARN and a REGIONAL web ACL; or make it internal, reachable from the internet only "
+        + "through a CloudFront VPC origin of a distribution with webAclId, with security groups that admit other security groups only.",
+    // AWS Config's ALB_WAF_ENABLED cannot see a VPC origin and still reports such a load balancer;
+    // the web ACL at CloudFront inspects every request that can reach it from outside the VPC, so a
+    // second, regional one would judge the same requests again. Recorded as an accepted deviation.
+    anchors: { awsConfig: ["ALB_WAF_ENABLED"] },
     resourceTypes: LB.loadBalancer,
     *check(stack) {
         const associations = stack.ofType(WAF.association);
         for (const balancer of stack.ofType(...LB.loadBalancer)) {
             const inputs = balancer.props<LoadBalancerInputs>();
-            // The scheme is a literal in the program; one the preview cannot know may be internet-facing.
-            if (inputs.internal === true || !isApplication(inputs)) {
+            if (!isApplication(inputs)) {
                 continue;
             }
-            if (!associations.some((association) => refersTo(association, "resourceArn", balancer, ["arn", "id"]))) {
-                const message = isUnknown(inputs.internal)
+            if (associations.some((association) => refersTo(association, "resourceArn", balancer, ["arn", "id"]))) {
+                continue;
+            }
+            if (behindProtectedVpcOrigin(stack, balancer)) {
+                continue;
+            }
+            // The scheme is a literal in the program; one the preview cannot know may be internet-facing.
+            const message = inputs.internal === true
+                ? "The internal load balancer has no WAF web ACL association and is not reachable only through a CloudFront VPC origin of a distribution with a web ACL."
+                : isUnknown(inputs.internal)
                     ? "internal is unknown in preview, so the load balancer may be internet-facing, and it has no WAF web ACL association."
                     : "The internet-facing load balancer has no WAF web ACL association.";
-                yield { resource: balancer, message };
-            }
+            yield { resource: balancer, message };
         }
     },
 });

@@ -1,7 +1,8 @@
 import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
-import { BACKUP, RDS } from "../lib/types";
-import { type Maybe, elements, isKnown, isPresent, isUnknown, present, presentOrPending } from "../lib/values";
+import { hasPublicPrincipal, statementsOf } from "../lib/documents";
+import { BACKUP, COVERAGE, RDS } from "../lib/types";
+import { type Maybe, elements, isKnown, isPresent, isUnknown, knownStrings, present, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.backup.Vault` the rules read. */
 export interface BackupVaultInputs {
@@ -23,16 +24,23 @@ export interface BackupPlanInputs {
         Maybe<{
             ruleName?: Maybe<string>;
             targetVaultName?: Maybe<string>;
+            schedule?: Maybe<string>;
+            lifecycle?: Maybe<{ deleteAfter?: Maybe<number> }>;
             copyActions?: Maybe<Maybe<{ destinationVaultArn?: Maybe<string> }>[]>;
         }>[]
     >;
     region?: Maybe<string>;
 }
 
+type TagMatch = Maybe<Maybe<{ key?: Maybe<string>; value?: Maybe<string> }>[]>;
+
 /** Inputs of `aws.backup.Selection` the rules read. */
 export interface BackupSelectionInputs {
     planId?: Maybe<string>;
     resources?: Maybe<Maybe<string>[]>;
+    notResources?: Maybe<Maybe<string>[]>;
+    selectionTags?: Maybe<Maybe<{ type?: Maybe<string>; key?: Maybe<string>; value?: Maybe<string> }>[]>;
+    conditions?: Maybe<Maybe<{ stringEquals?: TagMatch; stringLikes?: TagMatch; stringNotEquals?: TagMatch; stringNotLikes?: TagMatch }>[]>;
 }
 
 /** Inputs of `aws.rds.InstanceAutomatedBackupsReplication` the rules read. */
@@ -117,21 +125,232 @@ export const backupVaultLocked = stackRule<{ minimumRetentionDays: number }>({
     },
 });
 
-export const backupPlanCoversDatabase = stackRule({
+/** The ARN a resource of each type will have, with its variable parts as placeholders, for wildcard selections. */
+const ARN_SHAPES: Record<string, string> = {
+    [RDS.instance]: "arn:aws:rds:region:account:db:name",
+    [RDS.cluster]: "arn:aws:rds:region:account:cluster:name",
+    [COVERAGE.dynamodbTable]: "arn:aws:dynamodb:region:account:table/name",
+    [COVERAGE.ebsVolume]: "arn:aws:ec2:region:account:volume/name",
+    [COVERAGE.ec2Instance]: "arn:aws:ec2:region:account:instance/name",
+    [COVERAGE.efsFileSystem]: "arn:aws:elasticfilesystem:region:account:file-system/name",
+};
+
+/** An AWS Backup resource pattern ("*", or an ARN with * wildcards) as a regular expression. */
+function wildcard(pattern: string): RegExp {
+    return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+}
+
+function tagsOf(resource: StackResource): Record<string, Maybe<string>> {
+    const tags = resource.props<{ tags?: Maybe<Record<string, Maybe<string>>> }>().tags;
+    return isKnown(tags) ? tags : {};
+}
+
+/** Whether a condition list (key aws:ResourceTag/<tag>) holds for the tags; an unknown entry does not hold. */
+function conditionsHold(tags: Record<string, Maybe<string>>, list: TagMatch, like: boolean, negated: boolean): boolean {
+    return elements(list).known.every((entry) => {
+        if (!isKnown(entry.key) || !isKnown(entry.value)) return false;
+        const tag = tags[entry.key.replace(/^aws:ResourceTag\//, "")];
+        const matches = isKnown(tag) && (like ? wildcard(entry.value).test(tag) : tag === entry.value);
+        return negated ? !matches : matches;
+    });
+}
+
+/**
+ * Whether a selection picks the resource: by ARN (a reference to it, or a wildcard pattern its ARN
+ * fits) or by one of its tags, narrowed by every condition and not excluded by notResources (AWS Backup
+ * Developer Guide, "Assigning resources to a backup plan": tags and resources are OR'd, conditions
+ * AND'd; checked 2026-12-01).
+ */
+function selects(selection: StackResource, resource: StackResource): boolean {
+    const inputs = selection.props<BackupSelectionInputs>();
+    if (refersTo(selection, "notResources", resource, ["arn"])) return false;
+    const shape = ARN_SHAPES[resource.type];
+    const patterns = knownStrings(inputs.resources).filter((pattern) => pattern.includes("*"));
+    const byArn = refersTo(selection, "resources", resource, ["arn"]) || (shape !== undefined && patterns.some((pattern) => wildcard(pattern).test(shape)));
+    const tags = tagsOf(resource);
+    const byTag = elements(inputs.selectionTags).known.some(
+        (tag) => (tag.type ?? "STRINGEQUALS") === "STRINGEQUALS" && isKnown(tag.key) && isKnown(tag.value) && tags[tag.key] === tag.value,
+    );
+    const conditions = elements(inputs.conditions).known;
+    const onlyConditions = !present(inputs.resources) && !present(inputs.selectionTags) && conditions.length > 0;
+    if (!byArn && !byTag && !onlyConditions) return false;
+    return conditions.every(
+        (c) => conditionsHold(tags, c.stringEquals, false, false) && conditionsHold(tags, c.stringLikes, true, false)
+            && conditionsHold(tags, c.stringNotEquals, false, true) && conditionsHold(tags, c.stringNotLikes, true, true),
+    );
+}
+
+/** The selections of the stack's backup plans. How often and how long each plan keeps is `backup-plan-min-frequency-retention`'s to judge. */
+function planSelections(stack: StackView): StackResource[] {
+    const plans = stack.ofType(BACKUP.plan);
+    return stack.ofType(BACKUP.selection).filter((selection) => plans.some((plan) => refersTo(selection, "planId", plan, ["id"])));
+}
+
+interface CoverageSpec {
+    name: string;
+    what: string;
+    types: string[];
+    awsConfig: string[];
+    cdkNag: string[];
+    candidates?(stack: StackView): StackResource[];
+    /** Another way the resource is backed up, such as EFS automatic backups. */
+    alsoCovered?(stack: StackView, resource: StackResource): boolean;
+}
+
+function coverageRule(spec: CoverageSpec) {
+    return stackRule({
+        name: spec.name,
+        description: `Every ${spec.what} is selected by an AWS Backup plan of the stack, so its recovery points outlive it and can be copied away.`,
+        severity: "high",
+        category: "availability",
+        hipaa: BACKUP_AND_DR,
+        soc2: RECOVERY_CRITERIA,
+        remediation: `Add the ${spec.what}'s ARN (or a tag it carries) to an aws.backup.Selection of the stack's backup plan.`,
+        anchors: { awsConfig: spec.awsConfig, cdkNag: spec.cdkNag },
+        resourceTypes: spec.types,
+        *check(stack): Iterable<Finding> {
+            const selections = planSelections(stack);
+            for (const resource of spec.candidates?.(stack) ?? stack.ofType(...spec.types)) {
+                if (selections.some((selection) => selects(selection, resource)) || spec.alsoCovered?.(stack, resource)) continue;
+                yield { resource, message: `No AWS Backup selection of a backup plan in the stack picks this ${spec.what} (by ARN or tag), so it has no managed, copyable backups.` };
+            }
+        },
+    });
+}
+
+export const backupPlanCoversDatabase = coverageRule({
     name: "backup-plan-covers-database",
-    description: "Every database is selected by an AWS Backup plan, so its recovery points outlive the database and can be copied away.",
+    what: "database instance and Aurora cluster",
+    types: [RDS.instance, RDS.cluster],
+    awsConfig: ["RDS_IN_BACKUP_PLAN", "AURORA_RESOURCES_PROTECTED_BY_BACKUP_PLAN"],
+    cdkNag: ["RDSInBackupPlan"],
+    candidates: primaryDatabases,
+});
+
+export const backupPlanCoversDynamodb = coverageRule({
+    name: "backup-plan-covers-dynamodb",
+    what: "DynamoDB table",
+    types: [COVERAGE.dynamodbTable],
+    awsConfig: ["DYNAMODB_IN_BACKUP_PLAN"],
+    cdkNag: ["DynamoDBInBackupPlan"],
+});
+
+export const backupPlanCoversEbsVolume = coverageRule({
+    name: "backup-plan-covers-ebs-volume",
+    what: "EBS volume",
+    types: [COVERAGE.ebsVolume],
+    awsConfig: ["EBS_IN_BACKUP_PLAN"],
+    cdkNag: ["EC2EBSInBackupPlan"],
+});
+
+export const backupPlanCoversEc2Instance = coverageRule({
+    name: "backup-plan-covers-ec2-instance",
+    what: "EC2 instance",
+    types: [COVERAGE.ec2Instance],
+    awsConfig: ["EC2_RESOURCES_PROTECTED_BY_BACKUP_PLAN"],
+    cdkNag: [],
+});
+
+/** An EFS backup policy of ENABLED puts the file system in AWS Backup's default plan (daily, 35 days; Amazon EFS User Guide, "Automatic backups", checked 2026-12-01). */
+function efsAutomaticBackups(stack: StackView, fileSystem: StackResource): boolean {
+    return stack.ofType(COVERAGE.efsBackupPolicy).some((policy) => {
+        const setting = policy.props<{ backupPolicy?: Maybe<{ status?: Maybe<string> }> }>().backupPolicy;
+        return refersTo(policy, "fileSystemId", fileSystem, ["id"]) && isKnown(setting) && setting.status === "ENABLED";
+    });
+}
+
+export const backupPlanCoversEfs = coverageRule({
+    name: "backup-plan-covers-efs",
+    what: "EFS file system",
+    types: [COVERAGE.efsFileSystem],
+    awsConfig: ["EFS_IN_BACKUP_PLAN"],
+    cdkNag: ["EFSInBackupPlan"],
+    alsoCovered: efsAutomaticBackups,
+});
+
+/**
+ * Whether an AWS Backup cron expression (minutes hours day-of-month month day-of-week year) runs at
+ * least once every day: every day of the month, every month, every day of the week.
+ */
+function atLeastDaily(schedule: string): boolean {
+    const cron = /^cron\((.+)\)$/.exec(schedule.trim());
+    if (cron === null) return false;
+    const fields = cron[1].trim().split(/\s+/);
+    if (fields.length !== 6) return false;
+    const [, , dayOfMonth, month, dayOfWeek] = fields;
+    const every = (field: string) => field === "*" || field === "?";
+    return every(dayOfMonth) && every(month) && (every(dayOfWeek) || /^(1-7|SUN-SAT)$/i.test(dayOfWeek));
+}
+
+export const backupPlanMinFrequencyRetention = resourceRule<BackupPlanInputs, { minimumRetentionDays: number }>({
+    name: "backup-plan-min-frequency-retention",
+    description: "Every AWS Backup plan rule runs at least daily and keeps recovery points at least the configured minimum.",
     severity: "high",
     category: "availability",
     hipaa: BACKUP_AND_DR,
     soc2: RECOVERY_CRITERIA,
-    remediation: "Add the database's ARN to the resources of an aws.backup.Selection of the stack's backup plan.",
-    resourceTypes: [RDS.instance, RDS.cluster],
+    remediation: "Give each rule a daily (or more frequent) cron schedule and lifecycle.deleteAfter of at least the configured minimum (35 days by default).",
+    anchors: { awsConfig: ["BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK"] },
+    config: {
+        // The conformance pack's parameters: requiredFrequencyValue 1 day, requiredRetentionDays 35.
+        minimumRetentionDays: { type: "integer", minimum: 1, maximum: 36500, default: 35, description: "Fewest days each recovery point is kept." },
+    },
+    resourceTypes: [BACKUP.plan],
+    *check(plan, { config }) {
+        const rules = elements(plan.rules);
+        if (rules.hasUnknown) {
+            yield "The plan's rules are unknown in preview, so their schedule and retention cannot be shown.";
+            return;
+        }
+        if (rules.known.length === 0) {
+            yield "The plan has no rules, so it backs up nothing.";
+        }
+        for (const rule of rules.known) {
+            const name = isKnown(rule.ruleName) ? rule.ruleName : "a rule";
+            if (!present(rule.schedule) || !atLeastDaily(rule.schedule)) {
+                yield `Backup rule ${name} does not run at least daily (schedule ${isKnown(rule.schedule) ? rule.schedule : "not set"}), so up to more than a day of changes can be lost.`;
+            }
+            // Without a lifecycle, recovery points are kept until deleted, which meets any minimum.
+            const days = isKnown(rule.lifecycle) ? rule.lifecycle.deleteAfter : rule.lifecycle;
+            if (isUnknown(days) || (isKnown(days) && days < config.minimumRetentionDays)) {
+                yield `Backup rule ${name} keeps recovery points ${isKnown(days) ? `${days} day(s)` : "an unknown time"}; at least ${config.minimumRetentionDays} are required.`;
+            }
+        }
+    },
+});
+
+/** The actions a vault's access policy must deny everyone (the Config rule's list; AWS Backup access policies allow no wildcards in Action). */
+const MANUAL_DELETION_ACTIONS = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy"];
+
+export const backupVaultDeniesManualDeletion = stackRule({
+    name: "backup-vault-denies-manual-deletion",
+    description: "Every AWS Backup vault has an access policy that denies everyone deleting recovery points, shortening their lifecycle and replacing the policy.",
+    severity: "high",
+    category: "availability",
+    hipaa: [...BACKUP_AND_DR, "164.312(c)(1)"],
+    soc2: RECOVERY_CRITERIA,
+    remediation:
+        'Add an aws.backup.VaultPolicy for the vault with a Deny statement, Principal "*", Resource "*", of backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle and backup:PutBackupVaultAccessPolicy.',
+    anchors: { awsConfig: ["BACKUP_RECOVERY_POINT_MANUAL_DELETION_DISABLED"] },
+    resourceTypes: [BACKUP.vault],
     *check(stack): Iterable<Finding> {
-        const plans = stack.ofType(BACKUP.plan);
-        const selections = stack.ofType(BACKUP.selection).filter((selection) => plans.some((plan) => refersTo(selection, "planId", plan, ["id"])));
-        for (const db of primaryDatabases(stack)) {
-            if (!selections.some((selection) => refersTo(selection, "resources", db, DATABASE_IDENTIFIERS))) {
-                yield { resource: db, message: "No AWS Backup selection of a backup plan names this database, so it has no backups beyond its own automated ones." };
+        const policies = stack.ofType(COVERAGE.backupVaultPolicy);
+        for (const vault of stack.ofType(BACKUP.vault)) {
+            const own = policies.filter((policy) => refersTo(policy, "backupVaultName", vault, VAULT_IDENTIFIERS));
+            if (own.length === 0) {
+                yield { resource: vault, message: "The vault has no access policy, so anyone with backup:DeleteRecoveryPoint can delete its recovery points by hand." };
+                continue;
+            }
+            const statements = own.map((policy) => statementsOf(policy.props<{ policy?: unknown }>().policy));
+            if (statements.some(isUnknown)) {
+                yield { resource: vault, message: "The vault's access policy is unknown in preview, so it cannot be shown to deny manual deletion." };
+                continue;
+            }
+            const denies = statements.flatMap((list) => (Array.isArray(list) ? list : [])).some((statement) =>
+                statement.effect === "Deny" && statement.condition === undefined && hasPublicPrincipal(statement) && statement.resources.includes("*")
+                && MANUAL_DELETION_ACTIONS.every((action) => statement.actions.includes(action)));
+            if (!denies) {
+                yield { resource: vault, message: `The vault's access policy has no unconditional Deny to Principal "*" on Resource "*" of ${MANUAL_DELETION_ACTIONS.join(", ")}.` };
             }
         }
     },
@@ -214,7 +433,13 @@ export const rdsBackupsReplicatedToDrRegion = stackRule({
 export const backupPolicies: ClinicalPolicy[] = [
     backupVaultCustomerManagedKey,
     backupVaultLocked,
+    backupVaultDeniesManualDeletion,
+    backupPlanMinFrequencyRetention,
     backupPlanCoversDatabase,
+    backupPlanCoversDynamodb,
+    backupPlanCoversEbsVolume,
+    backupPlanCoversEc2Instance,
+    backupPlanCoversEfs,
     backupPlanCrossRegionCopy,
     rdsBackupsReplicatedToDrRegion,
 ];

@@ -43,6 +43,7 @@ export const guarddutyProtectionFeatures = stackRule({
     soc2: ["CC7.2", "CC7.3"],
     remediation:
         "Leave enable true and add a DetectorFeature (status ENABLED) for S3_DATA_EVENTS, EKS_AUDIT_LOGS, RDS_LOGIN_EVENTS and RUNTIME_MONITORING (with EKS_ADDON_MANAGEMENT).",
+    anchors: { awsConfig: ["GUARDDUTY_ENABLED_CENTRALIZED"] },
     resourceTypes: [BASELINE.detector],
     *check(stack) {
         const features = stack.ofType(BASELINE.detectorFeature);
@@ -107,6 +108,7 @@ export const ebsDefaultEncryptionCmk = stackRule({
     hipaa: ["164.312(a)(2)(iv)"],
     soc2: ["CC6.1"],
     remediation: "Set EncryptionByDefault.enabled to true and add a DefaultKmsKey naming a customer-managed key.",
+    anchors: { awsConfig: ["EC2_EBS_ENCRYPTION_BY_DEFAULT"] },
     resourceTypes: [BASELINE.ebsEncryptionByDefault],
     *check(stack) {
         const defaultKeys = stack.ofType(BASELINE.ebsDefaultKmsKey).filter((key) => presentOrPending(key.props<{ keyArn?: Maybe<string> }>().keyArn));
@@ -137,6 +139,7 @@ export const accountS3PublicAccessBlock = resourceRule<AccountPublicAccessBlockI
     hipaa: ["164.312(a)(1)", "164.312(e)(1)"],
     soc2: ["CC6.1", "CC6.6"],
     remediation: "Set blockPublicAcls, ignorePublicAcls, blockPublicPolicy and restrictPublicBuckets to true.",
+    anchors: { awsConfig: ["S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC"] },
     resourceTypes: [BASELINE.accountPublicAccessBlock],
     *check(block) {
         const off = (["blockPublicAcls", "ignorePublicAcls", "blockPublicPolicy", "restrictPublicBuckets"] as const)
@@ -187,6 +190,7 @@ export const accountBaselineComplete = stackRule<BaselineConfig>({
             description: "This stack owns only its region's services (GuardDuty, Security Hub, Config, EBS encryption by default).",
         },
     },
+    anchors: { awsConfig: ["CLOUD_TRAIL_ENABLED", "GUARDDUTY_ENABLED_CENTRALIZED", "SECURITYHUB_ENABLED", "EC2_EBS_ENCRYPTION_BY_DEFAULT", "S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC", "MULTI_REGION_CLOUD_TRAIL_ENABLED", "CLOUDTRAIL_S3_DATAEVENTS_ENABLED"] },
     resourceTypes: [],
     notApplicableUnder: (config) =>
         config.ownsAccountBaseline || config.ownsRegionalBaseline ? undefined : "The pack config does not name this stack as an owner of the account's baseline",

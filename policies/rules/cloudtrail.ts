@@ -1,10 +1,12 @@
 import { type ClinicalPolicy, resourceRule } from "../lib/policy";
 import { CLOUDTRAIL } from "../lib/types";
-import { type Maybe, elements, presentOrPending } from "../lib/values";
+import { type Maybe, elements, isUnknown, knownStrings, presentOrPending } from "../lib/values";
 
 interface FieldSelector {
     field?: Maybe<string>;
     equals?: Maybe<Maybe<string>[]>;
+    startsWiths?: Maybe<Maybe<string>[]>;
+    endsWiths?: Maybe<Maybe<string>[]>;
 }
 
 /** Inputs of `aws.cloudtrail.Trail` the rules read. */
@@ -19,7 +21,7 @@ export interface TrailInputs {
     advancedEventSelectors?: Maybe<Maybe<{ fieldSelectors?: Maybe<Maybe<FieldSelector>[]> }>[]>;
     eventSelectors?: Maybe<Maybe<{
         includeManagementEvents?: Maybe<boolean>;
-        dataResources?: Maybe<Maybe<{ type?: Maybe<string> }>[]>;
+        dataResources?: Maybe<Maybe<{ type?: Maybe<string>; values?: Maybe<Maybe<string>[]> }>[]>;
     }>[]>;
 }
 
@@ -33,6 +35,7 @@ export const cloudtrailMultiRegion = resourceRule<TrailInputs>({
     hipaa: [...AUDIT_HIPAA, "164.308(a)(6)(ii)"],
     soc2: ["CC7.2", "CC7.3"],
     remediation: "Set isMultiRegionTrail and includeGlobalServiceEvents to true, and leave enableLogging true.",
+    anchors: { awsConfig: ["MULTI_REGION_CLOUD_TRAIL_ENABLED"] },
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
         if (trail.isMultiRegionTrail !== true) {
@@ -55,6 +58,7 @@ export const cloudtrailLogFileValidation = resourceRule<TrailInputs>({
     hipaa: ["164.312(b)", "164.312(c)(1)"],
     soc2: ["CC7.2"],
     remediation: "Set enableLogFileValidation to true.",
+    anchors: { awsConfig: ["CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED"], cdkNag: ["CloudTrailLogFileValidationEnabled"] },
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
         if (trail.enableLogFileValidation !== true) {
@@ -71,6 +75,7 @@ export const cloudtrailKmsEncryption = resourceRule<TrailInputs>({
     hipaa: ["164.312(a)(2)(iv)", "164.312(b)"],
     soc2: ["CC6.1"],
     remediation: "Set kmsKeyId to the audit key, whose policy lets cloudtrail.amazonaws.com encrypt for this trail (aws:SourceArn).",
+    anchors: { awsConfig: ["CLOUD_TRAIL_ENCRYPTION_ENABLED"], cdkNag: ["CloudTrailEncryptionEnabled"] },
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
         if (!presentOrPending(trail.kmsKeyId)) {
@@ -87,6 +92,7 @@ export const cloudtrailCloudwatchDelivery = resourceRule<TrailInputs>({
     hipaa: [...AUDIT_HIPAA, "164.308(a)(6)(ii)"],
     soc2: ["CC7.2", "CC7.3"],
     remediation: "Set cloudWatchLogsGroupArn (the log group's ARN with :*) and cloudWatchLogsRoleArn (a role CloudTrail assumes).",
+    anchors: { awsConfig: ["CLOUD_TRAIL_CLOUD_WATCH_LOGS_ENABLED"], cdkNag: ["CloudTrailCloudWatchLogsEnabled"] },
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
         if (!presentOrPending(trail.cloudWatchLogsGroupArn) || !presentOrPending(trail.cloudWatchLogsRoleArn)) {
@@ -110,6 +116,7 @@ export const cloudtrailS3DataEvents = resourceRule<TrailInputs>({
     soc2: ["CC7.2", "CC7.3"],
     remediation:
         'Add advancedEventSelectors: one with eventCategory = "Management", one with eventCategory = "Data" and resources.type = "AWS::S3::Object".',
+    anchors: { awsConfig: ["CLOUDTRAIL_S3_DATAEVENTS_ENABLED"] },
     resourceTypes: [CLOUDTRAIL.trail],
     *check(trail) {
         const advanced = elements(trail.advancedEventSelectors);
@@ -118,11 +125,18 @@ export const cloudtrailS3DataEvents = resourceRule<TrailInputs>({
             return;
         }
         const selectors = advanced.known.map((selector) => elements(selector.fieldSelectors).known);
-        const recordsS3Objects =
-            selectors.some((fields) => equalsOf(fields, "eventCategory")?.includes("Data") && equalsOf(fields, "resources.type")?.includes("AWS::S3::Object")) ||
-            basic.known.some((selector) => elements(selector.dataResources).known.some((resource) => resource.type === "AWS::S3::Object"));
-        if (!recordsS3Objects) {
+        // Every bucket: an advanced selector may exclude buckets (the trail's own, notStartsWith) but not
+        // narrow resources.ARN to some; a basic one names the prefix of all buckets, "arn:aws:s3" (CloudTrail
+        // User Guide, "Logging data events", checked 2026-12-01).
+        const narrowsArn = (fields: FieldSelector[]) =>
+            fields.some((f) => f.field === "resources.ARN" && [f.equals, f.startsWiths, f.endsWiths].some((list) => isUnknown(list) || elements(list as Maybe<Maybe<string>[]>).known.length > 0));
+        const s3Selectors = selectors.filter((fields) => equalsOf(fields, "eventCategory")?.includes("Data") && equalsOf(fields, "resources.type")?.includes("AWS::S3::Object"));
+        const basicS3 = basic.known.flatMap((selector) => elements(selector.dataResources).known.filter((resource) => resource.type === "AWS::S3::Object"));
+        const allBuckets = (values: string[]) => values.some((value) => /^arn:aws[a-z-]*:s3(:::)?$/.test(value));
+        if (s3Selectors.length === 0 && basicS3.length === 0) {
             yield "The trail records no S3 object-level events, so reads and writes of PHI in S3 leave no trace.";
+        } else if (!s3Selectors.some((fields) => !narrowsArn(fields)) && !basicS3.some((resource) => allBuckets(knownStrings(resource.values)))) {
+            yield "The trail records S3 object-level events of some buckets only (resources.ARN narrowed), so the other buckets' reads and writes leave no trace.";
         }
         // Advanced selectors replace the default: without a management selector, none is recorded.
         const recordsManagement =

@@ -57,6 +57,7 @@ export const cloudwatchAlarmHasActions = stackRule({
     remediation:
         "Set alarmActions and insufficientDataActions to the alerting SNS topic of the alarm's severity and leave actionsEnabled true; "
         + "an alarm without actions must be read by a composite alarm that has them.",
+    anchors: { awsConfig: ["CLOUDWATCH_ALARM_ACTION_CHECK"], cdkNag: ["CloudWatchAlarmAction"] },
     resourceTypes: [CLOUDWATCH.metricAlarm, CLOUDWATCH.compositeAlarm],
     *check(stack) {
         const composites = stack.ofType(CLOUDWATCH.compositeAlarm);
@@ -85,6 +86,7 @@ export const cloudwatchAlarmNotifiesSns = stackRule({
     hipaa: ["164.312(b)", "164.308(a)(6)(ii)"],
     soc2: ["CC7.3"],
     remediation: "Put the alerting SNS topic's ARN in alarmActions.",
+    anchors: { awsConfig: ["CLOUDWATCH_ALARM_ACTION_CHECK"] },
     resourceTypes: [CLOUDWATCH.metricAlarm, CLOUDWATCH.compositeAlarm],
     *check(stack) {
         const topics = stack.ofType(SNS.topic);
@@ -110,6 +112,7 @@ export const cloudwatchLogGroupKms = resourceRule<LogGroupInputs>({
     hipaa: ["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
     soc2: ["CC6.1"],
     remediation: "Set kmsKeyId to the platform's logs key (whose policy allows logs.<region>.amazonaws.com).",
+    anchors: { cdkNag: ["CloudWatchLogGroupEncrypted"] },
     resourceTypes: [CLOUDWATCH.logGroup],
     *check(group) {
         if (!presentOrPending(group.kmsKeyId)) {
@@ -129,6 +132,7 @@ export const cloudwatchLogGroupRetention = resourceRule<LogGroupInputs, { minimu
     config: {
         minimumDays: { type: "integer", minimum: 1, maximum: 3653, default: 365, description: "Fewest days log events are kept." },
     },
+    anchors: { cdkNag: ["CloudWatchLogGroupRetentionPeriod"] },
     resourceTypes: [CLOUDWATCH.logGroup],
     *check(group, { config }) {
         const days = group.retentionInDays;

@@ -1,7 +1,7 @@
 import { type Statement, hasPublicPrincipal, isAllow, statementsOf } from "../lib/documents";
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { refersTo } from "../lib/stack";
-import { IAM } from "../lib/types";
+import { COVERAGE, IAM } from "../lib/types";
 import { type Maybe, elements, isKnown, isPresent, isUnknown, knownStrings } from "../lib/values";
 
 /** Inputs of `aws.iam.Policy`, `RolePolicy`, `UserPolicy` and `GroupPolicy` the rules read. */
@@ -65,39 +65,60 @@ function permissionStatements(inputs: IamPolicyInputs & IamRoleInputs, type: str
 }
 
 const matchesAll = (values: string[]) => values.includes("*");
+/** Every action: "*" or "*:*". */
+const isEveryAction = (action: string) => action === "*" || action === "*:*";
+/** "*" or an ARN that ends in a wildcard, such as arn:aws:s3:::* (cdk-nag IAMPolicyNoStatementsWithAdminAccess reads it so). */
+const isWildcardResource = (resource: string) => resource === "*" || resource.endsWith("*");
+
+/**
+ * KMS actions that must never be allowed on every key (the conformance pack's blockedActionsPatterns
+ * for IAM_CUSTOMER_POLICY_BLOCKED_KMS_ACTIONS / IAM_INLINE_POLICY_BLOCKED_KMS_ACTIONS are
+ * kms:Decrypt and kms:ReEncryptFrom; ReEncryptTo completes the pair). AWS KMS API reference, checked 2026-12-01.
+ */
+const BLOCKED_KMS_ACTIONS = ["kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"];
+/** "*", or an ARN naming every key: arn:aws:kms:*:*:key/*, arn:aws:kms:us-east-1:123456789012:*. */
+const ALL_KEYS = /^(\*|arn:aws[a-z-]*:kms:[^:]*:[^:]*:(key\/)?\*)$/;
+
+/** Whether an IAM action pattern (with * and ? wildcards, case-insensitive) matches the action. */
+function actionMatches(pattern: string, action: string): boolean {
+    const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${regex}$`, "i").test(action);
+}
 
 export const iamNoAdminStatements = resourceRule<IamPolicyInputs & IamRoleInputs>({
     name: "iam-no-admin-statements",
-    description: 'IAM policies never allow every action on every resource ("*" on "*").',
+    description: 'IAM policies never allow every action on every resource ("*" on "*" or on a wildcard ARN).',
     severity: "critical",
     category: "access-control",
     hipaa: IAM_HIPAA,
     soc2: ["CC6.3"],
     remediation: "Replace the statement with the specific actions and resource ARNs the principal needs.",
+    anchors: { awsConfig: ["IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS"], cdkNag: ["IAMPolicyNoStatementsWithAdminAccess"] },
     resourceTypes: POLICY_HOLDERS,
     *check(inputs, { type }) {
         const admin = permissionStatements(inputs, type).some(
-            (s) => isAllow(s) && (matchesAll(s.actions) || s.actions.includes("*:*")) && matchesAll(s.resources),
+            (s) => isAllow(s) && s.actions.some(isEveryAction) && s.resources.some(isWildcardResource),
         );
         if (admin) {
-            yield 'A statement allows Action "*" on Resource "*", which is full administrator access.';
+            yield 'A statement allows Action "*" on Resource "*" (or a wildcard ARN), which is full administrator access.';
         }
     },
 });
 
 export const iamNoServiceWildcardActions = resourceRule<IamPolicyInputs & IamRoleInputs>({
     name: "iam-no-service-wildcard-actions",
-    description: 'IAM policies name actions rather than granting a whole service ("s3:*").',
+    description: 'IAM policies name actions rather than granting full access to a service ("s3:*") or to everything ("*"), on any resource.',
     severity: "high",
     category: "access-control",
     hipaa: IAM_HIPAA,
     soc2: ["CC6.3"],
-    remediation: "List the actions the principal needs (e.g. s3:GetObject) instead of <service>:*.",
+    remediation: "List the actions the principal needs (e.g. s3:GetObject) instead of <service>:* or *.",
+    anchors: { awsConfig: ["IAM_POLICY_NO_STATEMENTS_WITH_FULL_ACCESS"], cdkNag: ["IAMPolicyNoStatementsWithFullAccess"] },
     resourceTypes: POLICY_HOLDERS,
     *check(inputs, { type }) {
         const wildcards = permissionStatements(inputs, type)
             .filter(isAllow)
-            .flatMap((s) => s.actions.filter((action) => /^[a-z0-9-]+:\*$/i.test(action)));
+            .flatMap((s) => s.actions.filter((action) => isEveryAction(action) || /^[a-z0-9-]+:\*$/i.test(action)));
         if (wildcards.length > 0) {
             yield `Statements allow every action of a service: ${[...new Set(wildcards)].join(", ")}.`;
         }
@@ -174,6 +195,7 @@ export const iamNoInlinePolicies = resourceRule<IamRoleInputs>({
     hipaa: IAM_HIPAA,
     soc2: ["CC6.3"],
     remediation: "Move the document into an iam.Policy and attach it with a RolePolicyAttachment.",
+    anchors: { awsConfig: ["IAM_NO_INLINE_POLICY_CHECK"], cdkNag: ["IAMNoInlinePolicy"] },
     resourceTypes: [...INLINE_POLICY_TYPES, IAM.role],
     *check(inputs, { type }) {
         if (type !== IAM.role) {
@@ -192,6 +214,7 @@ export const iamNoUserAttachedPolicies = resourceRule<IamAttachmentInputs>({
     hipaa: IAM_HIPAA,
     soc2: ["CC6.3"],
     remediation: "Attach the policy to a group and add the user to it (or use roles and SSO).",
+    anchors: { awsConfig: ["IAM_USER_NO_POLICIES_CHECK"], cdkNag: ["IAMUserNoPolicies"] },
     resourceTypes: [IAM.userPolicyAttachment, IAM.userPolicy, IAM.policyAttachment],
     *check(inputs, { type }) {
         if (type !== IAM.policyAttachment) {
@@ -210,6 +233,7 @@ export const iamUserInGroup = stackRule({
     hipaa: IAM_HIPAA,
     soc2: ["CC6.2"],
     remediation: "Add a UserGroupMembership (or GroupMembership) for the user.",
+    anchors: { cdkNag: ["IAMUserGroupMembership"] },
     resourceTypes: [IAM.user],
     *check(stack) {
         const memberships = stack.ofType(IAM.userGroupMembership);
@@ -234,6 +258,7 @@ export const iamPasswordPolicyStrength = resourceRule<AccountPasswordPolicyInput
     soc2: ["CC6.1"],
     remediation:
         "Set minimumPasswordLength ≥ 14, passwordReusePrevention ≥ 24, maxPasswordAge ≤ 90 and all four require* flags to true.",
+    anchors: { awsConfig: ["IAM_PASSWORD_POLICY"] },
     resourceTypes: [IAM.accountPasswordPolicy],
     *check(policy) {
         const weak: string[] = [];
@@ -308,15 +333,106 @@ export const iamRoleNoPolicyManagementConflicts = stackRule({
     },
 });
 
+/**
+ * Condition keys that narrow a statement to some keys: their tags (ABAC), the service calling on the
+ * principal's behalf, or the encryption context (AWS KMS Developer Guide, "Condition keys for AWS KMS",
+ * checked 2026-12-01). AWS Config's rule ignores conditions; a tag-scoped grant is not one on every key.
+ */
+const KEY_NARROWING_CONDITIONS = /^(aws:ResourceTag\/|kms:ViaService$|kms:EncryptionContext)/i;
+
+function narrowsKeys(statement: Statement): boolean {
+    return Object.values(statement.condition ?? {}).some((operands) =>
+        operands !== null && typeof operands === "object" && Object.keys(operands).some((key) => KEY_NARROWING_CONDITIONS.test(key)));
+}
+
+/** The blocked KMS actions a policy document allows on every key. */
+function blockedKmsActions(statements: Statement[]): string[] {
+    const blocked = new Set<string>();
+    for (const statement of statements.filter(isAllow)) {
+        if (!statement.resources.some((resource) => ALL_KEYS.test(resource)) || narrowsKeys(statement)) continue;
+        for (const action of BLOCKED_KMS_ACTIONS) {
+            if (statement.actions.some((pattern) => actionMatches(pattern, action))) blocked.add(action);
+        }
+    }
+    return [...blocked];
+}
+
+export const iamNoKmsDecryptOnAllKeys = stackRule({
+    name: "iam-no-kms-decrypt-on-all-keys",
+    description: "IAM policies (managed and inline) never allow kms:Decrypt or kms:ReEncrypt* on every KMS key.",
+    severity: "high",
+    category: "encryption",
+    hipaa: [...IAM_HIPAA, "164.312(a)(2)(iv)"],
+    soc2: ["CC6.1", "CC6.3"],
+    remediation:
+        "Name the ARNs of the keys the principal must decrypt with in Resource (the key of each secret, bucket or queue it reads), or narrow the statement by aws:ResourceTag, kms:ViaService or the encryption context.",
+    anchors: { awsConfig: ["IAM_CUSTOMER_POLICY_BLOCKED_KMS_ACTIONS", "IAM_INLINE_POLICY_BLOCKED_KMS_ACTIONS"] },
+    resourceTypes: POLICY_HOLDERS,
+    *check(stack) {
+        // Key policies are not read: inside a key policy, Resource "*" means that one key. Nor are
+        // permissions boundaries, which grant nothing (Config's excludePermissionBoundaryPolicy option).
+        const principals = stack.ofType(IAM.role, IAM.user);
+        const holders = stack.ofType(...POLICY_HOLDERS);
+        // A boundary is attached to a principal, or required of the roles another policy lets its holder create.
+        const namesBoundary = (document: unknown) => {
+            const statements = statementsOf(document);
+            return isUnknown(statements) || (Array.isArray(statements) && statements.some((statement) =>
+                Object.values(statement.condition ?? {}).some((operands) => operands !== null && typeof operands === "object" && "iam:PermissionsBoundary" in operands)));
+        };
+        const isBoundary = (policy: (typeof holders)[number]) =>
+            principals.some((principal) => refersTo(principal, "permissionsBoundary", policy, ["arn", "id"]))
+            || holders.some((other) => other !== policy && refersTo(other, "policy", policy, ["arn"]) && namesBoundary(other.props<IamPolicyInputs>().policy));
+        for (const holder of holders) {
+            if (holder.type === IAM.policy && isBoundary(holder)) continue;
+            const blocked = blockedKmsActions(permissionStatements(holder.props<IamPolicyInputs & IamRoleInputs>(), holder.type));
+            if (blocked.length > 0) {
+                yield {
+                    resource: holder,
+                    message: `A statement allows ${blocked.join(", ")} on every KMS key (Resource "*"), so the holder can decrypt any data the account encrypts.`,
+                };
+            }
+        }
+    },
+});
+
+export const iamGroupHasUsers = stackRule({
+    name: "iam-group-has-users",
+    description: "Every IAM group has at least one member, so no group holds permissions nobody is accountable for.",
+    severity: "low",
+    category: "access-control",
+    hipaa: IAM_HIPAA,
+    soc2: ["CC6.2"],
+    remediation: "Add the group's users with a GroupMembership or UserGroupMembership, or remove the group.",
+    anchors: { cdkNag: ["IAMGroupHasUsers"] },
+    resourceTypes: [COVERAGE.iamGroup],
+    *check(stack) {
+        const memberships = stack.ofType(IAM.userGroupMembership);
+        const groupMemberships = stack.ofType(IAM.groupMembership).filter((m) => {
+            const users = m.props<IamMembershipInputs>().users;
+            return isUnknown(users) || elements(users).known.length > 0 || elements(users).hasUnknown;
+        });
+        for (const group of stack.ofType(COVERAGE.iamGroup)) {
+            const hasMember =
+                memberships.some((m) => refersTo(m, "groups", group, ["name", "id"])) ||
+                groupMemberships.some((m) => refersTo(m, "group", group, ["name", "id"]));
+            if (!hasMember) {
+                yield { resource: group, message: "The group has no members (no GroupMembership or UserGroupMembership names it)." };
+            }
+        }
+    },
+});
+
 export const iamPolicies: ClinicalPolicy[] = [
     iamNoAdminStatements,
     iamNoServiceWildcardActions,
+    iamNoKmsDecryptOnAllKeys,
     iamNoPassroleWildcard,
     iamNoNotactionAllow,
     iamNoAdminManagedPolicyAttachments,
     iamNoInlinePolicies,
     iamNoUserAttachedPolicies,
     iamUserInGroup,
+    iamGroupHasUsers,
     iamPasswordPolicyStrength,
     iamRoleTrustNoWildcardPrincipal,
     iamNoLongLivedAccessKeys,

@@ -30,6 +30,7 @@ import { opensearchPolicies } from "./opensearch";
 import { rdsPolicies } from "./rds";
 import { redshiftPolicies } from "./redshift";
 import { s3Policies } from "./s3";
+import { s3RecordsPolicies } from "./s3-records";
 import { sagemakerPolicies } from "./sagemaker";
 import { secretsmanagerPolicies } from "./secretsmanager";
 import { securityGroupPolicies } from "./securitygroups";
@@ -43,6 +44,7 @@ import { wafPolicies } from "./waf";
 export const policiesByService: Readonly<Record<string, readonly ClinicalPolicy[]>> = {
     "RDS PostgreSQL": rdsPolicies,
     S3: s3Policies,
+    "S3 notifications, copies and Object Lock": s3RecordsPolicies,
     CloudFront: cloudfrontPolicies,
     EKS: eksPolicies,
     "EC2 launch templates": ec2Policies,

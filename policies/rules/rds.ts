@@ -1,6 +1,6 @@
 import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
-import { RDS } from "../lib/types";
+import { COVERAGE, RDS } from "../lib/types";
 import { type Maybe, elements, isKnown, isPresent, isUnknown, presentOrPending } from "../lib/values";
 
 /** Inputs of `aws.rds.Instance` the rules read. */
@@ -71,9 +71,13 @@ export interface RdsParameterGroupInputs {
     parameters?: Maybe<Maybe<{ name?: Maybe<string>; value?: Maybe<string> }>[]>;
 }
 
-/** Inputs of `aws.rds.Snapshot` (a manual DB snapshot) the rules read. */
+/** Inputs of `aws.rds.Snapshot`, `ClusterSnapshot` and `SnapshotCopy` (manual snapshots) the rules read. */
 export interface RdsSnapshotInputs {
     dbSnapshotIdentifier?: Maybe<string>;
+    dbInstanceIdentifier?: Maybe<string>;
+    dbClusterIdentifier?: Maybe<string>;
+    sourceDbSnapshotIdentifier?: Maybe<string>;
+    kmsKeyId?: Maybe<string>;
     sharedAccounts?: Maybe<Maybe<string>[]>;
     tags?: Maybe<Record<string, Maybe<string>>>;
 }
@@ -88,10 +92,6 @@ const PUBLIC_ACCESS_HIPAA = [
     "164.312(a)(1)",
     "164.312(e)(1)",
 ];
-const POSTGRES_LOG_EXPORTS: Record<string, readonly string[]> = {
-    postgres: ["postgresql", "upgrade"],
-    "aurora-postgresql": ["postgresql"],
-};
 const RETIRED_CA_CERTIFICATES = new Set(["rds-ca-2015", "rds-ca-2019"]);
 
 /** Replicas and snapshot restores inherit encryption and credentials from their source. */
@@ -107,6 +107,7 @@ export const rdsStorageEncrypted = resourceRule<DatabaseInputs>({
     hipaa: ["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
     soc2: ["CC6.1", "PI1.5"],
     remediation: "Set storageEncrypted to true and kmsKeyId to the platform's data key.",
+    anchors: { awsConfig: ["RDS_STORAGE_ENCRYPTED"], cdkNag: ["RDSStorageEncrypted"] },
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(db, context) {
         if (isPresent(db.replicateSourceDb) || isPresent(db.replicationSourceIdentifier)) {
@@ -145,6 +146,7 @@ export const rdsNoPublicAccess = resourceRule<RdsInstanceInputs>({
     hipaa: PUBLIC_ACCESS_HIPAA,
     soc2: ["CC6.6", "CC6.1"],
     remediation: "Set publiclyAccessible to false and place the instance in isolated subnets.",
+    anchors: { awsConfig: ["RDS_INSTANCE_PUBLIC_ACCESS_CHECK"], cdkNag: ["RDSInstancePublicAccess"] },
     resourceTypes: [RDS.instance, RDS.clusterInstance],
     *check(db) {
         if (db.publiclyAccessible === true) {
@@ -164,6 +166,7 @@ export const rdsBackupRetention = resourceRule<DatabaseInputs, { minimumDays: nu
     config: {
         minimumDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Fewest days of automated backups." },
     },
+    anchors: { awsConfig: ["DB_INSTANCE_BACKUP_ENABLED"], cdkNag: ["RDSInstanceBackupEnabled"] },
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(db, { config, notApplicable }) {
         if (isPresent(db.replicateSourceDb)) {
@@ -185,6 +188,7 @@ export const rdsMultiAz = resourceRule<RdsInstanceInputs>({
     hipaa: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"],
     soc2: ["A1.2"],
     remediation: "Set multiAz to true.",
+    anchors: { awsConfig: ["RDS_MULTI_AZ_SUPPORT"], cdkNag: ["RDSMultiAZSupport"] },
     resourceTypes: [RDS.instance],
     *check(db) {
         if (db.multiAz !== true) {
@@ -201,6 +205,7 @@ export const rdsDeletionProtection = resourceRule<DatabaseInputs>({
     hipaa: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"],
     soc2: ["A1.2", "C1.1"],
     remediation: "Set deletionProtection to true.",
+    anchors: { awsConfig: ["RDS_CLUSTER_DELETION_PROTECTION_ENABLED"], cdkNag: ["RDSInstanceDeletionProtectionEnabled"] },
     resourceTypes: [RDS.instance, RDS.cluster],
     *check(db) {
         if (db.deletionProtection !== true) {
@@ -250,6 +255,7 @@ export const rdsAutoMinorVersionUpgrade = resourceRule<DatabaseInputs>({
     hipaa: ["164.308(a)(5)(ii)(A)"],
     soc2: ["CC7.1"],
     remediation: "Leave autoMinorVersionUpgrade unset or set it to true.",
+    anchors: { awsConfig: ["RDS_AUTOMATIC_MINOR_VERSION_UPGRADE_ENABLED"], cdkNag: ["RDSAutomaticMinorVersionUpgradeEnabled"] },
     resourceTypes: [RDS.instance, RDS.cluster, RDS.clusterInstance],
     *check(db) {
         if (db.autoMinorVersionUpgrade === false) {
@@ -266,6 +272,7 @@ export const rdsEnhancedMonitoring = resourceRule<RdsInstanceInputs>({
     hipaa: ["164.312(b)"],
     soc2: ["CC7.2"],
     remediation: "Set monitoringInterval to 1–60 seconds and monitoringRoleArn to a role trusted by monitoring.rds.amazonaws.com.",
+    anchors: { awsConfig: ["RDS_ENHANCED_MONITORING_ENABLED"], cdkNag: ["RDSEnhancedMonitoringEnabled"] },
     resourceTypes: [RDS.instance, RDS.clusterInstance],
     *check(db) {
         const interval = db.monitoringInterval;
@@ -277,18 +284,50 @@ export const rdsEnhancedMonitoring = resourceRule<RdsInstanceInputs>({
     },
 });
 
-export const rdsPostgresLogExports = resourceRule<DatabaseInputs>({
-    name: "rds-postgres-log-exports",
-    description: "PostgreSQL databases export their logs to CloudWatch Logs.",
+/**
+ * The logs each engine must export: every security-relevant log type the engine can publish to
+ * CloudWatch Logs (RDS API reference, CreateDBInstance / CreateDBCluster EnableCloudwatchLogsExports,
+ * checked 2026-12-01). Oracle's oemagent exists only with the OEM option, iam-db-auth-error only with IAM
+ * authentication, and Aurora's "instance" log is operational, so none of those is required. A Multi-AZ DB
+ * cluster of RDS for MySQL cannot export "audit".
+ */
+const INSTANCE_LOG_EXPORTS: ReadonlyArray<[RegExp, readonly string[]]> = [
+    [/^postgres$/, ["postgresql", "upgrade"]],
+    [/^(mysql|mariadb)$/, ["audit", "error", "general", "slowquery"]],
+    [/^oracle-/, ["alert", "audit", "listener", "trace"]],
+    [/^sqlserver-/, ["agent", "error"]],
+    [/^db2-/, ["diag.log", "notify.log"]],
+];
+const CLUSTER_LOG_EXPORTS: ReadonlyArray<[RegExp, readonly string[]]> = [
+    [/^aurora-postgresql$/, ["postgresql"]],
+    [/^(aurora|aurora-mysql)$/, ["audit", "error", "general", "slowquery"]],
+    [/^postgres$/, ["postgresql", "upgrade"]],
+    [/^mysql$/, ["error", "general", "slowquery"]],
+];
+
+export const rdsLogExports = resourceRule<DatabaseInputs>({
+    name: "rds-log-exports",
+    description: "Every RDS database and Aurora cluster exports its engine's audit, error and activity logs to CloudWatch Logs.",
     severity: "high",
     category: "logging",
     hipaa: ["164.308(a)(3)(ii)(A)", "164.308(a)(5)(ii)(C)", "164.312(b)"],
     soc2: ["CC7.2", "CC7.3"],
-    remediation: 'Set enabledCloudwatchLogsExports to ["postgresql", "upgrade"] (Aurora: ["postgresql"]).',
+    remediation:
+        'Set enabledCloudwatchLogsExports to the engine\'s logs: PostgreSQL ["postgresql", "upgrade"] (Aurora: ["postgresql"]); MySQL, MariaDB and Aurora MySQL '
+        + '["audit", "error", "general", "slowquery"]; Oracle ["alert", "audit", "listener", "trace"]; SQL Server ["agent", "error"].',
+    anchors: { awsConfig: ["RDS_LOGGING_ENABLED"], cdkNag: ["RDSLoggingEnabled"] },
     resourceTypes: [RDS.instance, RDS.cluster],
-    *check(db) {
-        const required = isKnown(db.engine) ? POSTGRES_LOG_EXPORTS[db.engine] : undefined;
+    *check(db, { type }) {
+        // A cluster member's logs are exported by its cluster; a replica's by its own settings.
+        const table = type === RDS.cluster ? CLUSTER_LOG_EXPORTS : INSTANCE_LOG_EXPORTS;
         const exports = elements(db.enabledCloudwatchLogsExports);
+        if (isUnknown(db.engine)) {
+            if (exports.known.length === 0 && !exports.hasUnknown) {
+                yield "engine is unknown in preview and enabledCloudwatchLogsExports is empty, so no database log reaches CloudWatch.";
+            }
+            return;
+        }
+        const required = isKnown(db.engine) ? table.find(([engine]) => engine.test(db.engine as string))?.[1] : undefined;
         if (required === undefined) {
             return;
         }
@@ -297,7 +336,7 @@ export const rdsPostgresLogExports = resourceRule<DatabaseInputs>({
         if (missing.length > 0 && exports.hasUnknown) {
             yield `enabledCloudwatchLogsExports is unknown in preview, so it cannot be shown to include ${missing.join(", ")}.`;
         } else if (missing.length > 0) {
-            yield `enabledCloudwatchLogsExports lacks ${missing.join(", ")}, so those database logs never reach CloudWatch.`;
+            yield `enabledCloudwatchLogsExports lacks ${missing.join(", ")}, so those ${db.engine} logs never reach CloudWatch.`;
         }
     },
 });
@@ -449,23 +488,29 @@ function* forceSslFindings(
             }
             continue;
         }
-        if (!forcesSsl(group)) {
+        const forced = forcesSsl(group);
+        if (forced === "unknown") {
+            yield { resource: database, message: `Parameter group ${group.name} has parameters that are unknown in preview, so rds.force_ssl = 1 cannot be shown.` };
+        } else if (!forced) {
             yield { resource: database, message: `Parameter group ${group.name} does not set rds.force_ssl to 1, so clients may connect without TLS.` };
         }
     }
 }
 
-function forcesSsl(group: StackResource): boolean {
+/**
+ * Whether the group sets rds.force_ssl to 1. A required setting the preview cannot read is not
+ * shown to be set: the program writes parameters as literals, so an unknown one is reported.
+ */
+function forcesSsl(group: StackResource): boolean | "unknown" {
     const parameters = elements(group.props<RdsParameterGroupInputs>().parameters);
-    if (parameters.hasUnknown) {
+    const forceSsl = parameters.known.filter((parameter) => parameter.name === "rds.force_ssl" || isUnknown(parameter.name));
+    if (forceSsl.some((parameter) => parameter.name === "rds.force_ssl" && isKnown(parameter.value) && String(parameter.value) === "1")) {
         return true;
     }
-    return parameters.known.some((parameter) => {
-        if (parameter.name !== "rds.force_ssl") {
-            return false;
-        }
-        return isUnknown(parameter.value) || String(parameter.value) === "1";
-    });
+    if (parameters.hasUnknown || forceSsl.some((parameter) => isUnknown(parameter.name) || isUnknown(parameter.value))) {
+        return "unknown";
+    }
+    return false;
 }
 
 /** The tag giving the days a manual snapshot is kept (components/blue-green/migration.ts sets it on release snapshots). */
@@ -496,7 +541,7 @@ export const rdsSnapshotRetentionTagged = resourceRule<RdsSnapshotInputs>({
 
 export const rdsSnapshotNotShared = resourceRule<RdsSnapshotInputs, { allowedAccounts: string[] }>({
     name: "rds-snapshot-not-shared",
-    description: "Manual RDS snapshots are never public and shared only with the configured accounts.",
+    description: "Manual RDS snapshots, cluster snapshots and snapshot copies are never public and shared only with the configured accounts.",
     severity: "critical",
     category: "public-access",
     hipaa: ["164.308(a)(4)(ii)(A)", "164.312(a)(1)"],
@@ -511,7 +556,8 @@ export const rdsSnapshotNotShared = resourceRule<RdsSnapshotInputs, { allowedAcc
             description: "Accounts a manual snapshot may be shared with (such as a recovery account).",
         },
     },
-    resourceTypes: [RDS.snapshot],
+    anchors: { awsConfig: ["RDS_SNAPSHOTS_PUBLIC_PROHIBITED"] },
+    resourceTypes: [RDS.snapshot, COVERAGE.rdsClusterSnapshot, COVERAGE.rdsSnapshotCopy],
     *check(snapshot, { config }) {
         const shared = elements(snapshot.sharedAccounts).known.filter((account): account is string => typeof account === "string");
         if (shared.includes("all")) {
@@ -520,6 +566,84 @@ export const rdsSnapshotNotShared = resourceRule<RdsSnapshotInputs, { allowedAcc
         const others = shared.filter((account) => account !== "all" && !config.allowedAccounts.includes(account));
         if (others.length > 0) {
             yield `The snapshot is shared with account${others.length === 1 ? "" : "s"} ${others.join(", ")}, which the pack config does not allow.`;
+        }
+    },
+});
+
+
+/**
+ * A manual snapshot is encrypted exactly when its source database is (RDS User Guide, "Encrypting Amazon
+ * RDS resources": a snapshot of an encrypted instance is encrypted with the same key, checked 2026-12-01);
+ * a copy is encrypted when its source is or when it names a kmsKeyId.
+ */
+export const rdsSnapshotEncrypted = stackRule({
+    name: "rds-snapshot-encrypted",
+    description: "Every manual RDS snapshot, cluster snapshot and snapshot copy the stack declares is encrypted: its source database in the stack is, or the copy names a KMS key.",
+    severity: "critical",
+    category: "encryption",
+    hipaa: ["164.312(a)(2)(iv)", "164.312(e)(2)(ii)"],
+    soc2: ["CC6.1"],
+    remediation: "Snapshot only encrypted databases declared in this stack; give a SnapshotCopy of anything else a kmsKeyId.",
+    anchors: { awsConfig: ["RDS_SNAPSHOT_ENCRYPTED"] },
+    resourceTypes: [RDS.snapshot, COVERAGE.rdsClusterSnapshot, COVERAGE.rdsSnapshotCopy],
+    *check(stack): Iterable<Finding> {
+        const encrypted = (db: StackResource | undefined): boolean | undefined =>
+            db === undefined ? undefined : db.props<DatabaseInputs>().storageEncrypted === true || isDerivedDatabase(db.props<DatabaseInputs>());
+        const instances = stack.ofType(RDS.instance);
+        const clusters = stack.ofType(RDS.cluster);
+        const snapshots = stack.ofType(RDS.snapshot);
+        const verdict = (snapshot: StackResource): boolean | undefined => {
+            if (snapshot.type === RDS.snapshot) {
+                return encrypted(instances.find((db) => refersTo(snapshot, "dbInstanceIdentifier", db, ["identifier", "id"])));
+            }
+            if (snapshot.type === COVERAGE.rdsClusterSnapshot) {
+                return encrypted(clusters.find((db) => refersTo(snapshot, "dbClusterIdentifier", db, ["clusterIdentifier", "id"])));
+            }
+            if (presentOrPending(snapshot.props<RdsSnapshotInputs>().kmsKeyId)) return true;
+            const source = snapshots.find((candidate) => refersTo(snapshot, "sourceDbSnapshotIdentifier", candidate, ["dbSnapshotIdentifier", "dbSnapshotArn", "id"]));
+            return source === undefined ? undefined : verdict(source);
+        };
+        for (const snapshot of stack.ofType(RDS.snapshot, COVERAGE.rdsClusterSnapshot, COVERAGE.rdsSnapshotCopy)) {
+            const result = verdict(snapshot);
+            if (result === false) {
+                yield { resource: snapshot, message: "The snapshot's source database does not encrypt its storage, so the snapshot holds the data unencrypted." };
+            } else if (result === undefined) {
+                yield { resource: snapshot, message: "The snapshot's source is not declared in this stack (and a copy names no kmsKeyId), so its encryption cannot be shown." };
+            }
+        }
+    },
+});
+
+/** Inputs of `aws.rds.ClusterInstance` that place it. */
+interface ClusterMemberInputs {
+    clusterIdentifier?: Maybe<string>;
+    availabilityZone?: Maybe<string>;
+}
+
+export const rdsClusterMultiAz = stackRule({
+    name: "rds-cluster-multi-az",
+    description: "Every Aurora cluster runs instances in at least two Availability Zones (or is a Multi-AZ DB cluster).",
+    severity: "high",
+    category: "availability",
+    hipaa: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(C)"],
+    soc2: ["A1.2"],
+    remediation: "Add a second ClusterInstance (a reader, which Aurora promotes on failure) and leave availabilityZone unset or set them to different zones.",
+    anchors: { awsConfig: ["RDS_CLUSTER_MULTI_AZ_ENABLED"] },
+    resourceTypes: [RDS.cluster],
+    *check(stack): Iterable<Finding> {
+        const members = stack.ofType(RDS.clusterInstance);
+        for (const cluster of stack.ofType(RDS.cluster)) {
+            const inputs = cluster.props<{ dbClusterInstanceClass?: Maybe<string>; engineMode?: Maybe<string> }>();
+            // A Multi-AZ DB cluster (dbClusterInstanceClass) always spans three zones; Aurora Serverless v1 has no instances.
+            if (presentOrPending(inputs.dbClusterInstanceClass) || inputs.engineMode === "serverless") continue;
+            const own = members.filter((member) => refersTo(member, "clusterIdentifier", cluster, ["clusterIdentifier", "id"]));
+            const zones = own.map((member) => member.props<ClusterMemberInputs>().availabilityZone);
+            const pinned = new Set(zones.filter((zone): zone is string => isKnown(zone)));
+            if (own.length < 2) {
+                yield { resource: cluster, message: `The cluster has ${own.length} instance(s), so an Availability Zone outage leaves it without a failover target.` };
+            } else if (zones.every(isKnown) && pinned.size < 2) {
+                yield { resource: cluster, message: `Every instance of the cluster is pinned to ${[...pinned].join(", ")}, so one zone's outage takes the cluster down.` };
+            }
         }
     },
 });
@@ -534,7 +658,7 @@ export const rdsPolicies: ClinicalPolicy[] = [
     rdsPhiProtections,
     rdsAutoMinorVersionUpgrade,
     rdsEnhancedMonitoring,
-    rdsPostgresLogExports,
+    rdsLogExports,
     rdsPerformanceInsightsEncrypted,
     rdsIamDatabaseAuth,
     rdsManagedMasterPassword,
@@ -544,4 +668,6 @@ export const rdsPolicies: ClinicalPolicy[] = [
     rdsPostgresForceSsl,
     rdsSnapshotRetentionTagged,
     rdsSnapshotNotShared,
+    rdsSnapshotEncrypted,
+    rdsClusterMultiAz,
 ];

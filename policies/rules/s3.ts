@@ -184,6 +184,7 @@ export const s3DefaultEncryptionKms = stackRule({
     soc2: ["CC6.1", "PI1.4"],
     remediation:
         'Add a BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm "aws:kms" and the data key (AES256 only on a bucket receiving load balancer or S3 server access logs).',
+    anchors: { awsConfig: ["S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED", "S3_DEFAULT_ENCRYPTION_KMS"], cdkNag: ["S3DefaultEncryptionKMS"] },
     resourceTypes: BUCKETS,
     *check(stack) {
         const logTargets = sseS3LogTargets(stack);
@@ -237,6 +238,7 @@ export const s3BlockPublicAccess = stackRule({
     hipaa: PUBLIC_ACCESS_HIPAA,
     soc2: ["CC6.1", "CC6.6"],
     remediation: "Add a BucketPublicAccessBlock for the bucket with all four settings true.",
+    anchors: { awsConfig: ["S3_BUCKET_PUBLIC_READ_PROHIBITED", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED"], cdkNag: ["S3BucketPublicReadProhibited", "S3BucketPublicWriteProhibited"] },
     resourceTypes: BUCKETS,
     *check(stack) {
         for (const bucket of stack.ofType(...BUCKETS)) {
@@ -255,6 +257,7 @@ export const s3PublicAccessBlockSettings = resourceRule<BucketPublicAccessBlockI
     hipaa: PUBLIC_ACCESS_HIPAA,
     soc2: ["CC6.1", "CC6.6"],
     remediation: "Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true.",
+    anchors: { awsConfig: ["S3_BUCKET_PUBLIC_READ_PROHIBITED", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED"], cdkNag: ["S3BucketLevelPublicAccessProhibited", "S3BucketPublicReadProhibited", "S3BucketPublicWriteProhibited"] },
     resourceTypes: [S3.publicAccessBlock],
     *check(block) {
         const settings = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
@@ -273,6 +276,7 @@ export const s3NoPublicAcl = resourceRule<BucketInputs & BucketAclInputs>({
     hipaa: PUBLIC_ACCESS_HIPAA,
     soc2: ["CC6.1"],
     remediation: 'Use the "private" canned ACL (or none, with ACLs disabled) and remove AllUsers / AuthenticatedUsers grants.',
+    anchors: { awsConfig: ["S3_BUCKET_ACL_PROHIBITED", "S3_BUCKET_PUBLIC_READ_PROHIBITED", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED"], cdkNag: ["S3BucketPublicReadProhibited", "S3BucketPublicWriteProhibited"] },
     resourceTypes: [S3.bucket, S3.bucketV2, S3.acl, S3.aclV2],
     *check(inputs) {
         if (isKnown(inputs.acl) && PUBLIC_CANNED_ACLS.has(inputs.acl)) {
@@ -296,6 +300,7 @@ export const s3BucketPolicyNoPublicAccess = resourceRule<BucketPolicyInputs>({
     hipaa: PUBLIC_ACCESS_HIPAA,
     soc2: ["CC6.1", "CC6.3"],
     remediation: "Name specific principals (e.g. cloudfront.amazonaws.com with an aws:SourceArn condition) instead of \"*\".",
+    anchors: { awsConfig: ["S3_BUCKET_PUBLIC_READ_PROHIBITED", "S3_BUCKET_PUBLIC_WRITE_PROHIBITED"] },
     resourceTypes: [S3.policy, S3.bucket, S3.bucketV2],
     *check(inputs) {
         const statements = statementsOf(inputs.policy);
@@ -326,6 +331,7 @@ export const s3SslRequestsOnly = stackRule({
     soc2: ["CC6.7"],
     remediation:
         'Attach a BucketPolicy with {Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [bucket ARN, bucket ARN + "/*"], Condition: {Bool: {"aws:SecureTransport": "false"}}}.',
+    anchors: { awsConfig: ["S3_BUCKET_SSL_REQUESTS_ONLY"], cdkNag: ["S3BucketSSLRequestsOnly"] },
     resourceTypes: BUCKETS,
     *check(stack) {
         for (const bucket of stack.ofType(...BUCKETS)) {
@@ -355,6 +361,7 @@ export const s3VersioningEnabled = stackRule({
     hipaa: ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)", "164.312(c)(1)", "164.312(c)(2)"],
     soc2: ["A1.2", "PI1.5"],
     remediation: 'Add a BucketVersioning for the bucket with versioningConfiguration.status "Enabled".',
+    anchors: { awsConfig: ["S3_BUCKET_VERSIONING_ENABLED"], cdkNag: ["S3BucketVersioningEnabled"] },
     resourceTypes: BUCKETS,
     *check(stack) {
         for (const bucket of stack.ofType(...BUCKETS)) {
@@ -381,7 +388,7 @@ function versioningFlag(bucket: StackResource): Maybe<boolean> {
 const LOG_TARGET_IDENTIFIERS = ["bucket", "id", "arn", "bucketDomainName"] as const;
 
 /** Buckets that receive logs from S3, load balancers, CloudFront or VPC flow logs. */
-function logTargets(stack: StackView): Set<string> {
+export function logTargets(stack: StackView): Set<string> {
     const targets = new Set<string>();
     const buckets = stack.ofType(...BUCKETS);
     const senders: [readonly string[], string][] = [
@@ -408,6 +415,7 @@ export const s3AccessLogging = stackRule({
     hipaa: ["164.308(a)(3)(ii)(A)", "164.312(b)"],
     soc2: ["CC7.2", "CC7.3"],
     remediation: "Add a BucketLogging for the bucket with targetBucket set to the platform's log bucket.",
+    anchors: { awsConfig: ["S3_BUCKET_LOGGING_ENABLED"], cdkNag: ["S3BucketLoggingEnabled"] },
     resourceTypes: BUCKETS,
     *check(stack) {
         const targets = logTargets(stack);
@@ -442,6 +450,7 @@ export const s3AclsDisabled = stackRule({
     soc2: ["CC6.1"],
     remediation:
         'Add a BucketOwnershipControls with rule.objectOwnership "BucketOwnerEnforced" ("BucketOwnerPreferred" only for a bucket receiving CloudFront standard logs).',
+    anchors: { awsConfig: ["S3_BUCKET_ACL_PROHIBITED"] },
     resourceTypes: BUCKETS,
     *check(stack) {
         const distributions = stack.ofType(CLOUDFRONT.distribution);
@@ -469,14 +478,25 @@ export const s3LifecycleConfigured = stackRule({
     hipaa: ["164.310(d)(2)(i)"],
     soc2: ["C1.2"],
     remediation: "Add a BucketLifecycleConfiguration for the bucket (e.g. expire noncurrent versions, abort incomplete uploads).",
+    anchors: { awsConfig: ["S3_VERSION_LIFECYCLE_POLICY_CHECK"] },
     resourceTypes: BUCKETS,
     *check(stack) {
+        // A rule counts when it is known to be on: the program writes lifecycle rules as literals, so a
+        // list or status the preview cannot know is not shown to be a retention schedule.
         for (const bucket of stack.ofType(...BUCKETS)) {
-            const inline = elements(bucket.props<BucketInputs>().lifecycleRules);
-            const side = sideResources(stack, bucket, S3.lifecycle, S3.lifecycleV2);
-            if (inline.known.length === 0 && !inline.hasUnknown && side.length === 0) {
-                yield { resource: bucket, message: "The bucket has no lifecycle rules, so data is kept (and billed) with no retention schedule." };
-            }
+            const inline = elements(bucket.props<{ lifecycleRules?: Maybe<Maybe<{ enabled?: Maybe<boolean> }>[]> }>().lifecycleRules);
+            const side = sideResources(stack, bucket, S3.lifecycle, S3.lifecycleV2)
+                .map((config) => elements(config.props<{ rules?: Maybe<Maybe<{ status?: Maybe<string> }>[]> }>().rules));
+            const active = inline.known.some((rule) => rule.enabled === true) || side.some((rules) => rules.known.some((rule) => rule.status === "Enabled"));
+            if (active) continue;
+            const unknown = inline.hasUnknown || side.some((rules) => rules.hasUnknown)
+                || inline.known.some((rule) => isUnknown(rule.enabled)) || side.some((rules) => rules.known.some((rule) => isUnknown(rule.status)));
+            yield {
+                resource: bucket,
+                message: unknown
+                    ? "The bucket's lifecycle rules are unknown in preview, so no enabled retention schedule can be shown."
+                    : "The bucket has no enabled lifecycle rule, so data is kept (and billed) with no retention schedule.",
+            };
         }
     },
 });
@@ -504,7 +524,7 @@ function field(value: unknown, key: string): Maybe<unknown> {
     return value !== null && typeof value === "object" ? (value as Record<string, Maybe<unknown>>)[key] : undefined;
 }
 
-function replicationRules(type: string, props: Record<string, unknown>): Maybe<ReplicationRuleView>[] {
+export function replicationRules(type: string, props: Record<string, unknown>): Maybe<ReplicationRuleView>[] {
     if (type === S3.replication) {
         return listOf((props as BucketReplicationInputs).rules).map((rule) =>
             isKnown(rule)

@@ -127,7 +127,7 @@ describe("the data tier", () => {
                 }
             });
 
-            it("gives every bucket blocked public access, enforced ownership, encryption, versioning and a TLS-only policy", async () => {
+            it("gives every bucket blocked public access, enforced ownership, encryption, versioning, EventBridge notifications and a TLS-only policy", async () => {
                 const { resources, config } = await previewOf(stack);
                 const buckets = ownData(resources, "aws:s3/bucket:Bucket");
                 const drBuckets = config.recovery.drRegion === undefined ? [] : ["recovery-backups-dr", "recovery-backups-dr-logs"];
@@ -140,6 +140,8 @@ describe("the data tier", () => {
                     );
                     const [ownership] = childrenOf(resources, bucket, "aws:s3/bucketOwnershipControls:BucketOwnershipControls");
                     assert.deepEqual(ownership.inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+                    const [notification] = childrenOf(resources, bucket, "aws:s3/bucketNotification:BucketNotification");
+                    assert.equal(notification.inputs.eventbridge, true, bucket.name);
                     const [versioning] = childrenOf(resources, bucket, "aws:s3/bucketVersioning:BucketVersioning");
                     assert.deepEqual(versioning.inputs.versioningConfiguration, { status: "Enabled" });
                     const [encryption] = childrenOf(resources, bucket, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");

@@ -166,6 +166,22 @@ describe("disaster recovery", () => {
         assert.ok(inDr(resources, locks.find((l) => l.name === "recovery-backup-dr")!));
     });
 
+    for (const stack of ["staging", "production"] as const) {
+        it(`denies everyone manual deletion of ${stack}'s recovery points in both vaults' access policies`, async () => {
+            const { resources } = await previewOf(stack);
+            const policies = ofType(resources, "aws:backup/vaultPolicy:VaultPolicy");
+            assert.deepEqual(policies.map((p) => p.name).sort(), ["recovery-backup", "recovery-backup-dr"]);
+            for (const policy of policies) {
+                assert.deepEqual(policy.propertyDependencies.backupVaultName, [single(resources, DR_TYPES[2], policy.name).urn]);
+                const [statement] = JSON.parse(String(policy.inputs.policy)).Statement;
+                assert.deepEqual([statement.Effect, statement.Principal, statement.Resource], ["Deny", { AWS: "*" }, "*"]);
+                assert.deepEqual(statement.Action, ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy"]);
+                assert.equal(policy.options.deleteBeforeReplace, true);
+            }
+            assert.ok(inDr(resources, policies.find((p) => p.name === "recovery-backup-dr")!));
+        });
+    }
+
     it("leaves staging's vaults unlocked", async () => {
         const { resources } = await previewOf("staging");
         assert.deepEqual(ofType(resources, DR_TYPES[3]), []);

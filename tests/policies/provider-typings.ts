@@ -11,6 +11,8 @@ import type { Unwrap } from "@pulumi/pulumi";
 import type { SecurityGroupInputs, SecurityGroupRuleInputs, VpcSecurityGroupRuleInputs } from "../../policies/lib/network";
 import type { Unknown } from "../../policies/lib/values";
 import type * as alb from "../../policies/rules/alb";
+import type * as backup from "../../policies/rules/backup";
+import type * as cloudtrail from "../../policies/rules/cloudtrail";
 import type * as cloudfront from "../../policies/rules/cloudfront";
 import type * as cloudwatch from "../../policies/rules/cloudwatch";
 import type { LaunchTemplateInputs } from "../../policies/rules/ec2";
@@ -134,4 +136,9 @@ export type Checked = [
 
     AllExist<MissingPaths<kubernetes.DeploymentInputs, Args<k8s.apps.v1.DeploymentArgs>>>,
     AllExist<MissingPaths<kubernetes.ServiceInputs, Args<k8s.core.v1.ServiceArgs>>>,
+
+    AllExist<MissingPaths<backup.BackupPlanInputs, Args<aws.backup.PlanArgs>>>,
+    AllExist<MissingPaths<backup.BackupSelectionInputs, Args<aws.backup.SelectionArgs>>>,
+    AllExist<MissingPaths<backup.BackupVaultInputs, Args<aws.backup.VaultArgs>>>,
+    AllExist<MissingPaths<cloudtrail.TrailInputs, Args<aws.cloudtrail.TrailArgs>>>,
 ];

@@ -61,6 +61,10 @@ describe("CloudTrail policies", () => {
     describeResourcePolicy(cloudtrail.cloudtrailS3DataEvents, {
         accepts: {
             "management and S3 object events through advanced selectors": trail(),
+            "S3 object events of every bucket but the trail's own": trail({ advancedEventSelectors: [management, { fieldSelectors: [
+                { field: "eventCategory", equals: ["Data"] }, { field: "resources.type", equals: ["AWS::S3::Object"] },
+                { field: "resources.ARN", notStartsWiths: ["arn:aws:s3:::trail-bucket/"] },
+            ] }] }),
             "S3 object events through basic event selectors, with management events": trail({
                 advancedEventSelectors: undefined,
                 eventSelectors: [{ includeManagementEvents: true, dataResources: [{ type: "AWS::S3::Object", values: ["arn:aws:s3"] }] }],
@@ -70,6 +74,17 @@ describe("CloudTrail policies", () => {
             "management events only": [trail({ advancedEventSelectors: [management] }), /no S3 object-level events/],
             "no selectors at all": [trail({ advancedEventSelectors: undefined }), /no S3 object-level events/],
             "S3 object events without management events": [trail({ advancedEventSelectors: [s3Objects] }), /leave out management events/],
+            "S3 object events of one bucket only (resources.ARN startsWith)": [
+                trail({ advancedEventSelectors: [management, { fieldSelectors: [
+                    { field: "eventCategory", equals: ["Data"] }, { field: "resources.type", equals: ["AWS::S3::Object"] },
+                    { field: "resources.ARN", startsWiths: ["arn:aws:s3:::clinical-assets/"] },
+                ] }] }),
+                /some buckets only/,
+            ],
+            "basic selectors naming one bucket": [
+                trail({ advancedEventSelectors: undefined, eventSelectors: [{ includeManagementEvents: true, dataResources: [{ type: "AWS::S3::Object", values: ["arn:aws:s3:::clinical-assets/"] }] }] }),
+                /some buckets only/,
+            ],
         },
     });
 });

@@ -27,6 +27,7 @@ import "./lambda.spec";
 import "./monitoring.spec";
 import "./network.spec";
 import "./opensearch.spec";
+import "./partials.spec";
 import "./rds.spec";
 import "./redshift.spec";
 import "./s3.spec";

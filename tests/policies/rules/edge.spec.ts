@@ -1,4 +1,4 @@
-import { LB, WAF } from "../../../policies/lib/types";
+import { CLOUDFRONT, COVERAGE, EC2, LB, WAF } from "../../../policies/lib/types";
 import * as alb from "../../../policies/rules/alb";
 import * as waf from "../../../policies/rules/waf";
 import { describeResourcePolicy, describeStackPolicy } from "../harness/cases";
@@ -119,16 +119,45 @@ describe("Load balancer policies", () => {
     });
 
     const lb = balancer();
+    /** An internal ALB, its group admitting the CloudFront VPC-origin group, and a distribution with a web ACL in front. */
+    const behindCloudFront = (distributionInputs: Record<string, unknown> = {}, extraIngress: Record<string, unknown>[] = []) => {
+        const group = resource(EC2.securityGroup, "alb-group", { description: "ALB" });
+        const internalLb = resource(LB_TOKEN, "alb", { ...compliantBalancer, internal: true, securityGroups: [UNKNOWN] }, { securityGroups: group });
+        const origin = resource(COVERAGE.cloudfrontVpcOrigin, "api-origin", { vpcOriginEndpointConfig: { arn: UNKNOWN, name: "api" } }, { vpcOriginEndpointConfig: internalLb });
+        const distribution = resource(CLOUDFRONT.distribution, "cdn", {
+            webAclId: UNKNOWN,
+            origins: [{ originId: "api", domainName: UNKNOWN, vpcOriginConfig: { vpcOriginId: UNKNOWN } }],
+            ...distributionInputs,
+        }, { origins: origin });
+        const ingress = [{ referencedSecurityGroupId: "sg-0cloudfrontvpcorigin" }, ...extraIngress].map((inputs, i) =>
+            resource(EC2.ingressRule, `alb-in-${i}`, { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 443, toPort: 443, ...inputs }, { securityGroupId: group }));
+        return [group, internalLb, origin, distribution, ...ingress];
+    };
     describeStackPolicy(alb.albWafAssociated, {
         accepts: {
             "an internet-facing ALB with a web ACL association": [
                 lb,
                 resource(WAF.association, "alb-waf", { resourceArn: UNKNOWN, webAclArn: UNKNOWN }, { resourceArn: lb }),
             ],
-            "an internal ALB": [balancer({ internal: true })],
+            "an internal ALB reachable only through the VPC origin of a distribution with a web ACL": behindCloudFront(),
         },
         rejects: {
             "an internet-facing ALB without WAF": { resources: [lb], offenders: ["alb"], message: /no WAF web ACL association/ },
+            "an internal ALB with no way in but its VPC (ALB_WAF_ENABLED flags every ALB)": {
+                resources: [balancer({ internal: true })],
+                offenders: ["alb"],
+                message: /internal load balancer has no WAF web ACL association/,
+            },
+            "an internal ALB behind a VPC origin of a distribution without a web ACL": {
+                resources: behindCloudFront({ webAclId: undefined }),
+                offenders: ["alb"],
+                message: /not reachable only through a CloudFront VPC origin/,
+            },
+            "an internal ALB behind a protected VPC origin whose group also admits a CIDR": {
+                resources: behindCloudFront({}, [{ cidrIpv4: "10.0.0.0/8" }]),
+                offenders: ["alb"],
+                message: /not reachable only through a CloudFront VPC origin/,
+            },
             "an internet-facing ALB on the aws:alb token without WAF": {
                 resources: [balancer({}, ALB_TOKEN)],
                 offenders: ["alb"],

@@ -133,13 +133,25 @@ describe("RDS policies", () => {
         },
     });
 
-    describeResourcePolicy(rules.rdsPostgresLogExports, {
+    describeResourcePolicy(rules.rdsLogExports, {
         accepts: {
+            "an engine with no CloudWatch log exports (RDS Custom)": resource(RDS.instance, "c", { engine: "custom-oracle-ee" }),
             "a PostgreSQL instance exporting postgresql and upgrade logs": instance({ enabledCloudwatchLogsExports: ["postgresql", "upgrade"] }),
             "an Aurora PostgreSQL cluster exporting postgresql logs": cluster({ enabledCloudwatchLogsExports: ["postgresql"] }),
-            "a MySQL instance, which this PostgreSQL rule leaves alone": resource(RDS.instance, "legacy", { engine: "mysql" }),
+            "a MySQL instance exporting its four logs": resource(RDS.instance, "legacy", { engine: "mysql", enabledCloudwatchLogsExports: ["audit", "error", "general", "slowquery"] }),
+            "a MariaDB instance exporting its four logs": resource(RDS.instance, "m", { engine: "mariadb", enabledCloudwatchLogsExports: ["audit", "error", "general", "slowquery"] }),
+            "an Oracle instance exporting alert, audit, listener and trace": resource(RDS.instance, "o", { engine: "oracle-ee", enabledCloudwatchLogsExports: ["alert", "audit", "listener", "trace"] }),
+            "a SQL Server instance exporting agent and error": resource(RDS.instance, "s", { engine: "sqlserver-se", enabledCloudwatchLogsExports: ["agent", "error"] }),
+            "an Aurora MySQL cluster exporting its four logs": resource(RDS.cluster, "am", { engine: "aurora-mysql", enabledCloudwatchLogsExports: ["audit", "error", "general", "slowquery"] }),
+            "a Multi-AZ MySQL DB cluster exporting error, general and slowquery": resource(RDS.cluster, "mc", { engine: "mysql", enabledCloudwatchLogsExports: ["error", "general", "slowquery"] }),
         },
         rejects: {
+            "a MySQL instance without the audit log": [resource(RDS.instance, "legacy", { engine: "mysql", enabledCloudwatchLogsExports: ["error", "general", "slowquery"] }), /lacks audit/],
+            "a MariaDB instance exporting nothing": [resource(RDS.instance, "m", { engine: "mariadb" }), /lacks audit, error, general, slowquery/],
+            "an Oracle instance without the listener log": [resource(RDS.instance, "o", { engine: "oracle-se2", enabledCloudwatchLogsExports: ["alert", "audit", "trace"] }), /lacks listener/],
+            "a SQL Server instance without the agent log": [resource(RDS.instance, "s", { engine: "sqlserver-ex", enabledCloudwatchLogsExports: ["error"] }), /lacks agent/],
+            "an Aurora MySQL cluster without slowquery": [resource(RDS.cluster, "am", { engine: "aurora-mysql", enabledCloudwatchLogsExports: ["audit", "error", "general"] }), /lacks slowquery/],
+            "an instance whose engine is unknown in preview and exports nothing": [resource(RDS.instance, "u", { engine: UNKNOWN }), /engine is unknown in preview/],
             "a PostgreSQL instance exporting only postgresql logs": [instance({ enabledCloudwatchLogsExports: ["postgresql"] }), /lacks upgrade/],
             "an Aurora cluster exporting nothing": [cluster({}), /lacks postgresql/],
             "a PostgreSQL instance whose exports are unknown in preview": [instance({ enabledCloudwatchLogsExports: UNKNOWN }), /unknown in preview/],
@@ -234,6 +246,22 @@ describe("RDS policies", () => {
                 resources: [lenient, resource(RDS.instance, "db", { engine: "postgres", parameterGroupName: "lenient" })],
                 offenders: ["db"],
                 message: /does not set rds.force_ssl to 1/,
+            },
+            "an instance whose group's rds.force_ssl value is unknown in preview": {
+                resources: [
+                    resource(RDS.parameterGroup, "pending", { name: "pending", parameters: [{ name: "rds.force_ssl", value: UNKNOWN }] }),
+                    resource(RDS.instance, "db", { engine: "postgres", parameterGroupName: "pending" }),
+                ],
+                offenders: ["db"],
+                message: /unknown in preview, so rds.force_ssl = 1 cannot be shown/,
+            },
+            "an instance whose group's parameter list is unknown in preview": {
+                resources: [
+                    resource(RDS.parameterGroup, "pending", { name: "pending", parameters: UNKNOWN }),
+                    resource(RDS.instance, "db", { engine: "postgres", parameterGroupName: "pending" }),
+                ],
+                offenders: ["db"],
+                message: /unknown in preview/,
             },
             "an instance naming a group outside the stack": {
                 resources: [resource(RDS.instance, "db", { engine: "postgres", parameterGroupName: "shared-pg" })],

@@ -254,7 +254,22 @@ describe("S3 policies", () => {
             "a bucket with inline lifecycle rules": [resource(S3.bucket, "inline", { lifecycleRules: [{ enabled: true }] })],
         },
         rejects: {
-            "a bucket without lifecycle rules": { resources: [bucket], offenders: ["assets"], message: /no lifecycle rules/ },
+            "a bucket without lifecycle rules": { resources: [bucket], offenders: ["assets"], message: /no enabled lifecycle rule/ },
+            "a bucket whose lifecycle rules are unknown in preview": {
+                resources: [bucket, side(S3.lifecycle, "lc", { rules: UNKNOWN })],
+                offenders: ["assets"],
+                message: /unknown in preview/,
+            },
+            "a bucket whose only lifecycle rule is disabled": {
+                resources: [bucket, side(S3.lifecycle, "lc", { rules: [{ id: "expire", status: "Disabled" }] })],
+                offenders: ["assets"],
+                message: /no enabled lifecycle rule/,
+            },
+            "a bucket with an empty lifecycle configuration": {
+                resources: [bucket, side(S3.lifecycle, "lc", { rules: [] })],
+                offenders: ["assets"],
+                message: /no enabled lifecycle rule/,
+            },
         },
     });
 
