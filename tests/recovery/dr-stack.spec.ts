@@ -44,7 +44,7 @@ describe("the DR stack, production-dr", function () {
     it("passes the policy pack with production's rules, and every deploy check", () => {
         // Only the copies to another region wait, named as advisories: that region is the one lost.
         assert.deepEqual(preview.document.policy.violations.map((v) => `${v.level} ${v.policy}`).sort(),
-            ["advisory backup-plan-covers-database", "advisory rds-backups-replicated-to-dr-region"]);
+            ["advisory backup-plan-covers-database", "advisory rds-backups-replicated-to-dr-region", "advisory s3-replication-enabled", "advisory s3-replication-enabled"]);
         assert.equal(preview.document.deployChecks.evaluated, true);
         assert.deepEqual(preview.document.deployChecks.failures, []);
     });
