@@ -91,7 +91,17 @@ describe("the data tier", () => {
                 assert.equal(db.inputs.multiAz, config.database.multiAz);
 
                 const parameters = single(resources, "aws:rds/parameterGroup:ParameterGroup", "database");
-                assert.ok((parameters.inputs.parameters as Array<{ name: string; value: string }>).some((p) => p.name === "rds.force_ssl" && p.value === "1"));
+                // TLS only, 1.2 or later; connections, disconnections, DDL and role changes audited
+                // (DESIGN: rds.force_ssl=1; pgaudit loaded at boot, so it applies after a reboot).
+                const byName = new Map((parameters.inputs.parameters as Array<{ name: string; value: string; applyMethod?: string }>).map((p) => [p.name, p]));
+                assert.equal(byName.get("rds.force_ssl")?.value, "1");
+                assert.equal(byName.get("ssl_min_protocol_version")?.value, "TLSv1.2");
+                assert.equal(byName.get("log_connections")?.value, "1");
+                assert.equal(byName.get("log_disconnections")?.value, "1");
+                assert.equal(byName.get("log_statement")?.value, "ddl");
+                assert.deepEqual(byName.get("pgaudit.log")?.value.split(",").sort(), ["ddl", "role"]);
+                assert.ok(byName.get("shared_preload_libraries")?.value.split(",").includes("pgaudit"), "pgaudit is loaded");
+                assert.equal(byName.get("shared_preload_libraries")?.applyMethod, "pending-reboot", "a static parameter RDS applies only after a reboot");
                 const subnetGroup = single(resources, "aws:rds/subnetGroup:SubnetGroup");
                 const isolated = ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => (s.inputs.tags as Record<string, string>).Tier === "isolated");
                 assert.deepEqual([...subnetGroup.propertyDependencies.subnetIds].sort(), isolated.map((s) => s.urn).sort());
