@@ -208,6 +208,14 @@ describe("the data tier", () => {
                     assert.equal(own.length, 2, secret.name);
                     const [first, second] = own.sort((a, b) => a.dependencies.length - b.dependencies.length);
                     assert.ok(second.dependencies.includes(first.urn), `${second.name} is written after ${first.name}`);
+                    // Rotation owns the value and the labels after the first write: a later `up` that
+                    // wrote them back would undo a rotation and revoke the tokens signed since.
+                    for (const version of [first, second]) {
+                        assert.deepEqual([...(version.options.ignoreChanges ?? [])].sort(), ["secretString", "versionStages"], `${version.name} leaves the value and labels to rotation`);
+                        assert.ok((version.inputs.versionStages as string[]).includes("AWSCURRENT"), `${version.name} is written as current`);
+                    }
+                    const ownLabels = [first, second].map((v) => (v.inputs.versionStages as string[]).filter((label) => !label.startsWith("AWS")));
+                    assert.ok(ownLabels.every((labels) => labels.length === 1) && ownLabels[0][0] !== ownLabels[1][0], "each write keeps a label of its own, so Secrets Manager never deletes it");
                     const rotation = ofType(resources, "aws:secretsmanager/secretRotation:SecretRotation").find((r) => r.propertyDependencies.secretId?.includes(secret.urn));
                     assert.ok(rotation, `${secret.name} rotates`);
                     for (const before of [first, second, grant, permission]) assert.ok(rotation.dependencies.includes(before.urn), `${rotation.name} waits for ${before.name}`);
