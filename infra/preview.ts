@@ -38,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
         const diff = previous && values.diff ? diffPreviews(previous, result.document) : undefined;
         if (values.json) {
             process.stdout.write(`${JSON.stringify(diff ?? result.document, null, 2)}\n`);
+            // stdout stays one document; the reasons for a non-zero exit of a diff go to stderr.
+            if (diff) for (const line of reasonsForExit(result.document)) console.error(line);
         } else if (diff && values.diff) {
             console.log(formatDiff(diff, values.diff));
             // The diff alone would leave a non-zero exit unexplained.

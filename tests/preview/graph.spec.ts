@@ -1,12 +1,12 @@
 import { strict as assert } from "assert";
-import { mkdtempSync } from "fs";
+import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { GraphTargetError, graphFormat, renderGraph, toDot } from "../../infra/graph";
 import { main } from "../../infra/preview";
 import { reasonsForExit } from "../../infra/report";
 import { PreviewDocument } from "../../infra/offline/preview";
-import { STACKS, previewOf } from "../harness/stacks";
+import { STACKS, editedStackFile, previewOf } from "../harness/stacks";
 
 const scratch = mkdtempSync(path.join(tmpdir(), "clinical-graph-"));
 
@@ -90,5 +90,29 @@ describe("--diff", () => {
         assert.doesNotMatch(text, /s3-lifecycle/, "advisory findings do not cause the exit");
         assert.match(text, /✗ principals[\s\S]*no such role/);
         assert.deepEqual(reasonsForExit(document([violation("advisory", "s3-lifecycle")])), []);
+    });
+});
+
+describe("--diff on a stack with a mandatory violation", function () {
+    this.timeout(600_000);
+
+    it("prints the diff, then the violation behind exit 1", async () => {
+        const before = path.join(scratch, "before.json");
+        writeFileSync(before, JSON.stringify({ stack: "production", resources: [] }));
+        const weak = editedStackFile("production", (doc) => doc.setIn(["config", "clinical-platform:overrides", "database"], { backupRetentionDays: 7 }));
+        const out: string[] = [];
+        const original = console.log;
+        console.log = (...args: unknown[]) => out.push(args.join(" "));
+        let code: number;
+        try {
+            code = await main(["--stack", "production", "--config-file", weak, "--diff", before]);
+        } finally {
+            console.log = original;
+        }
+        const text = out.join("\n");
+        assert.equal(code, 1);
+        assert.match(text, /Exit 1 because of:/);
+        assert.match(text, /\[mandatory\] rds-backup-retention/);
+        assert.ok(text.indexOf("Exit 1 because of:") > text.indexOf("  + aws:rds/instance:Instance"), "after the diff");
     });
 });
