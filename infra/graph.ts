@@ -1,8 +1,9 @@
 /**
  * `--graph FILE`: a picture of a stack a person can read on one screen. Each top-level component is
- * a box; inside it, one node per resource type with its count; arrows say "depends on". References
- * to the shared KMS keys and to the VPC, which nearly everything has, are not drawn: each component's
- * title lists the keys it uses and whether it sits in the VPC. References between components are
+ * a box; inside it, one node per AWS service (or Kubernetes) with its resource count, its types in
+ * the node's tooltip; arrows say "depends on". References to the shared KMS keys and to the VPC,
+ * which nearly everything has, are not drawn: each component's title lists the keys it uses and
+ * whether it sits in the VPC. References between components are
  * bundled into one arrow per pair, labelled with how many there are. Rendered in-process by
  * Graphviz compiled to WebAssembly (@viz-js/viz).
  */
