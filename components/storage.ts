@@ -7,19 +7,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "./iam";
 import { SecureBucket, serverAccessLogDelivery } from "./secure-bucket";
 
-/**
- * Regions that opened before August 2022 deliver load-balancer logs from a regional AWS account;
- * newer regions use the log-delivery service principal.
- */
-const ELB_LOG_ACCOUNTS: Record<string, string> = {
-    "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-1": "027434742980", "us-west-2": "797873946194",
-    "af-south-1": "098369216593", "ap-east-1": "754344448648", "ap-south-1": "718504428378", "ap-northeast-1": "582318560864",
-    "ap-northeast-2": "600734575887", "ap-northeast-3": "383597477331", "ap-southeast-1": "114774131450",
-    "ap-southeast-2": "783225319266", "ap-southeast-3": "589379963580", "ca-central-1": "985666609251",
-    "eu-central-1": "054676820928", "eu-west-1": "156460612806", "eu-west-2": "652711504416", "eu-west-3": "009996457667",
-    "eu-south-1": "635631232127", "eu-north-1": "897822967062", "me-south-1": "076674570225", "sa-east-1": "507241528517",
-};
-
 export const LOAD_BALANCER_LOG_PREFIX = "alb";
 export const CLOUDFRONT_LOG_PREFIX = "cloudfront";
 
@@ -87,7 +74,12 @@ export class Storage extends pulumi.ComponentResource {
                 expiration: { days: args.logRetentionDays },
                 noncurrentVersionExpiration: { noncurrentDays: 30 },
             }],
-            extraStatements: (arn) => logDeliveryGrants(arn, { account, partition, region: args.region, cloudFrontLogSource: args.cloudFrontLogSource }),
+            extraStatements: (arn) => logDeliveryGrants(arn, {
+                account,
+                partition,
+                loadBalancerLogWriter: loadBalancerLogWriter(args.region, parent),
+                cloudFrontLogSource: args.cloudFrontLogSource,
+            }),
             protect: args.protect,
             tags: { ...args.tags, Purpose: "logs" },
         }, parent);
@@ -118,13 +110,38 @@ export class Storage extends pulumi.ComponentResource {
 interface LogDeliveryContext {
     account: pulumi.Output<string>;
     partition: pulumi.Output<string>;
-    region: string;
+    /** Who writes the load balancer's access logs in the bucket's region. */
+    loadBalancerLogWriter: pulumi.Output<Principal>;
     cloudFrontLogSource: LogDeliverySourceRef;
 }
 
+type Principal = { AWS: string } | { Service: string };
+
+/**
+ * Who delivers load-balancer access logs in a region. Regions available before August 2022 deliver
+ * them from a regional Elastic Load Balancing account, which the provider's elb.getServiceAccount
+ * data source answers; regions available since then use the log-delivery service principal instead
+ * (ELB User Guide for Application Load Balancers, "Enable access logs", step 2 "Attach a policy to
+ * your S3 bucket"; checked 2026-12-01). For such a region the data source (@pulumi/aws 7.48.0,
+ * bridged from terraform-provider-aws's aws_elb_service_account) fails with "unsupported AWS Region",
+ * which is the one failure taken to mean "use the principal"; any other failure stops the program.
+ */
+function loadBalancerLogWriter(region: string, opts: pulumi.InvokeOptions): pulumi.Output<Principal> {
+    return pulumi.output(
+        aws.elb.getServiceAccount({ region }, opts).then(
+            (account): Principal => ({ AWS: account.arn }),
+            (error: unknown): Principal => {
+                if (String((error as Error)?.message ?? error).includes("unsupported AWS Region")) {
+                    return { Service: "logdelivery.elasticloadbalancing.amazonaws.com" };
+                }
+                throw error;
+            },
+        ),
+    );
+}
+
 function logDeliveryGrants(bucketArn: pulumi.Output<string>, context: LogDeliveryContext): Statement[] {
-    const { account, partition, region, cloudFrontLogSource } = context;
-    const elbAccount = ELB_LOG_ACCOUNTS[region];
+    const { account, partition, loadBalancerLogWriter, cloudFrontLogSource } = context;
     // CloudFront standard logging (v2) delivers through CloudWatch Logs vended-log delivery. These two
     // statements are the ones its documentation gives for an S3 destination, and the ones AWS appends
     // itself when they are missing (which the next `pulumi up` would remove again): AWSLogDeliveryWrite
@@ -139,7 +156,7 @@ function logDeliveryGrants(bucketArn: pulumi.Output<string>, context: LogDeliver
         {
             Sid: "LoadBalancerAccessLogs",
             Effect: "Allow",
-            Principal: elbAccount ? { AWS: pulumi.interpolate`arn:${partition}:iam::${elbAccount}:root` } : { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+            Principal: loadBalancerLogWriter,
             Action: "s3:PutObject",
             Resource: pulumi.interpolate`${bucketArn}/${LOAD_BALANCER_LOG_PREFIX}/AWSLogs/${account}/*`,
         },

@@ -10,19 +10,21 @@ import { ENVIRONMENTS, StackConfigError } from "../stacks";
 import { StackFileError } from "../stacks/stack-file";
 import { EXIT, parseStackCommand } from "./cli";
 import { DiffInputError, asPreviewDocument, diffPreviews, formatDiff } from "./offline/diff";
-import { renderGraph } from "./offline/graph";
 import { PreviewDocument, runOfflinePreview } from "./offline/preview";
-import { humanReport } from "./report";
+import { GraphTargetError, graphFormat, renderGraph } from "./graph";
+import { humanReport, reasonsForExit } from "./report";
 
 export { EXIT } from "./cli";
 
-const USAGE = `usage: npm run preview -- --stack <${ENVIRONMENTS.join("|")}> [--json] [--config-file FILE] [--first-deployment] [--diff OLD.json] [--graph FILE.svg]`;
+const USAGE = `usage: npm run preview -- --stack <${ENVIRONMENTS.join("|")}> [--json] [--config-file FILE] [--first-deployment] [--diff OLD.json] [--graph FILE.svg|FILE.dot]`;
 
 export async function main(argv: string[]): Promise<number> {
     const values = parseStackCommand(argv, USAGE, true);
     if (typeof values === "number") return values;
 
     try {
+        // A picture that cannot be written is a usage error, found before the evaluation runs.
+        const graph = values.graph ? graphFormat(values.graph) : undefined;
         const started = Date.now();
         const previous = values.diff ? readSavedPreview(values.diff, values.stack) : undefined;
         const result = await runOfflinePreview({
@@ -30,14 +32,19 @@ export async function main(argv: string[]): Promise<number> {
             configFile: values.configFile,
             firstDeployment: values.firstDeployment,
         });
-        if (values.graph) {
-            writeFileSync(values.graph, await renderGraph(result.resources, `clinical-platform ${values.stack}`));
+        if (values.graph && graph) {
+            writeFileSync(values.graph, await renderGraph(result.resources, `clinical-platform ${values.stack}`, graph));
         }
         const diff = previous && values.diff ? diffPreviews(previous, result.document) : undefined;
         if (values.json) {
             process.stdout.write(`${JSON.stringify(diff ?? result.document, null, 2)}\n`);
+            // stdout stays one document; the reasons for a non-zero exit of a diff go to stderr.
+            if (diff) for (const line of reasonsForExit(result.document)) console.error(line);
         } else if (diff && values.diff) {
             console.log(formatDiff(diff, values.diff));
+            // The diff alone would leave a non-zero exit unexplained.
+            const reasons = reasonsForExit(result.document);
+            if (reasons.length > 0) console.log(["", ...reasons].join("\n"));
         } else {
             console.log(humanReport(result.document, result.resources, result.config));
             if (values.graph) console.log(`\nGraph written to ${values.graph}.`);
@@ -53,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
             console.error(error.message);
             return EXIT.invalid;
         }
-        if (error instanceof DiffInputError) {
+        if (error instanceof DiffInputError || error instanceof GraphTargetError) {
             console.error(error.message);
             return EXIT.invalid;
         }

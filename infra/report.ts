@@ -140,6 +140,20 @@ function exemptedSection(document: PreviewDocument): string[] {
     return lines;
 }
 
+/**
+ * Why the preview exits non-zero, for output that otherwise shows something else (`--diff`): the
+ * mandatory violations, grouped as in the full report, and the failed deploy checks. Empty when clean.
+ */
+export function reasonsForExit(document: PreviewDocument): string[] {
+    const mandatory = document.policy.violations.filter((v) => v.level === "mandatory");
+    const failures = document.deployChecks.failures;
+    if (mandatory.length === 0 && failures.length === 0) return [];
+    const lines = ["Exit 1 because of:"];
+    if (mandatory.length > 0) lines.push(...policySection({ ...document, policy: { ...document.policy, violations: mandatory } }));
+    if (failures.length > 0) lines.push(...deployChecksSection(document.deployChecks));
+    return lines;
+}
+
 /** The deploy checks as the report lists them: each check ✓ or ✗, each failure under its check. */
 export function deployChecksSection(report: DeployChecksReport): string[] {
     const { evaluated, checks, failures } = report;

@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_PARAMETERS } from "../database";
 import { KEY_SETTINGS, accountAdministers } from "../keys";
+import { policyDocument } from "../iam";
 import { BackupPlan } from "./backup-plan";
 import { BucketReplication } from "./bucket-replication";
 
@@ -75,7 +76,7 @@ export class Recovery extends pulumi.ComponentResource {
         const key = new aws.kms.Key(`${name}-dr`, {
             ...KEY_SETTINGS,
             description: `${args.namePrefix} disaster-recovery copies in ${args.drRegion}`,
-            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [accountAdministers(pulumi.interpolate`arn:${partition}:iam::${args.accountId}:root`)] }),
+            policy: policyDocument([accountAdministers(pulumi.interpolate`arn:${partition}:iam::${args.accountId}:root`)]),
             tags: { ...args.tags, Purpose: "disaster-recovery" },
         }, stateful);
         new aws.kms.Alias(`${name}-dr`, { name: `alias/${args.namePrefix}-dr`, targetKeyId: key.keyId }, inDr);

@@ -1,104 +1,63 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+
 /**
- * The part of JSON Schema that policy config schemas use, enough to reject a pack config
- * the way the Pulumi CLI does before it calls Configure.
+ * A policy's config schema as the pack declares it (JSON Schema draft-07, the draft the Pulumi
+ * CLI validates `--policy-pack-config` against before it calls Configure).
  */
-export type JsonSchema = {
-    type?: string | string[];
-    enum?: unknown[];
-    const?: unknown;
-    minimum?: number;
-    maximum?: number;
-    exclusiveMinimum?: number;
-    exclusiveMaximum?: number;
-    minLength?: number;
-    maxLength?: number;
-    pattern?: string;
-    items?: JsonSchema;
-    minItems?: number;
-    maxItems?: number;
-    uniqueItems?: boolean;
-    properties?: Record<string, JsonSchema>;
-    required?: string[];
-    additionalProperties?: boolean | JsonSchema;
-};
+export type JsonSchema = Record<string, unknown>;
 
-/** Problems with `value`, each prefixed by its location (e.g. "minimumDays: must be >= 1"). */
-export function validate(schema: JsonSchema, value: unknown, at = ""): string[] {
-    const problems: string[] = [];
-    const report = (message: string) => problems.push(at === "" ? message : `${at}: ${message}`);
-    const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (types.length > 0 && !types.some((type) => hasType(value, type))) {
-        report(`must be of type ${types.join(" or ")}`);
-        return problems;
+// ajv 8.20.0 (npm registry, checked 2026-12-01); draft-07 is its default draft. allErrors so
+// every problem is listed at once; strict so a misspelt keyword in a pack's own schema stops
+// the preview instead of silently validating nothing; types, tuples and required keep ajv's
+// leniency because draft-07 allows what they would flag.
+const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false });
+// Keyed by the schema's text: most policies share the same few schemas, and compiling is the cost.
+const compiled = new Map<string, ValidateFunction>();
+
+/**
+ * Problems with `value`, each prefixed by the location of the offending value in the config
+ * (`minimumDays: must be >= 1`, `exemptResources[1]: must NOT have fewer than 1 characters`).
+ * Throws if the schema itself is not a valid schema.
+ */
+export function validate(schema: JsonSchema, value: unknown): string[] {
+    const key = JSON.stringify(schema);
+    let check = compiled.get(key);
+    if (check === undefined) {
+        check = ajv.compile(schema);
+        compiled.set(key, check);
     }
-    if (schema.enum !== undefined && !schema.enum.some((option) => JSON.stringify(option) === JSON.stringify(value))) {
-        report(`must be one of ${schema.enum.map((option) => JSON.stringify(option)).join(", ")}`);
-    }
-    if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value)) {
-        report(`must equal ${JSON.stringify(schema.const)}`);
-    }
-    if (typeof value === "number") {
-        if (schema.minimum !== undefined && value < schema.minimum) report(`must be >= ${schema.minimum}`);
-        if (schema.maximum !== undefined && value > schema.maximum) report(`must be <= ${schema.maximum}`);
-        if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) report(`must be > ${schema.exclusiveMinimum}`);
-        if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) report(`must be < ${schema.exclusiveMaximum}`);
-    }
-    if (typeof value === "string") {
-        if (schema.minLength !== undefined && value.length < schema.minLength) report(`must have at least ${schema.minLength} characters`);
-        if (schema.maxLength !== undefined && value.length > schema.maxLength) report(`must have at most ${schema.maxLength} characters`);
-        if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) report(`must match ${schema.pattern}`);
-    }
-    if (Array.isArray(value)) {
-        if (schema.minItems !== undefined && value.length < schema.minItems) report(`must have at least ${schema.minItems} items`);
-        if (schema.maxItems !== undefined && value.length > schema.maxItems) report(`must have at most ${schema.maxItems} items`);
-        if (schema.uniqueItems === true && new Set(value.map((item) => JSON.stringify(item))).size !== value.length) {
-            report("must not contain duplicates");
-        }
-        const items = schema.items;
-        if (items !== undefined) {
-            value.forEach((item, index) => problems.push(...validate(items, item, `${at}[${index}]`)));
-        }
-    }
-    if (isObject(value)) {
-        for (const name of schema.required ?? []) {
-            if (!(name in value)) report(`${name} is required`);
-        }
-        for (const [name, inner] of Object.entries(value)) {
-            const child = at === "" ? name : `${at}.${name}`;
-            const declared = schema.properties?.[name];
-            if (declared !== undefined) {
-                problems.push(...validate(declared, inner, child));
-            } else if (schema.additionalProperties === false) {
-                problems.push(`${child}: is not an allowed property`);
-            } else if (isObject(schema.additionalProperties)) {
-                problems.push(...validate(schema.additionalProperties, inner, child));
-            }
-        }
-    }
-    return problems;
+    return check(value) ? [] : (check.errors ?? []).map(describe);
 }
 
-function hasType(value: unknown, type: string): boolean {
-    switch (type) {
-        case "string":
-            return typeof value === "string";
-        case "number":
-            return typeof value === "number";
-        case "integer":
-            return Number.isInteger(value);
-        case "boolean":
-            return typeof value === "boolean";
-        case "array":
-            return Array.isArray(value);
-        case "object":
-            return isObject(value);
-        case "null":
-            return value === null;
-        default:
-            return false;
+function describe(error: ErrorObject): string {
+    const params = error.params as Record<string, unknown>;
+    let message = error.message ?? error.keyword;
+    let at = location(error.instancePath);
+    if (error.keyword === "required") {
+        // Named at the missing key itself, like the other problems.
+        at = join(at, String(params["missingProperty"]));
+        message = "is required";
+    } else if (error.keyword === "additionalProperties") {
+        at = join(at, String(params["additionalProperty"]));
+        message = "is not an allowed property";
+    } else if (error.keyword === "enum") {
+        message = `must be one of ${(params["allowedValues"] as unknown[]).map((option) => JSON.stringify(option)).join(", ")}`;
     }
+    return at === "" ? message : `${at}: ${message}`;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-    return value !== null && typeof value === "object" && !Array.isArray(value);
+/** `/exemptResources/1` → `exemptResources[1]`; `/a~1b/c` → `a/b.c` (JSON Pointer unescaped). */
+function location(pointer: string): string {
+    return pointer
+        .split("/")
+        .slice(1)
+        .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"))
+        .reduce(join, "");
+}
+
+function join(at: string, segment: string): string {
+    if (/^\d+$/.test(segment)) {
+        return `${at}[${segment}]`;
+    }
+    return at === "" ? segment : `${at}.${segment}`;
 }

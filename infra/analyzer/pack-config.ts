@@ -12,7 +12,7 @@ export interface PolicyConfig {
 export interface ConfigurablePolicy {
     name: string;
     enforcementLevel: EnforcementLevel;
-    configSchema: { properties: Record<string, unknown>; required: string[] } | undefined;
+    configSchema: { properties: Record<string, unknown>; required?: string[] } | undefined;
 }
 
 interface PartialConfig {
@@ -86,10 +86,14 @@ export function reconcilePackConfig(
         }
         const schema: JsonSchema = {
             type: "object",
-            properties: policy.configSchema.properties as Record<string, JsonSchema>,
-            required: policy.configSchema.required,
+            properties: policy.configSchema.properties,
+            ...(policy.configSchema.required === undefined ? {} : { required: policy.configSchema.required }),
         };
-        return validate(schema, result[policy.name]?.properties ?? {}).map((problem) => `${policy.name}: ${problem}`);
+        try {
+            return validate(schema, result[policy.name]?.properties ?? {}).map((problem) => `${policy.name}: ${problem}`);
+        } catch (error) {
+            return [`${policy.name}: the pack's config schema is invalid: ${(error as Error).message}`];
+        }
     });
     if (problems.length > 0) {
         throw new Error(`invalid policy pack config:\n  ${problems.sort().join("\n  ")}`);

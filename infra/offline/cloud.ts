@@ -207,6 +207,21 @@ function availabilityZones(inputs: Record<string, unknown>, region: string): Rec
     };
 }
 
+/**
+ * The account Elastic Load Balancing delivers access logs from, for the regions the stacks use
+ * (ELB User Guide for Application Load Balancers, "Enable access logs", step 2; the same figures as
+ * terraform-provider-aws's aws_elb_service_account, which @pulumi/aws 7.48.0 bridges; checked
+ * 2026-12-01). Any other region gets the provider's answer for a region opened since August 2022.
+ */
+const ELB_LOG_ACCOUNTS: Record<string, string> = { "us-east-1": "127311923021", "us-east-2": "033677994240", "us-west-2": "797873946194" };
+
+function elbServiceAccount(region: string): Record<string, unknown> {
+    const account = ELB_LOG_ACCOUNTS[region];
+    // As the engine reports a provider's failure: a gRPC error whose details carry the message.
+    if (account === undefined) throw Object.assign(new Error(`unsupported AWS Region: ${region}`), { details: `unsupported AWS Region: ${region}` });
+    return { id: account, arn: `arn:aws:iam::${account}:root`, region };
+}
+
 export function mockCall(args: pulumi.runtime.MockCallArgs, options: CloudOptions): Record<string, unknown> {
     const region = regionFor(args.provider, undefined, options);
     switch (args.token) {
@@ -224,6 +239,8 @@ export function mockCall(args: pulumi.runtime.MockCallArgs, options: CloudOption
             const names = (args.inputs.filters as Array<{ name: string; values: string[] }> | undefined ?? []).flatMap((f) => f.values);
             return { ids: [`sg-${digest(names.join("/")).slice(0, 17)}`], vpcIds: [] };
         }
+        case "aws:elb/getServiceAccount:getServiceAccount":
+            return elbServiceAccount(typeof args.inputs.region === "string" ? args.inputs.region : region);
         case "aws:eks/getAddonVersion:getAddonVersion":
             return { version: "v1.0.0-eksbuild.1", addonName: args.inputs.addonName };
         default:

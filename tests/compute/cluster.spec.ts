@@ -274,6 +274,9 @@ describe("the EKS cluster", () => {
                 assert.equal(inputs(storageClass).metadata.annotations["storageclass.kubernetes.io/is-default-class"], "true");
                 assert.equal(inputs(storageClass).parameters.encrypted, "true");
                 assert.equal(inputs(storageClass).parameters.type, "gp3");
+                // A deleted claim must not delete its volume (patient data): Kubernetes's default is Delete.
+                assert.equal(inputs(storageClass).reclaimPolicy, "Retain");
+                assert.equal(inputs(storageClass).volumeBindingMode, "WaitForFirstConsumer", "the volume is made in the zone of the pod that claims it");
                 assert.deepEqual(storageClass.propertyDependencies.parameters, [urnOf(resources, KEY, "keys-cluster")]);
             });
 

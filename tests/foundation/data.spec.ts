@@ -92,7 +92,17 @@ describe("the data tier", () => {
                 assert.equal(db.inputs.multiAz, config.database.multiAz);
 
                 const parameters = single(resources, "aws:rds/parameterGroup:ParameterGroup", "database");
-                assert.ok((parameters.inputs.parameters as Array<{ name: string; value: string }>).some((p) => p.name === "rds.force_ssl" && p.value === "1"));
+                // TLS only, 1.2 or later; connections, disconnections, DDL and role changes audited
+                // (DESIGN: rds.force_ssl=1; pgaudit loaded at boot, so it applies after a reboot).
+                const byName = new Map((parameters.inputs.parameters as Array<{ name: string; value: string; applyMethod?: string }>).map((p) => [p.name, p]));
+                assert.equal(byName.get("rds.force_ssl")?.value, "1");
+                assert.equal(byName.get("ssl_min_protocol_version")?.value, "TLSv1.2");
+                assert.equal(byName.get("log_connections")?.value, "1");
+                assert.equal(byName.get("log_disconnections")?.value, "1");
+                assert.equal(byName.get("log_statement")?.value, "ddl");
+                assert.deepEqual(byName.get("pgaudit.log")?.value.split(",").sort(), ["ddl", "role"]);
+                assert.ok(byName.get("shared_preload_libraries")?.value.split(",").includes("pgaudit"), "pgaudit is loaded");
+                assert.equal(byName.get("shared_preload_libraries")?.applyMethod, "pending-reboot", "a static parameter RDS applies only after a reboot");
                 const subnetGroup = single(resources, "aws:rds/subnetGroup:SubnetGroup");
                 const isolated = ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => (s.inputs.tags as Record<string, string>).Tier === "isolated");
                 assert.deepEqual([...subnetGroup.propertyDependencies.subnetIds].sort(), isolated.map((s) => s.urn).sort());
@@ -201,6 +211,14 @@ describe("the data tier", () => {
                     assert.equal(own.length, 2, secret.name);
                     const [first, second] = own.sort((a, b) => a.dependencies.length - b.dependencies.length);
                     assert.ok(second.dependencies.includes(first.urn), `${second.name} is written after ${first.name}`);
+                    // Rotation owns the value and the labels after the first write: a later `up` that
+                    // wrote them back would undo a rotation and revoke the tokens signed since.
+                    for (const version of [first, second]) {
+                        assert.deepEqual([...(version.options.ignoreChanges ?? [])].sort(), ["secretString", "versionStages"], `${version.name} leaves the value and labels to rotation`);
+                        assert.ok((version.inputs.versionStages as string[]).includes("AWSCURRENT"), `${version.name} is written as current`);
+                    }
+                    const ownLabels = [first, second].map((v) => (v.inputs.versionStages as string[]).filter((label) => !label.startsWith("AWS")));
+                    assert.ok(ownLabels.every((labels) => labels.length === 1) && ownLabels[0][0] !== ownLabels[1][0], "each write keeps a label of its own, so Secrets Manager never deletes it");
                     const rotation = ofType(resources, "aws:secretsmanager/secretRotation:SecretRotation").find((r) => r.propertyDependencies.secretId?.includes(secret.urn));
                     assert.ok(rotation, `${secret.name} rotates`);
                     for (const before of [first, second, grant, permission]) assert.ok(rotation.dependencies.includes(before.urn), `${rotation.name} waits for ${before.name}`);

@@ -54,6 +54,57 @@ describe("the analyzer client's pack config", () => {
     it("refuses values that break the schema, listing each with its policy", () => {
         assert.throws(() => reconcilePackConfig(policies, {}, { retention: { properties: { minimumDays: 0 } } }), /retention: minimumDays: must be >= 1/);
     });
+
+    it("lists every problem at once, each at its own key or item", () => {
+        assert.throws(
+            () => reconcilePackConfig(policies, {}, { retention: { properties: { minimumDays: 2.5, exemptResources: "bucket" } } }),
+            (error: Error) => {
+                assert.match(error.message, /retention: minimumDays: must be integer/);
+                assert.match(error.message, /retention: exemptResources: must be array/);
+                return true;
+            },
+        );
+        const ports: ConfigurablePolicy = {
+            name: "public-ports",
+            enforcementLevel: "mandatory",
+            configSchema: { properties: { ports: { type: "array", items: { type: "integer", maximum: 65535 }, uniqueItems: true } } },
+        };
+        assert.throws(() => reconcilePackConfig([ports], {}, { "public-ports": { properties: { ports: [443, 70000] } } }), /public-ports: ports\[1\]: must be <= 65535/);
+        assert.throws(() => reconcilePackConfig([ports], {}, { "public-ports": { properties: { ports: [443, 443] } } }), /public-ports: ports: must NOT have duplicate items/);
+    });
+
+    it("applies the schema keywords a hand-written subset skipped: multipleOf, anyOf, not, required", () => {
+        const policy: ConfigurablePolicy = {
+            name: "window",
+            enforcementLevel: "advisory",
+            configSchema: {
+                properties: {
+                    minutes: { type: "integer", multipleOf: 15 },
+                    target: { anyOf: [{ type: "string", pattern: "^arn:" }, { type: "null" }] },
+                    engine: { type: "string", not: { enum: ["mysql"] } },
+                },
+                required: ["minutes"],
+            },
+        };
+        const problems = (properties: Record<string, unknown>) => {
+            try {
+                reconcilePackConfig([policy], {}, { window: { properties } });
+                return "";
+            } catch (error) {
+                return (error as Error).message;
+            }
+        };
+        assert.match(problems({ minutes: 20 }), /window: minutes: must be multiple of 15/);
+        assert.match(problems({ minutes: 30, target: "bucket" }), /window: target: must match a schema in anyOf/);
+        assert.match(problems({ minutes: 30, engine: "mysql" }), /window: engine: must NOT be valid/);
+        assert.match(problems({}), /window: minutes: is required/);
+        assert.equal(problems({ minutes: 45, target: null, engine: "postgres" }), "");
+    });
+
+    it("stops on a pack whose own config schema is malformed, naming the policy", () => {
+        const broken: ConfigurablePolicy = { name: "typo", enforcementLevel: "advisory", configSchema: { properties: { days: { type: "integer", minimun: 1 } } } };
+        assert.throws(() => reconcilePackConfig([broken], {}, {}), /typo: the pack's config schema is invalid: .*minimun/);
+    });
 });
 
 describe("the analyzer client's requests", () => {

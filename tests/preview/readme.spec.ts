@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
-import { readFileSync } from "fs";
+import { existsSync, readFileSync } from "fs";
 import * as path from "path";
 import { REPOSITORY_ROOT } from "../../infra/offline/preview";
 
@@ -34,5 +34,35 @@ describe("the README's newcomer commands", function () {
         assert.equal(code, 0, stdout);
         assert.match(stdout, /Stack production \(us-east-1\)/);
         assert.match(stdout, /Policy: clinical-platform-hipaa-soc2@\d+\.\d+\.\d+ — no violations\./);
+    });
+});
+
+describe("the README and the architecture page", () => {
+    const read = (file: string) => readFileSync(path.join(REPOSITORY_ROOT, file), "utf8");
+    const links = (text: string) => [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+
+    it("link to each other's files inside the repository, and every relative link resolves", () => {
+        assert.ok(links(read("README.md")).includes("docs/architecture.md"), "the README links docs/architecture.md");
+        for (const [file, base] of [["README.md", ""], ["docs/architecture.md", "docs"]]) {
+            for (const link of links(read(file)).filter((l) => !/^[a-z]+:/i.test(l) && !l.startsWith("#"))) {
+                const target = path.join(REPOSITORY_ROOT, base, link.split("#")[0]);
+                assert.ok(existsSync(target), `${file}: ${link} resolves`);
+                assert.ok(path.relative(REPOSITORY_ROOT, target).split(path.sep)[0] !== "..", `${file}: ${link} stays inside the repository`);
+            }
+        }
+    });
+
+    it("name no design document or path outside the repository", () => {
+        for (const file of ["README.md", "docs/architecture.md"]) {
+            const text = read(file);
+            assert.doesNotMatch(text, /\.\.\/shared|DESIGN\.md|\/work\//, file);
+        }
+    });
+
+    it("list in the layout table only folders that exist", () => {
+        const table = read("docs/architecture.md").split("## Data flow")[0];
+        const folders = [...table.matchAll(/^\| `([a-z.]+)\/`/gm)].map((m) => m[1]);
+        assert.ok(folders.length >= 8);
+        for (const folder of folders) assert.ok(existsSync(path.join(REPOSITORY_ROOT, folder)), folder);
     });
 });

@@ -261,6 +261,34 @@ describe("the traffic command", () => {
             refused(new Workspace("production"), ["shift", "--reason", "x"], /shift <percent>: expected 1 argument; got none/);
         });
 
+        it("refuses a negative, fractional or non-numeric share", () => {
+            const negative = new Workspace("production");
+            const result = negative.run(["shift", "-5", "--reason", "x"]);
+            assert.equal(result.code, EXIT.refused);
+            assert.match(result.err, /Unknown option '-5'/);
+            negative.assertUntouched();
+            for (const share of ["10.5", "ten", "1e1", "101"]) {
+                refused(new Workspace("production"), ["shift", share, "--reason", "x"], /expected a whole percentage from 0 to 100/);
+            }
+        });
+
+        it("never leaves a split that does not sum to 100, even from a file whose weights sum to 110", () => {
+            const weights = (text: string) => [...text.matchAll(/^\s+(?:blue|green): \{[^}]*weight: (\d+) \}/gm)].map((m) => Number(m[1]));
+            for (const args of [["shift", "10", "--reason", "canary"], ["promote", "--reason", "go"], ["rollback", "--reason", "back"], ["stage", "registry.example.com/clinical-api:1.6.0", "--reason", "next"]]) {
+                const workspace = new Workspace("production");
+                writeFileSync(workspace.file, workspace.original.replace(/(green: \{ image: "[^"]+", weight: )0 \}/, "$110 }"));
+                const broken = readFileSync(workspace.file, "utf8");
+                assert.deepEqual(weights(broken), [100, 10], "the spec's edit applied");
+                const result = workspace.run(args);
+                if (result.code === EXIT.refused) {
+                    assert.equal(workspace.text(), broken, `${args[0]}: refused, file untouched`);
+                    assert.equal(workspace.audit().length, 0);
+                } else {
+                    assert.equal(weights(workspace.text()).reduce((a, b) => a + b, 0), 100, `${args[0]} wrote ${weights(workspace.text())}`);
+                }
+            }
+        });
+
         it("refuses to stage over a candidate that is taking traffic", () => {
             const workspace = new Workspace("production");
             workspace.run(["shift", "10", "--reason", "canary"]);

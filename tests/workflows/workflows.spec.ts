@@ -20,6 +20,10 @@ describe("GitHub Actions workflows: the files", function () {
         assert.equal(evaluate("format('{0}/{1}', 'a', inputs.stack)", ctx), "a/Production");
         assert.equal(interpolate("deploy-${{ inputs.stack }}", ctx), "deploy-Production");
         assert.throws(() => evaluate("github.ref ==", ctx));
+        assert.equal(evaluate("fromJSON('{\"a\":[1,2]}').a[1] == 2 && join(fromJSON('[\"x\",\"y\"]'), '+') == 'x+y'", ctx), true, "GitHub's full function library");
+        assert.equal(interpolate("${{ vars }}|${{ null }}|${{ 1.50 }}", ctx), "Object||1.5", "text as GitHub writes a value into a string");
+        assert.throws(() => evaluate("hashFiles2('x')", ctx), /unrecognized function/i, "unknown functions are refused while parsing");
+        assert.throws(() => evaluate("job_status.ok", ctx), /unrecognized named-value/i, "unknown contexts are refused while parsing");
     });
 
     it("are the six workflow files of the CI/CD design", () => {
