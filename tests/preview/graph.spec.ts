@@ -76,7 +76,7 @@ describe("--diff", () => {
     const document = (violations: PreviewDocument["policy"]["violations"], failures: PreviewDocument["deployChecks"]["failures"] = []): PreviewDocument => ({
         stack: "dev",
         resources: [],
-        policy: { pack: "clinical-platform-policies", version: "1.0.0", evaluated: true, violations },
+        policy: { pack: "clinical-platform-policies", version: "1.0.0", evaluated: true, violations, exempted: [] },
         deployChecks: { evaluated: true, checks: [{ name: "principals", description: "Principals exist.", source: "", passed: failures.length === 0 }], failures },
         traffic: { stableSlot: "blue", slots: { blue: { weight: 100 } } },
     });
