@@ -229,9 +229,13 @@ export const k8sNoPrivileged = podTemplateRules({
     hipaa: WORKLOAD_HIPAA,
     soc2: ["CC6.8"],
     remediation: "Remove securityContext.privileged (or set it to false).",
-    check: perContainer((container) =>
-        securityContextOf(container).privileged === true ? "is privileged and has full access to the node." : undefined,
-    ),
+    check: perContainer((container) => {
+        // A context or flag only known at update time could turn privilege on: judged as if it did.
+        if (isUnknown(container.securityContext) || isUnknown(securityContextOf(container).privileged)) {
+            return "has a securityContext unknown in preview, so it cannot be shown to run unprivileged.";
+        }
+        return securityContextOf(container).privileged === true ? "is privileged and has full access to the node." : undefined;
+    }),
 });
 
 export const k8sNoPrivilegeEscalation = podTemplateRules({

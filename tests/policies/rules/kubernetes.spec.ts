@@ -159,6 +159,8 @@ describe("Kubernetes policies", () => {
                 deployment({}, { initContainers: [{ name: "setup", image: "busybox:1.36", securityContext: { privileged: true } }] }),
                 /Init container setup is privileged/,
             ],
+            "a container whose whole securityContext is unknown in preview": [deployment({ securityContext: UNKNOWN }), /securityContext unknown in preview/],
+            "a privileged flag unknown in preview": [deployment(context({ privileged: UNKNOWN })), /securityContext unknown in preview/],
         },
     });
 
