@@ -86,7 +86,7 @@ describe("the policy pack, as the CLI's analyzer protocol describes it", functio
         it("refuses a config that breaks a policy's schema, naming the policy and the property", async () => {
             const invalid = join(tmpdir(), `clinical-invalid-${process.pid}.json`);
             writeFileSync(invalid, JSON.stringify({ "rds-backup-retention": { minimumDays: 0 }, "k8s-deployment-min-replicas": { minReplicas: "five" } }));
-            await assert.rejects(pack.configure(invalid), /k8s-deployment-min-replicas: minReplicas: must be of type integer[\s\S]*rds-backup-retention: minimumDays: must be >= 1/);
+            await assert.rejects(pack.configure(invalid), /k8s-deployment-min-replicas: minReplicas: must be integer[\s\S]*rds-backup-retention: minimumDays: must be >= 1/);
         });
 
         it("keeps the production figures: 30 days of backups, 365 days of logs, 5 replicas", () => {
