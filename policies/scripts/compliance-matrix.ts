@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ANCHOR_CONTROLS, type AnchorName, distinctControls } from "../anchors";
+import { HIPAA_SECURITY_RULE } from "../lib/citations";
 import { policiesByService, policyMetadata } from "../rules";
 
 const PACK_DIR = join(__dirname, "..");
@@ -71,7 +72,8 @@ function index(key: "hipaa" | "soc2", compare: (a: string, b: string) => number)
             byCitation.set(citation, [...(byCitation.get(citation) ?? []), metadata.name]);
         }
     }
-    return [...byCitation.keys()].sort(compare).map((citation) => `| ${citation} | ${byCitation.get(citation)?.map((n) => `\`${n}\``).join(", ")} |`);
+    const named = (citation: string) => (key === "hipaa" ? `${citation} ${HIPAA_SECURITY_RULE[citation] ?? ""}`.trim() : citation);
+    return [...byCitation.keys()].sort(compare).map((citation) => `| ${named(citation)} | ${byCitation.get(citation)?.map((n) => `\`${n}\``).join(", ")} |`);
 }
 
 const ANCHOR_LABELS: Record<AnchorName, string> = {

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PolicyPackSession } from "../../infra/analyzer";
+import { HIPAA_SECURITY_RULE } from "../../policies/lib/citations";
 import { HIPAA_CITATION, SOC2_CRITERION } from "../../policies/lib/metadata";
 import { PACK_DIR, PACK_START_TIMEOUT_MS, STACKS, type StackName, configFile, startPack } from "./harness/pack";
 
@@ -42,6 +43,11 @@ describe("the policy pack, as the CLI's analyzer protocol describes it", functio
     it("maps every policy to at least one well-formed SOC 2 criterion", () => {
         const unmapped = pack.policies.filter((policy) => policy.soc2.length === 0 || !policy.soc2.every((c) => SOC2_CRITERION.test(c)));
         assert.deepEqual(unmapped.map((policy) => `${policy.name}: ${policy.soc2.join(", ")}`), []);
+    });
+
+    it("cites only paragraphs of the Security Rule the pack's citation table names", () => {
+        const unknown = pack.policies.flatMap((policy) => policy.hipaa.filter((c) => HIPAA_SECURITY_RULE[c] === undefined).map((c) => `${policy.name}: ${c}`));
+        assert.deepEqual(unknown, []);
     });
 
     it("cites at least one HIPAA paragraph per policy, each well-formed like 164.312(a)(2)(iv)", () => {
