@@ -3,6 +3,7 @@ import * as path from "path";
 import { REPOSITORY_ROOT } from "../../infra/offline/preview";
 import { ConfigProblem, PROFILES, PROJECT, StackConfigError, loadStackConfig } from "../../stacks";
 import { readStackFile } from "../../stacks/stack-file";
+import { STACKS } from "../harness/stacks";
 
 function withOverrides(overrides: unknown, stack = "production"): Record<string, string> {
     const raw = readStackFile(path.join(REPOSITORY_ROOT, `Pulumi.${stack}.yaml`), PROJECT);
@@ -21,7 +22,7 @@ function problemsOf(raw: Record<string, string>, stack = "production"): ConfigPr
 
 describe("the edge settings of a stack", () => {
     it("take the firewall rate limit from the environment profile", () => {
-        for (const stack of ["dev", "staging", "production"] as const) {
+        for (const stack of STACKS) {
             const config = loadStackConfig(stack, withOverrides({}, stack));
             assert.equal(config.edge.requestsPerIpPerFiveMinutes, PROFILES[stack].edge.requestsPerIpPerFiveMinutes);
         }

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { EvaluationFailure, evaluate } from "../../infra/offline/engine";
 import { runProgram } from "../../infra/program";
-import { ConfigProblem, PROJECT, StackConfigError, loadStackConfig } from "../../stacks";
+import { ConfigProblem, PROJECT, StackConfigError, loadStackConfig, ENVIRONMENTS } from "../../stacks";
 import { EKS_VERSIONS, eksVersionProblem } from "../../stacks/eks-versions";
 import { readStackFile } from "../../stacks/stack-file";
 import { StackName, specStackFile } from "../harness/stacks";
@@ -57,7 +57,7 @@ async function registrationsFor(raw: Raw, stack = "production") {
 
 describe("stack config validation", () => {
     it("accepts each committed stack file", async () => {
-        for (const stack of ["dev", "staging", "production"]) {
+        for (const stack of ENVIRONMENTS) {
             assert.equal(loadStackConfig(stack, committed(stack)).environment, stack);
         }
     });
@@ -357,7 +357,7 @@ describe("stack config validation", () => {
     });
 
     it("defaults to an EKS version in standard support and pins its add-on builds", () => {
-        for (const stack of ["dev", "staging", "production"]) {
+        for (const stack of ENVIRONMENTS) {
             const config = loadStackConfig(stack, committed(stack));
             // 1.34 leaves standard support on 2026-12-02 (EKS release calendar); the default must outlive that.
             assert.notEqual(config.cluster.version, "1.34");

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { previewOf } from "../harness/stacks";
+import { previewOf, STACKS } from "../harness/stacks";
 
 describe("environment profiles", () => {
     it("size each environment as agreed", async () => {
@@ -16,7 +16,7 @@ describe("environment profiles", () => {
     });
 
     it("alarm on the same thresholds everywhere", async () => {
-        for (const stack of ["dev", "staging", "production"] as const) {
+        for (const stack of STACKS) {
             const { alarms } = (await previewOf(stack)).config;
             assert.deepEqual(
                 [alarms.errorRatePercent, alarms.errorRateWindowMinutes, alarms.latencyP95Milliseconds, alarms.latencyWindowMinutes, alarms.cpuPercent, alarms.memoryPercent],

@@ -9,11 +9,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
+import { ENVIRONMENTS } from "../../stacks";
 import { Contexts, JobStatus, Value, evaluate, interpolate, truthy, usesStatusFunction } from "./expressions";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const WORKFLOWS = path.join(ROOT, ".github", "workflows");
-export const STACKS = ["dev", "staging", "production"] as const;
+export const STACKS = ENVIRONMENTS;
 export type Stack = (typeof STACKS)[number];
 export const REPOSITORY = "example-org/clinical-platform";
 
