@@ -13,7 +13,6 @@ import { ENVIRONMENTS, StackConfigError } from "../stacks";
 import { StackFileError } from "../stacks/stack-file";
 import { EXIT, parseStackCommand } from "./cli";
 import { DiffInputError, asPreviewDocument, diffPreviews, formatDiff } from "./offline/diff";
-import { renderGraph } from "./offline/graph";
 import { PreviewDocument, runOfflinePreview } from "./offline/preview";
 import { humanReport } from "./report";
 
@@ -35,6 +34,9 @@ export async function main(argv: string[]): Promise<number> {
             analysis: values.protocol ? "protocol" : "in-process",
         });
         if (values.graph) {
+            // Loaded only for --graph: the Graphviz module is the largest the command would otherwise load.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const { renderGraph } = require("./offline/graph") as typeof import("./offline/graph");
             writeFileSync(values.graph, await renderGraph(result.resources, `clinical-platform ${values.stack}`));
         }
         const diff = previous && values.diff ? diffPreviews(previous, result.document) : undefined;
