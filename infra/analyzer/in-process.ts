@@ -28,11 +28,39 @@ function exclusive<T>(work: () => Promise<T>): Promise<T> {
     return result;
 }
 
+interface StructLike {
+    toJavaScript(): unknown;
+}
+interface WithProperties {
+    getProperties?(): StructLike | undefined;
+    getProvider?(): WithProperties | undefined;
+    getResourcesList?(): WithProperties[];
+}
+
+/**
+ * The server decodes a resource's properties again for every policy that looks at it, each time
+ * from the request's Struct (`deserializeProperties` calls its `toJavaScript()`, then copies what
+ * that returns into a fresh object graph). In one process the Struct is the request's own object, so
+ * its conversion is done once and handed back on each later call; every policy still gets a fresh
+ * copy, built by the server as before.
+ */
+function convertOnce(request: unknown): void {
+    const messages = [request as WithProperties, ...((request as WithProperties).getResourcesList?.() ?? [])];
+    for (const message of messages) {
+        for (const struct of [message.getProperties?.(), message.getProvider?.()?.getProperties?.()]) {
+            if (struct === undefined || Object.prototype.hasOwnProperty.call(struct, "toJavaScript")) continue;
+            const converted = struct.toJavaScript();
+            struct.toJavaScript = () => converted;
+        }
+    }
+}
+
 /** An analyzer client whose calls go straight to the handlers; handshake is unimplemented, as for any Node pack. */
 function inProcessClient(handlers: PolicyServerHandlers, sent: { configureStack?: unknown; configure?: unknown }): AnalyzerClient {
     const unary = (name: keyof PolicyServerHandlers, remember?: "configureStack" | "configure") =>
         (request: unknown, callback: (error: never, response: never) => void) => {
             if (remember !== undefined) sent[remember] = request;
+            if (name === "analyze" || name === "analyzeStack" || name === "remediate") convertOnce(request);
             void handlers[name]({ request }, callback as (error: unknown, response?: unknown) => void);
             return undefined as never;
         };
