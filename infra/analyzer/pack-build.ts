@@ -96,8 +96,13 @@ export function buildPack(packDir: string): { files: number } {
     return { files: sources.length };
 }
 
-/** Builds the pack unless `bin/` is current; says so on stderr when it builds. */
+/**
+ * Builds the pack unless `bin/` is current; says so on stderr when it builds. A pack whose
+ * package.json `main` is not in `bin/` (one the CLI runs from TypeScript) is left as it is.
+ */
 export function ensurePackBuilt(packDir: string): void {
+    const { main } = JSON.parse(readFileSync(path.join(packDir, "package.json"), "utf8")) as { main?: string };
+    if (!path.normalize(main ?? "").startsWith(`${PACK_OUT_DIR}${path.sep}`)) return;
     if (packBuildIsCurrent(packDir)) return;
     const { files } = buildPack(packDir);
     process.stderr.write(`Compiled the policy pack (${files} files) to ${path.join(path.relative(process.cwd(), packDir) || ".", PACK_OUT_DIR)}/.\n`);
