@@ -18,6 +18,7 @@ const STACK_OPTIONS = {
 const EXTRA_OPTIONS = {
     diff: { type: "string" },
     graph: { type: "string" },
+    protocol: { type: "boolean", default: false },
 } as const;
 
 export interface StackCommand {
@@ -28,6 +29,8 @@ export interface StackCommand {
     /** Only where the command accepts them (`withDiffAndGraph`). */
     diff?: string;
     graph?: string;
+    /** Run the policy pack in its own process over the analyzer protocol, as the CLI does, instead of in-process. */
+    protocol?: boolean;
 }
 
 /**
@@ -55,7 +58,7 @@ export function parseStackCommand(argv: string[], usage: string, withDiffAndGrap
         console.error(`--stack is required\n${usage}`);
         return EXIT.invalid;
     }
-    const extra = values as { diff?: string; graph?: string };
+    const extra = values as { diff?: string; graph?: string; protocol?: boolean };
     return {
         stack: values.stack,
         json: values.json,
@@ -63,5 +66,6 @@ export function parseStackCommand(argv: string[], usage: string, withDiffAndGrap
         firstDeployment: values["first-deployment"],
         diff: extra.diff,
         graph: extra.graph,
+        protocol: extra.protocol,
     };
 }

@@ -9,7 +9,6 @@
  */
 import { existsSync, statSync } from "fs";
 import * as path from "path";
-import { instance } from "@viz-js/viz";
 import { RecordedResource } from "./offline/types";
 
 // @viz-js/viz 3.31.0 (package.json; its `formats` list, checked 2026-12-01) renders vector and text
@@ -162,6 +161,9 @@ function legend(services: Set<string>): string[] {
 export async function renderGraph(resources: RecordedResource[], title: string, format: "svg" | "dot" = "svg"): Promise<string> {
     const dot = toDot(resources, title);
     if (format === "dot") return `${dot}\n`;
+    // Loaded only here: Graphviz is the largest module the preview would otherwise load on every run.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { instance } = require("@viz-js/viz") as typeof import("@viz-js/viz");
     return (await instance()).renderString(dot, { format: "svg", engine: "dot" });
 }
 

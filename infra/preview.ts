@@ -1,6 +1,9 @@
 /**
  * npm run preview -- --stack <dev|staging|production> [--json] [--config-file FILE] [--first-deployment]
- *                    [--diff OLD.json] [--graph FILE.svg]
+ *                    [--diff OLD.json] [--graph FILE.svg|FILE.dot] [--protocol]
+ *
+ * The policy pack runs in this process through its own analyzer handlers; --protocol runs it in its
+ * own process over the analyzer protocol instead, exactly as `pulumi preview --policy-pack` does.
  *
  * Exit codes: 0 clean; 1 mandatory policy violations or a failed deploy check; 2 invalid config or usage;
  * 3 the program failed.
@@ -16,7 +19,7 @@ import { humanReport, reasonsForExit } from "./report";
 
 export { EXIT } from "./cli";
 
-const USAGE = `usage: npm run preview -- --stack <${ENVIRONMENTS.join("|")}> [--json] [--config-file FILE] [--first-deployment] [--diff OLD.json] [--graph FILE.svg|FILE.dot]`;
+const USAGE = `usage: npm run preview -- --stack <${ENVIRONMENTS.join("|")}> [--json] [--config-file FILE] [--first-deployment] [--diff OLD.json] [--graph FILE.svg|FILE.dot] [--protocol]`;
 
 export async function main(argv: string[]): Promise<number> {
     const values = parseStackCommand(argv, USAGE, true);
@@ -31,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
             stack: values.stack,
             configFile: values.configFile,
             firstDeployment: values.firstDeployment,
+            analysis: values.protocol ? "protocol" : "in-process",
         });
         if (values.graph && graph) {
             writeFileSync(values.graph, await renderGraph(result.resources, `clinical-platform ${values.stack}`, graph));

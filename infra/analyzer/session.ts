@@ -7,6 +7,7 @@ import { mappingFromTags } from "../../policies/lib/metadata";
 import { type AnalyzerClient, connectAnalyzer } from "./analyzer-client";
 import { type EngineLogEntry, startEngineServer } from "./engine-server";
 import { type EnforcementLevel, type PolicyConfig, readPackConfigFile, reconcilePackConfig } from "./pack-config";
+import { ensurePackBuilt } from "./pack-build";
 import { startPackProcess } from "./pack-process";
 import { analyzeRequest, stackResource, toStruct } from "./requests";
 import type { PackPolicyInfo, PolicyPackStartOptions, PolicyViolation, RecordedResource } from "./types";
@@ -48,10 +49,14 @@ const SEVERITY_FROM_PROTO = new Map<number, string>([
 
 type Callback<T> = (error: grpc.ServiceError | null, response: T) => void;
 
-function call<T>(invoke: (callback: Callback<T>) => unknown): Promise<T> {
+export function call<T>(invoke: (callback: Callback<T>) => unknown): Promise<T> {
     return new Promise<T>((resolve, reject) => {
         invoke((error, response) => (error ? reject(error) : resolve(response)));
     });
+}
+
+export function withDefaults(given: PolicyPackStartOptions): PolicyPackStartOptions & { organization: string } {
+    return { ...given, organization: given.organization ?? DEFAULT_ORGANIZATION };
 }
 
 /**
@@ -61,7 +66,8 @@ function call<T>(invoke: (callback: Callback<T>) => unknown): Promise<T> {
  * remediate) and one AnalyzeStack.
  */
 export async function startPolicyPack(given: PolicyPackStartOptions): Promise<PolicyPackSession> {
-    const options = { ...given, organization: given.organization ?? DEFAULT_ORGANIZATION };
+    const options = withDefaults(given);
+    ensurePackBuilt(options.packDir);
     const engine = await startEngineServer();
     const pack = await startPackProcess({
         packDir: options.packDir,
@@ -95,7 +101,7 @@ export async function startPolicyPack(given: PolicyPackStartOptions): Promise<Po
     }
 }
 
-async function handshake(client: AnalyzerClient, engineAddress: string, packDir: string): Promise<void> {
+export async function handshake(client: AnalyzerClient, engineAddress: string, packDir: string): Promise<void> {
     const request = new analyzerProto.AnalyzerHandshakeRequest();
     request.setEngineAddress(engineAddress);
     request.setRootDirectory(packDir);
@@ -110,7 +116,7 @@ async function handshake(client: AnalyzerClient, engineAddress: string, packDir:
     }
 }
 
-async function configureStack(client: AnalyzerClient, options: PolicyPackStartOptions): Promise<void> {
+export async function configureStack(client: AnalyzerClient, options: PolicyPackStartOptions): Promise<void> {
     const request = new analyzerProto.AnalyzerStackConfigureRequest();
     request.setStack(options.stack);
     request.setProject(options.project);
@@ -157,7 +163,7 @@ function initialConfigOf(info: analyzerProto.AnalyzerInfo): Record<string, { enf
     return initial;
 }
 
-function openSession(
+export function openSession(
     client: AnalyzerClient,
     info: analyzerProto.AnalyzerInfo,
     engineLogs: readonly EngineLogEntry[],

@@ -2,7 +2,7 @@
  * The deploy checks: contracts a real `pulumi up` enforces (API schemas, reference data, what exists
  * on a fresh account, capacity) that can be judged offline from the recorded registrations.
  */
-import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { unknownValue } from "../sdk-adapter";
 import type { StackConfig } from "../../stacks";
 import type { RecordedResource } from "../offline/types";
 

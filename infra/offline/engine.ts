@@ -5,8 +5,7 @@
  * read here from the request itself.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import * as settings from "@pulumi/pulumi/runtime/settings";
+import { MockMonitor, setMockOptions, waitForRPCs, withoutPromiseStackTraces } from "../sdk-adapter";
 import { CloudOptions, MOCK_ACCOUNT_ID, mockCall, mockResource } from "./cloud";
 import { RecordedResource } from "./types";
 
@@ -189,7 +188,7 @@ async function evaluateAlone(program: () => unknown, options: EvaluationOptions)
     };
     await pulumi.runtime.setMocks(mocks, options.project, options.stack, true);
     const monitor = new RecordingMonitor(mocks);
-    settings.setMockOptions(monitor, options.project, options.stack, true);
+    setMockOptions(monitor, options.project, options.stack, true);
     pulumi.runtime.setAllConfig(options.config);
 
     // A program error is caught inside the stack body so it surfaces here, with what was registered
@@ -201,15 +200,18 @@ async function evaluateAlone(program: () => unknown, options: EvaluationOptions)
     process.setSourceMapsEnabled(false);
     let outputs: Record<string, unknown> | undefined;
     try {
-        outputs = await pulumi.runtime.runInPulumiStack(async () => {
-            try {
-                return (await program()) as Record<string, unknown>;
-            } catch (error) {
-                failure = error;
-                return {};
-            }
+        await withoutPromiseStackTraces(async () => {
+            outputs = await pulumi.runtime.runInPulumiStack(async () => {
+                try {
+                    return (await program()) as Record<string, unknown>;
+                } catch (error) {
+                    failure = error;
+                    return {};
+                }
+            });
+            // After a program error the registrations it left waiting never finish; its error is the result.
+            if (failure === undefined) await waitForRPCs();
         });
-        await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
     } finally {
         process.setSourceMapsEnabled(sourceMaps);
     }

@@ -8,6 +8,7 @@ import { ALLOWED_ACCOUNTS_KEY, StackAccount, accountIdOf, accountOwnershipProble
 import { readStackFile } from "../../stacks/stack-file";
 import type { ExemptedFinding } from "../../policies/lib/exemptions";
 import { PolicyPackSession, PolicyViolation, startPolicyPack } from "../analyzer";
+import { startPolicyPackInProcess } from "../analyzer/in-process";
 import { DEPLOY_CHECKS, DeployCheckFailure, DeployChecksReport, StackPlan, checksNeedNeighbours, runDeployChecks, skippedDeployChecks } from "../checks";
 import { POLICY_PACK_DIR, packConfigPath, stackFileOf } from "../paths";
 import type { RecordedResource } from "./types";
@@ -23,11 +24,22 @@ export interface PreviewRequest {
     /** Run the policy pack over the registrations, as `pulumi preview --policy-pack` does (default true). */
     policy?: boolean;
     /**
+     * How the pack is reached: "in-process" (default) calls `@pulumi/policy`'s analyzer handlers in
+     * this process; "protocol" starts the pack's own process and speaks the analyzer protocol to it,
+     * exactly as the CLI does. Both give the same verdicts (tests/policies/in-process-verdicts.spec.ts).
+     */
+    analysis?: AnalysisPath;
+    /** Told as each phase ends (the benchmark's breakdown, bench/preview-phases.ts). */
+    onPhase?: (phase: PreviewPhase) => void;
+    /**
      * Run the deploy checks (default true). They need the other stacks of the account evaluated
      * too, so specs that look only at registrations turn them off, as they do the policy pack.
      */
     deployChecks?: boolean;
 }
+
+export type AnalysisPath = "in-process" | "protocol";
+export type PreviewPhase = "config read" | "pack started" | "program loaded" | "evaluated" | "neighbours evaluated" | "pack ready" | "analyzed" | "deploy checks";
 
 export type PolicyViolationEntry = Omit<PolicyViolation, "description">;
 
@@ -64,11 +76,15 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
     const config = loadStackConfig(request.stack, rawConfig);
     const accounts = checkAccountOwnership(request.stack, rawConfig);
     const runChecks = request.deployChecks !== false;
-    // The pack's start-up (it compiles its rules) overlaps the program's evaluation, as under the CLI.
-    // Loading and running the program blocks this process, so it waits until the pack's process exists.
+    const phase = request.onPhase ?? (() => undefined);
+    phase("config read");
+    // In its own process (--protocol), the pack's start-up overlaps the program's evaluation, as under
+    // the CLI; loading and running the program blocks this process, so it waits until that process
+    // exists. In-process, the pack is loaded here, before the program.
     let spawned: () => void = () => undefined;
     const packProcessExists = new Promise<void>((resolve) => (spawned = resolve));
-    const starting = request.policy === false ? undefined : startPolicyPack({
+    const start = request.analysis === "protocol" ? startPolicyPack : startPolicyPackInProcess;
+    const starting = request.policy === false ? undefined : start({
         packDir: POLICY_PACK_DIR,
         project: PROJECT,
         stack: request.stack,
@@ -79,6 +95,7 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
     });
     starting?.catch(() => spawned());
     if (starting) await packProcessExists;
+    phase("pack started");
     let session: PolicyPackSession | undefined;
     try {
         // Loaded only now, so that the pack starts while the SDKs load. (`require`, not `import()`:
@@ -88,6 +105,7 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
         const { runProgram } = require("../program") as typeof import("../program");
         const { toDisplay } = require("./wire") as typeof import("./wire");
         /* eslint-enable @typescript-eslint/no-require-imports */
+        phase("program loaded");
         const { resources } = await evaluate(runProgram, {
             project: PROJECT,
             stack: request.stack,
@@ -96,12 +114,20 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
             accountId: config.account.id,
             firstDeployment: request.firstDeployment,
         });
-        // Neighbours are evaluated while the pack is still compiling, before its session is awaited.
+        phase("evaluated");
+        // Neighbours are evaluated while the pack's process is still starting, before its session is awaited.
         const neighbours = runChecks && checksNeedNeighbours()
             ? await evaluateNeighbours(accounts.filter((a) => a.stack !== request.stack && a.accountId === config.account.id), request.firstDeployment ?? false)
             : { plans: [], failures: [] };
+        phase("neighbours evaluated");
         session = await starting;
+        phase("pack ready");
         const policy = session ? await analyze(session, request.stack, resources) : { ...policyPackIdentity(), evaluated: false, violations: [], exempted: [] };
+        phase("analyzed");
+        const deployChecks = runChecks
+            ? runDeployChecks({ plan: { stack: request.stack, config, resources }, neighbours: neighbours.plans }, DEPLOY_CHECKS, neighbours.failures)
+            : skippedDeployChecks();
+        phase("deploy checks");
         return {
             config,
             resources,
@@ -109,9 +135,7 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
                 stack: request.stack,
                 resources: resources.map(({ custom: _custom, ...resource }) => ({ ...resource, inputs: toDisplay(resource.inputs) as Record<string, unknown> })),
                 policy,
-                deployChecks: runChecks
-                    ? runDeployChecks({ plan: { stack: request.stack, config, resources }, neighbours: neighbours.plans }, DEPLOY_CHECKS, neighbours.failures)
-                    : skippedDeployChecks(),
+                deployChecks,
                 traffic: {
                     stableSlot: config.app.stableSlot,
                     slots: Object.fromEntries(Object.entries(config.app.slots).map(([name, { image, weight, breakingMigration }]) =>
@@ -187,7 +211,8 @@ async function evaluateNeighbours(stacks: CommittedStack[], firstDeployment: boo
     return { plans, failures };
 }
 
-async function analyze(session: PolicyPackSession, stack: string, resources: RecordedResource[]): Promise<PreviewDocument["policy"]> {
+/** The pack's verdict on a stack's registrations, under the stack's pack config, as the document reports it. */
+export async function analyze(session: PolicyPackSession, stack: string, resources: RecordedResource[]): Promise<PreviewDocument["policy"]> {
     await session.configure(packConfigPath(stack));
     const violations = await session.analyze(resources);
     return {

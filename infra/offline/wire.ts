@@ -6,7 +6,7 @@
 import { createHash } from "crypto";
 import {
     specialArchiveSig, specialAssetSig, specialResourceSig, specialSecretSig, specialSigKey, unknownValue,
-} from "@pulumi/pulumi/runtime/rpc";
+} from "../sdk-adapter";
 
 export const UNKNOWN_DISPLAY = "[unknown]";
 export const SECRET_DISPLAY_PREFIX = "[secret";

@@ -1,5 +1,5 @@
 /** Small plans built by hand for the deploy-check specs. */
-import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { unknownValue } from "../../infra/sdk-adapter";
 import type { StackConfig } from "../../stacks";
 import type { DeployCheck, DeployCheckFailure, StackPlan } from "../../infra/checks/types";
 import type { RecordedResource } from "../../infra/offline/types";

@@ -2,7 +2,7 @@
  * Small hand-built plans for the deploy-check specs: a stack config with just what a check reads,
  * and resources in the wire format the engine hands to analyzers.
  */
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { specialSecretSig, specialSigKey } from "../../infra/sdk-adapter";
 import type { DeployCheck, DeployCheckContext, DeployCheckFailure } from "../../infra/checks/types";
 import type { RecordedResource } from "../../infra/offline/types";
 import { resource as plainResource } from "./plans";

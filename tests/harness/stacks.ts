@@ -11,7 +11,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { Document, Scalar, isMap, parseDocument } from "yaml";
-import { PreviewResult, REPOSITORY_ROOT, runOfflinePreview } from "../../infra/offline/preview";
+import { startPolicyPackInProcess } from "../../infra/analyzer/in-process";
+import { POLICY_PACK_DIR, PreviewResult, REPOSITORY_ROOT, analyze, runOfflinePreview } from "../../infra/offline/preview";
+import { PROJECT } from "../../stacks";
 import { RecordedResource } from "../../infra/offline/types";
 
 export type StackName = "dev" | "staging" | "production";
@@ -68,7 +70,15 @@ export function specStackFile(stack: StackName, traffic?: SpecTraffic, committed
 export function previewOf(stack: StackName, options: { firstDeployment?: boolean; policy?: boolean } = {}): Promise<PreviewResult> {
     const key = `${stack}:${options.firstDeployment ? "first" : "existing"}:${options.policy ? "policy" : "bare"}`;
     if (!cache.has(key)) {
-        cache.set(key, runOfflinePreview({ stack, configFile: specStackFile(stack), firstDeployment: options.firstDeployment, policy: options.policy ?? false, deployChecks: false }));
+        // With the pack, the stack's one evaluation is analyzed in-process, as the preview does by default.
+        const result = options.policy
+            ? previewOf(stack, { firstDeployment: options.firstDeployment }).then(async (bare) => {
+                const session = await startPolicyPackInProcess({ packDir: POLICY_PACK_DIR, project: PROJECT, stack, dryRun: true, stackTags: { "pulumi:project": PROJECT, "pulumi:runtime": "nodejs" } });
+                const policy = await analyze(session, stack, bare.resources);
+                return { ...bare, document: { ...bare.document, policy } };
+            })
+            : runOfflinePreview({ stack, configFile: specStackFile(stack), firstDeployment: options.firstDeployment, policy: false, deployChecks: false });
+        cache.set(key, result);
     }
     return cache.get(key) as Promise<PreviewResult>;
 }

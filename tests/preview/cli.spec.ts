@@ -8,7 +8,7 @@ interface Run { code: number; stdout: string; stderr: string }
 /** Runs the preview command as a user would, in its own process. */
 function preview(...args: string[]): Promise<Run> {
     return new Promise((resolve) => {
-        execFile(process.execPath, ["--require", "tsx/cjs", "infra/preview.ts", ...args], { cwd: REPOSITORY_ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        execFile(process.execPath, ["--require", "./infra/offline/register.js", "infra/preview.ts", ...args], { cwd: REPOSITORY_ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
             resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
         });
     });

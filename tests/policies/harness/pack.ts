@@ -7,7 +7,10 @@ export type StackName = (typeof STACKS)[number];
 
 export const configFile = (stack: StackName) => join(PACK_DIR, "config", `${stack}.json`);
 
-/** The first start type-checks every rule (ts-node's cache is cold), so allow for it. */
+/**
+ * The pack starts compiled (policies/bin, rebuilt first when the rules changed), so it is up in about
+ * a second on a quiet machine; the margin is for a loaded one.
+ */
 export const PACK_START_TIMEOUT_MS = 120_000;
 
 export function startPack(stack: StackName = "production"): Promise<PolicyPackSession> {

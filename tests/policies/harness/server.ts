@@ -13,9 +13,8 @@ import type {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { deserializeProperties } from "@pulumi/policy/deserialize";
-import { UnknownValueError, unknownCheckingProxy } from "@pulumi/policy/proxy";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { UnknownValueError, deserializeProperties, unknownCheckingProxy } from "../../../infra/sdk-adapter";
 
 /** The engine's sentinel for a value only known after the update (an id, an ARN…). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -96,7 +95,7 @@ function options(resourceUnderTest: TestResource): PolicyResourceOptions {
 }
 
 function serverProps(inputs: Record<string, unknown>): Record<string, unknown> {
-    return unknownCheckingProxy(deserializeProperties(Struct.fromJavaScript(inputs as Record<string, never>), false));
+    return unknownCheckingProxy(deserializeProperties(Struct.fromJavaScript(inputs as Record<string, never>)));
 }
 
 function configOf(policy: ResourceValidationPolicy | StackValidationPolicy, overrides: Record<string, unknown>) {

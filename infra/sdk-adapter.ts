@@ -1,0 +1,209 @@
+/**
+ * The one place that reaches into Pulumi SDK internals: modules and members that `@pulumi/pulumi`
+ * 3.248.0 and `@pulumi/policy` 1.21.0 ship but do not document (checked in node_modules on
+ * 2026-12-01). Everything else in the repository imports them from here.
+ *
+ * On load it checks that each of them still exists with the shape relied on and throws, listing
+ * every missing piece, when an upgrade moved one; tests/harness/sdk-adapter.spec.ts fails on such
+ * an upgrade before any preview does.
+ *
+ *  - the engine mocks: `runtime/mocks` MockMonitor (and its `newUrn`), `runtime/settings`
+ *    setMockOptions and waitForRPCs;
+ *  - the wire format: `runtime/rpc` signature keys and the unknown sentinel;
+ *  - the promise bookkeeping: `runtime/debuggable` debuggablePromise, which records a stack trace
+ *    for every promise the SDK creates;
+ *  - the policy server: `@pulumi/policy/server` serve (through the gRPC server it builds), the
+ *    `deserialize` and `proxy` helpers its handlers use to build validation args.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+import * as path from "path";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
+
+type Callback = (error: unknown, response?: unknown) => void;
+
+/** The stock engine mock monitor: answers registrations from `Mocks`. */
+export interface MockMonitorInstance {
+    registerResource(request: unknown, callback: Callback): Promise<void>;
+}
+export type MockMonitorClass = new (mocks: unknown) => MockMonitorInstance;
+
+/** The analyzer service as `@pulumi/policy`'s server implements it (gRPC unary handlers). */
+export type PolicyServerHandlers = Record<
+    "analyze" | "analyzeStack" | "remediate" | "getAnalyzerInfo" | "getPluginInfo" | "configure" | "configureStack",
+    (call: { request: unknown }, callback: Callback) => unknown
+>;
+
+const PULUMI_DIR = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+const POLICY_DIR = path.dirname(require.resolve("@pulumi/policy/package.json"));
+const PROTO_MODULES = ["analyzer_pb", "analyzer_grpc_pb", "engine_pb", "engine_grpc_pb"];
+
+function load(specifier: string): Record<string, unknown> {
+    try {
+        return require(specifier) as Record<string, unknown>;
+    } catch (error) {
+        return { __loadError: (error as Error).message };
+    }
+}
+
+const mocks = load("@pulumi/pulumi/runtime/mocks");
+const settings = load("@pulumi/pulumi/runtime/settings");
+const rpc = load("@pulumi/pulumi/runtime/rpc");
+const debuggable = load("@pulumi/pulumi/runtime/debuggable");
+const policyDeserialize = load("@pulumi/policy/deserialize");
+const policyProxy = load("@pulumi/policy/proxy");
+const policyServer = load("@pulumi/policy/server");
+/** The gRPC package instance `@pulumi/policy`'s server builds its server with. */
+const policyGrpc = load(require.resolve("@grpc/grpc-js", { paths: [POLICY_DIR] }));
+
+const WIRE_KEYS = ["specialSigKey", "specialSecretSig", "specialResourceSig", "specialAssetSig", "specialArchiveSig", "unknownValue"] as const;
+
+/** What an upgrade broke, one line each; empty when every internal relied on is where it was. */
+export function sdkAdapterProblems(): string[] {
+    const problems: string[] = [];
+    const expect = (module: Record<string, unknown>, name: string, member: string, kind: "function" | "string") => {
+        if (typeof module.__loadError === "string") {
+            problems.push(`${name} cannot be loaded: ${module.__loadError}`);
+        } else if (typeof module[member] !== kind) {
+            problems.push(`${name}.${member} is ${typeof module[member]}, expected a ${kind}`);
+        }
+    };
+    expect(mocks, "@pulumi/pulumi/runtime/mocks", "MockMonitor", "function");
+    const monitorPrototype = (mocks.MockMonitor as { prototype?: Record<string, unknown> } | undefined)?.prototype;
+    for (const method of ["registerResource", "newUrn"]) {
+        if (monitorPrototype !== undefined && typeof monitorPrototype[method] !== "function") {
+            problems.push(`@pulumi/pulumi/runtime/mocks MockMonitor.prototype.${method} is missing`);
+        }
+    }
+    expect(settings, "@pulumi/pulumi/runtime/settings", "setMockOptions", "function");
+    expect(settings, "@pulumi/pulumi/runtime/settings", "waitForRPCs", "function");
+    for (const key of WIRE_KEYS) expect(rpc, "@pulumi/pulumi/runtime/rpc", key, "string");
+    expect(debuggable, "@pulumi/pulumi/runtime/debuggable", "debuggablePromise", "function");
+    expect(policyDeserialize, "@pulumi/policy/deserialize", "deserializeProperties", "function");
+    expect(policyProxy, "@pulumi/policy/proxy", "unknownCheckingProxy", "function");
+    expect(policyProxy, "@pulumi/policy/proxy", "UnknownValueError", "function");
+    expect(policyServer, "@pulumi/policy/server", "serve", "function");
+    expect(policyGrpc, "@grpc/grpc-js (as @pulumi/policy resolves it)", "Server", "function");
+    for (const proto of PROTO_MODULES) {
+        try {
+            require.resolve(`@pulumi/pulumi/proto/${proto}`);
+        } catch {
+            problems.push(`@pulumi/pulumi/proto/${proto} is missing`);
+        }
+    }
+    return problems;
+}
+
+const problems = sdkAdapterProblems();
+if (problems.length > 0) {
+    const versions = `@pulumi/pulumi ${packageVersion(PULUMI_DIR)}, @pulumi/policy ${packageVersion(POLICY_DIR)}`;
+    throw new Error(`infra/sdk-adapter.ts: the installed Pulumi SDKs (${versions}) lack internals this project relies on:\n  - ${problems.join("\n  - ")}`);
+}
+
+function packageVersion(dir: string): string {
+    return (require(path.join(dir, "package.json")) as { version: string }).version;
+}
+
+// ---- engine mocks -------------------------------------------------------------------------------
+
+export const MockMonitor = mocks.MockMonitor as MockMonitorClass;
+
+/** Installs `monitor` as the engine the runtime talks to (what `setMocks` does with its own monitor). */
+export function setMockOptions(monitor: MockMonitorInstance, project: string, stack: string, preview: boolean): void {
+    (settings.setMockOptions as (monitor: unknown, project: string, stack: string, preview: boolean) => void)(monitor, project, stack, preview);
+}
+
+/** Resolves once every RPC the program started (registrations, invokes) has finished. */
+export function waitForRPCs(): Promise<void> {
+    return (settings.waitForRPCs as () => Promise<void>)();
+}
+
+// ---- wire format --------------------------------------------------------------------------------
+
+export const specialSigKey = rpc.specialSigKey as string;
+export const specialSecretSig = rpc.specialSecretSig as string;
+export const specialResourceSig = rpc.specialResourceSig as string;
+export const specialAssetSig = rpc.specialAssetSig as string;
+export const specialArchiveSig = rpc.specialArchiveSig as string;
+/** The engine's sentinel for a value unknown until the update. */
+export const unknownValue = rpc.unknownValue as string;
+
+// ---- promise bookkeeping ------------------------------------------------------------------------
+
+const debuggablePromise = debuggable.debuggablePromise as (promise: Promise<unknown>, context: unknown) => Promise<unknown>;
+
+/**
+ * Runs `work` with the SDK's per-promise debug stack traces off. `debuggablePromise` keeps, on each
+ * of the thousands of promises a stack creates, the formatted stack of its creation, read only to
+ * describe a promise still pending when the process exits. Here it records an empty trace; the rest
+ * of its bookkeeping runs as before, and errors the program throws keep their stacks, since the
+ * limit is lowered only for the duration of that one call.
+ */
+export async function withoutPromiseStackTraces<T>(work: () => Promise<T>): Promise<T> {
+    const lean = (promise: Promise<unknown>, context: unknown) => {
+        const limit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+        try {
+            return debuggablePromise(promise, context);
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+    };
+    debuggable.debuggablePromise = lean;
+    try {
+        return await work();
+    } finally {
+        debuggable.debuggablePromise = debuggablePromise;
+    }
+}
+
+// ---- policy server ------------------------------------------------------------------------------
+
+/** The server's own decoding of a resource's properties (secrets unwrapped, unknowns as sentinels). */
+export function deserializeProperties(properties: Struct): Record<string, unknown> {
+    return (policyDeserialize.deserializeProperties as (struct: Struct, proxySecrets: boolean) => Record<string, unknown>)(properties, false);
+}
+
+/** Wraps props so that reading an unknown value throws UnknownValueError, as the server's handlers do. */
+export function unknownCheckingProxy<T extends object>(value: T): T {
+    return (policyProxy.unknownCheckingProxy as <U extends object>(value: U) => U)(value);
+}
+
+export const UnknownValueError = policyProxy.UnknownValueError as new (message?: string) => Error;
+
+const captured = new Map<string, PolicyServerHandlers>();
+
+/**
+ * Loads a policy pack's entry module in this process and returns the analyzer handlers its
+ * `new PolicyPack(...)` would serve over gRPC, without serving them: `@pulumi/policy`'s `serve`
+ * builds a gRPC server, adds the handlers and binds a port it prints; here the server's addService
+ * keeps the handlers and its bind does nothing. The pack is loaded with the pack directory as the
+ * working directory, where PolicyPack reads its version. One pack per process (the server keeps
+ * its config in module state and refuses a second pack).
+ */
+export function loadPolicyPackHandlers(packDir: string, main: string): PolicyServerHandlers {
+    const known = captured.get(packDir);
+    if (known !== undefined) return known;
+    if (captured.size > 0) throw new Error(`a policy pack is already loaded in this process (${[...captured.keys()].join(", ")}); one pack per process`);
+    const Server = policyGrpc.Server as { prototype: Record<string, unknown> };
+    const { addService, bindAsync } = Server.prototype;
+    let handlers: PolicyServerHandlers | undefined;
+    const cwd = process.cwd();
+    Server.prototype.addService = function (_service: unknown, implementation: PolicyServerHandlers) {
+        handlers = implementation;
+    };
+    Server.prototype.bindAsync = () => undefined;
+    try {
+        process.chdir(packDir);
+        require(path.resolve(packDir, main));
+    } finally {
+        process.chdir(cwd);
+        Server.prototype.addService = addService;
+        Server.prototype.bindAsync = bindAsync;
+    }
+    if (handlers === undefined) throw new Error(`${path.join(packDir, main)} did not start a policy pack (no new PolicyPack(...))`);
+    const missing = ["analyze", "analyzeStack", "remediate", "getAnalyzerInfo", "getPluginInfo", "configure", "configureStack"]
+        .filter((name) => typeof (handlers as Record<string, unknown>)[name] !== "function");
+    if (missing.length > 0) throw new Error(`@pulumi/policy's server no longer serves ${missing.join(", ")}`);
+    captured.set(packDir, handlers);
+    return handlers;
+}

@@ -1,0 +1,43 @@
+/**
+ * The Pulumi SDK internals the project relies on (infra/sdk-adapter.ts) are where it expects them.
+ * An upgrade of @pulumi/pulumi or @pulumi/policy that moves one fails here, by name, before any
+ * preview or policy spec fails in a way that hides why.
+ */
+import { strict as assert } from "assert";
+import { readFileSync } from "fs";
+import * as path from "path";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import * as sdk from "../../infra/sdk-adapter";
+import { POLICY_PACK_DIR } from "../../infra/paths";
+import { ensurePackBuilt } from "../../infra/analyzer/pack-build";
+
+describe("the Pulumi SDK adapter", function () {
+    this.timeout(60_000);
+
+    it("finds every internal it relies on in the installed SDKs", () => {
+        assert.deepEqual(sdk.sdkAdapterProblems(), []);
+    });
+
+    it("decodes the wire format as the policy server does: secrets unwrapped, unknowns throwing UnknownValueError", () => {
+        const props = sdk.unknownCheckingProxy(sdk.deserializeProperties(Struct.fromJavaScript({
+            name: "db",
+            password: { [sdk.specialSigKey]: sdk.specialSecretSig, value: "hunter2" },
+            arn: sdk.unknownValue,
+        })));
+        assert.equal(props.name, "db");
+        assert.equal(props.password, "hunter2");
+        assert.throws(() => props.arn, (error: unknown) => error instanceof sdk.UnknownValueError);
+    });
+
+    it("keeps a program error's stack while the SDK's promise stack traces are off", async () => {
+        const error = await sdk.withoutPromiseStackTraces(async () => new Error("from the program"));
+        assert.match(error.stack ?? "", /\n\s+at /);
+    });
+
+    it("serves the pack's analyzer handlers in-process, without binding a port", () => {
+        ensurePackBuilt(POLICY_PACK_DIR);
+        const { main } = JSON.parse(readFileSync(path.join(POLICY_PACK_DIR, "package.json"), "utf8")) as { main: string };
+        const handlers = sdk.loadPolicyPackHandlers(POLICY_PACK_DIR, main);
+        assert.deepEqual(Object.keys(handlers).sort(), ["analyze", "analyzeStack", "configure", "configureStack", "getAnalyzerInfo", "getPluginInfo", "remediate"]);
+    });
+});
