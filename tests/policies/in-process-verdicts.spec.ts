@@ -51,6 +51,7 @@ describe("the in-process analysis, against the analyzer protocol", function () {
                 const { resources } = await previewOf(stack, { firstDeployment });
                 const [viaProtocol, viaHandlers] = await bothWays(stack, resources);
                 assert.deepEqual(viaHandlers, viaProtocol);
+                assert.deepEqual(inProcess.exempted(), protocol.exempted(), "the same exemptions, silencing the same findings");
             });
         }
     }
