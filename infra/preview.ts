@@ -19,7 +19,7 @@ import { humanReport, reasonsForExit } from "./report";
 
 export { EXIT } from "./cli";
 
-const USAGE = `usage: npm run preview -- --stack <${ENVIRONMENTS.join("|")}> [--json] [--config-file FILE] [--first-deployment] [--diff OLD.json] [--graph FILE.svg|FILE.dot] [--protocol]`;
+const USAGE = `usage: npm run preview -- --stack <${[...ENVIRONMENTS, "staging-dr", "production-dr"].join("|")}> [--json] [--config-file FILE] [--first-deployment] [--diff OLD.json] [--graph FILE.svg|FILE.dot] [--protocol]`;
 
 export async function main(argv: string[]): Promise<number> {
     const values = parseStackCommand(argv, USAGE, true);
