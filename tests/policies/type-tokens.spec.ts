@@ -17,7 +17,7 @@ const allTokens = [...new Set(Object.values(tokens).flatMap((group) => Object.va
 describe("the resource type tokens the pack matches", () => {
     it("are written once each in the token table; a group that needs another's token refers to it", () => {
         const source = readFileSync(path.join(__dirname, "..", "..", "policies", "lib", "types.ts"), "utf8");
-        const written = source.match(/"(aws|kubernetes):[^"]+"/g) ?? [];
+        const written: string[] = source.match(/"(aws|kubernetes):[^"]+"/g) ?? [];
         assert.deepEqual(written.filter((token, index) => written.indexOf(token) !== index), []);
     });
 
