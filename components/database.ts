@@ -105,121 +105,12 @@ export class Database extends pulumi.ComponentResource {
         super("clinical-platform:database:Database", name, {}, opts);
         const parent = { parent: this };
         const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect };
-        const major = args.engineVersion.split(".")[0];
 
-        const subnetGroup = new aws.rds.SubnetGroup(name, {
-            subnetIds: args.isolatedSubnetIds,
-            description: "Isolated subnets of the clinical database",
-            tags: args.tags,
-        }, parent);
-        const clients = new aws.ec2.SecurityGroup(`${name}-clients`, {
-            vpcId: args.vpcId,
-            description: "Members may connect to the clinical database",
-            tags: { ...args.tags, Name: `${name}-clients` },
-        }, parent);
-        const server = new aws.ec2.SecurityGroup(`${name}-server`, {
-            vpcId: args.vpcId,
-            description: "Clinical database; PostgreSQL from database clients only",
-            tags: { ...args.tags, Name: `${name}-server` },
-        }, parent);
-        new aws.vpc.SecurityGroupIngressRule(`${name}-from-clients`, {
-            securityGroupId: server.id,
-            referencedSecurityGroupId: clients.id,
-            ipProtocol: "tcp",
-            fromPort: POSTGRES_PORT,
-            toPort: POSTGRES_PORT,
-            description: "PostgreSQL from database clients",
-            tags: args.tags,
-        }, parent);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-clients-to-server`, {
-            securityGroupId: clients.id,
-            referencedSecurityGroupId: server.id,
-            ipProtocol: "tcp",
-            fromPort: POSTGRES_PORT,
-            toPort: POSTGRES_PORT,
-            description: "PostgreSQL to the clinical database",
-            tags: args.tags,
-        }, parent);
-
-        const parameters = new aws.rds.ParameterGroup(name, {
-            family: `postgres${major}`,
-            description: "TLS-only connections with connection and DDL auditing",
-            parameters: [...POSTGRES_PARAMETERS],
-            tags: args.tags,
-        }, parent);
-
-        const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
-            // Only on behalf of this account's instances: Amazon RDS user guide, "Setting up and enabling
-            // Enhanced Monitoring", section "Protecting against the confused deputy problem" (checked 2026-12-01).
-            assumeRolePolicy: assumableBy("monitoring.rds.amazonaws.com", undefined, aws.getCallerIdentityOutput({}, parent).accountId),
-            description: "Publishes RDS enhanced monitoring metrics",
-            tags: args.tags,
-        }, parent);
-        const monitoringPolicy = new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
-            role: monitoringRole.name,
-            policyArn: awsManagedPolicyArn("service-role/AmazonRDSEnhancedMonitoringRole", parent),
-        }, parent);
-
-        // RDS writes to these names; creating them first gives them retention and encryption.
-        const logGroups = POSTGRES_LOG_EXPORTS.map((logType) => new aws.cloudwatch.LogGroup(`${name}-${logType}`, {
-            name: `/aws/rds/instance/${args.identifier}/${logType}`,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyId: args.logsKeyArn,
-            tags: args.tags,
-        }, stateful));
-
-        const instance = new aws.rds.Instance(name, {
-            identifier: args.identifier,
-            engine: "postgres",
-            engineVersion: args.engineVersion,
-            instanceClass: args.instanceClass,
-            dbName: DATABASE_NAME,
-            username: MASTER_USERNAME,
-            manageMasterUserPassword: true,
-            masterUserSecretKmsKeyId: args.secretsKeyArn,
-            iamDatabaseAuthenticationEnabled: true,
-            allocatedStorage: args.allocatedStorageGiB,
-            maxAllocatedStorage: args.maxAllocatedStorageGiB,
-            storageType: "gp3",
-            storageEncrypted: true,
-            kmsKeyId: args.restore?.kmsKeyArn ?? args.dataKeyArn,
-            restoreToPointInTime: args.restore === undefined ? undefined : {
-                sourceDbInstanceAutomatedBackupsArn: args.restore.automatedBackupsArn,
-                ...(args.restore.time === "latest" ? { useLatestRestorableTime: true } : { restoreTime: args.restore.time }),
-            },
-            dbSubnetGroupName: subnetGroup.name,
-            vpcSecurityGroupIds: [server.id],
-            publiclyAccessible: false,
-            port: POSTGRES_PORT,
-            parameterGroupName: parameters.name,
-            caCertIdentifier: CA_CERTIFICATE,
-            multiAz: args.multiAz,
-            backupRetentionPeriod: args.backupRetentionDays,
-            backupWindow: "03:00-04:00",
-            maintenanceWindow: "sun:04:30-sun:05:30",
-            copyTagsToSnapshot: true,
-            deleteAutomatedBackups: !args.protect,
-            deletionProtection: args.deletionProtection,
-            skipFinalSnapshot: !args.protect,
-            finalSnapshotIdentifier: args.protect ? `${args.identifier}-final` : undefined,
-            autoMinorVersionUpgrade: true,
-            allowMajorVersionUpgrade: false,
-            enabledCloudwatchLogsExports: POSTGRES_LOG_EXPORTS,
-            performanceInsightsEnabled: true,
-            performanceInsightsKmsKeyId: args.dataKeyArn,
-            performanceInsightsRetentionPeriod: args.performanceInsightsRetentionDays,
-            monitoringInterval: args.monitoringIntervalSeconds,
-            monitoringRoleArn: monitoringRole.arn,
-            tags: args.tags,
-            // RDS refuses a monitoring role that lacks its policy ("IAM role ARN value is invalid or does
-            // not include the required permissions for: ENHANCED_MONITORING").
-        }, {
-            ...stateful,
-            dependsOn: [...logGroups, monitoringPolicy],
-            // The restore source is creation-only and forces a new instance: once the database exists,
-            // editing or clearing it (the next restore's time, a rehearsal's leftovers) must not replace the data.
-            ignoreChanges: ["restoreToPointInTime"],
-        });
+        const access = defineAccess(name, args, parent);
+        const parameters = defineParameterGroup(name, args, parent);
+        const monitoring = defineMonitoringRole(name, args, parent);
+        const logGroups = defineLogGroups(name, args, stateful);
+        const instance = defineInstance(name, args, { access, parameters, monitoring, logGroups }, stateful);
 
         this.address = instance.address;
         this.port = instance.port;
@@ -227,13 +118,22 @@ export class Database extends pulumi.ComponentResource {
         this.arn = instance.arn;
         this.databaseName = instance.dbName;
         this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => required(secrets?.[0]?.secretArn, "The RDS-managed master secret's ARN (masterUserSecrets[0].secretArn)"));
-        this.clientSecurityGroupId = clients.id;
+        this.clientSecurityGroupId = access.clients.id;
         this.resourceId = instance.resourceId;
         const partition = aws.getPartitionOutput({}, parent).partition;
         const region = aws.getRegionOutput({}, parent).region;
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
         this.dbUserArnPrefix = pulumi.interpolate`arn:${partition}:rds-db:${region}:${account}:dbuser:${instance.resourceId}`;
-        this.registerOutputs({ address: this.address, resourceId: this.resourceId });
+        this.registerOutputs({
+            address: this.address,
+            port: this.port,
+            instanceIdentifier: this.instanceIdentifier,
+            arn: this.arn,
+            databaseName: this.databaseName,
+            masterSecretArn: this.masterSecretArn,
+            clientSecurityGroupId: this.clientSecurityGroupId,
+            resourceId: this.resourceId,
+        });
     }
 
     /**
@@ -245,4 +145,144 @@ export class Database extends pulumi.ComponentResource {
         if (!/^[a-z_][a-z0-9_]*$/.test(user)) throw new Error(`database user must be a lower-case PostgreSQL identifier, got "${user}"`);
         return pulumi.interpolate`${this.dbUserArnPrefix}/${user}`;
     }
+}
+
+/** The subnet group and the two security groups: members of `clients` reach `server` on the PostgreSQL port, nothing else does. */
+function defineAccess(name: string, args: DatabaseArgs, parent: { parent: pulumi.Resource }) {
+    const subnetGroup = new aws.rds.SubnetGroup(name, {
+        subnetIds: args.isolatedSubnetIds,
+        description: "Isolated subnets of the clinical database",
+        tags: args.tags,
+    }, parent);
+    const clients = new aws.ec2.SecurityGroup(`${name}-clients`, {
+        vpcId: args.vpcId,
+        description: "Members may connect to the clinical database",
+        tags: { ...args.tags, Name: `${name}-clients` },
+    }, parent);
+    const server = new aws.ec2.SecurityGroup(`${name}-server`, {
+        vpcId: args.vpcId,
+        description: "Clinical database; PostgreSQL from database clients only",
+        tags: { ...args.tags, Name: `${name}-server` },
+    }, parent);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-from-clients`, {
+        securityGroupId: server.id,
+        referencedSecurityGroupId: clients.id,
+        ipProtocol: "tcp",
+        fromPort: POSTGRES_PORT,
+        toPort: POSTGRES_PORT,
+        description: "PostgreSQL from database clients",
+        tags: args.tags,
+    }, parent);
+    new aws.vpc.SecurityGroupEgressRule(`${name}-clients-to-server`, {
+        securityGroupId: clients.id,
+        referencedSecurityGroupId: server.id,
+        ipProtocol: "tcp",
+        fromPort: POSTGRES_PORT,
+        toPort: POSTGRES_PORT,
+        description: "PostgreSQL to the clinical database",
+        tags: args.tags,
+    }, parent);
+    return { subnetGroup, clients, server };
+}
+
+/** The parameter group of the engine's major version: TLS-only connections, connections and DDL audited. */
+function defineParameterGroup(name: string, args: DatabaseArgs, parent: { parent: pulumi.Resource }): aws.rds.ParameterGroup {
+    const major = args.engineVersion.split(".")[0];
+    return new aws.rds.ParameterGroup(name, {
+        family: `postgres${major}`,
+        description: "TLS-only connections with connection and DDL auditing",
+        parameters: [...POSTGRES_PARAMETERS],
+        tags: args.tags,
+    }, parent);
+}
+
+/** The enhanced-monitoring role and its policy attachment (the instance waits for both). */
+function defineMonitoringRole(name: string, args: DatabaseArgs, parent: { parent: pulumi.Resource }) {
+    const role = new aws.iam.Role(`${name}-monitoring`, {
+        // Only on behalf of this account's instances: Amazon RDS user guide, "Setting up and enabling
+        // Enhanced Monitoring", section "Protecting against the confused deputy problem" (checked 2026-12-01).
+        assumeRolePolicy: assumableBy("monitoring.rds.amazonaws.com", undefined, aws.getCallerIdentityOutput({}, parent).accountId),
+        description: "Publishes RDS enhanced monitoring metrics",
+        tags: args.tags,
+    }, parent);
+    const policy = new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
+        role: role.name,
+        policyArn: awsManagedPolicyArn("service-role/AmazonRDSEnhancedMonitoringRole", parent),
+    }, parent);
+    return { role, policy };
+}
+
+/** The log groups RDS exports to, created first so they have retention and encryption. */
+function defineLogGroups(name: string, args: DatabaseArgs, stateful: pulumi.CustomResourceOptions): aws.cloudwatch.LogGroup[] {
+    // RDS writes to these names.
+    return POSTGRES_LOG_EXPORTS.map((logType) => new aws.cloudwatch.LogGroup(`${name}-${logType}`, {
+        name: `/aws/rds/instance/${args.identifier}/${logType}`,
+        retentionInDays: args.logRetentionDays,
+        kmsKeyId: args.logsKeyArn,
+        tags: args.tags,
+    }, stateful));
+}
+
+/** What the instance is placed in, configured with and waits for. */
+interface InstanceParts {
+    access: ReturnType<typeof defineAccess>;
+    parameters: aws.rds.ParameterGroup;
+    monitoring: ReturnType<typeof defineMonitoringRole>;
+    logGroups: aws.cloudwatch.LogGroup[];
+}
+
+/** The PostgreSQL instance itself, new or restored from automated backups. */
+function defineInstance(name: string, args: DatabaseArgs, { access, parameters, monitoring, logGroups }: InstanceParts, stateful: pulumi.CustomResourceOptions): aws.rds.Instance {
+    return new aws.rds.Instance(name, {
+        identifier: args.identifier,
+        engine: "postgres",
+        engineVersion: args.engineVersion,
+        instanceClass: args.instanceClass,
+        dbName: DATABASE_NAME,
+        username: MASTER_USERNAME,
+        manageMasterUserPassword: true,
+        masterUserSecretKmsKeyId: args.secretsKeyArn,
+        iamDatabaseAuthenticationEnabled: true,
+        allocatedStorage: args.allocatedStorageGiB,
+        maxAllocatedStorage: args.maxAllocatedStorageGiB,
+        storageType: "gp3",
+        storageEncrypted: true,
+        kmsKeyId: args.restore?.kmsKeyArn ?? args.dataKeyArn,
+        restoreToPointInTime: args.restore === undefined ? undefined : {
+            sourceDbInstanceAutomatedBackupsArn: args.restore.automatedBackupsArn,
+            ...(args.restore.time === "latest" ? { useLatestRestorableTime: true } : { restoreTime: args.restore.time }),
+        },
+        dbSubnetGroupName: access.subnetGroup.name,
+        vpcSecurityGroupIds: [access.server.id],
+        publiclyAccessible: false,
+        port: POSTGRES_PORT,
+        parameterGroupName: parameters.name,
+        caCertIdentifier: CA_CERTIFICATE,
+        multiAz: args.multiAz,
+        backupRetentionPeriod: args.backupRetentionDays,
+        backupWindow: "03:00-04:00",
+        maintenanceWindow: "sun:04:30-sun:05:30",
+        copyTagsToSnapshot: true,
+        deleteAutomatedBackups: !args.protect,
+        deletionProtection: args.deletionProtection,
+        skipFinalSnapshot: !args.protect,
+        finalSnapshotIdentifier: args.protect ? `${args.identifier}-final` : undefined,
+        autoMinorVersionUpgrade: true,
+        allowMajorVersionUpgrade: false,
+        enabledCloudwatchLogsExports: POSTGRES_LOG_EXPORTS,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: args.dataKeyArn,
+        performanceInsightsRetentionPeriod: args.performanceInsightsRetentionDays,
+        monitoringInterval: args.monitoringIntervalSeconds,
+        monitoringRoleArn: monitoring.role.arn,
+        tags: args.tags,
+        // RDS refuses a monitoring role that lacks its policy ("IAM role ARN value is invalid or does
+        // not include the required permissions for: ENHANCED_MONITORING").
+    }, {
+        ...stateful,
+        dependsOn: [...logGroups, monitoring.policy],
+        // The restore source is creation-only and forces a new instance: once the database exists,
+        // editing or clearing it (the next restore's time, a rehearsal's leftovers) must not replace the data.
+        ignoreChanges: ["restoreToPointInTime"],
+    });
 }

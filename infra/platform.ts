@@ -16,6 +16,7 @@ import { Cluster, ClusterRoles } from "../components/cluster";
 import { DATABASE_ROLES, Database } from "../components/database";
 import { DatabaseRoles } from "../components/database-roles";
 import { EDGE_REGION, Edge, accessLogSourceName } from "../components/edge";
+import { FunctionNetwork } from "../components/function-network";
 import { Keys } from "../components/keys";
 import { Network } from "../components/network";
 import { ReleaseSnapshotExpiry } from "../components/release-snapshots";
@@ -56,31 +57,101 @@ export interface PlatformOutputs {
 /** The slot Deployments' rolling-update maxSurge (components/blue-green/slot.ts), in percent. */
 const ROLLOUT_SURGE_PERCENT = 25;
 
-export function definePlatform(config: StackConfig): PlatformOutputs {
-    const prefix = `${config.project}-${config.stack}`;
-    const tags = { ...config.tags };
-    const protect = config.protectData;
+/** What every step reads: the stack's config and the name prefix, tags and protection derived from it. */
+interface Context {
+    config: StackConfig;
+    prefix: string;
+    tags: Record<string, string>;
+    protect: boolean;
+}
 
+/** What the network, keys, runner and buckets give every later step. */
+interface Foundation {
+    clusterRoles: ClusterRoles;
+    keys: Keys;
+    network: Network;
+    /** Where the platform's functions (rotation, alert routing, release snapshots, rollback) run: the private subnets. */
+    functionNetwork: FunctionNetwork;
+    runner: CiRunner;
+    storage: Storage;
+}
+
+/** The stateful pieces: the database, the application secrets, the rollback token and the DR copies. */
+interface Data {
+    database: Database;
+    secrets: Secrets;
+    rollbackToken: aws.secretsmanager.Secret;
+    recovery: Recovery | undefined;
+}
+
+/** The application on the cluster: its database roles and the blue/green service. */
+interface Application {
+    databaseRoles: DatabaseRoles;
+    service: BlueGreenService;
+}
+
+export function definePlatform(config: StackConfig): PlatformOutputs {
+    const ctx: Context = {
+        config,
+        prefix: `${config.project}-${config.stack}`,
+        tags: { ...config.tags },
+        protect: config.protectData,
+    };
     // The distribution is built last, but the assets bucket policy and the assets key's policy must
     // name it; only those two policies wait for it, never a key, a bucket or the database.
     const [distributionArn, resolveDistributionArn] = pulumi.deferredOutput<string>();
-    // The cluster key's policy names the cluster role, and KMS refuses a principal that does not exist yet.
-    const clusterRoles = new ClusterRoles("cluster-roles", {
-        clusterName: prefix,
-        tags,
+
+    const foundation = defineFoundation(ctx, distributionArn);
+    const data = defineData(ctx, foundation);
+    const cluster = defineCluster(ctx, foundation, data.database);
+    const application = defineApplication(ctx, foundation, data, cluster);
+    const edge = defineEdge(ctx, foundation, application.service);
+    resolveDistributionArn(edge.distributionArn);
+    const alarms = defineOperations(ctx, foundation, data, cluster, application.service);
+
+    return platformOutputs(ctx, foundation, data, cluster, application.service, edge, alarms);
+}
+
+/** Roles, keys, network, CI runner, buckets and (where this stack owns it) the account baseline, in that order. */
+function defineFoundation(ctx: Context, distributionArn: pulumi.Output<string>): Foundation {
+    const clusterRoles = defineClusterRoles(ctx);
+    const keys = defineKeys(ctx, clusterRoles, distributionArn);
+    const network = defineNetwork(ctx, keys);
+    const functionNetwork = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
+    const runner = defineRunner(ctx, keys, network);
+    const storage = defineStorage(ctx, keys, distributionArn);
+    defineAccountBaseline(ctx, storage);
+    return { clusterRoles, keys, network, functionNetwork, runner, storage };
+}
+
+/** The cluster's IAM roles, created before the keys because the cluster key's policy names the cluster role. */
+function defineClusterRoles(ctx: Context): ClusterRoles {
+    // KMS refuses a principal that does not exist yet.
+    return new ClusterRoles("cluster-roles", {
+        clusterName: ctx.prefix,
+        tags: ctx.tags,
         // Until 0.2.0 the role belonged to the control plane component.
         formerClusterRole: {
             name: "cluster-control-plane-cluster",
             parent: pulumi.createUrn("cluster-control-plane", "clinical-platform:cluster:ControlPlane", pulumi.createUrn("cluster", "clinical-platform:cluster:Cluster")),
         },
     });
-    const keys = new Keys("keys", {
-        aliasPrefix: prefix,
+}
+
+/** The customer-managed keys; the assets key's policy names the distribution that is built last. */
+function defineKeys(ctx: Context, clusterRoles: ClusterRoles, distributionArn: pulumi.Output<string>): Keys {
+    return new Keys("keys", {
+        aliasPrefix: ctx.prefix,
         assetsReaderDistributionArn: distributionArn,
         clusterRoleArn: clusterRoles.cluster.arn,
-        protect,
-        tags,
+        protect: ctx.protect,
+        tags: ctx.tags,
     });
+}
+
+/** The VPC and its subnet tiers across the region's own zones. */
+function defineNetwork(ctx: Context, keys: Keys): Network {
+    const { config } = ctx;
     // Zones are picked by ID, not name: names map to different physical zones in each account.
     // Only the region's own zones: an opted-in Local Zone would sort first and take a subnet tier.
     const zones = aws.getAvailabilityZonesOutput({
@@ -88,23 +159,23 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         excludeZoneIds: [...EKS_UNSUPPORTED_ZONE_IDS],
         filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
     }).names;
-    const network = new Network("network", {
-        namePrefix: prefix,
+    return new Network("network", {
+        namePrefix: ctx.prefix,
         cidr: config.network.cidr,
         availabilityZones: zones,
         subnets: config.network.subnets,
         natGateways: config.network.natGateways,
         logsKeyArn: keys.logs.arn,
         logRetentionDays: config.logs.retentionDays,
-        tags,
+        tags: ctx.tags,
     });
+}
 
-    // The platform's functions (rotation, alert routing, release snapshots, rollback) run in the private subnets.
-    const functionNetwork = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
-
-    // The runner CI's deploys and previews run on, inside the VPC: the only way to the cluster's private API.
-    const runner = new CiRunner("ci-runner", {
-        projectName: `${prefix}-runner`,
+/** The runner CI's deploys and previews run on, inside the VPC: the only way to the cluster's private API. */
+function defineRunner(ctx: Context, keys: Keys, network: Network): CiRunner {
+    const { config } = ctx;
+    return new CiRunner("ci-runner", {
+        projectName: `${ctx.prefix}-runner`,
         repository: config.ci.repository,
         connectionArn: config.ci.connectionArn,
         accountId: config.account.id,
@@ -113,38 +184,59 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         privateSubnetIds: network.privateSubnetIds,
         logsKeyArn: keys.logs.arn,
         logRetentionDays: config.logs.retentionDays,
-        tags,
+        tags: ctx.tags,
     });
+}
 
-    const storage = new Storage("storage", {
+/** The assets, logs and backups buckets. */
+function defineStorage(ctx: Context, keys: Keys, distributionArn: pulumi.Output<string>): Storage {
+    const { config } = ctx;
+    return new Storage("storage", {
         region: config.region,
         dataKeyArn: keys.data.arn,
         assetsKeyArn: keys.assets.arn,
-        cloudFrontLogSource: { region: EDGE_REGION, name: accessLogSourceName(prefix) },
+        cloudFrontLogSource: { region: EDGE_REGION, name: accessLogSourceName(ctx.prefix) },
         logRetentionDays: config.logs.retentionDays,
         assetsReaderDistributionArn: distributionArn,
         // The account bootstrap names every deploy role `<project>-deploy-<stack>` (bootstrap/documents.ts).
         assetsPublisher: { roleArn: config.ci.deployRoleArn, deployRoleNamePrefix: `${config.project}-deploy-` },
-        protect,
-        tags,
+        protect: ctx.protect,
+        tags: ctx.tags,
     });
-    // The account's security baseline, in the one stack of the account (and region) that owns it. Its
-    // buckets log their access to this stack's log bucket. The audit logs are locked where the stack holds PHI.
-    if (config.account.ownsAccountResources || config.account.ownsRegionalResources) {
-        new AccountBaseline("account", {
-            accountId: config.account.id,
-            region: config.region,
-            namePrefix: prefix,
-            accountWide: config.account.ownsAccountResources,
-            retentionDays: config.logs.retentionDays,
-            lockAuditLogs: config.tags.DataClassification === "phi",
-            accessLogBucket: storage.logs.bucketName,
-            accessLogBucketPolicy: storage.logs.policy,
-            tags,
-        });
-    }
-    const database = new Database("database", {
-        identifier: prefix,
+}
+
+/** The account's security baseline, only in the one stack of the account (and region) that owns it. */
+function defineAccountBaseline(ctx: Context, storage: Storage): void {
+    const { config } = ctx;
+    if (!config.account.ownsAccountResources && !config.account.ownsRegionalResources) return;
+    // Its buckets log their access to this stack's log bucket. The audit logs are locked where the stack holds PHI.
+    new AccountBaseline("account", {
+        accountId: config.account.id,
+        region: config.region,
+        namePrefix: ctx.prefix,
+        accountWide: config.account.ownsAccountResources,
+        retentionDays: config.logs.retentionDays,
+        lockAuditLogs: config.tags.DataClassification === "phi",
+        accessLogBucket: storage.logs.bucketName,
+        accessLogBucketPolicy: storage.logs.policy,
+        tags: ctx.tags,
+    });
+}
+
+/** Database, application secrets, the rollback token's secret and disaster recovery: stateful inputs only. */
+function defineData(ctx: Context, foundation: Foundation): Data {
+    const database = defineDatabase(ctx, foundation);
+    const secrets = defineSecrets(ctx, foundation);
+    const rollbackToken = defineRollbackToken(ctx, foundation.keys);
+    const recovery = defineRecovery(ctx, foundation, database);
+    return { database, secrets, rollbackToken, recovery };
+}
+
+/** The RDS PostgreSQL instance in the isolated subnets (restored from backups when the config says so). */
+function defineDatabase(ctx: Context, { keys, network }: Foundation): Database {
+    const { config } = ctx;
+    return new Database("database", {
+        identifier: ctx.prefix,
         vpcId: network.vpcId,
         isolatedSubnetIds: network.isolatedSubnetIds,
         instanceClass: config.database.instanceClass,
@@ -160,11 +252,16 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         secretsKeyArn: keys.secrets.arn,
         logsKeyArn: keys.logs.arn,
         logRetentionDays: config.logs.retentionDays,
-        protect,
-        tags,
+        protect: ctx.protect,
+        tags: ctx.tags,
         ...(config.recovery.restore === undefined ? {} : { restore: config.recovery.restore }),
     });
-    const secrets = new Secrets("secrets", {
+}
+
+/** The application secrets in Secrets Manager, with their rotation functions. */
+function defineSecrets(ctx: Context, { keys, functionNetwork }: Foundation): Secrets {
+    const { config } = ctx;
+    return new Secrets("secrets", {
         namePrefix: `${config.project}/${config.stack}`,
         secretsKeyArn: keys.secrets.arn,
         logsKeyArn: keys.logs.arn,
@@ -172,23 +269,30 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         rotationDays: config.secrets.rotationDays,
         recoveryWindowDays: config.secrets.recoveryWindowDays,
         network: functionNetwork,
-        protect,
-        tags,
+        protect: ctx.protect,
+        tags: ctx.tags,
     });
+}
 
-    // Where the operator puts the token the automatic rollback dispatches the traffic workflow with.
-    const rollbackToken = rollbackTokenSecret("auto-rollback-github-token", {
+/** Where the operator puts the token the automatic rollback dispatches the traffic workflow with. */
+function defineRollbackToken(ctx: Context, keys: Keys): aws.secretsmanager.Secret {
+    const { config } = ctx;
+    return rollbackTokenSecret("auto-rollback-github-token", {
         secretNamePrefix: `${config.project}/${config.stack}`,
         repository: config.ci.repository,
         secretsKeyArn: keys.secrets.arn,
         recoveryWindowDays: config.secrets.recoveryWindowDays,
-        protect,
-        tags,
+        protect: ctx.protect,
+        tags: ctx.tags,
     });
-    // Disaster recovery, in a stack that names a DR region: the database's automated backups and the
-    // backups bucket replicated there, AWS Backup with copies there. It takes only stateful inputs.
-    const recovery = config.recovery.drRegion === undefined ? undefined : new Recovery("recovery", {
-        namePrefix: prefix,
+}
+
+/** Disaster recovery in a stack that names a DR region: database backups, the backups bucket and AWS Backup copies there. */
+function defineRecovery(ctx: Context, { keys, storage }: Foundation, database: Database): Recovery | undefined {
+    const { config } = ctx;
+    if (config.recovery.drRegion === undefined) return undefined;
+    return new Recovery("recovery", {
+        namePrefix: ctx.prefix,
         accountId: config.account.id,
         homeRegion: config.region,
         drRegion: config.recovery.drRegion,
@@ -204,12 +308,16 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
             vaultLock: config.recovery.vaultLock,
         },
         logRetentionDays: config.logs.retentionDays,
-        protect,
-        tags,
+        protect: ctx.protect,
+        tags: ctx.tags,
     });
+}
 
-    const cluster = new Cluster("cluster", {
-        clusterName: prefix,
+/** The EKS cluster, its nodes sized so every slot's autoscaler ceiling fits, reachable from the runner. */
+function defineCluster(ctx: Context, { clusterRoles, keys, network, runner }: Foundation, database: Database): Cluster {
+    const { config } = ctx;
+    return new Cluster("cluster", {
+        clusterName: ctx.prefix,
         version: config.cluster.version,
         addonBuilds: config.cluster.addons,
         region: config.region,
@@ -233,13 +341,23 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         clusterKeyArn: keys.cluster.arn,
         logsKeyArn: keys.logs.arn,
         logRetentionDays: config.logs.retentionDays,
-        deletionProtection: protect,
-        tags,
+        deletionProtection: ctx.protect,
+        tags: ctx.tags,
     });
+}
 
-    // The API's database role exists before any API pod starts: its user name comes from the Job that creates it.
-    const databaseRoles = new DatabaseRoles("database-roles", {
-        region: config.region,
+/** The API's database roles, then the blue/green service whose pods log in as them. */
+function defineApplication(ctx: Context, foundation: Foundation, data: Data, cluster: Cluster): Application {
+    const databaseRoles = defineDatabaseRoles(ctx, foundation, data.database, cluster);
+    const service = defineService(ctx, foundation, data, cluster, databaseRoles);
+    return { databaseRoles, service };
+}
+
+/** The Job that creates the API's and the migrator's database roles, before any API pod starts. */
+function defineDatabaseRoles(ctx: Context, { keys, network }: Foundation, database: Database, cluster: Cluster): DatabaseRoles {
+    // The API's user name comes from this Job.
+    return new DatabaseRoles("database-roles", {
+        region: ctx.config.region,
         clusterName: cluster.clusterName,
         provider: cluster.provider,
         runAfter: [cluster.secretsStore],
@@ -247,10 +365,14 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         masterSecretArn: database.masterSecretArn,
         secretsKeyArn: keys.secrets.arn,
         vpcCidr: network.vpcCidr,
-        tags,
+        tags: ctx.tags,
     });
+}
 
-    const service = new BlueGreenService("api", {
+/** The blue/green slots behind one load balancer listener, with the release's migration Job. */
+function defineService(ctx: Context, { keys, network, runner, storage }: Foundation, { database, secrets }: Data, cluster: Cluster, databaseRoles: DatabaseRoles): BlueGreenService {
+    const { config } = ctx;
+    return new BlueGreenService("api", {
         region: config.region,
         vpcId: network.vpcId,
         vpcCidr: network.vpcCidr,
@@ -261,7 +383,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         accessLogBucketPolicy: storage.logs.policy,
         accessLogPrefix: LOAD_BALANCER_LOG_PREFIX,
         // Wherever data is protected (staging, production), the entry point to it is too.
-        deletionProtection: protect,
+        deletionProtection: ctx.protect,
         cluster: {
             name: cluster.clusterName,
             nodeSecurityGroupId: cluster.nodeSecurityGroupId,
@@ -300,14 +422,19 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
             user: databaseRoles.migratorUser,
             connectArn: database.connectArnFor(DATABASE_ROLES.migrator),
             ...(config.release.snapshotBeforeMigration
-                ? { snapshot: { instanceIdentifier: database.instanceIdentifier, namePrefix: prefix, retainDays: config.release.snapshotRetentionDays } }
+                ? { snapshot: { instanceIdentifier: database.instanceIdentifier, namePrefix: ctx.prefix, retainDays: config.release.snapshotRetentionDays } }
                 : {}),
         },
         migrationsAfter: [databaseRoles],
-        tags,
+        tags: ctx.tags,
     });
-    const edge = new Edge("edge", {
-        namePrefix: prefix,
+}
+
+/** CloudFront and WAF in front of the assets bucket and the load balancer. */
+function defineEdge(ctx: Context, { keys, network, storage }: Foundation, service: BlueGreenService): Edge {
+    const { config } = ctx;
+    return new Edge("edge", {
+        namePrefix: ctx.prefix,
         accountId: config.account.id,
         domain: config.domain,
         certificateArn: config.certificates.edgeArn,
@@ -323,13 +450,24 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         logsKeyArn: keys.logs.arn,
         logRetentionDays: config.logs.retentionDays,
         requestsPerIpPerFiveMinutes: config.edge.requestsPerIpPerFiveMinutes,
-        protect,
-        tags,
+        protect: ctx.protect,
+        tags: ctx.tags,
     });
-    resolveDistributionArn(edge.distributionArn);
+}
 
-    const alarms = new Alarms("alarms", {
-        namePrefix: prefix,
+/** Alarms and their routes, then the release-snapshot expiry and the automatic rollback that act on them. */
+function defineOperations(ctx: Context, foundation: Foundation, data: Data, cluster: Cluster, service: BlueGreenService): Alarms {
+    const alarms = defineAlarms(ctx, foundation, data.database, cluster, service);
+    defineReleaseSnapshotExpiry(ctx, foundation, data.database, alarms);
+    defineAutoRollback(ctx, foundation, data.rollbackToken, service, alarms);
+    return alarms;
+}
+
+/** The alarm topics, the platform's and per-slot alarms, and the routes to e-mail, Slack and PagerDuty. */
+function defineAlarms(ctx: Context, { keys, functionNetwork }: Foundation, database: Database, cluster: Cluster, service: BlueGreenService): Alarms {
+    const { config } = ctx;
+    return new Alarms("alarms", {
+        namePrefix: ctx.prefix,
         region: config.region,
         alerts: config.alerts,
         routeGuardDutyFindings: config.account.ownsAccountResources || config.account.ownsRegionalResources,
@@ -346,44 +484,52 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
         databaseIdentifier: database.instanceIdentifier,
         databaseAllocatedStorageGiB: config.database.allocatedStorageGiB,
         thresholds: config.alarms,
-        tags,
+        tags: ctx.tags,
     });
+}
 
-    // Release snapshots are kept for their days, then deleted; the function exists wherever they are taken.
-    if (config.release.snapshotBeforeMigration) {
-        new ReleaseSnapshotExpiry("release-snapshots", {
-            namePrefix: prefix,
-            databaseIdentifier: database.instanceIdentifier,
-            logsKeyArn: keys.logs.arn,
-            alarmTopicArn: alarms.criticalTopicArn,
-            logRetentionDays: config.logs.retentionDays,
-            network: functionNetwork,
-            tags,
-        });
-    }
+/** Release snapshots are kept for their days, then deleted; the function exists wherever they are taken. */
+function defineReleaseSnapshotExpiry(ctx: Context, { keys, functionNetwork }: Foundation, database: Database, alarms: Alarms): void {
+    const { config } = ctx;
+    if (!config.release.snapshotBeforeMigration) return;
+    new ReleaseSnapshotExpiry("release-snapshots", {
+        namePrefix: ctx.prefix,
+        databaseIdentifier: database.instanceIdentifier,
+        logsKeyArn: keys.logs.arn,
+        alarmTopicArn: alarms.criticalTopicArn,
+        logRetentionDays: config.logs.retentionDays,
+        network: functionNetwork,
+        tags: ctx.tags,
+    });
+}
 
-    // When the candidate's release alarms fire, the listener returns to the stable slot without a
-    // person, and the traffic workflow brings the stack file along (docs/runbooks/emergency-rollback.md).
-    if (config.release.autoRollback) {
-        new AutoRollback("auto-rollback", {
-            namePrefix: prefix,
-            stack: config.stack,
-            tokenSecretArn: rollbackToken.arn,
-            listenerArn: service.trafficListenerArn,
-            stableSlot: config.app.stableSlot,
-            targetGroupArns: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, service.targetGroups[slot].arn])),
-            repository: config.ci.repository,
-            // Production's traffic workflow waits for a reviewer unless a rollback is break-glass.
-            breakGlass: config.environment === "production",
-            alarmTopicArn: alarms.criticalTopicArn,
-            logsKeyArn: keys.logs.arn,
-            secretsKeyArn: keys.secrets.arn,
-            logRetentionDays: config.logs.retentionDays,
-            network: functionNetwork,
-            tags,
-        });
-    }
+/** When the candidate's release alarms fire, returns the listener to the stable slot without a person. */
+function defineAutoRollback(ctx: Context, { keys, functionNetwork }: Foundation, rollbackToken: aws.secretsmanager.Secret, service: BlueGreenService, alarms: Alarms): void {
+    const { config } = ctx;
+    if (!config.release.autoRollback) return;
+    // The traffic workflow brings the stack file along (docs/runbooks/emergency-rollback.md).
+    new AutoRollback("auto-rollback", {
+        namePrefix: ctx.prefix,
+        stack: config.stack,
+        tokenSecretArn: rollbackToken.arn,
+        listenerArn: service.trafficListenerArn,
+        stableSlot: config.app.stableSlot,
+        targetGroupArns: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, service.targetGroups[slot].arn])),
+        repository: config.ci.repository,
+        // Production's traffic workflow waits for a reviewer unless a rollback is break-glass.
+        breakGlass: config.environment === "production",
+        alarmTopicArn: alarms.criticalTopicArn,
+        logsKeyArn: keys.logs.arn,
+        secretsKeyArn: keys.secrets.arn,
+        logRetentionDays: config.logs.retentionDays,
+        network: functionNetwork,
+        tags: ctx.tags,
+    });
+}
 
+/** The stack outputs: what operators, workflows and runbooks read. */
+function platformOutputs(ctx: Context, { network, storage }: Foundation, { database, recovery }: Data, cluster: Cluster, service: BlueGreenService, edge: Edge, alarms: Alarms): PlatformOutputs {
+    const { config } = ctx;
     return {
         environment: config.environment,
         region: config.region,

@@ -99,6 +99,21 @@ export interface BlueGreenServiceArgs {
     tags: Record<string, string>;
 }
 
+/** The API pods' role and its policy. */
+interface ApiRole {
+    role: aws.iam.Role;
+    permissions: pulumi.Resource;
+}
+
+/** What the slots are built on. */
+interface SlotParts {
+    namespaces: Record<SlotName, string>;
+    loadBalancer: SlotLoadBalancer;
+    controller: LoadBalancerController;
+    api: ApiRole;
+    rolloutAfter: Record<SlotName, Promise<pulumi.Resource[]>>;
+}
+
 export class BlueGreenService extends pulumi.ComponentResource {
     readonly loadBalancerArn: pulumi.Output<string>;
     readonly loadBalancerArnSuffix: pulumi.Output<string>;
@@ -114,88 +129,22 @@ export class BlueGreenService extends pulumi.ComponentResource {
 
     constructor(name: string, args: BlueGreenServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:blue-green:BlueGreenService", name, {}, opts);
-        const parent = { parent: this };
         const namespaces = Object.fromEntries(SLOT_NAMES.map((slot) => [slot, `clinical-${slot}`])) as Record<SlotName, string>;
 
         // The listener is declared first (the slots' pods wait for it) but forwards only once every
         // slot's binding exists; the bindings are declared with the slots, below.
         let bindingsDeclared!: (bindings: pulumi.Resource[]) => void;
         const bindings = new Promise<pulumi.Resource[]>((resolve) => { bindingsDeclared = resolve; });
-        const loadBalancer = new SlotLoadBalancer(`${name}-lb`, {
-            vpcId: args.vpcId,
-            subnetIds: args.privateSubnetIds,
-            certificateArn: args.certificateArn,
-            accessLogBucket: args.accessLogBucket,
-            accessLogBucketPolicy: args.accessLogBucketPolicy,
-            accessLogPrefix: args.accessLogPrefix,
-            deletionProtection: args.deletionProtection,
-            podSecurityGroupId: args.cluster.nodeSecurityGroupId,
-            weights: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, args.slots[slot].weight])) as Record<SlotName, number>,
-            candidateSlot: SLOT_NAMES.find((slot) => slot !== args.stableSlot) as SlotName,
-            testClientSecurityGroupId: args.testClientSecurityGroupId,
-            forwardAfter: bindings,
-            tags: args.tags,
-        }, parent);
-        const controller = new LoadBalancerController(`${name}-lb-controller`, {
-            clusterName: args.cluster.name,
-            region: args.region,
-            vpcId: args.vpcId,
-            targetGroupArns: SLOT_NAMES.map((slot) => loadBalancer.targetGroups[slot].arn),
-            provider: args.cluster.provider,
-            runAfter: args.cluster.workloadsReady,
-            tags: args.tags,
-        }, parent);
-
-        const secretArns = Object.values(args.secrets.applicationSecretArns);
-        const role = new aws.iam.Role(`${name}-api`, {
-            assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.cluster.name, namespaces: Object.values(namespaces), serviceAccount: APP_NAME }),
-            description: "Clinical API pods: read their own secrets",
-            tags: args.tags,
-        }, parent);
-        const permissions = grantToRole(this, `${name}-api`, role, [
-                { Sid: "ReadApiSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretArns },
-                {
-                    Sid: "DecryptThroughSecretsManager",
-                    Effect: "Allow",
-                    Action: "kms:Decrypt",
-                    Resource: args.secretsKeyArn,
-                    Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
-                },
-                { Sid: "ConnectAsApiDatabaseUser", Effect: "Allow", Action: "rds-db:connect", Resource: args.database.connectArn },
-            ], args.tags);
+        const loadBalancer = this.defineLoadBalancer(name, args, bindings);
+        const controller = this.defineController(name, args, loadBalancer);
+        const api = this.defineApiRole(name, args, namespaces);
 
         // Each slot's pods wait for its release's migration, declared once the slot's namespace exists.
         const migrated = {} as Record<SlotName, (jobs: pulumi.Resource[]) => void>;
         const rolloutAfter = Object.fromEntries(SLOT_NAMES.map((slot) =>
             [slot, new Promise<pulumi.Resource[]>((resolve) => { migrated[slot] = resolve; })])) as Record<SlotName, Promise<pulumi.Resource[]>>;
 
-        const slots = SLOT_NAMES.map((slot) => {
-            const spec = args.slots[slot];
-            return new AppSlot(`${name}-${slot}`, {
-                slot,
-                namespace: namespaces[slot],
-                image: spec.image,
-                minReplicas: slot === args.stableSlot ? args.replicas : args.warmReplicas,
-                maxReplicas: args.maxReplicas,
-                capacity: slot === args.stableSlot ? "stable" : "warm",
-                resources: args.resources,
-                clusterName: args.cluster.name,
-                region: args.region,
-                roleArn: role.arn,
-                permissions: [permissions],
-                targetGroupArn: loadBalancer.targetGroups[slot].arn,
-                database: args.database,
-                secrets: args.secrets,
-                settings: args.settings,
-                provider: args.cluster.provider,
-                runAfter: [controller.release, args.cluster.secretsStore],
-                trafficListener: loadBalancer.trafficListener,
-                vpcCidr: args.vpcCidr,
-                loadBalancerSubnetCidrs: args.privateSubnetCidrs,
-                rolloutAfter: rolloutAfter[slot],
-                tags: args.tags,
-            }, parent);
-        });
+        const slots = this.defineSlots(name, args, { namespaces, loadBalancer, controller, api, rolloutAfter });
         const migrations = this.migrate(name, args, namespaces, Object.fromEntries(SLOT_NAMES.map((slot, i) => [slot, slots[i]])) as Record<SlotName, AppSlot>, migrated);
         // The listener also waits for every release's migration: a change that stages a release and
         // moves weight in one `pulumi up` moves no traffic unless the migration succeeded.
@@ -209,7 +158,103 @@ export class BlueGreenService extends pulumi.ComponentResource {
         this.trafficListenerArn = loadBalancer.trafficListener.arn;
         this.testListenerArn = loadBalancer.testListener.arn;
         this.namespaces = namespaces;
-        this.registerOutputs({ loadBalancerDnsName: this.loadBalancerDnsName });
+        this.registerOutputs({
+            loadBalancerArn: this.loadBalancerArn,
+            loadBalancerArnSuffix: this.loadBalancerArnSuffix,
+            loadBalancerDnsName: this.loadBalancerDnsName,
+            loadBalancerSecurityGroupId: this.loadBalancerSecurityGroupId,
+            targetGroups: this.targetGroups,
+            trafficListenerArn: this.trafficListenerArn,
+            testListenerArn: this.testListenerArn,
+            namespaces: this.namespaces,
+        });
+    }
+
+    /** The internal load balancer: the weighted listener forwards once `forwardAfter` (bindings, migrations) resolves. */
+    private defineLoadBalancer(name: string, args: BlueGreenServiceArgs, forwardAfter: Promise<pulumi.Resource[]>): SlotLoadBalancer {
+        return new SlotLoadBalancer(`${name}-lb`, {
+            vpcId: args.vpcId,
+            subnetIds: args.privateSubnetIds,
+            certificateArn: args.certificateArn,
+            accessLogBucket: args.accessLogBucket,
+            accessLogBucketPolicy: args.accessLogBucketPolicy,
+            accessLogPrefix: args.accessLogPrefix,
+            deletionProtection: args.deletionProtection,
+            podSecurityGroupId: args.cluster.nodeSecurityGroupId,
+            weights: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, args.slots[slot].weight])) as Record<SlotName, number>,
+            candidateSlot: SLOT_NAMES.find((slot) => slot !== args.stableSlot) as SlotName,
+            testClientSecurityGroupId: args.testClientSecurityGroupId,
+            forwardAfter,
+            tags: args.tags,
+        }, { parent: this });
+    }
+
+    /** The AWS Load Balancer Controller, which registers the slots' pods in their target groups. */
+    private defineController(name: string, args: BlueGreenServiceArgs, loadBalancer: SlotLoadBalancer): LoadBalancerController {
+        return new LoadBalancerController(`${name}-lb-controller`, {
+            clusterName: args.cluster.name,
+            region: args.region,
+            vpcId: args.vpcId,
+            targetGroupArns: SLOT_NAMES.map((slot) => loadBalancer.targetGroups[slot].arn),
+            provider: args.cluster.provider,
+            runAfter: args.cluster.workloadsReady,
+            tags: args.tags,
+        }, { parent: this });
+    }
+
+    /** The API pods' role (Pod Identity, both slots' namespaces): read their secrets and log in as the API's database user. */
+    private defineApiRole(name: string, args: BlueGreenServiceArgs, namespaces: Record<SlotName, string>): ApiRole {
+        const secretArns = Object.values(args.secrets.applicationSecretArns);
+        const parent = { parent: this };
+        const role = new aws.iam.Role(`${name}-api`, {
+            assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.cluster.name, namespaces: Object.values(namespaces), serviceAccount: APP_NAME }),
+            description: "Clinical API pods: read their own secrets",
+            tags: args.tags,
+        }, parent);
+        const permissions = grantToRole(this, `${name}-api`, role, [
+            { Sid: "ReadApiSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretArns },
+            {
+                Sid: "DecryptThroughSecretsManager",
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: args.secretsKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
+            },
+            { Sid: "ConnectAsApiDatabaseUser", Effect: "Allow", Action: "rds-db:connect", Resource: args.database.connectArn },
+        ], args.tags);
+        return { role, permissions };
+    }
+
+    /** One AppSlot per slot, sized by its role (stable or warm), its pods waiting for its release's migration. */
+    private defineSlots(name: string, args: BlueGreenServiceArgs, parts: SlotParts): AppSlot[] {
+        const { namespaces, loadBalancer, controller, api, rolloutAfter } = parts;
+        return SLOT_NAMES.map((slot) => {
+            const spec = args.slots[slot];
+            return new AppSlot(`${name}-${slot}`, {
+                slot,
+                namespace: namespaces[slot],
+                image: spec.image,
+                minReplicas: slot === args.stableSlot ? args.replicas : args.warmReplicas,
+                maxReplicas: args.maxReplicas,
+                capacity: slot === args.stableSlot ? "stable" : "warm",
+                resources: args.resources,
+                clusterName: args.cluster.name,
+                region: args.region,
+                roleArn: api.role.arn,
+                permissions: [api.permissions],
+                targetGroupArn: loadBalancer.targetGroups[slot].arn,
+                database: args.database,
+                secrets: args.secrets,
+                settings: args.settings,
+                provider: args.cluster.provider,
+                runAfter: [controller.release, args.cluster.secretsStore],
+                trafficListener: loadBalancer.trafficListener,
+                vpcCidr: args.vpcCidr,
+                loadBalancerSubnetCidrs: args.privateSubnetCidrs,
+                rolloutAfter: rolloutAfter[slot],
+                tags: args.tags,
+            }, { parent: this });
+        });
     }
 
     /**

@@ -88,51 +88,7 @@ export class SlotLoadBalancer extends pulumi.ComponentResource {
         super("clinical-platform:blue-green:LoadBalancer", name, {}, opts);
         const parent = { parent: this };
 
-        const group = new aws.ec2.SecurityGroup(name, {
-            vpcId: args.vpcId,
-            description: "Clinical API load balancer; ingress from CloudFront only, egress to pods on the app port",
-            tags: { ...args.tags, Name: name },
-        }, parent);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-to-pods`, {
-            securityGroupId: group.id,
-            referencedSecurityGroupId: args.podSecurityGroupId,
-            ipProtocol: "tcp",
-            fromPort: APP_PORT,
-            toPort: APP_PORT,
-            description: "Requests and health checks to the API pods",
-            tags: args.tags,
-        }, parent);
-        new aws.vpc.SecurityGroupIngressRule(`${name}-into-pods`, {
-            securityGroupId: args.podSecurityGroupId,
-            referencedSecurityGroupId: group.id,
-            ipProtocol: "tcp",
-            fromPort: APP_PORT,
-            toPort: APP_PORT,
-            description: "API pods from the load balancer",
-            tags: args.tags,
-        }, parent);
-
-        // The test listener admits the CI runner alone, in both groups: the runner's own egress is
-        // HTTPS (443) only, so it gets an egress rule to this group on the test port as well.
-        new aws.vpc.SecurityGroupIngressRule(`${name}-test-from-runner`, {
-            securityGroupId: group.id,
-            referencedSecurityGroupId: args.testClientSecurityGroupId,
-            ipProtocol: "tcp",
-            fromPort: TEST_PORT,
-            toPort: TEST_PORT,
-            description: "Smoke tests from the CI runner to the candidate's test listener",
-            tags: args.tags,
-        }, parent);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-runner-to-test`, {
-            securityGroupId: args.testClientSecurityGroupId,
-            referencedSecurityGroupId: group.id,
-            ipProtocol: "tcp",
-            fromPort: TEST_PORT,
-            toPort: TEST_PORT,
-            description: "Smoke tests to the candidate's test listener",
-            tags: args.tags,
-        }, parent);
-
+        const group = defineSecurityGroup(name, args, parent);
         const loadBalancer = new aws.lb.LoadBalancer(name, {
             loadBalancerType: "application",
             internal: true,
@@ -146,73 +102,141 @@ export class SlotLoadBalancer extends pulumi.ComponentResource {
             accessLogs: { bucket: args.accessLogBucket, prefix: args.accessLogPrefix, enabled: true },
             tags: args.tags,
         }, { parent: this, dependsOn: [args.accessLogBucketPolicy] });
-
-        this.targetGroups = Object.fromEntries(SLOT_NAMES.map((slot) => {
-            // No fixed name: a change that replaces the group can create the new one before dropping the old.
-            const targetGroup = new aws.lb.TargetGroup(`${name}-${slot}`, {
-                vpcId: args.vpcId,
-                targetType: "ip",
-                protocol: "HTTP",
-                protocolVersion: "HTTP1",
-                port: APP_PORT,
-                healthCheck: {
-                    enabled: true,
-                    protocol: "HTTP",
-                    path: READINESS_PATH,
-                    port: "traffic-port",
-                    matcher: "200",
-                    interval: 10,
-                    timeout: 5,
-                    healthyThreshold: 2,
-                    unhealthyThreshold: 2,
-                },
-                deregistrationDelay: 30,
-                stickiness: { type: "lb_cookie", enabled: false },
-                tags: { ...args.tags, Slot: slot },
-            }, parent);
-            return [slot, { arn: targetGroup.arn, arnSuffix: targetGroup.arnSuffix }];
-        })) as Record<SlotName, SlotTargetGroup>;
-
-        new aws.lb.Listener(`${name}-http`, {
-            loadBalancerArn: loadBalancer.arn,
-            port: 80,
-            protocol: "HTTP",
-            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-            tags: args.tags,
-        }, parent);
-        this.trafficListener = new aws.lb.Listener(`${name}-https`, {
-            loadBalancerArn: loadBalancer.arn,
-            port: 443,
-            protocol: "HTTPS",
-            sslPolicy: TLS_POLICY,
-            certificateArn: args.certificateArn,
-            defaultActions: [{
-                type: "forward",
-                forward: {
-                    targetGroups: SLOT_NAMES.map((slot) => ({ arn: this.targetGroups[slot].arn, weight: args.weights[slot] })),
-                    // Off: every request follows the weights, so a rollback moves all traffic at once. The
-                    // API is stateless (token auth), so a client needs no affinity to one slot.
-                    stickiness: { enabled: false, duration: 1 },
-                },
-            }],
-            tags: args.tags,
-        }, { parent: this, dependsOn: args.forwardAfter });
-        this.testListener = new aws.lb.Listener(`${name}-test`, {
-            loadBalancerArn: loadBalancer.arn,
-            port: TEST_PORT,
-            protocol: "HTTPS",
-            sslPolicy: TLS_POLICY,
-            certificateArn: args.certificateArn,
-            // targetGroupArn is the single-group form of a forward action (@pulumi/aws 7.48.0,
-            // types/input.d.ts lb.ListenerDefaultAction; checked 2026-12-01): no weights to change.
-            defaultActions: [{ type: "forward", targetGroupArn: this.targetGroups[args.candidateSlot].arn }],
-            tags: args.tags,
-        }, { parent: this, dependsOn: args.forwardAfter });
+        this.targetGroups = defineTargetGroups(name, args, parent);
+        const listeners = defineListeners(name, args, loadBalancer, this.targetGroups, parent);
+        this.trafficListener = listeners.traffic;
+        this.testListener = listeners.test;
 
         this.arn = loadBalancer.arn;
         this.arnSuffix = loadBalancer.arnSuffix;
         this.dnsName = loadBalancer.dnsName;
         this.securityGroupId = group.id;
-        this.registerOutputs({ dnsName: this.dnsName });
+        this.registerOutputs({
+            arn: this.arn,
+            arnSuffix: this.arnSuffix,
+            dnsName: this.dnsName,
+            securityGroupId: this.securityGroupId,
+            targetGroups: this.targetGroups,
+            trafficListenerArn: this.trafficListener.arn,
+            testListenerArn: this.testListener.arn,
+        });
     }
+}
+
+/** The load balancer's security group: to the pods on the app port, and the CI runner alone into the test listener. */
+function defineSecurityGroup(name: string, args: SlotLoadBalancerArgs, parent: { parent: pulumi.Resource }): aws.ec2.SecurityGroup {
+    const group = new aws.ec2.SecurityGroup(name, {
+        vpcId: args.vpcId,
+        description: "Clinical API load balancer; ingress from CloudFront only, egress to pods on the app port",
+        tags: { ...args.tags, Name: name },
+    }, parent);
+    new aws.vpc.SecurityGroupEgressRule(`${name}-to-pods`, {
+        securityGroupId: group.id,
+        referencedSecurityGroupId: args.podSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: APP_PORT,
+        toPort: APP_PORT,
+        description: "Requests and health checks to the API pods",
+        tags: args.tags,
+    }, parent);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-into-pods`, {
+        securityGroupId: args.podSecurityGroupId,
+        referencedSecurityGroupId: group.id,
+        ipProtocol: "tcp",
+        fromPort: APP_PORT,
+        toPort: APP_PORT,
+        description: "API pods from the load balancer",
+        tags: args.tags,
+    }, parent);
+
+    // The test listener admits the CI runner alone, in both groups: the runner's own egress is
+    // HTTPS (443) only, so it gets an egress rule to this group on the test port as well.
+    new aws.vpc.SecurityGroupIngressRule(`${name}-test-from-runner`, {
+        securityGroupId: group.id,
+        referencedSecurityGroupId: args.testClientSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: TEST_PORT,
+        toPort: TEST_PORT,
+        description: "Smoke tests from the CI runner to the candidate's test listener",
+        tags: args.tags,
+    }, parent);
+    new aws.vpc.SecurityGroupEgressRule(`${name}-runner-to-test`, {
+        securityGroupId: args.testClientSecurityGroupId,
+        referencedSecurityGroupId: group.id,
+        ipProtocol: "tcp",
+        fromPort: TEST_PORT,
+        toPort: TEST_PORT,
+        description: "Smoke tests to the candidate's test listener",
+        tags: args.tags,
+    }, parent);
+    return group;
+}
+
+/** One IP target group per slot, health-checked on the readiness path. */
+function defineTargetGroups(name: string, args: SlotLoadBalancerArgs, parent: { parent: pulumi.Resource }): Record<SlotName, SlotTargetGroup> {
+    return Object.fromEntries(SLOT_NAMES.map((slot) => {
+        // No fixed name: a change that replaces the group can create the new one before dropping the old.
+        const targetGroup = new aws.lb.TargetGroup(`${name}-${slot}`, {
+            vpcId: args.vpcId,
+            targetType: "ip",
+            protocol: "HTTP",
+            protocolVersion: "HTTP1",
+            port: APP_PORT,
+            healthCheck: {
+                enabled: true,
+                protocol: "HTTP",
+                path: READINESS_PATH,
+                port: "traffic-port",
+                matcher: "200",
+                interval: 10,
+                timeout: 5,
+                healthyThreshold: 2,
+                unhealthyThreshold: 2,
+            },
+            deregistrationDelay: 30,
+            stickiness: { type: "lb_cookie", enabled: false },
+            tags: { ...args.tags, Slot: slot },
+        }, parent);
+        return [slot, { arn: targetGroup.arn, arnSuffix: targetGroup.arnSuffix }];
+    })) as Record<SlotName, SlotTargetGroup>;
+}
+
+/** The HTTP redirect, the weighted HTTPS listener and the test listener that forwards to the candidate. */
+function defineListeners(name: string, args: SlotLoadBalancerArgs, loadBalancer: aws.lb.LoadBalancer, targetGroups: Record<SlotName, SlotTargetGroup>, parent: { parent: pulumi.Resource }): { traffic: aws.lb.Listener; test: aws.lb.Listener } {
+    new aws.lb.Listener(`${name}-http`, {
+        loadBalancerArn: loadBalancer.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        tags: args.tags,
+    }, parent);
+    const traffic = new aws.lb.Listener(`${name}-https`, {
+        loadBalancerArn: loadBalancer.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: TLS_POLICY,
+        certificateArn: args.certificateArn,
+        defaultActions: [{
+            type: "forward",
+            forward: {
+                targetGroups: SLOT_NAMES.map((slot) => ({ arn: targetGroups[slot].arn, weight: args.weights[slot] })),
+                // Off: every request follows the weights, so a rollback moves all traffic at once. The
+                // API is stateless (token auth), so a client needs no affinity to one slot.
+                stickiness: { enabled: false, duration: 1 },
+            },
+        }],
+        tags: args.tags,
+    }, { ...parent, dependsOn: args.forwardAfter });
+    const test = new aws.lb.Listener(`${name}-test`, {
+        loadBalancerArn: loadBalancer.arn,
+        port: TEST_PORT,
+        protocol: "HTTPS",
+        sslPolicy: TLS_POLICY,
+        certificateArn: args.certificateArn,
+        // targetGroupArn is the single-group form of a forward action (@pulumi/aws 7.48.0,
+        // types/input.d.ts lb.ListenerDefaultAction; checked 2026-12-01): no weights to change.
+        defaultActions: [{ type: "forward", targetGroupArn: targetGroups[args.candidateSlot].arn }],
+        tags: args.tags,
+    }, { ...parent, dependsOn: args.forwardAfter });
+    return { traffic, test };
 }

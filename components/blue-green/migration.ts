@@ -133,6 +133,16 @@ export interface MigrationJobArgs {
     tags: Record<string, string>;
 }
 
+/** What the migration Job is named, labelled, run as and waits for. */
+interface JobParts {
+    jobName: string;
+    labels: Record<string, string>;
+    serviceAccount: k8s.core.v1.ServiceAccount;
+    identity: aws.eks.PodIdentityAssociation;
+    network: k8s.networking.v1.NetworkPolicy;
+    snapshot: aws.rds.Snapshot | undefined;
+}
+
 /**
  * One slot's release migration: its service account and Pod Identity association, its network
  * policy, the snapshot before it (when configured) and the Job.
@@ -150,10 +160,18 @@ export class MigrationJob extends pulumi.ComponentResource {
         const { command, timeoutMinutes } = args.migration;
         if (command.length === 0) throw new Error("the migration command must name at least the program to run");
         this.jobName = migrationJobName(args.image, command, timeoutMinutes);
-        const deadlineSeconds = timeoutMinutes * 60;
 
         const labels = { "app.kubernetes.io/name": MIGRATION_NAME, "app.kubernetes.io/part-of": "clinical-platform", "clinical-platform/slot": args.slot };
         const kube = { parent: this, provider: args.provider, dependsOn: [args.namespaceResource] };
+        const { serviceAccount, identity } = this.defineIdentity(name, args, labels, kube);
+        const network = migrationNetworkPolicy(name, { namespace: args.namespace, labels, vpcCidr: args.vpcCidr }, kube);
+        this.snapshot = this.defineSnapshot(name, args);
+        this.job = this.defineJob(name, args, { jobName: this.jobName, labels, serviceAccount, identity, network, snapshot: this.snapshot });
+        this.registerOutputs({ jobName: this.jobName, jobUrn: this.job.urn, snapshotIdentifier: this.snapshot?.dbSnapshotIdentifier });
+    }
+
+    /** The migrator's service account and its Pod Identity association with the migrator's role. */
+    private defineIdentity(name: string, args: MigrationJobArgs, labels: Record<string, string>, kube: pulumi.CustomResourceOptions): { serviceAccount: k8s.core.v1.ServiceAccount; identity: aws.eks.PodIdentityAssociation } {
         const serviceAccount = new k8s.core.v1.ServiceAccount(name, {
             metadata: { name: MIGRATION_NAME, namespace: args.namespace, labels },
             automountServiceAccountToken: false,
@@ -165,37 +183,45 @@ export class MigrationJob extends pulumi.ComponentResource {
             roleArn: args.roleArn,
             tags: args.tags,
         }, { parent: this, dependsOn: [serviceAccount, ...args.permissions] });
-        const network = migrationNetworkPolicy(name, { namespace: args.namespace, labels, vpcCidr: args.vpcCidr }, kube);
+        return { serviceAccount, identity };
+    }
 
+    /** The RDS snapshot named after the release, taken before the migration where the settings ask for one. */
+    private defineSnapshot(name: string, args: MigrationJobArgs): aws.rds.Snapshot | undefined {
         const snapshot = args.migration.snapshot;
-        if (snapshot) {
-            // An RDS tag value is 1–256 letters, digits, spaces and _ . : / = + - @ (RDS API reference,
-            // data type Tag, checked 2026-12-01); an image reference uses no other character.
-            if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u.test(args.image)) {
-                throw new Error(`image "${args.image}" cannot be an RDS tag value (1–256 letters, digits and _ . : / = + - @)`);
-            }
-            this.snapshot = new aws.rds.Snapshot(`${name}-snapshot`, {
-                dbInstanceIdentifier: snapshot.instanceIdentifier,
-                dbSnapshotIdentifier: releaseSnapshotIdentifier(snapshot.namePrefix, args.slot, this.jobName, args.image),
-                tags: { ...args.tags, [RELEASE_TAG]: args.image, [RETAIN_DAYS_TAG]: String(snapshot.retainDays) },
-            }, {
-                parent: this,
-                dependsOn: args.runAfter,
-                // The identifier forces a replacement at each release; the old snapshot stays in AWS as
-                // the restore point of its release, and the expiry function deletes it after its days.
-                retainOnDelete: true,
-                // A snapshot's duration grows with the data ("Creating a DB snapshot", Amazon RDS user
-                // guide: it "varies with the size of your databases", checked 2026-12-01). The provider
-                // waits for `available` within the create timeout, 20 minutes by default
-                // (hashicorp/terraform-provider-aws, internal/service/rds/snapshot.go, read 2026-12-01).
-                customTimeouts: { create: "3h" },
-            });
+        if (!snapshot) return undefined;
+        // An RDS tag value is 1–256 letters, digits, spaces and _ . : / = + - @ (RDS API reference,
+        // data type Tag, checked 2026-12-01); an image reference uses no other character.
+        if (!/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u.test(args.image)) {
+            throw new Error(`image "${args.image}" cannot be an RDS tag value (1–256 letters, digits and _ . : / = + - @)`);
         }
+        return new aws.rds.Snapshot(`${name}-snapshot`, {
+            dbInstanceIdentifier: snapshot.instanceIdentifier,
+            dbSnapshotIdentifier: releaseSnapshotIdentifier(snapshot.namePrefix, args.slot, this.jobName, args.image),
+            tags: { ...args.tags, [RELEASE_TAG]: args.image, [RETAIN_DAYS_TAG]: String(snapshot.retainDays) },
+        }, {
+            parent: this,
+            dependsOn: args.runAfter,
+            // The identifier forces a replacement at each release; the old snapshot stays in AWS as
+            // the restore point of its release, and the expiry function deletes it after its days.
+            retainOnDelete: true,
+            // A snapshot's duration grows with the data ("Creating a DB snapshot", Amazon RDS user
+            // guide: it "varies with the size of your databases", checked 2026-12-01). The provider
+            // waits for `available` within the create timeout, 20 minutes by default
+            // (hashicorp/terraform-provider-aws, internal/service/rds/snapshot.go, read 2026-12-01).
+            customTimeouts: { create: "3h" },
+        });
+    }
 
+    /** The Job that runs the release's migration command once, from the release image, within its deadline. */
+    private defineJob(name: string, args: MigrationJobArgs, parts: JobParts): k8s.batch.v1.Job {
+        const { jobName, labels, serviceAccount, identity, network, snapshot } = parts;
+        const { command, timeoutMinutes } = args.migration;
+        const deadlineSeconds = timeoutMinutes * 60;
         const plain = (envName: string, value: pulumi.Input<string>) => ({ name: envName, value });
-        this.job = new k8s.batch.v1.Job(name, {
+        return new k8s.batch.v1.Job(name, {
             metadata: {
-                name: this.jobName,
+                name: jobName,
                 namespace: args.namespace,
                 labels,
                 annotations: {
@@ -246,14 +272,13 @@ export class MigrationJob extends pulumi.ComponentResource {
             parent: this,
             provider: args.provider,
             // Credentials, permissions and a way out exist before the pod starts; then the snapshot.
-            dependsOn: [args.namespaceResource, identity, ...args.permissions, network, ...args.runAfter, ...(this.snapshot ? [this.snapshot] : [])],
+            dependsOn: [args.namespaceResource, identity, ...args.permissions, network, ...args.runAfter, ...(snapshot ? [snapshot] : [])],
             // Pulumi waits for completion up to this; a little past the deadline, so the Job's own
             // failure (DeadlineExceeded) is what the update reports.
             customTimeouts: { create: `${timeoutMinutes + 5}m`, update: `${timeoutMinutes + 5}m` },
             // The spec of a Job is immutable; a replacement under the same name must delete first.
             deleteBeforeReplace: true,
         });
-        this.registerOutputs({ jobName: this.jobName });
     }
 }
 

@@ -88,6 +88,22 @@ export interface AppSlotArgs {
     tags: Record<string, string>;
 }
 
+/** What the Deployment uses and waits for. */
+interface WorkloadParts {
+    serviceAccount: k8s.core.v1.ServiceAccount;
+    identity: aws.eks.PodIdentityAssociation;
+    secretClass: k8s.apiextensions.CustomResource;
+    settingsMap: k8s.core.v1.ConfigMap;
+    binding: k8s.apiextensions.CustomResource;
+}
+
+/** What every step of a slot puts its objects in: the cluster's provider, the slot's labels and namespace. */
+interface SlotScope {
+    kube: pulumi.CustomResourceOptions;
+    labels: Record<string, string>;
+    inNamespace: (objectName: pulumi.Input<string>) => { name: pulumi.Input<string>; namespace: pulumi.Output<string>; labels: Record<string, string> };
+}
+
 export class AppSlot extends pulumi.ComponentResource {
     readonly namespace: string;
     /** The Namespace object, for what other components create in it. */
@@ -101,7 +117,29 @@ export class AppSlot extends pulumi.ComponentResource {
         const labels = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/part-of": "clinical-platform", "clinical-platform/slot": args.slot };
         this.namespace = args.namespace;
 
-        const namespace = new k8s.core.v1.Namespace(name, {
+        const namespace = this.defineNamespace(name, args, labels, kube);
+        this.namespaceResource = namespace;
+        const scope: SlotScope = { kube, labels, inNamespace: (objectName) => ({ name: objectName, namespace: namespace.metadata.name, labels }) };
+
+        this.restrictTraffic(name, args, namespace, labels, kube);
+        const serviceAccount = new k8s.core.v1.ServiceAccount(name, {
+            metadata: scope.inNamespace(APP_NAME),
+            automountServiceAccountToken: false,
+        }, kube);
+        const identity = this.defineIdentity(name, args, serviceAccount);
+        const secretClass = this.defineSecretClass(name, args, scope);
+        const settingsMap = this.defineSettings(name, args, scope);
+        this.binding = this.defineService(name, args, scope);
+        if (args.image) {
+            this.defineWorkload(name, { ...args, image: args.image }, scope, { serviceAccount, identity, secretClass, settingsMap, binding: this.binding });
+        }
+
+        this.registerOutputs({ namespace: this.namespace, namespaceName: namespace.metadata.name, bindingName: this.binding.metadata.name });
+    }
+
+    /** The slot's namespace: restricted pod security, and target-health readiness gates injected into its pods. */
+    private defineNamespace(name: string, args: AppSlotArgs, labels: Record<string, string>, kube: pulumi.CustomResourceOptions): k8s.core.v1.Namespace {
+        return new k8s.core.v1.Namespace(name, {
             metadata: {
                 name: args.namespace,
                 labels: {
@@ -113,24 +151,22 @@ export class AppSlot extends pulumi.ComponentResource {
                 },
             },
         }, kube);
-        this.namespaceResource = namespace;
-        const inNamespace = (objectName: pulumi.Input<string>) => ({ name: objectName, namespace: namespace.metadata.name, labels });
+    }
 
-        this.restrictTraffic(name, args, namespace, labels, kube);
-
-        const serviceAccount = new k8s.core.v1.ServiceAccount(name, {
-            metadata: inNamespace(APP_NAME),
-            automountServiceAccountToken: false,
-        }, kube);
-        const identity = new aws.eks.PodIdentityAssociation(name, {
+    /** The Pod Identity association that gives the slot's service account the API's AWS role. */
+    private defineIdentity(name: string, args: AppSlotArgs, serviceAccount: k8s.core.v1.ServiceAccount): aws.eks.PodIdentityAssociation {
+        return new aws.eks.PodIdentityAssociation(name, {
             clusterName: args.clusterName,
             namespace: args.namespace,
             serviceAccount: APP_NAME,
             roleArn: args.roleArn,
             tags: { ...args.tags, Slot: args.slot },
         }, { parent: this, dependsOn: [serviceAccount] });
+    }
 
-        const secretClass = new k8s.apiextensions.CustomResource(`${name}-secrets`, {
+    /** The SecretProviderClass naming the Secrets Manager values the pods read as files. */
+    private defineSecretClass(name: string, args: AppSlotArgs, { kube, inNamespace }: SlotScope): k8s.apiextensions.CustomResource {
+        return new k8s.apiextensions.CustomResource(`${name}-secrets`, {
             apiVersion: "secrets-store.csi.x-k8s.io/v1",
             kind: "SecretProviderClass",
             metadata: inNamespace(SECRET_CLASS_NAME),
@@ -144,13 +180,19 @@ export class AppSlot extends pulumi.ComponentResource {
                 },
             },
         }, { ...kube, dependsOn: args.runAfter });
+    }
 
+    /** The ConfigMap of the API's per-environment settings. */
+    private defineSettings(name: string, args: AppSlotArgs, { kube, inNamespace }: SlotScope): k8s.core.v1.ConfigMap {
         // Present whether or not an image is staged, so staging a slot adds only its Deployment and autoscaler.
-        const settingsMap = new k8s.core.v1.ConfigMap(`${name}-settings`, {
+        return new k8s.core.v1.ConfigMap(`${name}-settings`, {
             metadata: inNamespace(SETTINGS_CONFIG_MAP),
             data: settingsData(args.settings),
         }, kube);
+    }
 
+    /** The Service, its PodDisruptionBudget, and the TargetGroupBinding that registers its pods in the slot's target group. */
+    private defineService(name: string, args: AppSlotArgs, { kube, labels, inNamespace }: SlotScope): k8s.apiextensions.CustomResource {
         const service = new k8s.core.v1.Service(name, {
             metadata: inNamespace(APP_NAME),
             spec: {
@@ -163,7 +205,7 @@ export class AppSlot extends pulumi.ComponentResource {
             metadata: inNamespace(APP_NAME),
             spec: { maxUnavailable: 1, selector: { matchLabels: labels } },
         }, kube);
-        this.binding = new k8s.apiextensions.CustomResource(`${name}-binding`, {
+        return new k8s.apiextensions.CustomResource(`${name}-binding`, {
             apiVersion: "elbv2.k8s.aws/v1beta1",
             kind: "TargetGroupBinding",
             metadata: {
@@ -194,77 +236,77 @@ export class AppSlot extends pulumi.ComponentResource {
             // pods' readiness gate (named after the binding) would have held the new binding unreconciled.
             replaceOnChanges: ["spec.targetGroupARN"],
         });
+    }
 
-        if (args.image) {
-            const ownDependencies: pulumi.Resource[] = [identity, ...args.permissions, secretClass, this.binding, args.trafficListener];
-            const rolloutAfter: Promise<pulumi.Resource[]> = args.rolloutAfter ?? Promise.resolve([]);
-            const dependsOn: Promise<pulumi.Resource[]> = rolloutAfter.then((migration) => [...ownDependencies, ...migration]);
-            const deployment = new k8s.apps.v1.Deployment(name, {
-                // The annotation tells readers, and policies, why a warm slot runs fewer replicas.
-                metadata: { ...inNamespace(APP_NAME), annotations: { "clinical-platform/capacity": args.capacity } },
-                spec: {
-                    // No replicas: the autoscaler owns the count (see the note on the autoscaler below).
-                    revisionHistoryLimit: 5,
-                    progressDeadlineSeconds: 600,
-                    selector: { matchLabels: labels },
-                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
-                    template: apiPodTemplate({
-                        labels,
-                        serviceAccountName: serviceAccount.metadata.name,
-                        image: args.image,
-                        slot: args.slot,
-                        resources: args.resources,
-                        database: args.database,
-                        region: args.region,
-                        secretProviderClass: secretClass.metadata.name,
-                        // The map is updated in place; the digest changes the template, which rolls the pods.
-                        settings: { configMapName: settingsMap.metadata.name, hash: settingsHash(settingsData(args.settings)) },
-                    }),
-                },
-            }, {
-                ...kube,
-                // A pod gets its target-health readiness gate only if the binding exists when the pod
-                // is created, gets AWS credentials only if its Pod Identity association exists then,
-                // and can use them only once the role's permissions are attached. Its gate turns true
-                // only once the load balancer health-checks it, which needs the group behind the listener.
-                // The release's migration has completed before any pod of the release starts.
-                dependsOn,
-            });
-            // A weight change never resizes a slot; load does, between the role's floor and the ceiling.
-            //
-            // The autoscaler alone owns the replica count. A Deployment that also set spec.replicas would
-            // own the field under Pulumi's server-side-apply field manager, and once the autoscaler had
-            // moved the count, the next update of the Deployment (staging an image) would fail with a
-            // field-manager conflict over .spec.replicas.
-            // - On create the Deployment starts at the API default of one pod; the autoscaler, created as
-            //   soon as that pod is ready, raises it to its floor on its first sync (every 15 s by
-            //   default), seconds later. That is acceptable: a new slot's pods take traffic only once the
-            //   load balancer finds them healthy, and a new stack serves nobody yet.
-            // - On an existing stack the first update without spec.replicas releases Pulumi's ownership.
-            //   Under server-side apply a field no other manager owns is reset to its default, so a
-            //   Deployment the autoscaler never rescaled (still at the count Pulumi set) drops to one pod
-            //   until the autoscaler restores the floor (kubernetes.io, Server-Side Apply, "Transferring
-            //   ownership"; kubernetes/kubernetes#67135). Hand the field over before that update: apply
-            //   a manifest holding only spec.replicas with --server-side --field-manager=handover-to-hpa.
-            // The floor follows the slot's role, so a promotion that makes a slot stable raises its floor.
-            // The autoscaler waits for the listener: after a promotion the old stable slot shrinks only
-            // once its traffic has gone.
-            new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, {
-                metadata: inNamespace(APP_NAME),
-                spec: {
-                    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-                    minReplicas: args.minReplicas,
-                    maxReplicas: Math.max(args.maxReplicas, args.minReplicas),
-                    metrics: [
-                        { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
-                        { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
-                    ],
-                    behavior: { scaleDown: { stabilizationWindowSeconds: 600 } },
-                },
-            }, { ...kube, dependsOn: [args.trafficListener] });
-        }
-
-        this.registerOutputs({ namespace: this.namespace });
+    /** The Deployment of the staged image and the autoscaler that owns its replica count. */
+    private defineWorkload(name: string, args: AppSlotArgs & { image: string }, { kube, labels, inNamespace }: SlotScope, parts: WorkloadParts): void {
+        const { serviceAccount, identity, secretClass, settingsMap, binding } = parts;
+        const ownDependencies: pulumi.Resource[] = [identity, ...args.permissions, secretClass, binding, args.trafficListener];
+        const rolloutAfter: Promise<pulumi.Resource[]> = args.rolloutAfter ?? Promise.resolve([]);
+        const dependsOn: Promise<pulumi.Resource[]> = rolloutAfter.then((migration) => [...ownDependencies, ...migration]);
+        const deployment = new k8s.apps.v1.Deployment(name, {
+            // The annotation tells readers, and policies, why a warm slot runs fewer replicas.
+            metadata: { ...inNamespace(APP_NAME), annotations: { "clinical-platform/capacity": args.capacity } },
+            spec: {
+                // No replicas: the autoscaler owns the count (see the note on the autoscaler below).
+                revisionHistoryLimit: 5,
+                progressDeadlineSeconds: 600,
+                selector: { matchLabels: labels },
+                strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+                template: apiPodTemplate({
+                    labels,
+                    serviceAccountName: serviceAccount.metadata.name,
+                    image: args.image,
+                    slot: args.slot,
+                    resources: args.resources,
+                    database: args.database,
+                    region: args.region,
+                    secretProviderClass: secretClass.metadata.name,
+                    // The map is updated in place; the digest changes the template, which rolls the pods.
+                    settings: { configMapName: settingsMap.metadata.name, hash: settingsHash(settingsData(args.settings)) },
+                }),
+            },
+        }, {
+            ...kube,
+            // A pod gets its target-health readiness gate only if the binding exists when the pod
+            // is created, gets AWS credentials only if its Pod Identity association exists then,
+            // and can use them only once the role's permissions are attached. Its gate turns true
+            // only once the load balancer health-checks it, which needs the group behind the listener.
+            // The release's migration has completed before any pod of the release starts.
+            dependsOn,
+        });
+        // A weight change never resizes a slot; load does, between the role's floor and the ceiling.
+        //
+        // The autoscaler alone owns the replica count. A Deployment that also set spec.replicas would
+        // own the field under Pulumi's server-side-apply field manager, and once the autoscaler had
+        // moved the count, the next update of the Deployment (staging an image) would fail with a
+        // field-manager conflict over .spec.replicas.
+        // - On create the Deployment starts at the API default of one pod; the autoscaler, created as
+        //   soon as that pod is ready, raises it to its floor on its first sync (every 15 s by
+        //   default), seconds later. That is acceptable: a new slot's pods take traffic only once the
+        //   load balancer finds them healthy, and a new stack serves nobody yet.
+        // - On an existing stack the first update without spec.replicas releases Pulumi's ownership.
+        //   Under server-side apply a field no other manager owns is reset to its default, so a
+        //   Deployment the autoscaler never rescaled (still at the count Pulumi set) drops to one pod
+        //   until the autoscaler restores the floor (kubernetes.io, Server-Side Apply, "Transferring
+        //   ownership"; kubernetes/kubernetes#67135). Hand the field over before that update: apply
+        //   a manifest holding only spec.replicas with --server-side --field-manager=handover-to-hpa.
+        // The floor follows the slot's role, so a promotion that makes a slot stable raises its floor.
+        // The autoscaler waits for the listener: after a promotion the old stable slot shrinks only
+        // once its traffic has gone.
+        new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, {
+            metadata: inNamespace(APP_NAME),
+            spec: {
+                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+                minReplicas: args.minReplicas,
+                maxReplicas: Math.max(args.maxReplicas, args.minReplicas),
+                metrics: [
+                    { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+                    { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
+                ],
+                behavior: { scaleDown: { stabilizationWindowSeconds: 600 } },
+            },
+        }, { ...kube, dependsOn: [args.trafficListener] });
     }
 
     /**

@@ -67,6 +67,15 @@ export interface EdgeArgs {
     tags: Record<string, string>;
 }
 
+/** What the distribution is put together from. */
+interface DistributionParts {
+    webAclArn: pulumi.Input<string>;
+    policies: ReturnType<typeof createEdgePolicies>;
+    appRoutes: ReturnType<typeof createAppRoutesFunction>;
+    assetsAccess: aws.cloudfront.OriginAccessControl;
+    apiOrigin: aws.cloudfront.VpcOrigin;
+}
+
 export class Edge extends pulumi.ComponentResource {
     readonly distributionArn: pulumi.Output<string>;
     /** The distribution's ID, which cache invalidations name. */
@@ -78,7 +87,6 @@ export class Edge extends pulumi.ComponentResource {
         super("clinical-platform:edge:Edge", name, {}, opts);
         const parent = { parent: this };
         const edgeProvider = new aws.Provider(`${name}-${EDGE_REGION}`, { region: EDGE_REGION, allowedAccountIds: [args.accountId] }, parent);
-        const inEdgeRegion = { parent: this, provider: edgeProvider };
 
         const firewall = new EdgeFirewall(`${name}-firewall`, {
             namePrefix: args.namePrefix,
@@ -91,7 +99,25 @@ export class Edge extends pulumi.ComponentResource {
         }, parent);
         const policies = createEdgePolicies(this, name, args.namePrefix);
         const appRoutes = createAppRoutesFunction(this, name, args.namePrefix, args.tags);
+        const origins = this.defineOrigins(name, args);
+        const distribution = this.defineDistribution(name, args, { webAclArn: firewall.webAclArn, policies, appRoutes, ...origins });
+        this.deliverAccessLogs(name, args, distribution, edgeProvider);
 
+        this.distributionArn = distribution.arn;
+        this.distributionId = distribution.id;
+        this.distributionDomainName = distribution.domainName;
+        this.webAclArn = firewall.webAclArn;
+        this.registerOutputs({
+            distributionArn: this.distributionArn,
+            distributionId: this.distributionId,
+            distributionDomainName: this.distributionDomainName,
+            webAclArn: this.webAclArn,
+        });
+    }
+
+    /** The assets bucket's origin access control and the load balancer's VPC origin, which the load balancer then admits. */
+    private defineOrigins(name: string, args: EdgeArgs): { assetsAccess: aws.cloudfront.OriginAccessControl; apiOrigin: aws.cloudfront.VpcOrigin } {
+        const parent = { parent: this };
         const assetsAccess = new aws.cloudfront.OriginAccessControl(`${name}-assets`, {
             name: `${args.namePrefix}-assets`,
             description: "CloudFront signs every request to the assets bucket",
@@ -111,8 +137,13 @@ export class Edge extends pulumi.ComponentResource {
             tags: args.tags,
         }, parent);
         this.admitVpcOrigin(name, args, apiOrigin);
+        return { assetsAccess, apiOrigin };
+    }
 
-        const distribution = new aws.cloudfront.Distribution(name, {
+    /** The distribution: the front end by default, `/api/*` to the load balancer, behind the WAF. */
+    private defineDistribution(name: string, args: EdgeArgs, parts: DistributionParts): aws.cloudfront.Distribution {
+        const { webAclArn, policies, appRoutes, assetsAccess, apiOrigin } = parts;
+        return new aws.cloudfront.Distribution(name, {
             enabled: true,
             comment: `${args.namePrefix}: front end and API`,
             aliases: [args.domain],
@@ -120,7 +151,7 @@ export class Edge extends pulumi.ComponentResource {
             isIpv6Enabled: true,
             priceClass: "PriceClass_100",
             defaultRootObject: "index.html",
-            webAclId: firewall.webAclArn,
+            webAclId: webAclArn,
             viewerCertificate: { acmCertificateArn: args.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: MINIMUM_VIEWER_TLS },
             restrictions: { geoRestriction: { restrictionType: "none" } },
             origins: [
@@ -154,9 +185,12 @@ export class Edge extends pulumi.ComponentResource {
                 responseHeadersPolicyId: policies.securityHeaders,
             }],
             tags: args.tags,
-        }, parent);
+        }, { parent: this });
+    }
 
-        // Standard logging v2: delivered by CloudWatch Logs from us-east-1 into the log bucket.
+    /** Standard logging v2: CloudWatch Logs delivers the access logs from us-east-1 into the log bucket. */
+    private deliverAccessLogs(name: string, args: EdgeArgs, distribution: aws.cloudfront.Distribution, edgeProvider: aws.Provider): void {
+        const inEdgeRegion = { parent: this, provider: edgeProvider };
         const source = new aws.cloudwatch.LogDeliverySource(`${name}-access-logs`, {
             name: accessLogSourceName(args.namePrefix),
             logType: "ACCESS_LOGS",
@@ -174,12 +208,6 @@ export class Edge extends pulumi.ComponentResource {
             deliveryDestinationArn: destination.arn,
             tags: args.tags,
         }, { ...inEdgeRegion, dependsOn: args.accessLogs.bucketPolicy ? [args.accessLogs.bucketPolicy] : [] });
-
-        this.distributionArn = distribution.arn;
-        this.distributionId = distribution.id;
-        this.distributionDomainName = distribution.domainName;
-        this.webAclArn = firewall.webAclArn;
-        this.registerOutputs({ distributionDomainName: this.distributionDomainName });
     }
 
     /**
