@@ -8,7 +8,7 @@
  * retained if they ever leave the program. Nothing here carries the platform's `Environment` tag,
  * so no stack's deploy role can touch it (deploy-policy.ts guardrails deny the names too).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../components/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../components/iam";
 import { KEY_SETTINGS, accountAdministers } from "../components/keys";

@@ -10,7 +10,7 @@
  * Severity: critical pages (where routing says so) and is for what users feel now or will feel within
  * minutes; warning is for what needs a look within working hours.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertRouting, AlertSeverity } from "./alerting";
 import { AlertRoutes } from "./alert-routes";

@@ -6,7 +6,7 @@
  * (the deploy workflow publishes to it).
  */
 import * as path from "path";
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertChannel, AlertRouting, AlertSeverity } from "./alerting";
 import { failureQueue } from "./failure-queue";

@@ -8,7 +8,7 @@
  * here follows the stable slot, never the weights, so a weight change still touches only the listener.
  */
 import * as path from "path";
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { slotReleaseAlarmNames } from "./alarms";
 import { failureQueue } from "./failure-queue";

@@ -18,7 +18,7 @@
  * interfaces in the private subnets and use the GitHub connection. The job itself still exchanges
  * GitHub's OIDC token for the stack's deploy or preview role, exactly as on a GitHub-hosted runner.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { grantToRole, policyDocument } from "./iam";
 

@@ -9,7 +9,7 @@
  * the cluster reaches, and the machine running `pulumi up` does not.
  */
 import { createHash } from "crypto";
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SECRETS_STORE_DRIVER } from "./cluster/secrets-store";

@@ -5,7 +5,7 @@
  * in as roles of their own with IAM database authentication; the master user only creates them
  * (see database-roles.ts).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableBy } from "./iam";
 import { awsManagedPolicyArn } from "./partition";

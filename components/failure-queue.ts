@@ -4,7 +4,7 @@
  * 14 days (the SQS maximum, @pulumi/aws 7.48.0 sqs.Queue docs), and an alarm on the alarm topic as
  * soon as one arrives, so a failure is never only a log line.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "./iam";
 

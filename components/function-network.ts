@@ -4,7 +4,7 @@
  * function calls, through the NAT gateway). Their traffic is then bounded by a security group and
  * recorded by the VPC's flow logs, like every other workload's.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Statement } from "./iam";
 

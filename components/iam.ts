@@ -1,5 +1,5 @@
 /** IAM policy documents as plain data, serialised once so policies can read them. */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /**

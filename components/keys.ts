@@ -4,7 +4,7 @@
  * secrets (Secrets Manager) and cluster (EKS secrets, node volumes). Rotation is yearly; deletion
  * waits the longest window AWS allows.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "./iam";
 

@@ -3,7 +3,7 @@
  * private tier only, flow logs into an encrypted log group, and a default security group that
  * admits nothing.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableBy, grantToRole } from "./iam";
 

@@ -3,7 +3,7 @@
  * regions outside the commercial partition today (stacks/regions.ts); deriving the partition keeps
  * components correct should that list ever grow.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /** `arn:<partition>:iam::aws:policy/<path>`, e.g. path `service-role/AmazonRDSEnhancedMonitoringRole`. */

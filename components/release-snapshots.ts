@@ -8,7 +8,7 @@
  * of this stack; it runs in the private subnets with HTTPS out only (it calls the RDS API only).
  */
 import * as path from "path";
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { failureQueue } from "./failure-queue";
 import { type FunctionNetwork, LAMBDA_VPC_STATEMENT, functionVpcConfig } from "./function-network";

@@ -5,7 +5,7 @@
  * AWSCURRENT and the AWSPREVIOUS version, so a rotation never invalidates what was signed before it.
  */
 import * as path from "path";
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { type FunctionNetwork, LAMBDA_VPC_STATEMENT, functionVpcConfig } from "./function-network";

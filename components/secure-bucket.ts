@@ -3,7 +3,7 @@
  * blocked, ACLs disabled, default encryption, versioning, access logging, lifecycle, event
  * notifications to EventBridge, and a bucket policy that refuses any request not made over TLS 1.2 or later.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "./iam";
 

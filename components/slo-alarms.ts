@@ -12,7 +12,7 @@
  * periods), and a composite alarm fires when both windows of a pair are in ALARM. Only the composite
  * notifies; its two windows notify through it (CloudWatch composite alarms exist to cut that noise).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertSeverity } from "./alerting";
 import type { AlarmSpec } from "./alarms";

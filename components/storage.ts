@@ -2,7 +2,7 @@
  * The three buckets: logs (access logs of everything else), assets (the front end, served by
  * CloudFront) and backups (database exports and other recovery data).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "./iam";
 import { SecureBucket, serverAccessLogDelivery } from "./secure-bucket";

@@ -4,7 +4,7 @@
  * only with it, and no policy given to such a role can exceed it. Applied to the whole stack, so a
  * role added later cannot forget it.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../components/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { boundaryName } from "../bootstrap/documents";
 import type { StackConfig } from "../stacks";

@@ -5,7 +5,7 @@
  * buckets, database, secrets) take nothing from the app slots, so a traffic or image change
  * cannot reach them.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../components/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccountBaseline } from "../components/account";
 import { CiRunner } from "../components/ci-runner";

@@ -6,7 +6,7 @@
  * creates only the regional part there. A second stack creating any of it would fight the first
  * over one setting, or fail because AWS allows only one.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalBaseline } from "./regional";
 import { AuditTrail } from "./trail";

@@ -5,7 +5,7 @@
  * allows one GuardDuty detector and one Config recorder per account and region, so exactly one
  * stack per account and region creates them (stacks/account.ts).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "../iam";
 import { KEY_SETTINGS, accountAdministers } from "../keys";

@@ -4,7 +4,7 @@
  * for the retention period where the account holds PHI) and to an encrypted CloudWatch log group,
  * with S3 object-level (data) events for every bucket of the account.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, assumableBy, grantToRole, policyDocument } from "../iam";
 import { KEY_SETTINGS, accountAdministers } from "../keys";

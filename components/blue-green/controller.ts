@@ -4,7 +4,7 @@
  * controller may describe the network and register targets in these two groups, nothing more: it
  * creates no load balancers, security groups, WAF or Shield settings.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableThroughPodIdentity, grantToRole } from "../iam";

@@ -4,7 +4,7 @@
  * its weight: the stable slot runs the full count, so a rollback needs no scale-up; the other slot
  * keeps the warm count and its autoscaler grows it while it takes a canary share.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SLOT_NAMES, SlotName } from "./slots";

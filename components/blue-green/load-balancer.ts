@@ -14,7 +14,7 @@
  * Guide, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/create-listener.html,
  * checked 2026-12-01).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SLOT_NAMES, SlotName } from "./slots";
 

@@ -9,7 +9,7 @@
  * Deployment above all, never starts on a schema the release has not migrated yet.
  */
 import { createHash } from "crypto";
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_PORT } from "../database";

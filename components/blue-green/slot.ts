@@ -6,7 +6,7 @@
  * slot's target group. The image appears in the Deployment only, so staging a release touches
  * nothing else; the settings appear in the ConfigMap and, as a digest, in the pod template.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_PORT } from "../database";

@@ -3,7 +3,7 @@
  * (stacks/eks-versions.ts): an exact build, or the build EKS marks as default for that version,
  * resolved when the add-on is created and then kept: a later `up` never moves it on its own.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EKS_DEFAULT_BUILD } from "../../stacks/eks-versions";
 

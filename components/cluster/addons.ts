@@ -9,7 +9,7 @@
  * against it on Auto Mode. DNS, pod networking, kube-proxy, EBS storage and the Pod Identity agent are
  * Auto Mode's own. An add-on that calls AWS gets its own role through EKS Pod Identity; none borrows the node role.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ManagedAddon } from "../../stacks/eks-versions";
 import { assumableThroughPodIdentity } from "../iam";

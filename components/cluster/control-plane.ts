@@ -13,7 +13,7 @@
  * No built-in node pool is enabled: the cluster's own NodePool and NodeClass (./nodes.ts) are the only
  * capacity, so every node is in the private subnets, encrypted with the cluster key and bounded.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { eksAccessPolicyArn } from "../partition";
 import { required } from "../required";

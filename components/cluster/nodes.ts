@@ -21,7 +21,7 @@
  * example (aws/karpenter-provider-aws: instance-cpu Gt "3"); Auto Mode itself launches nothing with 1 CPU
  * or of size nano, micro or small (EKS User Guide "Learn about Amazon EKS Auto Mode Managed instances").
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { eksAccessPolicyArn } from "../partition";

@@ -8,7 +8,7 @@
  * Policies checked 2026-12-01 in the EKS User Guide: "Amazon EKS Auto Mode cluster IAM role"
  * (auto-cluster-iam-role) and "Amazon EKS Auto Mode node IAM role" (auto-create-node-role).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableBy } from "../iam";
 import { iamManagedPolicyArn } from "../partition";

@@ -19,7 +19,7 @@
  */
 import { readFileSync } from "fs";
 import * as path from "path";
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 
 export const APP_ROUTES_RUNTIME = "cloudfront-js-2.0";

@@ -4,7 +4,7 @@
  * encrypted `aws-waf-logs-` group. A CloudFront web ACL and its log group must live in us-east-1,
  * so everything here is created through a provider for that region.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "../iam";
 import { KEY_SETTINGS, accountAdministers } from "../keys";

@@ -6,7 +6,7 @@
  * front end's behaviour alone, so the API's own errors reach viewers unchanged. Viewers get TLS
  * 1.2+, HSTS and the other security headers; the WAF sits in front; access logs go to the log bucket.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAppRoutesFunction } from "./app-routes";
 import { EDGE_REGION, EdgeFirewall } from "./firewall";

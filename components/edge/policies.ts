@@ -2,7 +2,7 @@
  * CloudFront policies: long caching for the built front end, no caching at all for the API (every
  * viewer header, cookie and query string reaches it), and security headers on every response.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Two years, the span the HSTS preload list asks for. */

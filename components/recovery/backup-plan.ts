@@ -14,7 +14,7 @@
  * still destroy every backup; for the only copies of patient data, that is the risk the lock exists
  * to remove. The price is that a locked vault can never be deleted early: production only.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { VAULT_LOCK_MAX_RETENTION_DAYS } from "../../stacks/profiles";
 import { assumableBy, grantToRole } from "../iam";

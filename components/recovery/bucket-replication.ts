@@ -5,7 +5,7 @@
  * The role S3 replicates as may read only this bucket's versions and write only replicas into the
  * DR bucket, and use each key only through S3 in its own region, for these buckets.
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, assumableBy, grantToRole } from "../iam";
 import { SecureBucket, serverAccessLogDelivery } from "../secure-bucket";

@@ -6,7 +6,7 @@
  * the stack's default provider; tags are set per resource, as everywhere else (no provider sets
  * default tags).
  */
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { POSTGRES_PARAMETERS } from "../database";
 import { KEY_SETTINGS, accountAdministers } from "../keys";

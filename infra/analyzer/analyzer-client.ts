@@ -3,7 +3,6 @@ import * as analyzerGrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { BinaryReader } from "google-protobuf";
 import type { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { EXEMPTED_MARKER } from "../../policies/lib/exemptions";
 
 type Unary<Request, Response> = (request: Request, callback: (error: grpc.ServiceError | null, response: Response) => void) => grpc.ClientUnaryCall;
 
@@ -22,25 +21,24 @@ export interface AnalyzerClient {
 
 const DIAGNOSTICS_FIELD = 2;
 const NOT_APPLICABLE_FIELD = 3;
-const EXEMPTED = Buffer.from(EXEMPTED_MARKER);
 
 /**
  * Decodes an AnalyzeResponse's diagnostics and skips its not-applicable list. The policy
  * server lists every policy that did not apply to the resource, a hundred entries per call
- * that the report never reads; decoding them dominated the client's time on large stacks.
- * The one exception is a response recording an exemption (its reason carries a marker, found
- * by one search of the raw bytes): its list is decoded, for the report to show.
+ * that a caller rarely reads; decoding them dominated the client's time on large stacks.
+ * The one exception is a response whose raw bytes contain `keep` (found by one search): its
+ * list is decoded, for the caller to pick the entries it asked for.
  */
-function decodeDiagnostics(bytes: Uint8Array): analyzerProto.AnalyzeResponse {
+function decodeDiagnostics(bytes: Uint8Array, keep: Buffer | undefined): analyzerProto.AnalyzeResponse {
     const response = new analyzerProto.AnalyzeResponse();
     const reader = new BinaryReader(bytes);
-    const exempting = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(EXEMPTED);
+    const keeping = keep !== undefined && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(keep);
     while (reader.nextField() && !reader.isEndGroup()) {
         if (reader.getFieldNumber() === DIAGNOSTICS_FIELD) {
             const diagnostic = new analyzerProto.AnalyzeDiagnostic();
             reader.readMessage(diagnostic, analyzerProto.AnalyzeDiagnostic.deserializeBinaryFromReader);
             response.addDiagnostics(diagnostic);
-        } else if (exempting && reader.getFieldNumber() === NOT_APPLICABLE_FIELD) {
+        } else if (keeping && reader.getFieldNumber() === NOT_APPLICABLE_FIELD) {
             const entry = new analyzerProto.PolicyNotApplicable();
             reader.readMessage(entry, analyzerProto.PolicyNotApplicable.deserializeBinaryFromReader);
             response.addNotApplicable(entry);
@@ -53,12 +51,15 @@ function decodeDiagnostics(bytes: Uint8Array): analyzerProto.AnalyzeResponse {
 
 const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
 
-export function connectAnalyzer(address: string): AnalyzerClient {
+/** `notApplicablePrefix`: decode the not-applicable lists of responses that contain it (see decodeDiagnostics). */
+export function connectAnalyzer(address: string, notApplicablePrefix?: string): AnalyzerClient {
+    const keep = notApplicablePrefix ? Buffer.from(notApplicablePrefix) : undefined;
+    const decode = (bytes: Uint8Array) => decodeDiagnostics(bytes, keep);
     const service = analyzerGrpc.AnalyzerService;
     const definition: grpc.ServiceDefinition = {
         ...service,
-        analyze: { ...service.analyze, responseDeserialize: decodeDiagnostics },
-        analyzeStack: { ...service.analyzeStack, responseDeserialize: decodeDiagnostics },
+        analyze: { ...service.analyze, responseDeserialize: decode },
+        analyzeStack: { ...service.analyzeStack, responseDeserialize: decode },
     };
     const Client = grpc.makeGenericClientConstructor(definition, "Analyzer");
     const client = new Client(address, grpc.credentials.createInsecure(), {

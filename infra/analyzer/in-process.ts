@@ -101,7 +101,7 @@ export async function startPolicyPackInProcess(given: PolicyPackStartOptions): P
         await configureStack(client, options);
         const info = await call<analyzerProto.AnalyzerInfo>((cb) => client.getAnalyzerInfo(new Empty(), cb));
         await call<unknown>((cb) => client.getPluginInfo(new Empty(), cb));
-        return openSession(client, info, [], async () => undefined);
+        return openSession(client, info, [], async () => undefined, options.notApplicablePrefix);
     });
     const replay = async () => {
         for (const name of ["configureStack", "configure"] as const) {
@@ -121,7 +121,7 @@ export async function startPolicyPackInProcess(given: PolicyPackStartOptions): P
             await replay();
             return session.analyze(resources);
         }),
-        exempted: session.exempted,
+        notApplicable: session.notApplicable,
         close: session.close,
     };
 }

@@ -3,7 +3,7 @@ import type { PolicyReport, RecordedResource } from "./types";
 
 export type { PolicyPackSession } from "./session";
 export { startPolicyPack } from "./session";
-export type { PackPolicyInfo, PolicyPackStartOptions, PolicyReport, PolicyViolation, RecordedResource } from "./types";
+export type { NotApplicableEntry, PackPolicyInfo, PolicyPackStartOptions, PolicyReport, PolicyViolation, RecordedResource } from "./types";
 
 /**
  * Runs the policy pack at `packDir` over recorded resources exactly as `pulumi preview

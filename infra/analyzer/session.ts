@@ -2,15 +2,13 @@ import * as grpc from "@grpc/grpc-js";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { type ExemptedFinding, parseExemptionNotice } from "../../policies/lib/exemptions";
-import { mappingFromTags } from "../../policies/lib/metadata";
 import { type AnalyzerClient, connectAnalyzer } from "./analyzer-client";
 import { type EngineLogEntry, startEngineServer } from "./engine-server";
 import { type EnforcementLevel, type PolicyConfig, readPackConfigFile, reconcilePackConfig } from "./pack-config";
 import { ensurePackBuilt } from "./pack-build";
 import { startPackProcess } from "./pack-process";
 import { analyzeRequest, stackResource, toStruct } from "./requests";
-import type { PackPolicyInfo, PolicyPackStartOptions, PolicyViolation, RecordedResource } from "./types";
+import type { NotApplicableEntry, PackPolicyInfo, PolicyPackStartOptions, PolicyViolation, RecordedResource } from "./types";
 
 export interface PolicyPackSession {
     readonly pack: string;
@@ -22,8 +20,8 @@ export interface PolicyPackSession {
     configure(configFile: string): Promise<Record<string, PolicyConfig>>;
     /** Remediate (when a policy is set to remediate) and Analyze for each resource, then AnalyzeStack over all of them. */
     analyze(resources: readonly RecordedResource[]): Promise<PolicyViolation[]>;
-    /** The exemptions the pack applied in the last analyze, each with the messages it silenced. */
-    exempted(): ExemptedFinding[];
+    /** The last analyze's not-applicable entries whose reason starts with the `notApplicablePrefix` the session was started with. */
+    notApplicable(): NotApplicableEntry[];
     close(): Promise<void>;
 }
 
@@ -82,7 +80,7 @@ export async function startPolicyPack(given: PolicyPackStartOptions): Promise<Po
         await engine.close();
         throw error;
     });
-    const client = connectAnalyzer(`127.0.0.1:${pack.port}`);
+    const client = connectAnalyzer(`127.0.0.1:${pack.port}`, options.notApplicablePrefix);
     const close = async () => {
         client.close();
         await pack.stop();
@@ -93,7 +91,7 @@ export async function startPolicyPack(given: PolicyPackStartOptions): Promise<Po
         await configureStack(client, options);
         const info = await call<analyzerProto.AnalyzerInfo>((cb) => client.getAnalyzerInfo(new Empty(), cb));
         await call<unknown>((cb) => client.getPluginInfo(new Empty(), cb));
-        return openSession(client, info, engine.logs, close);
+        return openSession(client, info, engine.logs, close, options.notApplicablePrefix);
     } catch (error) {
         await close();
         const reason = error instanceof Error ? error.message : String(error);
@@ -142,7 +140,6 @@ function describePolicies(info: analyzerProto.AnalyzerInfo): PackPolicyInfo[] {
             severity: SEVERITY_FROM_PROTO.get(policy.getSeverity()) ?? "",
             remediation: policy.getRemediationSteps(),
             tags,
-            ...mappingFromTags(tags),
             kind: policy.getPolicyType() === analyzerProto.PolicyType.POLICY_TYPE_STACK ? "stack" : "resource",
             configSchema:
                 schema === undefined
@@ -168,6 +165,7 @@ export function openSession(
     info: analyzerProto.AnalyzerInfo,
     engineLogs: readonly EngineLogEntry[],
     close: () => Promise<void>,
+    notApplicablePrefix?: string,
 ): PolicyPackSession {
     const policies = describePolicies(info);
     const byName = new Map(policies.map((policy) => [policy.name, policy]));
@@ -183,8 +181,6 @@ export function openSession(
             urn: diagnostic.getUrn() || resourceUrn,
             // The policy server prefixes every message with the policy's description.
             message: message.startsWith(`${description}\n`) ? message.slice(description.length + 1) : message,
-            hipaa: policy?.hipaa ?? [],
-            soc2: policy?.soc2 ?? [],
             severity: policy?.severity || SEVERITY_FROM_PROTO.get(diagnostic.getSeverity()) || "",
             description,
             remediation: policy?.remediation ?? "",
@@ -194,9 +190,13 @@ export function openSession(
     // The server only runs remediations for policies configured as "remediate"; without any,
     // a Remediate call is a guaranteed no-op, so it is skipped.
     let remediating = policies.some((policy) => policy.enforcementLevel === "remediate");
-    let exempted: ExemptedFinding[] = [];
-    const exemptionsIn = (response: analyzerProto.AnalyzeResponse) =>
-        response.getNotApplicableList().flatMap((entry) => parseExemptionNotice(entry.getPolicyName(), entry.getReason()) ?? []);
+    let notApplicable: NotApplicableEntry[] = [];
+    const notApplicableIn = (response: analyzerProto.AnalyzeResponse, urn: string): NotApplicableEntry[] =>
+        notApplicablePrefix
+            ? response.getNotApplicableList()
+                  .filter((entry) => entry.getReason().startsWith(notApplicablePrefix))
+                  .map((entry) => ({ policy: entry.getPolicyName(), urn, reason: entry.getReason() }))
+            : [];
 
     return {
         pack: info.getName(),
@@ -229,7 +229,7 @@ export function openSession(
             const effective: RecordedResource[] = [...resources];
             const properties: Struct[] = [];
             const perResource: PolicyViolation[][] = resources.map(() => []);
-            const perExemption: ExemptedFinding[][] = resources.map(() => []);
+            const perNotApplicable: NotApplicableEntry[][] = resources.map(() => []);
             await forEachLimited(resources.length, CONCURRENT_REQUESTS, async (index) => {
                 const resource = resources[index];
                 let request = analyzeRequest(resource, byUrn);
@@ -240,15 +240,15 @@ export function openSession(
                 properties[index] = request.getProperties() ?? toStruct(effective[index].inputs);
                 const response = await call<analyzerProto.AnalyzeResponse>((cb) => client.analyze(request, cb));
                 perResource[index] = response.getDiagnosticsList().map((diagnostic) => toViolation(diagnostic, resource.urn));
-                perExemption[index] = exemptionsIn(response);
+                perNotApplicable[index] = notApplicableIn(response, resource.urn);
             });
             const stackRequest = new analyzerProto.AnalyzeStackRequest();
             stackRequest.setResourcesList(effective.map((resource, index) => stackResource(resource, byUrn, properties[index])));
             const stackResponse = await call<analyzerProto.AnalyzeResponse>((cb) => client.analyzeStack(stackRequest, cb));
-            exempted = [...perExemption.flat(), ...exemptionsIn(stackResponse)];
+            notApplicable = [...perNotApplicable.flat(), ...notApplicableIn(stackResponse, "")];
             return [...perResource.flat(), ...stackResponse.getDiagnosticsList().map((diagnostic) => toViolation(diagnostic, ""))];
         },
-        exempted: () => exempted,
+        notApplicable: () => notApplicable,
         close,
     };
 }

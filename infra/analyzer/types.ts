@@ -49,8 +49,6 @@ export interface PolicyViolation {
     urn: string;
     /** What is wrong, as the policy reported it. */
     message: string;
-    hipaa: string[];
-    soc2: string[];
     severity: string;
     description: string;
     remediation: string;
@@ -70,10 +68,8 @@ export interface PackPolicyInfo {
     enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
     severity: string;
     remediation: string;
+    /** Free-form strings the pack attaches to the policy; what they encode is the pack's business. */
     tags: string[];
-    hipaa: string[];
-    soc2: string[];
-    category: string | undefined;
     kind: "resource" | "stack";
     configSchema: { properties: Record<string, unknown>; required: string[] } | undefined;
 }
@@ -93,4 +89,18 @@ export interface PolicyPackStartOptions {
      * the program) can start then and overlap the pack's compilation.
      */
     onSpawned?: () => void;
+    /**
+     * The pack lists, per resource, every policy that did not apply, each with a reason. Entries
+     * whose reason starts with this prefix are kept (the session's `notApplicable()`); all others,
+     * and all of them when it is not given, are skipped without being decoded.
+     */
+    notApplicablePrefix?: string;
+}
+
+/** A policy that declared itself not applicable to a resource (AnalyzeResponse.not_applicable). */
+export interface NotApplicableEntry {
+    policy: string;
+    /** The resource analyzed; empty for AnalyzeStack. */
+    urn: string;
+    reason: string;
 }

@@ -7,10 +7,11 @@ import { ENVIRONMENTS, PROJECT, StackConfig, StackConfigError, loadStackConfig }
 import { ALLOWED_ACCOUNTS_KEY, StackAccount, accountIdOf, accountOwnershipProblems } from "../../stacks/account";
 import { readStackFile } from "../../stacks/stack-file";
 import type { ExemptedFinding } from "../../policies/lib/exemptions";
-import { PolicyPackSession, PolicyViolation, startPolicyPack } from "../analyzer";
+import { PolicyPackSession, startPolicyPack } from "../analyzer";
 import { startPolicyPackInProcess } from "../analyzer/in-process";
 import { DEPLOY_CHECKS, DeployCheckFailure, DeployChecksReport, StackPlan, checksNeedNeighbours, runDeployChecks, skippedDeployChecks } from "../checks";
 import { POLICY_PACK_DIR, packConfigPath, stackFileOf } from "../paths";
+import { type CitedViolation, PACK_SESSION_OPTIONS, citeViolations, exemptionsIn } from "./pack-metadata";
 import type { RecordedResource } from "./types";
 
 export { POLICY_PACK_DIR, REPOSITORY_ROOT, packConfigPath } from "../paths";
@@ -41,7 +42,7 @@ export interface PreviewRequest {
 export type AnalysisPath = "in-process" | "protocol";
 export type PreviewPhase = "config read" | "pack started" | "program loaded" | "evaluated" | "neighbours evaluated" | "pack ready" | "analyzed" | "deploy checks";
 
-export type PolicyViolationEntry = Omit<PolicyViolation, "description">;
+export type PolicyViolationEntry = Omit<CitedViolation, "description">;
 
 export interface PreviewDocument {
     stack: string;
@@ -92,6 +93,7 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
         stackConfig: rawConfig,
         stackTags: { "pulumi:project": PROJECT, "pulumi:runtime": "nodejs" },
         onSpawned: spawned,
+        ...PACK_SESSION_OPTIONS,
     });
     starting?.catch(() => spawned());
     if (starting) await packProcessExists;
@@ -219,8 +221,8 @@ export async function analyze(session: PolicyPackSession, stack: string, resourc
         pack: session.pack,
         version: session.version,
         evaluated: true,
-        violations: violations.map(({ description: _description, ...violation }) => violation),
-        exempted: session.exempted(),
+        violations: citeViolations(violations, session.policies).map(({ description: _description, ...violation }) => violation),
+        exempted: exemptionsIn(session.notApplicable()),
     };
 }
 

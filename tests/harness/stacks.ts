@@ -12,6 +12,7 @@ import { tmpdir } from "os";
 import * as path from "path";
 import { Document, Scalar, isMap, parseDocument } from "yaml";
 import { startPolicyPackInProcess } from "../../infra/analyzer/in-process";
+import { PACK_SESSION_OPTIONS } from "../../infra/offline/pack-metadata";
 import { POLICY_PACK_DIR, PreviewResult, REPOSITORY_ROOT, analyze, runOfflinePreview } from "../../infra/offline/preview";
 import { PROJECT } from "../../stacks";
 import { RecordedResource } from "../../infra/offline/types";
@@ -73,7 +74,7 @@ export function previewOf(stack: StackName, options: { firstDeployment?: boolean
         // With the pack, the stack's one evaluation is analyzed in-process, as the preview does by default.
         const result = options.policy
             ? previewOf(stack, { firstDeployment: options.firstDeployment }).then(async (bare) => {
-                const session = await startPolicyPackInProcess({ packDir: POLICY_PACK_DIR, project: PROJECT, stack, dryRun: true, stackTags: { "pulumi:project": PROJECT, "pulumi:runtime": "nodejs" } });
+                const session = await startPolicyPackInProcess({ packDir: POLICY_PACK_DIR, project: PROJECT, stack, dryRun: true, stackTags: { "pulumi:project": PROJECT, "pulumi:runtime": "nodejs" }, ...PACK_SESSION_OPTIONS });
                 const policy = await analyze(session, stack, bare.resources);
                 return { ...bare, document: { ...bare.document, policy } };
             })

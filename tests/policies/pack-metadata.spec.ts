@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PolicyPackSession } from "../../infra/analyzer";
+import { type DecodedPolicyInfo, decodePolicy } from "../../infra/offline/pack-metadata";
 import { HIPAA_SECURITY_RULE } from "../../policies/lib/citations";
 import { HIPAA_CITATION, SOC2_CRITERION } from "../../policies/lib/metadata";
 import { PACK_DIR, PACK_START_TIMEOUT_MS, STACKS, type StackName, configFile, startPack } from "./harness/pack";
@@ -14,11 +15,14 @@ const NEVER_RELAXED = new Set(["encryption", "public-access", "logging"]);
 
 describe("the policy pack, as the CLI's analyzer protocol describes it", function () {
     let pack: PolicyPackSession;
+    /** The policies with the compliance mapping their tags encode. */
+    let policies: DecodedPolicyInfo[];
     const configs = {} as Record<StackName, Reconciled>;
 
     before(async function () {
         this.timeout(PACK_START_TIMEOUT_MS);
         pack = await startPack();
+        policies = pack.policies.map(decodePolicy);
         for (const stack of STACKS) {
             configs[stack] = await pack.configure(configFile(stack));
         }
@@ -33,7 +37,7 @@ describe("the policy pack, as the CLI's analyzer protocol describes it", functio
     });
 
     it("serves at least 90 policies with distinct <service>-<what> names", () => {
-        const names = pack.policies.map((policy) => policy.name);
+        const names = policies.map((policy) => policy.name);
         assert.ok(names.length >= 90, `only ${names.length} policies`);
         assert.equal(new Set(names).size, names.length);
         const unpredictable = names.filter((name) => !/^(rds|s3|cloudfront|eks|ec2|secretsmanager|kms|cloudwatch|sns|lambda|alb|waf|vpc|sg|iam|k8s|backup|cloudtrail|guardduty|config|ebs|account|autoscaling|elb|emr|dms|opensearch|redshift|dynamodb|elasticache|efs|kinesis|sagemaker|sqs|ecr|apigateway|codebuild|ecs|beanstalk|ssm)-[a-z0-9]+(-[a-z0-9]+)*$/.test(name));
@@ -41,17 +45,17 @@ describe("the policy pack, as the CLI's analyzer protocol describes it", functio
     });
 
     it("maps every policy to at least one well-formed SOC 2 criterion", () => {
-        const unmapped = pack.policies.filter((policy) => policy.soc2.length === 0 || !policy.soc2.every((c) => SOC2_CRITERION.test(c)));
+        const unmapped = policies.filter((policy) => policy.soc2.length === 0 || !policy.soc2.every((c) => SOC2_CRITERION.test(c)));
         assert.deepEqual(unmapped.map((policy) => `${policy.name}: ${policy.soc2.join(", ")}`), []);
     });
 
     it("cites only paragraphs of the Security Rule the pack's citation table names", () => {
-        const unknown = pack.policies.flatMap((policy) => policy.hipaa.filter((c) => HIPAA_SECURITY_RULE[c] === undefined).map((c) => `${policy.name}: ${c}`));
+        const unknown = policies.flatMap((policy) => policy.hipaa.filter((c) => HIPAA_SECURITY_RULE[c] === undefined).map((c) => `${policy.name}: ${c}`));
         assert.deepEqual(unknown, []);
     });
 
     it("cites at least one HIPAA paragraph per policy, each well-formed like 164.312(a)(2)(iv)", () => {
-        const malformed = pack.policies.flatMap((policy) =>
+        const malformed = policies.flatMap((policy) =>
             policy.hipaa.length === 0 ? [`${policy.name}: none`] : policy.hipaa.filter((c) => !HIPAA_CITATION.test(c)).map((c) => `${policy.name}: ${c}`),
         );
         assert.deepEqual(malformed, []);
@@ -59,19 +63,19 @@ describe("the policy pack, as the CLI's analyzer protocol describes it", functio
 
     it("describes every policy in one sentence and says how to remediate it", () => {
         const oneSentence = /^[A-Z0-9"][^\n]*[.)]$/;
-        const lacking = pack.policies.filter((p) => !oneSentence.test(p.description) || p.remediation.trim().length < 10 || p.severity === "");
+        const lacking = policies.filter((p) => !oneSentence.test(p.description) || p.remediation.trim().length < 10 || p.severity === "");
         assert.deepEqual(lacking.map((policy) => policy.name), []);
     });
 
     it("enforces critical and high findings as mandatory and medium and low ones as advisory by default", () => {
-        const mismatched = pack.policies.filter(
+        const mismatched = policies.filter(
             (policy) => (policy.enforcementLevel === "mandatory") !== (policy.severity === "critical" || policy.severity === "high"),
         );
         assert.deepEqual(mismatched.map((policy) => policy.name), []);
     });
 
     it("gives every config property a default, so a preview without a config file still runs", () => {
-        const undefaulted = pack.policies.flatMap((policy) =>
+        const undefaulted = policies.flatMap((policy) =>
             Object.entries(policy.configSchema?.properties ?? {})
                 .filter(([, schema]) => (schema as { default?: unknown }).default === undefined)
                 .map(([property]) => `${policy.name}.${property}`),
@@ -83,9 +87,9 @@ describe("the policy pack, as the CLI's analyzer protocol describes it", functio
         for (const stack of STACKS) {
             it(`accepts policies/config/${stack}.json: every entry names a policy of the pack and fits its schema`, () => {
                 const file = JSON.parse(readFileSync(configFile(stack), "utf8")) as Record<string, unknown>;
-                const known = new Set(pack.policies.map((policy) => policy.name));
+                const known = new Set(policies.map((policy) => policy.name));
                 assert.deepEqual(Object.keys(file).filter((name) => !known.has(name)), []);
-                assert.equal(Object.keys(configs[stack]).length, pack.policies.length);
+                assert.equal(Object.keys(configs[stack]).length, policies.length);
             });
         }
 
@@ -110,7 +114,7 @@ describe("the policy pack, as the CLI's analyzer protocol describes it", functio
         });
 
         it("never relaxes or exempts encryption, public-access and logging policies in any stack", () => {
-            const relaxed = pack.policies
+            const relaxed = policies
                 .filter((policy) => NEVER_RELAXED.has(policy.category ?? ""))
                 .flatMap((policy) =>
                     STACKS.filter((stack) => {
@@ -124,7 +128,7 @@ describe("the policy pack, as the CLI's analyzer protocol describes it", functio
 
         it("is strictest in production: no policy is enforced less, and no threshold is looser, than in staging, and staging than dev", () => {
             const looser: string[] = [];
-            for (const policy of pack.policies) {
+            for (const policy of policies) {
                 for (const [stricter, laxer] of [["production", "staging"], ["staging", "dev"]] as const) {
                     const strict = configs[stricter][policy.name];
                     const lax = configs[laxer][policy.name];

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { PolicyPackSession, PolicyViolation, RecordedResource } from "../../infra/analyzer";
+import { citeViolations } from "../../infra/offline/pack-metadata";
 import { policyMetadata } from "../../policies/rules";
 import { compliantStack } from "./fixtures/compliant-stack";
 import { expectedOffenders, insecureStack } from "./fixtures/insecure-stack";
@@ -64,14 +65,14 @@ describe("the policy pack's verdicts, through the analyzer protocol", function (
 
     describe("on the deliberately insecure stack", () => {
         let resources: RecordedResource[];
-        let violations: PolicyViolation[];
+        let violations: ReturnType<typeof citeViolations>;
         const offendersOf = (policy: string) =>
             [...new Set(violations.filter((v) => v.policy === policy).map((v) => resources.find((r) => r.urn === v.urn)?.name ?? v.urn))].sort();
 
         before(async () => {
             await pack.configure(configFile("production"));
             resources = insecureStack();
-            violations = await pack.analyze(resources);
+            violations = citeViolations(await pack.analyze(resources), pack.policies);
         });
 
         for (const [policy, offenders] of Object.entries(expectedOffenders)) {

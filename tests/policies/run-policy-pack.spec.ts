@@ -29,8 +29,6 @@ describe("runPolicyPack", () => {
                 level: "mandatory",
                 urn: resources.find((resource) => resource.name === "db")?.urn,
                 message: "publiclyAccessible is true, which gives the database a public DNS name reachable from the internet.",
-                hipaa: ["164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"],
-                soc2: ["CC6.6", "CC6.1"],
                 severity: "critical",
                 description: "RDS database instances are not publicly accessible.",
                 remediation: "Set publiclyAccessible to false and place the instance in isolated subnets.",

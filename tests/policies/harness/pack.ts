@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { type PolicyPackSession, startPolicyPack } from "../../../infra/analyzer";
+import { PACK_SESSION_OPTIONS } from "../../../infra/offline/pack-metadata";
 
 export const PACK_DIR = join(__dirname, "..", "..", "..", "policies");
 export const STACKS = ["dev", "staging", "production"] as const;
@@ -14,5 +15,5 @@ export const configFile = (stack: StackName) => join(PACK_DIR, "config", `${stac
 export const PACK_START_TIMEOUT_MS = 120_000;
 
 export function startPack(stack: StackName = "production"): Promise<PolicyPackSession> {
-    return startPolicyPack({ packDir: PACK_DIR, project: "clinical-platform", stack, dryRun: true });
+    return startPolicyPack({ packDir: PACK_DIR, project: "clinical-platform", stack, dryRun: true, ...PACK_SESSION_OPTIONS });
 }
