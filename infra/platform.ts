@@ -19,6 +19,7 @@ import { EDGE_REGION, Edge, accessLogSourceName } from "../components/edge";
 import { FunctionNetwork } from "../components/function-network";
 import { Keys } from "../components/keys";
 import { Network } from "../components/network";
+import { PlatformContext, ResourceContext } from "../components/context";
 import { ReleaseSnapshotExpiry } from "../components/release-snapshots";
 import { Recovery } from "../components/recovery";
 import { Secrets } from "../components/secrets";
@@ -57,16 +58,18 @@ export interface PlatformOutputs {
 /** The slot Deployments' rolling-update maxSurge (components/blue-green/slot.ts), in percent. */
 const ROLLOUT_SURGE_PERCENT = 25;
 
-/** What every step reads: the stack's config and the name prefix, tags and protection derived from it. */
+/** What every step reads: the stack's config, the name prefix, and the tags and protection derived from it. */
 interface Context {
     config: StackConfig;
     prefix: string;
-    tags: Record<string, string>;
-    protect: boolean;
+    /** What the components built before the logs key (its cluster roles and the keys) share. */
+    resources: ResourceContext;
 }
 
 /** What the network, keys, runner and buckets give every later step. */
 interface Foundation {
+    /** What every component built after the keys shares: tags, protection, the logs key and retention. */
+    context: PlatformContext;
     clusterRoles: ClusterRoles;
     keys: Keys;
     network: Network;
@@ -94,8 +97,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
     const ctx: Context = {
         config,
         prefix: `${config.project}-${config.stack}`,
-        tags: { ...config.tags },
-        protect: config.protectData,
+        resources: { tags: { ...config.tags }, protect: config.protectData },
     };
     // The distribution is built last, but the assets bucket policy and the assets key's policy must
     // name it; only those two policies wait for it, never a key, a bucket or the database.
@@ -116,12 +118,13 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
 function defineFoundation(ctx: Context, distributionArn: pulumi.Output<string>): Foundation {
     const clusterRoles = defineClusterRoles(ctx);
     const keys = defineKeys(ctx, clusterRoles, distributionArn);
-    const network = defineNetwork(ctx, keys);
+    const context = platformContext(ctx, keys);
+    const network = defineNetwork(ctx, context);
     const functionNetwork = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
-    const runner = defineRunner(ctx, keys, network);
-    const storage = defineStorage(ctx, keys, distributionArn);
+    const runner = defineRunner(ctx, context, network);
+    const storage = defineStorage(ctx, context, keys, distributionArn);
     defineAccountBaseline(ctx, storage);
-    return { clusterRoles, keys, network, functionNetwork, runner, storage };
+    return { context, clusterRoles, keys, network, functionNetwork, runner, storage };
 }
 
 /** The cluster's IAM roles, created before the keys because the cluster key's policy names the cluster role. */
@@ -129,7 +132,7 @@ function defineClusterRoles(ctx: Context): ClusterRoles {
     // KMS refuses a principal that does not exist yet.
     return new ClusterRoles("cluster-roles", {
         clusterName: ctx.prefix,
-        tags: ctx.tags,
+        context: ctx.resources,
         // Until 0.2.0 the role belonged to the control plane component.
         formerClusterRole: {
             name: "cluster-control-plane-cluster",
@@ -144,13 +147,17 @@ function defineKeys(ctx: Context, clusterRoles: ClusterRoles, distributionArn: p
         aliasPrefix: ctx.prefix,
         assetsReaderDistributionArn: distributionArn,
         clusterRoleArn: clusterRoles.cluster.arn,
-        protect: ctx.protect,
-        tags: ctx.tags,
+        context: ctx.resources,
     });
 }
 
+/** The shared inputs of every later component, built once the logs key exists. */
+function platformContext(ctx: Context, keys: Keys): PlatformContext {
+    return { ...ctx.resources, logs: { keyArn: keys.logs.arn, retentionDays: ctx.config.logs.retentionDays } };
+}
+
 /** The VPC and its subnet tiers across the region's own zones. */
-function defineNetwork(ctx: Context, keys: Keys): Network {
+function defineNetwork(ctx: Context, context: PlatformContext): Network {
     const { config } = ctx;
     // Zones are picked by ID, not name: names map to different physical zones in each account.
     // Only the region's own zones: an opted-in Local Zone would sort first and take a subnet tier.
@@ -165,14 +172,12 @@ function defineNetwork(ctx: Context, keys: Keys): Network {
         availabilityZones: zones,
         subnets: config.network.subnets,
         natGateways: config.network.natGateways,
-        logsKeyArn: keys.logs.arn,
-        logRetentionDays: config.logs.retentionDays,
-        tags: ctx.tags,
+        context,
     });
 }
 
 /** The runner CI's deploys and previews run on, inside the VPC: the only way to the cluster's private API. */
-function defineRunner(ctx: Context, keys: Keys, network: Network): CiRunner {
+function defineRunner(ctx: Context, context: PlatformContext, network: Network): CiRunner {
     const { config } = ctx;
     return new CiRunner("ci-runner", {
         projectName: `${ctx.prefix}-runner`,
@@ -182,26 +187,22 @@ function defineRunner(ctx: Context, keys: Keys, network: Network): CiRunner {
         region: config.region,
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
-        logsKeyArn: keys.logs.arn,
-        logRetentionDays: config.logs.retentionDays,
-        tags: ctx.tags,
+        context,
     });
 }
 
 /** The assets, logs and backups buckets. */
-function defineStorage(ctx: Context, keys: Keys, distributionArn: pulumi.Output<string>): Storage {
+function defineStorage(ctx: Context, context: PlatformContext, keys: Keys, distributionArn: pulumi.Output<string>): Storage {
     const { config } = ctx;
     return new Storage("storage", {
         region: config.region,
         dataKeyArn: keys.data.arn,
         assetsKeyArn: keys.assets.arn,
         cloudFrontLogSource: { region: EDGE_REGION, name: accessLogSourceName(ctx.prefix) },
-        logRetentionDays: config.logs.retentionDays,
         assetsReaderDistributionArn: distributionArn,
         // The account bootstrap names every deploy role `<project>-deploy-<stack>` (bootstrap/documents.ts).
         assetsPublisher: { roleArn: config.ci.deployRoleArn, deployRoleNamePrefix: `${config.project}-deploy-` },
-        protect: ctx.protect,
-        tags: ctx.tags,
+        context,
     });
 }
 
@@ -219,7 +220,7 @@ function defineAccountBaseline(ctx: Context, storage: Storage): void {
         lockAuditLogs: config.tags.DataClassification === "phi",
         accessLogBucket: storage.logs.bucketName,
         accessLogBucketPolicy: storage.logs.policy,
-        tags: ctx.tags,
+        tags: ctx.resources.tags,
     });
 }
 
@@ -252,8 +253,8 @@ function defineDatabase(ctx: Context, { keys, network }: Foundation): Database {
         secretsKeyArn: keys.secrets.arn,
         logsKeyArn: keys.logs.arn,
         logRetentionDays: config.logs.retentionDays,
-        protect: ctx.protect,
-        tags: ctx.tags,
+        protect: ctx.resources.protect,
+        tags: ctx.resources.tags,
         ...(config.recovery.restore === undefined ? {} : { restore: config.recovery.restore }),
     });
 }
@@ -269,8 +270,8 @@ function defineSecrets(ctx: Context, { keys, functionNetwork }: Foundation): Sec
         rotationDays: config.secrets.rotationDays,
         recoveryWindowDays: config.secrets.recoveryWindowDays,
         network: functionNetwork,
-        protect: ctx.protect,
-        tags: ctx.tags,
+        protect: ctx.resources.protect,
+        tags: ctx.resources.tags,
     });
 }
 
@@ -282,8 +283,8 @@ function defineRollbackToken(ctx: Context, keys: Keys): aws.secretsmanager.Secre
         repository: config.ci.repository,
         secretsKeyArn: keys.secrets.arn,
         recoveryWindowDays: config.secrets.recoveryWindowDays,
-        protect: ctx.protect,
-        tags: ctx.tags,
+        protect: ctx.resources.protect,
+        tags: ctx.resources.tags,
     });
 }
 
@@ -308,8 +309,8 @@ function defineRecovery(ctx: Context, { keys, storage }: Foundation, database: D
             vaultLock: config.recovery.vaultLock,
         },
         logRetentionDays: config.logs.retentionDays,
-        protect: ctx.protect,
-        tags: ctx.tags,
+        protect: ctx.resources.protect,
+        tags: ctx.resources.tags,
     });
 }
 
@@ -341,8 +342,8 @@ function defineCluster(ctx: Context, { clusterRoles, keys, network, runner }: Fo
         clusterKeyArn: keys.cluster.arn,
         logsKeyArn: keys.logs.arn,
         logRetentionDays: config.logs.retentionDays,
-        deletionProtection: ctx.protect,
-        tags: ctx.tags,
+        deletionProtection: ctx.resources.protect,
+        tags: ctx.resources.tags,
     });
 }
 
@@ -365,7 +366,7 @@ function defineDatabaseRoles(ctx: Context, { keys, network }: Foundation, databa
         masterSecretArn: database.masterSecretArn,
         secretsKeyArn: keys.secrets.arn,
         vpcCidr: network.vpcCidr,
-        tags: ctx.tags,
+        tags: ctx.resources.tags,
     });
 }
 
@@ -383,7 +384,7 @@ function defineService(ctx: Context, { keys, network, runner, storage }: Foundat
         accessLogBucketPolicy: storage.logs.policy,
         accessLogPrefix: LOAD_BALANCER_LOG_PREFIX,
         // Wherever data is protected (staging, production), the entry point to it is too.
-        deletionProtection: ctx.protect,
+        deletionProtection: ctx.resources.protect,
         cluster: {
             name: cluster.clusterName,
             nodeSecurityGroupId: cluster.nodeSecurityGroupId,
@@ -426,7 +427,7 @@ function defineService(ctx: Context, { keys, network, runner, storage }: Foundat
                 : {}),
         },
         migrationsAfter: [databaseRoles],
-        tags: ctx.tags,
+        tags: ctx.resources.tags,
     });
 }
 
@@ -450,8 +451,8 @@ function defineEdge(ctx: Context, { keys, network, storage }: Foundation, servic
         logsKeyArn: keys.logs.arn,
         logRetentionDays: config.logs.retentionDays,
         requestsPerIpPerFiveMinutes: config.edge.requestsPerIpPerFiveMinutes,
-        protect: ctx.protect,
-        tags: ctx.tags,
+        protect: ctx.resources.protect,
+        tags: ctx.resources.tags,
     });
 }
 
@@ -484,7 +485,7 @@ function defineAlarms(ctx: Context, { keys, functionNetwork }: Foundation, datab
         databaseIdentifier: database.instanceIdentifier,
         databaseAllocatedStorageGiB: config.database.allocatedStorageGiB,
         thresholds: config.alarms,
-        tags: ctx.tags,
+        tags: ctx.resources.tags,
     });
 }
 
@@ -499,7 +500,7 @@ function defineReleaseSnapshotExpiry(ctx: Context, { keys, functionNetwork }: Fo
         alarmTopicArn: alarms.criticalTopicArn,
         logRetentionDays: config.logs.retentionDays,
         network: functionNetwork,
-        tags: ctx.tags,
+        tags: ctx.resources.tags,
     });
 }
 
@@ -523,7 +524,7 @@ function defineAutoRollback(ctx: Context, { keys, functionNetwork }: Foundation,
         secretsKeyArn: keys.secrets.arn,
         logRetentionDays: config.logs.retentionDays,
         network: functionNetwork,
-        tags: ctx.tags,
+        tags: ctx.resources.tags,
     });
 }
 

@@ -135,8 +135,7 @@ export class RegionalBaseline extends pulumi.ComponentResource {
                 noncurrentVersionExpiration: { noncurrentDays: 30 },
             }],
             extraStatements: (arn) => configDelivery(arn, account),
-            protect: true,
-            tags: { ...args.tags, Purpose: "config" },
+            context: { protect: true, tags: { ...args.tags, Purpose: "config" } },
         }, { parent: this });
 
         const recorder = new aws.cfg.Recorder(`${name}-config`, {

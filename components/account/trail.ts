@@ -100,8 +100,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                 noncurrentVersionExpiration: { noncurrentDays: 30 },
             }],
             extraStatements: (arn) => cloudTrailDelivery(arn, account, trailArn),
-            protect: true,
-            tags: { ...args.tags, Purpose: "audit" },
+            context: { protect: true, tags: { ...args.tags, Purpose: "audit" } },
         }, { parent: this });
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-events`, {

@@ -57,8 +57,7 @@ export class BucketReplication extends pulumi.ComponentResource {
                 noncurrentVersionExpiration: { noncurrentDays: 30 },
             }],
             extraStatements: (arn) => [serverAccessLogDelivery(arn, args.accountId)],
-            protect: args.protect,
-            tags: { ...args.tags, Purpose: "logs" },
+            context: { protect: args.protect, tags: { ...args.tags, Purpose: "logs" } },
         }, inDr);
         const replica = new SecureBucket(`${name}-dr`, {
             kmsKeyArn: args.drKeyArn,
@@ -66,8 +65,7 @@ export class BucketReplication extends pulumi.ComponentResource {
             accessLogBucketPolicy: logs.policy,
             // The replica ages like its source.
             lifecycleRules: BACKUPS_LIFECYCLE,
-            protect: args.protect,
-            tags: { ...args.tags, Purpose: "backups-replica" },
+            context: { protect: args.protect, tags: { ...args.tags, Purpose: "backups-replica" } },
         }, inDr);
 
         const role = new aws.iam.Role(`${name}-replication`, {
