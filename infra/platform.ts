@@ -234,7 +234,7 @@ function defineData(ctx: Context, foundation: Foundation): Data {
 }
 
 /** The RDS PostgreSQL instance in the isolated subnets (restored from backups when the config says so). */
-function defineDatabase(ctx: Context, { keys, network }: Foundation): Database {
+function defineDatabase(ctx: Context, { context, keys, network }: Foundation): Database {
     const { config } = ctx;
     return new Database("database", {
         identifier: ctx.prefix,
@@ -251,27 +251,21 @@ function defineDatabase(ctx: Context, { keys, network }: Foundation): Database {
         monitoringIntervalSeconds: config.database.monitoringIntervalSeconds,
         dataKeyArn: keys.data.arn,
         secretsKeyArn: keys.secrets.arn,
-        logsKeyArn: keys.logs.arn,
-        logRetentionDays: config.logs.retentionDays,
-        protect: ctx.resources.protect,
-        tags: ctx.resources.tags,
+        context,
         ...(config.recovery.restore === undefined ? {} : { restore: config.recovery.restore }),
     });
 }
 
 /** The application secrets in Secrets Manager, with their rotation functions. */
-function defineSecrets(ctx: Context, { keys, functionNetwork }: Foundation): Secrets {
+function defineSecrets(ctx: Context, { context, keys, functionNetwork }: Foundation): Secrets {
     const { config } = ctx;
     return new Secrets("secrets", {
         namePrefix: `${config.project}/${config.stack}`,
         secretsKeyArn: keys.secrets.arn,
-        logsKeyArn: keys.logs.arn,
-        logRetentionDays: config.logs.retentionDays,
         rotationDays: config.secrets.rotationDays,
         recoveryWindowDays: config.secrets.recoveryWindowDays,
         network: functionNetwork,
-        protect: ctx.resources.protect,
-        tags: ctx.resources.tags,
+        context,
     });
 }
 
@@ -283,13 +277,12 @@ function defineRollbackToken(ctx: Context, keys: Keys): aws.secretsmanager.Secre
         repository: config.ci.repository,
         secretsKeyArn: keys.secrets.arn,
         recoveryWindowDays: config.secrets.recoveryWindowDays,
-        protect: ctx.resources.protect,
-        tags: ctx.resources.tags,
+        context: ctx.resources,
     });
 }
 
 /** Disaster recovery in a stack that names a DR region: database backups, the backups bucket and AWS Backup copies there. */
-function defineRecovery(ctx: Context, { keys, storage }: Foundation, database: Database): Recovery | undefined {
+function defineRecovery(ctx: Context, { context, keys, storage }: Foundation, database: Database): Recovery | undefined {
     const { config } = ctx;
     if (config.recovery.drRegion === undefined) return undefined;
     return new Recovery("recovery", {
@@ -308,9 +301,7 @@ function defineRecovery(ctx: Context, { keys, storage }: Foundation, database: D
             retentionDays: config.recovery.backupRetentionDays,
             vaultLock: config.recovery.vaultLock,
         },
-        logRetentionDays: config.logs.retentionDays,
-        protect: ctx.resources.protect,
-        tags: ctx.resources.tags,
+        context,
     });
 }
 
@@ -505,7 +496,7 @@ function defineReleaseSnapshotExpiry(ctx: Context, { keys, functionNetwork }: Fo
 }
 
 /** When the candidate's release alarms fire, returns the listener to the stable slot without a person. */
-function defineAutoRollback(ctx: Context, { keys, functionNetwork }: Foundation, rollbackToken: aws.secretsmanager.Secret, service: BlueGreenService, alarms: Alarms): void {
+function defineAutoRollback(ctx: Context, { context, keys, functionNetwork }: Foundation, rollbackToken: aws.secretsmanager.Secret, service: BlueGreenService, alarms: Alarms): void {
     const { config } = ctx;
     if (!config.release.autoRollback) return;
     // The traffic workflow brings the stack file along (docs/runbooks/emergency-rollback.md).
@@ -520,11 +511,9 @@ function defineAutoRollback(ctx: Context, { keys, functionNetwork }: Foundation,
         // Production's traffic workflow waits for a reviewer unless a rollback is break-glass.
         breakGlass: config.environment === "production",
         alarmTopicArn: alarms.criticalTopicArn,
-        logsKeyArn: keys.logs.arn,
         secretsKeyArn: keys.secrets.arn,
-        logRetentionDays: config.logs.retentionDays,
         network: functionNetwork,
-        tags: ctx.resources.tags,
+        context,
     });
 }
 
