@@ -123,7 +123,7 @@ function defineFoundation(ctx: Context, distributionArn: pulumi.Output<string>):
     const functionNetwork = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
     const runner = defineRunner(ctx, context, network);
     const storage = defineStorage(ctx, context, keys, distributionArn);
-    defineAccountBaseline(ctx, storage);
+    defineAccountBaseline(ctx, context, storage);
     return { context, clusterRoles, keys, network, functionNetwork, runner, storage };
 }
 
@@ -207,7 +207,7 @@ function defineStorage(ctx: Context, context: PlatformContext, keys: Keys, distr
 }
 
 /** The account's security baseline, only in the one stack of the account (and region) that owns it. */
-function defineAccountBaseline(ctx: Context, storage: Storage): void {
+function defineAccountBaseline(ctx: Context, context: PlatformContext, storage: Storage): void {
     const { config } = ctx;
     if (!config.account.ownsAccountResources && !config.account.ownsRegionalResources) return;
     // Its buckets log their access to this stack's log bucket. The audit logs are locked where the stack holds PHI.
@@ -216,11 +216,10 @@ function defineAccountBaseline(ctx: Context, storage: Storage): void {
         region: config.region,
         namePrefix: ctx.prefix,
         accountWide: config.account.ownsAccountResources,
-        retentionDays: config.logs.retentionDays,
         lockAuditLogs: config.tags.DataClassification === "phi",
         accessLogBucket: storage.logs.bucketName,
         accessLogBucketPolicy: storage.logs.policy,
-        tags: ctx.resources.tags,
+        context,
     });
 }
 
