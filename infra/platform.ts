@@ -305,7 +305,7 @@ function defineRecovery(ctx: Context, { context, keys, storage }: Foundation, da
 }
 
 /** The EKS cluster, its nodes sized so every slot's autoscaler ceiling fits, reachable from the runner. */
-function defineCluster(ctx: Context, { clusterRoles, keys, network, runner }: Foundation, database: Database): Cluster {
+function defineCluster(ctx: Context, { context, clusterRoles, keys, network, runner }: Foundation, database: Database): Cluster {
     const { config } = ctx;
     return new Cluster("cluster", {
         clusterName: ctx.prefix,
@@ -330,10 +330,8 @@ function defineCluster(ctx: Context, { clusterRoles, keys, network, runner }: Fo
             memoryRequest: config.app.memoryLimit,
         },
         clusterKeyArn: keys.cluster.arn,
-        logsKeyArn: keys.logs.arn,
-        logRetentionDays: config.logs.retentionDays,
         deletionProtection: ctx.resources.protect,
-        tags: ctx.resources.tags,
+        context,
     });
 }
 
@@ -345,7 +343,7 @@ function defineApplication(ctx: Context, foundation: Foundation, data: Data, clu
 }
 
 /** The Job that creates the API's and the migrator's database roles, before any API pod starts. */
-function defineDatabaseRoles(ctx: Context, { keys, network }: Foundation, database: Database, cluster: Cluster): DatabaseRoles {
+function defineDatabaseRoles(ctx: Context, { context, keys, network }: Foundation, database: Database, cluster: Cluster): DatabaseRoles {
     // The API's user name comes from this Job.
     return new DatabaseRoles("database-roles", {
         region: ctx.config.region,
@@ -356,7 +354,7 @@ function defineDatabaseRoles(ctx: Context, { keys, network }: Foundation, databa
         masterSecretArn: database.masterSecretArn,
         secretsKeyArn: keys.secrets.arn,
         vpcCidr: network.vpcCidr,
-        tags: ctx.resources.tags,
+        context,
     });
 }
 
@@ -480,17 +478,15 @@ function defineAlarms(ctx: Context, { keys, functionNetwork }: Foundation, datab
 }
 
 /** Release snapshots are kept for their days, then deleted; the function exists wherever they are taken. */
-function defineReleaseSnapshotExpiry(ctx: Context, { keys, functionNetwork }: Foundation, database: Database, alarms: Alarms): void {
+function defineReleaseSnapshotExpiry(ctx: Context, { context, functionNetwork }: Foundation, database: Database, alarms: Alarms): void {
     const { config } = ctx;
     if (!config.release.snapshotBeforeMigration) return;
     new ReleaseSnapshotExpiry("release-snapshots", {
         namePrefix: ctx.prefix,
         databaseIdentifier: database.instanceIdentifier,
-        logsKeyArn: keys.logs.arn,
         alarmTopicArn: alarms.criticalTopicArn,
-        logRetentionDays: config.logs.retentionDays,
         network: functionNetwork,
-        tags: ctx.resources.tags,
+        context,
     });
 }
 
