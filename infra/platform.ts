@@ -420,7 +420,7 @@ function defineService(ctx: Context, { keys, network, runner, storage }: Foundat
 }
 
 /** CloudFront and WAF in front of the assets bucket and the load balancer. */
-function defineEdge(ctx: Context, { keys, network, storage }: Foundation, service: BlueGreenService): Edge {
+function defineEdge(ctx: Context, { context, network, storage }: Foundation, service: BlueGreenService): Edge {
     const { config } = ctx;
     return new Edge("edge", {
         namePrefix: ctx.prefix,
@@ -436,11 +436,8 @@ function defineEdge(ctx: Context, { keys, network, storage }: Foundation, servic
             dnsName: service.loadBalancerDnsName,
             securityGroupId: service.loadBalancerSecurityGroupId,
         },
-        logsKeyArn: keys.logs.arn,
-        logRetentionDays: config.logs.retentionDays,
         requestsPerIpPerFiveMinutes: config.edge.requestsPerIpPerFiveMinutes,
-        protect: ctx.resources.protect,
-        tags: ctx.resources.tags,
+        context,
     });
 }
 
