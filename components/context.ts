@@ -18,7 +18,10 @@ export interface ResourceContext {
 
 /** Where components send the logs they create (log groups, WAF and VPC flow logs). */
 export interface LogContext {
-    /** The customer-managed key that encrypts every log group. */
+    /**
+     * The stack's customer-managed logs key: it encrypts every log group, and the alarm topics, the
+     * functions' environments and their failure queues (components/keys.ts grants those services).
+     */
     keyArn: pulumi.Input<string>;
     /** How long log groups (and log objects) are kept, in days. */
     retentionDays: number;

@@ -450,7 +450,7 @@ function defineOperations(ctx: Context, foundation: Foundation, data: Data, clus
 }
 
 /** The alarm topics, the platform's and per-slot alarms, and the routes to e-mail, Slack and PagerDuty. */
-function defineAlarms(ctx: Context, { keys, functionNetwork }: Foundation, database: Database, cluster: Cluster, service: BlueGreenService): Alarms {
+function defineAlarms(ctx: Context, { context, keys, functionNetwork }: Foundation, database: Database, cluster: Cluster, service: BlueGreenService): Alarms {
     const { config } = ctx;
     return new Alarms("alarms", {
         namePrefix: ctx.prefix,
@@ -458,9 +458,7 @@ function defineAlarms(ctx: Context, { keys, functionNetwork }: Foundation, datab
         alerts: config.alerts,
         routeGuardDutyFindings: config.account.ownsAccountResources || config.account.ownsRegionalResources,
         network: functionNetwork,
-        logsKeyArn: keys.logs.arn,
         secretsKeyArn: keys.secrets.arn,
-        logRetentionDays: config.logs.retentionDays,
         loadBalancerArnSuffix: service.loadBalancerArnSuffix,
         slots: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, {
             targetGroupArnSuffix: service.targetGroups[slot].arnSuffix,
@@ -470,7 +468,7 @@ function defineAlarms(ctx: Context, { keys, functionNetwork }: Foundation, datab
         databaseIdentifier: database.instanceIdentifier,
         databaseAllocatedStorageGiB: config.database.allocatedStorageGiB,
         thresholds: config.alarms,
-        tags: ctx.resources.tags,
+        context,
     });
 }
 
