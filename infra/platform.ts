@@ -330,7 +330,7 @@ function defineCluster(ctx: Context, { context, clusterRoles, keys, network, run
             memoryRequest: config.app.memoryLimit,
         },
         clusterKeyArn: keys.cluster.arn,
-        deletionProtection: ctx.resources.protect,
+        deletionProtection: context.protect,
         context,
     });
 }
@@ -359,7 +359,7 @@ function defineDatabaseRoles(ctx: Context, { context, keys, network }: Foundatio
 }
 
 /** The blue/green slots behind one load balancer listener, with the release's migration Job. */
-function defineService(ctx: Context, { keys, network, runner, storage }: Foundation, { database, secrets }: Data, cluster: Cluster, databaseRoles: DatabaseRoles): BlueGreenService {
+function defineService(ctx: Context, { context, keys, network, runner, storage }: Foundation, { database, secrets }: Data, cluster: Cluster, databaseRoles: DatabaseRoles): BlueGreenService {
     const { config } = ctx;
     return new BlueGreenService("api", {
         region: config.region,
@@ -372,7 +372,7 @@ function defineService(ctx: Context, { keys, network, runner, storage }: Foundat
         accessLogBucketPolicy: storage.logs.policy,
         accessLogPrefix: LOAD_BALANCER_LOG_PREFIX,
         // Wherever data is protected (staging, production), the entry point to it is too.
-        deletionProtection: ctx.resources.protect,
+        deletionProtection: context.protect,
         cluster: {
             name: cluster.clusterName,
             nodeSecurityGroupId: cluster.nodeSecurityGroupId,
@@ -415,7 +415,7 @@ function defineService(ctx: Context, { keys, network, runner, storage }: Foundat
                 : {}),
         },
         migrationsAfter: [databaseRoles],
-        tags: ctx.resources.tags,
+        context,
     });
 }
 
