@@ -37,7 +37,7 @@ export interface AutoRollbackArgs {
     breakGlass: boolean;
     /** The alarm topic, told when the stack file must catch up by hand. */
     alarmTopicArn: pulumi.Input<string>;
-    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    /** The stack's shared inputs (components/context.ts); its logs key also encrypts the alarm topic and the failure queue. */
     context: PlatformContext;
     /** Key of the function's environment and of the token secret. */
     secretsKeyArn: pulumi.Input<string>;

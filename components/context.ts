@@ -19,8 +19,8 @@ export interface ResourceContext {
 /** Where components send the logs they create (log groups, WAF and VPC flow logs). */
 export interface LogContext {
     /**
-     * The stack's customer-managed logs key: it encrypts every log group, and the alarm topics, the
-     * functions' environments and their failure queues (components/keys.ts grants those services).
+     * The stack's customer-managed logs key (components/keys.ts): it encrypts every log group, and the
+     * alarm topics, the functions' environments and their failure queues.
      */
     keyArn: pulumi.Input<string>;
     /** How long log groups (and log objects) are kept, in days. */

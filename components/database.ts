@@ -61,7 +61,10 @@ export interface DatabaseArgs {
     dataKeyArn: pulumi.Input<string>;
     /** Key for the RDS-managed master password secret. */
     secretsKeyArn: pulumi.Input<string>;
-    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    /**
+     * The stack's shared inputs (components/context.ts);
+     * its protection also keeps automated backups and takes a final snapshot on deletion.
+     */
     context: PlatformContext;
     /**
      * Create the instance from automated backups (a DR stack's, replicated to its region) instead of

@@ -40,7 +40,7 @@ export interface KeysArgs {
      * envelope-encrypts Kubernetes secrets, so the key policy names it; it must exist before the key.
      */
     clusterRoleArn: pulumi.Input<string>;
-    /** The stack's shared inputs: tags and protection (components/context.ts). */
+    /** The stack's shared inputs (components/context.ts); protected keys, because losing a key loses every byte it encrypted. */
     context: ResourceContext;
 }
 

@@ -29,7 +29,7 @@ export interface SecretsArgs {
     /** Path prefix of every secret name, e.g. `clinical-platform/production`. */
     namePrefix: string;
     secretsKeyArn: pulumi.Input<string>;
-    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    /** The stack's shared inputs (components/context.ts); its protection keeps the secrets if they leave the program. */
     context: PlatformContext;
     /** Days between rotations. */
     rotationDays: number;

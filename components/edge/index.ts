@@ -56,7 +56,10 @@ export interface EdgeArgs {
     accessLogs: { bucketArn: pulumi.Input<string>; prefix: string; bucketPolicy?: pulumi.Resource };
     /** The internal load balancer behind `/api/*`; its group gets the only ingress rules. */
     loadBalancer: { arn: pulumi.Input<string>; dnsName: pulumi.Input<string>; securityGroupId: pulumi.Input<string> };
-    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    /**
+     * The stack's shared inputs (components/context.ts);
+     * its protection covers the key created for the firewall logs outside us-east-1.
+     */
     context: PlatformContext;
     /** Requests one address may make in five minutes before the firewall blocks it. */
     requestsPerIpPerFiveMinutes: number;

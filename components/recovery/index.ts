@@ -43,7 +43,10 @@ export interface RecoveryArgs {
     dataKeyArn: pulumi.Input<string>;
     /** AWS Backup schedule, retention and vault lock from the profile. */
     backup: { intervalHours: number; retentionDays: number; vaultLock: boolean };
-    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    /**
+     * The stack's shared inputs (components/context.ts);
+     * its protection covers what holds data in the DR region (the DR key, buckets, vaults).
+     */
     context: PlatformContext;
 }
 
