@@ -6,7 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** What every resource a component creates carries, whatever it holds. */
 export interface ResourceContext {
-    /** Tags put on every taggable resource (cost allocation, data classification, owner). */
+    /**
+     * Tags put on every taggable resource (stacks/index.ts): environment, owner, data classification,
+     * cost center. The account bootstrap scopes each deploy role to resources tagged with its stack.
+     */
     tags: Record<string, string>;
     /**
      * Whether data-bearing resources (keys, buckets, the database, secrets, backup vaults) are
