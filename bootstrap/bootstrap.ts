@@ -232,8 +232,7 @@ function stateBackend(prefix: string, bucketName: string, config: BootstrapConfi
         bucketName: accessLogBucketName(bucketName),
         lifecycleRules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: ACCESS_LOG_DAYS }, noncurrentVersionExpiration: { noncurrentDays: 30 } }],
         extraStatements: (arn) => [serverAccessLogDelivery(arn, config.accountId)],
-        protect: true,
-        tags: { ...tags, Purpose: "pulumi-state-access-logs" },
+        context: { protect: true, tags: { ...tags, Purpose: "pulumi-state-access-logs" } },
     }, components);
     const bucket = new SecureBucket(`${prefix}state`, {
         bucketName,
@@ -246,8 +245,7 @@ function stateBackend(prefix: string, bucketName: string, config: BootstrapConfi
             filter: {},
             noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_STATE_DAYS },
         }],
-        protect: true,
-        tags: { ...tags, Purpose: "pulumi-state" },
+        context: { protect: true, tags: { ...tags, Purpose: "pulumi-state" } },
     }, components);
     return { stateKey, secretsKey, bucket };
 }

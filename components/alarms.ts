@@ -16,6 +16,7 @@ import type { AlertRouting, AlertSeverity } from "./alerting";
 import { AlertRoutes } from "./alert-routes";
 import type { FunctionNetwork } from "./function-network";
 import { burnRateAlarms, failureRate } from "./slo-alarms";
+import { PlatformContext } from "./context";
 
 const GIB = 1024 ** 3;
 
@@ -47,12 +48,10 @@ export interface AlarmsArgs {
     routeGuardDutyFindings: boolean;
     /** The VPC whose private subnets the PagerDuty function runs in (AlertRoutesArgs). */
     network: FunctionNetwork;
-    /** Key for the topics; its policy lets CloudWatch and EventBridge publish. */
-    logsKeyArn: pulumi.Input<string>;
+    /** The stack's shared inputs (components/context.ts); its logs key also encrypts the topics (its policy lets CloudWatch and EventBridge publish). */
+    context: PlatformContext;
     /** Key of the PagerDuty integration-key secret. */
     secretsKeyArn: pulumi.Input<string>;
-    /** Retention of the log groups the alert routes create. */
-    logRetentionDays: number;
     /** The load balancer's `app/…` suffix, the CloudWatch dimension. */
     loadBalancerArnSuffix: pulumi.Input<string>;
     /** Per slot: its target group's ARN suffix and its namespace. */
@@ -65,8 +64,6 @@ export interface AlarmsArgs {
     databaseAllocatedStorageGiB: number;
     /** The profile's thresholds and windows. */
     thresholds: AlarmThresholds;
-    /** Tags for every taggable resource. */
-    tags: Record<string, string>;
 }
 
 export type MissingData = "notBreaching" | "breaching";
@@ -94,19 +91,17 @@ export class Alarms extends pulumi.ComponentResource {
             namePrefix: args.namePrefix,
             region: args.region,
             alerts: args.alerts,
-            logsKeyArn: args.logsKeyArn,
             secretsKeyArn: args.secretsKeyArn,
-            logRetentionDays: args.logRetentionDays,
             routeGuardDutyFindings: args.routeGuardDutyFindings,
             network: args.network,
-            tags: args.tags,
+            context: args.context,
         }, parent);
         const notify = (severity: AlertSeverity) => ({
             actionsEnabled: true,
             alarmActions: [routes.topicArns[severity]],
             okActions: [routes.topicArns[severity]],
             insufficientDataActions: [routes.topicArns[severity]],
-            tags: { ...args.tags, Severity: severity },
+            tags: { ...args.context.tags, Severity: severity },
         });
 
         const alarm = (suffix: string, severity: AlertSeverity, spec: AlarmSpec) => new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
@@ -164,7 +159,7 @@ export class Alarms extends pulumi.ComponentResource {
             treatMissingData: "breaching",
         });
 
-        burnRateAlarms(this, name, { namePrefix: args.namePrefix, loadBalancer, tags: args.tags, notify });
+        burnRateAlarms(this, name, { namePrefix: args.namePrefix, loadBalancer, tags: args.context.tags, notify });
 
         if (routes.pagerDutyFunctionName) {
             // Critical: a page that cannot be sent is lost once Lambda's retries are spent (a missing or

@@ -13,6 +13,7 @@ import { failureQueue } from "./failure-queue";
 import { type FunctionNetwork, LAMBDA_VPC_STATEMENT, functionVpcConfig } from "./function-network";
 import { Statement, assumableBy, grantToRole, policyDocument } from "./iam";
 import { ROTATION_RUNTIME } from "./secrets";
+import { PlatformContext } from "./context";
 
 export const SEVERITIES: readonly AlertSeverity[] = ["warning", "critical"];
 
@@ -51,12 +52,10 @@ export interface AlertRoutesArgs {
     region: string;
     /** The channels and which of them each severity reaches, as validated config. */
     alerts: AlertRouting;
-    /** Key of the topics; its policy lets CloudWatch and EventBridge use it (components/keys.ts). */
-    logsKeyArn: pulumi.Input<string>;
+    /** The stack's shared inputs (components/context.ts); its logs key also encrypts the topics (its policy lets CloudWatch and EventBridge use it, components/keys.ts). */
+    context: PlatformContext;
     /** Key the PagerDuty secret is under (the runbook creates it with this key). */
     secretsKeyArn: pulumi.Input<string>;
-    /** Retention of the PagerDuty function's log group. */
-    logRetentionDays: number;
     /**
      * Route GuardDuty's high-severity findings of this account and region: true in the stack that
      * owns the region's GuardDuty detector (components/account), so a finding reaches one stack's
@@ -65,7 +64,6 @@ export interface AlertRoutesArgs {
     routeGuardDutyFindings: boolean;
     /** The VPC whose private subnets the PagerDuty function runs in. */
     network: FunctionNetwork;
-    tags: Record<string, string>;
 }
 
 export class AlertRoutes extends pulumi.ComponentResource {
@@ -84,15 +82,15 @@ export class AlertRoutes extends pulumi.ComponentResource {
         const topics = Object.fromEntries(SEVERITIES.map((severity) => [severity, new aws.sns.Topic(`${name}-${severity}`, {
             name: `${args.namePrefix}-alarms-${severity}`,
             displayName: `${args.namePrefix} ${severity} alarms`,
-            kmsMasterKeyId: args.logsKeyArn,
-            tags: { ...args.tags, Severity: severity },
+            kmsMasterKeyId: args.context.logs.keyArn,
+            tags: { ...args.context.tags, Severity: severity },
         }, parent)])) as Record<AlertSeverity, aws.sns.Topic>;
 
         const guardDuty = args.routeGuardDutyFindings ? new aws.cloudwatch.EventRule(`${name}-guardduty`, {
             name: `${args.namePrefix}-guardduty-high`,
             description: "GuardDuty findings of high or critical severity (7 and above), to the critical alarm topic",
             eventPattern: JSON.stringify(GUARDDUTY_HIGH_SEVERITY_PATTERN),
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent) : undefined;
         if (guardDuty) new aws.cloudwatch.EventTarget(`${name}-guardduty`, { rule: guardDuty.name, arn: topics.critical.arn, targetId: "critical-alarm-topic" }, parent);
 
@@ -150,12 +148,12 @@ export class AlertRoutes extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-chatbot`, {
             assumeRolePolicy: assumableBy("chatbot.amazonaws.com"),
             description: "AWS Chatbot renders the platform's alarm notifications in Slack",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         const readAlarms = new aws.iam.Policy(`${name}-chatbot`, {
             description: "AWS Chatbot reads CloudWatch alarms and metrics, nothing else; also the channel's guardrail",
             policy: policyDocument([{ Sid: "ReadCloudWatch", Effect: "Allow", Action: CHATBOT_ACTIONS, Resource: "*" }]),
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         const grant = new aws.iam.RolePolicyAttachment(`${name}-chatbot-grant`, { role: role.name, policyArn: readAlarms.arn }, parent);
         new aws.chatbot.SlackChannelConfiguration(`${name}-slack`, {
@@ -169,7 +167,7 @@ export class AlertRoutes extends pulumi.ComponentResource {
             userAuthorizationRequired: true,
             loggingLevel: "ERROR",
             snsTopicArns: topicArns,
-            tags: args.tags,
+            tags: args.context.tags,
         }, { parent: this, dependsOn: [grant] });
     }
 
@@ -191,14 +189,14 @@ export class AlertRoutes extends pulumi.ComponentResource {
         const functionName = `${args.namePrefix}-pagerduty`;
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-pagerduty`, {
             name: `/aws/lambda/${functionName}`,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyId: args.logsKeyArn,
-            tags: args.tags,
+            retentionInDays: args.context.logs.retentionDays,
+            kmsKeyId: args.context.logs.keyArn,
+            tags: args.context.tags,
         }, parent);
         const role = new aws.iam.Role(`${name}-pagerduty`, {
             assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
             description: "Sends the platform's alarms to PagerDuty",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         // Secrets Manager appends six random characters to a secret's name in its ARN.
         const secretArn = pulumi.interpolate`arn:${partition}:secretsmanager:${args.region}:${account}:secret:${secretName}-??????`;
@@ -206,18 +204,18 @@ export class AlertRoutes extends pulumi.ComponentResource {
         const failures = failureQueue(this, `${name}-pagerduty`, {
             functionName,
             alarmDescription: "PagerDuty deliveries that failed",
-            keyArn: args.logsKeyArn,
-            tags: args.tags,
+            keyArn: args.context.logs.keyArn,
+            tags: args.context.tags,
         });
         const grant = grantToRole(this, `${name}-pagerduty`, role, [
             { Sid: "KeepFailedPages", Effect: "Allow", Action: "sqs:SendMessage", Resource: failures.arn },
-            { Sid: "EncryptForQueue", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.logsKeyArn },
+            { Sid: "EncryptForQueue", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.context.logs.keyArn },
             { Sid: "ReadTheIntegrationKey", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
             { Sid: "UseSecretsKey", Effect: "Allow", Action: "kms:Decrypt", Resource: args.secretsKeyArn },
             { Sid: "PublishTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
             LAMBDA_VPC_STATEMENT,
-        ], args.tags);
+        ], args.context.tags);
         const forwarder = new aws.lambda.Function(`${name}-pagerduty`, {
             name: functionName,
             role: role.arn,
@@ -233,8 +231,8 @@ export class AlertRoutes extends pulumi.ComponentResource {
             environment: { variables: { INTEGRATION_KEY_SECRET: secretName } },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tracingConfig: { mode: "Active" },
-            vpcConfig: functionVpcConfig(this, `${name}-pagerduty`, args.network, "HTTPS to the Secrets Manager API and to PagerDuty's Events API", args.tags),
-            tags: args.tags,
+            vpcConfig: functionVpcConfig(this, `${name}-pagerduty`, args.network, "HTTPS to the Secrets Manager API and to PagerDuty's Events API", args.context.tags),
+            tags: args.context.tags,
         }, { parent: this, dependsOn: [logGroup, grant] });
         new aws.lambda.FunctionEventInvokeConfig(`${name}-pagerduty`, {
             functionName: forwarder.name,

@@ -15,6 +15,7 @@ import { failureQueue } from "./failure-queue";
 import { type FunctionNetwork, LAMBDA_VPC_STATEMENT, functionVpcConfig } from "./function-network";
 import { assumableBy, grantToRole } from "./iam";
 import { ROTATION_RUNTIME } from "./secrets";
+import { PlatformContext, ResourceContext } from "./context";
 
 /** What EventBridge receives from CloudWatch when an alarm changes state (EventBridge events reference, "Amazon CloudWatch events"). */
 export const ALARM_EVENT = { source: "aws.cloudwatch", detailType: "CloudWatch Alarm State Change" } as const;
@@ -36,18 +37,14 @@ export interface AutoRollbackArgs {
     breakGlass: boolean;
     /** The alarm topic, told when the stack file must catch up by hand. */
     alarmTopicArn: pulumi.Input<string>;
-    /** Key of the alarm topic, the log group and the failure queue. */
-    logsKeyArn: pulumi.Input<string>;
+    /** The stack's shared inputs (components/context.ts); its logs key also encrypts the alarm topic and the failure queue. */
+    context: PlatformContext;
     /** Key of the function's environment and of the token secret. */
     secretsKeyArn: pulumi.Input<string>;
-    /** Days the function's logs are kept: the stack's retention. */
-    logRetentionDays: number;
     /** The secret holding the GitHub token (rollbackTokenSecret), the only secret the function may read. */
     tokenSecretArn: pulumi.Input<string>;
     /** The VPC whose private subnets the function runs in. */
     network: FunctionNetwork;
-    /** Tags for every taggable resource. */
-    tags: Record<string, string>;
 }
 
 export class AutoRollback extends pulumi.ComponentResource {
@@ -70,9 +67,9 @@ export class AutoRollback extends pulumi.ComponentResource {
 
         const logGroup = new aws.cloudwatch.LogGroup(name, {
             name: `/aws/lambda/${functionName}`,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyId: args.logsKeyArn,
-            tags: args.tags,
+            retentionInDays: args.context.logs.retentionDays,
+            kmsKeyId: args.context.logs.keyArn,
+            tags: args.context.tags,
         }, parent);
 
         // Failed invocations are kept with the event and the error: the record that the stack file
@@ -80,9 +77,9 @@ export class AutoRollback extends pulumi.ComponentResource {
         const failures = failureQueue(this, name, {
             functionName,
             alarmDescription: "An automatic rollback failed or left the stack file behind: see its failure queue and docs/runbooks/emergency-rollback.md",
-            keyArn: args.logsKeyArn,
+            keyArn: args.context.logs.keyArn,
             alarmTopicArn: args.alarmTopicArn,
-            tags: args.tags,
+            tags: args.context.tags,
         });
 
         const rule = new aws.cloudwatch.EventRule(name, {
@@ -90,13 +87,13 @@ export class AutoRollback extends pulumi.ComponentResource {
             description: `Slot ${candidate}'s release alarms entering ALARM: return traffic to slot ${args.stableSlot}`,
             eventPattern: JSON.stringify(candidateAlarmPattern(alarmNames)),
             state: "ENABLED",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
 
         const role = new aws.iam.Role(name, {
             assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
             description: "Returns the weighted listener to the stable slot when the candidate's alarms fire",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         const grant = grantToRole(this, name, role, [
             // ModifyListener takes the listener as its only resource (listener/app), so the role
@@ -112,17 +109,17 @@ export class AutoRollback extends pulumi.ComponentResource {
             // Lambda sends failed invocations to the destination with the function's role.
             { Sid: "KeepFailures", Effect: "Allow", Action: "sqs:SendMessage", Resource: failures.arn },
             // The topic and the queue are encrypted with the logs key; publishers need a data key.
-            { Sid: "EncryptForTopicAndQueue", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.logsKeyArn },
+            { Sid: "EncryptForTopicAndQueue", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: args.context.logs.keyArn },
             { Sid: "PublishTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
             LAMBDA_VPC_STATEMENT,
-        ], args.tags);
+        ], args.context.tags);
 
         // In the private subnets of every zone, HTTPS out only: its reach is bounded by a security
         // group and recorded in the flow logs, like every workload's. It reaches the ELB, Secrets
         // Manager and SNS APIs and api.github.com through the NAT gateways (one per zone in production,
         // so the emergency path does not hang on one zone).
-        const vpcConfig = functionVpcConfig(this, name, args.network, "HTTPS to the ELB, Secrets Manager and SNS APIs and to api.github.com", args.tags);
+        const vpcConfig = functionVpcConfig(this, name, args.network, "HTTPS to the ELB, Secrets Manager and SNS APIs and to api.github.com", args.context.tags);
         const fn = new aws.lambda.Function(name, {
             name: functionName,
             description: `Returns ${args.stack} traffic to slot ${args.stableSlot} when slot ${candidate}'s release alarms fire`,
@@ -153,7 +150,7 @@ export class AutoRollback extends pulumi.ComponentResource {
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tracingConfig: { mode: "Active" },
             vpcConfig,
-            tags: args.tags,
+            tags: args.context.tags,
         }, { parent: this, dependsOn: [logGroup, grant] });
 
         new aws.lambda.FunctionEventInvokeConfig(name, {
@@ -194,9 +191,8 @@ export interface RollbackTokenSecretArgs {
     secretsKeyArn: pulumi.Input<string>;
     /** Days a deleted secret can still be restored. */
     recoveryWindowDays: number;
-    /** Protect the secret in Pulumi, like the stack's other secrets. */
-    protect: boolean;
-    tags: Record<string, string>;
+    /** The stack's shared inputs: tags and protection (components/context.ts). */
+    context: ResourceContext;
 }
 
 /**
@@ -212,8 +208,8 @@ export function rollbackTokenSecret(name: string, args: RollbackTokenSecretArgs)
         description: `GitHub token that dispatches the traffic workflow of ${args.repository} after an automatic rollback`,
         kmsKeyId: args.secretsKeyArn,
         recoveryWindowInDays: args.recoveryWindowDays,
-        tags: args.tags,
-    }, { protect: args.protect, retainOnDelete: args.protect });
+        tags: args.context.tags,
+    }, { protect: args.context.protect, retainOnDelete: args.context.protect });
 }
 
 /**

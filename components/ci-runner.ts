@@ -21,6 +21,7 @@
 import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { grantToRole, policyDocument } from "./iam";
+import { PlatformContext } from "./context";
 
 /** The runner label of a project is this prefix, the project name, then run id and attempt. */
 export const RUNNER_LABEL_PREFIX = "codebuild-";
@@ -48,13 +49,10 @@ export interface CiRunnerArgs {
     vpcId: pulumi.Input<string>;
     /** The private (app) subnets: NAT egress and a route to the cluster's API endpoint. */
     privateSubnetIds: pulumi.Input<string>[];
-    /** Key of the encrypted build-log group. */
-    logsKeyArn: pulumi.Input<string>;
-    /** Days build logs are kept. */
-    logRetentionDays: number;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
     /** Minutes a job may run; a build still running then is stopped. */
     buildTimeoutMinutes?: number;
-    tags: Record<string, string>;
 }
 
 export class CiRunner extends pulumi.ComponentResource {
@@ -72,9 +70,9 @@ export class CiRunner extends pulumi.ComponentResource {
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
             name: `/aws/codebuild/${args.projectName}`,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyId: args.logsKeyArn,
-            tags: args.tags,
+            retentionInDays: args.context.logs.retentionDays,
+            kmsKeyId: args.context.logs.keyArn,
+            tags: args.context.tags,
         }, parent);
 
         // Egress only: a build is reached by nothing; it calls out to GitHub, AWS APIs, the npm
@@ -82,7 +80,7 @@ export class CiRunner extends pulumi.ComponentResource {
         const group = new aws.ec2.SecurityGroup(`${name}-group`, {
             vpcId: args.vpcId,
             description: `CI runner ${args.projectName}: HTTPS out, nothing in`,
-            tags: { ...args.tags, Name: `${name}-group` },
+            tags: { ...args.context.tags, Name: `${name}-group` },
         }, parent);
         new aws.vpc.SecurityGroupEgressRule(`${name}-https-out`, {
             securityGroupId: group.id,
@@ -91,7 +89,7 @@ export class CiRunner extends pulumi.ComponentResource {
             fromPort: HTTPS,
             toPort: HTTPS,
             description: "HTTPS to GitHub, AWS APIs, the package registry and the cluster API",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
 
         // Only CodeBuild acting for this one project may assume the role (confused-deputy guard).
@@ -106,7 +104,7 @@ export class CiRunner extends pulumi.ComponentResource {
                     ArnLike: { "aws:SourceArn": projectArn },
                 },
             }]),
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
 
         const subnetArns = args.privateSubnetIds.map((id) => pulumi.interpolate`arn:${partition}:ec2:${args.region}:${args.accountId}:subnet/${id}`);
@@ -152,7 +150,7 @@ export class CiRunner extends pulumi.ComponentResource {
                 Action: [`${connectionService}:GetConnectionToken`, `${connectionService}:GetConnection`, `${connectionService}:UseConnection`],
                 Resource: args.connectionArn,
             },
-        ], args.tags);
+        ], args.context.tags);
 
         const project = new aws.codebuild.Project(name, {
             name: args.projectName,
@@ -181,7 +179,7 @@ export class CiRunner extends pulumi.ComponentResource {
             buildTimeout: args.buildTimeoutMinutes ?? 150,
             queuedTimeout: 60,
             projectVisibility: "PRIVATE",
-            tags: args.tags,
+            tags: args.context.tags,
             // CodeBuild checks the VPC permissions of the role when the project is created
             // (aws/aws-cdk#2662, checked 2026-12-01), so the grant comes first.
         }, { parent: this, dependsOn: [grant] });

@@ -16,6 +16,7 @@ import { SECRETS_STORE_DRIVER } from "./cluster/secrets-store";
 import { APPLICATION_SCHEMA, DATABASE_ROLES, POSTGRES_PORT } from "./database";
 import { assumableThroughPodIdentity, grantToRole } from "./iam";
 import { DNS_EGRESS, RESTRICTED_CONTAINER, denyByDefault, restrictedPod } from "./pod-security";
+import { PlatformContext } from "./context";
 
 /**
  * psql for the Job. Tag checked 2026-12-01 in docker-library/official-images, library/postgres at
@@ -51,8 +52,8 @@ export interface DatabaseRolesArgs {
     vpcCidr: string;
     /** Image with psql, pinned by a version tag or a digest. Defaults to {@link DEFAULT_BOOTSTRAP_IMAGE}. */
     image?: string;
-    /** Tags for the AWS resources. */
-    tags: Record<string, string>;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
 }
 
 /** Refuses an image that is not pinned: a moving tag would change what runs with the master password. */
@@ -145,7 +146,7 @@ export class DatabaseRoles extends pulumi.ComponentResource {
         const role = new aws.iam.Role(name, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.clusterName, namespaces: [namespaceName], serviceAccount: NAME }),
             description: "Creates the clinical database roles: reads the RDS master secret, nothing else",
-            tags: args.tags,
+            tags: args.context.tags,
         }, { parent: this });
         const grant = grantToRole(this, name, role, [
             { Sid: "ReadMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: args.masterSecretArn },
@@ -156,13 +157,13 @@ export class DatabaseRoles extends pulumi.ComponentResource {
                 Resource: args.secretsKeyArn,
                 Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
             },
-        ], args.tags);
+        ], args.context.tags);
         const identity = new aws.eks.PodIdentityAssociation(name, {
             clusterName: args.clusterName,
             namespace: namespaceName,
             serviceAccount: NAME,
             roleArn: role.arn,
-            tags: args.tags,
+            tags: args.context.tags,
         }, { parent: this, dependsOn: [serviceAccount, grant] });
 
         const secretClass = new k8s.apiextensions.CustomResource(`${name}-master`, {

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { assumableBy } from "./iam";
 import { awsManagedPolicyArn } from "./partition";
 import { required } from "./required";
+import { PlatformContext } from "./context";
 
 export const POSTGRES_PORT = 5432;
 /** Log types PostgreSQL exports to CloudWatch. */
@@ -60,12 +61,11 @@ export interface DatabaseArgs {
     dataKeyArn: pulumi.Input<string>;
     /** Key for the RDS-managed master password secret. */
     secretsKeyArn: pulumi.Input<string>;
-    /** Key for the exported log groups. */
-    logsKeyArn: pulumi.Input<string>;
-    logRetentionDays: number;
-    /** Protect in Pulumi, keep on removal, and take a final snapshot. */
-    protect: boolean;
-    tags: Record<string, string>;
+    /**
+     * The stack's shared inputs (components/context.ts);
+     * its protection also keeps automated backups and takes a final snapshot on deletion.
+     */
+    context: PlatformContext;
     /**
      * Create the instance from automated backups (a DR stack's, replicated to its region) instead of
      * empty. Read only when the instance is created: a later change never replaces it. Default: none.
@@ -104,7 +104,7 @@ export class Database extends pulumi.ComponentResource {
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:database:Database", name, {}, opts);
         const parent = { parent: this };
-        const stateful = { parent: this, protect: args.protect, retainOnDelete: args.protect };
+        const stateful = { parent: this, protect: args.context.protect, retainOnDelete: args.context.protect };
 
         const access = defineAccess(name, args, parent);
         const parameters = defineParameterGroup(name, args, parent);
@@ -152,17 +152,17 @@ function defineAccess(name: string, args: DatabaseArgs, parent: { parent: pulumi
     const subnetGroup = new aws.rds.SubnetGroup(name, {
         subnetIds: args.isolatedSubnetIds,
         description: "Isolated subnets of the clinical database",
-        tags: args.tags,
+        tags: args.context.tags,
     }, parent);
     const clients = new aws.ec2.SecurityGroup(`${name}-clients`, {
         vpcId: args.vpcId,
         description: "Members may connect to the clinical database",
-        tags: { ...args.tags, Name: `${name}-clients` },
+        tags: { ...args.context.tags, Name: `${name}-clients` },
     }, parent);
     const server = new aws.ec2.SecurityGroup(`${name}-server`, {
         vpcId: args.vpcId,
         description: "Clinical database; PostgreSQL from database clients only",
-        tags: { ...args.tags, Name: `${name}-server` },
+        tags: { ...args.context.tags, Name: `${name}-server` },
     }, parent);
     new aws.vpc.SecurityGroupIngressRule(`${name}-from-clients`, {
         securityGroupId: server.id,
@@ -171,7 +171,7 @@ function defineAccess(name: string, args: DatabaseArgs, parent: { parent: pulumi
         fromPort: POSTGRES_PORT,
         toPort: POSTGRES_PORT,
         description: "PostgreSQL from database clients",
-        tags: args.tags,
+        tags: args.context.tags,
     }, parent);
     new aws.vpc.SecurityGroupEgressRule(`${name}-clients-to-server`, {
         securityGroupId: clients.id,
@@ -180,7 +180,7 @@ function defineAccess(name: string, args: DatabaseArgs, parent: { parent: pulumi
         fromPort: POSTGRES_PORT,
         toPort: POSTGRES_PORT,
         description: "PostgreSQL to the clinical database",
-        tags: args.tags,
+        tags: args.context.tags,
     }, parent);
     return { subnetGroup, clients, server };
 }
@@ -192,7 +192,7 @@ function defineParameterGroup(name: string, args: DatabaseArgs, parent: { parent
         family: `postgres${major}`,
         description: "TLS-only connections with connection and DDL auditing",
         parameters: [...POSTGRES_PARAMETERS],
-        tags: args.tags,
+        tags: args.context.tags,
     }, parent);
 }
 
@@ -203,7 +203,7 @@ function defineMonitoringRole(name: string, args: DatabaseArgs, parent: { parent
         // Enhanced Monitoring", section "Protecting against the confused deputy problem" (checked 2026-12-01).
         assumeRolePolicy: assumableBy("monitoring.rds.amazonaws.com", undefined, aws.getCallerIdentityOutput({}, parent).accountId),
         description: "Publishes RDS enhanced monitoring metrics",
-        tags: args.tags,
+        tags: args.context.tags,
     }, parent);
     const policy = new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
         role: role.name,
@@ -217,9 +217,9 @@ function defineLogGroups(name: string, args: DatabaseArgs, stateful: pulumi.Cust
     // RDS writes to these names.
     return POSTGRES_LOG_EXPORTS.map((logType) => new aws.cloudwatch.LogGroup(`${name}-${logType}`, {
         name: `/aws/rds/instance/${args.identifier}/${logType}`,
-        retentionInDays: args.logRetentionDays,
-        kmsKeyId: args.logsKeyArn,
-        tags: args.tags,
+        retentionInDays: args.context.logs.retentionDays,
+        kmsKeyId: args.context.logs.keyArn,
+        tags: args.context.tags,
     }, stateful));
 }
 
@@ -263,10 +263,10 @@ function defineInstance(name: string, args: DatabaseArgs, { access, parameters, 
         backupWindow: "03:00-04:00",
         maintenanceWindow: "sun:04:30-sun:05:30",
         copyTagsToSnapshot: true,
-        deleteAutomatedBackups: !args.protect,
+        deleteAutomatedBackups: !args.context.protect,
         deletionProtection: args.deletionProtection,
-        skipFinalSnapshot: !args.protect,
-        finalSnapshotIdentifier: args.protect ? `${args.identifier}-final` : undefined,
+        skipFinalSnapshot: !args.context.protect,
+        finalSnapshotIdentifier: args.context.protect ? `${args.identifier}-final` : undefined,
         autoMinorVersionUpgrade: true,
         allowMajorVersionUpgrade: false,
         enabledCloudwatchLogsExports: POSTGRES_LOG_EXPORTS,
@@ -275,7 +275,7 @@ function defineInstance(name: string, args: DatabaseArgs, { access, parameters, 
         performanceInsightsRetentionPeriod: args.performanceInsightsRetentionDays,
         monitoringInterval: args.monitoringIntervalSeconds,
         monitoringRoleArn: monitoring.role.arn,
-        tags: args.tags,
+        tags: args.context.tags,
         // RDS refuses a monitoring role that lacks its policy ("IAM role ARN value is invalid or does
         // not include the required permissions for: ENHANCED_MONITORING").
     }, {

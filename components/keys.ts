@@ -7,6 +7,7 @@
 import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "./iam";
+import { ResourceContext } from "./context";
 
 /** What every customer-managed key of the platform shares: symmetric, rotated yearly, the longest deletion window. */
 export const KEY_SETTINGS = {
@@ -39,9 +40,8 @@ export interface KeysArgs {
      * envelope-encrypts Kubernetes secrets, so the key policy names it; it must exist before the key.
      */
     clusterRoleArn: pulumi.Input<string>;
-    /** Protect keys from deletion in Pulumi; losing a key loses every byte it encrypted. */
-    protect: boolean;
-    tags: Record<string, string>;
+    /** The stack's shared inputs (components/context.ts); protected keys, because losing a key loses every byte it encrypted. */
+    context: ResourceContext;
 }
 
 export interface ManagedKey {
@@ -127,8 +127,8 @@ export class Keys extends pulumi.ComponentResource {
                 ...KEY_SETTINGS,
                 description: `${args.aliasPrefix} ${purpose} encryption`,
                 policy: policyLater ? undefined : policy,
-                tags: { ...args.tags, Purpose: purpose },
-            }, { parent: this, protect: args.protect, retainOnDelete: args.protect });
+                tags: { ...args.context.tags, Purpose: purpose },
+            }, { parent: this, protect: args.context.protect, retainOnDelete: args.context.protect });
             if (policyLater) new aws.kms.KeyPolicy(`${name}-${purpose}`, { keyId: key.keyId, policy }, { parent: this });
             new aws.kms.Alias(`${name}-${purpose}`, {
                 name: `alias/${args.aliasPrefix}-${purpose}`,

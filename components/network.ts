@@ -6,6 +6,7 @@
 import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableBy, grantToRole } from "./iam";
+import { PlatformContext } from "./context";
 
 export interface NetworkArgs {
     /**
@@ -24,11 +25,8 @@ export interface NetworkArgs {
     subnets: { public: readonly string[]; private: readonly string[]; isolated: readonly string[] };
     /** `perAz` survives a zone failure; `single` routes every zone through the first zone's gateway. */
     natGateways: "single" | "perAz";
-    /** Key that encrypts the flow-log group. */
-    logsKeyArn: pulumi.Input<string>;
-    /** Days flow logs are kept. */
-    logRetentionDays: number;
-    tags: Record<string, string>;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -41,7 +39,7 @@ export class Network extends pulumi.ComponentResource {
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:network:Network", name, {}, opts);
         const parent = { parent: this };
-        const tagged = (suffix: string, extra: Record<string, string> = {}) => ({ ...args.tags, Name: `${name}-${suffix}`, ...extra });
+        const tagged = (suffix: string, extra: Record<string, string> = {}) => ({ ...args.context.tags, Name: `${name}-${suffix}`, ...extra });
 
         const vpc = new aws.ec2.Vpc(name, {
             cidrBlock: args.cidr,
@@ -127,20 +125,20 @@ export class Network extends pulumi.ComponentResource {
         const parent = { parent: this };
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
             name: `/${args.namePrefix}/${name}/vpc-flow-logs`,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyId: args.logsKeyArn,
-            tags: args.tags,
+            retentionInDays: args.context.logs.retentionDays,
+            kmsKeyId: args.context.logs.keyArn,
+            tags: args.context.tags,
         }, parent);
         const role = new aws.iam.Role(`${name}-flow-logs`, {
             assumeRolePolicy: assumableBy("vpc-flow-logs.amazonaws.com"),
             description: "Delivers VPC flow logs to CloudWatch Logs",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         const permissions = grantToRole(this, `${name}-flow-logs`, role, [{
                 Effect: "Allow",
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                 Resource: pulumi.interpolate`${logGroup.arn}:*`,
-            }], args.tags);
+            }], args.context.tags);
         new aws.ec2.FlowLog(`${name}-flow-logs`, {
             vpcId: vpc.id,
             trafficType: "ALL",
@@ -148,7 +146,7 @@ export class Network extends pulumi.ComponentResource {
             logDestination: logGroup.arn,
             iamRoleArn: role.arn,
             maxAggregationInterval: 60,
-            tags: args.tags,
+            tags: args.context.tags,
         }, { parent: this, dependsOn: [permissions] });
     }
 }

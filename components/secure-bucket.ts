@@ -6,6 +6,7 @@
 import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "./iam";
+import { ResourceContext } from "./context";
 
 export interface SecureBucketArgs {
     /** Physical name, for a bucket others must find by name; absent, Pulumi's auto-name. */
@@ -30,9 +31,8 @@ export interface SecureBucketArgs {
      * s3/bucketObjectLockConfiguration.d.ts, checked 2026-12-01), but a log bucket is locked from its first object.
      */
     objectLock?: { mode: "COMPLIANCE" | "GOVERNANCE"; days: number };
-    /** Protect the bucket in Pulumi and keep it if it leaves the program. */
-    protect: boolean;
-    tags: Record<string, string>;
+    /** The stack's shared inputs: tags and protection (components/context.ts). */
+    context: ResourceContext;
 }
 
 export class SecureBucket extends pulumi.ComponentResource {
@@ -49,8 +49,8 @@ export class SecureBucket extends pulumi.ComponentResource {
             ...(args.bucketName ? { bucket: args.bucketName } : {}),
             ...(args.objectLock ? { objectLockEnabled: true } : {}),
             forceDestroy: false,
-            tags: args.tags,
-        }, { parent: this, protect: args.protect, retainOnDelete: args.protect });
+            tags: args.context.tags,
+        }, { parent: this, protect: args.context.protect, retainOnDelete: args.context.protect });
 
         const publicAccess = new aws.s3.BucketPublicAccessBlock(name, {
             bucket: bucket.id,

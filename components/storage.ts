@@ -6,6 +6,7 @@ import * as aws from "./aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement } from "./iam";
 import { SecureBucket, serverAccessLogDelivery } from "./secure-bucket";
+import { PlatformContext } from "./context";
 
 export const LOAD_BALANCER_LOG_PREFIX = "alb";
 export const CLOUDFRONT_LOG_PREFIX = "cloudfront";
@@ -26,8 +27,8 @@ export interface StorageArgs {
     assetsKeyArn: pulumi.Input<string>;
     /** The only delivery source allowed to write CloudFront access logs into the log bucket. */
     cloudFrontLogSource: LogDeliverySourceRef;
-    /** Days access logs are kept before they expire. */
-    logRetentionDays: number;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
     /**
      * The CloudFront distribution that reads the assets through origin access control. It is built
      * after storage, so callers pass a deferred output; only the bucket policy waits for it.
@@ -40,8 +41,6 @@ export interface StorageArgs {
      * writes from every deploy role but this stack's.
      */
     assetsPublisher?: { roleArn: string; deployRoleNamePrefix: string };
-    protect: boolean;
-    tags: Record<string, string>;
 }
 
 /** Backups are archived after a month; their old versions are kept 90 days. */
@@ -70,8 +69,8 @@ export class Storage extends pulumi.ComponentResource {
                 id: "expire-after-retention",
                 status: "Enabled",
                 filter: {},
-                transitions: args.logRetentionDays > 90 ? [{ days: 90, storageClass: "GLACIER_IR" }] : [],
-                expiration: { days: args.logRetentionDays },
+                transitions: args.context.logs.retentionDays > 90 ? [{ days: 90, storageClass: "GLACIER_IR" }] : [],
+                expiration: { days: args.context.logs.retentionDays },
                 noncurrentVersionExpiration: { noncurrentDays: 30 },
             }],
             extraStatements: (arn) => logDeliveryGrants(arn, {
@@ -80,8 +79,7 @@ export class Storage extends pulumi.ComponentResource {
                 loadBalancerLogWriter: loadBalancerLogWriter(args.region, parent),
                 cloudFrontLogSource: args.cloudFrontLogSource,
             }),
-            protect: args.protect,
-            tags: { ...args.tags, Purpose: "logs" },
+            context: { ...args.context, tags: { ...args.context.tags, Purpose: "logs" } },
         }, parent);
         this.assets = new SecureBucket(`${name}-assets`, {
             kmsKeyArn: args.assetsKeyArn,
@@ -92,16 +90,14 @@ export class Storage extends pulumi.ComponentResource {
                 ...(assetsReader === undefined ? [] : [distributionReads(arn, assetsReader)]),
                 ...(args.assetsPublisher === undefined ? [] : [onlyThisStackPublishes(arn, args.assetsPublisher, { account, partition })]),
             ],
-            protect: args.protect,
-            tags: { ...args.tags, Purpose: "assets" },
+            context: { ...args.context, tags: { ...args.context.tags, Purpose: "assets" } },
         }, parent);
         this.backups = new SecureBucket(`${name}-backups`, {
             kmsKeyArn: args.dataKeyArn,
             accessLogBucket: this.logs.bucketName,
             accessLogBucketPolicy: this.logs.policy,
             lifecycleRules: BACKUPS_LIFECYCLE,
-            protect: args.protect,
-            tags: { ...args.tags, Purpose: "backups" },
+            context: { ...args.context, tags: { ...args.context.tags, Purpose: "backups" } },
         }, parent);
         this.registerOutputs({});
     }

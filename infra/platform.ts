@@ -19,6 +19,7 @@ import { EDGE_REGION, Edge, accessLogSourceName } from "../components/edge";
 import { FunctionNetwork } from "../components/function-network";
 import { Keys } from "../components/keys";
 import { Network } from "../components/network";
+import { PlatformContext, ResourceContext } from "../components/context";
 import { ReleaseSnapshotExpiry } from "../components/release-snapshots";
 import { Recovery } from "../components/recovery";
 import { Secrets } from "../components/secrets";
@@ -57,16 +58,18 @@ export interface PlatformOutputs {
 /** The slot Deployments' rolling-update maxSurge (components/blue-green/slot.ts), in percent. */
 const ROLLOUT_SURGE_PERCENT = 25;
 
-/** What every step reads: the stack's config and the name prefix, tags and protection derived from it. */
+/** What every step reads: the stack's config, the name prefix, and the tags and protection derived from it. */
 interface Context {
     config: StackConfig;
     prefix: string;
-    tags: Record<string, string>;
-    protect: boolean;
+    /** What the components built before the logs key (its cluster roles and the keys) share. */
+    resources: ResourceContext;
 }
 
 /** What the network, keys, runner and buckets give every later step. */
 interface Foundation {
+    /** What every component built after the keys shares: tags, protection, the logs key and retention. */
+    context: PlatformContext;
     clusterRoles: ClusterRoles;
     keys: Keys;
     network: Network;
@@ -94,8 +97,7 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
     const ctx: Context = {
         config,
         prefix: `${config.project}-${config.stack}`,
-        tags: { ...config.tags },
-        protect: config.protectData,
+        resources: { tags: { ...config.tags }, protect: config.protectData },
     };
     // The distribution is built last, but the assets bucket policy and the assets key's policy must
     // name it; only those two policies wait for it, never a key, a bucket or the database.
@@ -116,12 +118,13 @@ export function definePlatform(config: StackConfig): PlatformOutputs {
 function defineFoundation(ctx: Context, distributionArn: pulumi.Output<string>): Foundation {
     const clusterRoles = defineClusterRoles(ctx);
     const keys = defineKeys(ctx, clusterRoles, distributionArn);
-    const network = defineNetwork(ctx, keys);
+    const context = platformContext(ctx, keys);
+    const network = defineNetwork(ctx, context);
     const functionNetwork = { vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds };
-    const runner = defineRunner(ctx, keys, network);
-    const storage = defineStorage(ctx, keys, distributionArn);
-    defineAccountBaseline(ctx, storage);
-    return { clusterRoles, keys, network, functionNetwork, runner, storage };
+    const runner = defineRunner(ctx, context, network);
+    const storage = defineStorage(ctx, context, keys, distributionArn);
+    defineAccountBaseline(ctx, context, storage);
+    return { context, clusterRoles, keys, network, functionNetwork, runner, storage };
 }
 
 /** The cluster's IAM roles, created before the keys because the cluster key's policy names the cluster role. */
@@ -129,7 +132,7 @@ function defineClusterRoles(ctx: Context): ClusterRoles {
     // KMS refuses a principal that does not exist yet.
     return new ClusterRoles("cluster-roles", {
         clusterName: ctx.prefix,
-        tags: ctx.tags,
+        context: ctx.resources,
         // Until 0.2.0 the role belonged to the control plane component.
         formerClusterRole: {
             name: "cluster-control-plane-cluster",
@@ -144,13 +147,17 @@ function defineKeys(ctx: Context, clusterRoles: ClusterRoles, distributionArn: p
         aliasPrefix: ctx.prefix,
         assetsReaderDistributionArn: distributionArn,
         clusterRoleArn: clusterRoles.cluster.arn,
-        protect: ctx.protect,
-        tags: ctx.tags,
+        context: ctx.resources,
     });
 }
 
+/** The shared inputs of every later component, built once the logs key exists. */
+function platformContext(ctx: Context, keys: Keys): PlatformContext {
+    return { ...ctx.resources, logs: { keyArn: keys.logs.arn, retentionDays: ctx.config.logs.retentionDays } };
+}
+
 /** The VPC and its subnet tiers across the region's own zones. */
-function defineNetwork(ctx: Context, keys: Keys): Network {
+function defineNetwork(ctx: Context, context: PlatformContext): Network {
     const { config } = ctx;
     // Zones are picked by ID, not name: names map to different physical zones in each account.
     // Only the region's own zones: an opted-in Local Zone would sort first and take a subnet tier.
@@ -165,14 +172,12 @@ function defineNetwork(ctx: Context, keys: Keys): Network {
         availabilityZones: zones,
         subnets: config.network.subnets,
         natGateways: config.network.natGateways,
-        logsKeyArn: keys.logs.arn,
-        logRetentionDays: config.logs.retentionDays,
-        tags: ctx.tags,
+        context,
     });
 }
 
 /** The runner CI's deploys and previews run on, inside the VPC: the only way to the cluster's private API. */
-function defineRunner(ctx: Context, keys: Keys, network: Network): CiRunner {
+function defineRunner(ctx: Context, context: PlatformContext, network: Network): CiRunner {
     const { config } = ctx;
     return new CiRunner("ci-runner", {
         projectName: `${ctx.prefix}-runner`,
@@ -182,31 +187,27 @@ function defineRunner(ctx: Context, keys: Keys, network: Network): CiRunner {
         region: config.region,
         vpcId: network.vpcId,
         privateSubnetIds: network.privateSubnetIds,
-        logsKeyArn: keys.logs.arn,
-        logRetentionDays: config.logs.retentionDays,
-        tags: ctx.tags,
+        context,
     });
 }
 
 /** The assets, logs and backups buckets. */
-function defineStorage(ctx: Context, keys: Keys, distributionArn: pulumi.Output<string>): Storage {
+function defineStorage(ctx: Context, context: PlatformContext, keys: Keys, distributionArn: pulumi.Output<string>): Storage {
     const { config } = ctx;
     return new Storage("storage", {
         region: config.region,
         dataKeyArn: keys.data.arn,
         assetsKeyArn: keys.assets.arn,
         cloudFrontLogSource: { region: EDGE_REGION, name: accessLogSourceName(ctx.prefix) },
-        logRetentionDays: config.logs.retentionDays,
         assetsReaderDistributionArn: distributionArn,
         // The account bootstrap names every deploy role `<project>-deploy-<stack>` (bootstrap/documents.ts).
         assetsPublisher: { roleArn: config.ci.deployRoleArn, deployRoleNamePrefix: `${config.project}-deploy-` },
-        protect: ctx.protect,
-        tags: ctx.tags,
+        context,
     });
 }
 
 /** The account's security baseline, only in the one stack of the account (and region) that owns it. */
-function defineAccountBaseline(ctx: Context, storage: Storage): void {
+function defineAccountBaseline(ctx: Context, context: PlatformContext, storage: Storage): void {
     const { config } = ctx;
     if (!config.account.ownsAccountResources && !config.account.ownsRegionalResources) return;
     // Its buckets log their access to this stack's log bucket. The audit logs are locked where the stack holds PHI.
@@ -215,11 +216,10 @@ function defineAccountBaseline(ctx: Context, storage: Storage): void {
         region: config.region,
         namePrefix: ctx.prefix,
         accountWide: config.account.ownsAccountResources,
-        retentionDays: config.logs.retentionDays,
         lockAuditLogs: config.tags.DataClassification === "phi",
         accessLogBucket: storage.logs.bucketName,
         accessLogBucketPolicy: storage.logs.policy,
-        tags: ctx.tags,
+        context,
     });
 }
 
@@ -233,7 +233,7 @@ function defineData(ctx: Context, foundation: Foundation): Data {
 }
 
 /** The RDS PostgreSQL instance in the isolated subnets (restored from backups when the config says so). */
-function defineDatabase(ctx: Context, { keys, network }: Foundation): Database {
+function defineDatabase(ctx: Context, { context, keys, network }: Foundation): Database {
     const { config } = ctx;
     return new Database("database", {
         identifier: ctx.prefix,
@@ -250,27 +250,21 @@ function defineDatabase(ctx: Context, { keys, network }: Foundation): Database {
         monitoringIntervalSeconds: config.database.monitoringIntervalSeconds,
         dataKeyArn: keys.data.arn,
         secretsKeyArn: keys.secrets.arn,
-        logsKeyArn: keys.logs.arn,
-        logRetentionDays: config.logs.retentionDays,
-        protect: ctx.protect,
-        tags: ctx.tags,
+        context,
         ...(config.recovery.restore === undefined ? {} : { restore: config.recovery.restore }),
     });
 }
 
 /** The application secrets in Secrets Manager, with their rotation functions. */
-function defineSecrets(ctx: Context, { keys, functionNetwork }: Foundation): Secrets {
+function defineSecrets(ctx: Context, { context, keys, functionNetwork }: Foundation): Secrets {
     const { config } = ctx;
     return new Secrets("secrets", {
         namePrefix: `${config.project}/${config.stack}`,
         secretsKeyArn: keys.secrets.arn,
-        logsKeyArn: keys.logs.arn,
-        logRetentionDays: config.logs.retentionDays,
         rotationDays: config.secrets.rotationDays,
         recoveryWindowDays: config.secrets.recoveryWindowDays,
         network: functionNetwork,
-        protect: ctx.protect,
-        tags: ctx.tags,
+        context,
     });
 }
 
@@ -282,13 +276,12 @@ function defineRollbackToken(ctx: Context, keys: Keys): aws.secretsmanager.Secre
         repository: config.ci.repository,
         secretsKeyArn: keys.secrets.arn,
         recoveryWindowDays: config.secrets.recoveryWindowDays,
-        protect: ctx.protect,
-        tags: ctx.tags,
+        context: ctx.resources,
     });
 }
 
 /** Disaster recovery in a stack that names a DR region: database backups, the backups bucket and AWS Backup copies there. */
-function defineRecovery(ctx: Context, { keys, storage }: Foundation, database: Database): Recovery | undefined {
+function defineRecovery(ctx: Context, { context, keys, storage }: Foundation, database: Database): Recovery | undefined {
     const { config } = ctx;
     if (config.recovery.drRegion === undefined) return undefined;
     return new Recovery("recovery", {
@@ -307,14 +300,12 @@ function defineRecovery(ctx: Context, { keys, storage }: Foundation, database: D
             retentionDays: config.recovery.backupRetentionDays,
             vaultLock: config.recovery.vaultLock,
         },
-        logRetentionDays: config.logs.retentionDays,
-        protect: ctx.protect,
-        tags: ctx.tags,
+        context,
     });
 }
 
 /** The EKS cluster, its nodes sized so every slot's autoscaler ceiling fits, reachable from the runner. */
-function defineCluster(ctx: Context, { clusterRoles, keys, network, runner }: Foundation, database: Database): Cluster {
+function defineCluster(ctx: Context, { context, clusterRoles, keys, network, runner }: Foundation, database: Database): Cluster {
     const { config } = ctx;
     return new Cluster("cluster", {
         clusterName: ctx.prefix,
@@ -339,10 +330,8 @@ function defineCluster(ctx: Context, { clusterRoles, keys, network, runner }: Fo
             memoryRequest: config.app.memoryLimit,
         },
         clusterKeyArn: keys.cluster.arn,
-        logsKeyArn: keys.logs.arn,
-        logRetentionDays: config.logs.retentionDays,
-        deletionProtection: ctx.protect,
-        tags: ctx.tags,
+        deletionProtection: context.protect,
+        context,
     });
 }
 
@@ -354,7 +343,7 @@ function defineApplication(ctx: Context, foundation: Foundation, data: Data, clu
 }
 
 /** The Job that creates the API's and the migrator's database roles, before any API pod starts. */
-function defineDatabaseRoles(ctx: Context, { keys, network }: Foundation, database: Database, cluster: Cluster): DatabaseRoles {
+function defineDatabaseRoles(ctx: Context, { context, keys, network }: Foundation, database: Database, cluster: Cluster): DatabaseRoles {
     // The API's user name comes from this Job.
     return new DatabaseRoles("database-roles", {
         region: ctx.config.region,
@@ -365,12 +354,12 @@ function defineDatabaseRoles(ctx: Context, { keys, network }: Foundation, databa
         masterSecretArn: database.masterSecretArn,
         secretsKeyArn: keys.secrets.arn,
         vpcCidr: network.vpcCidr,
-        tags: ctx.tags,
+        context,
     });
 }
 
 /** The blue/green slots behind one load balancer listener, with the release's migration Job. */
-function defineService(ctx: Context, { keys, network, runner, storage }: Foundation, { database, secrets }: Data, cluster: Cluster, databaseRoles: DatabaseRoles): BlueGreenService {
+function defineService(ctx: Context, { context, keys, network, runner, storage }: Foundation, { database, secrets }: Data, cluster: Cluster, databaseRoles: DatabaseRoles): BlueGreenService {
     const { config } = ctx;
     return new BlueGreenService("api", {
         region: config.region,
@@ -383,7 +372,7 @@ function defineService(ctx: Context, { keys, network, runner, storage }: Foundat
         accessLogBucketPolicy: storage.logs.policy,
         accessLogPrefix: LOAD_BALANCER_LOG_PREFIX,
         // Wherever data is protected (staging, production), the entry point to it is too.
-        deletionProtection: ctx.protect,
+        deletionProtection: context.protect,
         cluster: {
             name: cluster.clusterName,
             nodeSecurityGroupId: cluster.nodeSecurityGroupId,
@@ -426,12 +415,12 @@ function defineService(ctx: Context, { keys, network, runner, storage }: Foundat
                 : {}),
         },
         migrationsAfter: [databaseRoles],
-        tags: ctx.tags,
+        context,
     });
 }
 
 /** CloudFront and WAF in front of the assets bucket and the load balancer. */
-function defineEdge(ctx: Context, { keys, network, storage }: Foundation, service: BlueGreenService): Edge {
+function defineEdge(ctx: Context, { context, network, storage }: Foundation, service: BlueGreenService): Edge {
     const { config } = ctx;
     return new Edge("edge", {
         namePrefix: ctx.prefix,
@@ -447,11 +436,8 @@ function defineEdge(ctx: Context, { keys, network, storage }: Foundation, servic
             dnsName: service.loadBalancerDnsName,
             securityGroupId: service.loadBalancerSecurityGroupId,
         },
-        logsKeyArn: keys.logs.arn,
-        logRetentionDays: config.logs.retentionDays,
         requestsPerIpPerFiveMinutes: config.edge.requestsPerIpPerFiveMinutes,
-        protect: ctx.protect,
-        tags: ctx.tags,
+        context,
     });
 }
 
@@ -464,7 +450,7 @@ function defineOperations(ctx: Context, foundation: Foundation, data: Data, clus
 }
 
 /** The alarm topics, the platform's and per-slot alarms, and the routes to e-mail, Slack and PagerDuty. */
-function defineAlarms(ctx: Context, { keys, functionNetwork }: Foundation, database: Database, cluster: Cluster, service: BlueGreenService): Alarms {
+function defineAlarms(ctx: Context, { context, keys, functionNetwork }: Foundation, database: Database, cluster: Cluster, service: BlueGreenService): Alarms {
     const { config } = ctx;
     return new Alarms("alarms", {
         namePrefix: ctx.prefix,
@@ -472,9 +458,7 @@ function defineAlarms(ctx: Context, { keys, functionNetwork }: Foundation, datab
         alerts: config.alerts,
         routeGuardDutyFindings: config.account.ownsAccountResources || config.account.ownsRegionalResources,
         network: functionNetwork,
-        logsKeyArn: keys.logs.arn,
         secretsKeyArn: keys.secrets.arn,
-        logRetentionDays: config.logs.retentionDays,
         loadBalancerArnSuffix: service.loadBalancerArnSuffix,
         slots: Object.fromEntries(SLOT_NAMES.map((slot) => [slot, {
             targetGroupArnSuffix: service.targetGroups[slot].arnSuffix,
@@ -484,27 +468,25 @@ function defineAlarms(ctx: Context, { keys, functionNetwork }: Foundation, datab
         databaseIdentifier: database.instanceIdentifier,
         databaseAllocatedStorageGiB: config.database.allocatedStorageGiB,
         thresholds: config.alarms,
-        tags: ctx.tags,
+        context,
     });
 }
 
 /** Release snapshots are kept for their days, then deleted; the function exists wherever they are taken. */
-function defineReleaseSnapshotExpiry(ctx: Context, { keys, functionNetwork }: Foundation, database: Database, alarms: Alarms): void {
+function defineReleaseSnapshotExpiry(ctx: Context, { context, functionNetwork }: Foundation, database: Database, alarms: Alarms): void {
     const { config } = ctx;
     if (!config.release.snapshotBeforeMigration) return;
     new ReleaseSnapshotExpiry("release-snapshots", {
         namePrefix: ctx.prefix,
         databaseIdentifier: database.instanceIdentifier,
-        logsKeyArn: keys.logs.arn,
         alarmTopicArn: alarms.criticalTopicArn,
-        logRetentionDays: config.logs.retentionDays,
         network: functionNetwork,
-        tags: ctx.tags,
+        context,
     });
 }
 
 /** When the candidate's release alarms fire, returns the listener to the stable slot without a person. */
-function defineAutoRollback(ctx: Context, { keys, functionNetwork }: Foundation, rollbackToken: aws.secretsmanager.Secret, service: BlueGreenService, alarms: Alarms): void {
+function defineAutoRollback(ctx: Context, { context, keys, functionNetwork }: Foundation, rollbackToken: aws.secretsmanager.Secret, service: BlueGreenService, alarms: Alarms): void {
     const { config } = ctx;
     if (!config.release.autoRollback) return;
     // The traffic workflow brings the stack file along (docs/runbooks/emergency-rollback.md).
@@ -519,11 +501,9 @@ function defineAutoRollback(ctx: Context, { keys, functionNetwork }: Foundation,
         // Production's traffic workflow waits for a reviewer unless a rollback is break-glass.
         breakGlass: config.environment === "production",
         alarmTopicArn: alarms.criticalTopicArn,
-        logsKeyArn: keys.logs.arn,
         secretsKeyArn: keys.secrets.arn,
-        logRetentionDays: config.logs.retentionDays,
         network: functionNetwork,
-        tags: ctx.tags,
+        context,
     });
 }
 

@@ -10,6 +10,7 @@ import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RegionalBaseline } from "./regional";
 import { AuditTrail } from "./trail";
+import { PlatformContext } from "../context";
 
 export { CONFIG_RECORDER_NAME, GUARDDUTY_FEATURES, RegionalBaseline } from "./regional";
 export { AuditTrail, auditedEvents } from "./trail";
@@ -45,17 +46,19 @@ export interface AccountBaselineArgs {
      * for a stack that owns only its region's services (`ownsRegionalResources`).
      */
     accountWide: boolean;
-    /** Days audit logs and configuration history are kept. */
-    retentionDays: number;
     /**
      * The account holds PHI (the owner stack is classified `phi`): trail log files are locked
-     * (S3 Object Lock, COMPLIANCE mode) for `retentionDays`, so no one can delete or alter them.
+     * (S3 Object Lock, COMPLIANCE mode) for the log retention, so no one can delete or alter them.
      */
     lockAuditLogs: boolean;
     /** The stack's log bucket, which receives the baseline buckets' server access logs, and its policy. */
     accessLogBucket: pulumi.Input<string>;
     accessLogBucketPolicy: pulumi.Resource;
-    tags: Record<string, string>;
+    /**
+     * The stack's shared inputs (components/context.ts): its log retention is how long audit logs and
+     * configuration history are kept. The audit resources are protected whatever the context says.
+     */
+    context: PlatformContext;
 }
 
 export class AccountBaseline extends pulumi.ComponentResource {
@@ -70,10 +73,9 @@ export class AccountBaseline extends pulumi.ComponentResource {
             accountId: args.accountId,
             region: args.region,
             partition,
-            retentionDays: args.retentionDays,
             accessLogBucket: args.accessLogBucket,
             accessLogBucketPolicy: args.accessLogBucketPolicy,
-            tags: args.tags,
+            context: args.context,
         };
         if (args.accountWide) {
             new aws.s3.AccountPublicAccessBlock(`${name}-s3-public-access`, {

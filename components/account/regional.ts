@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "../iam";
 import { KEY_SETTINGS, accountAdministers } from "../keys";
 import { SecureBucket } from "../secure-bucket";
+import { PlatformContext } from "../context";
 
 /**
  * GuardDuty protection plans, as detector features. Names as @pulumi/aws 7.48.0
@@ -44,12 +45,14 @@ export interface RegionalBaselineArgs {
      * service-linked role is created here; a regional owner elsewhere uses that role.
      */
     recordGlobalResources: boolean;
-    /** Days Config snapshots and history are kept. */
-    retentionDays: number;
     /** Bucket receiving the Config bucket's server access logs, and its policy. */
     accessLogBucket: pulumi.Input<string>;
     accessLogBucketPolicy: pulumi.Resource;
-    tags: Record<string, string>;
+    /**
+     * The stack's shared inputs (components/context.ts): its log retention is how long Config snapshots
+     * and history are kept. The recorder's bucket is protected whatever the context says.
+     */
+    context: PlatformContext;
 }
 
 export class RegionalBaseline extends pulumi.ComponentResource {
@@ -69,7 +72,7 @@ export class RegionalBaseline extends pulumi.ComponentResource {
             enable: true,
             // High-severity findings reach the alert channels within minutes, not hours.
             findingPublishingFrequency: "FIFTEEN_MINUTES",
-            tags: args.tags,
+            tags: args.context.tags,
         }, kept);
         for (const feature of GUARDDUTY_FEATURES) {
             new aws.guardduty.DetectorFeature(`${name}-guardduty-${feature.name.toLowerCase().replace(/_/g, "-")}`, {
@@ -105,7 +108,7 @@ export class RegionalBaseline extends pulumi.ComponentResource {
             ? new aws.iam.ServiceLinkedRole(`${name}-config-service-role`, {
                 awsServiceName: "config.amazonaws.com",
                 description: "AWS Config records the account's resources",
-                tags: args.tags,
+                tags: args.context.tags,
             }, kept).arn
             : pulumi.interpolate`arn:${partition}:iam::${account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
         const configKey = new aws.kms.Key(`${name}-config-key`, {
@@ -119,7 +122,7 @@ export class RegionalBaseline extends pulumi.ComponentResource {
                 Resource: "*",
                 Condition: { StringEquals: { "aws:SourceAccount": account } },
             }]),
-            tags: { ...args.tags, Purpose: "config" },
+            tags: { ...args.context.tags, Purpose: "config" },
         }, { parent: this, protect: true, retainOnDelete: true });
         new aws.kms.Alias(`${name}-config-key`, { name: `alias/${args.namePrefix}-config`, targetKeyId: configKey.keyId }, { parent: this });
         const bucket = new SecureBucket(`${name}-config`, {
@@ -130,13 +133,12 @@ export class RegionalBaseline extends pulumi.ComponentResource {
                 id: "expire-after-retention",
                 status: "Enabled",
                 filter: {},
-                transitions: args.retentionDays > 90 ? [{ days: 90, storageClass: "GLACIER_IR" }] : [],
-                expiration: { days: args.retentionDays },
+                transitions: args.context.logs.retentionDays > 90 ? [{ days: 90, storageClass: "GLACIER_IR" }] : [],
+                expiration: { days: args.context.logs.retentionDays },
                 noncurrentVersionExpiration: { noncurrentDays: 30 },
             }],
             extraStatements: (arn) => configDelivery(arn, account),
-            protect: true,
-            tags: { ...args.tags, Purpose: "config" },
+            context: { protect: true, tags: { ...args.context.tags, Purpose: "config" } },
         }, { parent: this });
 
         const recorder = new aws.cfg.Recorder(`${name}-config`, {
@@ -169,7 +171,7 @@ export class RegionalBaseline extends pulumi.ComponentResource {
                 Resource: "*",
                 Condition: { StringEquals: { "kms:CallerAccount": account, "kms:ViaService": `ec2.${region}.amazonaws.com` } },
             }]),
-            tags: { ...args.tags, Purpose: "ebs" },
+            tags: { ...args.context.tags, Purpose: "ebs" },
         }, { parent: this, protect: true, retainOnDelete: true });
         new aws.kms.Alias(`${name}-ebs-key`, { name: `alias/${args.namePrefix}-ebs-default`, targetKeyId: ebsKey.keyId }, { parent: this });
         const defaultKey = new aws.ebs.DefaultKmsKey(`${name}-ebs-default-key`, { keyArn: ebsKey.arn }, kept);

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Statement, assumableBy, grantToRole, policyDocument } from "../iam";
 import { KEY_SETTINGS, accountAdministers } from "../keys";
 import { SecureBucket } from "../secure-bucket";
+import { PlatformContext } from "../context";
 
 export interface AuditTrailArgs {
     /** Prefix of the trail's, log group's and key alias's names, e.g. `clinical-platform-production`. */
@@ -17,14 +18,16 @@ export interface AuditTrailArgs {
     /** The trail's home region (the stack's). */
     region: string;
     partition: pulumi.Input<string>;
-    /** Days log files and log events are kept (and, with `objectLock`, locked). */
-    retentionDays: number;
-    /** Lock every log file for `retentionDays` (COMPLIANCE mode): where the account holds PHI. */
+    /** Lock every log file for the log retention (COMPLIANCE mode): where the account holds PHI. */
     objectLock: boolean;
     /** Bucket receiving the trail bucket's server access logs, and its policy. */
     accessLogBucket: pulumi.Input<string>;
     accessLogBucketPolicy: pulumi.Resource;
-    tags: Record<string, string>;
+    /**
+     * The stack's shared inputs (components/context.ts): its log retention is how long log files and log
+     * events are kept (and, with `objectLock`, locked). The trail is protected whatever the context says.
+     */
+    context: PlatformContext;
 }
 
 export class AuditTrail extends pulumi.ComponentResource {
@@ -82,7 +85,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                     Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
                 },
             ]),
-            tags: { ...args.tags, Purpose: "audit" },
+            tags: { ...args.context.tags, Purpose: "audit" },
         }, kept);
         new aws.kms.Alias(`${name}-key`, { name: `alias/${args.namePrefix}-audit`, targetKeyId: key.keyId }, { parent: this });
 
@@ -90,25 +93,24 @@ export class AuditTrail extends pulumi.ComponentResource {
             kmsKeyArn: key.arn,
             accessLogBucket: args.accessLogBucket,
             accessLogBucketPolicy: args.accessLogBucketPolicy,
-            ...(args.objectLock ? { objectLock: { mode: "COMPLIANCE" as const, days: args.retentionDays } } : {}),
+            ...(args.objectLock ? { objectLock: { mode: "COMPLIANCE" as const, days: args.context.logs.retentionDays } } : {}),
             lifecycleRules: [{
                 id: "expire-after-retention",
                 status: "Enabled",
                 filter: {},
-                transitions: args.retentionDays > 90 ? [{ days: 90, storageClass: "GLACIER_IR" }] : [],
-                expiration: { days: args.retentionDays },
+                transitions: args.context.logs.retentionDays > 90 ? [{ days: 90, storageClass: "GLACIER_IR" }] : [],
+                expiration: { days: args.context.logs.retentionDays },
                 noncurrentVersionExpiration: { noncurrentDays: 30 },
             }],
             extraStatements: (arn) => cloudTrailDelivery(arn, account, trailArn),
-            protect: true,
-            tags: { ...args.tags, Purpose: "audit" },
+            context: { protect: true, tags: { ...args.context.tags, Purpose: "audit" } },
         }, { parent: this });
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-events`, {
             name: logGroupName,
             kmsKeyId: key.arn,
-            retentionInDays: args.retentionDays,
-            tags: args.tags,
+            retentionInDays: args.context.logs.retentionDays,
+            tags: args.context.tags,
         }, { parent: this, retainOnDelete: true });
 
         // The role CloudTrail assumes to write to the log group: log streams of this account's trail
@@ -118,14 +120,14 @@ export class AuditTrail extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-logs-role`, {
             description: `CloudTrail delivers trail ${trailName} to log group ${logGroupName}`,
             assumeRolePolicy: assumableBy("cloudtrail.amazonaws.com"),
-            tags: args.tags,
+            tags: args.context.tags,
         }, { parent: this });
         const grant = grantToRole(this, `${name}-logs-role`, role, [{
             Sid: "TrailWritesItsLogStreams",
             Effect: "Allow",
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
             Resource: pulumi.interpolate`${logGroupArn}:log-stream:${account}_CloudTrail_*`,
-        }], args.tags);
+        }], args.context.tags);
 
         // CloudTrail checks the bucket policy, the key policy and the role when the trail is created.
         const trail = new aws.cloudtrail.Trail(name, {
@@ -140,7 +142,7 @@ export class AuditTrail extends pulumi.ComponentResource {
             cloudWatchLogsGroupArn: pulumi.interpolate`${logGroup.arn}:*`,
             cloudWatchLogsRoleArn: role.arn,
             advancedEventSelectors: auditedEvents(bucket.arn),
-            tags: args.tags,
+            tags: args.context.tags,
         }, { parent: this, dependsOn: [bucket.policy, grant], retainOnDelete: true });
 
         this.trailArn = trail.arn;

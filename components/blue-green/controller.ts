@@ -8,6 +8,7 @@ import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableThroughPodIdentity, grantToRole } from "../iam";
+import { PlatformContext } from "../context";
 
 /**
  * Checked 2026-12-01 against the repository's index (index.yaml on the gh-pages branch of
@@ -36,8 +37,8 @@ export interface LoadBalancerControllerArgs {
     provider: k8s.Provider;
     /** Nodes and add-ons the controller's pods need. */
     runAfter: pulumi.Resource[];
-    /** Tags for every taggable resource. */
-    tags: Record<string, string>;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
 }
 
 export class LoadBalancerController extends pulumi.ComponentResource {
@@ -51,7 +52,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         const role = new aws.iam.Role(name, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.clusterName, namespaces: [NAMESPACE], serviceAccount: SERVICE_ACCOUNT }),
             description: "AWS Load Balancer Controller: registers slot pods in their target groups",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         const permissions = grantToRole(this, name, role, [
                 {
@@ -72,13 +73,13 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                     Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
                     Resource: args.targetGroupArns,
                 },
-            ], args.tags);
+            ], args.context.tags);
         const identity = new aws.eks.PodIdentityAssociation(name, {
             clusterName: args.clusterName,
             namespace: NAMESPACE,
             serviceAccount: SERVICE_ACCOUNT,
             roleArn: role.arn,
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
 
         // The release waits for the role's permissions: until they are attached the controller's first

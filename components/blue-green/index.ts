@@ -14,6 +14,7 @@ import { SlotLoadBalancer, SlotTargetGroup } from "./load-balancer";
 import { MIGRATION_NAME, MigrationJob, MigrationSettings } from "./migration";
 import { APP_NAME, AppSlot, SlotSecrets } from "./slot";
 import { ApplicationSettings } from "./workload";
+import { PlatformContext } from "../context";
 
 export { APP_PORT, READINESS_PATH, TEST_PORT, TLS_POLICY } from "./load-balancer";
 export { APP_NAME } from "./slot";
@@ -95,8 +96,8 @@ export interface BlueGreenServiceArgs {
     migration: MigrationSettings;
     /** What every migration waits for: the Job that creates the database roles. */
     migrationsAfter: pulumi.Resource[];
-    /** Tags for every taggable resource. */
-    tags: Record<string, string>;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
 }
 
 /** The API pods' role and its policy. */
@@ -185,7 +186,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
             candidateSlot: SLOT_NAMES.find((slot) => slot !== args.stableSlot) as SlotName,
             testClientSecurityGroupId: args.testClientSecurityGroupId,
             forwardAfter,
-            tags: args.tags,
+            context: args.context,
         }, { parent: this });
     }
 
@@ -198,7 +199,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
             targetGroupArns: SLOT_NAMES.map((slot) => loadBalancer.targetGroups[slot].arn),
             provider: args.cluster.provider,
             runAfter: args.cluster.workloadsReady,
-            tags: args.tags,
+            context: args.context,
         }, { parent: this });
     }
 
@@ -209,7 +210,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-api`, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.cluster.name, namespaces: Object.values(namespaces), serviceAccount: APP_NAME }),
             description: "Clinical API pods: read their own secrets",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         const permissions = grantToRole(this, `${name}-api`, role, [
             { Sid: "ReadApiSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretArns },
@@ -221,7 +222,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
             },
             { Sid: "ConnectAsApiDatabaseUser", Effect: "Allow", Action: "rds-db:connect", Resource: args.database.connectArn },
-        ], args.tags);
+        ], args.context.tags);
         return { role, permissions };
     }
 
@@ -252,7 +253,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 vpcCidr: args.vpcCidr,
                 loadBalancerSubnetCidrs: args.privateSubnetCidrs,
                 rolloutAfter: rolloutAfter[slot],
-                tags: args.tags,
+                context: args.context,
             }, { parent: this });
         });
     }
@@ -273,11 +274,11 @@ export class BlueGreenService extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-migrate`, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.cluster.name, namespaces: Object.values(namespaces), serviceAccount: MIGRATION_NAME }),
             description: "Clinical release migrations: log in to the database as the schema owner",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         const permissions = grantToRole(this, `${name}-migrate`, role, [
             { Sid: "ConnectAsSchemaOwner", Effect: "Allow", Action: "rds-db:connect", Resource: args.migration.connectArn },
-        ], args.tags);
+        ], args.context.tags);
 
         let previous: pulumi.Resource[] = [];
         const jobs: pulumi.Resource[] = [];
@@ -302,7 +303,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 resources: { cpu: args.resources.cpuRequest, memory: args.resources.memoryLimit },
                 provider: args.cluster.provider,
                 runAfter: [...args.migrationsAfter, ...previous],
-                tags: { ...args.tags, Slot: slot },
+                context: { ...args.context, tags: { ...args.context.tags, Slot: slot } },
             }, parent);
             migrated[slot]([migration.job]);
             previous = [migration.job];

@@ -17,6 +17,7 @@
 import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SLOT_NAMES, SlotName } from "./slots";
+import { PlatformContext } from "../context";
 
 export const APP_PORT = 8080;
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -68,8 +69,8 @@ export interface SlotLoadBalancerArgs {
      * are among them: no traffic moves unless the migrations of the releases it goes to succeeded.
      */
     forwardAfter: pulumi.Input<pulumi.Resource[]>;
-    /** Tags for every taggable resource. */
-    tags: Record<string, string>;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
 }
 
 export class SlotLoadBalancer extends pulumi.ComponentResource {
@@ -100,7 +101,7 @@ export class SlotLoadBalancer extends pulumi.ComponentResource {
             enableHttp2: true,
             idleTimeout: 60,
             accessLogs: { bucket: args.accessLogBucket, prefix: args.accessLogPrefix, enabled: true },
-            tags: args.tags,
+            tags: args.context.tags,
         }, { parent: this, dependsOn: [args.accessLogBucketPolicy] });
         this.targetGroups = defineTargetGroups(name, args, parent);
         const listeners = defineListeners(name, args, loadBalancer, this.targetGroups, parent);
@@ -128,7 +129,7 @@ function defineSecurityGroup(name: string, args: SlotLoadBalancerArgs, parent: {
     const group = new aws.ec2.SecurityGroup(name, {
         vpcId: args.vpcId,
         description: "Clinical API load balancer; ingress from CloudFront only, egress to pods on the app port",
-        tags: { ...args.tags, Name: name },
+        tags: { ...args.context.tags, Name: name },
     }, parent);
     new aws.vpc.SecurityGroupEgressRule(`${name}-to-pods`, {
         securityGroupId: group.id,
@@ -137,7 +138,7 @@ function defineSecurityGroup(name: string, args: SlotLoadBalancerArgs, parent: {
         fromPort: APP_PORT,
         toPort: APP_PORT,
         description: "Requests and health checks to the API pods",
-        tags: args.tags,
+        tags: args.context.tags,
     }, parent);
     new aws.vpc.SecurityGroupIngressRule(`${name}-into-pods`, {
         securityGroupId: args.podSecurityGroupId,
@@ -146,7 +147,7 @@ function defineSecurityGroup(name: string, args: SlotLoadBalancerArgs, parent: {
         fromPort: APP_PORT,
         toPort: APP_PORT,
         description: "API pods from the load balancer",
-        tags: args.tags,
+        tags: args.context.tags,
     }, parent);
 
     // The test listener admits the CI runner alone, in both groups: the runner's own egress is
@@ -158,7 +159,7 @@ function defineSecurityGroup(name: string, args: SlotLoadBalancerArgs, parent: {
         fromPort: TEST_PORT,
         toPort: TEST_PORT,
         description: "Smoke tests from the CI runner to the candidate's test listener",
-        tags: args.tags,
+        tags: args.context.tags,
     }, parent);
     new aws.vpc.SecurityGroupEgressRule(`${name}-runner-to-test`, {
         securityGroupId: args.testClientSecurityGroupId,
@@ -167,7 +168,7 @@ function defineSecurityGroup(name: string, args: SlotLoadBalancerArgs, parent: {
         fromPort: TEST_PORT,
         toPort: TEST_PORT,
         description: "Smoke tests to the candidate's test listener",
-        tags: args.tags,
+        tags: args.context.tags,
     }, parent);
     return group;
 }
@@ -195,7 +196,7 @@ function defineTargetGroups(name: string, args: SlotLoadBalancerArgs, parent: { 
             },
             deregistrationDelay: 30,
             stickiness: { type: "lb_cookie", enabled: false },
-            tags: { ...args.tags, Slot: slot },
+            tags: { ...args.context.tags, Slot: slot },
         }, parent);
         return [slot, { arn: targetGroup.arn, arnSuffix: targetGroup.arnSuffix }];
     })) as Record<SlotName, SlotTargetGroup>;
@@ -208,7 +209,7 @@ function defineListeners(name: string, args: SlotLoadBalancerArgs, loadBalancer:
         port: 80,
         protocol: "HTTP",
         defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-        tags: args.tags,
+        tags: args.context.tags,
     }, parent);
     const traffic = new aws.lb.Listener(`${name}-https`, {
         loadBalancerArn: loadBalancer.arn,
@@ -225,7 +226,7 @@ function defineListeners(name: string, args: SlotLoadBalancerArgs, loadBalancer:
                 stickiness: { enabled: false, duration: 1 },
             },
         }],
-        tags: args.tags,
+        tags: args.context.tags,
     }, { ...parent, dependsOn: args.forwardAfter });
     const test = new aws.lb.Listener(`${name}-test`, {
         loadBalancerArn: loadBalancer.arn,
@@ -236,7 +237,7 @@ function defineListeners(name: string, args: SlotLoadBalancerArgs, loadBalancer:
         // targetGroupArn is the single-group form of a forward action (@pulumi/aws 7.48.0,
         // types/input.d.ts lb.ListenerDefaultAction; checked 2026-12-01): no weights to change.
         defaultActions: [{ type: "forward", targetGroupArn: targetGroups[args.candidateSlot].arn }],
-        tags: args.tags,
+        tags: args.context.tags,
     }, { ...parent, dependsOn: args.forwardAfter });
     return { traffic, test };
 }

@@ -16,6 +16,7 @@ import { POSTGRES_PORT } from "../database";
 import { DNS_EGRESS, RESTRICTED_CONTAINER, restrictedPod } from "../pod-security";
 import { APP_NAME, POD_IDENTITY_AGENT } from "./slot";
 import { APP_USER_ID, databaseEnv } from "./workload";
+import { PlatformContext } from "../context";
 
 /** Service account (and label) of the migration pods, in each slot's namespace. */
 export const MIGRATION_NAME = `${APP_NAME}-migrate`;
@@ -129,8 +130,8 @@ export interface MigrationJobArgs {
      * is the candidate (the two never run at once, and the stable slot's schema comes first).
      */
     runAfter: pulumi.Input<pulumi.Resource>[];
-    /** Tags for the snapshot. */
-    tags: Record<string, string>;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
 }
 
 /** What the migration Job is named, labelled, run as and waits for. */
@@ -181,7 +182,7 @@ export class MigrationJob extends pulumi.ComponentResource {
             namespace: args.namespace,
             serviceAccount: MIGRATION_NAME,
             roleArn: args.roleArn,
-            tags: args.tags,
+            tags: args.context.tags,
         }, { parent: this, dependsOn: [serviceAccount, ...args.permissions] });
         return { serviceAccount, identity };
     }
@@ -198,7 +199,7 @@ export class MigrationJob extends pulumi.ComponentResource {
         return new aws.rds.Snapshot(`${name}-snapshot`, {
             dbInstanceIdentifier: snapshot.instanceIdentifier,
             dbSnapshotIdentifier: releaseSnapshotIdentifier(snapshot.namePrefix, args.slot, this.jobName, args.image),
-            tags: { ...args.tags, [RELEASE_TAG]: args.image, [RETAIN_DAYS_TAG]: String(snapshot.retainDays) },
+            tags: { ...args.context.tags, [RELEASE_TAG]: args.image, [RETAIN_DAYS_TAG]: String(snapshot.retainDays) },
         }, {
             parent: this,
             dependsOn: args.runAfter,

@@ -15,6 +15,7 @@ import type { ManagedAddon } from "../../stacks/eks-versions";
 import { assumableThroughPodIdentity } from "../iam";
 import { awsManagedPolicyArn } from "../partition";
 import { installAddon } from "./addon";
+import { PlatformContext } from "../context";
 
 /** Log groups the CloudWatch agent and Fluent Bit write to, per cluster. */
 export const CONTAINER_INSIGHTS_LOG_GROUPS = ["application", "dataplane", "host", "performance"];
@@ -29,14 +30,10 @@ export interface ClusterAddonsArgs {
     kubernetesVersion: string;
     /** The build pinned for each add-on at this version (stacks/eks-versions.ts). */
     builds: Readonly<Record<ManagedAddon, string>>;
-    /** Key for the container log groups. */
-    logsKeyArn: pulumi.Input<string>;
-    /** Days container logs are kept. */
-    logRetentionDays: number;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
     /** The node capacity; these add-ons stay degraded until nodes can be launched. */
     nodes: pulumi.Resource;
-    /** Tags for every taggable resource. */
-    tags: Record<string, string>;
 }
 
 export class ClusterAddons extends pulumi.ComponentResource {
@@ -45,11 +42,11 @@ export class ClusterAddons extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:cluster:Addons", name, {}, opts);
         const parent = { parent: this };
-        const common = { clusterName: args.clusterName, kubernetesVersion: args.kubernetesVersion, tags: args.tags };
+        const common = { clusterName: args.clusterName, kubernetesVersion: args.kubernetesVersion, tags: args.context.tags };
         const roleFor = (suffix: string, namespace: string, serviceAccount: string, description: string) => new aws.iam.Role(`${name}-${suffix}`, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.clusterName, namespaces: [namespace], serviceAccount }),
             description,
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
 
         const cloudWatchRole = roleFor("cloudwatch", "amazon-cloudwatch", CLOUDWATCH_SERVICE_ACCOUNT, "CloudWatch agent: Container Insights metrics and container logs");
@@ -60,9 +57,9 @@ export class ClusterAddons extends pulumi.ComponentResource {
         // The agent would create these without retention or encryption; container logs may carry PHI.
         const logGroups = CONTAINER_INSIGHTS_LOG_GROUPS.map((kind) => new aws.cloudwatch.LogGroup(`${name}-insights-${kind}`, {
             name: `/aws/containerinsights/${args.clusterNameText}/${kind}`,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyId: args.logsKeyArn,
-            tags: args.tags,
+            retentionInDays: args.context.logs.retentionDays,
+            kmsKeyId: args.context.logs.keyArn,
+            tags: args.context.tags,
         }, parent));
 
         const afterNodes = [args.nodes];

@@ -18,6 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { eksAccessPolicyArn } from "../partition";
 import { required } from "../required";
 import { ManagedRole } from "./roles";
+import { PlatformContext } from "../context";
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
@@ -36,10 +37,8 @@ export interface ControlPlaneArgs {
     serviceCidr: string;
     /** Key that envelope-encrypts Kubernetes secrets. */
     clusterKeyArn: pulumi.Input<string>;
-    /** Key for the control-plane log group. */
-    logsKeyArn: pulumi.Input<string>;
-    /** Days control-plane logs are kept. */
-    logRetentionDays: number;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
     /** Role mapped to cluster-admin through an access entry; for people, never assumed by CI. */
     adminRoleArn: string;
     /** The roles CI jobs assume through GitHub OIDC, each given its own access entry. */
@@ -53,8 +52,6 @@ export interface ControlPlaneArgs {
     apiClientSecurityGroupId: pulumi.Input<string>;
     /** Refuse deletion of the cluster in AWS. */
     deletionProtection: boolean;
-    /** Tags for every taggable resource. */
-    tags: Record<string, string>;
 }
 
 export class ControlPlane extends pulumi.ComponentResource {
@@ -79,9 +76,9 @@ export class ControlPlane extends pulumi.ComponentResource {
         // EKS writes to this name; creating it first gives it retention and encryption.
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
             name: `/aws/eks/${args.clusterName}/cluster`,
-            retentionInDays: args.logRetentionDays,
-            kmsKeyId: args.logsKeyArn,
-            tags: args.tags,
+            retentionInDays: args.context.logs.retentionDays,
+            kmsKeyId: args.context.logs.keyArn,
+            tags: args.context.tags,
         }, parent);
 
         const publicEndpoint = args.publicAccessCidrs.length > 0;
@@ -112,7 +109,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             // stacks/eks-versions.ts refuses such a version before it gets that far.
             upgradePolicy: { supportType: "STANDARD" },
             deletionProtection: args.deletionProtection,
-            tags: args.tags,
+            tags: args.context.tags,
         }, { parent: this, dependsOn: [logGroup, ...args.role.ready] });
 
         // One entry per principal. `up` installs Helm releases that bring CustomResourceDefinitions and
@@ -129,7 +126,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 clusterName: cluster.name,
                 principalArn,
                 type: "STANDARD",
-                tags: args.tags,
+                tags: args.context.tags,
             }, parent);
             return new aws.eks.AccessPolicyAssociation(`${name}-${label}`, {
                 clusterName: cluster.name,
@@ -153,7 +150,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             fromPort: 443,
             toPort: 443,
             description: "Kubernetes API from the CI runner",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
 
         this.cluster = cluster;

@@ -15,6 +15,7 @@ import { kubeconfigFor } from "./kubeconfig";
 import { NodeCapacity } from "./nodes";
 import { ClusterRoles } from "./roles";
 import { installSecretsStore } from "./secrets-store";
+import { PlatformContext } from "../context";
 
 export { nodePoolLimits } from "./capacity";
 export type { NodePoolLimits, SlotCeiling } from "./capacity";
@@ -64,14 +65,10 @@ export interface ClusterArgs {
     ceiling: SlotCeiling;
     /** Key for Kubernetes secrets and node and persistent volumes. */
     clusterKeyArn: pulumi.Input<string>;
-    /** Key for control-plane and container log groups. */
-    logsKeyArn: pulumi.Input<string>;
-    /** Days control-plane and container logs are kept. */
-    logRetentionDays: number;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
     /** Refuse deletion of the cluster in AWS. */
     deletionProtection: boolean;
-    /** Tags for every taggable resource. */
-    tags: Record<string, string>;
 }
 
 export class Cluster extends pulumi.ComponentResource {
@@ -97,13 +94,11 @@ export class Cluster extends pulumi.ComponentResource {
             publicAccessCidrs: args.publicAccessCidrs,
             serviceCidr: args.serviceCidr,
             clusterKeyArn: args.clusterKeyArn,
-            logsKeyArn: args.logsKeyArn,
-            logRetentionDays: args.logRetentionDays,
+            context: args.context,
             adminRoleArn: args.adminRoleArn,
             ci: args.ci,
             apiClientSecurityGroupId: args.apiClientSecurityGroupId,
             deletionProtection: args.deletionProtection,
-            tags: args.tags,
         }, { parent: this });
 
         this.provider = new k8s.Provider(`${name}-kubernetes`, {
@@ -129,17 +124,15 @@ export class Cluster extends pulumi.ComponentResource {
             instanceCategories: args.nodes.instanceCategories,
             minInstanceCpu: args.nodes.minInstanceCpu,
             limits: nodePoolLimits(args.ceiling, args.nodes),
-            tags: args.tags,
+            context: args.context,
         }, { parent: this });
         const addons = new ClusterAddons(`${name}-addons`, {
             clusterName: controlPlane.clusterName,
             clusterNameText: args.clusterName,
             kubernetesVersion: args.version,
             builds: args.addonBuilds,
-            logsKeyArn: args.logsKeyArn,
-            logRetentionDays: args.logRetentionDays,
+            context: args.context,
             nodes: nodes.nodePool,
-            tags: args.tags,
         }, { parent: this });
 
         // Auto Mode enforces NetworkPolicy only once this switch is on (EKS User Guide "Use Network

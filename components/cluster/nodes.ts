@@ -27,6 +27,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { eksAccessPolicyArn } from "../partition";
 import { NodePoolLimits } from "./capacity";
 import { ManagedRole } from "./roles";
+import { PlatformContext } from "../context";
 
 export const NODE_CLASS_NAME = "clinical-nodes";
 export const NODE_POOL_NAME = "clinical-general";
@@ -54,8 +55,8 @@ export interface NodeCapacityArgs {
     minInstanceCpu: number;
     /** The most CPU and memory all nodes together may have. */
     limits: NodePoolLimits;
-    /** Tags for the access entry. */
-    tags: Record<string, string>;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
 }
 
 export class NodeCapacity extends pulumi.ComponentResource {
@@ -71,7 +72,7 @@ export class NodeCapacity extends pulumi.ComponentResource {
             clusterName: args.clusterName,
             principalArn: args.role.arn,
             type: "EC2",
-            tags: args.tags,
+            tags: args.context.tags,
         }, { parent: this, dependsOn: args.role.ready });
         const access = new aws.eks.AccessPolicyAssociation(`${name}-node`, {
             clusterName: args.clusterName,

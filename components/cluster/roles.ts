@@ -12,6 +12,7 @@ import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumableBy } from "../iam";
 import { iamManagedPolicyArn } from "../partition";
+import { ResourceContext } from "../context";
 
 export const CLUSTER_ROLE_POLICIES = [
     "AmazonEKSClusterPolicy",
@@ -25,8 +26,8 @@ export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodeMinimalPolicy", "AmazonEC
 export interface ClusterRolesArgs {
     /** The cluster these roles serve; named in their descriptions. */
     clusterName: string;
-    /** Tags for both roles. */
-    tags: Record<string, string>;
+    /** The stack's shared inputs: tags and protection (components/context.ts). */
+    context: ResourceContext;
     /**
      * Where the cluster role and its AmazonEKSClusterPolicy attachment were registered before (both
      * under one logical name), so a stack that already has a cluster keeps its role: EKS cannot change
@@ -52,7 +53,7 @@ export class ClusterRoles extends pulumi.ComponentResource {
         const former = args.formerClusterRole;
         const role = (suffix: string, trust: pulumi.Output<string>, description: string, policies: string[]): ManagedRole => {
             const aliases = suffix === "cluster" && former ? [{ name: former.name, parent: former.parent }] : [];
-            const created = new aws.iam.Role(`${name}-${suffix}`, { assumeRolePolicy: trust, description, tags: args.tags }, { parent: this, aliases });
+            const created = new aws.iam.Role(`${name}-${suffix}`, { assumeRolePolicy: trust, description, tags: args.context.tags }, { parent: this, aliases });
             const ready = policies.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-${suffix}-${policy}`, {
                 role: created.name,
                 policyArn: iamManagedPolicyArn(partition, policy),

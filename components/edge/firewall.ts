@@ -8,6 +8,7 @@ import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Statement, policyDocument } from "../iam";
 import { KEY_SETTINGS, accountAdministers } from "../keys";
+import { LogContext, ResourceContext } from "../context";
 
 export const EDGE_REGION = "us-east-1";
 export const MANAGED_RULE_GROUPS = [
@@ -19,21 +20,21 @@ export const MANAGED_RULE_GROUPS = [
 /** Headers kept out of the firewall log: they carry credentials. */
 export const REDACTED_HEADERS = ["authorization", "cookie"];
 
+/**
+ * The shared inputs, where a logs key is in us-east-1 to reuse; absent, a key for these logs is created
+ * there (a KMS key serves only its own region). Its protection applies to that key: losing it loses the logs.
+ */
+export type EdgeFirewallContext = ResourceContext & { logs: Pick<LogContext, "retentionDays"> & Partial<Pick<LogContext, "keyArn">> };
+
 export interface EdgeFirewallArgs {
     /** Prefix of the ACL and log group names, e.g. clinical-platform-production. */
     namePrefix: string;
     /** Requests one address may make in five minutes before it is blocked. */
     requestsPerIpPerFiveMinutes: number;
-    /** A logs key in us-east-1 to reuse; absent, a key for these logs is created there. */
-    logsKeyArn?: pulumi.Input<string>;
-    /** Days firewall logs are kept. */
-    logRetentionDays: number;
+    /** The stack's shared inputs (components/context.ts), with a logs key only in us-east-1. */
+    context: EdgeFirewallContext;
     /** Provider for us-east-1. */
     provider: aws.Provider;
-    /** Protect a key created here; losing it loses the logs. */
-    protect: boolean;
-    /** Tags for every taggable resource. */
-    tags: Record<string, string>;
 }
 
 export class EdgeFirewall extends pulumi.ComponentResource {
@@ -43,13 +44,13 @@ export class EdgeFirewall extends pulumi.ComponentResource {
         super("clinical-platform:edge:Firewall", name, {}, opts);
         const inEdgeRegion = { parent: this, provider: args.provider };
 
-        const logsKeyArn = args.logsKeyArn ?? this.createLogsKey(name, args);
+        const logsKeyArn = args.context.logs.keyArn ?? this.createLogsKey(name, args);
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
             // WAF delivers only to groups whose name starts with aws-waf-logs-.
             name: `aws-waf-logs-${args.namePrefix}`,
-            retentionInDays: args.logRetentionDays,
+            retentionInDays: args.context.logs.retentionDays,
             kmsKeyId: logsKeyArn,
-            tags: args.tags,
+            tags: args.context.tags,
         }, inEdgeRegion);
 
         const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
@@ -85,7 +86,7 @@ export class EdgeFirewall extends pulumi.ComponentResource {
                 })),
             ],
             visibilityConfig: visibility(`${args.namePrefix}-edge`),
-            tags: args.tags,
+            tags: args.context.tags,
         }, inEdgeRegion);
         new aws.wafv2.WebAclLoggingConfiguration(name, {
             resourceArn: webAcl.arn,
@@ -117,8 +118,8 @@ export class EdgeFirewall extends pulumi.ComponentResource {
             ...KEY_SETTINGS,
             description: `${args.namePrefix} edge log encryption (${EDGE_REGION})`,
             policy: policyDocument(statements),
-            tags: { ...args.tags, Purpose: "edge-logs" },
-        }, { ...lookup, protect: args.protect, retainOnDelete: args.protect });
+            tags: { ...args.context.tags, Purpose: "edge-logs" },
+        }, { ...lookup, protect: args.context.protect, retainOnDelete: args.context.protect });
         new aws.kms.Alias(`${name}-logs`, { name: `alias/${args.namePrefix}-edge-logs`, targetKeyId: key.keyId }, lookup);
         return key.arn;
     }

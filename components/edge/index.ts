@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createAppRoutesFunction } from "./app-routes";
 import { EDGE_REGION, EdgeFirewall } from "./firewall";
 import { createEdgePolicies } from "./policies";
+import { PlatformContext } from "../context";
 
 export { APP_ROUTES_RUNTIME, APP_ROUTES_SOURCE, FUNCTION_SIZE_LIMIT_BYTES } from "./app-routes";
 export { EDGE_REGION, MANAGED_RULE_GROUPS, REDACTED_HEADERS } from "./firewall";
@@ -55,16 +56,13 @@ export interface EdgeArgs {
     accessLogs: { bucketArn: pulumi.Input<string>; prefix: string; bucketPolicy?: pulumi.Resource };
     /** The internal load balancer behind `/api/*`; its group gets the only ingress rules. */
     loadBalancer: { arn: pulumi.Input<string>; dnsName: pulumi.Input<string>; securityGroupId: pulumi.Input<string> };
-    /** The stack's logs key; reused for the firewall log group when the stack is in us-east-1. */
-    logsKeyArn: pulumi.Input<string>;
-    /** Days firewall logs are kept. */
-    logRetentionDays: number;
+    /**
+     * The stack's shared inputs (components/context.ts);
+     * its protection covers the key created for the firewall logs outside us-east-1.
+     */
+    context: PlatformContext;
     /** Requests one address may make in five minutes before the firewall blocks it. */
     requestsPerIpPerFiveMinutes: number;
-    /** Protect a key created for the firewall logs. */
-    protect: boolean;
-    /** Tags for every taggable resource. */
-    tags: Record<string, string>;
 }
 
 /** What the distribution is put together from. */
@@ -91,14 +89,12 @@ export class Edge extends pulumi.ComponentResource {
         const firewall = new EdgeFirewall(`${name}-firewall`, {
             namePrefix: args.namePrefix,
             requestsPerIpPerFiveMinutes: args.requestsPerIpPerFiveMinutes,
-            logsKeyArn: args.region === EDGE_REGION ? args.logsKeyArn : undefined,
-            logRetentionDays: args.logRetentionDays,
             provider: edgeProvider,
-            protect: args.protect,
-            tags: args.tags,
+            // The stack's logs key is reused for the firewall log group when the stack is in us-east-1.
+            context: { ...args.context, logs: args.region === EDGE_REGION ? args.context.logs : { retentionDays: args.context.logs.retentionDays } },
         }, parent);
         const policies = createEdgePolicies(this, name, args.namePrefix);
-        const appRoutes = createAppRoutesFunction(this, name, args.namePrefix, args.tags);
+        const appRoutes = createAppRoutesFunction(this, name, args.namePrefix, args.context.tags);
         const origins = this.defineOrigins(name, args);
         const distribution = this.defineDistribution(name, args, { webAclArn: firewall.webAclArn, policies, appRoutes, ...origins });
         this.deliverAccessLogs(name, args, distribution, edgeProvider);
@@ -134,7 +130,7 @@ export class Edge extends pulumi.ComponentResource {
                 originProtocolPolicy: "https-only",
                 originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
             },
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         this.admitVpcOrigin(name, args, apiOrigin);
         return { assetsAccess, apiOrigin };
@@ -184,7 +180,7 @@ export class Edge extends pulumi.ComponentResource {
                 originRequestPolicyId: policies.apiOriginRequest,
                 responseHeadersPolicyId: policies.securityHeaders,
             }],
-            tags: args.tags,
+            tags: args.context.tags,
         }, { parent: this });
     }
 
@@ -195,18 +191,18 @@ export class Edge extends pulumi.ComponentResource {
             name: accessLogSourceName(args.namePrefix),
             logType: "ACCESS_LOGS",
             resourceArn: distribution.arn,
-            tags: args.tags,
+            tags: args.context.tags,
         }, inEdgeRegion);
         const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-access-logs`, {
             name: `${args.namePrefix}-cloudfront-s3`,
             outputFormat: "json",
             deliveryDestinationConfiguration: { destinationResourceArn: pulumi.interpolate`${args.accessLogs.bucketArn}/${args.accessLogs.prefix}` },
-            tags: args.tags,
+            tags: args.context.tags,
         }, inEdgeRegion);
         new aws.cloudwatch.LogDelivery(`${name}-access-logs`, {
             deliverySourceName: source.name,
             deliveryDestinationArn: destination.arn,
-            tags: args.tags,
+            tags: args.context.tags,
         }, { ...inEdgeRegion, dependsOn: args.accessLogs.bucketPolicy ? [args.accessLogs.bucketPolicy] : [] });
     }
 
@@ -236,7 +232,7 @@ export class Edge extends pulumi.ComponentResource {
                 fromPort: port,
                 toPort: port,
                 description: `${purpose} from CloudFront VPC-origin interfaces`,
-                tags: args.tags,
+                tags: args.context.tags,
             }, parent);
         }
     }

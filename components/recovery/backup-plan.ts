@@ -19,6 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { VAULT_LOCK_MAX_RETENTION_DAYS } from "../../stacks/profiles";
 import { assumableBy, grantToRole } from "../iam";
 import { awsManagedPolicyArn } from "../partition";
+import { ResourceContext } from "../context";
 
 /**
  * Hour (UTC) of the first backup of the day. AWS Backup starts no database backup in the hour before
@@ -56,8 +57,8 @@ export interface BackupPlanArgs {
     retentionDays: number;
     /** Lock both vaults in compliance mode. */
     vaultLock: boolean;
-    protect: boolean;
-    tags: Record<string, string>;
+    /** The stack's shared inputs: tags and protection (components/context.ts). */
+    context: ResourceContext;
 }
 
 /** What each vault's access policy denies everyone. */
@@ -87,8 +88,8 @@ export class BackupPlan extends pulumi.ComponentResource {
                 name: vaultName === name ? args.namePrefix : `${args.namePrefix}-dr`,
                 kmsKeyArn: keyArn,
                 forceDestroy: false,
-                tags: args.tags,
-            }, { ...where, protect: args.protect, retainOnDelete: args.protect });
+                tags: args.context.tags,
+            }, { ...where, protect: args.context.protect, retainOnDelete: args.context.protect });
             // No one deletes a recovery point, shortens its lifecycle or swaps this policy by hand; AWS
             // Backup's own lifecycle expiry is not an API call of a principal and still runs (AWS Backup
             // Developer Guide, "Vault access policies"; Config rule backup-recovery-point-manual-deletion-disabled
@@ -133,15 +134,15 @@ export class BackupPlan extends pulumi.ComponentResource {
                 completionWindow: 24 * 60,
                 lifecycle,
                 copyActions: [{ destinationVaultArn: dr.arn, lifecycle }],
-                recoveryPointTags: args.tags,
+                recoveryPointTags: args.context.tags,
             }],
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
 
         const role = new aws.iam.Role(`${name}-service`, {
             assumeRolePolicy: assumableBy("backup.amazonaws.com"),
             description: "AWS Backup backs up, copies and restores the stack's data as this role",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         const attachments = BACKUP_ROLE_MANAGED_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-${policy.split("/").pop()}`, {
             role: role.name,
@@ -164,7 +165,7 @@ export class BackupPlan extends pulumi.ComponentResource {
                 Resource: keys,
                 Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
-        ], args.tags);
+        ], args.context.tags);
 
         new aws.backup.Selection(name, {
             name: `${args.namePrefix}-data`,

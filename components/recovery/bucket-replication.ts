@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Statement, assumableBy, grantToRole } from "../iam";
 import { SecureBucket, serverAccessLogDelivery } from "../secure-bucket";
 import { BACKUPS_LIFECYCLE } from "../storage";
+import { PlatformContext } from "../context";
 
 export interface BucketReplicationArgs {
     /** The bucket replicated; its versioning must be on before replication is configured, so the whole component is waited for. */
@@ -21,12 +22,10 @@ export interface BucketReplicationArgs {
     /** The DR key every replica is encrypted with. */
     drKeyArn: pulumi.Input<string>;
     accountId: string;
-    /** Days the DR bucket's access logs are kept. */
-    logRetentionDays: number;
+    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
+    context: PlatformContext;
     /** Provider of the DR region, for the DR buckets. */
     drProvider: aws.Provider;
-    protect: boolean;
-    tags: Record<string, string>;
 }
 
 /**
@@ -53,12 +52,11 @@ export class BucketReplication extends pulumi.ComponentResource {
                 id: "expire-after-retention",
                 status: "Enabled",
                 filter: {},
-                expiration: { days: args.logRetentionDays },
+                expiration: { days: args.context.logs.retentionDays },
                 noncurrentVersionExpiration: { noncurrentDays: 30 },
             }],
             extraStatements: (arn) => [serverAccessLogDelivery(arn, args.accountId)],
-            protect: args.protect,
-            tags: { ...args.tags, Purpose: "logs" },
+            context: { ...args.context, tags: { ...args.context.tags, Purpose: "logs" } },
         }, inDr);
         const replica = new SecureBucket(`${name}-dr`, {
             kmsKeyArn: args.drKeyArn,
@@ -66,14 +64,13 @@ export class BucketReplication extends pulumi.ComponentResource {
             accessLogBucketPolicy: logs.policy,
             // The replica ages like its source.
             lifecycleRules: BACKUPS_LIFECYCLE,
-            protect: args.protect,
-            tags: { ...args.tags, Purpose: "backups-replica" },
+            context: { ...args.context, tags: { ...args.context.tags, Purpose: "backups-replica" } },
         }, inDr);
 
         const role = new aws.iam.Role(`${name}-replication`, {
             assumeRolePolicy: assumableBy("s3.amazonaws.com", undefined, args.accountId),
             description: "S3 replicates the backups bucket to the DR region as this role",
-            tags: args.tags,
+            tags: args.context.tags,
         }, parent);
         const objectsOf = (arn: pulumi.Input<string>) => pulumi.interpolate`${arn}/*`;
         // With S3 Bucket Keys on (SecureBucket), the encryption context is the bucket's ARN, not the object's.
@@ -94,7 +91,7 @@ export class BucketReplication extends pulumi.ComponentResource {
                 Condition: throughS3(args.drRegion, replica.arn),
             },
         ];
-        const grant = grantToRole(this, `${name}-replication`, role, statements, args.tags);
+        const grant = grantToRole(this, `${name}-replication`, role, statements, args.context.tags);
 
         // Delete markers are not replicated: a delete at home (by mistake or by an attacker) leaves
         // the replica's current objects in place. S3 never replicates the deletion of a version.

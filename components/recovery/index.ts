@@ -13,6 +13,7 @@ import { KEY_SETTINGS, accountAdministers } from "../keys";
 import { policyDocument } from "../iam";
 import { BackupPlan } from "./backup-plan";
 import { BucketReplication } from "./bucket-replication";
+import { PlatformContext } from "../context";
 
 export { BACKUP_START_HOUR_UTC, VAULT_LOCK_GRACE_DAYS, backupSchedule } from "./backup-plan";
 
@@ -42,11 +43,11 @@ export interface RecoveryArgs {
     dataKeyArn: pulumi.Input<string>;
     /** AWS Backup schedule, retention and vault lock from the profile. */
     backup: { intervalHours: number; retentionDays: number; vaultLock: boolean };
-    /** Days the DR bucket's access logs are kept. */
-    logRetentionDays: number;
-    /** Protect what holds data (the DR key, buckets, vaults) in Pulumi and keep it if removed. */
-    protect: boolean;
-    tags: Record<string, string>;
+    /**
+     * The stack's shared inputs (components/context.ts);
+     * its protection covers what holds data in the DR region (the DR key, buckets, vaults).
+     */
+    context: PlatformContext;
 }
 
 export class Recovery extends pulumi.ComponentResource {
@@ -66,7 +67,7 @@ export class Recovery extends pulumi.ComponentResource {
         }
         const dr = new aws.Provider(`${name}-${args.drRegion}`, { region: args.drRegion, allowedAccountIds: [args.accountId] }, { parent: this });
         const inDr = { parent: this, provider: dr };
-        const stateful = { ...inDr, protect: args.protect, retainOnDelete: args.protect };
+        const stateful = { ...inDr, protect: args.context.protect, retainOnDelete: args.context.protect };
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
 
         // One key for everything copied to the DR region. It all is the same data (the database and
@@ -77,7 +78,7 @@ export class Recovery extends pulumi.ComponentResource {
             ...KEY_SETTINGS,
             description: `${args.namePrefix} disaster-recovery copies in ${args.drRegion}`,
             policy: policyDocument([accountAdministers(pulumi.interpolate`arn:${partition}:iam::${args.accountId}:root`)]),
-            tags: { ...args.tags, Purpose: "disaster-recovery" },
+            tags: { ...args.context.tags, Purpose: "disaster-recovery" },
         }, stateful);
         new aws.kms.Alias(`${name}-dr`, { name: `alias/${args.namePrefix}-dr`, targetKeyId: key.keyId }, inDr);
 
@@ -97,7 +98,7 @@ export class Recovery extends pulumi.ComponentResource {
             family: `postgres${args.database.engineVersion.split(".")[0]}`,
             description: "Parameters of the clinical database, for restores in the DR region",
             parameters: [...POSTGRES_PARAMETERS],
-            tags: args.tags,
+            tags: args.context.tags,
         }, inDr);
 
         const replication = new BucketReplication(`${name}-backups`, {
@@ -107,10 +108,8 @@ export class Recovery extends pulumi.ComponentResource {
             drRegion: args.drRegion,
             drKeyArn: key.arn,
             accountId: args.accountId,
-            logRetentionDays: args.logRetentionDays,
             drProvider: dr,
-            protect: args.protect,
-            tags: args.tags,
+            context: args.context,
         }, { parent: this });
 
         const plan = new BackupPlan(`${name}-backup`, {
@@ -120,8 +119,7 @@ export class Recovery extends pulumi.ComponentResource {
             drProvider: dr,
             resources: [args.database.arn, args.buckets.assets.arn, args.buckets.backups.arn],
             ...args.backup,
-            protect: args.protect,
-            tags: args.tags,
+            context: args.context,
         }, { parent: this });
 
         this.drKeyArn = key.arn;
