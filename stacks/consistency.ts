@@ -257,7 +257,7 @@ function checkRelease(overrides: unknown, environment: Environment, profile: Env
 }
 
 /**
- * Disaster recovery (issue 11): production names a DR region, dev names none (its data is
+ * Disaster recovery: production names a DR region, dev names none (its data is
  * disposable); the DR region is another region than the stack's, since a copy in the same region
  * fails with it. Production keeps AWS Backup recovery points 35 days or more in locked vaults;
  * only production locks them, since a compliance-mode lock can never be lifted.

@@ -18,7 +18,7 @@ export type {
 export { BACKUP_INTERVAL_HOURS } from "./profile-schema";
 
 /**
- * Fewest days production keeps each AWS Backup recovery point (issue 11: 35 days or more), longer
+ * Fewest days production keeps each AWS Backup recovery point (35 days or more), longer
  * than the 30 days of RDS automated backups, so a restore point outlives the PITR window.
  */
 export const PRODUCTION_MINIMUM_BACKUP_RETENTION_DAYS = 35;
