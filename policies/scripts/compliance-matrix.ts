@@ -6,12 +6,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ANCHOR_CONTROLS, type AnchorName, distinctControls } from "../anchors";
+import { ENVIRONMENTS } from "../../stacks/profiles";
 import { HIPAA_SECURITY_RULE } from "../lib/citations";
 import { policiesByService, policyMetadata } from "../rules";
 
 const PACK_DIR = join(__dirname, "..");
 export const MATRIX_FILE = join(PACK_DIR, "COMPLIANCE.md");
-const STACKS = ["dev", "staging", "production"] as const;
+/** The environments whose pack config the matrix shows (the DR stacks follow theirs, tests/policies/dr-pack-config.spec.ts). */
+const STACKS = ENVIRONMENTS;
 
 type StackConfig = Record<string, string | Record<string, unknown>>;
 

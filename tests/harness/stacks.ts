@@ -16,9 +16,10 @@ import { PACK_SESSION_OPTIONS } from "../../infra/offline/pack-metadata";
 import { POLICY_PACK_DIR, PreviewResult, REPOSITORY_ROOT, analyze, runOfflinePreview } from "../../infra/offline/preview";
 import { PROJECT } from "../../stacks";
 import { RecordedResource } from "../../infra/offline/types";
+import { ENVIRONMENTS, type Environment } from "../../stacks";
 
-export type StackName = "dev" | "staging" | "production";
-export const STACKS: readonly StackName[] = ["dev", "staging", "production"];
+export type StackName = Environment;
+export const STACKS: readonly StackName[] = ENVIRONMENTS;
 
 const cache = new Map<string, Promise<PreviewResult>>();
 

@@ -1,10 +1,11 @@
 import { join } from "node:path";
 import { type PolicyPackSession, startPolicyPack } from "../../../infra/analyzer";
 import { PACK_SESSION_OPTIONS } from "../../../infra/offline/pack-metadata";
+import { ENVIRONMENTS, type Environment } from "../../../stacks";
 
 export const PACK_DIR = join(__dirname, "..", "..", "..", "policies");
-export const STACKS = ["dev", "staging", "production"] as const;
-export type StackName = (typeof STACKS)[number];
+export const STACKS = ENVIRONMENTS;
+export type StackName = Environment;
 
 export const configFile = (stack: StackName) => join(PACK_DIR, "config", `${stack}.json`);
 
