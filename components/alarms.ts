@@ -176,7 +176,7 @@ export class Alarms extends pulumi.ComponentResource {
 
         this.topicArns = routes.topicArns;
         this.criticalTopicArn = routes.topicArns.critical;
-        this.registerOutputs({ topicArns: this.topicArns });
+        this.registerOutputs({ topicArns: this.topicArns, criticalTopicArn: this.criticalTopicArn });
     }
 }
 

@@ -139,7 +139,7 @@ export class AlertRoutes extends pulumi.ComponentResource {
         }
 
         this.topicArns = { warning: topics.warning.arn, critical: topics.critical.arn };
-        this.registerOutputs({ topicArns: this.topicArns });
+        this.registerOutputs({ topicArns: this.topicArns, ...(this.pagerDutyFunctionName ? { pagerDutyFunctionName: this.pagerDutyFunctionName } : {}) });
     }
 
     /** The Slack channel's AWS Chatbot configuration, with a role and guardrail that only read CloudWatch. */

@@ -178,7 +178,7 @@ export class AutoRollback extends pulumi.ComponentResource {
 
         this.functionName = fn.name;
         this.ruleArn = rule.arn;
-        this.registerOutputs({ functionName: this.functionName });
+        this.registerOutputs({ functionName: this.functionName, ruleArn: this.ruleArn });
     }
 }
 

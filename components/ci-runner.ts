@@ -195,6 +195,6 @@ export class CiRunner extends pulumi.ComponentResource {
         this.projectName = project.name;
         this.securityGroupId = group.id;
         this.labelPrefix = `${RUNNER_LABEL_PREFIX}${args.projectName}`;
-        this.registerOutputs({ projectName: this.projectName, securityGroupId: this.securityGroupId });
+        this.registerOutputs({ projectName: this.projectName, securityGroupId: this.securityGroupId, labelPrefix: this.labelPrefix });
     }
 }

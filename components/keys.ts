@@ -142,7 +142,9 @@ export class Keys extends pulumi.ComponentResource {
         this.logs = create("logs");
         this.secrets = create("secrets");
         this.cluster = create("cluster");
-        this.registerOutputs({});
+        this.registerOutputs({
+            data: this.data.arn, assets: this.assets.arn, logs: this.logs.arn, secrets: this.secrets.arn, cluster: this.cluster.arn,
+        });
     }
 }
 

@@ -117,7 +117,13 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = publicSubnets.map((s) => s.id);
         this.privateSubnetIds = privateSubnets.map((s) => s.id);
         this.isolatedSubnetIds = isolatedSubnets.map((s) => s.id);
-        this.registerOutputs({ vpcId: this.vpcId });
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            vpcCidr: this.vpcCidr,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+            isolatedSubnetIds: this.isolatedSubnetIds,
+        });
     }
 
     /** Every accepted and rejected flow, delivered by a role that may write to this one group only. */

@@ -86,7 +86,7 @@ export class Secrets extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [...versions, ...rotator.ready] });
         }
         this.arns = Object.fromEntries(secrets.map(({ secretName, secret }) => [secretName, secret.arn])) as Record<ApplicationSecret, pulumi.Output<string>>;
-        this.registerOutputs({});
+        this.registerOutputs({ arns: this.arns });
     }
 
     /** The rotation function, and what must exist before Secrets Manager first invokes it. */

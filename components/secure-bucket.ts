@@ -111,7 +111,7 @@ export class SecureBucket extends pulumi.ComponentResource {
         this.bucketName = bucket.bucket;
         this.arn = bucket.arn;
         this.regionalDomainName = bucket.bucketRegionalDomainName;
-        this.registerOutputs({ bucketName: this.bucketName });
+        this.registerOutputs({ bucketName: this.bucketName, arn: this.arn, regionalDomainName: this.regionalDomainName });
     }
 }
 

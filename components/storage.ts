@@ -99,7 +99,7 @@ export class Storage extends pulumi.ComponentResource {
             lifecycleRules: BACKUPS_LIFECYCLE,
             context: { ...args.context, tags: { ...args.context.tags, Purpose: "backups" } },
         }, parent);
-        this.registerOutputs({});
+        this.registerOutputs({ logs: this.logs.bucketName, assets: this.assets.bucketName, backups: this.backups.bucketName });
     }
 }
 

@@ -179,7 +179,7 @@ export class RegionalBaseline extends pulumi.ComponentResource {
 
         this.detectorId = detector.id;
         this.configBucketName = bucket.bucketName;
-        this.registerOutputs({ detectorId: this.detectorId });
+        this.registerOutputs({ detectorId: this.detectorId, configBucketName: this.configBucketName });
     }
 }
 

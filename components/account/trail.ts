@@ -148,7 +148,7 @@ export class AuditTrail extends pulumi.ComponentResource {
         this.trailArn = trail.arn;
         this.bucketName = bucket.bucketName;
         this.logGroupName = logGroup.name;
-        this.registerOutputs({ trailArn: this.trailArn, bucketName: this.bucketName });
+        this.registerOutputs({ trailArn: this.trailArn, bucketName: this.bucketName, logGroupName: this.logGroupName });
     }
 }
 

@@ -176,6 +176,6 @@ export class BackupPlan extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [...attachments, grant] });
 
         this.vaultNames = { home: home.name, dr: dr.name };
-        this.registerOutputs({});
+        this.registerOutputs({ vaultNames: this.vaultNames });
     }
 }

@@ -126,6 +126,6 @@ export class Recovery extends pulumi.ComponentResource {
         this.drBucketName = replication.drBucketName;
         this.vaultNames = plan.vaultNames;
         this.drParameterGroupName = parameters.name;
-        this.registerOutputs({ drKeyArn: this.drKeyArn, drBucketName: this.drBucketName });
+        this.registerOutputs({ drKeyArn: this.drKeyArn, drBucketName: this.drBucketName, vaultNames: this.vaultNames, drParameterGroupName: this.drParameterGroupName });
     }
 }
