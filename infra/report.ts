@@ -11,21 +11,23 @@ export function humanReport(document: PreviewDocument, resources: RecordedResour
     // The count is of the groups listed below: top-level components, and the stack's own resources.
     lines.push(`Stack ${document.stack} (${config.region}): ${custom.length} resources in ${components.size} groups`, "");
 
-    lines.push("Resources by component");
-    for (const [component, types] of components) {
-        const total = [...types.values()].reduce((sum, n) => sum + n, 0);
-        lines.push(`  ${component} — ${total}`);
-        for (const [type, count] of [...types].sort(([a], [b]) => a.localeCompare(b))) lines.push(`      ${String(count).padStart(3)}  ${type}`);
-    }
-    lines.push("", "Data", ...stateful(resources, document), "");
+    // The verdict first: it is what decides whether the change may go ahead.
+    lines.push(...policySection(document));
+    lines.push("", ...deployChecksSection(document.deployChecks));
 
-    lines.push("Traffic", `  stable slot: ${document.traffic.stableSlot}`);
+    lines.push("", "Traffic", `  stable slot: ${document.traffic.stableSlot}`);
     for (const [slot, { image, weight }] of Object.entries(document.traffic.slots)) {
         const bar = "█".repeat(Math.round(weight / 5)).padEnd(20, "·");
         lines.push(`  ${slot.padEnd(6)} ${bar} ${String(weight).padStart(3)} %  ${image ?? "(no image staged)"}`);
     }
-    lines.push("", ...policySection(document));
-    lines.push("", ...deployChecksSection(document.deployChecks));
+    lines.push("", "Data", ...stateful(resources, document));
+
+    // One line per group; --json lists every resource with its inputs.
+    lines.push("", "Resources by component (every resource: --json)");
+    for (const [component, types] of components) {
+        const total = [...types.values()].reduce((sum, n) => sum + n, 0);
+        lines.push(`  ${component} — ${total}`);
+    }
     return lines.join("\n");
 }
 

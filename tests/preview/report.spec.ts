@@ -53,10 +53,20 @@ describe("the human report of a preview", () => {
         const report = humanReport(document, resources, config);
         const header = /: (\d+) resources in (\d+) groups/.exec(report);
         assert.ok(header, report.split("\n")[0]);
-        const section = report.split("Resources by component\n")[1].split("\n\n")[0];
+        const section = report.split("Resources by component (every resource: --json)\n")[1].split("\n\n")[0];
         const groups = section.split("\n").filter((line) => /^ {2}\S/.test(line));
         assert.equal(Number(header[2]), groups.length);
         const counted = groups.reduce((sum, line) => sum + Number(/— (\d+)$/.exec(line)![1]), 0);
         assert.equal(Number(header[1]), counted);
+    });
+
+    it("gives the policy verdict and the deploy checks first, and a resource summary of one line per group", async () => {
+        const { document, resources, config } = await previewOf("dev");
+        const report = humanReport(document, resources, config);
+        const lines = report.split("\n");
+        assert.match(lines[2], /^Policy: /);
+        assert.ok(lines.findIndex((line) => line.startsWith("Deploy checks")) < lines.findIndex((line) => line.startsWith("Resources by component")));
+        const section = report.split("Resources by component (every resource: --json)\n")[1];
+        assert.ok(section.split("\n").every((line) => line === "" || /^ {2}\S.* — \d+$/.test(line)), section);
     });
 });
