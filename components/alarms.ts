@@ -101,7 +101,7 @@ export class Alarms extends pulumi.ComponentResource {
             alarmActions: [routes.topicArns[severity]],
             okActions: [routes.topicArns[severity]],
             insufficientDataActions: [routes.topicArns[severity]],
-            tags: { ...args.context.tags, Severity: severity },
+            tags: { Severity: severity },
         });
 
         const alarm = (suffix: string, severity: AlertSeverity, spec: AlarmSpec) => new aws.cloudwatch.MetricAlarm(`${name}-${suffix}`, {
@@ -159,7 +159,7 @@ export class Alarms extends pulumi.ComponentResource {
             treatMissingData: "breaching",
         });
 
-        burnRateAlarms(this, name, { namePrefix: args.namePrefix, loadBalancer, tags: args.context.tags, notify });
+        burnRateAlarms(this, name, { namePrefix: args.namePrefix, loadBalancer, notify });
 
         if (routes.pagerDutyFunctionName) {
             // Critical: a page that cannot be sent is lost once Lambda's retries are spent (a missing or

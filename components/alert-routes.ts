@@ -83,14 +83,13 @@ export class AlertRoutes extends pulumi.ComponentResource {
             name: `${args.namePrefix}-alarms-${severity}`,
             displayName: `${args.namePrefix} ${severity} alarms`,
             kmsMasterKeyId: args.context.logs.keyArn,
-            tags: { ...args.context.tags, Severity: severity },
+            tags: { Severity: severity },
         }, parent)])) as Record<AlertSeverity, aws.sns.Topic>;
 
         const guardDuty = args.routeGuardDutyFindings ? new aws.cloudwatch.EventRule(`${name}-guardduty`, {
             name: `${args.namePrefix}-guardduty-high`,
             description: "GuardDuty findings of high or critical severity (7 and above), to the critical alarm topic",
             eventPattern: JSON.stringify(GUARDDUTY_HIGH_SEVERITY_PATTERN),
-            tags: args.context.tags,
         }, parent) : undefined;
         if (guardDuty) new aws.cloudwatch.EventTarget(`${name}-guardduty`, { rule: guardDuty.name, arn: topics.critical.arn, targetId: "critical-alarm-topic" }, parent);
 
@@ -148,12 +147,10 @@ export class AlertRoutes extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-chatbot`, {
             assumeRolePolicy: assumableBy("chatbot.amazonaws.com"),
             description: "AWS Chatbot renders the platform's alarm notifications in Slack",
-            tags: args.context.tags,
         }, parent);
         const readAlarms = new aws.iam.Policy(`${name}-chatbot`, {
             description: "AWS Chatbot reads CloudWatch alarms and metrics, nothing else; also the channel's guardrail",
             policy: policyDocument([{ Sid: "ReadCloudWatch", Effect: "Allow", Action: CHATBOT_ACTIONS, Resource: "*" }]),
-            tags: args.context.tags,
         }, parent);
         const grant = new aws.iam.RolePolicyAttachment(`${name}-chatbot-grant`, { role: role.name, policyArn: readAlarms.arn }, parent);
         new aws.chatbot.SlackChannelConfiguration(`${name}-slack`, {
@@ -167,7 +164,6 @@ export class AlertRoutes extends pulumi.ComponentResource {
             userAuthorizationRequired: true,
             loggingLevel: "ERROR",
             snsTopicArns: topicArns,
-            tags: args.context.tags,
         }, { parent: this, dependsOn: [grant] });
     }
 
@@ -191,12 +187,10 @@ export class AlertRoutes extends pulumi.ComponentResource {
             name: `/aws/lambda/${functionName}`,
             retentionInDays: args.context.logs.retentionDays,
             kmsKeyId: args.context.logs.keyArn,
-            tags: args.context.tags,
         }, parent);
         const role = new aws.iam.Role(`${name}-pagerduty`, {
             assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
             description: "Sends the platform's alarms to PagerDuty",
-            tags: args.context.tags,
         }, parent);
         // Secrets Manager appends six random characters to a secret's name in its ARN.
         const secretArn = pulumi.interpolate`arn:${partition}:secretsmanager:${args.region}:${account}:secret:${secretName}-??????`;
@@ -205,7 +199,6 @@ export class AlertRoutes extends pulumi.ComponentResource {
             functionName,
             alarmDescription: "PagerDuty deliveries that failed",
             keyArn: args.context.logs.keyArn,
-            tags: args.context.tags,
         });
         const grant = grantToRole(this, `${name}-pagerduty`, role, [
             { Sid: "KeepFailedPages", Effect: "Allow", Action: "sqs:SendMessage", Resource: failures.arn },
@@ -215,7 +208,7 @@ export class AlertRoutes extends pulumi.ComponentResource {
             { Sid: "PublishTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
             LAMBDA_VPC_STATEMENT,
-        ], args.context.tags);
+        ]);
         const forwarder = new aws.lambda.Function(`${name}-pagerduty`, {
             name: functionName,
             role: role.arn,
@@ -231,8 +224,7 @@ export class AlertRoutes extends pulumi.ComponentResource {
             environment: { variables: { INTEGRATION_KEY_SECRET: secretName } },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tracingConfig: { mode: "Active" },
-            vpcConfig: functionVpcConfig(this, `${name}-pagerduty`, args.network, "HTTPS to the Secrets Manager API and to PagerDuty's Events API", args.context.tags),
-            tags: args.context.tags,
+            vpcConfig: functionVpcConfig(this, `${name}-pagerduty`, args.network, "HTTPS to the Secrets Manager API and to PagerDuty's Events API"),
         }, { parent: this, dependsOn: [logGroup, grant] });
         new aws.lambda.FunctionEventInvokeConfig(`${name}-pagerduty`, {
             functionName: forwarder.name,

@@ -69,7 +69,6 @@ export class AutoRollback extends pulumi.ComponentResource {
             name: `/aws/lambda/${functionName}`,
             retentionInDays: args.context.logs.retentionDays,
             kmsKeyId: args.context.logs.keyArn,
-            tags: args.context.tags,
         }, parent);
 
         // Failed invocations are kept with the event and the error: the record that the stack file
@@ -79,7 +78,6 @@ export class AutoRollback extends pulumi.ComponentResource {
             alarmDescription: "An automatic rollback failed or left the stack file behind: see its failure queue and docs/runbooks/emergency-rollback.md",
             keyArn: args.context.logs.keyArn,
             alarmTopicArn: args.alarmTopicArn,
-            tags: args.context.tags,
         });
 
         const rule = new aws.cloudwatch.EventRule(name, {
@@ -87,13 +85,11 @@ export class AutoRollback extends pulumi.ComponentResource {
             description: `Slot ${candidate}'s release alarms entering ALARM: return traffic to slot ${args.stableSlot}`,
             eventPattern: JSON.stringify(candidateAlarmPattern(alarmNames)),
             state: "ENABLED",
-            tags: args.context.tags,
         }, parent);
 
         const role = new aws.iam.Role(name, {
             assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
             description: "Returns the weighted listener to the stable slot when the candidate's alarms fire",
-            tags: args.context.tags,
         }, parent);
         const grant = grantToRole(this, name, role, [
             // ModifyListener takes the listener as its only resource (listener/app), so the role
@@ -113,13 +109,13 @@ export class AutoRollback extends pulumi.ComponentResource {
             { Sid: "PublishTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
             { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
             LAMBDA_VPC_STATEMENT,
-        ], args.context.tags);
+        ]);
 
         // In the private subnets of every zone, HTTPS out only: its reach is bounded by a security
         // group and recorded in the flow logs, like every workload's. It reaches the ELB, Secrets
         // Manager and SNS APIs and api.github.com through the NAT gateways (one per zone in production,
         // so the emergency path does not hang on one zone).
-        const vpcConfig = functionVpcConfig(this, name, args.network, "HTTPS to the ELB, Secrets Manager and SNS APIs and to api.github.com", args.context.tags);
+        const vpcConfig = functionVpcConfig(this, name, args.network, "HTTPS to the ELB, Secrets Manager and SNS APIs and to api.github.com");
         const fn = new aws.lambda.Function(name, {
             name: functionName,
             description: `Returns ${args.stack} traffic to slot ${args.stableSlot} when slot ${candidate}'s release alarms fire`,
@@ -150,7 +146,6 @@ export class AutoRollback extends pulumi.ComponentResource {
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tracingConfig: { mode: "Active" },
             vpcConfig,
-            tags: args.context.tags,
         }, { parent: this, dependsOn: [logGroup, grant] });
 
         new aws.lambda.FunctionEventInvokeConfig(name, {
@@ -208,7 +203,6 @@ export function rollbackTokenSecret(name: string, args: RollbackTokenSecretArgs)
         description: `GitHub token that dispatches the traffic workflow of ${args.repository} after an automatic rollback`,
         kmsKeyId: args.secretsKeyArn,
         recoveryWindowInDays: args.recoveryWindowDays,
-        tags: args.context.tags,
     }, { protect: args.context.protect, retainOnDelete: args.context.protect });
 }
 

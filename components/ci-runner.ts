@@ -72,7 +72,6 @@ export class CiRunner extends pulumi.ComponentResource {
             name: `/aws/codebuild/${args.projectName}`,
             retentionInDays: args.context.logs.retentionDays,
             kmsKeyId: args.context.logs.keyArn,
-            tags: args.context.tags,
         }, parent);
 
         // Egress only: a build is reached by nothing; it calls out to GitHub, AWS APIs, the npm
@@ -80,7 +79,7 @@ export class CiRunner extends pulumi.ComponentResource {
         const group = new aws.ec2.SecurityGroup(`${name}-group`, {
             vpcId: args.vpcId,
             description: `CI runner ${args.projectName}: HTTPS out, nothing in`,
-            tags: { ...args.context.tags, Name: `${name}-group` },
+            tags: { Name: `${name}-group` },
         }, parent);
         new aws.vpc.SecurityGroupEgressRule(`${name}-https-out`, {
             securityGroupId: group.id,
@@ -89,7 +88,6 @@ export class CiRunner extends pulumi.ComponentResource {
             fromPort: HTTPS,
             toPort: HTTPS,
             description: "HTTPS to GitHub, AWS APIs, the package registry and the cluster API",
-            tags: args.context.tags,
         }, parent);
 
         // Only CodeBuild acting for this one project may assume the role (confused-deputy guard).
@@ -104,7 +102,6 @@ export class CiRunner extends pulumi.ComponentResource {
                     ArnLike: { "aws:SourceArn": projectArn },
                 },
             }]),
-            tags: args.context.tags,
         }, parent);
 
         const subnetArns = args.privateSubnetIds.map((id) => pulumi.interpolate`arn:${partition}:ec2:${args.region}:${args.accountId}:subnet/${id}`);
@@ -150,7 +147,7 @@ export class CiRunner extends pulumi.ComponentResource {
                 Action: [`${connectionService}:GetConnectionToken`, `${connectionService}:GetConnection`, `${connectionService}:UseConnection`],
                 Resource: args.connectionArn,
             },
-        ], args.context.tags);
+        ]);
 
         const project = new aws.codebuild.Project(name, {
             name: args.projectName,
@@ -179,7 +176,6 @@ export class CiRunner extends pulumi.ComponentResource {
             buildTimeout: args.buildTimeoutMinutes ?? 150,
             queuedTimeout: 60,
             projectVisibility: "PRIVATE",
-            tags: args.context.tags,
             // CodeBuild checks the VPC permissions of the role when the project is created
             // (aws/aws-cdk#2662, checked 2026-12-01), so the grant comes first.
         }, { parent: this, dependsOn: [grant] });

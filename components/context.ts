@@ -7,8 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 /** What every resource a component creates carries, whatever it holds. */
 export interface ResourceContext {
     /**
-     * Tags put on every taggable resource (stacks/index.ts): environment, owner, data classification,
-     * cost center. The account bootstrap scopes each deploy role to resources tagged with its stack.
+     * The stack's tags (stacks/index.ts): environment, owner, data classification, cost center. The
+     * account bootstrap scopes each deploy role to resources tagged with its stack. In the platform the
+     * stack-tags transformation (components/stack-tags) puts them on every taggable AWS resource, so a
+     * component sets only its own extra tags; read here by what the transformation does not reach:
+     * SecureBucket (shared with the account bootstrap, which has no transformation) and the backup
+     * plan's recovery point tags.
      */
     tags: Record<string, string>;
     /**

@@ -146,7 +146,6 @@ export class DatabaseRoles extends pulumi.ComponentResource {
         const role = new aws.iam.Role(name, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.clusterName, namespaces: [namespaceName], serviceAccount: NAME }),
             description: "Creates the clinical database roles: reads the RDS master secret, nothing else",
-            tags: args.context.tags,
         }, { parent: this });
         const grant = grantToRole(this, name, role, [
             { Sid: "ReadMasterSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: args.masterSecretArn },
@@ -157,13 +156,12 @@ export class DatabaseRoles extends pulumi.ComponentResource {
                 Resource: args.secretsKeyArn,
                 Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
             },
-        ], args.context.tags);
+        ]);
         const identity = new aws.eks.PodIdentityAssociation(name, {
             clusterName: args.clusterName,
             namespace: namespaceName,
             serviceAccount: NAME,
             roleArn: role.arn,
-            tags: args.context.tags,
         }, { parent: this, dependsOn: [serviceAccount, grant] });
 
         const secretClass = new k8s.apiextensions.CustomResource(`${name}-master`, {

@@ -108,7 +108,7 @@ export class Database extends pulumi.ComponentResource {
 
         const access = defineAccess(name, args, parent);
         const parameters = defineParameterGroup(name, args, parent);
-        const monitoring = defineMonitoringRole(name, args, parent);
+        const monitoring = defineMonitoringRole(name, parent);
         const logGroups = defineLogGroups(name, args, stateful);
         const instance = defineInstance(name, args, { access, parameters, monitoring, logGroups }, stateful);
 
@@ -152,17 +152,16 @@ function defineAccess(name: string, args: DatabaseArgs, parent: { parent: pulumi
     const subnetGroup = new aws.rds.SubnetGroup(name, {
         subnetIds: args.isolatedSubnetIds,
         description: "Isolated subnets of the clinical database",
-        tags: args.context.tags,
     }, parent);
     const clients = new aws.ec2.SecurityGroup(`${name}-clients`, {
         vpcId: args.vpcId,
         description: "Members may connect to the clinical database",
-        tags: { ...args.context.tags, Name: `${name}-clients` },
+        tags: { Name: `${name}-clients` },
     }, parent);
     const server = new aws.ec2.SecurityGroup(`${name}-server`, {
         vpcId: args.vpcId,
         description: "Clinical database; PostgreSQL from database clients only",
-        tags: { ...args.context.tags, Name: `${name}-server` },
+        tags: { Name: `${name}-server` },
     }, parent);
     new aws.vpc.SecurityGroupIngressRule(`${name}-from-clients`, {
         securityGroupId: server.id,
@@ -171,7 +170,6 @@ function defineAccess(name: string, args: DatabaseArgs, parent: { parent: pulumi
         fromPort: POSTGRES_PORT,
         toPort: POSTGRES_PORT,
         description: "PostgreSQL from database clients",
-        tags: args.context.tags,
     }, parent);
     new aws.vpc.SecurityGroupEgressRule(`${name}-clients-to-server`, {
         securityGroupId: clients.id,
@@ -180,7 +178,6 @@ function defineAccess(name: string, args: DatabaseArgs, parent: { parent: pulumi
         fromPort: POSTGRES_PORT,
         toPort: POSTGRES_PORT,
         description: "PostgreSQL to the clinical database",
-        tags: args.context.tags,
     }, parent);
     return { subnetGroup, clients, server };
 }
@@ -192,18 +189,16 @@ function defineParameterGroup(name: string, args: DatabaseArgs, parent: { parent
         family: `postgres${major}`,
         description: "TLS-only connections with connection and DDL auditing",
         parameters: [...POSTGRES_PARAMETERS],
-        tags: args.context.tags,
     }, parent);
 }
 
 /** The enhanced-monitoring role and its policy attachment (the instance waits for both). */
-function defineMonitoringRole(name: string, args: DatabaseArgs, parent: { parent: pulumi.Resource }) {
+function defineMonitoringRole(name: string, parent: { parent: pulumi.Resource }) {
     const role = new aws.iam.Role(`${name}-monitoring`, {
         // Only on behalf of this account's instances: Amazon RDS user guide, "Setting up and enabling
         // Enhanced Monitoring", section "Protecting against the confused deputy problem" (checked 2026-12-01).
         assumeRolePolicy: assumableBy("monitoring.rds.amazonaws.com", undefined, aws.getCallerIdentityOutput({}, parent).accountId),
         description: "Publishes RDS enhanced monitoring metrics",
-        tags: args.context.tags,
     }, parent);
     const policy = new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
         role: role.name,
@@ -219,7 +214,6 @@ function defineLogGroups(name: string, args: DatabaseArgs, stateful: pulumi.Cust
         name: `/aws/rds/instance/${args.identifier}/${logType}`,
         retentionInDays: args.context.logs.retentionDays,
         kmsKeyId: args.context.logs.keyArn,
-        tags: args.context.tags,
     }, stateful));
 }
 
@@ -275,7 +269,6 @@ function defineInstance(name: string, args: DatabaseArgs, { access, parameters, 
         performanceInsightsRetentionPeriod: args.performanceInsightsRetentionDays,
         monitoringInterval: args.monitoringIntervalSeconds,
         monitoringRoleArn: monitoring.role.arn,
-        tags: args.context.tags,
         // RDS refuses a monitoring role that lacks its policy ("IAM role ARN value is invalid or does
         // not include the required permissions for: ENHANCED_MONITORING").
     }, {

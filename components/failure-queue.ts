@@ -20,7 +20,6 @@ export interface FailureQueueArgs {
      * for a function whose failures another alarm already reports.
      */
     alarmTopicArn?: pulumi.Input<string>;
-    tags: Record<string, string>;
 }
 
 /** Creates the queue and its alarm as children of `scope`, named after `name`; returns the queue. */
@@ -30,7 +29,6 @@ export function failureQueue(scope: pulumi.Resource, name: string, args: Failure
         name: `${args.functionName}-failures`,
         kmsMasterKeyId: args.keyArn,
         messageRetentionSeconds: 14 * 24 * 3600,
-        tags: args.tags,
     }, parent);
     new aws.sqs.QueuePolicy(`${name}-failures`, {
         queueUrl: queue.url,
@@ -60,7 +58,7 @@ export function failureQueue(scope: pulumi.Resource, name: string, args: Failure
         alarmActions: [args.alarmTopicArn],
         okActions: [args.alarmTopicArn],
         insufficientDataActions: [args.alarmTopicArn],
-        tags: { ...args.tags, Severity: "critical" },
+        tags: { Severity: "critical" },
     }, parent);
     return queue;
 }

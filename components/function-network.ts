@@ -45,13 +45,12 @@ export function functionVpcConfig(
     name: string,
     network: FunctionNetwork,
     purpose: string,
-    tags: Record<string, string>,
 ): aws.types.input.lambda.FunctionVpcConfig {
     const parent = { parent: scope };
     const group = new aws.ec2.SecurityGroup(`${name}-function`, {
         vpcId: network.vpcId,
         description: `Function ${name}: HTTPS out, nothing in`,
-        tags: { ...tags, Name: `${name}-function` },
+        tags: { Name: `${name}-function` },
     }, parent);
     new aws.vpc.SecurityGroupEgressRule(`${name}-function-https-out`, {
         securityGroupId: group.id,
@@ -60,7 +59,6 @@ export function functionVpcConfig(
         fromPort: HTTPS,
         toPort: HTTPS,
         description: purpose,
-        tags,
     }, parent);
     return { subnetIds: network.privateSubnetIds, securityGroupIds: [group.id] };
 }

@@ -66,12 +66,10 @@ export function grantToRole(
     name: string,
     role: aws.iam.Role,
     statements: Statement[],
-    tags: Record<string, string>,
 ): aws.iam.RolePolicyAttachment {
     const policy = new aws.iam.Policy(name, {
         description: `Permissions of role ${name}`,
         policy: policyDocument(statements),
-        tags,
     }, { parent });
     return new aws.iam.RolePolicyAttachment(`${name}-grant`, { role: role.name, policyArn: policy.arn }, { parent });
 }

@@ -127,7 +127,7 @@ export class Keys extends pulumi.ComponentResource {
                 ...KEY_SETTINGS,
                 description: `${args.aliasPrefix} ${purpose} encryption`,
                 policy: policyLater ? undefined : policy,
-                tags: { ...args.context.tags, Purpose: purpose },
+                tags: { Purpose: purpose },
             }, { parent: this, protect: args.context.protect, retainOnDelete: args.context.protect });
             if (policyLater) new aws.kms.KeyPolicy(`${name}-${purpose}`, { keyId: key.keyId, policy }, { parent: this });
             new aws.kms.Alias(`${name}-${purpose}`, {

@@ -39,7 +39,7 @@ export class Network extends pulumi.ComponentResource {
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:network:Network", name, {}, opts);
         const parent = { parent: this };
-        const tagged = (suffix: string, extra: Record<string, string> = {}) => ({ ...args.context.tags, Name: `${name}-${suffix}`, ...extra });
+        const tagged = (suffix: string, extra: Record<string, string> = {}) => ({ Name: `${name}-${suffix}`, ...extra });
 
         const vpc = new aws.ec2.Vpc(name, {
             cidrBlock: args.cidr,
@@ -133,18 +133,16 @@ export class Network extends pulumi.ComponentResource {
             name: `/${args.namePrefix}/${name}/vpc-flow-logs`,
             retentionInDays: args.context.logs.retentionDays,
             kmsKeyId: args.context.logs.keyArn,
-            tags: args.context.tags,
         }, parent);
         const role = new aws.iam.Role(`${name}-flow-logs`, {
             assumeRolePolicy: assumableBy("vpc-flow-logs.amazonaws.com"),
             description: "Delivers VPC flow logs to CloudWatch Logs",
-            tags: args.context.tags,
         }, parent);
         const permissions = grantToRole(this, `${name}-flow-logs`, role, [{
                 Effect: "Allow",
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
                 Resource: pulumi.interpolate`${logGroup.arn}:*`,
-            }], args.context.tags);
+            }]);
         new aws.ec2.FlowLog(`${name}-flow-logs`, {
             vpcId: vpc.id,
             trafficType: "ALL",
@@ -152,7 +150,6 @@ export class Network extends pulumi.ComponentResource {
             logDestination: logGroup.arn,
             iamRoleArn: role.arn,
             maxAggregationInterval: 60,
-            tags: args.context.tags,
         }, { parent: this, dependsOn: [permissions] });
     }
 }

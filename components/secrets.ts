@@ -52,7 +52,6 @@ export class Secrets extends pulumi.ComponentResource {
                 description: `Clinical application ${secretName.replace(/-/g, " ")}`,
                 kmsKeyId: args.secretsKeyArn,
                 recoveryWindowInDays: args.recoveryWindowDays,
-                tags: args.context.tags,
             }, { parent: this, protect: args.context.protect, retainOnDelete: args.context.protect });
             const initial = new random.RandomPassword(`${name}-${secretName}`, { length: 64, special: false }, parent);
             // The value is written twice, so AWSPREVIOUS exists from the first deployment: pods mount
@@ -97,12 +96,10 @@ export class Secrets extends pulumi.ComponentResource {
             name: `/aws/lambda/${functionName}`,
             retentionInDays: args.context.logs.retentionDays,
             kmsKeyId: args.context.logs.keyArn,
-            tags: args.context.tags,
         }, parent);
         const role = new aws.iam.Role(`${name}-rotation`, {
             assumeRolePolicy: assumableBy("lambda.amazonaws.com"),
             description: "Rotates the clinical application secrets",
-            tags: args.context.tags,
         }, parent);
         const grant = grantToRole(this, `${name}-rotation`, role, [
                 {
@@ -116,7 +113,7 @@ export class Secrets extends pulumi.ComponentResource {
                 { Sid: "PublishTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
                 { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${logGroup.arn}:*` },
                 LAMBDA_VPC_STATEMENT,
-            ], args.context.tags);
+            ]);
         const rotator = new aws.lambda.Function(`${name}-rotation`, {
             name: functionName,
             role: role.arn,
@@ -133,8 +130,7 @@ export class Secrets extends pulumi.ComponentResource {
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             tracingConfig: { mode: "Active" },
             // Secrets Manager's API is reached through the NAT gateway: the subnets have no interface endpoint for it.
-            vpcConfig: functionVpcConfig(this, `${name}-rotation`, args.network, "HTTPS to the Secrets Manager and X-Ray APIs", args.context.tags),
-            tags: args.context.tags,
+            vpcConfig: functionVpcConfig(this, `${name}-rotation`, args.network, "HTTPS to the Secrets Manager and X-Ray APIs"),
         }, { parent: this, dependsOn: [logGroup, grant] });
         const permission = new aws.lambda.Permission(`${name}-rotation`, {
             function: rotator.name,

@@ -45,7 +45,6 @@ export interface BurnRateAlarmsArgs {
     namePrefix: string;
     /** The load balancer's CloudWatch dimension. */
     loadBalancer: Record<string, pulumi.Input<string>>;
-    tags: Record<string, string>;
     /** The actions and tags of an alarm of the given severity. */
     notify: (severity: AlertSeverity) => Pick<aws.cloudwatch.CompositeAlarmArgs, "actionsEnabled" | "alarmActions" | "okActions" | "insufficientDataActions" | "tags">;
 }
@@ -75,7 +74,7 @@ export function burnRateAlarms(parent: pulumi.Resource, name: string, args: Burn
                     alarmActions: [],
                     okActions: [],
                     insufficientDataActions: [],
-                    tags: { ...args.tags, NotifiesThrough: composite },
+                    tags: { NotifiesThrough: composite },
                     ...failureRate(args.loadBalancer, objective.failureMetrics, minutes, threshold,
                         `${objective.description}: failed requests above ${threshold} % over ${label} (${pair.burnRate}× the error budget); notifies through ${composite}`),
                 }, { parent });

@@ -1,5 +1,6 @@
 /** The program body: validate the stack's config, then compose its platform. */
 import * as pulumi from "@pulumi/pulumi";
+import { tagStack } from "../components/stack-tags";
 import { StackConfigError, loadStackConfig } from "../stacks";
 import { boundRolesOf } from "./boundary";
 import { PlatformOutputs, definePlatform } from "./platform";
@@ -7,6 +8,7 @@ import { PlatformOutputs, definePlatform } from "./platform";
 export function runProgram(): PlatformOutputs {
     try {
         const config = loadStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+        tagStack(config.tags);
         boundRolesOf(config);
         return definePlatform(config);
     } catch (error) {

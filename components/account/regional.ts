@@ -72,7 +72,6 @@ export class RegionalBaseline extends pulumi.ComponentResource {
             enable: true,
             // High-severity findings reach the alert channels within minutes, not hours.
             findingPublishingFrequency: "FIFTEEN_MINUTES",
-            tags: args.context.tags,
         }, kept);
         for (const feature of GUARDDUTY_FEATURES) {
             new aws.guardduty.DetectorFeature(`${name}-guardduty-${feature.name.toLowerCase().replace(/_/g, "-")}`, {
@@ -108,7 +107,6 @@ export class RegionalBaseline extends pulumi.ComponentResource {
             ? new aws.iam.ServiceLinkedRole(`${name}-config-service-role`, {
                 awsServiceName: "config.amazonaws.com",
                 description: "AWS Config records the account's resources",
-                tags: args.context.tags,
             }, kept).arn
             : pulumi.interpolate`arn:${partition}:iam::${account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`;
         const configKey = new aws.kms.Key(`${name}-config-key`, {
@@ -122,7 +120,7 @@ export class RegionalBaseline extends pulumi.ComponentResource {
                 Resource: "*",
                 Condition: { StringEquals: { "aws:SourceAccount": account } },
             }]),
-            tags: { ...args.context.tags, Purpose: "config" },
+            tags: { Purpose: "config" },
         }, { parent: this, protect: true, retainOnDelete: true });
         new aws.kms.Alias(`${name}-config-key`, { name: `alias/${args.namePrefix}-config`, targetKeyId: configKey.keyId }, { parent: this });
         const bucket = new SecureBucket(`${name}-config`, {
@@ -171,7 +169,7 @@ export class RegionalBaseline extends pulumi.ComponentResource {
                 Resource: "*",
                 Condition: { StringEquals: { "kms:CallerAccount": account, "kms:ViaService": `ec2.${region}.amazonaws.com` } },
             }]),
-            tags: { ...args.context.tags, Purpose: "ebs" },
+            tags: { Purpose: "ebs" },
         }, { parent: this, protect: true, retainOnDelete: true });
         new aws.kms.Alias(`${name}-ebs-key`, { name: `alias/${args.namePrefix}-ebs-default`, targetKeyId: ebsKey.keyId }, { parent: this });
         const defaultKey = new aws.ebs.DefaultKmsKey(`${name}-ebs-default-key`, { keyArn: ebsKey.arn }, kept);

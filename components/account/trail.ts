@@ -85,7 +85,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                     Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
                 },
             ]),
-            tags: { ...args.context.tags, Purpose: "audit" },
+            tags: { Purpose: "audit" },
         }, kept);
         new aws.kms.Alias(`${name}-key`, { name: `alias/${args.namePrefix}-audit`, targetKeyId: key.keyId }, { parent: this });
 
@@ -110,7 +110,6 @@ export class AuditTrail extends pulumi.ComponentResource {
             name: logGroupName,
             kmsKeyId: key.arn,
             retentionInDays: args.context.logs.retentionDays,
-            tags: args.context.tags,
         }, { parent: this, retainOnDelete: true });
 
         // The role CloudTrail assumes to write to the log group: log streams of this account's trail
@@ -120,14 +119,13 @@ export class AuditTrail extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-logs-role`, {
             description: `CloudTrail delivers trail ${trailName} to log group ${logGroupName}`,
             assumeRolePolicy: assumableBy("cloudtrail.amazonaws.com"),
-            tags: args.context.tags,
         }, { parent: this });
         const grant = grantToRole(this, `${name}-logs-role`, role, [{
             Sid: "TrailWritesItsLogStreams",
             Effect: "Allow",
             Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
             Resource: pulumi.interpolate`${logGroupArn}:log-stream:${account}_CloudTrail_*`,
-        }], args.context.tags);
+        }]);
 
         // CloudTrail checks the bucket policy, the key policy and the role when the trail is created.
         const trail = new aws.cloudtrail.Trail(name, {
@@ -142,7 +140,6 @@ export class AuditTrail extends pulumi.ComponentResource {
             cloudWatchLogsGroupArn: pulumi.interpolate`${logGroup.arn}:*`,
             cloudWatchLogsRoleArn: role.arn,
             advancedEventSelectors: auditedEvents(bucket.arn),
-            tags: args.context.tags,
         }, { parent: this, dependsOn: [bucket.policy, grant], retainOnDelete: true });
 
         this.trailArn = trail.arn;

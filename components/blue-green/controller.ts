@@ -52,7 +52,6 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         const role = new aws.iam.Role(name, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.clusterName, namespaces: [NAMESPACE], serviceAccount: SERVICE_ACCOUNT }),
             description: "AWS Load Balancer Controller: registers slot pods in their target groups",
-            tags: args.context.tags,
         }, parent);
         const permissions = grantToRole(this, name, role, [
                 {
@@ -73,13 +72,12 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                     Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
                     Resource: args.targetGroupArns,
                 },
-            ], args.context.tags);
+            ]);
         const identity = new aws.eks.PodIdentityAssociation(name, {
             clusterName: args.clusterName,
             namespace: NAMESPACE,
             serviceAccount: SERVICE_ACCOUNT,
             roleArn: role.arn,
-            tags: args.context.tags,
         }, parent);
 
         // The release waits for the role's permissions: until they are attached the controller's first

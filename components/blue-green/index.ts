@@ -210,7 +210,6 @@ export class BlueGreenService extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-api`, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.cluster.name, namespaces: Object.values(namespaces), serviceAccount: APP_NAME }),
             description: "Clinical API pods: read their own secrets",
-            tags: args.context.tags,
         }, parent);
         const permissions = grantToRole(this, `${name}-api`, role, [
             { Sid: "ReadApiSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secretArns },
@@ -222,7 +221,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
             },
             { Sid: "ConnectAsApiDatabaseUser", Effect: "Allow", Action: "rds-db:connect", Resource: args.database.connectArn },
-        ], args.context.tags);
+        ]);
         return { role, permissions };
     }
 
@@ -253,7 +252,6 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 vpcCidr: args.vpcCidr,
                 loadBalancerSubnetCidrs: args.privateSubnetCidrs,
                 rolloutAfter: rolloutAfter[slot],
-                context: args.context,
             }, { parent: this });
         });
     }
@@ -274,11 +272,10 @@ export class BlueGreenService extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-migrate`, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.cluster.name, namespaces: Object.values(namespaces), serviceAccount: MIGRATION_NAME }),
             description: "Clinical release migrations: log in to the database as the schema owner",
-            tags: args.context.tags,
         }, parent);
         const permissions = grantToRole(this, `${name}-migrate`, role, [
             { Sid: "ConnectAsSchemaOwner", Effect: "Allow", Action: "rds-db:connect", Resource: args.migration.connectArn },
-        ], args.context.tags);
+        ]);
 
         let previous: pulumi.Resource[] = [];
         const jobs: pulumi.Resource[] = [];
@@ -303,7 +300,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
                 resources: { cpu: args.resources.cpuRequest, memory: args.resources.memoryLimit },
                 provider: args.cluster.provider,
                 runAfter: [...args.migrationsAfter, ...previous],
-                context: { ...args.context, tags: { ...args.context.tags, Slot: slot } },
+                context: args.context,
             }, parent);
             migrated[slot]([migration.job]);
             previous = [migration.job];

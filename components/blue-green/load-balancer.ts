@@ -101,7 +101,6 @@ export class SlotLoadBalancer extends pulumi.ComponentResource {
             enableHttp2: true,
             idleTimeout: 60,
             accessLogs: { bucket: args.accessLogBucket, prefix: args.accessLogPrefix, enabled: true },
-            tags: args.context.tags,
         }, { parent: this, dependsOn: [args.accessLogBucketPolicy] });
         this.targetGroups = defineTargetGroups(name, args, parent);
         const listeners = defineListeners(name, args, loadBalancer, this.targetGroups, parent);
@@ -129,7 +128,7 @@ function defineSecurityGroup(name: string, args: SlotLoadBalancerArgs, parent: {
     const group = new aws.ec2.SecurityGroup(name, {
         vpcId: args.vpcId,
         description: "Clinical API load balancer; ingress from CloudFront only, egress to pods on the app port",
-        tags: { ...args.context.tags, Name: name },
+        tags: { Name: name },
     }, parent);
     new aws.vpc.SecurityGroupEgressRule(`${name}-to-pods`, {
         securityGroupId: group.id,
@@ -138,7 +137,6 @@ function defineSecurityGroup(name: string, args: SlotLoadBalancerArgs, parent: {
         fromPort: APP_PORT,
         toPort: APP_PORT,
         description: "Requests and health checks to the API pods",
-        tags: args.context.tags,
     }, parent);
     new aws.vpc.SecurityGroupIngressRule(`${name}-into-pods`, {
         securityGroupId: args.podSecurityGroupId,
@@ -147,7 +145,6 @@ function defineSecurityGroup(name: string, args: SlotLoadBalancerArgs, parent: {
         fromPort: APP_PORT,
         toPort: APP_PORT,
         description: "API pods from the load balancer",
-        tags: args.context.tags,
     }, parent);
 
     // The test listener admits the CI runner alone, in both groups: the runner's own egress is
@@ -159,7 +156,6 @@ function defineSecurityGroup(name: string, args: SlotLoadBalancerArgs, parent: {
         fromPort: TEST_PORT,
         toPort: TEST_PORT,
         description: "Smoke tests from the CI runner to the candidate's test listener",
-        tags: args.context.tags,
     }, parent);
     new aws.vpc.SecurityGroupEgressRule(`${name}-runner-to-test`, {
         securityGroupId: args.testClientSecurityGroupId,
@@ -168,7 +164,6 @@ function defineSecurityGroup(name: string, args: SlotLoadBalancerArgs, parent: {
         fromPort: TEST_PORT,
         toPort: TEST_PORT,
         description: "Smoke tests to the candidate's test listener",
-        tags: args.context.tags,
     }, parent);
     return group;
 }
@@ -196,7 +191,7 @@ function defineTargetGroups(name: string, args: SlotLoadBalancerArgs, parent: { 
             },
             deregistrationDelay: 30,
             stickiness: { type: "lb_cookie", enabled: false },
-            tags: { ...args.context.tags, Slot: slot },
+            tags: { Slot: slot },
         }, parent);
         return [slot, { arn: targetGroup.arn, arnSuffix: targetGroup.arnSuffix }];
     })) as Record<SlotName, SlotTargetGroup>;
@@ -209,7 +204,6 @@ function defineListeners(name: string, args: SlotLoadBalancerArgs, loadBalancer:
         port: 80,
         protocol: "HTTP",
         defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-        tags: args.context.tags,
     }, parent);
     const traffic = new aws.lb.Listener(`${name}-https`, {
         loadBalancerArn: loadBalancer.arn,
@@ -226,7 +220,6 @@ function defineListeners(name: string, args: SlotLoadBalancerArgs, loadBalancer:
                 stickiness: { enabled: false, duration: 1 },
             },
         }],
-        tags: args.context.tags,
     }, { ...parent, dependsOn: args.forwardAfter });
     const test = new aws.lb.Listener(`${name}-test`, {
         loadBalancerArn: loadBalancer.arn,
@@ -237,7 +230,6 @@ function defineListeners(name: string, args: SlotLoadBalancerArgs, loadBalancer:
         // targetGroupArn is the single-group form of a forward action (@pulumi/aws 7.48.0,
         // types/input.d.ts lb.ListenerDefaultAction; checked 2026-12-01): no weights to change.
         defaultActions: [{ type: "forward", targetGroupArn: targetGroups[args.candidateSlot].arn }],
-        tags: args.context.tags,
     }, { ...parent, dependsOn: args.forwardAfter });
     return { traffic, test };
 }

@@ -182,7 +182,7 @@ export class MigrationJob extends pulumi.ComponentResource {
             namespace: args.namespace,
             serviceAccount: MIGRATION_NAME,
             roleArn: args.roleArn,
-            tags: args.context.tags,
+            tags: { Slot: args.slot },
         }, { parent: this, dependsOn: [serviceAccount, ...args.permissions] });
         return { serviceAccount, identity };
     }
@@ -199,7 +199,7 @@ export class MigrationJob extends pulumi.ComponentResource {
         return new aws.rds.Snapshot(`${name}-snapshot`, {
             dbInstanceIdentifier: snapshot.instanceIdentifier,
             dbSnapshotIdentifier: releaseSnapshotIdentifier(snapshot.namePrefix, args.slot, this.jobName, args.image),
-            tags: { ...args.context.tags, [RELEASE_TAG]: args.image, [RETAIN_DAYS_TAG]: String(snapshot.retainDays) },
+            tags: { Slot: args.slot, [RELEASE_TAG]: args.image, [RETAIN_DAYS_TAG]: String(snapshot.retainDays) },
         }, {
             parent: this,
             dependsOn: args.runAfter,

@@ -13,7 +13,6 @@ import { POSTGRES_PORT } from "../database";
 import { DNS_EGRESS, denyByDefault } from "../pod-security";
 import { APP_PORT } from "./load-balancer";
 import { ApplicationSettings, SETTINGS_CONFIG_MAP, apiPodTemplate, secretFilesFor, settingsData, settingsHash } from "./workload";
-import { PlatformContext } from "../context";
 
 export const APP_NAME = "clinical-api";
 const SECRET_CLASS_NAME = `${APP_NAME}-secrets`;
@@ -85,8 +84,6 @@ export interface AppSlotArgs {
      * after the slot (it runs in the slot's namespace), so a failed migration leaves the pods as they were.
      */
     rolloutAfter?: Promise<pulumi.Resource[]>;
-    /** The stack's shared inputs: tags and protection, the logs key and retention (components/context.ts). */
-    context: PlatformContext;
 }
 
 /** What the Deployment uses and waits for. */
@@ -161,7 +158,7 @@ export class AppSlot extends pulumi.ComponentResource {
             namespace: args.namespace,
             serviceAccount: APP_NAME,
             roleArn: args.roleArn,
-            tags: { ...args.context.tags, Slot: args.slot },
+            tags: { Slot: args.slot },
         }, { parent: this, dependsOn: [serviceAccount] });
     }
 

@@ -18,7 +18,6 @@ export interface AddonSpec {
     configuration?: Record<string, unknown>;
     /** Roles handed to the add-on's service accounts through EKS Pod Identity. */
     podIdentity?: { serviceAccount: string; roleArn: pulumi.Input<string> }[];
-    tags: Record<string, string>;
 }
 
 export function installAddon(parent: pulumi.Resource, name: string, spec: AddonSpec, dependsOn: pulumi.Resource[] = []): aws.eks.Addon {
@@ -35,6 +34,5 @@ export function installAddon(parent: pulumi.Resource, name: string, spec: AddonS
         // The program is the source of truth: hand edits to an add-on are put back on the next run.
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
-        tags: spec.tags,
     }, { parent, dependsOn, ignoreChanges: resolveOnce ? ["addonVersion"] : [] });
 }

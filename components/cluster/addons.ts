@@ -42,11 +42,10 @@ export class ClusterAddons extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("clinical-platform:cluster:Addons", name, {}, opts);
         const parent = { parent: this };
-        const common = { clusterName: args.clusterName, kubernetesVersion: args.kubernetesVersion, tags: args.context.tags };
+        const common = { clusterName: args.clusterName, kubernetesVersion: args.kubernetesVersion };
         const roleFor = (suffix: string, namespace: string, serviceAccount: string, description: string) => new aws.iam.Role(`${name}-${suffix}`, {
             assumeRolePolicy: assumableThroughPodIdentity({ clusterName: args.clusterName, namespaces: [namespace], serviceAccount }),
             description,
-            tags: args.context.tags,
         }, parent);
 
         const cloudWatchRole = roleFor("cloudwatch", "amazon-cloudwatch", CLOUDWATCH_SERVICE_ACCOUNT, "CloudWatch agent: Container Insights metrics and container logs");
@@ -59,7 +58,6 @@ export class ClusterAddons extends pulumi.ComponentResource {
             name: `/aws/containerinsights/${args.clusterNameText}/${kind}`,
             retentionInDays: args.context.logs.retentionDays,
             kmsKeyId: args.context.logs.keyArn,
-            tags: args.context.tags,
         }, parent));
 
         const afterNodes = [args.nodes];

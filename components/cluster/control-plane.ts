@@ -78,7 +78,6 @@ export class ControlPlane extends pulumi.ComponentResource {
             name: `/aws/eks/${args.clusterName}/cluster`,
             retentionInDays: args.context.logs.retentionDays,
             kmsKeyId: args.context.logs.keyArn,
-            tags: args.context.tags,
         }, parent);
 
         const publicEndpoint = args.publicAccessCidrs.length > 0;
@@ -109,7 +108,6 @@ export class ControlPlane extends pulumi.ComponentResource {
             // stacks/eks-versions.ts refuses such a version before it gets that far.
             upgradePolicy: { supportType: "STANDARD" },
             deletionProtection: args.deletionProtection,
-            tags: args.context.tags,
         }, { parent: this, dependsOn: [logGroup, ...args.role.ready] });
 
         // One entry per principal. `up` installs Helm releases that bring CustomResourceDefinitions and
@@ -126,7 +124,6 @@ export class ControlPlane extends pulumi.ComponentResource {
                 clusterName: cluster.name,
                 principalArn,
                 type: "STANDARD",
-                tags: args.context.tags,
             }, parent);
             return new aws.eks.AccessPolicyAssociation(`${name}-${label}`, {
                 clusterName: cluster.name,
@@ -150,7 +147,6 @@ export class ControlPlane extends pulumi.ComponentResource {
             fromPort: 443,
             toPort: 443,
             description: "Kubernetes API from the CI runner",
-            tags: args.context.tags,
         }, parent);
 
         this.cluster = cluster;

@@ -72,7 +72,6 @@ export class NodeCapacity extends pulumi.ComponentResource {
             clusterName: args.clusterName,
             principalArn: args.role.arn,
             type: "EC2",
-            tags: args.context.tags,
         }, { parent: this, dependsOn: args.role.ready });
         const access = new aws.eks.AccessPolicyAssociation(`${name}-node`, {
             clusterName: args.clusterName,

@@ -53,7 +53,7 @@ export class ClusterRoles extends pulumi.ComponentResource {
         const former = args.formerClusterRole;
         const role = (suffix: string, trust: pulumi.Output<string>, description: string, policies: string[]): ManagedRole => {
             const aliases = suffix === "cluster" && former ? [{ name: former.name, parent: former.parent }] : [];
-            const created = new aws.iam.Role(`${name}-${suffix}`, { assumeRolePolicy: trust, description, tags: args.context.tags }, { parent: this, aliases });
+            const created = new aws.iam.Role(`${name}-${suffix}`, { assumeRolePolicy: trust, description }, { parent: this, aliases });
             const ready = policies.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-${suffix}-${policy}`, {
                 role: created.name,
                 policyArn: iamManagedPolicyArn(partition, policy),

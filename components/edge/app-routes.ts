@@ -39,13 +39,12 @@ export function appRoutesCode(): string {
 }
 
 /** Creates the published function; associate its ARN with the front end's behaviour as a viewer request. */
-export function createAppRoutesFunction(parent: pulumi.Resource, name: string, namePrefix: string, tags: Record<string, string>): aws.cloudfront.Function {
+export function createAppRoutesFunction(parent: pulumi.Resource, name: string, namePrefix: string): aws.cloudfront.Function {
     return new aws.cloudfront.Function(`${name}-app-routes`, {
         name: `${namePrefix}-app-routes`,
         comment: "Front-end deep links: extension-less paths get /index.html",
         runtime: APP_ROUTES_RUNTIME,
         code: appRoutesCode(),
         publish: true,
-        tags,
     }, { parent });
 }

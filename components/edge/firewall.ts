@@ -50,7 +50,6 @@ export class EdgeFirewall extends pulumi.ComponentResource {
             name: `aws-waf-logs-${args.namePrefix}`,
             retentionInDays: args.context.logs.retentionDays,
             kmsKeyId: logsKeyArn,
-            tags: args.context.tags,
         }, inEdgeRegion);
 
         const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
@@ -86,7 +85,6 @@ export class EdgeFirewall extends pulumi.ComponentResource {
                 })),
             ],
             visibilityConfig: visibility(`${args.namePrefix}-edge`),
-            tags: args.context.tags,
         }, inEdgeRegion);
         new aws.wafv2.WebAclLoggingConfiguration(name, {
             resourceArn: webAcl.arn,
@@ -118,7 +116,7 @@ export class EdgeFirewall extends pulumi.ComponentResource {
             ...KEY_SETTINGS,
             description: `${args.namePrefix} edge log encryption (${EDGE_REGION})`,
             policy: policyDocument(statements),
-            tags: { ...args.context.tags, Purpose: "edge-logs" },
+            tags: { Purpose: "edge-logs" },
         }, { ...lookup, protect: args.context.protect, retainOnDelete: args.context.protect });
         new aws.kms.Alias(`${name}-logs`, { name: `alias/${args.namePrefix}-edge-logs`, targetKeyId: key.keyId }, lookup);
         return key.arn;

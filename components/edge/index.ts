@@ -94,7 +94,7 @@ export class Edge extends pulumi.ComponentResource {
             context: { ...args.context, logs: args.region === EDGE_REGION ? args.context.logs : { retentionDays: args.context.logs.retentionDays } },
         }, parent);
         const policies = createEdgePolicies(this, name, args.namePrefix);
-        const appRoutes = createAppRoutesFunction(this, name, args.namePrefix, args.context.tags);
+        const appRoutes = createAppRoutesFunction(this, name, args.namePrefix);
         const origins = this.defineOrigins(name, args);
         const distribution = this.defineDistribution(name, args, { webAclArn: firewall.webAclArn, policies, appRoutes, ...origins });
         this.deliverAccessLogs(name, args, distribution, edgeProvider);
@@ -130,7 +130,6 @@ export class Edge extends pulumi.ComponentResource {
                 originProtocolPolicy: "https-only",
                 originSslProtocols: { items: ["TLSv1.2"], quantity: 1 },
             },
-            tags: args.context.tags,
         }, parent);
         this.admitVpcOrigin(name, args, apiOrigin);
         return { assetsAccess, apiOrigin };
@@ -180,7 +179,6 @@ export class Edge extends pulumi.ComponentResource {
                 originRequestPolicyId: policies.apiOriginRequest,
                 responseHeadersPolicyId: policies.securityHeaders,
             }],
-            tags: args.context.tags,
         }, { parent: this });
     }
 
@@ -191,18 +189,15 @@ export class Edge extends pulumi.ComponentResource {
             name: accessLogSourceName(args.namePrefix),
             logType: "ACCESS_LOGS",
             resourceArn: distribution.arn,
-            tags: args.context.tags,
         }, inEdgeRegion);
         const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-access-logs`, {
             name: `${args.namePrefix}-cloudfront-s3`,
             outputFormat: "json",
             deliveryDestinationConfiguration: { destinationResourceArn: pulumi.interpolate`${args.accessLogs.bucketArn}/${args.accessLogs.prefix}` },
-            tags: args.context.tags,
         }, inEdgeRegion);
         new aws.cloudwatch.LogDelivery(`${name}-access-logs`, {
             deliverySourceName: source.name,
             deliveryDestinationArn: destination.arn,
-            tags: args.context.tags,
         }, { ...inEdgeRegion, dependsOn: args.accessLogs.bucketPolicy ? [args.accessLogs.bucketPolicy] : [] });
     }
 
@@ -232,7 +227,6 @@ export class Edge extends pulumi.ComponentResource {
                 fromPort: port,
                 toPort: port,
                 description: `${purpose} from CloudFront VPC-origin interfaces`,
-                tags: args.context.tags,
             }, parent);
         }
     }

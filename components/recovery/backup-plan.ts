@@ -88,7 +88,6 @@ export class BackupPlan extends pulumi.ComponentResource {
                 name: vaultName === name ? args.namePrefix : `${args.namePrefix}-dr`,
                 kmsKeyArn: keyArn,
                 forceDestroy: false,
-                tags: args.context.tags,
             }, { ...where, protect: args.context.protect, retainOnDelete: args.context.protect });
             // No one deletes a recovery point, shortens its lifecycle or swaps this policy by hand; AWS
             // Backup's own lifecycle expiry is not an API call of a principal and still runs (AWS Backup
@@ -136,13 +135,11 @@ export class BackupPlan extends pulumi.ComponentResource {
                 copyActions: [{ destinationVaultArn: dr.arn, lifecycle }],
                 recoveryPointTags: args.context.tags,
             }],
-            tags: args.context.tags,
         }, parent);
 
         const role = new aws.iam.Role(`${name}-service`, {
             assumeRolePolicy: assumableBy("backup.amazonaws.com"),
             description: "AWS Backup backs up, copies and restores the stack's data as this role",
-            tags: args.context.tags,
         }, parent);
         const attachments = BACKUP_ROLE_MANAGED_POLICIES.map((policy) => new aws.iam.RolePolicyAttachment(`${name}-${policy.split("/").pop()}`, {
             role: role.name,
@@ -165,7 +162,7 @@ export class BackupPlan extends pulumi.ComponentResource {
                 Resource: keys,
                 Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
-        ], args.context.tags);
+        ]);
 
         new aws.backup.Selection(name, {
             name: `${args.namePrefix}-data`,

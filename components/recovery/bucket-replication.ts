@@ -70,7 +70,6 @@ export class BucketReplication extends pulumi.ComponentResource {
         const role = new aws.iam.Role(`${name}-replication`, {
             assumeRolePolicy: assumableBy("s3.amazonaws.com", undefined, args.accountId),
             description: "S3 replicates the backups bucket to the DR region as this role",
-            tags: args.context.tags,
         }, parent);
         const objectsOf = (arn: pulumi.Input<string>) => pulumi.interpolate`${arn}/*`;
         // With S3 Bucket Keys on (SecureBucket), the encryption context is the bucket's ARN, not the object's.
@@ -91,7 +90,7 @@ export class BucketReplication extends pulumi.ComponentResource {
                 Condition: throughS3(args.drRegion, replica.arn),
             },
         ];
-        const grant = grantToRole(this, `${name}-replication`, role, statements, args.context.tags);
+        const grant = grantToRole(this, `${name}-replication`, role, statements);
 
         // Delete markers are not replicated: a delete at home (by mistake or by an attacker) leaves
         // the replica's current objects in place. S3 never replicates the deletion of a version.

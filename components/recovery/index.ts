@@ -3,8 +3,8 @@
  * backups bucket replicated there with its encryption kept, and AWS Backup (a vault under a
  * customer-managed key, locked in production, a plan with a copy of every recovery point there).
  * Everything in the DR region goes through one provider of its own, with the same account guard as
- * the stack's default provider; tags are set per resource, as everywhere else (no provider sets
- * default tags).
+ * the stack's default provider; the stack-tags transformation (components/stack-tags) tags its
+ * resources as everywhere else (no provider sets default tags).
  */
 import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -78,7 +78,7 @@ export class Recovery extends pulumi.ComponentResource {
             ...KEY_SETTINGS,
             description: `${args.namePrefix} disaster-recovery copies in ${args.drRegion}`,
             policy: policyDocument([accountAdministers(pulumi.interpolate`arn:${partition}:iam::${args.accountId}:root`)]),
-            tags: { ...args.context.tags, Purpose: "disaster-recovery" },
+            tags: { Purpose: "disaster-recovery" },
         }, stateful);
         new aws.kms.Alias(`${name}-dr`, { name: `alias/${args.namePrefix}-dr`, targetKeyId: key.keyId }, inDr);
 
@@ -98,7 +98,6 @@ export class Recovery extends pulumi.ComponentResource {
             family: `postgres${args.database.engineVersion.split(".")[0]}`,
             description: "Parameters of the clinical database, for restores in the DR region",
             parameters: [...POSTGRES_PARAMETERS],
-            tags: args.context.tags,
         }, inDr);
 
         const replication = new BucketReplication(`${name}-backups`, {
