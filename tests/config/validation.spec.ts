@@ -270,6 +270,7 @@ describe("stack config validation", () => {
     it("refuses weights that do not sum to 100", async () => {
         const raw = withValue("app", (a) => { (a.slots as Record<string, Record<string, unknown>>).green.weight = 10; });
         const problem = await problemAt(raw, "clinical-platform:app.slots");
+        assert.equal(problem.expected, "weights that sum to 100");
         assert.equal(problem.received, "blue 100 + green 10 = 110");
     });
 
@@ -280,6 +281,19 @@ describe("stack config validation", () => {
             slots.green = { weight: 50 };
         });
         assert.match((await problemAt(raw, "clinical-platform:app.slots.green.image")).expected, /carries 50 % of traffic/);
+    });
+
+    it("refuses a stable slot without an image, since rollback sends all traffic there", async () => {
+        const raw = withValue("app", (a) => {
+            const slots = a.slots as Record<string, Record<string, unknown>>;
+            a.stableSlot = "green";
+            delete slots.green.image;
+            slots.blue.weight = 100;
+            slots.green.weight = 0;
+        });
+        const problem = await problemAt(raw, "clinical-platform:app.stableSlot");
+        assert.equal(problem.expected, "a slot with an image, since rollback sends all traffic there");
+        assert.equal(problem.received, "green, which has no image");
     });
 
     it("refuses a breaking migration while the other slot serves traffic, naming the key and why", async () => {
