@@ -160,6 +160,10 @@ describe("the data tier", () => {
                     assert.equal(algorithm, bucket.name.endsWith("logs") ? "AES256" : "aws:kms", bucket.name);
                     const [policy] = childrenOf(resources, bucket, "aws:s3/bucketPolicy:BucketPolicy");
                     const denyInsecure = policyOf(policy).Statement.find((s) => s.Sid === "DenyInsecureTransport");
+                    // Everyone, every S3 action, on the bucket and its objects, whenever TLS is not used.
+                    assert.equal(denyInsecure?.Effect, "Deny");
+                    assert.equal(denyInsecure?.Principal, "*");
+                    assert.equal(denyInsecure?.Action, "s3:*");
                     assert.deepEqual(denyInsecure?.Condition, { Bool: { "aws:SecureTransport": "false" } });
                     assert.deepEqual(policy.propertyDependencies.bucket, [bucket.urn]);
                 }

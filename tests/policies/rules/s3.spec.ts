@@ -168,9 +168,24 @@ describe("S3 policies", () => {
                 bucket,
                 side(S3.policy, "assets-policy", { policy: JSON.parse(tlsOnly([UNKNOWN, UNKNOWN])) }),
             ],
+            "a policy whose TLS deny sits beside other statements": [
+                bucket,
+                side(S3.policy, "assets-policy", { policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Sid: "CloudFrontReads", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::assets/*" },
+                        ...JSON.parse(tlsOnly(["arn:aws:s3:::assets", "arn:aws:s3:::assets/*"])).Statement,
+                    ],
+                }) }),
+            ],
         },
         rejects: {
             "a bucket without a bucket policy": { resources: [bucket], offenders: ["assets"], message: /No bucket policy denies/ },
+            "a bucket policy without statements": {
+                resources: [bucket, side(S3.policy, "assets-policy", { policy: JSON.stringify({ Version: "2012-10-17" }) })],
+                offenders: ["assets"],
+                message: /No bucket policy denies/,
+            },
             "a TLS deny that covers only the objects": {
                 resources: [bucket, side(S3.policy, "assets-policy", { policy: tlsOnly(["arn:aws:s3:::assets/*"]) })],
                 offenders: ["assets"],
