@@ -43,6 +43,11 @@ export function crossKeyProblems(
     return problems;
 }
 
+/** `report` for checks written for top-level keys, reporting them under `prefix` instead. */
+function under(prefix: string, report: Report): Report {
+    return (key, expected, received) => report(`${prefix}.${key}`, expected, received);
+}
+
 function checkSlots(app: unknown, report: Report): void {
     if (!isObject(app) || !isObject(app.slots)) return;
     const slots = app.slots;
@@ -355,19 +360,6 @@ function checkStandby(config: Decoded, region: unknown, accountId: string | unde
     }
     // The standby's VPC is sized and placed by the same rules as the home one.
     checkNetwork({ cidr: standby.cidr, peerCidrs: [] }, (key, expected, received) => report(key.replace(/^network\./, "recovery.standby."), expected, received));
-    const certificates = isObject(standby.certificates) ? standby.certificates : {};
-    const regionOf = (arn: unknown) => (typeof arn === "string" ? ACM_CERTIFICATE_ARN.exec(arn) : null);
-    const edge = regionOf(certificates.edge);
-    if (edge && edge[1] !== CLOUDFRONT_CERTIFICATE_REGION) {
-        report("recovery.standby.certificates.edge", `a certificate in ${CLOUDFRONT_CERTIFICATE_REGION}, the only region CloudFront accepts`, `one in ${edge[1]}`);
-    }
-    const regional = regionOf(certificates.regional);
-    if (regional && typeof recovery.drRegion === "string" && regional[1] !== recovery.drRegion) {
-        report("recovery.standby.certificates.regional", `a certificate in the DR region ${recovery.drRegion}, where the standby's load balancer runs`, `one in ${regional[1]}`);
-    }
-    for (const [use, match] of [["edge", edge], ["regional", regional]] as const) {
-        if (match && accountId && match[2] !== accountId) {
-            report(`recovery.standby.certificates.${use}`, `a certificate in the stack's account ${accountId}`, `one in account ${match[2]}`);
-        }
-    }
+    // The standby's certificates obey the home stack's rules, with the DR region as the stack's region.
+    checkCertificates(standby.certificates, recovery.drRegion, accountId, under("recovery.standby", report));
 }
