@@ -21,6 +21,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { CA_CERTIFICATE, POSTGRES_LOG_EXPORTS } from "../components/database";
 import { ENVIRONMENTS, PROJECT, StackConfig, StackConfigError, drStackOf, loadStackConfig } from "../stacks";
+import { ALLOWED_ACCOUNTS_KEY, accountIdOf } from "../stacks/account";
 import { parseStackText, readStackFile } from "../stacks/stack-file";
 import { SECRETS_KEY_ALIAS } from "../bootstrap/bootstrap";
 import { drStackDocument } from "./dr-stack";
@@ -234,7 +235,7 @@ function regionOwnedByCommittedStack(stackFile: string, accountId: string, regio
         .filter((name) => /^Pulumi\.[a-z0-9-]+\.yaml$/.test(name))
         .some((name) => {
             const raw = readStackFile(path.join(directory, name), PROJECT);
-            return raw["aws:region"] === region && (raw["aws:allowedAccountIds"] ?? "").includes(accountId);
+            return raw["aws:region"] === region && accountIdOf(raw[ALLOWED_ACCOUNTS_KEY], []) === accountId;
         });
 }
 
