@@ -13,9 +13,13 @@
  *  - the promise bookkeeping: `runtime/debuggable` debuggablePromise, which records a stack trace
  *    for every promise the SDK creates;
  *  - the policy server: `@pulumi/policy/server` serve (through the gRPC server it builds), the
- *    `deserialize` and `proxy` helpers its handlers use to build validation args.
+ *    `deserialize` and `proxy` helpers its handlers use to build validation args;
+ *  - the bundled pack (policies/dist/pack.js, what the CLI runs): it gets two small modules in place of
+ *    `@pulumi/pulumi` and `@pulumi/pulumi/runtime/rpc` (policies/runtime/). The check below requires
+ *    every member @pulumi/policy reads from those two to be there, with the SDK's value.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
+import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
@@ -83,6 +87,7 @@ export function sdkAdapterProblems(): string[] {
     expect(policyProxy, "@pulumi/policy/proxy", "UnknownValueError", "function");
     expect(policyServer, "@pulumi/policy/server", "serve", "function");
     expect(policyGrpc, "@grpc/grpc-js (as @pulumi/policy resolves it)", "Server", "function");
+    problems.push(...bundleSubstituteProblems());
     for (const proto of PROTO_MODULES) {
         try {
             require.resolve(`@pulumi/pulumi/proto/${proto}`);
@@ -91,6 +96,47 @@ export function sdkAdapterProblems(): string[] {
         }
     }
     return problems;
+}
+
+/**
+ * The pack's bundle replaces two SDK modules (policies/runtime/): every member @pulumi/policy reads
+ * from them must be provided, and be the SDK's own value or behave as the SDK's does.
+ */
+function bundleSubstituteProblems(): string[] {
+    const substitutes: Record<string, Record<string, unknown>> = {
+        "@pulumi/pulumi": load(path.join(__dirname, "..", "policies", "runtime", "pulumi-sdk")),
+        "@pulumi/pulumi/runtime/rpc": load(path.join(__dirname, "..", "policies", "runtime", "rpc-signatures")),
+    };
+    const problems: string[] = [];
+    for (const [specifier, members] of Object.entries(membersPolicyReads(Object.keys(substitutes)))) {
+        for (const member of members) {
+            if (!(member in substitutes[specifier])) problems.push(`@pulumi/policy reads ${specifier}.${member}, which policies/runtime does not provide`);
+        }
+    }
+    const sdkAsset = load("@pulumi/pulumi/asset");
+    const asset = (substitutes["@pulumi/pulumi"].asset ?? {}) as Record<string, unknown>;
+    for (const name of Object.keys(sdkAsset).filter((key) => key !== "__esModule")) {
+        if (asset[name] !== sdkAsset[name]) problems.push(`policies/runtime/pulumi-sdk.ts: asset.${name} is not the SDK's`);
+    }
+    const output = (substitutes["@pulumi/pulumi"].Output as { isInstance?: (value: unknown) => boolean } | undefined)?.isInstance;
+    if (output?.({ __pulumiOutput: true }) !== true || output({}) !== false) problems.push("policies/runtime/pulumi-sdk.ts: Output.isInstance does not recognise an output as the SDK does");
+    for (const [member, value] of Object.entries(substitutes["@pulumi/pulumi/runtime/rpc"])) {
+        if (rpc[member] !== value) problems.push(`policies/runtime/rpc-signatures.ts: ${member} is ${String(value)}, the SDK's is ${String(rpc[member])}`);
+    }
+    return problems;
+}
+
+/** For each module specifier, the members @pulumi/policy's compiled files read from what they require of it. */
+function membersPolicyReads(specifiers: readonly string[]): Record<string, Set<string>> {
+    const found: Record<string, Set<string>> = Object.fromEntries(specifiers.map((specifier) => [specifier, new Set<string>()]));
+    for (const file of readdirSync(POLICY_DIR).filter((name) => name.endsWith(".js"))) {
+        const source = readFileSync(path.join(POLICY_DIR, file), "utf8");
+        for (const [, binding, specifier] of source.matchAll(/(?:const|var|let)\s+(\w+)\s*=\s*(?:__importStar\()?require\("([^"]+)"\)/g)) {
+            if (!(specifier in found)) continue;
+            for (const [, member] of source.matchAll(new RegExp(`\\b${binding}\\.(\\w+)`, "g"))) found[specifier].add(member);
+        }
+    }
+    return found;
 }
 
 const problems = sdkAdapterProblems();

@@ -7,11 +7,10 @@
  * remains the reference: tests/policies/in-process-verdicts.spec.ts runs every stack and the
  * insecure program both ways and requires identical verdicts.
  */
-import { readFileSync } from "fs";
 import * as path from "path";
 import { type PolicyServerHandlers, loadPolicyPackHandlers } from "../sdk-adapter";
 import type { AnalyzerClient } from "./analyzer-client";
-import { ensurePackBuilt } from "./pack-build";
+import { PACK_MODULES_ENTRY, ensurePackBuilt } from "./pack-build";
 import { type PolicyPackSession, call, configureStack, openSession, withDefaults } from "./session";
 import type { PolicyPackStartOptions } from "./types";
 import type * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
@@ -79,21 +78,17 @@ function inProcessClient(handlers: PolicyServerHandlers, sent: { configureStack?
     };
 }
 
-/** The pack's entry module as the CLI runs it: package.json's `main` (the compiled pack). */
-function packMain(packDir: string): string {
-    const manifest = JSON.parse(readFileSync(path.join(packDir, "package.json"), "utf8")) as { main?: string };
-    return manifest.main ?? "index.js";
-}
-
 /** Starts the pack in this process and opens a session speaking to it as the CLI does. */
 export async function startPolicyPackInProcess(given: PolicyPackStartOptions): Promise<PolicyPackSession> {
     const options = withDefaults(given);
     const packDir = path.resolve(options.packDir);
-    ensurePackBuilt(packDir);
+    // The pack's compiled modules, not the bundle the CLI runs: they share this process's SDK and
+    // gRPC package, whose server the handlers are taken from.
+    await ensurePackBuilt(packDir, ["modules"]);
     // The stack's identity reaches the handlers through ConfigureStack; the pack's rules read
     // nothing else of the process (no pulumi.getStack(), no environment), so one process can
     // analyze several stacks in turn.
-    const handlers = loadPolicyPackHandlers(packDir, packMain(packDir));
+    const handlers = loadPolicyPackHandlers(packDir, PACK_MODULES_ENTRY);
     options.onSpawned?.();
     const sent: { configureStack?: unknown; configure?: unknown } = {};
     const client = inProcessClient(handlers, sent);

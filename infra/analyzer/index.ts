@@ -9,7 +9,7 @@ export type { NotApplicableEntry, PackPolicyInfo, PolicyPackStartOptions, Policy
  * Runs the policy pack at `packDir` over recorded resources exactly as `pulumi preview
  * --policy-pack <packDir> --policy-pack-config <configFile>` would, and reports its verdict.
  * Callers that can overlap work should use `startPolicyPack` first: starting the pack costs
- * most of the time (its first start type-checks every rule).
+ * a few hundred milliseconds that other work can overlap.
  */
 export async function runPolicyPack(opts: {
     packDir: string;

@@ -1,14 +1,21 @@
 /**
- * The policy pack ships compiled: `policies/bin/` holds the JavaScript of the pack's sources (the
- * files its tsconfig.json includes), and package.json's `main` points there, so neither the Pulumi
- * CLI (whose run-policy-pack registers ts-node with type checking for `.ts` files) nor the offline
- * preview compiles or type-checks the rules per run. Type checking is `npm run typecheck`'s job.
+ * The policy pack ships compiled, so that neither the Pulumi CLI (whose run-policy-pack registers
+ * ts-node with type checking for `.ts` files) nor the offline preview compiles or type-checks the
+ * rules per run. Type checking is `npm run typecheck`'s job. Two outputs, each replaced whole:
+ *
+ *  - `bin/`: one JavaScript file (and source map) per source the pack's tsconfig includes. The
+ *    offline preview loads the pack from here in its own process, next to the SDK it already has.
+ *  - `dist/pack.js`: the pack as one file, @pulumi/policy, gRPC and the protocol stubs included,
+ *    with two small modules in place of `@pulumi/pulumi` and its `runtime/rpc` (policies/runtime/),
+ *    so it is ready in a fraction of the time the whole SDK takes to load. It is what the CLI runs:
+ *    the pack's package.json `main` (`--policy-pack policies`) and the executable `analyzer.js`
+ *    (`--policy-pack policies/analyzer.js`).
  *
  *   npm run build:policies        (also run by `npm ci` / `npm install`, as the `prepare` script)
  *
- * A stamp beside the output records a digest of the sources it was built from; the preview and the
- * specs rebuild before starting the pack when the sources changed since (a fraction of a second),
- * so an edited rule is never judged by its stale build.
+ * A stamp in each output records a digest of the sources it was built from; the preview and the
+ * specs rebuild first when the sources changed since (a fraction of a second), and the pack's
+ * analyzer.js refuses to start a stale bundle, so an edited rule is never judged by its stale build.
  */
 import { createHash } from "crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "fs";
@@ -17,8 +24,34 @@ import * as path from "path";
 /* eslint-disable-next-line @typescript-eslint/no-require-imports */
 const esbuild = require("../offline/esbuild") as typeof import("esbuild");
 
+/**
+ * The stamp each output carries. A pack may check it itself before it starts (the clinical pack's
+ * analyzer.js does): `digest` is the SHA-256 of tsconfig.json, then of each of `sources` in order as
+ * `\0<path>\0<content>`.
+ */
+export const STAMP_FILE = ".build-stamp.json";
+
+function sourcesDigest(packDir: string, sources: readonly string[]): string {
+    const hash = createHash("sha256").update(readFileSync(path.join(packDir, "tsconfig.json")));
+    for (const source of sources) hash.update(`\0${source}\0`).update(readFileSync(path.join(packDir, source)));
+    return hash.digest("hex");
+}
+
+/** Per-file output, loaded in-process. */
 export const PACK_OUT_DIR = "bin";
-const STAMP = ".build-stamp.json";
+/** Its entry: the pack's index.ts compiled. */
+export const PACK_MODULES_ENTRY = "bin/index.js";
+/** The bundle the CLI runs. */
+export const PACK_BUNDLE_DIR = "dist";
+export const PACK_BUNDLE = "dist/pack.js";
+
+/** The SDK modules the bundle replaces, and what with (see policies/runtime/, checked by infra/sdk-adapter.ts). */
+const BUNDLE_SUBSTITUTES: Record<string, string> = {
+    "@pulumi/pulumi": "runtime/pulumi-sdk.ts",
+    "@pulumi/pulumi/runtime/rpc": "runtime/rpc-signatures.ts",
+};
+
+export type PackOutput = "modules" | "bundle";
 
 interface PackTsconfig {
     compilerOptions: Record<string, unknown>;
@@ -54,62 +87,113 @@ function walk(directory: string): string[] {
     });
 }
 
-/** Digest of the sources, the pack's tsconfig and the compiler version. */
-function digestOf(packDir: string, sources: readonly string[]): string {
-    const hash = createHash("sha256").update(`esbuild ${esbuild.version}\n`).update(readFileSync(path.join(packDir, "tsconfig.json")));
-    for (const source of sources) hash.update(`\0${source}\0`).update(readFileSync(path.join(packDir, source)));
-    return hash.digest("hex");
+const outDir = (output: PackOutput) => (output === "modules" ? PACK_OUT_DIR : PACK_BUNDLE_DIR);
+
+/** The stamp an output gets: the digest of its sources, and the compiler that built it. */
+function stampFor(packDir: string, sources: readonly string[]) {
+    return { compiler: `esbuild ${esbuild.version}`, sources, digest: sourcesDigest(packDir, sources) };
 }
 
-/** True when `bin/` was built from the sources as they are now. */
-export function packBuildIsCurrent(packDir: string): boolean {
-    const stamp = path.join(packDir, PACK_OUT_DIR, STAMP);
-    if (!existsSync(stamp)) return false;
-    const { digest } = JSON.parse(readFileSync(stamp, "utf8")) as { digest?: string };
-    return digest === digestOf(packDir, packSources(packDir));
+/** True when the output was built, by this compiler, from the sources as they are now. */
+export function packBuildIsCurrent(packDir: string, output: PackOutput = "modules"): boolean {
+    const stampPath = path.join(packDir, outDir(output), STAMP_FILE);
+    if (!existsSync(stampPath)) return false;
+    const stamp = JSON.parse(readFileSync(stampPath, "utf8")) as { compiler?: string; digest?: string };
+    const current = stampFor(packDir, packSources(packDir));
+    return stamp.compiler === current.compiler && stamp.digest === current.digest;
 }
 
-/** Compiles the pack's sources into `bin/` (replacing it whole), one JavaScript file and source map each. */
-export function buildPack(packDir: string): { files: number } {
-    const sources = packSources(packDir);
-    const { compilerOptions } = readTsconfig(packDir);
-    const out = path.join(packDir, PACK_OUT_DIR);
+/** Writes an output into a staging directory, stamps it, then swaps it in whole. */
+async function replaceOutput(packDir: string, output: PackOutput, write: (staging: string) => Promise<void> | void): Promise<void> {
+    const out = path.join(packDir, outDir(output));
     const staging = `${out}.${process.pid}.tmp`;
     rmSync(staging, { recursive: true, force: true });
-    for (const source of sources) {
+    mkdirSync(staging, { recursive: true });
+    try {
+        await write(staging);
+        writeFileSync(path.join(staging, STAMP_FILE), `${JSON.stringify(stampFor(packDir, packSources(packDir)), null, 2)}\n`);
+    } catch (error) {
+        rmSync(staging, { recursive: true, force: true });
+        throw error;
+    }
+    rmSync(out, { recursive: true, force: true });
+    renameSync(staging, out);
+}
+
+/** Compiles the pack's sources into `bin/`, one JavaScript file and source map each. */
+function buildModules(packDir: string, staging: string): void {
+    const { compilerOptions } = readTsconfig(packDir);
+    for (const source of packSources(packDir)) {
         const target = path.join(staging, source.replace(/\.ts$/, ".js"));
         const { code, map } = esbuild.transformSync(readFileSync(path.join(packDir, source), "utf8"), {
             loader: "ts",
             format: "cjs",
             target: "node20",
             sourcemap: "external",
-            sourcefile: path.relative(path.dirname(target), path.join(packDir, source)),
+            sourcefile: path.relative(path.dirname(path.join(packDir, PACK_OUT_DIR, source)), path.join(packDir, source)),
             tsconfigRaw: { compilerOptions },
         });
         mkdirSync(path.dirname(target), { recursive: true });
         writeFileSync(target, `${code}//# sourceMappingURL=${path.basename(target)}.map\n`);
         writeFileSync(`${target}.map`, map);
     }
-    writeFileSync(path.join(staging, STAMP), `${JSON.stringify({ digest: digestOf(packDir, sources), sources: sources.length }, null, 2)}\n`);
-    rmSync(out, { recursive: true, force: true });
-    renameSync(staging, out);
-    return { files: sources.length };
+}
+
+/** Bundles index.ts with everything it loads into `dist/pack.js`. */
+async function buildBundle(packDir: string, staging: string): Promise<void> {
+    const substitutes = Object.entries(BUNDLE_SUBSTITUTES).map(([specifier, file]) => ({ specifier, file: path.join(packDir, file) }));
+    const present = substitutes.filter(({ file }) => existsSync(file));
+    await esbuild.build({
+        entryPoints: [path.join(packDir, "index.ts")],
+        absWorkingDir: packDir,
+        outfile: path.join(staging, path.basename(PACK_BUNDLE)),
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: "node20",
+        sourcemap: "external",
+        tsconfigRaw: { compilerOptions: readTsconfig(packDir).compilerOptions },
+        logLevel: "silent",
+        plugins: [{
+            name: "pack-sdk-substitutes",
+            setup(build) {
+                for (const { specifier, file } of present) {
+                    const filter = new RegExp(`^${specifier.replace(/[/.]/g, "\\$&")}$`);
+                    build.onResolve({ filter }, () => ({ path: file }));
+                }
+            },
+        }],
+    });
+}
+
+/** Builds the outputs asked for (both by default), each replaced whole. */
+export async function buildPack(packDir: string, outputs: readonly PackOutput[] = ["modules", "bundle"]): Promise<{ files: number }> {
+    if (outputs.includes("modules")) await replaceOutput(packDir, "modules", (staging) => buildModules(packDir, staging));
+    if (outputs.includes("bundle")) await replaceOutput(packDir, "bundle", (staging) => buildBundle(packDir, staging));
+    return { files: packSources(packDir).length };
 }
 
 /**
- * Builds the pack unless `bin/` is current; says so on stderr when it builds. A pack whose
- * package.json `main` is not in `bin/` (one the CLI runs from TypeScript) is left as it is.
+ * Builds each output asked for unless it is current; says so on stderr when it builds. A pack whose
+ * package.json `main` is not one of these outputs (one the CLI runs from TypeScript) is left as it is.
  */
-export function ensurePackBuilt(packDir: string): void {
+export async function ensurePackBuilt(packDir: string, outputs: readonly PackOutput[] = ["modules"]): Promise<void> {
     const { main } = JSON.parse(readFileSync(path.join(packDir, "package.json"), "utf8")) as { main?: string };
-    if (!path.normalize(main ?? "").startsWith(`${PACK_OUT_DIR}${path.sep}`)) return;
-    if (packBuildIsCurrent(packDir)) return;
-    const { files } = buildPack(packDir);
-    process.stderr.write(`Compiled the policy pack (${files} files) to ${path.join(path.relative(process.cwd(), packDir) || ".", PACK_OUT_DIR)}/.\n`);
+    const normalized = path.normalize(main ?? "");
+    if (![PACK_OUT_DIR, PACK_BUNDLE_DIR].some((dir) => normalized.startsWith(`${dir}${path.sep}`))) return;
+    const stale = outputs.filter((output) => !packBuildIsCurrent(packDir, output));
+    if (stale.length === 0) return;
+    const { files } = await buildPack(packDir, stale);
+    const where = stale.map((output) => `${path.join(path.relative(process.cwd(), packDir) || ".", outDir(output))}/`).join(" and ");
+    process.stderr.write(`Compiled the policy pack (${files} files) to ${where}.\n`);
 }
 
 if (require.main === module) {
     const packDir = path.resolve(process.argv[2] ?? path.join(__dirname, "..", "..", "policies"));
-    const { files } = buildPack(packDir);
-    console.log(`Compiled ${files} files of the policy pack to ${path.relative(process.cwd(), path.join(packDir, PACK_OUT_DIR))}/.`);
+    buildPack(packDir).then(({ files }) => {
+        console.log(`Compiled ${files} files of the policy pack to ${path.relative(process.cwd(), path.join(packDir, PACK_OUT_DIR))}/ and ${path.relative(process.cwd(), path.join(packDir, PACK_BUNDLE))}.`);
+    }, (error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exitCode = 1;
+    });
 }

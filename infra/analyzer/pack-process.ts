@@ -1,18 +1,23 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
+import type { PackLaunch } from "./types";
+
+/** The executable form of a pack: the file `--policy-pack` names (infra/analyzer/types.ts, PackLaunch). */
+export const PACK_EXECUTABLE = "analyzer.js";
 
 export interface PackProcessOptions {
     packDir: string;
+    launch: PackLaunch;
     engineAddress: string;
     project: string;
     stack: string;
     organization: string;
     dryRun: boolean;
-    /** Stack config as the CLI passes it (`PULUMI_CONFIG`), keys like "aws:region". */
+    /** Stack config as the language host passes it (`PULUMI_CONFIG`), keys like "aws:region". */
     stackConfig?: Record<string, string>;
-    /** How long to wait for the pack to print its port; the first start type-checks every rule. */
+    /** How long to wait for the pack to print its port. */
     startTimeoutMs?: number;
-    /** Called once the pack's process exists, before it has compiled its rules. */
+    /** Called once the pack's process exists, before it has loaded its rules. */
     onSpawned?: () => void;
 }
 
@@ -24,20 +29,25 @@ export interface PackProcess {
 }
 
 /**
- * Starts a Node policy pack the way `pulumi preview --policy-pack <dir>` does for a nodejs
- * PulumiPolicy.yaml: `node <pack's @pulumi/pulumi>/cmd/run-policy-pack <engine> <dir>` run
- * in the pack directory, with the stack's identity and config in the environment. That
- * script registers ts-node with type checking and loads the pack's `main`; the pack prints
- * the port of its analyzer server on stdout.
+ * Starts a Node policy pack the way `pulumi preview --policy-pack` does (checked in
+ * pkg/resource/plugin/analyzer_plugin.go and the Node language host's RunPlugin at v3.259.0,
+ * 2026-12-01):
+ *  - executable: the file itself, with the engine's address as its one argument, in the project
+ *    directory, with the CLI's own environment; the stack's identity arrives by ConfigureStack;
+ *  - directory: `node <pack's @pulumi/pulumi>/cmd/run-policy-pack <engine> <dir>` in the pack
+ *    directory, with the stack's identity and config in the environment. That script registers
+ *    ts-node with type checking and loads the pack's `main`.
+ * Either way the pack prints the port of its analyzer server on stdout.
  */
 export async function startPackProcess(options: PackProcessOptions): Promise<PackProcess> {
     const packDir = resolve(options.packDir);
-    const runPolicyPack = join(dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [packDir] })), "cmd", "run-policy-pack");
-    const child = spawn(process.execPath, [runPolicyPack, options.engineAddress, packDir], {
-        cwd: packDir,
-        env: { ...process.env, ...stackEnvironment(options) },
-        stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = options.launch === "executable"
+        ? spawn(join(packDir, PACK_EXECUTABLE), [options.engineAddress], { cwd: process.cwd(), env: process.env, stdio: ["ignore", "pipe", "pipe"] })
+        : spawn(process.execPath, [runPolicyPack(packDir), options.engineAddress, packDir], {
+            cwd: packDir,
+            env: { ...process.env, ...stackEnvironment(options) },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
     options.onSpawned?.();
     let errors = "";
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
@@ -50,6 +60,10 @@ export async function startPackProcess(options: PackProcessOptions): Promise<Pac
         stderr: () => errors,
         stop: () => stop(child),
     };
+}
+
+function runPolicyPack(packDir: string): string {
+    return join(dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [packDir] })), "cmd", "run-policy-pack");
 }
 
 /** The variables the CLI adds for a nodejs policy pack (PULUMI_NODEJS_* are what the SDK reads). */

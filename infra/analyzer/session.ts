@@ -65,10 +65,12 @@ export function withDefaults(given: PolicyPackStartOptions): PolicyPackStartOpti
  */
 export async function startPolicyPack(given: PolicyPackStartOptions): Promise<PolicyPackSession> {
     const options = withDefaults(given);
-    ensurePackBuilt(options.packDir);
+    // Both launches run the pack's `main`, the bundle.
+    await ensurePackBuilt(options.packDir, ["bundle"]);
     const engine = await startEngineServer();
     const pack = await startPackProcess({
         packDir: options.packDir,
+        launch: options.launch ?? "executable",
         engineAddress: engine.address,
         project: options.project,
         stack: options.stack,

@@ -74,8 +74,19 @@ export interface PackPolicyInfo {
     configSchema: { properties: Record<string, unknown>; required: string[] } | undefined;
 }
 
+/**
+ * How the CLI starts a Node policy pack:
+ *  - `executable`: `--policy-pack <pack>/analyzer.js`, an executable file the CLI (3.255.0 and later)
+ *    runs directly with the engine's address, in the project directory;
+ *  - `directory`: `--policy-pack <pack>`, which the Node language host runs as
+ *    `node <@pulumi/pulumi>/cmd/run-policy-pack <engine> <pack>`.
+ */
+export type PackLaunch = "executable" | "directory";
+
 export interface PolicyPackStartOptions {
     packDir: string;
+    /** How the pack's process is started (protocol path only); `executable` unless given. */
+    launch?: PackLaunch;
     project: string;
     stack: string;
     organization?: string;

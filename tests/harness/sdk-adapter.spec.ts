@@ -4,12 +4,10 @@
  * preview or policy spec fails in a way that hides why.
  */
 import { strict as assert } from "assert";
-import { readFileSync } from "fs";
-import * as path from "path";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as sdk from "../../infra/sdk-adapter";
 import { POLICY_PACK_DIR } from "../../infra/paths";
-import { ensurePackBuilt } from "../../infra/analyzer/pack-build";
+import { PACK_MODULES_ENTRY, ensurePackBuilt } from "../../infra/analyzer/pack-build";
 
 describe("the Pulumi SDK adapter", function () {
     this.timeout(60_000);
@@ -34,10 +32,9 @@ describe("the Pulumi SDK adapter", function () {
         assert.match(error.stack ?? "", /\n\s+at /);
     });
 
-    it("serves the pack's analyzer handlers in-process, without binding a port", () => {
-        ensurePackBuilt(POLICY_PACK_DIR);
-        const { main } = JSON.parse(readFileSync(path.join(POLICY_PACK_DIR, "package.json"), "utf8")) as { main: string };
-        const handlers = sdk.loadPolicyPackHandlers(POLICY_PACK_DIR, main);
+    it("serves the pack's analyzer handlers in-process, without binding a port", async () => {
+        await ensurePackBuilt(POLICY_PACK_DIR, ["modules"]);
+        const handlers = sdk.loadPolicyPackHandlers(POLICY_PACK_DIR, PACK_MODULES_ENTRY);
         assert.deepEqual(Object.keys(handlers).sort(), ["analyze", "analyzeStack", "configure", "configureStack", "getAnalyzerInfo", "getPluginInfo", "remediate"]);
     });
 });

@@ -152,7 +152,7 @@ describe("the analyzer client's requests", () => {
     });
 });
 
-describe("starting a pack as the Pulumi CLI does", () => {
+describe("starting a pack directory as the Pulumi CLI's Node language host does", () => {
     let session: PolicyPackSession;
     let seen: Record<string, unknown>;
     const echoPack = join(__dirname, "fixtures", "echo-pack");
@@ -161,6 +161,7 @@ describe("starting a pack as the Pulumi CLI does", () => {
         this.timeout(PACK_START_TIMEOUT_MS);
         session = await startPolicyPack({
             packDir: echoPack,
+            launch: "directory",
             project: "clinical-platform",
             stack: "staging",
             organization: "acme",

@@ -132,14 +132,26 @@ describe("GitHub Actions workflows: the files", function () {
             }
         });
 
-        it("installs the Pulumi CLI release of the @pulumi/pulumi SDK the program uses", () => {
+        it("install one Pulumi CLI release everywhere, one that starts an executable policy pack and is not older than the SDK", () => {
+            // Executable policy packs (`--policy-pack policies/analyzer.js`) start with Pulumi CLI 3.255.0 (its CHANGELOG, pulumi/pulumi #24052).
+            const EXECUTABLE_PACKS_SINCE = [3, 255, 0];
             const sdk = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
             const pulumiSteps = allSteps().filter(({ step: s }) => s.uses?.startsWith("pulumi/actions@"));
             assert.ok(pulumiSteps.length >= 2);
+            const versions = new Set<string>();
             for (const { file, step: s } of pulumiSteps) {
-                const version = resolve(s.with?.["pulumi-version"] ?? null, contexts({ name: "push", ref: "refs/heads/main" }, { env: workflow(file).env ?? {} }));
-                assert.equal(version, sdk, `${file}: pulumi-version`);
+                versions.add(String(resolve(s.with?.["pulumi-version"] ?? null, contexts({ name: "push", ref: "refs/heads/main" }, { env: workflow(file).env ?? {} }))));
             }
+            for (const { workflow: parsed } of workflows.values()) {
+                const pinned = parsed.env?.PULUMI_VERSION;
+                if (pinned !== undefined) versions.add(String(pinned));
+            }
+            assert.equal(versions.size, 1, `one CLI release, not ${[...versions].join(", ")}`);
+            const [cli] = [...versions];
+            const parts = (version: string) => version.split(".").map(Number);
+            const atLeast = (version: number[], floor: number[]) => version[0] !== floor[0] ? version[0] > floor[0] : version[1] !== floor[1] ? version[1] > floor[1] : version[2] >= floor[2];
+            assert.ok(atLeast(parts(cli), EXECUTABLE_PACKS_SINCE), `${cli} predates executable policy packs`);
+            assert.ok(atLeast(parts(cli), parts(sdk)), `${cli} is older than the SDK ${sdk}`);
         });
     });
 

@@ -1,0 +1,64 @@
+/**
+ * `pulumi preview --policy-pack policies/analyzer.js`: Pulumi CLI 3.255.0 and later run an executable
+ * pack directly, with the engine's address as its only argument, in the project directory, with no
+ * stack variables in its environment (pkg/resource/plugin/analyzer_plugin.go at v3.259.0). The pack
+ * must come up like that, describe itself as the directory form does, and refuse a stale bundle.
+ */
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type PolicyPackSession, startPolicyPack } from "../../infra/analyzer";
+import { ensurePackBuilt } from "../../infra/analyzer/pack-build";
+import { PACK_DIR, PACK_START_TIMEOUT_MS } from "./harness/pack";
+
+const PACK_VERSION = (JSON.parse(readFileSync(join(PACK_DIR, "package.json"), "utf8")) as { version: string }).version;
+
+describe("the policy pack as an executable analyzer", function () {
+    this.timeout(PACK_START_TIMEOUT_MS);
+
+    describe("started as the CLI starts it", () => {
+        const sessions: PolicyPackSession[] = [];
+        after(() => Promise.all(sessions.map((session) => session.close())));
+
+        it("serves the same pack, name, version and policies, as the directory form", async () => {
+            const start = (launch: "executable" | "directory") =>
+                startPolicyPack({ packDir: PACK_DIR, launch, project: "clinical-platform", stack: "production", dryRun: true });
+            const [executable, directory] = await Promise.all([start("executable"), start("directory")]);
+            sessions.push(executable, directory);
+            assert.equal(executable.pack, "clinical-platform-hipaa-soc2");
+            assert.equal(executable.version, PACK_VERSION, "the version of policies/package.json, though started in the project directory");
+            assert.deepEqual(executable.policies, directory.policies);
+        });
+    });
+
+    describe("refusing to start", () => {
+        let copy: string;
+        beforeEach(async () => {
+            await ensurePackBuilt(PACK_DIR, ["bundle"]);
+            copy = mkdtempSync(join(tmpdir(), "clinical-pack-executable-"));
+            for (const entry of ["analyzer.js", "package.json", "tsconfig.json", "index.ts", "lib", "rules", "runtime", "dist"]) {
+                cpSync(join(PACK_DIR, entry), join(copy, entry), { recursive: true });
+            }
+        });
+        afterEach(() => rmSync(copy, { recursive: true, force: true }));
+
+        const start = () => spawnSync(join(copy, "analyzer.js"), ["127.0.0.1:1"], { cwd: tmpdir(), encoding: "utf8" });
+
+        it("when a rule changed after the bundle was built, naming the command that rebuilds it", () => {
+            writeFileSync(join(copy, "rules", "s3.ts"), `${readFileSync(join(copy, "rules", "s3.ts"), "utf8")}\n// edited\n`);
+            const run = start();
+            assert.equal(run.status, 1);
+            assert.equal(run.stdout, "", "no port, so the CLI reports the failure instead of waiting");
+            assert.match(run.stderr, /the pack's sources changed after dist\/ was built; run `npm run build:policies`/);
+        });
+
+        it("when the bundle was never built", () => {
+            rmSync(join(copy, "dist"), { recursive: true });
+            const run = start();
+            assert.equal(run.status, 1);
+            assert.match(run.stderr, /dist\/ has not been built; run `npm run build:policies`/);
+        });
+    });
+});
