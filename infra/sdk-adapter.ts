@@ -14,6 +14,9 @@
  *    for every promise the SDK creates;
  *  - the policy server: `@pulumi/policy/server` serve (through the gRPC server it builds), the
  *    `deserialize` and `proxy` helpers its handlers use to build validation args;
+ *  - the packages the SDK loads only to serialize functions (TypeScript, @npmcli/arborist), whose load
+ *    infra/offline/deferred-sdk-loads.js defers until first use; it must run before the SDK loads, so
+ *    register.js requires it, and the check below requires the SDK to still load them where it says;
  *  - the bundled pack (policies/dist/pack.js, what the CLI runs): it gets two small modules in place of
  *    `@pulumi/pulumi` and `@pulumi/pulumi/runtime/rpc` (policies/runtime/). The check below requires
  *    every member @pulumi/policy reads from those two to be there, with the SDK's value.
@@ -88,6 +91,7 @@ export function sdkAdapterProblems(): string[] {
     expect(policyServer, "@pulumi/policy/server", "serve", "function");
     expect(policyGrpc, "@grpc/grpc-js (as @pulumi/policy resolves it)", "Server", "function");
     problems.push(...bundleSubstituteProblems());
+    problems.push(...deferredLoadProblems());
     for (const proto of PROTO_MODULES) {
         try {
             require.resolve(`@pulumi/pulumi/proto/${proto}`);
@@ -124,6 +128,20 @@ function bundleSubstituteProblems(): string[] {
         if (rpc[member] !== value) problems.push(`policies/runtime/rpc-signatures.ts: ${member} is ${String(value)}, the SDK's is ${String(rpc[member])}`);
     }
     return problems;
+}
+
+/** The SDK files whose require of a package infra/offline/deferred-sdk-loads.js defers must still require it. */
+function deferredLoadProblems(): string[] {
+    const { DEFERRED } = require("./offline/deferred-sdk-loads") as { DEFERRED: Record<string, string> };
+    return Object.entries(DEFERRED).flatMap(([request, from]) => {
+        let source: string;
+        try {
+            source = readFileSync(path.join(PULUMI_DIR, from), "utf8");
+        } catch {
+            return [`@pulumi/pulumi/${from} is missing (infra/offline/deferred-sdk-loads.js defers its require of ${request})`];
+        }
+        return source.includes(`require("${request}")`) ? [] : [`@pulumi/pulumi/${from} no longer requires ${request} (infra/offline/deferred-sdk-loads.js)`];
+    });
 }
 
 /** For each module specifier, the members @pulumi/policy's compiled files read from what they require of it. */

@@ -16,6 +16,8 @@ const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const esbuild = require("./esbuild");
+// Before anything loads the SDK: it then skips two packages it needs only to serialize functions.
+require("./deferred-sdk-loads");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));

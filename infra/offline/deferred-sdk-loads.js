@@ -1,0 +1,65 @@
+"use strict";
+/**
+ * Two packages `@pulumi/pulumi` 3.248.0 loads with its index but uses only to serialize a JavaScript
+ * function into a resource (`aws.lambda.CallbackFunction` and the like), which this project never
+ * does: the TypeScript compiler (`typescript-shim.js`, for parsing a function's source) and
+ * `@npmcli/arborist` (`runtime/closure/codePaths.js`, for the packages a function's code needs).
+ * Together they are most of the SDK's load time: 0.6 s and 0.4 s of 1.35 s, measured with a
+ * Module._load profile on 2026-12-01.
+ *
+ * Required by register.js, before the SDK loads, this hands those two modules a stand-in that loads
+ * the real package the first time anything is read from it, so a program that does serialize a
+ * function still gets it, just later. The stand-in reports `__esModule`, so the SDK's `__importStar`
+ * keeps it as it is instead of copying every member (which would load the package at once).
+ * infra/sdk-adapter.ts checks on load that the SDK still requires these packages from these files,
+ * and tests/harness/sdk-adapter.spec.ts that a deferred package works when it is used.
+ */
+const Module = require("module");
+const path = require("path");
+
+/** Requested package → the SDK file (under @pulumi/pulumi) whose require of it is deferred. */
+const DEFERRED = {
+    typescript: "typescript-shim.js",
+    "@npmcli/arborist": path.join("runtime", "closure", "codePaths.js"),
+};
+const SDK_DIR = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
+
+/** The modules whose load was deferred, by package, and whether it has happened since. */
+const deferred = new Map();
+
+function deferredModule(load) {
+    let loaded;
+    const real = () => {
+        loaded ??= load();
+        return loaded;
+    };
+    return new Proxy(Object.create(null), {
+        get: (_, key) => (key === "__esModule" ? true : Reflect.get(real(), key)),
+        has: (_, key) => Reflect.has(real(), key),
+        ownKeys: () => Reflect.ownKeys(real()),
+        getOwnPropertyDescriptor: (_, key) => {
+            const descriptor = Reflect.getOwnPropertyDescriptor(real(), key);
+            return descriptor === undefined ? undefined : { ...descriptor, configurable: true };
+        },
+        set: (_, key, value) => Reflect.set(real(), key, value),
+        defineProperty: (_, key, descriptor) => Reflect.defineProperty(real(), key, descriptor),
+        deleteProperty: (_, key) => Reflect.deleteProperty(real(), key),
+    });
+}
+
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+    const from = DEFERRED[request];
+    const filename = parent?.filename;
+    if (from !== undefined && filename !== undefined && filename.endsWith(SDK_DIR + from)) {
+        const entry = { loaded: false };
+        deferred.set(request, entry);
+        return deferredModule(() => {
+            entry.loaded = true;
+            return load.call(this, request, parent, isMain);
+        });
+    }
+    return load.call(this, request, parent, isMain);
+};
+
+module.exports = { DEFERRED, deferred };
