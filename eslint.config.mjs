@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
     // The Lambda functions are plain JavaScript that Lambda runs as is; they are linted like the rest.
-    { ignores: ["node_modules/**", "out/**", "**/*.js", "**/*.mjs", "!components/rotation/**/*.js", "!components/auto-rollback-function/**/*.js", "!components/snapshot-expiry/**/*.js", "!components/pagerduty/**/*.js", "!bench/**/*.js", "!policies/analyzer.js", "!policies/runtime/**/*.js"] },
+    { ignores: ["node_modules/**", "out/**", "bench/cdk-peer/**", "**/*.js", "**/*.mjs", "!components/rotation/**/*.js", "!components/auto-rollback-function/**/*.js", "!components/snapshot-expiry/**/*.js", "!components/pagerduty/**/*.js", "!bench/**/*.js", "!policies/analyzer.js", "!policies/runtime/**/*.js"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

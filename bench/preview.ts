@@ -1,26 +1,37 @@
 /**
  * Benchmark (not a test): the production preview, end to end as a user runs it, against the floor of
- * merely loading the SDKs it needs, paired run by run, with the median of each; then where one run's
- * time goes.
+ * merely loading the SDKs it needs and against AWS CDK synthesising the same platform with cdk-nag,
+ * paired run by run, with the median of each; then how fast the policy pack is ready as the Pulumi
+ * CLI starts it, and where one preview's time goes.
  *
- *   npm run bench:preview [-- --runs 5] [-- --no-protocol] [-- --no-phases]
+ *   npm run bench:preview [-- --runs 5] [-- --no-protocol] [-- --no-phases] [-- --cdk-cli]
  *
  * Each round runs, one after the other:
  *  - floor: `node -e` loading @pulumi/pulumi, @pulumi/aws and @pulumi/kubernetes;
  *  - first run: `npm run preview -- --stack production` with every compile cache removed first: the
- *    compiled pack (policies/bin, so the run compiles it, as a fresh clone without `npm ci`'s prepare
- *    step would) and register.js's cache of the project's transpiled TypeScript (as on a fresh CI
- *    runner). The operating system's file cache stays warm: dropping it would need root and would
- *    slow everyone else on a shared machine;
+ *    compiled pack (policies/bin and policies/dist, so the run compiles what it needs, as a fresh
+ *    clone without `npm ci`'s prepare step would) and register.js's cache of the project's transpiled
+ *    TypeScript (as on a fresh CI runner). The operating system's file cache stays warm: dropping it
+ *    would need root and would slow everyone else on a shared machine;
  *  - warm: the same command again;
- *  - protocol (unless --no-protocol): the same with --protocol, the pack in its own process over gRPC.
+ *  - protocol (unless --no-protocol): the same with --protocol, the pack in its own process over gRPC;
+ *  - the CDK peer (bench/cdk-peer, when installed): its compiled app with cdk-nag's AwsSolutions and
+ *    HIPAA.Security packs, with CDK's built-in CloudFormation validation on (the default) and off,
+ *    and with --cdk-cli also `cdk synth` as a user runs it. The peer is its own npm project, not a
+ *    dependency of this one: `npm ci --prefix bench/cdk-peer && npm run --prefix bench/cdk-peer build`.
+ *  - the pack's start, to the port it prints: as `--policy-pack policies/analyzer.js` starts it
+ *    (the executable) and as `--policy-pack policies` does (the Node language host's run-policy-pack).
  * Pairing the rounds keeps the ratios honest on a shared machine; the load averages before and after
  * are printed with the figures.
  */
 import { spawnSync } from "child_process";
-import { rmSync } from "fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
 import * as os from "os";
 import * as path from "path";
+
+import { ensurePackBuilt } from "../infra/analyzer/pack-build";
+import { startPackProcess } from "../infra/analyzer/pack-process";
+import type { PackLaunch } from "../infra/analyzer/types";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { TRANSFORM_CACHE_DIR } = require("../infra/offline/register") as { TRANSFORM_CACHE_DIR: string };
@@ -37,9 +48,9 @@ function option(name: string, fallback: number): number {
 }
 
 /** Wall time of one command in seconds; throws when it fails (a preview of production must exit 0). */
-function timed(command: string, args: string[]): number {
+function timed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): number {
     const started = process.hrtime.bigint();
-    const run = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (run.status !== 0) throw new Error(`${command} ${args.join(" ")} exited ${run.status}:\n${run.stdout}\n${run.stderr}`);
     return seconds;
@@ -56,24 +67,67 @@ const load = () => os.loadavg().map((value) => value.toFixed(2)).join(" ");
 const FLOOR = ["-e", "require('@pulumi/pulumi'); require('@pulumi/aws'); require('@pulumi/kubernetes')"];
 const PREVIEW = ["run", "--silent", "preview", "--", "--stack", "production"];
 
-/** CDK synth + cdk-nag of a comparable platform (VPC, EKS, RDS, S3, CloudFront), measured on a quiet 2-core machine of the same kind. */
-const CDK = { withNag: 3.9, validationOff: 1.9 };
+const CDK_PEER = path.join(ROOT, "bench", "cdk-peer");
+const CDK_APP = path.join(CDK_PEER, "dist", "bin", "app.js");
 
-function main(): void {
+type CdkVariant = "nag" | "nagNoValidation" | "cli";
+
+/** One synthesis of the CDK peer into a fresh output directory; the peer's availability zones come from its context file. */
+function cdkSynth(variant: CdkVariant): number {
+    const out = mkdtempSync(path.join(os.tmpdir(), "cdk-peer-"));
+    const env = { ...process.env, CDK_CONTEXT_JSON: readFileSync(path.join(CDK_PEER, "cdk.context.json"), "utf8"), CDK_OUTDIR: out };
+    try {
+        if (variant === "cli") {
+            return timed(path.join(CDK_PEER, "node_modules", ".bin", "cdk"), ["synth", "-q", "--ignore-errors", "--output", out, "--app", `node ${CDK_APP}`], { cwd: CDK_PEER, env });
+        }
+        return timed(NODE, [CDK_APP], { cwd: CDK_PEER, env: variant === "nagNoValidation" ? { ...env, PEER_VALIDATION: "0" } : env });
+    } finally {
+        rmSync(out, { recursive: true, force: true });
+    }
+}
+
+/** Seconds from starting the pack's process to the port it prints, started as the CLI starts it. */
+async function packReady(launch: PackLaunch): Promise<number> {
+    const started = process.hrtime.bigint();
+    const pack = await startPackProcess({ packDir: path.join(ROOT, "policies"), launch, engineAddress: "127.0.0.1:1", project: "clinical-platform", stack: "production", organization: "organization", dryRun: true });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    await pack.stop();
+    return seconds;
+}
+
+interface Round {
+    floor: number;
+    first: number;
+    warm: number;
+    protocol?: number;
+    cdk?: Partial<Record<CdkVariant, number>>;
+    ready: Record<PackLaunch, number>;
+}
+
+async function main(): Promise<void> {
     const runs = option("runs", 5);
     const protocol = !process.argv.includes("--no-protocol");
+    const cdk = existsSync(CDK_APP);
+    const cdkVariants: CdkVariant[] = process.argv.includes("--cdk-cli") ? ["nag", "nagNoValidation", "cli"] : ["nag", "nagNoValidation"];
     const cpus = os.cpus();
     console.log(`machine: ${cpus.length} CPUs, ${cpus[0]?.model ?? "unknown CPU"}, Node ${process.version}; load average before: ${load()}`);
-    const rounds: Array<{ floor: number; first: number; warm: number; protocol?: number }> = [];
+    if (!cdk) console.log("CDK peer not built (npm ci --prefix bench/cdk-peer && npm run --prefix bench/cdk-peer build): no CDK figures.");
+    const rounds: Round[] = [];
     for (let round = 0; round < runs; round++) {
         const floor = timed(NODE, FLOOR);
-        rmSync(path.join(ROOT, "policies", "bin"), { recursive: true, force: true });
+        for (const output of ["bin", "dist"]) rmSync(path.join(ROOT, "policies", output), { recursive: true, force: true });
         rmSync(TRANSFORM_CACHE_DIR, { recursive: true, force: true });
         const first = timed("npm", PREVIEW);
         const warm = timed("npm", PREVIEW);
         const viaProtocol = protocol ? timed("npm", [...PREVIEW, "--protocol"]) : undefined;
-        rounds.push({ floor, first, warm, protocol: viaProtocol });
-        console.log(`round ${round + 1}: floor ${seconds(floor)}, first run ${seconds(first)}, warm ${seconds(warm)}${viaProtocol === undefined ? "" : `, --protocol ${seconds(viaProtocol)}`}`);
+        const peer = cdk ? Object.fromEntries(cdkVariants.map((variant) => [variant, cdkSynth(variant)])) : undefined;
+        // Both launches run the bundle (policies/dist), which --protocol built if it ran; built untimed otherwise.
+        await ensurePackBuilt(path.join(ROOT, "policies"), ["bundle"]);
+        const ready = { executable: await packReady("executable"), directory: await packReady("directory") };
+        rounds.push({ floor, first, warm, protocol: viaProtocol, cdk: peer, ready });
+        console.log(`round ${round + 1}: floor ${seconds(floor)}, first run ${seconds(first)}, warm ${seconds(warm)}${viaProtocol === undefined ? "" : `, --protocol ${seconds(viaProtocol)}`}`
+            + `${peer === undefined ? "" : `, CDK ${Object.entries(peer).map(([variant, value]) => `${variant} ${seconds(value)}`).join(" ")}`}`
+            + `, pack ready ${seconds(ready.executable)} (executable) ${seconds(ready.directory)} (directory)`);
     }
     const floor = median(rounds.map((r) => r.floor));
     const first = median(rounds.map((r) => r.first));
@@ -86,7 +140,19 @@ function main(): void {
         const viaProtocol = median(rounds.map((r) => r.protocol as number));
         console.log(`  the same with --protocol (pack process, gRPC)              ${seconds(viaProtocol)}`);
     }
-    console.log(`  CDK synth + cdk-nag of a comparable platform, quiet 2-core machine: ${CDK.withNag} s (warm preview ${(warm / CDK.withNag).toFixed(2)}×), ${CDK.validationOff} s with validation off (${(warm / CDK.validationOff).toFixed(2)}×)`);
+    if (cdk) {
+        const labels: Record<CdkVariant, string> = {
+            nag: "CDK peer: node app.js with cdk-nag (CDK's validation on)",
+            nagNoValidation: "CDK peer: the same with CDK's validation off",
+            cli: "CDK peer: cdk synth (CLI) of the compiled app, cdk-nag",
+        };
+        for (const variant of cdkVariants) {
+            const value = median(rounds.map((r) => r.cdk?.[variant] as number));
+            console.log(`  ${labels[variant].padEnd(58)} ${seconds(value)}  (warm preview ${(warm / value).toFixed(2)}×)`);
+        }
+    }
+    console.log(`  policy pack ready, as --policy-pack policies/analyzer.js   ${seconds(median(rounds.map((r) => r.ready.executable)))}`);
+    console.log(`  policy pack ready, as --policy-pack policies               ${seconds(median(rounds.map((r) => r.ready.directory)))}`);
 
     if (!process.argv.includes("--no-phases")) printPhases(runs);
 }
@@ -113,4 +179,7 @@ function printPhases(runs: number): void {
     console.log(`| total (sum of medians; without npm's own start) | ${seconds(total)} |`);
 }
 
-main();
+main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+});
