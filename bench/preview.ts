@@ -19,7 +19,7 @@
  *    HIPAA.Security packs, with CDK's built-in CloudFormation validation on (the default) and off,
  *    and with --cdk-cli also `cdk synth` as a user runs it. The peer is its own npm project, not a
  *    dependency of this one: `npm ci --prefix bench/cdk-peer && npm run --prefix bench/cdk-peer build`.
- *  - the pack's start, to the port it prints: as `--policy-pack policies/analyzer.js` starts it
+ *  - the pack's start, to the port it prints: as `--policy-pack <absolute path>/policies/analyzer.js` starts it
  *    (the executable) and as `--policy-pack policies` does (the Node language host's run-policy-pack).
  * Pairing the rounds keeps the ratios honest on a shared machine; the load averages before and after
  * are printed with the figures.
@@ -32,6 +32,7 @@ import * as path from "path";
 import { ensurePackBuilt } from "../infra/analyzer/pack-build";
 import { startPackProcess } from "../infra/analyzer/pack-process";
 import type { PackLaunch } from "../infra/analyzer/types";
+import { PROGRAM_DIR } from "../infra/paths";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { TRANSFORM_CACHE_DIR } = require("../infra/offline/register") as { TRANSFORM_CACHE_DIR: string };
@@ -89,7 +90,7 @@ function cdkSynth(variant: CdkVariant): number {
 /** Seconds from starting the pack's process to the port it prints, started as the CLI starts it. */
 async function packReady(launch: PackLaunch): Promise<number> {
     const started = process.hrtime.bigint();
-    const pack = await startPackProcess({ packDir: path.join(ROOT, "policies"), launch, engineAddress: "127.0.0.1:1", project: "clinical-platform", stack: "production", organization: "organization", dryRun: true });
+    const pack = await startPackProcess({ packDir: path.join(ROOT, "policies"), programDir: PROGRAM_DIR, launch, engineAddress: "127.0.0.1:1", project: "clinical-platform", stack: "production", organization: "organization", dryRun: true });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     await pack.stop();
     return seconds;
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
             console.log(`  ${labels[variant].padEnd(58)} ${seconds(value)}  (warm preview ${(warm / value).toFixed(2)}×)`);
         }
     }
-    console.log(`  policy pack ready, as --policy-pack policies/analyzer.js   ${seconds(median(rounds.map((r) => r.ready.executable)))}`);
+    console.log(`  policy pack ready, as --policy-pack <path>/analyzer.js    ${seconds(median(rounds.map((r) => r.ready.executable)))}`);
     console.log(`  policy pack ready, as --policy-pack policies               ${seconds(median(rounds.map((r) => r.ready.directory)))}`);
 
     if (!process.argv.includes("--no-phases")) printPhases(runs);

@@ -3,8 +3,8 @@
  *                    [--diff OLD.json] [--graph FILE.svg|FILE.dot] [--protocol]
  *
  * The policy pack runs in this process through its own analyzer handlers; --protocol runs it in its
- * own process over the analyzer protocol instead, started as `pulumi preview --policy-pack policies/analyzer.js`
- * starts it.
+ * own process over the analyzer protocol instead, started as `pulumi preview --policy-pack
+ * "$PWD/policies/analyzer.js"` starts it.
  *
  * Exit codes: 0 clean; 1 mandatory policy violations or a failed deploy check; 2 invalid config or usage;
  * 3 the program failed.

@@ -3,12 +3,13 @@
 /**
  * The policy pack as an executable analyzer plugin:
  *
- *   pulumi preview --policy-pack policies/analyzer.js --policy-pack-config policies/config/<stack>.json
+ *   pulumi preview --policy-pack "$PWD/policies/analyzer.js" --policy-pack-config policies/config/<stack>.json
  *
  * Since Pulumi CLI 3.255.0, a `--policy-pack` path that is an executable file is started directly,
- * with the engine's address as its one argument and the project directory as its working directory,
- * and the PulumiPolicy.yaml beside it still gives the pack's description (pulumi/pulumi #24052,
- * pkg/resource/plugin/analyzer_plugin.go at v3.259.0; read 2026-12-01). The directory form,
+ * with the engine's address as its one argument, and the PulumiPolicy.yaml beside it still gives the
+ * pack's description (pulumi/pulumi #24052, pkg/resource/plugin/analyzer_plugin.go at v3.259.0; read
+ * 2026-12-01). The CLI looks the path up from its own working directory but runs the file from
+ * Pulumi.yaml's `main` directory (pkg/engine/project.go), infra/ here: so give it absolute. The directory form,
  * `--policy-pack policies`, goes through the Node language host's run-policy-pack, which loads
  * TypeScript and ts-node before the pack whatever the pack is written in.
  *

@@ -9,7 +9,7 @@
  *    with two small modules in place of `@pulumi/pulumi` and its `runtime/rpc` (policies/runtime/),
  *    so it is ready in a fraction of the time the whole SDK takes to load. It is what the CLI runs:
  *    the pack's package.json `main` (`--policy-pack policies`) and the executable `analyzer.js`
- *    (`--policy-pack policies/analyzer.js`).
+ *    (`--policy-pack <absolute path>/policies/analyzer.js`).
  *
  *   npm run build:policies        (also run by `npm ci` / `npm install`, as the `prepare` script)
  *

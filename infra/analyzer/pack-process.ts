@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { PackLaunch } from "./types";
 
@@ -8,6 +9,10 @@ export const PACK_EXECUTABLE = "analyzer.js";
 export interface PackProcessOptions {
     packDir: string;
     launch: PackLaunch;
+    /** The executable launch's `--policy-pack` value; `<packDir>/analyzer.js` unless given. */
+    policyPack?: string;
+    /** Where the CLI runs plugins: the project's `main` directory; the working directory unless given. */
+    programDir?: string;
     engineAddress: string;
     project: string;
     stack: string;
@@ -32,8 +37,10 @@ export interface PackProcess {
  * Starts a Node policy pack the way `pulumi preview --policy-pack` does (checked in
  * pkg/resource/plugin/analyzer_plugin.go and the Node language host's RunPlugin at v3.259.0,
  * 2026-12-01):
- *  - executable: the file itself, with the engine's address as its one argument, in the project
- *    directory, with the CLI's own environment; the stack's identity arrives by ConfigureStack;
+ *  - executable: the `--policy-pack` path, checked from the CLI's working directory, then run from
+ *    the project's `main` directory (Go's exec resolves a relative path against the command's Dir), with
+ *    the engine's address as its one argument and the CLI's own environment; the stack's identity
+ *    arrives by ConfigureStack;
  *  - directory: `node <pack's @pulumi/pulumi>/cmd/run-policy-pack <engine> <dir>` in the pack
  *    directory, with the stack's identity and config in the environment. That script registers
  *    ts-node with type checking and loads the pack's `main`.
@@ -41,8 +48,12 @@ export interface PackProcess {
  */
 export async function startPackProcess(options: PackProcessOptions): Promise<PackProcess> {
     const packDir = resolve(options.packDir);
+    const policyPack = options.policyPack ?? join(packDir, PACK_EXECUTABLE);
+    if (options.launch === "executable" && !statSync(policyPack, { throwIfNoEntry: false })?.isFile()) {
+        throw new Error(`policy pack not found at ${policyPack}`);
+    }
     const child = options.launch === "executable"
-        ? spawn(join(packDir, PACK_EXECUTABLE), [options.engineAddress], { cwd: process.cwd(), env: process.env, stdio: ["ignore", "pipe", "pipe"] })
+        ? spawn(policyPack, [options.engineAddress], { cwd: options.programDir ?? process.cwd(), env: process.env, stdio: ["ignore", "pipe", "pipe"] })
         : spawn(process.execPath, [runPolicyPack(packDir), options.engineAddress, packDir], {
             cwd: packDir,
             env: { ...process.env, ...stackEnvironment(options) },

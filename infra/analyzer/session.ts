@@ -71,6 +71,8 @@ export async function startPolicyPack(given: PolicyPackStartOptions): Promise<Po
     const pack = await startPackProcess({
         packDir: options.packDir,
         launch: options.launch ?? "executable",
+        policyPack: options.policyPack,
+        programDir: options.programDir,
         engineAddress: engine.address,
         project: options.project,
         stack: options.stack,

@@ -77,7 +77,7 @@ export interface PackPolicyInfo {
 /**
  * How the CLI starts a Node policy pack:
  *  - `executable`: `--policy-pack <pack>/analyzer.js`, an executable file the CLI (3.255.0 and later)
- *    runs directly with the engine's address, in the project directory;
+ *    runs directly with the engine's address, from the project's `main` directory;
  *  - `directory`: `--policy-pack <pack>`, which the Node language host runs as
  *    `node <@pulumi/pulumi>/cmd/run-policy-pack <engine> <pack>`.
  */
@@ -87,6 +87,13 @@ export interface PolicyPackStartOptions {
     packDir: string;
     /** How the pack's process is started (protocol path only); `executable` unless given. */
     launch?: PackLaunch;
+    /**
+     * The `--policy-pack` value of the executable launch, as given to the CLI; `<packDir>/analyzer.js`
+     * unless given. The CLI checks it from its own working directory and runs it from `programDir`.
+     */
+    policyPack?: string;
+    /** The directory the CLI runs plugins in, the project's `main` directory; the working directory unless given. */
+    programDir?: string;
     project: string;
     stack: string;
     organization?: string;

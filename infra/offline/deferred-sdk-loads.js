@@ -47,11 +47,24 @@ function deferredModule(load) {
     });
 }
 
+/**
+ * Only a package that can be found is deferred: where `typescript` cannot, the SDK's shim must see the
+ * require fail at once, as it expects, to fall back to the copy of TypeScript it ships.
+ */
+function resolvable(request, parent) {
+    try {
+        Module._resolveFilename(request, parent, false);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
 const load = Module._load;
 Module._load = function (request, parent, isMain) {
     const from = DEFERRED[request];
     const filename = parent?.filename;
-    if (from !== undefined && filename !== undefined && filename.endsWith(SDK_DIR + from)) {
+    if (from !== undefined && filename !== undefined && filename.endsWith(SDK_DIR + from) && resolvable(request, parent)) {
         const entry = { loaded: false };
         deferred.set(request, entry);
         return deferredModule(() => {

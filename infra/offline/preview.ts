@@ -10,7 +10,7 @@ import type { ExemptedFinding } from "../../policies/lib/exemptions";
 import { PolicyPackSession, startPolicyPack } from "../analyzer";
 import { startPolicyPackInProcess } from "../analyzer/in-process";
 import { DEPLOY_CHECKS, DeployCheckFailure, DeployChecksReport, StackPlan, checksNeedNeighbours, runDeployChecks, skippedDeployChecks } from "../checks";
-import { POLICY_PACK_DIR, packConfigPath, stackFileOf } from "../paths";
+import { POLICY_PACK_DIR, PROGRAM_DIR, packConfigPath, stackFileOf } from "../paths";
 import { type CitedViolation, PACK_SESSION_OPTIONS, citeViolations, exemptionsIn } from "./pack-metadata";
 import type { RecordedResource } from "./types";
 
@@ -87,6 +87,7 @@ export async function runOfflinePreview(request: PreviewRequest): Promise<Previe
     const start = request.analysis === "protocol" ? startPolicyPack : startPolicyPackInProcess;
     const starting = request.policy === false ? undefined : start({
         packDir: POLICY_PACK_DIR,
+        programDir: PROGRAM_DIR,
         project: PROJECT,
         stack: request.stack,
         dryRun: true,

@@ -1,16 +1,19 @@
 /**
- * `pulumi preview --policy-pack policies/analyzer.js`: Pulumi CLI 3.255.0 and later run an executable
- * pack directly, with the engine's address as its only argument, in the project directory, with no
- * stack variables in its environment (pkg/resource/plugin/analyzer_plugin.go at v3.259.0). The pack
- * must come up like that, describe itself as the directory form does, and refuse a stale bundle.
+ * `pulumi preview --policy-pack "$PWD/policies/analyzer.js"`: Pulumi CLI 3.255.0 and later run an
+ * executable pack directly, with the engine's address as its only argument, with no stack variables
+ * in its environment, from the project's `main` directory (pkg/resource/plugin/analyzer_plugin.go and
+ * pkg/engine/project.go at v3.259.0). The pack must come up like that, describe itself as the
+ * directory form does, and refuse a stale bundle.
  */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { type PolicyPackSession, startPolicyPack } from "../../infra/analyzer";
 import { ensurePackBuilt } from "../../infra/analyzer/pack-build";
+import { startPackProcess } from "../../infra/analyzer/pack-process";
+import { PROGRAM_DIR, REPOSITORY_ROOT } from "../../infra/paths";
 import { PACK_DIR, PACK_START_TIMEOUT_MS } from "./harness/pack";
 
 const PACK_VERSION = (JSON.parse(readFileSync(join(PACK_DIR, "package.json"), "utf8")) as { version: string }).version;
@@ -24,12 +27,33 @@ describe("the policy pack as an executable analyzer", function () {
 
         it("serves the same pack, name, version and policies, as the directory form", async () => {
             const start = (launch: "executable" | "directory") =>
-                startPolicyPack({ packDir: PACK_DIR, launch, project: "clinical-platform", stack: "production", dryRun: true });
+                startPolicyPack({ packDir: PACK_DIR, programDir: PROGRAM_DIR, launch, project: "clinical-platform", stack: "production", dryRun: true });
             const [executable, directory] = await Promise.all([start("executable"), start("directory")]);
             sessions.push(executable, directory);
             assert.equal(executable.pack, "clinical-platform-hipaa-soc2");
             assert.equal(executable.version, PACK_VERSION, "the version of policies/package.json, though started in the project directory");
             assert.deepEqual(executable.policies, directory.policies);
+        });
+    });
+
+    describe("its path", () => {
+        // The CLI looks the path up from where it runs (the repository root here) but runs it from
+        // Pulumi.yaml's `main` directory, so only an absolute path works both ways.
+        const startAt = (policyPack: string) => startPackProcess({
+            packDir: PACK_DIR, policyPack, programDir: PROGRAM_DIR, launch: "executable",
+            engineAddress: "127.0.0.1:1", project: "clinical-platform", stack: "production", organization: "organization", dryRun: true,
+        });
+
+        it("starts the pack when absolute, as the workflows pass it", async () => {
+            await ensurePackBuilt(PACK_DIR, ["bundle"]);
+            const pack = await startAt(join(PACK_DIR, "analyzer.js"));
+            await pack.stop();
+            assert.ok(pack.port > 0);
+        });
+
+        it("does not when relative to the repository root, since the program's directory is infra/", async () => {
+            assert.equal(relative(REPOSITORY_ROOT, PROGRAM_DIR), "infra");
+            await assert.rejects(startAt(relative(process.cwd(), join(PACK_DIR, "analyzer.js"))), /policy pack did not start/);
         });
     });
 

@@ -30,7 +30,7 @@ describe("GitHub Actions workflows: every pulumi up and traffic change", functio
                 const w = Object.fromEntries(Object.entries(steps[pulumi].with ?? {}).map(([k, v]) => [k, resolve(v, ctx)]));
                 assert.equal(w.command, "up");
                 assert.equal(w["stack-name"], stack);
-                assert.equal(w.policyPacks, "policies/analyzer.js");
+                assert.equal(w.policyPacks, "/home/runner/work/clinical-platform/clinical-platform/policies/analyzer.js", "absolute: the CLI runs a pack file from Pulumi.yaml's main directory");
                 assert.equal(w.policyPackConfigs, `policies/config/${stack}.json`);
                 assert.equal(resolve(steps[assume].with?.["role-to-assume"] ?? null, contexts({ name: "push", ref: "" }, { vars: { AWS_DEPLOY_ROLE_ARN: `arn:${stack}` } })), `arn:${stack}`);
             }

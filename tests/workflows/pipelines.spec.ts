@@ -76,7 +76,7 @@ describe("GitHub Actions workflows: pull requests and deploys", function () {
                 const w: Record<string, unknown> = Object.fromEntries(Object.entries(pulumi.with ?? {}).map(([k, v]) => [k, resolve(v, ctx)]));
                 assert.equal(w.command, "preview");
                 assert.equal(w["stack-name"], stack);
-                assert.equal(w.policyPacks, "policies/analyzer.js");
+                assert.equal(w.policyPacks, "/home/runner/work/clinical-platform/clinical-platform/policies/analyzer.js", "absolute: the CLI runs a pack file from Pulumi.yaml's main directory");
                 assert.equal(w.policyPackConfigs, `policies/config/${stack}.json`);
                 assert.equal(w["comment-on-pr"], true);
                 assert.equal(pulumi.with?.["github-token"], "${{ secrets.GITHUB_TOKEN }}");

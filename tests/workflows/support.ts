@@ -145,6 +145,8 @@ export function contexts(event: Event, extra: Contexts = {}): Contexts {
             run_id: "4242",
             run_attempt: "1",
             server_url: "https://github.com",
+            // Where actions/checkout puts the repository on a GitHub-hosted runner.
+            workspace: "/home/runner/work/clinical-platform/clinical-platform",
             workflow: "test",
             event: event.name === "pull_request" ? { pull_request: { number: 7, head: { repo: { full_name: event.headRepository ?? REPOSITORY } } } } : {},
         },

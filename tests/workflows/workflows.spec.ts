@@ -133,7 +133,7 @@ describe("GitHub Actions workflows: the files", function () {
         });
 
         it("install one Pulumi CLI release everywhere, one that starts an executable policy pack and is not older than the SDK", () => {
-            // Executable policy packs (`--policy-pack policies/analyzer.js`) start with Pulumi CLI 3.255.0 (its CHANGELOG, pulumi/pulumi #24052).
+            // Executable policy packs (`--policy-pack <path>/analyzer.js`) start with Pulumi CLI 3.255.0 (its CHANGELOG, pulumi/pulumi #24052).
             const EXECUTABLE_PACKS_SINCE = [3, 255, 0];
             const sdk = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
             const pulumiSteps = allSteps().filter(({ step: s }) => s.uses?.startsWith("pulumi/actions@"));
