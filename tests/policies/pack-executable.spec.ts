@@ -14,7 +14,8 @@ import { type PolicyPackSession, startPolicyPack } from "../../infra/analyzer";
 import { ensurePackBuilt } from "../../infra/analyzer/pack-build";
 import { startPackProcess } from "../../infra/analyzer/pack-process";
 import { PROGRAM_DIR, REPOSITORY_ROOT } from "../../infra/paths";
-import { PACK_DIR, PACK_START_TIMEOUT_MS } from "./harness/pack";
+import { expectedOffenders, insecureStack } from "./fixtures/insecure-stack";
+import { PACK_DIR, PACK_START_TIMEOUT_MS, configFile } from "./harness/pack";
 
 const PACK_VERSION = (JSON.parse(readFileSync(join(PACK_DIR, "package.json"), "utf8")) as { version: string }).version;
 
@@ -23,16 +24,25 @@ describe("the policy pack as an executable analyzer", function () {
 
     describe("started as the CLI starts it", () => {
         const sessions: PolicyPackSession[] = [];
+        let executable: PolicyPackSession;
+        let directory: PolicyPackSession;
         after(() => Promise.all(sessions.map((session) => session.close())));
 
         it("serves the same pack, name, version and policies, as the directory form", async () => {
             const start = (launch: "executable" | "directory") =>
                 startPolicyPack({ packDir: PACK_DIR, programDir: PROGRAM_DIR, launch, project: "clinical-platform", stack: "production", dryRun: true });
-            const [executable, directory] = await Promise.all([start("executable"), start("directory")]);
+            [executable, directory] = await Promise.all([start("executable"), start("directory")]);
             sessions.push(executable, directory);
             assert.equal(executable.pack, "clinical-platform-hipaa-soc2");
-            assert.equal(executable.version, PACK_VERSION, "the version of policies/package.json, though started in the project directory");
+            assert.equal(executable.version, PACK_VERSION, "the version of policies/package.json, though started from infra/");
             assert.deepEqual(executable.policies, directory.policies);
+        });
+
+        it("gives the directory form's verdict on the insecure program, where the SDK's runtime is loaded beside the bundle", async () => {
+            await Promise.all([executable.configure(configFile("production")), directory.configure(configFile("production"))]);
+            const [fromExecutable, fromDirectory] = [await executable.analyze(insecureStack()), await directory.analyze(insecureStack())];
+            assert.ok(fromExecutable.length >= Object.keys(expectedOffenders).length);
+            assert.deepEqual(fromDirectory, fromExecutable);
         });
     });
 
