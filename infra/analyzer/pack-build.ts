@@ -89,29 +89,39 @@ function walk(directory: string): string[] {
 
 const outDir = (output: PackOutput) => (output === "modules" ? PACK_OUT_DIR : PACK_BUNDLE_DIR);
 
-/** The stamp an output gets: the digest of its sources, and the compiler that built it. */
-function stampFor(packDir: string, sources: readonly string[]) {
+/** What an output built now would record: the sources, their digest, and the compiler. */
+interface BuildStamp {
+    compiler: string;
+    sources: readonly string[];
+    digest: string;
+}
+
+function currentStamp(packDir: string): BuildStamp {
+    const sources = packSources(packDir);
     return { compiler: `esbuild ${esbuild.version}`, sources, digest: sourcesDigest(packDir, sources) };
+}
+
+function stampMatches(packDir: string, output: PackOutput, current: BuildStamp): boolean {
+    const stampPath = path.join(packDir, outDir(output), STAMP_FILE);
+    if (!existsSync(stampPath)) return false;
+    const stamp = JSON.parse(readFileSync(stampPath, "utf8")) as Partial<BuildStamp>;
+    return stamp.compiler === current.compiler && stamp.digest === current.digest;
 }
 
 /** True when the output was built, by this compiler, from the sources as they are now. */
 export function packBuildIsCurrent(packDir: string, output: PackOutput = "modules"): boolean {
-    const stampPath = path.join(packDir, outDir(output), STAMP_FILE);
-    if (!existsSync(stampPath)) return false;
-    const stamp = JSON.parse(readFileSync(stampPath, "utf8")) as { compiler?: string; digest?: string };
-    const current = stampFor(packDir, packSources(packDir));
-    return stamp.compiler === current.compiler && stamp.digest === current.digest;
+    return stampMatches(packDir, output, currentStamp(packDir));
 }
 
 /** Writes an output into a staging directory, stamps it, then swaps it in whole. */
-async function replaceOutput(packDir: string, output: PackOutput, write: (staging: string) => Promise<void> | void): Promise<void> {
+async function replaceOutput(packDir: string, output: PackOutput, stamp: BuildStamp, write: (staging: string) => Promise<void> | void): Promise<void> {
     const out = path.join(packDir, outDir(output));
     const staging = `${out}.${process.pid}.tmp`;
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
     try {
         await write(staging);
-        writeFileSync(path.join(staging, STAMP_FILE), `${JSON.stringify(stampFor(packDir, packSources(packDir)), null, 2)}\n`);
+        writeFileSync(path.join(staging, STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
     } catch (error) {
         rmSync(staging, { recursive: true, force: true });
         throw error;
@@ -121,9 +131,9 @@ async function replaceOutput(packDir: string, output: PackOutput, write: (stagin
 }
 
 /** Compiles the pack's sources into `bin/`, one JavaScript file and source map each. */
-function buildModules(packDir: string, staging: string): void {
+function buildModules(packDir: string, sources: readonly string[], staging: string): void {
     const { compilerOptions } = readTsconfig(packDir);
-    for (const source of packSources(packDir)) {
+    for (const source of sources) {
         const target = path.join(staging, source.replace(/\.ts$/, ".js"));
         const { code, map } = esbuild.transformSync(readFileSync(path.join(packDir, source), "utf8"), {
             loader: "ts",
@@ -167,10 +177,10 @@ async function buildBundle(packDir: string, staging: string): Promise<void> {
 }
 
 /** Builds the outputs asked for (both by default), each replaced whole. */
-export async function buildPack(packDir: string, outputs: readonly PackOutput[] = ["modules", "bundle"]): Promise<{ files: number }> {
-    if (outputs.includes("modules")) await replaceOutput(packDir, "modules", (staging) => buildModules(packDir, staging));
-    if (outputs.includes("bundle")) await replaceOutput(packDir, "bundle", (staging) => buildBundle(packDir, staging));
-    return { files: packSources(packDir).length };
+export async function buildPack(packDir: string, outputs: readonly PackOutput[] = ["modules", "bundle"], stamp = currentStamp(packDir)): Promise<{ files: number }> {
+    if (outputs.includes("modules")) await replaceOutput(packDir, "modules", stamp, (staging) => buildModules(packDir, stamp.sources, staging));
+    if (outputs.includes("bundle")) await replaceOutput(packDir, "bundle", stamp, (staging) => buildBundle(packDir, staging));
+    return { files: stamp.sources.length };
 }
 
 /**
@@ -181,9 +191,10 @@ export async function ensurePackBuilt(packDir: string, outputs: readonly PackOut
     const { main } = JSON.parse(readFileSync(path.join(packDir, "package.json"), "utf8")) as { main?: string };
     const normalized = path.normalize(main ?? "");
     if (![PACK_OUT_DIR, PACK_BUNDLE_DIR].some((dir) => normalized.startsWith(`${dir}${path.sep}`))) return;
-    const stale = outputs.filter((output) => !packBuildIsCurrent(packDir, output));
+    const current = currentStamp(packDir);
+    const stale = outputs.filter((output) => !stampMatches(packDir, output, current));
     if (stale.length === 0) return;
-    const { files } = await buildPack(packDir, stale);
+    const { files } = await buildPack(packDir, stale, current);
     const where = stale.map((output) => `${path.join(path.relative(process.cwd(), packDir) || ".", outDir(output))}/`).join(" and ");
     process.stderr.write(`Compiled the policy pack (${files} files) to ${where}.\n`);
 }

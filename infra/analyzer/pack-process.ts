@@ -48,12 +48,8 @@ export interface PackProcess {
  */
 export async function startPackProcess(options: PackProcessOptions): Promise<PackProcess> {
     const packDir = resolve(options.packDir);
-    const policyPack = options.policyPack ?? join(packDir, PACK_EXECUTABLE);
-    if (options.launch === "executable" && !statSync(policyPack, { throwIfNoEntry: false })?.isFile()) {
-        throw new Error(`policy pack not found at ${policyPack}`);
-    }
     const child = options.launch === "executable"
-        ? spawn(policyPack, [options.engineAddress], { cwd: options.programDir ?? process.cwd(), env: process.env, stdio: ["ignore", "pipe", "pipe"] })
+        ? spawnExecutable(options.policyPack ?? join(packDir, PACK_EXECUTABLE), options)
         : spawn(process.execPath, [runPolicyPack(packDir), options.engineAddress, packDir], {
             cwd: packDir,
             env: { ...process.env, ...stackEnvironment(options) },
@@ -71,6 +67,14 @@ export async function startPackProcess(options: PackProcessOptions): Promise<Pac
         stderr: () => errors,
         stop: () => stop(child),
     };
+}
+
+/** The CLI finds the file from its own working directory, then runs it from the program's. */
+function spawnExecutable(policyPack: string, options: PackProcessOptions): ChildProcess {
+    if (!statSync(policyPack, { throwIfNoEntry: false })?.isFile()) {
+        throw new Error(`policy pack not found at ${policyPack}`);
+    }
+    return spawn(policyPack, [options.engineAddress], { cwd: options.programDir ?? process.cwd(), env: process.env, stdio: ["ignore", "pipe", "pipe"] });
 }
 
 function runPolicyPack(packDir: string): string {

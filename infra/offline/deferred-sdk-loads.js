@@ -24,9 +24,6 @@ const DEFERRED = {
 };
 const SDK_DIR = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
 
-/** The modules whose load was deferred, by package, and whether it has happened since. */
-const deferred = new Map();
-
 function deferredModule(load) {
     let loaded;
     const real = () => {
@@ -65,14 +62,9 @@ Module._load = function (request, parent, isMain) {
     const from = DEFERRED[request];
     const filename = parent?.filename;
     if (from !== undefined && filename !== undefined && filename.endsWith(SDK_DIR + from) && resolvable(request, parent)) {
-        const entry = { loaded: false };
-        deferred.set(request, entry);
-        return deferredModule(() => {
-            entry.loaded = true;
-            return load.call(this, request, parent, isMain);
-        });
+        return deferredModule(() => load.call(this, request, parent, isMain));
     }
     return load.call(this, request, parent, isMain);
 };
 
-module.exports = { DEFERRED, deferred };
+module.exports = { DEFERRED };
