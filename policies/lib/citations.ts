@@ -37,3 +37,10 @@ export const HIPAA_SECURITY_RULE: Readonly<Record<string, string>> = {
     "164.312(e)(2)(i)": "Transmission security: integrity controls",
     "164.312(e)(2)(ii)": "Transmission security: encryption",
 };
+
+/**
+ * What a resource reachable from outside the platform's network defeats: workforce security, isolation
+ * and access establishment (164.308(a)(3)(i), (a)(4)(ii)(A), (a)(4)(ii)(C)), access control
+ * (164.312(a)(1)) and transmission security (164.312(e)(1)). The public-access rules cite all of them.
+ */
+export const PUBLIC_ACCESS_HIPAA: readonly string[] = ["164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"];

@@ -1,4 +1,5 @@
 /** DMS replication instances, which read and write whole databases, stay off the internet. */
+import { PUBLIC_ACCESS_HIPAA } from "../lib/citations";
 import { type ClinicalPolicy, resourceRule } from "../lib/policy";
 import { DMS } from "../lib/types";
 import { type Maybe, isUnknown } from "../lib/values";
@@ -13,7 +14,7 @@ export const dmsReplicationInstanceNotPublic = resourceRule<ReplicationInstanceI
     description: "DMS replication instances have only private IP addresses.",
     severity: "critical",
     category: "public-access",
-    hipaa: ["164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"],
+    hipaa: PUBLIC_ACCESS_HIPAA,
     soc2: ["CC6.1", "CC6.6"],
     remediation: "Set publiclyAccessible to false and place the instance in a replication subnet group of private subnets.",
     resourceTypes: [DMS.replicationInstance],

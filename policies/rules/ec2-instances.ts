@@ -6,6 +6,7 @@
  *
  * Our own platform runs no instances (EKS Auto Mode); these rules are for services a team adds.
  */
+import { PUBLIC_ACCESS_HIPAA } from "../lib/citations";
 import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
 import { COMPUTE, EC2 } from "../lib/types";
@@ -63,8 +64,6 @@ export interface ElasticIpInputs {
 interface SubnetInputs {
     mapPublicIpOnLaunch?: Maybe<boolean>;
 }
-
-const PUBLIC_ACCESS_HIPAA = ["164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"];
 
 /**
  * Instance types that support EBS optimisation without enabling it by default: the list in

@@ -1,3 +1,4 @@
+import { PUBLIC_ACCESS_HIPAA } from "../lib/citations";
 import { type ClinicalPolicy, resourceRule } from "../lib/policy";
 import { EC2 } from "../lib/types";
 import { type Maybe, asBoolean, elements, isUnknown, present, presentOrPending } from "../lib/values";
@@ -88,7 +89,7 @@ export const ec2LaunchTemplateNoPublicIp = resourceRule<LaunchTemplateInputs>({
     description: "Launch templates do not give the instances they launch a public IPv4 address.",
     severity: "high",
     category: "public-access",
-    hipaa: ["164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"],
+    hipaa: PUBLIC_ACCESS_HIPAA,
     soc2: ["CC6.6"],
     remediation: 'Set networkInterfaces[].associatePublicIpAddress to "false" (or leave it out) and launch into private subnets.',
     resourceTypes: [EC2.launchTemplate],

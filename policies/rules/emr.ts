@@ -2,6 +2,7 @@
  * EMR clusters: Kerberos authentication between the cluster's nodes and users, and a primary
  * node that is never placed where it gets a public address.
  */
+import { PUBLIC_ACCESS_HIPAA } from "../lib/citations";
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
 import { EC2, EMR } from "../lib/types";
@@ -55,7 +56,7 @@ export const emrMasterNoPublicIp = stackRule({
     description: "EMR clusters run in private subnets of the stack, so their primary node gets no public IP address.",
     severity: "high",
     category: "public-access",
-    hipaa: ["164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"],
+    hipaa: PUBLIC_ACCESS_HIPAA,
     soc2: ["CC6.6"],
     remediation: "Set ec2Attributes.subnetId (or subnetIds) to private subnets of the platform's VPC, routed through NAT.",
     resourceTypes: [EMR.cluster],

@@ -1,3 +1,4 @@
+import { PUBLIC_ACCESS_HIPAA } from "../lib/citations";
 import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
 import { COVERAGE, RDS } from "../lib/types";
@@ -85,13 +86,6 @@ export interface RdsSnapshotInputs {
 type DatabaseInputs = RdsInstanceInputs & RdsClusterInputs;
 
 const CONTINGENCY = ["164.308(a)(7)(i)", "164.308(a)(7)(ii)(A)", "164.308(a)(7)(ii)(B)"];
-const PUBLIC_ACCESS_HIPAA = [
-    "164.308(a)(3)(i)",
-    "164.308(a)(4)(ii)(A)",
-    "164.308(a)(4)(ii)(C)",
-    "164.312(a)(1)",
-    "164.312(e)(1)",
-];
 const RETIRED_CA_CERTIFICATES = new Set(["rds-ca-2015", "rds-ca-2019"]);
 
 /** Replicas and snapshot restores inherit encryption and credentials from their source. */

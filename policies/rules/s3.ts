@@ -1,3 +1,4 @@
+import { PUBLIC_ACCESS_HIPAA } from "../lib/citations";
 import { deniesInsecureTransport, isPublicAllow, statementsOf, type Statement } from "../lib/documents";
 import { type ClinicalPolicy, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
@@ -118,13 +119,6 @@ const BUCKET_IDENTIFIERS = ["bucket", "id"] as const;
 const KMS_ALGORITHMS = new Set(["aws:kms", "aws:kms:dsse"]);
 const PUBLIC_CANNED_ACLS = new Set(["public-read", "public-read-write", "authenticated-read"]);
 const PUBLIC_GRANTEE = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)$/;
-const PUBLIC_ACCESS_HIPAA = [
-    "164.308(a)(3)(i)",
-    "164.308(a)(4)(ii)(A)",
-    "164.308(a)(4)(ii)(C)",
-    "164.312(a)(1)",
-    "164.312(e)(1)",
-];
 
 /** Side resources of `types` whose `bucket` input points at `bucket`. */
 function sideResources(stack: StackView, bucket: StackResource, ...types: string[]): StackResource[] {

@@ -1,3 +1,4 @@
+import { PUBLIC_ACCESS_HIPAA } from "../lib/citations";
 import { type SecurityGroupInputs } from "../lib/network";
 import { type ClinicalPolicy, type Finding, resourceRule, stackRule } from "../lib/policy";
 import { type StackResource, type StackView, refersTo } from "../lib/stack";
@@ -80,7 +81,7 @@ export const vpcSubnetNoAutoPublicIp = resourceRule<SubnetInputs>({
     description: "Subnets do not hand out public addresses to whatever is launched in them.",
     severity: "medium",
     category: "public-access",
-    hipaa: ["164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"],
+    hipaa: PUBLIC_ACCESS_HIPAA,
     soc2: ["CC6.6"],
     remediation: "Set mapPublicIpOnLaunch and assignIpv6AddressOnCreation to false; give NAT gateways and load balancers explicit addresses.",
     resourceTypes: [EC2.subnet],
@@ -241,7 +242,7 @@ export const vpcInternetGatewayAuthorizedVpc = stackRule<{ authorizedVpcIds: str
     description: "Internet gateways attach only to VPCs the stack declares or the pack config authorizes.",
     severity: "high",
     category: "public-access",
-    hipaa: ["164.308(a)(3)(i)", "164.308(a)(4)(ii)(A)", "164.308(a)(4)(ii)(C)", "164.312(a)(1)", "164.312(e)(1)"],
+    hipaa: PUBLIC_ACCESS_HIPAA,
     soc2: ["CC6.6"],
     remediation: "Attach the gateway to a VPC of this stack (vpcId: vpc.id), or add the VPC's id to the policy's authorizedVpcIds after review.",
     config: {
