@@ -15,8 +15,8 @@ function mark(name: string): void {
 }
 
 async function main(): Promise<void> {
-    // performance.now() counts from the process's start: Node, register.js and esbuild's start.
-    mark("node start, register.js (esbuild)");
+    // performance.now() counts from the process's start: Node and register.js.
+    mark("node start, register.js");
     /* eslint-disable @typescript-eslint/no-require-imports */
     require("@pulumi/pulumi");
     mark("load @pulumi/pulumi");

@@ -8,12 +8,14 @@
  *
  * Each round runs, one after the other:
  *  - floor: `node -e` loading @pulumi/pulumi, @pulumi/aws and @pulumi/kubernetes;
- *  - first run: `npm run preview -- --stack production` with every compile cache removed first: the
- *    compiled pack (policies/bin and policies/dist, so the run compiles what it needs, as a fresh
- *    clone without `npm ci`'s prepare step would) and register.js's cache of the project's transpiled
- *    TypeScript (as on a fresh CI runner). The operating system's file cache stays warm: dropping it
- *    would need root and would slow everyone else on a shared machine;
- *  - warm: the same command again;
+ *  - cold: `npm run preview -- --stack production` with everything compiled removed first: the pack
+ *    (policies/bin and policies/dist) and register.js's caches (the project's transpiled TypeScript
+ *    and V8's code cache), as after `npm ci --ignore-scripts`;
+ *  - the install-time build, `npm run prepare` (what `npm ci` runs after installing), from nothing;
+ *  - first run: the preview right after it, as on a fresh CI runner or clone after `npm ci`;
+ *  - warm: the same command again.
+ *  The operating system's file cache stays warm throughout: dropping it would need root and would
+ *  slow everyone else on a shared machine;
  *  - protocol (unless --no-protocol): the same with --protocol, the pack in its own process over gRPC;
  *  - the CDK peer (bench/cdk-peer, when installed): its compiled app with cdk-nag's AwsSolutions and
  *    HIPAA.Security packs, with CDK's built-in CloudFormation validation on (the default) and off,
@@ -35,7 +37,7 @@ import type { PackLaunch } from "../infra/analyzer/types";
 import { PROGRAM_DIR } from "../infra/paths";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { TRANSFORM_CACHE_DIR } = require("../infra/offline/register") as { TRANSFORM_CACHE_DIR: string };
+const { COMPILE_CACHE_DIR } = require("../infra/offline/register") as { COMPILE_CACHE_DIR: string };
 
 const ROOT = path.resolve(__dirname, "..");
 const NODE = process.execPath;
@@ -48,8 +50,15 @@ function option(name: string, fallback: number): number {
     return value;
 }
 
-/** Wall time of one command in seconds; throws when it fails (a preview of production must exit 0). */
-function timed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): number {
+/** Everything compiled ahead of a preview: the pack's builds and register.js's caches. */
+function removeCompiled(): void {
+    for (const output of ["bin", "dist"]) rmSync(path.join(ROOT, "policies", output), { recursive: true, force: true });
+    rmSync(COMPILE_CACHE_DIR, { recursive: true, force: true });
+}
+
+/** Wall time of one command in seconds (`before` runs untimed); throws when it fails (a preview of production must exit 0). */
+function timed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; before?: () => void } = {}): number {
+    options.before?.();
     const started = process.hrtime.bigint();
     const run = spawnSync(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -98,6 +107,8 @@ async function packReady(launch: PackLaunch): Promise<number> {
 
 interface Round {
     floor: number;
+    cold: number;
+    prepare: number;
     first: number;
     warm: number;
     protocol?: number;
@@ -116,8 +127,8 @@ async function main(): Promise<void> {
     const rounds: Round[] = [];
     for (let round = 0; round < runs; round++) {
         const floor = timed(NODE, FLOOR);
-        for (const output of ["bin", "dist"]) rmSync(path.join(ROOT, "policies", output), { recursive: true, force: true });
-        rmSync(TRANSFORM_CACHE_DIR, { recursive: true, force: true });
+        const cold = timed("npm", PREVIEW, { before: removeCompiled });
+        const prepare = timed("npm", ["run", "--silent", "prepare"], { before: removeCompiled });
         const first = timed("npm", PREVIEW);
         const warm = timed("npm", PREVIEW);
         const viaProtocol = protocol ? timed("npm", [...PREVIEW, "--protocol"]) : undefined;
@@ -125,8 +136,8 @@ async function main(): Promise<void> {
         // Both launches run the bundle (policies/dist), which --protocol built if it ran; built untimed otherwise.
         await ensurePackBuilt(path.join(ROOT, "policies"), ["bundle"]);
         const ready = { executable: await packReady("executable"), directory: await packReady("directory") };
-        rounds.push({ floor, first, warm, protocol: viaProtocol, cdk: peer, ready });
-        console.log(`round ${round + 1}: floor ${seconds(floor)}, first run ${seconds(first)}, warm ${seconds(warm)}${viaProtocol === undefined ? "" : `, --protocol ${seconds(viaProtocol)}`}`
+        rounds.push({ floor, cold, prepare, first, warm, protocol: viaProtocol, cdk: peer, ready });
+        console.log(`round ${round + 1}: floor ${seconds(floor)}, cold ${seconds(cold)}, prepare ${seconds(prepare)}, first run ${seconds(first)}, warm ${seconds(warm)}${viaProtocol === undefined ? "" : `, --protocol ${seconds(viaProtocol)}`}`
             + `${peer === undefined ? "" : `, CDK ${Object.entries(peer).map(([variant, value]) => `${variant} ${seconds(value)}`).join(" ")}`}`
             + `, pack ready ${seconds(ready.executable)} (executable) ${seconds(ready.directory)} (directory)`);
     }
@@ -136,7 +147,9 @@ async function main(): Promise<void> {
     console.log(`\nmedians of ${runs} paired rounds (load average after: ${load()}):`);
     console.log(`  SDK-load floor (node, @pulumi/pulumi + aws + kubernetes)  ${seconds(floor)}`);
     console.log(`  npm run preview -- --stack production, warm                ${seconds(warm)}  (${(warm / floor).toFixed(2)}× the floor)`);
-    console.log(`  the same, first run (no compile cache)                     ${seconds(first)}  (${(first / warm).toFixed(2)}× warm)`);
+    console.log(`  the same, first run after npm ci (fresh runner or clone)  ${seconds(first)}  (${(first / warm).toFixed(2)}× warm)`);
+    console.log(`  npm ci's prepare step (compiles the project and the pack)  ${seconds(median(rounds.map((r) => r.prepare)))}`);
+    console.log(`  the preview with nothing compiled (npm ci --ignore-scripts) ${seconds(median(rounds.map((r) => r.cold)))}`);
     if (protocol) {
         const viaProtocol = median(rounds.map((r) => r.protocol as number));
         console.log(`  the same with --protocol (pack process, gRPC)              ${seconds(viaProtocol)}`);

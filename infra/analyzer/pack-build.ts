@@ -21,8 +21,9 @@ import { createHash } from "crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "fs";
 import * as path from "path";
 
+// esbuild is loaded only to build; checking a build's stamp needs its version alone.
 /* eslint-disable-next-line @typescript-eslint/no-require-imports */
-const esbuild = require("../offline/esbuild") as typeof import("esbuild");
+const installedEsbuild = require("../offline/esbuild") as { load(): typeof import("esbuild"); version(): string };
 
 /**
  * The stamp each output carries. A pack may check it itself before it starts (the clinical pack's
@@ -98,7 +99,7 @@ interface BuildStamp {
 
 function currentStamp(packDir: string): BuildStamp {
     const sources = packSources(packDir);
-    return { compiler: `esbuild ${esbuild.version}`, sources, digest: sourcesDigest(packDir, sources) };
+    return { compiler: `esbuild ${installedEsbuild.version()}`, sources, digest: sourcesDigest(packDir, sources) };
 }
 
 function stampMatches(packDir: string, output: PackOutput, current: BuildStamp): boolean {
@@ -133,6 +134,7 @@ async function replaceOutput(packDir: string, output: PackOutput, stamp: BuildSt
 /** Compiles the pack's sources into `bin/`, one JavaScript file and source map each. */
 function buildModules(packDir: string, sources: readonly string[], staging: string): void {
     const { compilerOptions } = readTsconfig(packDir);
+    const esbuild = installedEsbuild.load();
     for (const source of sources) {
         const target = path.join(staging, source.replace(/\.ts$/, ".js"));
         const { code, map } = esbuild.transformSync(readFileSync(path.join(packDir, source), "utf8"), {
@@ -153,7 +155,7 @@ function buildModules(packDir: string, sources: readonly string[], staging: stri
 async function buildBundle(packDir: string, staging: string): Promise<void> {
     const substitutes = Object.entries(BUNDLE_SUBSTITUTES).map(([specifier, file]) => ({ specifier, file: path.join(packDir, file) }));
     const present = substitutes.filter(({ file }) => existsSync(file));
-    await esbuild.build({
+    await installedEsbuild.load().build({
         entryPoints: [path.join(packDir, "index.ts")],
         absWorkingDir: packDir,
         outfile: path.join(staging, path.basename(PACK_BUNDLE)),

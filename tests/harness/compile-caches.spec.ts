@@ -1,0 +1,140 @@
+/**
+ * What the offline commands keep compiled between runs (infra/offline/register.js): V8's code
+ * cache for dependency modules and the project's transpiled TypeScript. A cached module must
+ * behave exactly as the module Node loads itself, and nothing stale may ever be served.
+ */
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "fs";
+import Module from "module";
+import { tmpdir } from "os";
+import * as path from "path";
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { createCodeCache } = require("../../infra/offline/code-cache") as {
+    createCodeCache(storeFile: string): CodeCache;
+};
+const { precompile } = require("../../infra/offline/register") as { precompile(files: string[], cacheDir?: string): Promise<number> };
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+interface CodeCache {
+    compile(module: Module, content: string, filename: string, format?: string): unknown;
+    save(): void;
+    counts: { hits: number; misses: number };
+}
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const REGISTER = "./infra/offline/register.js";
+
+/** A module `filename` loaded with `cache` in place of Node's compiler, as register.js does for dependencies. */
+function loadThrough(cache: CodeCache, filename: string, content: string): Module {
+    const module = new Module(filename, undefined);
+    module.filename = filename;
+    module.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(filename));
+    cache.compile(module, content, filename);
+    return module;
+}
+
+const SOURCE = [
+    "'use strict';",
+    "const path = require('path');",
+    "exports.where = () => ({ file: __filename, dir: __dirname, sep: path.sep, resolved: require.resolve('./sibling') });",
+    "exports.fail = function fail() { return [1].map(() => { throw new Error('from the module'); }); };",
+    "",
+].join("\n");
+
+describe("the compile caches of the offline commands", () => {
+    let dir: string;
+    beforeEach(() => {
+        dir = mkdtempSync(path.join(tmpdir(), "clinical-compile-cache-"));
+        writeFileSync(path.join(dir, "sibling.js"), "module.exports = 1;\n");
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("gives a cached module what Node gives it: exports, require, __filename, __dirname and its own line and column in a stack trace", () => {
+        const file = path.join(dir, "dependency.js");
+        writeFileSync(file, SOURCE);
+        // In a plain Node process: mocha's TypeScript loader would rewrite the file Node loads.
+        const probe = `
+            const Module = require("module");
+            const path = require("path");
+            const { createCodeCache } = require(${JSON.stringify(path.join(ROOT, "infra", "offline", "code-cache.js"))});
+            const file = ${JSON.stringify(file)};
+            const site = (fail) => { try { fail(); } catch (error) { return /\\((.+:\\d+:\\d+)\\)/.exec(error.stack)[1]; } };
+            const byNode = require(file);
+            const module = new Module(file, undefined);
+            module.filename = file;
+            module.paths = Module._nodeModulePaths(path.dirname(file));
+            createCodeCache(path.join(path.dirname(file), "store.bin")).compile(module, require("fs").readFileSync(file, "utf8"), file);
+            const cached = module.exports;
+            console.log(JSON.stringify({ node: { ...byNode.where(), site: site(byNode.fail) }, cached: { ...cached.where(), site: site(cached.fail) } }));
+        `;
+        const result = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+        const { node, cached } = JSON.parse(result.stdout) as { node: Record<string, string>; cached: Record<string, string> };
+        assert.equal(node["file"], file);
+        assert.match(node["site"], /dependency\.js:4:\d+$/);
+        assert.deepEqual(cached, node);
+    });
+
+    it("serves a module from the store on the next run, and compiles a module whose content changed afresh", () => {
+        const file = path.join(dir, "dependency.js");
+        const store = path.join(dir, "store.bin");
+        const firstRun = createCodeCache(store);
+        loadThrough(firstRun, file, "module.exports = 'one';");
+        assert.deepEqual(firstRun.counts, { hits: 0, misses: 1 });
+        firstRun.save();
+
+        const secondRun = createCodeCache(store);
+        assert.equal(loadThrough(secondRun, file, "module.exports = 'one';").exports, "one");
+        // Same length, other content: a cache keyed on length alone would run the old code.
+        assert.equal(loadThrough(secondRun, file, "module.exports = 'two';").exports, "two");
+        assert.deepEqual(secondRun.counts, { hits: 1, misses: 1 });
+    });
+
+    it("keeps working when the store is cut short or cannot be written", () => {
+        const file = path.join(dir, "dependency.js");
+        const store = path.join(dir, "store.bin");
+        const firstRun = createCodeCache(store);
+        loadThrough(firstRun, file, "module.exports = 'one';");
+        loadThrough(firstRun, path.join(dir, "other.js"), "module.exports = 'other';");
+        firstRun.save();
+        truncateSync(store, 100);
+        const damaged = createCodeCache(store);
+        assert.equal(loadThrough(damaged, file, "module.exports = 'one';").exports, "one");
+
+        const unwritable = createCodeCache(path.join(dir, "sibling.js", "store.bin"));
+        assert.equal(loadThrough(unwritable, file, "module.exports = 'one';").exports, "one");
+        assert.doesNotThrow(() => unwritable.save());
+    });
+
+    it("leaves a module V8 cannot compile as a function body to Node's own loader", () => {
+        const file = path.join(dir, "cli.js");
+        const cache = createCodeCache(path.join(dir, "store.bin"));
+        assert.equal(loadThrough(cache, file, "#!/usr/bin/env node\nmodule.exports = 42;\n").exports, 42);
+        assert.deepEqual(cache.counts, { hits: 0, misses: 0 });
+    });
+
+    it("serves the dependencies of an offline command from the code cache on its next run", () => {
+        const probe = "require('yaml'); require('zod'); console.log(JSON.stringify(require('./infra/offline/register').codeCache.counts));";
+        const run = () => {
+            const result = spawnSync(process.execPath, ["--require", REGISTER, "-e", probe], { cwd: ROOT, encoding: "utf8" });
+            assert.equal(result.status, 0, result.stderr);
+            return JSON.parse(result.stdout) as { hits: number; misses: number };
+        };
+        run();
+        const second = run();
+        assert.equal(second.misses, 0);
+        assert.ok(second.hits > 0, `expected dependency modules served from the cache, got ${JSON.stringify(second)}`);
+    });
+
+    it("precompiles only the TypeScript not compiled yet, and an edited file again", async () => {
+        const file = path.join(dir, "module.ts");
+        writeFileSync(file, `export const stamp: string = "${dir}";\n`);
+        const cache = path.join(dir, "compiled");
+        assert.equal(await precompile([file], cache), 1);
+        assert.equal(await precompile([file], cache), 0);
+        appendFileSync(file, "export const more = 1;\n");
+        assert.equal(await precompile([file], cache), 1);
+    });
+});
