@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from "fs";
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from "fs";
 import Module from "module";
 import { tmpdir } from "os";
 import * as path from "path";
@@ -136,5 +136,44 @@ describe("the compile caches of the offline commands", () => {
         assert.equal(await precompile([file], cache), 0);
         appendFileSync(file, "export const more = 1;\n");
         assert.equal(await precompile([file], cache), 1);
+    });
+
+    it("validates pack config with a saved validator exactly as with one ajv compiles, without loading ajv", () => {
+        const validators = path.join(ROOT, "node_modules", ".cache", "clinical-platform", "ajv");
+        const before = new Set(existsSync(validators) ? readdirSync(validators) : []);
+        // A schema no other run has compiled, so the first process compiles and the second loads.
+        const schema = {
+            type: "object",
+            properties: {
+                minimumDays: { type: "integer", minimum: 1, description: `run ${process.pid} ${Date.now()}` },
+                exemptResources: { type: "array", items: { type: "object", properties: { resource: { type: "string", minLength: 1 } }, required: ["resource"], additionalProperties: false } },
+            },
+            required: ["minimumDays"],
+        };
+        const values = [{ minimumDays: 30 }, { minimumDays: 0 }, { exemptResources: [{ resource: "" }, { other: 1 }] }, { minimumDays: 2.5, exemptResources: "bucket" }];
+        const probe = `
+            const { validate } = require("./infra/analyzer/json-schema");
+            const problems = ${JSON.stringify(values)}.map((value) => validate(${JSON.stringify(schema)}, value));
+            const ajvLoaded = Object.keys(require.cache).some((file) => file.includes("/node_modules/ajv/dist/ajv.js"));
+            console.log(JSON.stringify({ problems, ajvLoaded }));
+        `;
+        const run = () => {
+            const result = spawnSync(process.execPath, ["--require", REGISTER, "-e", probe], { cwd: ROOT, encoding: "utf8" });
+            assert.equal(result.status, 0, result.stderr);
+            return JSON.parse(result.stdout) as { problems: string[][]; ajvLoaded: boolean };
+        };
+        try {
+            const compiled = run();
+            const saved = run();
+            assert.equal(compiled.ajvLoaded, true);
+            assert.equal(saved.ajvLoaded, false);
+            assert.deepEqual(saved.problems, compiled.problems);
+            assert.deepEqual(compiled.problems[0], []);
+            assert.deepEqual(compiled.problems[1], ["minimumDays: must be >= 1"]);
+            assert.ok(compiled.problems[2].includes("minimumDays: is required"), compiled.problems[2].join("; "));
+            assert.ok(compiled.problems[2].includes("exemptResources[1].other: is not an allowed property"), compiled.problems[2].join("; "));
+        } finally {
+            for (const file of readdirSync(validators)) if (!before.has(file)) rmSync(path.join(validators, file), { force: true });
+        }
     });
 });
