@@ -1,10 +1,10 @@
 /** Evaluates bootstrap stacks in-process, once per stack file and mode, as the offline preview does. */
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
 import { BootstrapPreview, runBootstrapPreview } from "../../bootstrap/offline";
 import type { RecordedResource } from "../../infra/offline/types";
+import { scratchDir } from "../harness/scratch";
 import { single } from "../harness/stacks";
 
 export { ofType, single } from "../harness/stacks";
@@ -24,7 +24,7 @@ export const SHARED_ACCOUNT = {
 
 /** Writes `config` as a bootstrap stack file and returns its path. */
 export function stackFile(stack: string, config: Record<string, unknown>): string {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "bootstrap-stack-")), `Pulumi.${stack}.yaml`);
+    const file = path.join(scratchDir("bootstrap-stack-"), `Pulumi.${stack}.yaml`);
     writeFileSync(file, stringify({ config }));
     return file;
 }

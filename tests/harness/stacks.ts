@@ -7,8 +7,7 @@
  * spec-owned block SPEC_TRAFFIC in place of the committed one, and a shift on main never turns a
  * spec red.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { Document, Scalar, isMap, parseDocument } from "yaml";
 import { startPolicyPackInProcess } from "../../infra/analyzer/in-process";
@@ -17,6 +16,7 @@ import { POLICY_PACK_DIR, PreviewResult, REPOSITORY_ROOT, analyze, runOfflinePre
 import { PROJECT } from "../../stacks";
 import { RecordedResource } from "../../infra/offline/types";
 import { ENVIRONMENTS, type Environment } from "../../stacks";
+import { scratchDir } from "./scratch";
 
 export type StackName = Environment;
 export const STACKS: readonly StackName[] = ENVIRONMENTS;
@@ -59,7 +59,7 @@ function specDocument(base: StackName, traffic: SpecTraffic = SPEC_TRAFFIC[base]
  * returns its path. `committed` stands in for the repository's file (to prove the independence).
  */
 export function specStackFile(stack: StackName, traffic?: SpecTraffic, committed?: string): string {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "clinical-stack-")), `Pulumi.${stack}.yaml`);
+    const file = path.join(scratchDir("clinical-stack-"), `Pulumi.${stack}.yaml`);
     writeFileSync(file, specDocument(stack, traffic, committed).toString());
     return file;
 }
@@ -89,7 +89,7 @@ export function previewOf(stack: StackName, options: { firstDeployment?: boolean
 export function editedStackFile(stack: string, edit: (document: Document) => void, base: StackName = stack as StackName): string {
     const document = specDocument(base);
     edit(document);
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "clinical-stack-")), `Pulumi.${stack}.yaml`);
+    const file = path.join(scratchDir("clinical-stack-"), `Pulumi.${stack}.yaml`);
     writeFileSync(file, document.toString());
     return file;
 }

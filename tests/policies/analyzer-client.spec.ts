@@ -1,14 +1,14 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type PolicyPackSession, type RecordedResource, startPolicyPack } from "../../infra/analyzer";
 import { type ConfigurablePolicy, readPackConfigFile, reconcilePackConfig } from "../../infra/analyzer/pack-config";
 import { analyzeRequest, nameFromUrn, stackResource, typeFromUrn } from "../../infra/analyzer/requests";
+import { scratchDir } from "../harness/scratch";
 import { StackRecorder, UNKNOWN } from "./fixtures/recorder";
 import { PACK_START_TIMEOUT_MS } from "./harness/pack";
 
-const scratch = mkdtempSync(join(tmpdir(), "clinical-analyzer-"));
+const scratch = scratchDir("clinical-analyzer-");
 function configFileWith(name: string, content: unknown): string {
     const file = join(scratch, name);
     writeFileSync(file, typeof content === "string" ? content : JSON.stringify(content));

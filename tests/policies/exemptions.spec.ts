@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PolicyPackSession, RecordedResource } from "../../infra/analyzer";
 import { readPackConfigFile, reconcilePackConfig } from "../../infra/analyzer/pack-config";
@@ -9,6 +8,7 @@ import { EXEMPTED_MARKER, parseExemptionNotice } from "../../policies/lib/exempt
 import { allPolicies } from "../../policies/rules";
 import { rdsMultiAz } from "../../policies/rules/rds";
 import { secretsmanagerRotationEnabled } from "../../policies/rules/secretsmanager";
+import { scratchDir } from "../harness/scratch";
 import { compliantStack } from "./fixtures/compliant-stack";
 import { PACK_START_TIMEOUT_MS, STACKS, configFile, startPack } from "./harness/pack";
 import { resource, runResourcePolicy, runStackPolicy } from "./harness/server";
@@ -21,19 +21,14 @@ const secret = (name: string) => resource("aws:secretsmanager/secret:Secret", na
 
 /** What the pack config file says, reconciled with every policy's schema as the CLI does before Configure. */
 function reconcile(config: Record<string, unknown>) {
-    const directory = mkdtempSync(join(tmpdir(), "pack-config-"));
-    try {
-        const file = join(directory, "config.json");
-        writeFileSync(file, JSON.stringify(config));
-        const policies = allPolicies.map((policy) => ({
-            name: policy.name,
-            enforcementLevel: policy.enforcementLevel ?? "advisory",
-            configSchema: { properties: (policy.configSchema?.properties ?? {}) as Record<string, unknown>, required: policy.configSchema?.required ?? [] },
-        }));
-        return reconcilePackConfig(policies, {}, readPackConfigFile(file));
-    } finally {
-        rmSync(directory, { recursive: true, force: true });
-    }
+    const file = join(scratchDir("pack-config-"), "config.json");
+    writeFileSync(file, JSON.stringify(config));
+    const policies = allPolicies.map((policy) => ({
+        name: policy.name,
+        enforcementLevel: policy.enforcementLevel ?? "advisory",
+        configSchema: { properties: (policy.configSchema?.properties ?? {}) as Record<string, unknown>, required: policy.configSchema?.required ?? [] },
+    }));
+    return reconcilePackConfig(policies, {}, readPackConfigFile(file));
 }
 
 describe("exemptions in the pack config", () => {
@@ -129,14 +124,11 @@ describe("exemptions in the pack config", () => {
 
         before(async function () {
             this.timeout(PACK_START_TIMEOUT_MS);
-            directory = mkdtempSync(join(tmpdir(), "pack-config-"));
+            directory = scratchDir("pack-config-");
             pack = await startPack();
         });
 
-        after(async () => {
-            await pack?.close();
-            rmSync(directory, { recursive: true, force: true });
-        });
+        after(() => pack?.close());
 
         it("reach the session with their reason and the message they silence, and leave no violation", async () => {
             const file = join(directory, "production.json");

@@ -5,14 +5,14 @@
  */
 import { strict as assert } from "node:assert";
 import { builtinModules } from "node:module";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildPack, ensurePackBuilt, packBuildIsCurrent, packSources } from "../../infra/analyzer/pack-build";
+import { scratchDir } from "../harness/scratch";
 import { PACK_DIR } from "./harness/pack";
 
 function scratchPack(): string {
-    const dir = mkdtempSync(join(tmpdir(), "clinical-pack-build-"));
+    const dir = scratchDir("clinical-pack-build-");
     mkdirSync(join(dir, "rules"));
     writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "scratch", version: "0.0.1", main: "bin/index.js" }));
     writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true }, include: ["index.ts", "rules/**/*.ts"] }));

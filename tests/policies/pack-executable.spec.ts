@@ -7,13 +7,14 @@
  */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { type PolicyPackSession, startPolicyPack } from "../../infra/analyzer";
 import { ensurePackBuilt } from "../../infra/analyzer/pack-build";
 import { startPackProcess } from "../../infra/analyzer/pack-process";
 import { PROGRAM_DIR, REPOSITORY_ROOT } from "../../infra/paths";
+import { scratchDir } from "../harness/scratch";
 import { expectedOffenders, insecureStack } from "./fixtures/insecure-stack";
 import { PACK_DIR, PACK_START_TIMEOUT_MS, configFile } from "./harness/pack";
 
@@ -71,12 +72,11 @@ describe("the policy pack as an executable analyzer", function () {
         let copy: string;
         beforeEach(async () => {
             await ensurePackBuilt(PACK_DIR, ["bundle"]);
-            copy = mkdtempSync(join(tmpdir(), "clinical-pack-executable-"));
+            copy = scratchDir("clinical-pack-executable-");
             for (const entry of ["analyzer.js", "package.json", "tsconfig.json", "index.ts", "lib", "rules", "runtime", "dist"]) {
                 cpSync(join(PACK_DIR, entry), join(copy, entry), { recursive: true });
             }
         });
-        afterEach(() => rmSync(copy, { recursive: true, force: true }));
 
         const start = () => spawnSync(join(copy, "analyzer.js"), ["127.0.0.1:1"], { cwd: tmpdir(), encoding: "utf8" });
 

@@ -1,11 +1,11 @@
 import { strict as assert } from "node:assert";
 import { readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PolicyPackSession } from "../../infra/analyzer";
 import { type DecodedPolicyInfo, decodePolicy } from "../../infra/offline/pack-metadata";
 import { HIPAA_SECURITY_RULE } from "../../policies/lib/citations";
 import { HIPAA_CITATION, SOC2_CRITERION } from "../../policies/lib/metadata";
+import { scratchDir } from "../harness/scratch";
 import { PACK_DIR, PACK_START_TIMEOUT_MS, STACKS, type StackName, configFile, startPack } from "./harness/pack";
 
 type Reconciled = Awaited<ReturnType<PolicyPackSession["configure"]>>;
@@ -94,7 +94,7 @@ describe("the policy pack, as the CLI's analyzer protocol describes it", functio
         }
 
         it("refuses a config that breaks a policy's schema, naming the policy and the property", async () => {
-            const invalid = join(tmpdir(), `clinical-invalid-${process.pid}.json`);
+            const invalid = join(scratchDir("clinical-invalid-"), "config.json");
             writeFileSync(invalid, JSON.stringify({ "rds-backup-retention": { minimumDays: 0 }, "k8s-deployment-min-replicas": { minReplicas: "five" } }));
             await assert.rejects(pack.configure(invalid), /k8s-deployment-min-replicas: minReplicas: must be integer[\s\S]*rds-backup-retention: minimumDays: must be >= 1/);
         });

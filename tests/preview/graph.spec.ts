@@ -1,14 +1,14 @@
 import { strict as assert } from "assert";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import * as path from "path";
 import { GraphTargetError, graphFormat, renderGraph, toDot } from "../../infra/graph";
 import { main } from "../../infra/preview";
 import { reasonsForExit } from "../../infra/report";
 import { PreviewDocument } from "../../infra/offline/preview";
+import { scratchDir } from "../harness/scratch";
 import { STACKS, editedStackFile, previewOf } from "../harness/stacks";
 
-const scratch = mkdtempSync(path.join(tmpdir(), "clinical-graph-"));
+const scratch = scratchDir("clinical-graph-");
 
 describe("the stack graph", () => {
     for (const stack of STACKS) {

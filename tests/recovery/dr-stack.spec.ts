@@ -1,12 +1,11 @@
 import { strict as assert } from "assert";
-import { mkdtempSync } from "fs";
-import { tmpdir } from "os";
 import * as path from "path";
 import type { RecordedResource } from "../../infra/analyzer";
 import { PreviewResult, runOfflinePreview } from "../../infra/offline/preview";
 import { EXIT, main } from "../../infra/restore";
 import { PROJECT, StackConfigError, loadStackConfig } from "../../stacks";
 import { readStackFile } from "../../stacks/stack-file";
+import { scratchDir } from "../harness/scratch";
 import { specStackFile } from "../harness/stacks";
 
 const BACKUPS_ARN = "arn:aws:rds:us-west-2:111122223333:auto-backup:ab-7zq3example";
@@ -14,7 +13,7 @@ const DR_KEY_ARN = "arn:aws:kms:us-west-2:111122223333:key/7e57da7a-0000-4000-80
 
 /** The production-dr stack file, as the restore command writes it after production's region is lost. */
 function writeProductionDr(time = "2026-12-01T09:30:00Z"): string {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "dr-stack-")), "Pulumi.production-dr.yaml");
+    const file = path.join(scratchDir("dr-stack-"), "Pulumi.production-dr.yaml");
     const backups = { DBInstanceAutomatedBackups: [{ DBInstanceAutomatedBackupsArn: BACKUPS_ARN, KmsKeyId: DR_KEY_ARN, Status: "replicating",
         RestoreWindow: { EarliestTime: "2026-11-01T03:10:00Z", LatestTime: "2026-12-01T11:55:00Z" } }] };
     const code = main(["--stack", "production", "--config-file", specStackFile("production"), "--to", time, "--region", "dr", "--dr-file", file, "--apply"], {

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import { CommandResult, EXIT, RestoreIo, main } from "../../infra/restore";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, readFileSync, writeFileSync } from "fs";
 import * as path from "path";
 import { loadStackConfig } from "../../stacks";
 import { readStackFile } from "../../stacks/stack-file";
+import { scratchDir } from "../harness/scratch";
 import { editedStackFile, specStackFile } from "../harness/stacks";
 
 const NOW = new Date("2026-12-01T12:00:00Z");
@@ -117,7 +117,7 @@ describe("the restore command", () => {
     });
 
     it("writes the production-dr stack file from production's standby settings and the backups replicated to us-west-2, reading only", () => {
-        const drFile = path.join(mkdtempSync(path.join(tmpdir(), "dr-")), "Pulumi.production-dr.yaml");
+        const drFile = path.join(scratchDir("dr-"), "Pulumi.production-dr.yaml");
         const { code, ran } = restore("production", ["--to", "2026-12-01T09:30:00Z", "--region", "dr", "--dr-file", drFile, "--apply"]);
         assert.equal(code, EXIT.done);
         assert.deepEqual(ran, [
@@ -142,7 +142,7 @@ describe("the restore command", () => {
     });
 
     it("restores to the latest restorable time with --to latest, and prints the file without --apply", () => {
-        const drFile = path.join(mkdtempSync(path.join(tmpdir(), "dr-")), "Pulumi.production-dr.yaml");
+        const drFile = path.join(scratchDir("dr-"), "Pulumi.production-dr.yaml");
         const { code, out } = restore("production", ["--to", "latest", "--region", "dr", "--dr-file", drFile]);
         assert.equal(code, EXIT.done);
         assert.equal(existsSync(drFile), false);
@@ -155,7 +155,7 @@ describe("the restore command", () => {
             document.set("secretsprovider", "awskms://alias/clinical-platform-pulumi-secrets?region=us-east-1");
             document.set("encryptedkey", "AQICAHh1bm9wYXF1ZQ==");
         });
-        const drFile = path.join(mkdtempSync(path.join(tmpdir(), "dr-")), "Pulumi.production-dr.yaml");
+        const drFile = path.join(scratchDir("dr-"), "Pulumi.production-dr.yaml");
         const s = session();
         assert.equal(main(["--stack", "production", "--config-file", home, "--to", "latest", "--region", "dr", "--dr-file", drFile, "--apply"], s.io), EXIT.done);
         const written = readFileSync(drFile, "utf8");
@@ -164,7 +164,7 @@ describe("the restore command", () => {
     });
 
     it("never overwrites a DR stack file already written", () => {
-        const drFile = path.join(mkdtempSync(path.join(tmpdir(), "dr-")), "Pulumi.production-dr.yaml");
+        const drFile = path.join(scratchDir("dr-"), "Pulumi.production-dr.yaml");
         writeFileSync(drFile, "config: {}\n");
         const { code, err } = restore("production", ["--to", "latest", "--region", "dr", "--dr-file", drFile, "--apply"]);
         assert.equal(code, EXIT.refused);

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "fs";
 import * as path from "path";
 import { REPOSITORY_ROOT } from "../../infra/offline/preview";
 import { EXIT, TrafficIo, main } from "../../infra/traffic";
 import { AuditRecord } from "../../infra/traffic/audit";
+import { scratchDir } from "../harness/scratch";
 import { specStackFile } from "../harness/stacks";
 import { FakeAlarms, FakeSmoke, LB_DNS, TEST_URL, firingFrom } from "./fakes";
 
@@ -18,7 +18,7 @@ interface Run {
 
 /** A stack file with the spec-owned traffic block in a fresh folder, with a git identity of its own. */
 class Workspace {
-    readonly dir = mkdtempSync(path.join(tmpdir(), "clinical-traffic-"));
+    readonly dir = scratchDir("clinical-traffic-");
     readonly file: string;
     readonly original: string;
     readonly env: NodeJS.ProcessEnv;

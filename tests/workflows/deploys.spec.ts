@@ -3,11 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { Value, evaluate, truthy } from "./expressions";
 import { PROFILES } from "../../stacks";
-import { cleanScratch, commitFile, contexts, deployment, Event, fakeNpm, git, job, plan, REPOSITORY, repository, resolve, ROOT, runScript, STACKS, step, stepUsing, tempDir, workflow } from "./support";
+import { commitFile, contexts, deployment, Event, fakeNpm, git, job, plan, REPOSITORY, repository, resolve, ROOT, runScript, STACKS, step, stepUsing, tempDir, workflow } from "./support";
 
 describe("GitHub Actions workflows: every pulumi up and traffic change", function () {
     this.timeout(60_000);
-    after(cleanScratch);
 
     describe("deploy-stack.yml (every pulumi up)", () => {
         const called = () => workflow("deploy-stack.yml");

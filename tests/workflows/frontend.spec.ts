@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { Event, cleanScratch, contexts, job, plan, resolve, ROOT, runScript, STACKS, step, stepUsing, tempDir, workflow } from "./support";
+import { Event, contexts, job, plan, resolve, ROOT, runScript, STACKS, step, stepUsing, tempDir, workflow } from "./support";
 
 const FILE = "frontend.yml";
 const SHA = "a".repeat(64);
@@ -76,7 +76,6 @@ function unpack(archive: string, sha256: string) {
 
 describe("GitHub Actions workflows: publishing the front end (frontend.yml)", function () {
     this.timeout(60_000);
-    after(cleanScratch);
 
     it("asks for the stack, the bundle's URL and SHA-256, a version label and a reason, all required", () => {
         const on = workflow(FILE).on;

@@ -1,10 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { cleanScratch, contexts, deployment, Event, fakeNpm, job, plan, ran, resolve, ROOT, runScript, Stack, STACKS, stepUsing, workflow } from "./support";
+import { contexts, deployment, Event, fakeNpm, job, plan, ran, resolve, ROOT, runScript, Stack, STACKS, stepUsing, workflow } from "./support";
 
 describe("GitHub Actions workflows: pull requests and deploys", function () {
     this.timeout(60_000);
-    after(cleanScratch);
 
     describe("pull-request.yml", () => {
         const pr = () => workflow("pull-request.yml");

@@ -2,11 +2,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { cleanScratch, fakeNpm, ROOT, runScript, STACKS, tempDir } from "./support";
+import { fakeNpm, ROOT, runScript, STACKS, tempDir } from "./support";
 
 describe("GitHub Actions workflows: the shell scripts", function () {
     this.timeout(60_000);
-    after(cleanScratch);
 
     describe(".github/scripts/offline-preview.sh", () => {
         const verdicts: Array<[number, RegExp]> = [

@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { ENVIRONMENTS } from "../../stacks";
+import { scratchDir } from "../harness/scratch";
 import { Contexts, JobStatus, Value, evaluate, interpolate, truthy, usesStatusFunction } from "./expressions";
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -267,12 +268,8 @@ export function runValidator(cwd: string): Run {
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-export const scratch: string[] = [];
-
 export function tempDir(prefix: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `workflows-${prefix}-`));
-    scratch.push(dir);
-    return dir;
+    return scratchDir(`workflows-${prefix}-`);
 }
 
 /** A directory with an `npm` that records its arguments and exits with FAKE_NPM_EXIT. */
@@ -342,12 +339,3 @@ export function commitFile(work: string, file: string, content: string, message:
     git(work, "commit", "--quiet", "-m", message);
     return git(work, "rev-parse", "HEAD");
 }
-
-// ---------------------------------------------------------------------------------------------
-
-
-/** Removes the temporary directories the specs created. */
-export function cleanScratch(): void {
-    scratch.splice(0).forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
-}
-

@@ -3,11 +3,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Contexts, evaluate, interpolate } from "./expressions";
-import { allJobs, allSteps, calledWorkflow, CallInput, cleanScratch, contexts, Level, Permissions, resolve, ROOT, runValidator, tempDir, workflow, workflows } from "./support";
+import { allJobs, allSteps, calledWorkflow, CallInput, contexts, Level, Permissions, resolve, ROOT, runValidator, tempDir, workflow, workflows } from "./support";
 
 describe("GitHub Actions workflows: the files", function () {
     this.timeout(60_000);
-    after(cleanScratch);
 
     it("are simulated with GitHub's expression semantics", () => {
         const ctx: Contexts = { github: { ref: "refs/tags/v1.2.0", event_name: "push" }, vars: {}, inputs: { stack: "Production" } };
