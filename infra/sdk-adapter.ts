@@ -17,6 +17,11 @@
  *  - the packages the SDK loads only to serialize functions (TypeScript, @npmcli/arborist), whose load
  *    infra/offline/deferred-sdk-loads.js defers until first use; it must run before the SDK loads, so
  *    register.js requires it, and the check below requires the SDK to still load them where it says;
+ *  - the Structs three SDK runtime files build for the engine monitor, which infra/offline/in-memory-structs.js
+ *    keeps as plain values under the mocks: the check below requires those files to use nothing of
+ *    google-protobuf's struct module but `Struct.fromJavaScript` and `Value.fromJavaScript`, and the
+ *    Struct's serialization to read its fields through `getFieldsMap`, where the plain value is
+ *    turned into a real message;
  *  - the bundled pack (policies/dist/pack.js, what the CLI runs): it gets two small modules in place of
  *    `@pulumi/pulumi` and `@pulumi/pulumi/runtime/rpc` (policies/runtime/). The check below requires
  *    every member @pulumi/policy reads from those two to be there, with the SDK's value.
@@ -92,6 +97,7 @@ export function sdkAdapterProblems(): string[] {
     expect(policyGrpc, "@grpc/grpc-js (as @pulumi/policy resolves it)", "Server", "function");
     problems.push(...bundleSubstituteProblems());
     problems.push(...deferredLoadProblems());
+    problems.push(...inMemoryStructProblems());
     for (const proto of PROTO_MODULES) {
         try {
             require.resolve(`@pulumi/pulumi/proto/${proto}`);
@@ -142,6 +148,30 @@ function deferredLoadProblems(): string[] {
         }
         return source.includes(`require("${request}")`) ? [] : [`@pulumi/pulumi/${from} no longer requires ${request} (infra/offline/deferred-sdk-loads.js)`];
     });
+}
+
+/** What infra/offline/in-memory-structs.js replaces must be all those SDK files use of google-protobuf's struct module. */
+function inMemoryStructProblems(): string[] {
+    const { IN_MEMORY_IN, STRUCT_MODULE } = require("./offline/in-memory-structs") as { IN_MEMORY_IN: string[]; STRUCT_MODULE: string };
+    const handled = new Set(["Struct.fromJavaScript", "Value.fromJavaScript"]);
+    const problems = IN_MEMORY_IN.flatMap((file) => {
+        let source: string;
+        try {
+            source = readFileSync(path.join(PULUMI_DIR, file), "utf8");
+        } catch {
+            return [`@pulumi/pulumi/${file} is missing (infra/offline/in-memory-structs.js)`];
+        }
+        const binding = new RegExp(`const (\\w+) = __importStar\\(require\\("${STRUCT_MODULE}"\\)\\)`).exec(source)?.[1];
+        if (binding === undefined) return [`@pulumi/pulumi/${file} no longer requires ${STRUCT_MODULE} as infra/offline/in-memory-structs.js expects`];
+        const used = [...source.matchAll(new RegExp(`\\b${binding}\\.(\\w+(?:\\.\\w+)?)`, "g"))].map((match) => match[1]);
+        return [...new Set(used)].filter((member) => !handled.has(member))
+            .map((member) => `@pulumi/pulumi/${file} uses ${STRUCT_MODULE} ${member}, which infra/offline/in-memory-structs.js does not provide`);
+    });
+    const structSource = readFileSync(require.resolve(`${STRUCT_MODULE}.js`), "utf8");
+    if (!/Struct\.serializeBinaryToWriter = function\(message, writer\) \{\s*var f = undefined;\s*f = message\.getFieldsMap\(true\)/.test(structSource)) {
+        problems.push(`${STRUCT_MODULE}: Struct.serializeBinaryToWriter no longer reads the fields through getFieldsMap (infra/offline/in-memory-structs.js)`);
+    }
+    return problems;
 }
 
 /** For each module specifier, the members @pulumi/policy's compiled files read from what they require of it. */

@@ -6,7 +6,7 @@
  */
 const fs = require("fs");
 const path = require("path");
-const { ROOT, precompile } = require("./register");
+const { ROOT, precompile } = require("./transpile");
 
 /** Directories that hold no TypeScript the offline commands load. */
 const SKIPPED = new Set(["node_modules", "tests", path.join("policies", "bin"), path.join("policies", "dist"), path.join("bench", "cdk-peer")]);

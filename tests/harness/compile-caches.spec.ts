@@ -14,7 +14,7 @@ import * as path from "path";
 const { createCodeCache } = require("../../infra/offline/code-cache") as {
     createCodeCache(storeFile: string): CodeCache;
 };
-const { precompile } = require("../../infra/offline/register") as { precompile(files: string[], cacheDir?: string): Promise<number> };
+const { precompile } = require("../../infra/offline/transpile") as { precompile(files: string[], cacheDir?: string): Promise<number> };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 interface CodeCache {

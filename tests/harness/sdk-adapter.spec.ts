@@ -6,6 +6,7 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
+import * as structModule from "google-protobuf/google/protobuf/struct_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as sdk from "../../infra/sdk-adapter";
 import { POLICY_PACK_DIR } from "../../infra/paths";
@@ -54,6 +55,56 @@ describe("the Pulumi SDK adapter", function () {
             parsed: 1,
             version: true,
         });
+    });
+
+    it("keeps the Structs the SDK exchanges with the mock monitor as values, converted as google-protobuf converts them", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { inMemoryStructModule } = require("../../infra/offline/in-memory-structs") as {
+            inMemoryStructModule(real: object): { Struct: typeof Struct };
+        };
+        const InMemory = inMemoryStructModule(structModule).Struct;
+        const inherited = Object.assign(Object.create({ fromPrototype: "kept" }), { own: 1 });
+        const values: Array<Record<string, unknown>> = [
+            { zebra: 1, apple: [true, null, "x", -0, 1.5e300], "10": "ten", "9": "nine", nested: { b: { c: [] }, a: {} } },
+            { [sdk.specialSigKey]: sdk.specialSecretSig, value: { tags: { Name: "db" } } },
+            { arn: sdk.unknownValue, empty: "", list: [[1, [2]], { k: "v" }] },
+            inherited,
+            {},
+        ];
+        for (const value of values) {
+            const converted = InMemory.fromJavaScript(value as never).toJavaScript();
+            const byProtobuf = Struct.fromJavaScript(value as never).toJavaScript();
+            assert.equal(JSON.stringify(converted), JSON.stringify(byProtobuf));
+            assert.deepEqual(InMemory.fromJavaScript(value as never).serializeBinary(), Struct.fromJavaScript(value as never).serializeBinary());
+        }
+        for (const invalid of [{ missing: undefined }, { call: () => 1 }, { list: [Symbol("s")] }]) {
+            assert.throws(() => Struct.fromJavaScript(invalid as never), /Unexpected struct type/);
+            assert.throws(() => InMemory.fromJavaScript(invalid as never), /Unexpected struct type/);
+        }
+        const source = { tags: { Name: "before" } };
+        const struct = InMemory.fromJavaScript(source as never);
+        source.tags.Name = "after";
+        const first = struct.toJavaScript() as { tags: { Name: string } };
+        first.tags.Name = "changed by a reader";
+        assert.equal((struct.toJavaScript() as { tags: { Name: string } }).tags.Name, "before");
+    });
+
+    it("gives the in-memory Structs to the SDK's monitor traffic only, under the offline commands", () => {
+        const probe = `
+            const Module = require("module");
+            const path = require("path");
+            const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+            const structFor = (file) => Module._load("google-protobuf/google/protobuf/struct_pb", require.cache[require.resolve(path.join(sdk, file))]).Struct;
+            require("@pulumi/pulumi");
+            const real = require("google-protobuf/google/protobuf/struct_pb").Struct;
+            console.log(JSON.stringify({
+                monitorTraffic: ["runtime/resource.js", "runtime/mocks.js", "runtime/invoke.js"].map((file) => structFor(file) !== real),
+                elsewhere: [structFor("runtime/rpc.js") === real, real.fromJavaScript({}).constructor === real],
+            }));
+        `;
+        const run = spawnSync(process.execPath, ["--require", REGISTER, "-e", probe], { cwd: ROOT, encoding: "utf8" });
+        assert.equal(run.status, 0, run.stderr);
+        assert.deepEqual(JSON.parse(run.stdout), { monitorTraffic: [true, true, true], elsewhere: [true, true] });
     });
 
     it("serves the pack's analyzer handlers in-process, without binding a port", async () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { execFile } from "child_process";
-import { REPOSITORY_ROOT } from "../../infra/offline/preview";
+import { REPOSITORY_ROOT, runOfflinePreview } from "../../infra/offline/preview";
 import { editedStackFile, specStackFile } from "../harness/stacks";
 
 interface Run { code: number; stdout: string; stderr: string }
@@ -67,6 +67,13 @@ describe("npm run preview", function () {
                 green: { image: "registry.example.com/clinical-api:1.5.0", weight: 0 },
             },
         });
+    });
+
+    it("prints, byte for byte, the document of the same preview run in this process, where the SDK's Structs are protobuf messages", async () => {
+        // The command's process keeps the Structs the SDK sends the mock monitor as plain values
+        // (infra/offline/in-memory-structs.js); this one, under mocha's loader, does not.
+        const inProcess = await runOfflinePreview({ stack: "production", configFile: productionFile });
+        assert.equal(runs.json.stdout, `${JSON.stringify(inProcess.document, null, 2)}\n`);
     });
 
     it("never prints a secret value", () => {
