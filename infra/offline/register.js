@@ -3,11 +3,11 @@
  * `node --require ./infra/offline/register.js <file>.ts`: compiles the project's own TypeScript
  * files as Node loads them, and nothing else. Unlike a general loader (tsx hooks every `.js` file,
  * node_modules included), JavaScript goes to Node untouched; each `.ts` file is transpiled with
- * esbuild (./transpile.js; no type check: `npm run typecheck` does that), the output kept in a cache keyed by the
- * source's digest, and carries an inline source map, so a program error's stack names the
- * TypeScript line. `npm ci` fills the cache for every project file (./precompile.js, run by the
- * `prepare` script), so a fresh install runs compiled JavaScript; a file edited since is compiled
- * when it is first loaded.
+ * esbuild (./transpile.js; no type check: `npm run typecheck` does that), the output kept in a
+ * cache keyed by the source's digest, and carries an inline source map, so a program error's stack
+ * names the TypeScript line. `npm ci` fills the cache for every project file (./precompile.js, run
+ * by the `prepare` script), so a fresh install runs compiled JavaScript; a file edited since is
+ * compiled when it is first loaded.
  *
  * Source maps are on for the project's files only: with them on, Node would also read the `.map`
  * file of every dependency module that names one as it loads (@pulumi/pulumi and @pulumi/aws do),
