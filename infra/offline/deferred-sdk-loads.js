@@ -1,26 +1,31 @@
 "use strict";
 /**
- * Two packages `@pulumi/pulumi` 3.248.0 loads with its index but uses only to serialize a JavaScript
- * function into a resource (`aws.lambda.CallbackFunction` and the like), which this project never
- * does: the TypeScript compiler (`typescript-shim.js`, for parsing a function's source) and
- * `@npmcli/arborist` (`runtime/closure/codePaths.js`, for the packages a function's code needs).
- * Together they are most of the SDK's load time: 0.6 s and 0.4 s of 1.35 s, measured with a
- * Module._load profile on 2026-12-01.
+ * Modules `@pulumi/pulumi` 3.248.0 loads with its index that a program previewed under the mocks
+ * does not use:
+ *  - the TypeScript compiler (`typescript-shim.js`, for parsing a function's source) and
+ *    `@npmcli/arborist` (`runtime/closure/codePaths.js`, for the packages a function's code needs),
+ *    which the SDK uses only to serialize a JavaScript function into a resource
+ *    (`aws.lambda.CallbackFunction` and the like), which this project never does; together 0.6 s and
+ *    0.4 s of the SDK's 1.35 s load, measured with a Module._load profile on 2026-12-01;
+ *  - the Automation API (`index.js` requires `./automation`: workspaces that drive the Pulumi CLI).
  *
- * Required by register.js, before the SDK loads, this hands those two modules a stand-in that loads
- * the real package the first time anything is read from it, so a program that does serialize a
- * function still gets it, just later. The stand-in reports `__esModule`, so the SDK's `__importStar`
- * keeps it as it is instead of copying every member (which would load the package at once).
- * infra/sdk-adapter.ts checks on load that the SDK still requires these packages from these files,
- * and tests/harness/sdk-adapter.spec.ts that a deferred package works when it is used.
+ * Required by register.js, before the SDK loads, this hands the SDK a stand-in for each that loads
+ * the real module the first time anything is read from it, so a program that does use one still
+ * gets it, just later. The stand-in reports `__esModule`, so the SDK's `__importStar` keeps it as it
+ * is instead of copying every member (which would load the module at once).
+ * infra/sdk-adapter.ts checks on load that the SDK still requires these modules from these files,
+ * and tests/harness/sdk-adapter.spec.ts that a deferred module works when it is used.
  */
 const Module = require("module");
 const path = require("path");
 
-/** Requested package → the SDK file (under @pulumi/pulumi) whose require of it is deferred. */
+/** Requested module → the SDK file (under @pulumi/pulumi) whose require of it is deferred. */
 const DEFERRED = {
     typescript: "typescript-shim.js",
     "@npmcli/arborist": path.join("runtime", "closure", "codePaths.js"),
+    // The Automation API (`pulumi.automation`: workspaces, execa, the CLI wrapper), which a program
+    // never calls; the index loads it with everything else (about 0.07 s of the SDK's load, 2026-12-02).
+    "./automation": "index.js",
 };
 const SDK_DIR = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
 

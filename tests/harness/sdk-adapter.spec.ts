@@ -38,21 +38,23 @@ describe("the Pulumi SDK adapter", function () {
         assert.match(error.stack ?? "", /\n\s+at /);
     });
 
-    it("loads the SDK for the offline commands without TypeScript or arborist, and TypeScript on first use", () => {
+    it("loads the SDK for the offline commands without TypeScript, arborist or the Automation API, and each on first use", () => {
         const probe = `
             const cached = (name) => Object.keys(require.cache).some((file) => file.includes("/node_modules/" + name + "/"));
-            require("@pulumi/pulumi");
-            const before = { typescript: cached("typescript"), arborist: cached("@npmcli/arborist") };
+            const pulumi = require("@pulumi/pulumi");
+            const before = { typescript: cached("typescript"), arborist: cached("@npmcli/arborist"), automation: cached("@pulumi/pulumi/automation") };
             const shim = require("@pulumi/pulumi/typescript-shim");
             const parsed = shim.createSourceFile("f.ts", "const answer = 42;", shim.ScriptTarget.ES2020).statements.length;
-            console.log(JSON.stringify({ before, after: { typescript: cached("typescript") }, parsed, version: shim.version === require("typescript").version }));
+            const workspace = typeof pulumi.automation.LocalWorkspace.create;
+            console.log(JSON.stringify({ before, after: { typescript: cached("typescript"), automation: cached("@pulumi/pulumi/automation") }, parsed, workspace, version: shim.version === require("typescript").version }));
         `;
         const run = spawnSync(process.execPath, ["--require", REGISTER, "-e", probe], { cwd: ROOT, encoding: "utf8" });
         assert.equal(run.status, 0, run.stderr);
         assert.deepEqual(JSON.parse(run.stdout), {
-            before: { typescript: false, arborist: false },
-            after: { typescript: true },
+            before: { typescript: false, arborist: false, automation: false },
+            after: { typescript: true, automation: true },
             parsed: 1,
+            workspace: "function",
             version: true,
         });
     });
