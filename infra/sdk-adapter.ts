@@ -17,8 +17,9 @@
  *  - the packages the SDK loads only to serialize functions (TypeScript, @npmcli/arborist), whose load
  *    infra/offline/deferred-sdk-loads.js defers until first use; it must run before the SDK loads, so
  *    register.js requires it, and the check below requires the SDK to still load them where it says;
- *  - the Structs three SDK runtime files build for the engine monitor, which infra/offline/in-memory-structs.js
- *    keeps as plain values under the mocks: the check below requires those files to use nothing of
+ *  - the Structs three SDK runtime files build for the engine monitor, and @pulumi/policy's protoutil
+ *    for the pack's answers, which infra/offline/in-memory-structs.js keeps as plain values in the
+ *    offline commands: the check below requires those files to use nothing of
  *    google-protobuf's struct module but `Struct.fromJavaScript` and `Value.fromJavaScript`, and the
  *    Struct's serialization to read its fields through `getFieldsMap`, where the plain value is
  *    turned into a real message;
@@ -157,15 +158,15 @@ function inMemoryStructProblems(): string[] {
     const problems = IN_MEMORY_IN.flatMap((file) => {
         let source: string;
         try {
-            source = readFileSync(path.join(PULUMI_DIR, file), "utf8");
+            source = readFileSync(require.resolve(file), "utf8");
         } catch {
-            return [`@pulumi/pulumi/${file} is missing (infra/offline/in-memory-structs.js)`];
+            return [`${file} is missing (infra/offline/in-memory-structs.js)`];
         }
-        const binding = new RegExp(`const (\\w+) = __importStar\\(require\\("${STRUCT_MODULE}"\\)\\)`).exec(source)?.[1];
-        if (binding === undefined) return [`@pulumi/pulumi/${file} no longer requires ${STRUCT_MODULE} as infra/offline/in-memory-structs.js expects`];
+        const binding = new RegExp(`const (\\w+) = (?:__importStar\\()?require\\("${STRUCT_MODULE}"\\)`).exec(source)?.[1];
+        if (binding === undefined) return [`${file} no longer requires ${STRUCT_MODULE} as infra/offline/in-memory-structs.js expects`];
         const used = [...source.matchAll(new RegExp(`\\b${binding}\\.(\\w+(?:\\.\\w+)?)`, "g"))].map((match) => match[1]);
         return [...new Set(used)].filter((member) => !handled.has(member))
-            .map((member) => `@pulumi/pulumi/${file} uses ${STRUCT_MODULE} ${member}, which infra/offline/in-memory-structs.js does not provide`);
+            .map((member) => `${file} uses ${STRUCT_MODULE} ${member}, which infra/offline/in-memory-structs.js does not provide`);
     });
     const structSource = readFileSync(require.resolve(`${STRUCT_MODULE}.js`), "utf8");
     if (!/Struct\.serializeBinaryToWriter = function\(message, writer\) \{\s*var f = undefined;\s*f = message\.getFieldsMap\(true\)/.test(structSource)) {

@@ -2,13 +2,15 @@
 /**
  * Under the engine mocks, every resource's inputs and state travel between the SDK and the mock
  * monitor as protobuf Structs that never leave the process: `Struct.fromJavaScript` builds a
- * message per value, and the other side turns it straight back with `toJavaScript`. In the
- * offline preview that round trip was about a seventh of the CPU (0.7 s of 5.4 s for production
- * with staging beside it, 7 paired runs on 2026-12-02), mostly building and collecting the
- * messages.
+ * message per value, and the other side turns it straight back with `toJavaScript`. So do the
+ * in-process policy pack's answers (its policies' config schemas, initial config and remediations,
+ * built by `@pulumi/policy`'s protoutil.js), which the preview reads in the same process. In the
+ * offline preview those round trips cost about 0.45 s of wall time of 3.5–4 s for production with
+ * staging beside it (paired runs on 2026-12-02), mostly building and collecting the messages.
  *
- * Required by register.js (so only in the offline commands, where the monitor is always the mock),
- * this hands the three SDK files that build those Structs for the monitor a `Struct` whose
+ * Required by register.js (so only in the offline commands: there the monitor is always the mock,
+ * and a pack that runs in its own process, as under the CLI or with --protocol, is the bundle,
+ * which never loads this), this hands the files that build those Structs a `Struct` whose
  * `fromJavaScript` keeps a copy of the value instead, and whose `toJavaScript` returns a fresh copy
  * of it, with what google-protobuf 3.21.4's conversion gives (struct_pb.js, read 2026-12-02): keys
  * in sorted order, enumerable inherited keys included, and "Unexpected struct type." for anything
@@ -21,9 +23,14 @@ const Module = require("module");
 const path = require("path");
 
 const STRUCT_MODULE = "google-protobuf/google/protobuf/struct_pb";
-/** The SDK files (under @pulumi/pulumi) whose Structs only ever reach the mock monitor, and back. */
-const IN_MEMORY_IN = [path.join("runtime", "resource.js"), path.join("runtime", "mocks.js"), path.join("runtime", "invoke.js")];
-const SDK_DIR = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
+/** The files (under node_modules) whose Structs, in the offline commands, are read only in the same process. */
+const IN_MEMORY_IN = [
+    path.join("@pulumi", "pulumi", "runtime", "resource.js"),
+    path.join("@pulumi", "pulumi", "runtime", "mocks.js"),
+    path.join("@pulumi", "pulumi", "runtime", "invoke.js"),
+    path.join("@pulumi", "policy", "protoutil.js"),
+];
+const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 
 function unexpected() {
     return new Error("Unexpected struct type.");
@@ -84,7 +91,7 @@ let substitute;
 const load = Module._load;
 Module._load = function (request, parent, isMain) {
     const filename = parent?.filename;
-    if (request === STRUCT_MODULE && filename !== undefined && IN_MEMORY_IN.some((file) => filename.endsWith(SDK_DIR + file))) {
+    if (request === STRUCT_MODULE && filename !== undefined && IN_MEMORY_IN.some((file) => filename.endsWith(NODE_MODULES + file))) {
         substitute ??= inMemoryStructModule(load.call(this, request, parent, isMain));
         return substitute;
     }

@@ -91,22 +91,22 @@ describe("the Pulumi SDK adapter", function () {
         assert.equal((struct.toJavaScript() as { tags: { Name: string } }).tags.Name, "before");
     });
 
-    it("gives the in-memory Structs to the SDK's monitor traffic only, under the offline commands", () => {
+    it("gives the in-memory Structs, under the offline commands, only to the SDK's monitor traffic and the in-process pack's answers", () => {
         const probe = `
             const Module = require("module");
-            const path = require("path");
-            const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-            const structFor = (file) => Module._load("google-protobuf/google/protobuf/struct_pb", require.cache[require.resolve(path.join(sdk, file))]).Struct;
+            const structFor = (file) => Module._load("google-protobuf/google/protobuf/struct_pb", require.cache[require.resolve(file)]).Struct;
             require("@pulumi/pulumi");
+            require("@pulumi/policy");
             const real = require("google-protobuf/google/protobuf/struct_pb").Struct;
             console.log(JSON.stringify({
-                monitorTraffic: ["runtime/resource.js", "runtime/mocks.js", "runtime/invoke.js"].map((file) => structFor(file) !== real),
-                elsewhere: [structFor("runtime/rpc.js") === real, real.fromJavaScript({}).constructor === real],
+                inProcess: ["@pulumi/pulumi/runtime/resource.js", "@pulumi/pulumi/runtime/mocks.js", "@pulumi/pulumi/runtime/invoke.js", "@pulumi/policy/protoutil.js"]
+                    .map((file) => structFor(file) !== real),
+                elsewhere: [structFor("@pulumi/pulumi/runtime/rpc.js") === real, real.fromJavaScript({}).constructor === real],
             }));
         `;
         const run = spawnSync(process.execPath, ["--require", REGISTER, "-e", probe], { cwd: ROOT, encoding: "utf8" });
         assert.equal(run.status, 0, run.stderr);
-        assert.deepEqual(JSON.parse(run.stdout), { monitorTraffic: [true, true, true], elsewhere: [true, true] });
+        assert.deepEqual(JSON.parse(run.stdout), { inProcess: [true, true, true, true], elsewhere: [true, true] });
     });
 
     it("serves the pack's analyzer handlers in-process, without binding a port", async () => {
