@@ -17,12 +17,12 @@
  *  - the packages the SDK loads only to serialize functions (TypeScript, @npmcli/arborist), whose load
  *    infra/offline/deferred-sdk-loads.js defers until first use; it must run before the SDK loads, so
  *    register.js requires it, and the check below requires the SDK to still load them where it says;
- *  - the Structs three SDK runtime files build for the engine monitor, and @pulumi/policy's protoutil
- *    for the pack's answers, which infra/offline/in-memory-structs.js keeps as plain values in the
- *    offline commands: the check below requires those files to use nothing of
- *    google-protobuf's struct module but `Struct.fromJavaScript` and `Value.fromJavaScript`, and the
- *    Struct's serialization to read its fields through `getFieldsMap`, where the plain value is
- *    turned into a real message;
+ *  - the Structs three SDK runtime files build for the engine monitor, those @pulumi/policy's protoutil
+ *    builds for the pack's answers, and the policy server's not-applicable entries, which
+ *    infra/offline/in-process-messages.js keeps as plain values in the offline commands: the check
+ *    below requires those files to use nothing of the replaced modules but what it handles, a
+ *    Struct's serialization to read its fields through `getFieldsMap` (where the plain value becomes
+ *    a real message), and PolicyNotApplicable to have its two fields still;
  *  - the bundled pack (policies/dist/pack.js, what the CLI runs): it gets two small modules in place of
  *    `@pulumi/pulumi` and `@pulumi/pulumi/runtime/rpc` (policies/runtime/). The check below requires
  *    every member @pulumi/policy reads from those two to be there, with the SDK's value.
@@ -98,7 +98,7 @@ export function sdkAdapterProblems(): string[] {
     expect(policyGrpc, "@grpc/grpc-js (as @pulumi/policy resolves it)", "Server", "function");
     problems.push(...bundleSubstituteProblems());
     problems.push(...deferredLoadProblems());
-    problems.push(...inMemoryStructProblems());
+    problems.push(...inProcessMessageProblems());
     for (const proto of PROTO_MODULES) {
         try {
             require.resolve(`@pulumi/pulumi/proto/${proto}`);
@@ -151,27 +151,41 @@ function deferredLoadProblems(): string[] {
     });
 }
 
-/** What infra/offline/in-memory-structs.js replaces must be all those SDK files use of google-protobuf's struct module. */
-function inMemoryStructProblems(): string[] {
-    const { IN_MEMORY_IN, STRUCT_MODULE } = require("./offline/in-memory-structs") as { IN_MEMORY_IN: string[]; STRUCT_MODULE: string };
-    const handled = new Set(["Struct.fromJavaScript", "Value.fromJavaScript"]);
-    const problems = IN_MEMORY_IN.flatMap((file) => {
+/**
+ * What infra/offline/in-process-messages.js replaces: the files that get its Struct must use nothing
+ * of google-protobuf's struct module but what it provides, serialization must reach a Struct's
+ * fields through getFieldsMap, and PolicyNotApplicable must still have exactly its two fields.
+ */
+function inProcessMessageProblems(): string[] {
+    const { IN_PROCESS_IN, STRUCT_MODULE, ANALYZER_MODULE } = require("./offline/in-process-messages") as {
+        IN_PROCESS_IN: Record<string, string[]>;
+        STRUCT_MODULE: string;
+        ANALYZER_MODULE: string;
+    };
+    const replaced: Record<string, Set<string>> = {
+        [STRUCT_MODULE]: new Set(["Struct.fromJavaScript", "Value.fromJavaScript"]),
+        [ANALYZER_MODULE]: new Set(["PolicyNotApplicable", "AnalyzerStackConfigureResponse"]),
+    };
+    const problems = Object.entries(IN_PROCESS_IN).flatMap(([module, files]) => files.flatMap((file) => {
         let source: string;
         try {
             source = readFileSync(require.resolve(file), "utf8");
         } catch {
-            return [`${file} is missing (infra/offline/in-memory-structs.js)`];
+            return [`${file} is missing (infra/offline/in-process-messages.js)`];
         }
-        const binding = new RegExp(`const (\\w+) = (?:__importStar\\()?require\\("${STRUCT_MODULE}"\\)`).exec(source)?.[1];
-        if (binding === undefined) return [`${file} no longer requires ${STRUCT_MODULE} as infra/offline/in-memory-structs.js expects`];
+        const binding = new RegExp(`const (\\w+) = (?:__importStar\\()?require\\("${module}"\\)`).exec(source)?.[1];
+        if (binding === undefined) return [`${file} no longer requires ${module} as infra/offline/in-process-messages.js expects`];
         const used = [...source.matchAll(new RegExp(`\\b${binding}\\.(\\w+(?:\\.\\w+)?)`, "g"))].map((match) => match[1]);
-        return [...new Set(used)].filter((member) => !handled.has(member))
-            .map((member) => `${file} uses ${STRUCT_MODULE} ${member}, which infra/offline/in-memory-structs.js does not provide`);
-    });
+        return [...new Set(used)].filter((member) => !replaced[module].has(member))
+            .map((member) => `${file} uses ${module} ${member}, which infra/offline/in-process-messages.js does not handle`);
+    }));
     const structSource = readFileSync(require.resolve(`${STRUCT_MODULE}.js`), "utf8");
     if (!/Struct\.serializeBinaryToWriter = function\(message, writer\) \{\s*var f = undefined;\s*f = message\.getFieldsMap\(true\)/.test(structSource)) {
-        problems.push(`${STRUCT_MODULE}: Struct.serializeBinaryToWriter no longer reads the fields through getFieldsMap (infra/offline/in-memory-structs.js)`);
+        problems.push(`${STRUCT_MODULE}: Struct.serializeBinaryToWriter no longer reads the fields through getFieldsMap (infra/offline/in-process-messages.js)`);
     }
+    const analyzer = require(ANALYZER_MODULE) as { PolicyNotApplicable: { new (): unknown; toObject(includeInstance: boolean, message: unknown): object } };
+    const fields = Object.keys(analyzer.PolicyNotApplicable.toObject(false, new analyzer.PolicyNotApplicable())).sort().join(", ");
+    if (fields !== "policyName, reason") problems.push(`${ANALYZER_MODULE} PolicyNotApplicable has the fields ${fields}, not the two infra/offline/in-process-messages.js keeps`);
     return problems;
 }
 

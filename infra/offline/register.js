@@ -23,9 +23,9 @@ const path = require("path");
 const { createCodeCache } = require("./code-cache");
 const { COMPILE_CACHE_DIR, isProjectFile, transpile } = require("./transpile");
 // Before anything loads the SDK: it then skips two packages it needs only to serialize functions,
-// and keeps the Structs it exchanges with the mock monitor as plain values.
+// and keeps the messages that never leave the process (with the mock monitor, the in-process pack) as plain values.
 require("./deferred-sdk-loads");
-require("./in-memory-structs");
+require("./in-process-messages");
 
 function compileTypeScript(module, filename) {
     if (!isProjectFile(filename)) {

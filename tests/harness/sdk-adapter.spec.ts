@@ -6,6 +6,7 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
+import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as structModule from "google-protobuf/google/protobuf/struct_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as sdk from "../../infra/sdk-adapter";
@@ -61,7 +62,7 @@ describe("the Pulumi SDK adapter", function () {
 
     it("keeps the Structs the SDK exchanges with the mock monitor as values, converted as google-protobuf converts them", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { inMemoryStructModule } = require("../../infra/offline/in-memory-structs") as {
+        const { inMemoryStructModule } = require("../../infra/offline/in-process-messages") as {
             inMemoryStructModule(real: object): { Struct: typeof Struct };
         };
         const InMemory = inMemoryStructModule(structModule).Struct;
@@ -91,22 +92,50 @@ describe("the Pulumi SDK adapter", function () {
         assert.equal((struct.toJavaScript() as { tags: { Name: string } }).tags.Name, "before");
     });
 
-    it("gives the in-memory Structs, under the offline commands, only to the SDK's monitor traffic and the in-process pack's answers", () => {
+    it("answers not-applicable entries in-process with the fields, accessors and serialized bytes of the protocol's message", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { inProcessAnalyzerModule } = require("../../infra/offline/in-process-messages") as {
+            inProcessAnalyzerModule(real: object): { PolicyNotApplicable: typeof analyzerProto.PolicyNotApplicable };
+        };
+        const InProcess = inProcessAnalyzerModule(analyzerProto).PolicyNotApplicable;
+        const response = (Entry: typeof analyzerProto.PolicyNotApplicable) => {
+            const entries = [["s3-versioning", "Policy only applies to resources of type 'aws:s3/bucketVersioning:BucketVersioning'"], ["rds-encrypted", ""]].map(([name, reason]) => {
+                const entry = new Entry();
+                entry.setPolicyName(name);
+                if (reason) entry.setReason(reason);
+                return entry;
+            });
+            const message = new analyzerProto.AnalyzeResponse();
+            message.setNotApplicableList(entries);
+            return message;
+        };
+        const inProcess = response(InProcess);
+        const byProtocol = response(analyzerProto.PolicyNotApplicable);
+        assert.deepEqual(inProcess.serializeBinary(), byProtocol.serializeBinary());
+        const read = (message: analyzerProto.AnalyzeResponse) => message.getNotApplicableList().map((entry) => [entry.getPolicyName(), entry.getReason()]);
+        assert.deepEqual(read(inProcess), read(byProtocol));
+        assert.deepEqual(read(analyzerProto.AnalyzeResponse.deserializeBinary(inProcess.serializeBinary())), read(byProtocol));
+    });
+
+    it("gives the in-process messages, under the offline commands, only to the SDK's monitor traffic and the in-process pack", () => {
         const probe = `
             const Module = require("module");
             const structFor = (file) => Module._load("google-protobuf/google/protobuf/struct_pb", require.cache[require.resolve(file)]).Struct;
             require("@pulumi/pulumi");
             require("@pulumi/policy");
             const real = require("google-protobuf/google/protobuf/struct_pb").Struct;
+            const notApplicableFor = (file) => Module._load("@pulumi/pulumi/proto/analyzer_pb", require.cache[require.resolve(file)]).PolicyNotApplicable;
+            const realNotApplicable = require("@pulumi/pulumi/proto/analyzer_pb").PolicyNotApplicable;
             console.log(JSON.stringify({
                 inProcess: ["@pulumi/pulumi/runtime/resource.js", "@pulumi/pulumi/runtime/mocks.js", "@pulumi/pulumi/runtime/invoke.js", "@pulumi/policy/protoutil.js"]
-                    .map((file) => structFor(file) !== real),
-                elsewhere: [structFor("@pulumi/pulumi/runtime/rpc.js") === real, real.fromJavaScript({}).constructor === real],
+                    .map((file) => structFor(file) !== real)
+                    .concat(notApplicableFor("@pulumi/policy/server.js") !== realNotApplicable),
+                elsewhere: [structFor("@pulumi/pulumi/runtime/rpc.js") === real, real.fromJavaScript({}).constructor === real, notApplicableFor("@pulumi/policy/protoutil.js") === realNotApplicable],
             }));
         `;
         const run = spawnSync(process.execPath, ["--require", REGISTER, "-e", probe], { cwd: ROOT, encoding: "utf8" });
         assert.equal(run.status, 0, run.stderr);
-        assert.deepEqual(JSON.parse(run.stdout), { inProcess: [true, true, true, true], elsewhere: [true, true] });
+        assert.deepEqual(JSON.parse(run.stdout), { inProcess: [true, true, true, true, true], elsewhere: [true, true, true] });
     });
 
     it("serves the pack's analyzer handlers in-process, without binding a port", async () => {

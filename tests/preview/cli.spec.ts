@@ -69,9 +69,9 @@ describe("npm run preview", function () {
         });
     });
 
-    it("prints, byte for byte, the document of the same preview run in this process, where the SDK's Structs are protobuf messages", async () => {
-        // The command's process keeps the Structs the SDK sends the mock monitor as plain values
-        // (infra/offline/in-memory-structs.js); this one, under mocha's loader, does not.
+    it("prints, byte for byte, the document of the same preview run in this process, where every message is a protobuf message", async () => {
+        // The command's process keeps the messages exchanged with the mock monitor and the in-process
+        // pack as plain values (infra/offline/in-process-messages.js); this one, under mocha's loader, does not.
         const inProcess = await runOfflinePreview({ stack: "production", configFile: productionFile });
         assert.equal(runs.json.stdout, `${JSON.stringify(inProcess.document, null, 2)}\n`);
     });
