@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     console.log(`\nmedians of ${runs} paired rounds (load average after: ${load()}):`);
     console.log(`  SDK-load floor (node, @pulumi/pulumi + aws + kubernetes)  ${seconds(floor)}`);
     console.log(`  npm run preview -- --stack production, warm                ${seconds(warm)}  (${(warm / floor).toFixed(2)}× the floor)`);
-    console.log(`  the same, first run after npm ci (fresh runner or clone)  ${seconds(first)}  (${(first / warm).toFixed(2)}× warm)`);
+    console.log(`  the same, first run after npm ci (fresh runner or clone)  ${seconds(first)}  (${(first / warm).toFixed(2)}× warm; ${pairedRatio(rounds, (r) => r.first / r.warm)} round by round)`);
     console.log(`  npm ci's prepare step (compiles the project and the pack)  ${seconds(median(rounds.map((r) => r.prepare)))}`);
     console.log(`  the preview with nothing compiled (npm ci --ignore-scripts) ${seconds(median(rounds.map((r) => r.cold)))}`);
     if (protocol) {
@@ -162,13 +162,22 @@ async function main(): Promise<void> {
         };
         for (const variant of cdkVariants) {
             const value = median(rounds.map((r) => r.cdk?.[variant] as number));
-            console.log(`  ${labels[variant].padEnd(58)} ${seconds(value)}  (warm preview ${(warm / value).toFixed(2)}×)`);
+            console.log(`  ${labels[variant].padEnd(58)} ${seconds(value)}  (warm preview ${(warm / value).toFixed(2)}×; ${pairedRatio(rounds, (r) => r.warm / (r.cdk?.[variant] as number))} round by round)`);
         }
     }
     console.log(`  policy pack ready, as --policy-pack <path>/analyzer.js    ${seconds(median(rounds.map((r) => r.ready.executable)))}`);
     console.log(`  policy pack ready, as --policy-pack policies               ${seconds(median(rounds.map((r) => r.ready.directory)))}`);
 
     if (!process.argv.includes("--no-phases")) printPhases(runs);
+}
+
+/**
+ * The median of a ratio taken within each round: the two runs it compares ran back to back, so a
+ * shared machine's slow minutes weigh on both (the ratio of the medians can pair a quiet run of one
+ * with a busy run of the other).
+ */
+function pairedRatio(rounds: Round[], ratio: (round: Round) => number): string {
+    return `${median(rounds.map(ratio)).toFixed(2)}×`;
 }
 
 /** The median of each phase over `runs` instrumented previews (bench/preview-phases.ts), as a table. */
