@@ -14,9 +14,10 @@
  *    for every promise the SDK creates;
  *  - the policy server: `@pulumi/policy/server` serve (through the gRPC server it builds), the
  *    `deserialize` and `proxy` helpers its handlers use to build validation args;
- *  - the packages the SDK loads only to serialize functions (TypeScript, @npmcli/arborist), whose load
- *    infra/offline/deferred-sdk-loads.js defers until first use; it must run before the SDK loads, so
- *    register.js requires it, and the check below requires the SDK to still load them where it says;
+ *  - the packages the SDK loads only to serialize functions (TypeScript, @npmcli/arborist), and its
+ *    Automation API, whose load infra/offline/deferred-sdk-loads.js defers until first use; it must
+ *    run before the SDK loads, so register.js requires it, and the check below requires the SDK to
+ *    still load them where it says;
  *  - the Structs three SDK runtime files build for the engine monitor, those @pulumi/policy's protoutil
  *    builds for the pack's answers, and the policy server's not-applicable entries, which
  *    infra/offline/in-process-messages.js keeps as plain values in the offline commands: the check
