@@ -38,10 +38,14 @@ function validatorFor(schema: JsonSchema): Validator {
     cacheSalt ??= JSON.stringify({ ajv: (JSON.parse(readFileSync(require.resolve("ajv/package.json"), "utf8")) as { version: string }).version, AJV_OPTIONS });
     const key = createHash("sha256").update(cacheSalt).update("\0").update(text).digest("hex");
     const file = path.join(VALIDATOR_CACHE_DIR, `${key}.js`);
-    let validator: Validator;
+    let validator: Validator | undefined;
     try {
         validator = require(file) as Validator;
     } catch {
+        // Not saved yet, or unreadable: compiled again below.
+    }
+    // An emptied file loads as `{}`: anything but a function is compiled again too.
+    if (typeof validator !== "function") {
         const Ajv = (require("ajv") as typeof import("ajv")).default;
         const standaloneCode = (require("ajv/dist/standalone") as typeof import("ajv/dist/standalone")).default;
         /* eslint-enable @typescript-eslint/no-require-imports */

@@ -15,9 +15,13 @@
  * One file, not one per module: writing 880 small files took 0.35 s on the 2-core machine
  * (2026-12-02), writing them as one 5 MB file about 10 ms; creating the data took 45 ms.
  *
- * The project's own files are not cached here: they carry source maps, which Node applies only to
- * modules it compiles itself. A module in ES syntax, or one V8 cannot compile as a function body
- * (a leading `#!`), goes to Node's own loader unchanged.
+ * Left to Node's own loader, unchanged: the project's own files (they carry source maps, which Node
+ * applies only to modules it compiles itself); a module in ES syntax, or one V8 cannot compile as a
+ * function body (a leading `#!`); and a module whose source mentions `import(`, because Node 20
+ * does not carry the dynamic-import callback through cached data (from the second run on, the
+ * import would fail with ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING). Not kept: Node's private
+ * "executing" mark, by which `require()` of an ES module that imports its requirer back fails with
+ * ERR_REQUIRE_CYCLE_MODULE; none of the dependencies the commands load does that.
  */
 const crypto = require("crypto");
 const fs = require("fs");
@@ -30,16 +34,36 @@ const vm = require("vm");
 const WRAPPER_START = "(function (exports, require, module, __filename, __dirname) {\n";
 const WRAPPER_END = "\n})";
 
+/** A source that may call `import()` (or merely mentions it: such a module is simply not cached). */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+
 const KEY_BYTES = 32;
 const LENGTH_BYTES = 4;
 /** Past this size the store keeps only what the run that writes it used, so stale entries do not pile up. */
 const MAX_STORE_BYTES = 64 * 1024 * 1024;
 
-/** The `require` Node gives a module (lib/internal/modules/helpers.js makeRequireFunction), without policy redirects. */
+function checkedRequest(request) {
+    if (typeof request !== "string") {
+        const error = new TypeError(`The "request" argument must be of type string. Received ${typeof request}`);
+        error.code = "ERR_INVALID_ARG_TYPE";
+        throw error;
+    }
+    return request;
+}
+
+/** The `require` Node gives a module (lib/internal/modules/helpers.js makeRequireFunction in 20.20.2), without policy redirects. */
 function requireFor(module) {
-    const require = (id) => module.require(id);
-    require.resolve = (request, options) => Module._resolveFilename(request, module, false, options);
-    require.resolve.paths = (request) => Module._resolveLookupPaths(request, module);
+    function require(id) {
+        return module.require(id);
+    }
+    function resolve(request, options) {
+        return Module._resolveFilename(checkedRequest(request), module, false, options);
+    }
+    function paths(request) {
+        return Module._resolveLookupPaths(checkedRequest(request), module);
+    }
+    resolve.paths = paths;
+    require.resolve = resolve;
     require.main = process.mainModule;
     require.extensions = Module._extensions;
     require.cache = Module._cache;
@@ -93,18 +117,13 @@ function createCodeCache(storeFile) {
     const counts = { hits: 0, misses: 0 };
 
     function compile(module, content, filename, format) {
-        if (format === "module") return Module.prototype._compile.call(module, content, filename, format);
+        if (format === "module" || DYNAMIC_IMPORT.test(content)) return Module.prototype._compile.call(module, content, filename, format);
         stored ??= readStore(storeFile);
         const key = crypto.createHash("sha256").update(filename).update("\0").update(content).digest("hex");
         const cachedData = stored.get(key);
         let script;
         try {
-            script = new vm.Script(`${WRAPPER_START}${content}${WRAPPER_END}`, {
-                filename,
-                lineOffset: -1,
-                cachedData,
-                importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-            });
+            script = new vm.Script(`${WRAPPER_START}${content}${WRAPPER_END}`, { filename, lineOffset: -1, cachedData });
         } catch (error) {
             if (error instanceof SyntaxError) return Module.prototype._compile.call(module, content, filename, format);
             throw error;

@@ -9,10 +9,10 @@
  *    0.4 s of the SDK's 1.35 s load, measured with a Module._load profile on 2026-12-01;
  *  - the Automation API (`index.js` requires `./automation`: workspaces that drive the Pulumi CLI).
  *
- * Required by register.js, before the SDK loads, this hands the SDK a stand-in for each that loads
- * the real module the first time anything is read from it, so a program that does use one still
- * gets it, just later. The stand-in reports `__esModule`, so the SDK's `__importStar` keeps it as it
- * is instead of copying every member (which would load the module at once).
+ * Installed by register.js (`install()`), before the SDK loads, this hands the SDK a stand-in for
+ * each that loads the real module the first time anything is read from it, so a program that does
+ * use one still gets it, just later. The stand-in reports `__esModule`, so the SDK's `__importStar`
+ * keeps it as it is instead of copying every member (which would load the module at once).
  * infra/sdk-adapter.ts checks on load that the SDK still requires these modules from these files,
  * and tests/harness/sdk-adapter.spec.ts that a deferred module works when it is used.
  */
@@ -62,14 +62,17 @@ function resolvable(request, parent) {
     }
 }
 
-const load = Module._load;
-Module._load = function (request, parent, isMain) {
-    const from = DEFERRED[request];
-    const filename = parent?.filename;
-    if (from !== undefined && filename !== undefined && filename.endsWith(SDK_DIR + from) && resolvable(request, parent)) {
-        return deferredModule(() => load.call(this, request, parent, isMain));
-    }
-    return load.call(this, request, parent, isMain);
-};
+/** Defers those loads from now on; register.js calls it before anything loads the SDK. */
+function install() {
+    const load = Module._load;
+    Module._load = function (request, parent, isMain) {
+        const from = DEFERRED[request];
+        const filename = parent?.filename;
+        if (from !== undefined && filename !== undefined && filename.endsWith(SDK_DIR + from) && resolvable(request, parent)) {
+            return deferredModule(() => load.call(this, request, parent, isMain));
+        }
+        return load.call(this, request, parent, isMain);
+    };
+}
 
-module.exports = { DEFERRED };
+module.exports = { DEFERRED, install };

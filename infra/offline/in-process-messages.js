@@ -20,9 +20,10 @@
  * Together they took about 0.6 s of wall time of 3.5–4 s for production with staging beside it
  * (paired runs on 2026-12-02), mostly building and collecting the messages.
  *
- * Required by register.js, so only in the offline commands: there the monitor is always the mock,
- * and a pack in its own process (under the CLI, or with --protocol) is the bundle, which never loads
- * this. infra/sdk-adapter.ts checks on load that these files use nothing else of the modules
+ * Installed by register.js (`install()`), so only in the offline commands: there the monitor is
+ * always the mock, and a pack in its own process (under the CLI, or with --protocol) is the bundle,
+ * which never loads this. Parents of these messages are only read through their getters and
+ * serialized there; their `toObject`, `cloneMessage` and `equals` would not see the plain values. infra/sdk-adapter.ts checks on load that these files use nothing else of the modules
  * replaced, and tests/harness/sdk-adapter.spec.ts that values and serialized bytes are the same.
  */
 const Module = require("module");
@@ -46,24 +47,30 @@ function unexpected() {
     return new Error("Unexpected struct type.");
 }
 
-/** The value as Value.fromJavaScript would keep it, copied. */
+/** The value as Value.fromJavaScript would keep it, copied (goog.typeOf: an Array instance is a list). */
 function snapshot(value) {
     if (value === null || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
-    if (Array.isArray(value)) return value.map(snapshot);
+    if (value instanceof Array || Array.isArray(value)) {
+        // By index, as ListValue.fromJavaScript reads it: a hole is `undefined`, which it refuses.
+        const list = [];
+        for (let index = 0; index < value.length; index++) list.push(snapshot(value[index]));
+        return list;
+    }
     if (typeof value === "object") return snapshotObject(value);
     throw unexpected();
 }
 
+/** Own data properties only, so a key such as `__proto__` stays a key, as in the Struct's map. */
 function snapshotObject(object) {
     const keys = [];
     for (const key in object) keys.push(key);
     keys.sort();
     const copy = {};
-    for (const key of keys) copy[key] = snapshot(object[key]);
+    for (const key of keys) Object.defineProperty(copy, key, { value: snapshot(object[key]), enumerable: true, writable: true, configurable: true });
     return copy;
 }
 
-/** A fresh copy, as each call of toJavaScript builds new objects. */
+/** A fresh copy, as each call of toJavaScript builds new objects, by assignment as it does. */
 function copyOf(value) {
     if (value === null || typeof value !== "object") return value;
     if (Array.isArray(value)) return value.map(copyOf);
@@ -137,17 +144,20 @@ function inProcessAnalyzerModule(real) {
     return { ...real, PolicyNotApplicable };
 }
 
-const substitutes = new Map();
-const build = { [STRUCT_MODULE]: inMemoryStructModule, [ANALYZER_MODULE]: inProcessAnalyzerModule };
-const load = Module._load;
-Module._load = function (request, parent, isMain) {
-    const files = IN_PROCESS_IN[request];
-    const filename = parent?.filename;
-    if (files !== undefined && filename !== undefined && files.some((file) => filename.endsWith(NODE_MODULES + file))) {
-        if (!substitutes.has(request)) substitutes.set(request, build[request](load.call(this, request, parent, isMain)));
-        return substitutes.get(request);
-    }
-    return load.call(this, request, parent, isMain);
-};
+/** Hands the listed files their substitutes from now on; register.js calls it before anything loads them. */
+function install() {
+    const substitutes = new Map();
+    const build = { [STRUCT_MODULE]: inMemoryStructModule, [ANALYZER_MODULE]: inProcessAnalyzerModule };
+    const load = Module._load;
+    Module._load = function (request, parent, isMain) {
+        const files = IN_PROCESS_IN[request];
+        const filename = parent?.filename;
+        if (files !== undefined && filename !== undefined && files.some((file) => filename.endsWith(NODE_MODULES + file))) {
+            if (!substitutes.has(request)) substitutes.set(request, build[request](load.call(this, request, parent, isMain)));
+            return substitutes.get(request);
+        }
+        return load.call(this, request, parent, isMain);
+    };
+}
 
-module.exports = { ANALYZER_MODULE, IN_PROCESS_IN, STRUCT_MODULE, inMemoryStructModule, inProcessAnalyzerModule };
+module.exports = { ANALYZER_MODULE, IN_PROCESS_IN, STRUCT_MODULE, inMemoryStructModule, inProcessAnalyzerModule, install };

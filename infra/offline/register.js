@@ -1,8 +1,9 @@
 "use strict";
 /**
  * `node --require ./infra/offline/register.js <file>.ts`: compiles the project's own TypeScript
- * files as Node loads them, and nothing else. Unlike a general loader (tsx hooks every `.js` file,
- * node_modules included), JavaScript goes to Node untouched; each `.ts` file is transpiled with
+ * files as Node loads them. Unlike a general loader (tsx transforms every `.js` file, node_modules
+ * included), JavaScript is never transformed: dependencies only go through V8's code cache (below),
+ * and the project's own `.js` files to Node as they are. Each `.ts` file is transpiled with
  * esbuild (./transpile.js; no type check: `npm run typecheck` does that), the output kept in a
  * cache keyed by the source's digest, and carries an inline source map, so a program error's stack
  * names the TypeScript line. `npm ci` fills the cache for every project file (./precompile.js, run
@@ -22,10 +23,10 @@ const Module = require("module");
 const path = require("path");
 const { createCodeCache } = require("./code-cache");
 const { COMPILE_CACHE_DIR, isProjectFile, transpile } = require("./transpile");
-// Before anything loads the SDK: it then skips two packages it needs only to serialize functions,
-// and keeps the messages that never leave the process (with the mock monitor, the in-process pack) as plain values.
-require("./deferred-sdk-loads");
-require("./in-process-messages");
+// Before anything loads the SDK: it then defers modules a previewed program never uses, and keeps
+// the messages that never leave the process (with the mock monitor, the in-process pack) as plain values.
+require("./deferred-sdk-loads").install();
+require("./in-process-messages").install();
 
 function compileTypeScript(module, filename) {
     if (!isProjectFile(filename)) {

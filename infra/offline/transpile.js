@@ -30,25 +30,34 @@ function cachePath(filename, source, cacheDir = CACHE_DIR) {
     return path.join(cacheDir, `${key}.js`);
 }
 
+/** Closes every file the cache keeps: one without it (emptied, cut short) is compiled again. */
+const COMPLETE = "\n// (transpiled whole)\n";
+
 function store(cached, code) {
     try {
         fs.mkdirSync(path.dirname(cached), { recursive: true });
         const temporary = `${cached}.${process.pid}`;
-        fs.writeFileSync(temporary, code);
+        fs.writeFileSync(temporary, `${code}${COMPLETE}`);
         fs.renameSync(temporary, cached);
     } catch {
         // A read-only checkout compiles on every run; nothing else changes.
     }
 }
 
+function readCached(cached) {
+    try {
+        const code = fs.readFileSync(cached, "utf8");
+        return code.endsWith(COMPLETE) ? code : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 function transpile(filename) {
     const source = fs.readFileSync(filename, "utf8");
     const cached = cachePath(filename, source);
-    try {
-        return fs.readFileSync(cached, "utf8");
-    } catch {
-        // Not compiled yet.
-    }
+    const compiled = readCached(cached);
+    if (compiled !== undefined) return compiled;
     const { code } = compiler().transformSync(source, { ...TRANSFORM, sourcefile: filename });
     store(cached, code);
     return code;
@@ -60,7 +69,7 @@ async function precompile(filenames, cacheDir = CACHE_DIR) {
     for (const filename of filenames) {
         const source = fs.readFileSync(filename, "utf8");
         const cached = cachePath(filename, source, cacheDir);
-        if (!fs.existsSync(cached)) missing.push({ filename, source, cached });
+        if (readCached(cached) === undefined) missing.push({ filename, source, cached });
     }
     await Promise.all(missing.map(async ({ filename, source, cached }) => {
         const { code } = await compiler().transform(source, { ...TRANSFORM, sourcefile: filename });

@@ -108,6 +108,31 @@ describe("the compile caches of the offline commands", () => {
         assert.doesNotThrow(() => unwritable.save());
     });
 
+    it("leaves a module that imports dynamically to Node's own loader, so its import() works on every run", () => {
+        writeFileSync(path.join(dir, "esm.mjs"), "export const answer = 42;\n");
+        const file = path.join(dir, "loader.js");
+        writeFileSync(file, "exports.load = () => import('./esm.mjs').then((m) => m.answer);\n");
+        const probe = `
+            const Module = require("module");
+            const path = require("path");
+            const { createCodeCache } = require(${JSON.stringify(path.join(ROOT, "infra", "offline", "code-cache.js"))});
+            const file = ${JSON.stringify(file)};
+            const cache = createCodeCache(path.join(path.dirname(file), "store.bin"));
+            const module = new Module(file, undefined);
+            module.filename = file;
+            module.paths = Module._nodeModulePaths(path.dirname(file));
+            cache.compile(module, require("fs").readFileSync(file, "utf8"), file);
+            cache.save();
+            module.exports.load().then((answer) => console.log(JSON.stringify({ answer, counts: cache.counts })));
+        `;
+        for (const run of ["first", "second"]) {
+            const result = spawnSync(process.execPath, ["-e", probe], { encoding: "utf8" });
+            assert.equal(result.status, 0, `${run} run: ${result.stderr}`);
+            assert.deepEqual(JSON.parse(result.stdout), { answer: 42, counts: { hits: 0, misses: 0 } }, `${run} run`);
+            assert.equal(result.stderr, "", `${run} run`);
+        }
+    });
+
     it("leaves a module V8 cannot compile as a function body to Node's own loader", () => {
         const file = path.join(dir, "cli.js");
         const cache = createCodeCache(path.join(dir, "store.bin"));
@@ -135,6 +160,9 @@ describe("the compile caches of the offline commands", () => {
         assert.equal(await precompile([file], cache), 1);
         assert.equal(await precompile([file], cache), 0);
         appendFileSync(file, "export const more = 1;\n");
+        assert.equal(await precompile([file], cache), 1);
+        // An entry emptied or cut short after it was written is compiled again.
+        for (const entry of readdirSync(cache)) writeFileSync(path.join(cache, entry), "");
         assert.equal(await precompile([file], cache), 1);
     });
 
@@ -165,6 +193,9 @@ describe("the compile caches of the offline commands", () => {
         try {
             const compiled = run();
             const saved = run();
+            // A saved validator emptied later is compiled again, not loaded as `{}`.
+            for (const file of readdirSync(validators)) if (!before.has(file)) writeFileSync(path.join(validators, file), "");
+            assert.deepEqual(run().problems, compiled.problems);
             assert.equal(compiled.ajvLoaded, true);
             assert.equal(saved.ajvLoaded, false);
             assert.deepEqual(saved.problems, compiled.problems);

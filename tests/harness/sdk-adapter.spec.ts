@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import Module from "module";
 import * as path from "path";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as structModule from "google-protobuf/google/protobuf/struct_pb";
@@ -80,7 +81,14 @@ describe("the Pulumi SDK adapter", function () {
             assert.equal(JSON.stringify(converted), JSON.stringify(byProtobuf));
             assert.deepEqual(InMemory.fromJavaScript(value as never).serializeBinary(), Struct.fromJavaScript(value as never).serializeBinary());
         }
-        for (const invalid of [{ missing: undefined }, { call: () => 1 }, { list: [Symbol("s")] }]) {
+        const parsed = JSON.parse('{"__proto__": {"polluted": true}, "plain": 1}') as Record<string, unknown>;
+        const arrayLike = { list: Object.create(Array.prototype) as unknown[] };
+        for (const value of [parsed, arrayLike]) {
+            assert.equal(JSON.stringify(InMemory.fromJavaScript(value as never).toJavaScript()), JSON.stringify(Struct.fromJavaScript(value as never).toJavaScript()));
+            assert.deepEqual(InMemory.fromJavaScript(value as never).serializeBinary(), Struct.fromJavaScript(value as never).serializeBinary());
+        }
+        // eslint-disable-next-line no-sparse-arrays
+        for (const invalid of [{ missing: undefined }, { call: () => 1 }, { list: [Symbol("s")] }, { sparse: [1, , 3] }]) {
             assert.throws(() => Struct.fromJavaScript(invalid as never), /Unexpected struct type/);
             assert.throws(() => InMemory.fromJavaScript(invalid as never), /Unexpected struct type/);
         }
@@ -136,6 +144,16 @@ describe("the Pulumi SDK adapter", function () {
         const run = spawnSync(process.execPath, ["--require", REGISTER, "-e", probe], { cwd: ROOT, encoding: "utf8" });
         assert.equal(run.status, 0, run.stderr);
         assert.deepEqual(JSON.parse(run.stdout), { inProcess: [true, true, true, true, true], elsewhere: [true, true, true] });
+        // This process loaded the adapter, which reads the substitutes' lists, but not register.js.
+        const loadFor = (request: string, file: string) => {
+            const parent = require.cache[require.resolve(file)];
+            assert.ok(parent, `${file} is loaded in this process`);
+            return (Module as unknown as { _load(request: string, parent: unknown): Record<string, unknown> })._load(request, parent);
+        };
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require("@pulumi/policy");
+        assert.equal(loadFor("google-protobuf/google/protobuf/struct_pb", "@pulumi/pulumi/runtime/resource.js").Struct, Struct);
+        assert.equal(loadFor("@pulumi/pulumi/proto/analyzer_pb", "@pulumi/policy/server.js").PolicyNotApplicable, analyzerProto.PolicyNotApplicable);
     });
 
     it("serves the pack's analyzer handlers in-process, without binding a port", async () => {
