@@ -37,7 +37,7 @@ import type { PackLaunch } from "../infra/analyzer/types";
 import { PROGRAM_DIR } from "../infra/paths";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { COMPILE_CACHE_DIR } = require("../infra/offline/transpile") as { COMPILE_CACHE_DIR: string };
+const { COMPILE_CACHE_DIR } = require("../infra/offline/cache-files") as { COMPILE_CACHE_DIR: string };
 
 const ROOT = path.resolve(__dirname, "..");
 const NODE = process.execPath;

@@ -1,8 +1,7 @@
 import { createHash } from "crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "fs";
+import { readFileSync } from "fs";
 import * as path from "path";
 import type { ErrorObject, Options } from "ajv";
-import { REPOSITORY_ROOT } from "../paths";
 
 /**
  * A policy's config schema as the pack declares it (JSON Schema draft-07, the draft the Pulumi
@@ -23,9 +22,11 @@ const AJV_OPTIONS: Options = { allErrors: true, strict: true, strictTypes: false
  * Compiled validators, saved as the modules ajv generates, keyed by ajv's version, its options
  * and the schema. Compiling the pack's 24 distinct schemas took 0.10–0.15 s of every preview on the
  * 2-core machine (2026-12-02); loading them compiled takes a few milliseconds, and ajv itself is
- * then not loaded at all. The directory is register.js's, so a new install starts it afresh.
+ * then not loaded at all. The directory is the offline commands' cache (infra/offline/cache-files.js).
  */
-const VALIDATOR_CACHE_DIR = path.join(REPOSITORY_ROOT, "node_modules", ".cache", "clinical-platform", "ajv");
+/* eslint-disable-next-line @typescript-eslint/no-require-imports */
+const cacheFiles = require("../offline/cache-files") as { COMPILE_CACHE_DIR: string; writeWhole(file: string, data: string): boolean };
+const VALIDATOR_CACHE_DIR = path.join(cacheFiles.COMPILE_CACHE_DIR, "ajv");
 const validators = new Map<string, Validator>();
 let ajv: import("ajv").default | undefined;
 let cacheSalt: string | undefined;
@@ -51,22 +52,12 @@ function validatorFor(schema: JsonSchema): Validator {
         /* eslint-enable @typescript-eslint/no-require-imports */
         ajv ??= new Ajv(AJV_OPTIONS);
         const compiled = ajv.compile(schema);
-        save(file, standaloneCode(ajv, compiled));
+        // Where it cannot be saved (read-only), the schema is compiled again next time.
+        cacheFiles.writeWhole(file, standaloneCode(ajv, compiled));
         validator = compiled;
     }
     validators.set(text, validator);
     return validator;
-}
-
-function save(file: string, code: string): void {
-    try {
-        mkdirSync(path.dirname(file), { recursive: true });
-        const temporary = `${file}.${process.pid}`;
-        writeFileSync(temporary, code);
-        renameSync(temporary, file);
-    } catch {
-        // Read-only: the schema is compiled again next time.
-    }
 }
 
 /**

@@ -28,6 +28,7 @@ const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const vm = require("vm");
+const { writeWhole } = require("./cache-files");
 
 // Node's CommonJS wrapper, with the module's source starting on a line of its own: compiled with
 // lineOffset -1, line and column numbers in a stack trace are the file's own.
@@ -99,11 +100,7 @@ function writeStore(file, entries) {
         header.writeUInt32LE(data.length, KEY_BYTES);
         parts.push(header, data);
     }
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    // Written whole and renamed into place: a concurrent run reads either store, never half of one.
-    const temporary = `${file}.${process.pid}`;
-    fs.writeFileSync(temporary, Buffer.concat(parts));
-    fs.renameSync(temporary, file);
+    writeWhole(file, Buffer.concat(parts));
 }
 
 /**
@@ -117,10 +114,12 @@ function createCodeCache(storeFile) {
     const counts = { hits: 0, misses: 0 };
 
     function compile(module, content, filename, format) {
-        if (format === "module" || DYNAMIC_IMPORT.test(content)) return Module.prototype._compile.call(module, content, filename, format);
+        if (format === "module") return Module.prototype._compile.call(module, content, filename, format);
         stored ??= readStore(storeFile);
         const key = crypto.createHash("sha256").update(filename).update("\0").update(content).digest("hex");
         const cachedData = stored.get(key);
+        // Only a miss needs the scan: a source that mentions import( is never stored.
+        if (cachedData === undefined && DYNAMIC_IMPORT.test(content)) return Module.prototype._compile.call(module, content, filename, format);
         let script;
         try {
             script = new vm.Script(`${WRAPPER_START}${content}${WRAPPER_END}`, { filename, lineOffset: -1, cachedData });
@@ -142,21 +141,17 @@ function createCodeCache(storeFile) {
     /** Adds what this run compiled to the store; a store that cannot be written is left as it is. */
     function save() {
         if (compiled.size === 0) return;
-        try {
-            const entries = new Map(used);
-            for (const [key, script] of compiled) entries.set(key, script.createCachedData());
-            let size = 0;
-            for (const data of entries.values()) size += data.length;
-            // Entries of other commands (or of files since edited) are kept while the store is small.
-            for (const [key, data] of stored ?? []) {
-                if (entries.has(key) || size + data.length > MAX_STORE_BYTES) continue;
-                entries.set(key, data);
-                size += data.length;
-            }
-            writeStore(storeFile, entries);
-        } catch {
-            // A read-only or full disk: the next run compiles from source, as without a cache.
+        const entries = new Map(used);
+        for (const [key, script] of compiled) entries.set(key, script.createCachedData());
+        let size = 0;
+        for (const data of entries.values()) size += data.length;
+        // Entries of other commands (or of files since edited) are kept while the store is small.
+        for (const [key, data] of stored ?? []) {
+            if (entries.has(key) || size + data.length > MAX_STORE_BYTES) continue;
+            entries.set(key, data);
+            size += data.length;
         }
+        writeStore(storeFile, entries);
         compiled.clear();
     }
 

@@ -22,7 +22,8 @@ const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const { createCodeCache } = require("./code-cache");
-const { COMPILE_CACHE_DIR, isProjectFile, transpile } = require("./transpile");
+const { COMPILE_CACHE_DIR } = require("./cache-files");
+const { isProjectFile, transpile } = require("./transpile");
 // Before anything loads the SDK: it then defers modules a previewed program never uses, and keeps
 // the messages that never leave the process (with the mock monitor, the in-process pack) as plain values.
 require("./deferred-sdk-loads").install();

@@ -7,13 +7,12 @@
 const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
+const { COMPILE_CACHE_DIR, writeWhole } = require("./cache-files");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
 const TRANSFORM = { loader: "ts", format: "cjs", target: "node20", sourcemap: "inline", tsconfigRaw: { compilerOptions } };
 const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
-/** Everything compiled for the offline commands; removing it is a first run without `npm ci`'s prepare step. */
-const COMPILE_CACHE_DIR = path.join(ROOT, "node_modules", ".cache", "clinical-platform");
 const CACHE_DIR = path.join(COMPILE_CACHE_DIR, "ts");
 
 // esbuild itself (25 ms to load) only when a file is not compiled yet; its version is part of the key.
@@ -33,15 +32,9 @@ function cachePath(filename, source, cacheDir = CACHE_DIR) {
 /** Closes every file the cache keeps: one without it (emptied, cut short) is compiled again. */
 const COMPLETE = "\n// (transpiled whole)\n";
 
+/** A read-only checkout compiles on every run; nothing else changes. */
 function store(cached, code) {
-    try {
-        fs.mkdirSync(path.dirname(cached), { recursive: true });
-        const temporary = `${cached}.${process.pid}`;
-        fs.writeFileSync(temporary, `${code}${COMPLETE}`);
-        fs.renameSync(temporary, cached);
-    } catch {
-        // A read-only checkout compiles on every run; nothing else changes.
-    }
+    writeWhole(cached, `${code}${COMPLETE}`);
 }
 
 function readCached(cached) {
@@ -78,4 +71,4 @@ async function precompile(filenames, cacheDir = CACHE_DIR) {
     return missing.length;
 }
 
-module.exports = { COMPILE_CACHE_DIR, ROOT, isProjectFile, precompile, transpile };
+module.exports = { ROOT, isProjectFile, precompile, transpile };

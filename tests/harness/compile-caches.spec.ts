@@ -5,10 +5,10 @@
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from "fs";
+import { appendFileSync, existsSync, readdirSync, rmSync, truncateSync, writeFileSync } from "fs";
 import Module from "module";
-import { tmpdir } from "os";
 import * as path from "path";
+import { scratchDir } from "./scratch";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { createCodeCache } = require("../../infra/offline/code-cache") as {
@@ -46,10 +46,9 @@ const SOURCE = [
 describe("the compile caches of the offline commands", () => {
     let dir: string;
     beforeEach(() => {
-        dir = mkdtempSync(path.join(tmpdir(), "clinical-compile-cache-"));
+        dir = scratchDir("compile-cache-");
         writeFileSync(path.join(dir, "sibling.js"), "module.exports = 1;\n");
     });
-    afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
     it("gives a cached module what Node gives it: exports, require, __filename, __dirname and its own line and column in a stack trace", () => {
         const file = path.join(dir, "dependency.js");

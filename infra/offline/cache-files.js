@@ -1,0 +1,35 @@
+"use strict";
+/**
+ * Where the offline commands keep what they compile (transpiled project files, V8's code cache,
+ * saved config validators), and how they write it. Inside node_modules, so a new install starts it
+ * afresh; removing it is a first run without `npm ci`'s prepare step.
+ */
+const fs = require("fs");
+const path = require("path");
+
+const COMPILE_CACHE_DIR = path.join(path.resolve(__dirname, "..", ".."), "node_modules", ".cache", "clinical-platform");
+
+/**
+ * Writes `data` to `file` whole: into a file of this process's beside it, then renamed into place,
+ * so a concurrent reader sees the old file or the new one, never half of one. Returns false, and
+ * leaves nothing behind, where it cannot write (a read-only or full disk): a cache that is not
+ * written is compiled again next time.
+ */
+function writeWhole(file, data) {
+    const temporary = `${file}.${process.pid}`;
+    try {
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(temporary, data);
+        fs.renameSync(temporary, file);
+        return true;
+    } catch {
+        try {
+            fs.rmSync(temporary, { force: true });
+        } catch {
+            // Its directory could not be made either: nothing was written.
+        }
+        return false;
+    }
+}
+
+module.exports = { COMPILE_CACHE_DIR, writeWhole };
