@@ -10,8 +10,9 @@
  *  - the engine mocks: `runtime/mocks` MockMonitor (and its `newUrn`), `runtime/settings`
  *    setMockOptions and waitForRPCs;
  *  - the wire format: `runtime/rpc` signature keys and the unknown sentinel;
- *  - the promise bookkeeping: `runtime/debuggable` debuggablePromise, which records a stack trace
- *    for every promise the SDK creates;
+ *  - the evaluation bookkeeping: `runtime/debuggable` debuggablePromise and leakedPromises,
+ *    `runtime/state` getStore (the leak candidates), and `resource` Resource.callsites (the source
+ *    position of every resource), which evaluations under the mocks do without;
  *  - the policy server: `@pulumi/policy/server` serve (through the gRPC server it builds), the
  *    `deserialize` and `proxy` helpers its handlers use to build validation args;
  *  - the packages the SDK loads only to serialize functions (TypeScript, @npmcli/arborist), and its
@@ -63,6 +64,11 @@ const mocks = load("@pulumi/pulumi/runtime/mocks");
 const settings = load("@pulumi/pulumi/runtime/settings");
 const rpc = load("@pulumi/pulumi/runtime/rpc");
 const debuggable = load("@pulumi/pulumi/runtime/debuggable");
+const state = load("@pulumi/pulumi/runtime/state");
+const resource = load("@pulumi/pulumi/resource");
+/** The SDK's own functions, as loaded: withoutDebugBookkeeping replaces them while an evaluation runs. */
+const sdkDebuggablePromise = debuggable.debuggablePromise;
+const sdkCallsites = (resource.Resource as { callsites?: unknown } | undefined)?.callsites;
 const policyDeserialize = load("@pulumi/policy/deserialize");
 const policyProxy = load("@pulumi/policy/proxy");
 const policyServer = load("@pulumi/policy/server");
@@ -92,6 +98,9 @@ export function sdkAdapterProblems(): string[] {
     expect(settings, "@pulumi/pulumi/runtime/settings", "waitForRPCs", "function");
     for (const key of WIRE_KEYS) expect(rpc, "@pulumi/pulumi/runtime/rpc", key, "string");
     expect(debuggable, "@pulumi/pulumi/runtime/debuggable", "debuggablePromise", "function");
+    expect(debuggable, "@pulumi/pulumi/runtime/debuggable", "leakedPromises", "function");
+    expect(state, "@pulumi/pulumi/runtime/state", "getStore", "function");
+    problems.push(...bookkeepingProblems());
     expect(policyDeserialize, "@pulumi/policy/deserialize", "deserializeProperties", "function");
     expect(policyProxy, "@pulumi/policy/proxy", "unknownCheckingProxy", "function");
     expect(policyProxy, "@pulumi/policy/proxy", "UnknownValueError", "function");
@@ -134,6 +143,31 @@ function bundleSubstituteProblems(): string[] {
     if (output?.({ __pulumiOutput: true }) !== true || output({}) !== false) problems.push("policies/runtime/pulumi-sdk.ts: Output.isInstance does not recognise an output as the SDK does");
     for (const [member, value] of Object.entries(substitutes["@pulumi/pulumi/runtime/rpc"])) {
         if (rpc[member] !== value) problems.push(`policies/runtime/rpc-signatures.ts: ${member} is ${String(value)}, the SDK's is ${String(rpc[member])}`);
+    }
+    return problems;
+}
+
+/**
+ * What withoutDebugBookkeeping relies on: debuggablePromise does exactly trackPending's bookkeeping
+ * (besides its debug annotations), the source position is found through Resource.callsites, and
+ * neither the stock mock monitor nor the recording one reads what it yields.
+ */
+function bookkeepingProblems(): string[] {
+    const problems: string[] = [];
+    const compact = (text: string) => text.replace(/\s+/g, "");
+    const promiseSource = compact(String(sdkDebuggablePromise));
+    const chain = "localStore.leakCandidates.add(p);returnp.then((val)=>{localStore.leakCandidates.delete(p);returnval;}).catch((err)=>{localStore.leakCandidates.delete(p);err.promise=p;throwerr;});";
+    if (!promiseSource.startsWith("functiondebuggablePromise(p,ctx){constlocalStore=state.getStore();") || !promiseSource.endsWith(`${chain}}`)) {
+        problems.push("@pulumi/pulumi/runtime/debuggable debuggablePromise no longer keeps its leak candidates as trackPending in infra/sdk-adapter.ts does");
+    }
+    if (typeof sdkCallsites !== "function") {
+        problems.push("@pulumi/pulumi/resource Resource.callsites is missing");
+    } else if (!compact(String((resource.Resource as { stackTrace?: unknown }).stackTrace)).includes("letstack=Resource.callsites();")) {
+        problems.push("@pulumi/pulumi/resource Resource.stackTrace no longer finds positions through Resource.callsites");
+    }
+    const monitors = { "@pulumi/pulumi/runtime/mocks.js": path.join(PULUMI_DIR, "runtime", "mocks.js"), "infra/offline/engine.ts": path.join(__dirname, "offline", "engine.ts") };
+    for (const [name, file] of Object.entries(monitors)) {
+        if (/getSourceposition|getStacktrace/.test(readFileSync(file, "utf8"))) problems.push(`${name} reads a resource's source position, which evaluations leave out`);
     }
     return problems;
 }
@@ -237,33 +271,63 @@ export const specialArchiveSig = rpc.specialArchiveSig as string;
 /** The engine's sentinel for a value unknown until the update. */
 export const unknownValue = rpc.unknownValue as string;
 
-// ---- promise bookkeeping ------------------------------------------------------------------------
+// ---- evaluation bookkeeping ----------------------------------------------------------------------
 
-const debuggablePromise = debuggable.debuggablePromise as (promise: Promise<unknown>, context: unknown) => Promise<unknown>;
+const debuggablePromise = sdkDebuggablePromise as (promise: Promise<unknown>, context: unknown) => Promise<unknown>;
+const leakedPromises = debuggable.leakedPromises as () => [Set<Promise<unknown>>, string];
+const getStore = state.getStore as () => { leakCandidates: Set<Promise<unknown>> };
+const ResourceClass = resource.Resource as { callsites: () => unknown[] };
+const callsites = sdkCallsites as () => unknown[];
 
 /**
- * Runs `work` with the SDK's per-promise debug stack traces off. `debuggablePromise` keeps, on each
- * of the thousands of promises a stack creates, the formatted stack of its creation, read only to
- * describe a promise still pending when the process exits. Here it records an empty trace; the rest
- * of its bookkeeping runs as before, and errors the program throws keep their stacks, since the
- * limit is lowered only for the duration of that one call.
+ * The SDK's promise bookkeeping without its debug annotations: the same leak-candidate set, the same
+ * `then`/`catch` chain (so every registration settles in the same order), the same `promise` on a
+ * rejection. What it leaves out is what `debuggablePromise` attaches to each of the thousands of
+ * promises a stack creates (an id, a context and the formatted stack of its creation), read only
+ * to describe leaks when PULUMI_DEBUG_PROMISE_LEAKS is set; with that variable set the SDK's own
+ * function runs. The SDK's function is checked on load to still do exactly this bookkeeping.
  */
-export async function withoutPromiseStackTraces<T>(work: () => Promise<T>): Promise<T> {
-    const lean = (promise: Promise<unknown>, context: unknown) => {
-        const limit = Error.stackTraceLimit;
-        Error.stackTraceLimit = 0;
-        try {
-            return debuggablePromise(promise, context);
-        } finally {
-            Error.stackTraceLimit = limit;
-        }
-    };
-    debuggable.debuggablePromise = lean;
+function trackPending(promise: Promise<unknown>): Promise<unknown> {
+    const localStore = getStore();
+    localStore.leakCandidates.add(promise);
+    return promise
+        .then((value) => {
+            localStore.leakCandidates.delete(promise);
+            return value;
+        })
+        .catch((error: { promise?: unknown }) => {
+            localStore.leakCandidates.delete(promise);
+            error.promise = promise;
+            throw error;
+        });
+}
+
+/**
+ * Runs `work`, an evaluation under the mocks, without two things only a real engine or a leak
+ * debugger reads: the debug annotations on each SDK promise (see trackPending), and the source
+ * position of each resource, which the SDK finds by formatting and parsing the whole call stack of
+ * every constructor call and which the mock monitor ignores. Errors the program throws keep their
+ * stacks. Both are restored when `work` settles.
+ */
+export async function withoutDebugBookkeeping<T>(work: () => Promise<T>): Promise<T> {
+    const debugging = Boolean(process.env.PULUMI_DEBUG_PROMISE_LEAKS);
+    if (!debugging) debuggable.debuggablePromise = trackPending;
+    ResourceClass.callsites = () => [];
     try {
         return await work();
     } finally {
         debuggable.debuggablePromise = debuggablePromise;
+        ResourceClass.callsites = callsites;
     }
+}
+
+/**
+ * The SDK's own report of the promises it is still waiting for, as it prints it when a program exits
+ * with some pending, and clears the record; undefined when none is pending.
+ */
+export function takeLeakedPromises(): { count: number; message: string } | undefined {
+    const [leaked, message] = leakedPromises();
+    return leaked.size === 0 ? undefined : { count: leaked.size, message };
 }
 
 // ---- policy server ------------------------------------------------------------------------------

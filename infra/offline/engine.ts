@@ -5,7 +5,7 @@
  * read here from the request itself.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor, setMockOptions, waitForRPCs, withoutPromiseStackTraces } from "../sdk-adapter";
+import { MockMonitor, setMockOptions, takeLeakedPromises, waitForRPCs, withoutDebugBookkeeping } from "../sdk-adapter";
 import { CloudOptions, MOCK_ACCOUNT_ID, mockCall, mockResource } from "./cloud";
 import { RecordedResource } from "./types";
 
@@ -194,13 +194,19 @@ async function evaluateAlone(program: () => unknown, options: EvaluationOptions)
     // A program error is caught inside the stack body so it surfaces here, with what was registered
     // before it, instead of as an unhandled rejection from the stack's registration.
     let failure: unknown;
-    // The SDK records a source position for every resource; mapping each one back through source
-    // maps costs more than the rest of the evaluation.
-    const sourceMaps = process.sourceMapsEnabled;
-    process.setSourceMapsEnabled(false);
     let outputs: Record<string, unknown> | undefined;
+    // A registration waiting on a promise that never settles leaves nothing to run: the process
+    // would exit with the evaluation unfinished. The SDK reports that at exit; here it fails the
+    // evaluation, so the command reports it like any program error.
+    let stalled: (error: Error) => void = () => undefined;
+    const drained = new Promise<never>((_, reject) => (stalled = reject));
+    const onDrained = () => {
+        const reason = new Error(`stack ${options.stack}: the program cannot finish, nothing is left to run. ${takeLeakedPromises()?.message ?? ""}`.trim());
+        stalled(new EvaluationFailure(reason, monitor.registrations));
+    };
+    process.once("beforeExit", onDrained);
     try {
-        await withoutPromiseStackTraces(async () => {
+        await withoutDebugBookkeeping(() => Promise.race([drained, (async () => {
             outputs = await pulumi.runtime.runInPulumiStack(async () => {
                 try {
                     return (await program()) as Record<string, unknown>;
@@ -211,11 +217,14 @@ async function evaluateAlone(program: () => unknown, options: EvaluationOptions)
             });
             // After a program error the registrations it left waiting never finish; its error is the result.
             if (failure === undefined) await waitForRPCs();
-        });
+        })()]));
     } finally {
-        process.setSourceMapsEnabled(sourceMaps);
+        process.off("beforeExit", onDrained);
     }
     if (failure !== undefined) throw new EvaluationFailure(failure, monitor.registrations);
+    // A promise still pending once every RPC has finished fails `pulumi up` at exit, with this message.
+    const leaked = takeLeakedPromises();
+    if (leaked !== undefined) throw new EvaluationFailure(new Error(`stack ${options.stack}: ${leaked.message}`), monitor.registrations);
     return { resources: monitor.registrations, outputs: outputs ?? {} };
 }
 

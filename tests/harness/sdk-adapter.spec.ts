@@ -35,11 +35,6 @@ describe("the Pulumi SDK adapter", function () {
         assert.throws(() => props.arn, (error: unknown) => error instanceof sdk.UnknownValueError);
     });
 
-    it("keeps a program error's stack while the SDK's promise stack traces are off", async () => {
-        const error = await sdk.withoutPromiseStackTraces(async () => new Error("from the program"));
-        assert.match(error.stack ?? "", /\n\s+at /);
-    });
-
     it("loads the SDK for the offline commands without TypeScript, arborist or the Automation API, and each on first use", () => {
         const probe = `
             const cached = (name) => Object.keys(require.cache).some((file) => file.includes("/node_modules/" + name + "/"));
