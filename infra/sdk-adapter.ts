@@ -172,17 +172,18 @@ function bookkeepingProblems(): string[] {
     return problems;
 }
 
-/** The SDK files whose require of a package infra/offline/deferred-sdk-loads.js defers must still require it. */
+/** The SDK files whose require of a module infra/offline/deferred-sdk-loads.js defers must still require it. */
 function deferredLoadProblems(): string[] {
-    const { DEFERRED } = require("./offline/deferred-sdk-loads") as { DEFERRED: Record<string, string> };
-    return Object.entries(DEFERRED).flatMap(([request, from]) => {
+    const { DEFERRED } = require("./offline/deferred-sdk-loads") as { DEFERRED: Record<string, string[]> };
+    return Object.entries(DEFERRED).flatMap(([file, requests]) => {
         let source: string;
         try {
-            source = readFileSync(path.join(PULUMI_DIR, from), "utf8");
+            source = readFileSync(require.resolve(file), "utf8");
         } catch {
-            return [`@pulumi/pulumi/${from} is missing (infra/offline/deferred-sdk-loads.js defers its require of ${request})`];
+            return [`${file} is missing (infra/offline/deferred-sdk-loads.js defers its require of ${requests.join(", ")})`];
         }
-        return source.includes(`require("${request}")`) ? [] : [`@pulumi/pulumi/${from} no longer requires ${request} (infra/offline/deferred-sdk-loads.js)`];
+        return requests.filter((request) => !source.includes(`require("${request}")`))
+            .map((request) => `${file} no longer requires ${request} (infra/offline/deferred-sdk-loads.js)`);
     });
 }
 

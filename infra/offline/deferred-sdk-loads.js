@@ -1,33 +1,41 @@
 "use strict";
 /**
- * Modules `@pulumi/pulumi` 3.248.0 loads with its index that a program previewed under the mocks
- * does not use:
- *  - the TypeScript compiler (`typescript-shim.js`, for parsing a function's source) and
- *    `@npmcli/arborist` (`runtime/closure/codePaths.js`, for the packages a function's code needs),
- *    which the SDK uses only to serialize a JavaScript function into a resource
- *    (`aws.lambda.CallbackFunction` and the like), which this project never does; together 0.6 s and
- *    0.4 s of the SDK's 1.35 s load, measured with a Module._load profile on 2026-12-01;
- *  - the Automation API (`index.js` requires `./automation`: workspaces that drive the Pulumi CLI).
+ * Modules the Pulumi SDKs load with their indexes that a program previewed under the mocks does not
+ * use:
+ *  - what `@pulumi/pulumi` 3.248.0 needs only to serialize a JavaScript function into a resource
+ *    (`aws.lambda.CallbackFunction` and the like), which this project never does: the TypeScript
+ *    compiler (`typescript-shim.js`, for parsing a function's source), the closure walker
+ *    (`runtime/closure/createClosure.js` and what it loads) and the packages `codePaths.js` needs
+ *    to find the files a function's code uses (`@npmcli/arborist`, `fdir`, `normalize-package-data`,
+ *    `upath`); TypeScript and arborist were 0.6 s and 0.4 s of the SDK's 1.35 s load (a Module._load
+ *    profile, 2026-12-01), the rest about 0.06 s (2026-12-02);
+ *  - its Automation API (`index.js` requires `./automation`: workspaces that drive the Pulumi CLI),
+ *    which a program never calls (about 0.07 s, 2026-12-02);
+ *  - `glob`, which `@pulumi/kubernetes` 4.34.2 loads with its `yaml` module for ConfigGroup's
+ *    `files` patterns, which this project does not use (about 0.02 s, 2026-12-02).
  *
- * Installed by register.js (`install()`), before the SDK loads, this hands the SDK a stand-in for
- * each that loads the real module the first time anything is read from it, so a program that does
- * use one still gets it, just later. The stand-in reports `__esModule`, so the SDK's `__importStar`
- * keeps it as it is instead of copying every member (which would load the module at once).
- * infra/sdk-adapter.ts checks on load that the SDK still requires these modules from these files,
- * and tests/harness/sdk-adapter.spec.ts that a deferred module works when it is used.
+ * Installed by register.js (`install()`), before the SDKs load, this hands the requiring file a
+ * stand-in for each that loads the real module the first time anything is read from it, so a
+ * program that does use one still gets it, just later. The stand-in reports `__esModule`, so the
+ * SDKs' `__importStar` and `__importDefault` keep it as it is instead of copying every member
+ * (which would load the module at once); its `default` is, as those helpers make it, the module
+ * itself when the module is not an ES module. infra/sdk-adapter.ts checks on load that each file
+ * still requires what is deferred from it, and tests/harness/sdk-adapter.spec.ts that a deferred
+ * module works when it is used.
  */
 const Module = require("module");
 const path = require("path");
 
-/** Requested module → the SDK file (under @pulumi/pulumi) whose require of it is deferred. */
+/** For each file of an installed package (as `<package>/<path>`), the requests whose load is deferred. */
 const DEFERRED = {
-    typescript: "typescript-shim.js",
-    "@npmcli/arborist": path.join("runtime", "closure", "codePaths.js"),
-    // The Automation API (`pulumi.automation`: workspaces, execa, the CLI wrapper), which a program
-    // never calls; the index loads it with everything else (about 0.07 s of the SDK's load, 2026-12-02).
-    "./automation": "index.js",
+    "@pulumi/pulumi/typescript-shim.js": ["typescript"],
+    "@pulumi/pulumi/runtime/closure/codePaths.js": ["@npmcli/arborist", "fdir", "normalize-package-data", "upath"],
+    "@pulumi/pulumi/runtime/closure/serializeClosure.js": ["./createClosure"],
+    "@pulumi/pulumi/index.js": ["./automation"],
+    "@pulumi/kubernetes/yaml/yaml.js": ["glob"],
 };
-const SDK_DIR = `${path.sep}node_modules${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
+/** The same table keyed by the file's path as it ends a filename, with the platform's separator. */
+const DEFERRED_BY_SUFFIX = new Map(Object.entries(DEFERRED).map(([file, requests]) => [`${path.sep}node_modules${path.sep}${file.split("/").join(path.sep)}`, new Set(requests)]));
 
 function deferredModule(load) {
     let loaded;
@@ -36,7 +44,11 @@ function deferredModule(load) {
         return loaded;
     };
     return new Proxy(Object.create(null), {
-        get: (_, key) => (key === "__esModule" ? true : Reflect.get(real(), key)),
+        get: (_, key) => {
+            if (key === "__esModule") return true;
+            const module = real();
+            return key === "default" && !module?.__esModule ? module : Reflect.get(module, key);
+        },
         has: (_, key) => Reflect.has(real(), key),
         ownKeys: () => Reflect.ownKeys(real()),
         getOwnPropertyDescriptor: (_, key) => {
@@ -62,17 +74,20 @@ function resolvable(request, parent) {
     }
 }
 
-/** Defers those loads from now on; register.js calls it before anything loads the SDK. */
+/** Defers those loads from now on; register.js calls it before anything loads the SDKs. */
 function install() {
     const load = Module._load;
     Module._load = function (request, parent, isMain) {
-        const from = DEFERRED[request];
         const filename = parent?.filename;
-        if (from !== undefined && filename !== undefined && filename.endsWith(SDK_DIR + from) && resolvable(request, parent)) {
-            return deferredModule(() => load.call(this, request, parent, isMain));
+        if (typeof filename === "string" && filename.includes(`${path.sep}node_modules${path.sep}@pulumi${path.sep}`)) {
+            for (const [suffix, requests] of DEFERRED_BY_SUFFIX) {
+                if (requests.has(request) && filename.endsWith(suffix) && resolvable(request, parent)) {
+                    return deferredModule(() => load.call(this, request, parent, isMain));
+                }
+            }
         }
         return load.call(this, request, parent, isMain);
     };
 }
 
-module.exports = { DEFERRED, install };
+module.exports = { DEFERRED, deferredModule, install };

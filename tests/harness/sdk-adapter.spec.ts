@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import { mkdirSync, writeFileSync } from "fs";
 import Module from "module";
 import * as path from "path";
 import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
@@ -13,6 +14,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as sdk from "../../infra/sdk-adapter";
 import { POLICY_PACK_DIR } from "../../infra/paths";
 import { PACK_MODULES_ENTRY, ensurePackBuilt } from "../../infra/analyzer/pack-build";
+import { scratchDir } from "./scratch";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const REGISTER = "./infra/offline/register.js";
@@ -35,25 +37,61 @@ describe("the Pulumi SDK adapter", function () {
         assert.throws(() => props.arn, (error: unknown) => error instanceof sdk.UnknownValueError);
     });
 
-    it("loads the SDK for the offline commands without TypeScript, arborist or the Automation API, and each on first use", () => {
+    it("loads the SDKs for the offline commands without what only function serialization, the Automation API or YAML globs use, and each on first use", () => {
+        const workspace = scratchDir("code-paths-");
+        writeFileSync(path.join(workspace, "package.json"), JSON.stringify({ name: "root", version: "1.0.0", workspaces: ["member"] }));
+        mkdirSync(path.join(workspace, "member"));
+        writeFileSync(path.join(workspace, "member", "package.json"), JSON.stringify({ name: "member", version: "1.0.0" }));
+        writeFileSync(path.join(workspace, "member", "service.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: probe\n");
         const probe = `
-            const cached = (name) => Object.keys(require.cache).some((file) => file.includes("/node_modules/" + name + "/"));
+            const loaded = (file) => Object.keys(require.cache).some((name) => name.includes("/node_modules/" + file));
+            const watched = { typescript: "typescript/", arborist: "@npmcli/arborist/", automation: "@pulumi/pulumi/automation/", closure: "@pulumi/pulumi/runtime/closure/createClosure.js", fdir: "fdir/", upath: "upath/", glob: "glob/" };
+            const state = () => Object.fromEntries(Object.entries(watched).map(([name, file]) => [name, loaded(file)]));
             const pulumi = require("@pulumi/pulumi");
-            const before = { typescript: cached("typescript"), arborist: cached("@npmcli/arborist"), automation: cached("@pulumi/pulumi/automation") };
-            const shim = require("@pulumi/pulumi/typescript-shim");
-            const parsed = shim.createSourceFile("f.ts", "const answer = 42;", shim.ScriptTarget.ES2020).statements.length;
-            const workspace = typeof pulumi.automation.LocalWorkspace.create;
-            console.log(JSON.stringify({ before, after: { typescript: cached("typescript"), automation: cached("@pulumi/pulumi/automation") }, parsed, workspace, version: shim.version === require("typescript").version }));
+            const k8s = require("@pulumi/kubernetes");
+            const before = state();
+            (async () => {
+                const shim = require("@pulumi/pulumi/typescript-shim");
+                const parsed = shim.createSourceFile("f.ts", "const answer = 42;", shim.ScriptTarget.ES2020).statements.length;
+                const workspace = typeof pulumi.automation.LocalWorkspace.create;
+                const serialized = (await pulumi.runtime.serializeFunction(() => 6 * 7)).text.includes("6 * 7");
+                process.chdir(${JSON.stringify(workspace)});
+                const codePaths = [...(await pulumi.runtime.computeCodePaths({ extraIncludePaths: ["member"] })).keys()];
+                const evaluation = await require(${JSON.stringify(path.join(ROOT, "infra", "offline", "engine"))})
+                    .evaluate(() => { new k8s.yaml.ConfigGroup("group", { files: "member/*.yaml" }); return {}; }, { project: "p", stack: "s", config: {}, region: "eu-west-1" })
+                    .then((result) => result.resources, (failure) => failure.resources);
+                const globbed = evaluation.filter((r) => r.type === "kubernetes:yaml:ConfigFile").map((r) => r.name);
+                console.log(JSON.stringify({ before, after: state(), parsed, workspace, serialized, codePaths, globbed, version: shim.version === require("typescript").version }));
+            })();
         `;
         const run = spawnSync(process.execPath, ["--require", REGISTER, "-e", probe], { cwd: ROOT, encoding: "utf8" });
         assert.equal(run.status, 0, run.stderr);
         assert.deepEqual(JSON.parse(run.stdout), {
-            before: { typescript: false, arborist: false, automation: false },
-            after: { typescript: true, automation: true },
+            before: { typescript: false, arborist: false, automation: false, closure: false, fdir: false, upath: false, glob: false },
+            after: { typescript: true, arborist: true, automation: true, closure: true, fdir: true, upath: true, glob: true },
             parsed: 1,
             workspace: "function",
+            serialized: true,
+            codePaths: ["member"],
+            globbed: ["./member/service.yaml"],
             version: true,
         });
+    });
+
+    it("hands a deferred module to the SDKs' import helpers as they would hand the module itself, loading it on first read", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { deferredModule } = require("../../infra/offline/deferred-sdk-loads") as { deferredModule: (load: () => unknown) => Record<string, unknown> };
+        const commonJs = Object.assign(() => "called", { member: 1 });
+        let loads = 0;
+        const standIn = deferredModule(() => (loads++, commonJs));
+        // What TypeScript's __importDefault and __importStar do with a module that reports __esModule.
+        const importDefault = (module: Record<string, unknown>) => (module.__esModule ? module : { default: module });
+        assert.equal(loads, 0, "not loaded by being required");
+        assert.equal(importDefault(standIn).default, commonJs, "default is the CommonJS module itself");
+        assert.equal(standIn.member, 1);
+        assert.equal(loads, 1, "loaded once, on first read");
+        const esModule = { __esModule: true, default: "the default export" };
+        assert.equal(deferredModule(() => esModule).default, "the default export", "an ES module keeps its own default");
     });
 
     it("keeps the Structs the SDK exchanges with the mock monitor as values, converted as google-protobuf converts them", () => {
