@@ -16,7 +16,7 @@
  *  - the policy server: `@pulumi/policy/server` serve (through the gRPC server it builds), the
  *    `deserialize` and `proxy` helpers its handlers use to build validation args;
  *  - the packages the SDK loads only to serialize functions (TypeScript, @npmcli/arborist), and its
- *    Automation API, whose load infra/offline/deferred-sdk-loads.js defers until first use; it must
+ *    Automation API, whose load infra/offline/deferred-loads.js defers until first use; it must
  *    run before the SDK loads, so register.js requires it, and the check below requires the SDK to
  *    still load them where it says;
  *  - the Structs three SDK runtime files build for the engine monitor, those @pulumi/policy's protoutil
@@ -172,18 +172,20 @@ function bookkeepingProblems(): string[] {
     return problems;
 }
 
-/** The SDK files whose require of a module infra/offline/deferred-sdk-loads.js defers must still require it. */
+/** The dependency files whose require of a module infra/offline/deferred-loads.js defers must still require it. */
 function deferredLoadProblems(): string[] {
-    const { DEFERRED } = require("./offline/deferred-sdk-loads") as { DEFERRED: Record<string, string[]> };
+    const { DEFERRED } = require("./offline/deferred-loads") as { DEFERRED: Record<string, string[]> };
     return Object.entries(DEFERRED).flatMap(([file, requests]) => {
+        // Through the package's directory: a package's exports may not list the file itself.
+        const [packageName, inPackage] = file.startsWith("@") ? [file.split("/", 2).join("/"), file.split("/").slice(2).join("/")] : [file.split("/")[0], file.split("/").slice(1).join("/")];
         let source: string;
         try {
-            source = readFileSync(require.resolve(file), "utf8");
+            source = readFileSync(path.join(path.dirname(require.resolve(`${packageName}/package.json`)), inPackage), "utf8");
         } catch {
-            return [`${file} is missing (infra/offline/deferred-sdk-loads.js defers its require of ${requests.join(", ")})`];
+            return [`${file} is missing (infra/offline/deferred-loads.js defers its require of ${requests.join(", ")})`];
         }
         return requests.filter((request) => !source.includes(`require("${request}")`))
-            .map((request) => `${file} no longer requires ${request} (infra/offline/deferred-sdk-loads.js)`);
+            .map((request) => `${file} no longer requires ${request} (infra/offline/deferred-loads.js)`);
     });
 }
 

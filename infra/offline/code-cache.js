@@ -1,6 +1,6 @@
 "use strict";
 /**
- * V8's code cache for the dependencies the offline commands load: the preview loads about 880
+ * V8's code cache for the dependencies the offline commands load: the preview loads about 530
  * CommonJS modules from node_modules (the SDKs, zod, yaml, ajv, gRPC), and V8 parses and compiles
  * each of them again on every run. Node 22 keeps such a cache itself (`module.enableCompileCache`);
  * Node 20, which the project supports, does not, so register.js hands each dependency module here.

@@ -26,7 +26,7 @@ const { COMPILE_CACHE_DIR } = require("./cache-files");
 const { isProjectFile, transpile } = require("./transpile");
 // Before anything loads the SDK: it then defers modules a previewed program never uses, and keeps
 // the messages that never leave the process (with the mock monitor, the in-process pack) as plain values.
-require("./deferred-sdk-loads").install();
+require("./deferred-loads").install();
 require("./in-process-messages").install();
 
 function compileTypeScript(module, filename) {

@@ -37,7 +37,7 @@ describe("the Pulumi SDK adapter", function () {
         assert.throws(() => props.arn, (error: unknown) => error instanceof sdk.UnknownValueError);
     });
 
-    it("loads the SDKs for the offline commands without what only function serialization, the Automation API or YAML globs use, and each on first use", () => {
+    it("loads the dependencies of the offline commands without what only function serialization, the Automation API, a real engine, YAML globs or translations use, and each on first use", () => {
         const workspace = scratchDir("code-paths-");
         writeFileSync(path.join(workspace, "package.json"), JSON.stringify({ name: "root", version: "1.0.0", workspaces: ["member"] }));
         mkdirSync(path.join(workspace, "member"));
@@ -45,11 +45,13 @@ describe("the Pulumi SDK adapter", function () {
         writeFileSync(path.join(workspace, "member", "service.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: probe\n");
         const probe = `
             const loaded = (file) => Object.keys(require.cache).some((name) => name.includes("/node_modules/" + file));
-            const watched = { typescript: "typescript/", arborist: "@npmcli/arborist/", automation: "@pulumi/pulumi/automation/", closure: "@pulumi/pulumi/runtime/closure/createClosure.js", fdir: "fdir/", upath: "upath/", glob: "glob/" };
+            const watched = { typescript: "typescript/", arborist: "@npmcli/arborist/", automation: "@pulumi/pulumi/automation/", closure: "@pulumi/pulumi/runtime/closure/createClosure.js", fdir: "fdir/", upath: "upath/", glob: "glob/", semver: "semver/", locales: "zod/v4/locales/de.cjs" };
             const state = () => Object.fromEntries(Object.entries(watched).map(([name, file]) => [name, loaded(file)]));
             const pulumi = require("@pulumi/pulumi");
             const k8s = require("@pulumi/kubernetes");
-            const before = state();
+            const { z } = require("zod");
+            const before = { ...state(), telemetry: loaded("@opentelemetry/api/") };
+            const english = z.string().safeParse(1).error.issues[0].message;
             (async () => {
                 const shim = require("@pulumi/pulumi/typescript-shim");
                 const parsed = shim.createSourceFile("f.ts", "const answer = 42;", shim.ScriptTarget.ES2020).statements.length;
@@ -61,26 +63,33 @@ describe("the Pulumi SDK adapter", function () {
                     .evaluate(() => { new k8s.yaml.ConfigGroup("group", { files: "member/*.yaml" }); return {}; }, { project: "p", stack: "s", config: {}, region: "eu-west-1" })
                     .then((result) => result.resources, (failure) => failure.resources);
                 const globbed = evaluation.filter((r) => r.type === "kubernetes:yaml:ConfigFile").map((r) => r.name);
-                console.log(JSON.stringify({ before, after: state(), parsed, workspace, serialized, codePaths, globbed, version: shim.version === require("typescript").version }));
+                // A provider package registered twice is compared by version (semver).
+                const module = { version: "1.2.3", construct: () => undefined };
+                pulumi.runtime.registerResourceModule("probe", "index", module);
+                pulumi.runtime.registerResourceModule("probe", "index", module);
+                z.config(z.locales.de());
+                const german = z.string().safeParse(1).error.issues[0].message;
+                console.log(JSON.stringify({ before, after: state(), parsed, workspace, serialized, codePaths, globbed, translated: english !== german, version: shim.version === require("typescript").version }));
             })();
         `;
         const run = spawnSync(process.execPath, ["--require", REGISTER, "-e", probe], { cwd: ROOT, encoding: "utf8" });
         assert.equal(run.status, 0, run.stderr);
         assert.deepEqual(JSON.parse(run.stdout), {
-            before: { typescript: false, arborist: false, automation: false, closure: false, fdir: false, upath: false, glob: false },
-            after: { typescript: true, arborist: true, automation: true, closure: true, fdir: true, upath: true, glob: true },
+            before: { typescript: false, arborist: false, automation: false, closure: false, fdir: false, upath: false, glob: false, semver: false, locales: false, telemetry: false },
+            after: { typescript: true, arborist: true, automation: true, closure: true, fdir: true, upath: true, glob: true, semver: true, locales: true },
             parsed: 1,
             workspace: "function",
             serialized: true,
             codePaths: ["member"],
             globbed: ["./member/service.yaml"],
+            translated: true,
             version: true,
         });
     });
 
     it("hands a deferred module to the SDKs' import helpers as they would hand the module itself, loading it on first read", () => {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const { deferredModule } = require("../../infra/offline/deferred-sdk-loads") as { deferredModule: (load: () => unknown) => Record<string, unknown> };
+        const { deferredModule } = require("../../infra/offline/deferred-loads") as { deferredModule: (load: () => unknown) => Record<string, unknown> };
         const commonJs = Object.assign(() => "called", { member: 1 });
         let loads = 0;
         const standIn = deferredModule(() => (loads++, commonJs));

@@ -1,27 +1,33 @@
 "use strict";
 /**
- * Modules the Pulumi SDKs load with their indexes that a program previewed under the mocks does not
- * use:
+ * Modules the dependencies load with their indexes that a program previewed under the mocks does not
+ * use (load times from Module._load profiles on this 2-core machine):
  *  - what `@pulumi/pulumi` 3.248.0 needs only to serialize a JavaScript function into a resource
  *    (`aws.lambda.CallbackFunction` and the like), which this project never does: the TypeScript
  *    compiler (`typescript-shim.js`, for parsing a function's source), the closure walker
  *    (`runtime/closure/createClosure.js` and what it loads) and the packages `codePaths.js` needs
  *    to find the files a function's code uses (`@npmcli/arborist`, `fdir`, `normalize-package-data`,
- *    `upath`); TypeScript and arborist were 0.6 s and 0.4 s of the SDK's 1.35 s load (a Module._load
- *    profile, 2026-12-01), the rest about 0.06 s (2026-12-02);
+ *    `upath`); TypeScript and arborist were 0.6 s and 0.4 s of the SDK's 1.35 s load (2026-12-01),
+ *    the rest about 0.06 s (2026-12-02);
  *  - its Automation API (`index.js` requires `./automation`: workspaces that drive the Pulumi CLI),
- *    which a program never calls (about 0.07 s, 2026-12-02);
+ *    which a program never calls (about 0.07 s);
+ *  - what it needs only with a real engine: OpenTelemetry (`runtime/settings.js`, to propagate
+ *    trace context on gRPC calls to the engine; 44 files) and `semver` (`runtime/rpc.js`, to compare
+ *    the versions of a provider package registered twice or of a resource reference; 47 files);
  *  - `glob`, which `@pulumi/kubernetes` 4.34.2 loads with its `yaml` module for ConfigGroup's
- *    `files` patterns, which this project does not use (about 0.02 s, 2026-12-02).
+ *    `files` patterns, which this project does not use (about 0.02 s);
+ *  - zod 4.6.7's 64 translations of its error messages (`locales`, exported by `v4/core/index.cjs`
+ *    and `v4/classic/external.cjs`); its English messages, the default, are loaded on their own
+ *    (`v4/classic/schemas.cjs` requires `locales/en.cjs`); about 0.02 s.
  *
- * Installed by register.js (`install()`), before the SDKs load, this hands the requiring file a
+ * Installed by register.js (`install()`), before anything loads, this hands the requiring file a
  * stand-in for each that loads the real module the first time anything is read from it, so a
  * program that does use one still gets it, just later. The stand-in reports `__esModule`, so the
- * SDKs' `__importStar` and `__importDefault` keep it as it is instead of copying every member
- * (which would load the module at once); its `default` is, as those helpers make it, the module
- * itself when the module is not an ES module. infra/sdk-adapter.ts checks on load that each file
- * still requires what is deferred from it, and tests/harness/sdk-adapter.spec.ts that a deferred
- * module works when it is used.
+ * `__importStar` and `__importDefault` helpers of compiled TypeScript keep it as it is instead of
+ * copying every member (which would load the module at once); its `default` is, as those helpers
+ * make it, the module itself when the module is not an ES module. infra/sdk-adapter.ts checks on
+ * load that each file still requires what is deferred from it, and tests/harness/sdk-adapter.spec.ts
+ * that a deferred module works when it is used.
  */
 const Module = require("module");
 const path = require("path");
@@ -32,10 +38,15 @@ const DEFERRED = {
     "@pulumi/pulumi/runtime/closure/codePaths.js": ["@npmcli/arborist", "fdir", "normalize-package-data", "upath"],
     "@pulumi/pulumi/runtime/closure/serializeClosure.js": ["./createClosure"],
     "@pulumi/pulumi/index.js": ["./automation"],
+    "@pulumi/pulumi/runtime/settings.js": ["@opentelemetry/api"],
+    "@pulumi/pulumi/runtime/rpc.js": ["semver"],
     "@pulumi/kubernetes/yaml/yaml.js": ["glob"],
+    "zod/v4/core/index.cjs": ["../locales/index.cjs"],
+    "zod/v4/classic/external.cjs": ["../locales/index.cjs"],
 };
 /** The same table keyed by the file's path as it ends a filename, with the platform's separator. */
-const DEFERRED_BY_SUFFIX = new Map(Object.entries(DEFERRED).map(([file, requests]) => [`${path.sep}node_modules${path.sep}${file.split("/").join(path.sep)}`, new Set(requests)]));
+const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+const DEFERRED_BY_SUFFIX = new Map(Object.entries(DEFERRED).map(([file, requests]) => [`${NODE_MODULES}${file.split("/").join(path.sep)}`, new Set(requests)]));
 
 function deferredModule(load) {
     let loaded;
@@ -74,12 +85,12 @@ function resolvable(request, parent) {
     }
 }
 
-/** Defers those loads from now on; register.js calls it before anything loads the SDKs. */
+/** Defers those loads from now on; register.js calls it before anything loads a dependency. */
 function install() {
     const load = Module._load;
     Module._load = function (request, parent, isMain) {
         const filename = parent?.filename;
-        if (typeof filename === "string" && filename.includes(`${path.sep}node_modules${path.sep}@pulumi${path.sep}`)) {
+        if (typeof filename === "string" && filename.includes(NODE_MODULES)) {
             for (const [suffix, requests] of DEFERRED_BY_SUFFIX) {
                 if (requests.has(request) && filename.endsWith(suffix) && resolvable(request, parent)) {
                     return deferredModule(() => load.call(this, request, parent, isMain));
