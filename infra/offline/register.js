@@ -14,14 +14,16 @@
  * file of every dependency module that names one as it loads (@pulumi/pulumi and @pulumi/aws do),
  * which costs more than compiling the project.
  *
- * Dependencies are compiled through V8's code cache (./code-cache.js). Both caches live in
+ * Dependencies are compiled through V8's code cache (./code-cache.js), and where their requires
+ * resolve is kept for the installed tree (./resolution-cache.js). These caches live in
  * node_modules/.cache/clinical-platform, so a new install starts them afresh;
- * CLINICAL_PLATFORM_CODE_CACHE=0 turns the code cache off.
+ * CLINICAL_PLATFORM_CODE_CACHE=0 turns the two dependency caches off.
  */
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const { createCodeCache } = require("./code-cache");
+const { createResolutionCache } = require("./resolution-cache");
 const { COMPILE_CACHE_DIR } = require("./cache-files");
 const { isProjectFile, transpile } = require("./transpile");
 // Before anything loads the SDK: it then defers modules a previewed program never uses, and keeps
@@ -38,10 +40,22 @@ function compileTypeScript(module, filename) {
 
 require.extensions[".ts"] = compileTypeScript;
 
-const codeCache = process.env.CLINICAL_PLATFORM_CODE_CACHE === "0"
-    ? undefined
-    : createCodeCache(path.join(COMPILE_CACHE_DIR, `v8-${process.version}-${process.arch}.bin`));
+const dependencyCaches = process.env.CLINICAL_PLATFORM_CODE_CACHE !== "0";
+const codeCache = dependencyCaches ? createCodeCache(path.join(COMPILE_CACHE_DIR, `v8-${process.version}-${process.arch}.bin`)) : undefined;
 if (codeCache !== undefined) process.once("exit", codeCache.save);
+
+// Where the dependencies' requires resolve (./resolution-cache.js), kept while npm's record of the
+// installed tree is unchanged.
+const resolutionCache = dependencyCaches
+    ? createResolutionCache(path.join(COMPILE_CACHE_DIR, "resolutions.json"), path.resolve(COMPILE_CACHE_DIR, "..", "..", ".package-lock.json"))
+    : undefined;
+if (resolutionCache !== undefined) {
+    const resolveFilename = Module._resolveFilename;
+    Module._resolveFilename = function (request, parent, isMain, options) {
+        return resolutionCache.resolve((...args) => resolveFilename.apply(this, args), request, parent, isMain, options);
+    };
+    process.once("exit", resolutionCache.save);
+}
 
 const loadJavaScript = Module._extensions[".js"];
 Module._extensions[".js"] = function (module, filename) {
@@ -70,4 +84,4 @@ Module._resolveFilename = function (request, parent, ...rest) {
 
 process.setSourceMapsEnabled(true);
 
-module.exports = { codeCache };
+module.exports = { codeCache, resolutionCache };

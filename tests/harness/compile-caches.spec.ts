@@ -139,17 +139,19 @@ describe("the compile caches of the offline commands", () => {
         assert.deepEqual(cache.counts, { hits: 0, misses: 0 });
     });
 
-    it("serves the dependencies of an offline command from the code cache on its next run", () => {
-        const probe = "require('yaml'); require('zod'); console.log(JSON.stringify(require('./infra/offline/register').codeCache.counts));";
+    it("serves the dependencies of an offline command from the code cache, and their requires from the resolution cache, on its next run", () => {
+        const probe = "require('yaml'); require('zod'); const { codeCache, resolutionCache } = require('./infra/offline/register'); console.log(JSON.stringify({ code: codeCache.counts, resolution: resolutionCache.counts }));";
         const run = () => {
             const result = spawnSync(process.execPath, ["--require", REGISTER, "-e", probe], { cwd: ROOT, encoding: "utf8" });
             assert.equal(result.status, 0, result.stderr);
-            return JSON.parse(result.stdout) as { hits: number; misses: number };
+            return JSON.parse(result.stdout) as Record<"code" | "resolution", { hits: number; misses: number }>;
         };
         run();
         const second = run();
-        assert.equal(second.misses, 0);
-        assert.ok(second.hits > 0, `expected dependency modules served from the cache, got ${JSON.stringify(second)}`);
+        assert.equal(second.code.misses, 0);
+        assert.ok(second.code.hits > 0, `expected dependency modules served from the cache, got ${JSON.stringify(second)}`);
+        assert.equal(second.resolution.misses, 0);
+        assert.ok(second.resolution.hits > 0, `expected dependency requires answered from the cache, got ${JSON.stringify(second)}`);
     });
 
     it("precompiles only the TypeScript not compiled yet, and an edited file again", async () => {
