@@ -13,7 +13,9 @@
  *    and V8's code cache), as after `npm ci --ignore-scripts`;
  *  - the install-time build, `npm run prepare` (what `npm ci` runs after installing), from nothing;
  *  - first run: the preview right after it, as on a fresh CI runner or clone after `npm ci`;
- *  - warm: the same command again.
+ *  - warm: the same command again;
+ *  - direct: the command npm runs for it (package.json's `preview` script) started with Node
+ *    directly, as the CDK peer's app is below, so the two compare without npm's own start.
  *  The operating system's file cache stays warm throughout: dropping it would need root and would
  *  slow everyone else on a shared machine;
  *  - protocol (unless --no-protocol): the same with --protocol, the pack in its own process over gRPC;
@@ -76,6 +78,13 @@ const load = () => os.loadavg().map((value) => value.toFixed(2)).join(" ");
 
 const FLOOR = ["-e", "require('@pulumi/pulumi'); require('@pulumi/aws'); require('@pulumi/kubernetes')"];
 const PREVIEW = ["run", "--silent", "preview", "--", "--stack", "production"];
+/** package.json's `preview` script, run without npm: `node <flags> <file>` then the preview's own arguments. */
+const DIRECT_PREVIEW = (() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const [command, ...args] = (require("../package.json") as { scripts: { preview: string } }).scripts.preview.split(" ");
+    if (command !== "node") throw new Error(`package.json's preview script starts with ${command}, not node`);
+    return [...args, "--stack", "production"];
+})();
 
 const CDK_PEER = path.join(ROOT, "bench", "cdk-peer");
 const CDK_APP = path.join(CDK_PEER, "dist", "bin", "app.js");
@@ -111,6 +120,7 @@ interface Round {
     prepare: number;
     first: number;
     warm: number;
+    direct: number;
     protocol?: number;
     cdk?: Partial<Record<CdkVariant, number>>;
     ready: Record<PackLaunch, number>;
@@ -131,13 +141,14 @@ async function main(): Promise<void> {
         const prepare = timed("npm", ["run", "--silent", "prepare"], { before: removeCompiled });
         const first = timed("npm", PREVIEW);
         const warm = timed("npm", PREVIEW);
+        const direct = timed(NODE, DIRECT_PREVIEW);
         const viaProtocol = protocol ? timed("npm", [...PREVIEW, "--protocol"]) : undefined;
         const peer = cdk ? Object.fromEntries(cdkVariants.map((variant) => [variant, cdkSynth(variant)])) : undefined;
         // Both launches run the bundle (policies/dist), which --protocol built if it ran; built untimed otherwise.
         await ensurePackBuilt(path.join(ROOT, "policies"), ["bundle"]);
         const ready = { executable: await packReady("executable"), directory: await packReady("directory") };
-        rounds.push({ floor, cold, prepare, first, warm, protocol: viaProtocol, cdk: peer, ready });
-        console.log(`round ${round + 1}: floor ${seconds(floor)}, cold ${seconds(cold)}, prepare ${seconds(prepare)}, first run ${seconds(first)}, warm ${seconds(warm)}${viaProtocol === undefined ? "" : `, --protocol ${seconds(viaProtocol)}`}`
+        rounds.push({ floor, cold, prepare, first, warm, direct, protocol: viaProtocol, cdk: peer, ready });
+        console.log(`round ${round + 1}: floor ${seconds(floor)}, cold ${seconds(cold)}, prepare ${seconds(prepare)}, first run ${seconds(first)}, warm ${seconds(warm)}, direct ${seconds(direct)}${viaProtocol === undefined ? "" : `, --protocol ${seconds(viaProtocol)}`}`
             + `${peer === undefined ? "" : `, CDK ${Object.entries(peer).map(([variant, value]) => `${variant} ${seconds(value)}`).join(" ")}`}`
             + `, pack ready ${seconds(ready.executable)} (executable) ${seconds(ready.directory)} (directory)`);
     }
@@ -148,6 +159,8 @@ async function main(): Promise<void> {
     console.log(`  SDK-load floor (node, @pulumi/pulumi + aws + kubernetes)  ${seconds(floor)}`);
     console.log(`  npm run preview -- --stack production, warm                ${seconds(warm)}  (${(warm / floor).toFixed(2)}× the floor)`);
     console.log(`  the same, first run after npm ci (fresh runner or clone)  ${seconds(first)}  (${(first / warm).toFixed(2)}× warm; ${pairedRatio(rounds, (r) => r.first / r.warm)} round by round)`);
+    const direct = median(rounds.map((r) => r.direct));
+    console.log(`  the same without npm (node and the preview script's flags) ${seconds(direct)}`);
     console.log(`  npm ci's prepare step (compiles the project and the pack)  ${seconds(median(rounds.map((r) => r.prepare)))}`);
     console.log(`  the preview with nothing compiled (npm ci --ignore-scripts) ${seconds(median(rounds.map((r) => r.cold)))}`);
     if (protocol) {
@@ -163,6 +176,7 @@ async function main(): Promise<void> {
         for (const variant of cdkVariants) {
             const value = median(rounds.map((r) => r.cdk?.[variant] as number));
             console.log(`  ${labels[variant].padEnd(58)} ${seconds(value)}  (warm preview ${(warm / value).toFixed(2)}×; ${pairedRatio(rounds, (r) => r.warm / (r.cdk?.[variant] as number))} round by round)`);
+            if (variant !== "cli") console.log(`  ${"".padEnd(58)} ${"".padEnd(6)}  (preview without npm, as the app runs: ${(direct / value).toFixed(2)}×; ${pairedRatio(rounds, (r) => r.direct / (r.cdk?.[variant] as number))} round by round)`);
         }
     }
     console.log(`  policy pack ready, as --policy-pack <path>/analyzer.js    ${seconds(median(rounds.map((r) => r.ready.executable)))}`);
