@@ -10,15 +10,17 @@
  *  - the engine mocks: `runtime/mocks` MockMonitor (and its `newUrn`), `runtime/settings`
  *    setMockOptions and waitForRPCs;
  *  - the wire format: `runtime/rpc` signature keys and the unknown sentinel;
- *  - the evaluation bookkeeping: `runtime/debuggable` debuggablePromise and leakedPromises,
- *    `runtime/state` getStore (the leak candidates), and `resource` Resource.callsites (the source
- *    position of every resource), which evaluations under the mocks do without;
+ *  - the evaluation bookkeeping: `runtime/debuggable` debuggablePromise, debugPromiseLeaks and
+ *    leakedPromises, `runtime/state` getStore (the leak candidates and the RPC queue), and
+ *    `resource` Resource.callsites (the source position of every resource), which evaluations under
+ *    the mocks do without;
  *  - the policy server: `@pulumi/policy/server` serve (through the gRPC server it builds), the
  *    `deserialize` and `proxy` helpers its handlers use to build validation args;
- *  - the packages the SDK loads only to serialize functions (TypeScript, @npmcli/arborist), and its
- *    Automation API, whose load infra/offline/deferred-loads.js defers until first use; it must
- *    run before the SDK loads, so register.js requires it, and the check below requires the SDK to
- *    still load them where it says;
+ *  - the modules the dependencies load that a preview does not use (what the SDK needs only to
+ *    serialize functions or to talk to a real engine, its Automation API, `glob` in
+ *    @pulumi/kubernetes, zod's translations), whose load infra/offline/deferred-loads.js defers
+ *    until first use; it must run before they load, so register.js requires it, and the check
+ *    below requires each requiring file to still load them where it says;
  *  - the Structs three SDK runtime files build for the engine monitor, those @pulumi/policy's protoutil
  *    builds for the pack's answers, and the policy server's not-applicable entries, which
  *    infra/offline/in-process-messages.js keeps as plain values in the offline commands: the check
@@ -30,6 +32,7 @@
  *    every member @pulumi/policy reads from those two to be there, with the SDK's value.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
+import { createHash } from "crypto";
 import { readFileSync, readdirSync } from "fs";
 import * as path from "path";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -74,6 +77,9 @@ const policyProxy = load("@pulumi/policy/proxy");
 const policyServer = load("@pulumi/policy/server");
 /** The gRPC package instance `@pulumi/policy`'s server builds its server with. */
 const policyGrpc = load(require.resolve("@grpc/grpc-js", { paths: [POLICY_DIR] }));
+
+/** SHA-256 of `debuggablePromise`'s source, whitespace removed, in @pulumi/pulumi 3.248.0 (see bookkeepingProblems). */
+const DEBUGGABLE_PROMISE_DIGEST = "d016f31ccd6e760fe27b4adfd2b8d53c72aaf70e95907fbd920558a3482aa426";
 
 const WIRE_KEYS = ["specialSigKey", "specialSecretSig", "specialResourceSig", "specialAssetSig", "specialArchiveSig", "unknownValue"] as const;
 
@@ -155,10 +161,15 @@ function bundleSubstituteProblems(): string[] {
 function bookkeepingProblems(): string[] {
     const problems: string[] = [];
     const compact = (text: string) => text.replace(/\s+/g, "");
-    const promiseSource = compact(String(sdkDebuggablePromise));
-    const chain = "localStore.leakCandidates.add(p);returnp.then((val)=>{localStore.leakCandidates.delete(p);returnval;}).catch((err)=>{localStore.leakCandidates.delete(p);err.promise=p;throwerr;});";
-    if (!promiseSource.startsWith("functiondebuggablePromise(p,ctx){constlocalStore=state.getStore();") || !promiseSource.endsWith(`${chain}}`)) {
-        problems.push("@pulumi/pulumi/runtime/debuggable debuggablePromise no longer keeps its leak candidates as trackPending in infra/sdk-adapter.ts does");
+    // @pulumi/pulumi 3.248.0's runtime/debuggable.js, read 2026-12-02: the three annotations, the
+    // exit-time leak report, then exactly trackPending's bookkeeping. Any change to it fails here.
+    const promiseDigest = createHash("sha256").update(compact(String(sdkDebuggablePromise))).digest("hex");
+    if (promiseDigest !== DEBUGGABLE_PROMISE_DIGEST) {
+        problems.push("@pulumi/pulumi/runtime/debuggable debuggablePromise is not the function trackPending in infra/sdk-adapter.ts reproduces (its source changed)");
+    }
+    if (typeof debuggable.debugPromiseLeaks !== "boolean") problems.push("@pulumi/pulumi/runtime/debuggable debugPromiseLeaks is missing");
+    if (!compact(String(settings.waitForRPCs)).includes("if(done!==localStore.settings.rpcDone)")) {
+        problems.push("@pulumi/pulumi/runtime/settings waitForRPCs no longer waits on localStore.settings.rpcDone (waitUntilSettled)");
     }
     if (typeof sdkCallsites !== "function") {
         problems.push("@pulumi/pulumi/resource Resource.callsites is missing");
@@ -260,8 +271,25 @@ export function setMockOptions(monitor: MockMonitorInstance, project: string, st
 }
 
 /** Resolves once every RPC the program started (registrations, invokes) has finished. */
-export function waitForRPCs(): Promise<void> {
+function waitForRPCs(): Promise<void> {
     return (settings.waitForRPCs as () => Promise<void>)();
+}
+
+/**
+ * Resolves once every RPC has finished and what their answers set off has too: an `apply` whose
+ * callback registers a resource or invokes runs some microtasks after the RPC that resolved its
+ * input, so after `waitForRPCs` there may be a new RPC under way. Under the CLI the language host
+ * waits for the program's process to run out of work; here the runtime's RPC queue is awaited
+ * again until a turn of the event loop leaves it as it was.
+ */
+export async function waitUntilSettled(): Promise<void> {
+    const rpcQueue = () => getStore().settings.rpcDone;
+    for (;;) {
+        await waitForRPCs();
+        const queue = rpcQueue();
+        await new Promise((resolve) => setImmediate(resolve));
+        if (rpcQueue() === queue) return;
+    }
 }
 
 // ---- wire format --------------------------------------------------------------------------------
@@ -278,7 +306,7 @@ export const unknownValue = rpc.unknownValue as string;
 
 const debuggablePromise = sdkDebuggablePromise as (promise: Promise<unknown>, context: unknown) => Promise<unknown>;
 const leakedPromises = debuggable.leakedPromises as () => [Set<Promise<unknown>>, string];
-const getStore = state.getStore as () => { leakCandidates: Set<Promise<unknown>> };
+const getStore = state.getStore as () => { leakCandidates: Set<Promise<unknown>>; settings: { rpcDone: Promise<unknown> } };
 const ResourceClass = resource.Resource as { callsites: () => unknown[] };
 const callsites = sdkCallsites as () => unknown[];
 
@@ -287,8 +315,10 @@ const callsites = sdkCallsites as () => unknown[];
  * `then`/`catch` chain (so every registration settles in the same order), the same `promise` on a
  * rejection. What it leaves out is what `debuggablePromise` attaches to each of the thousands of
  * promises a stack creates (an id, a context and the formatted stack of its creation), read only
- * to describe leaks when PULUMI_DEBUG_PROMISE_LEAKS is set; with that variable set the SDK's own
- * function runs. The SDK's function is checked on load to still do exactly this bookkeeping.
+ * to describe leaks when PULUMI_DEBUG_PROMISE_LEAKS is set (then the SDK's own function runs), and
+ * the leak report it schedules for the process's exit: the offline engine checks each evaluation
+ * for leaks itself, since the next evaluation's mocks clear the candidates. The SDK's function is
+ * checked on load to be, byte for byte, the one this was written against.
  */
 function trackPending(promise: Promise<unknown>): Promise<unknown> {
     const localStore = getStore();
@@ -313,8 +343,8 @@ function trackPending(promise: Promise<unknown>): Promise<unknown> {
  * stacks. Both are restored when `work` settles.
  */
 export async function withoutDebugBookkeeping<T>(work: () => Promise<T>): Promise<T> {
-    const debugging = Boolean(process.env.PULUMI_DEBUG_PROMISE_LEAKS);
-    if (!debugging) debuggable.debuggablePromise = trackPending;
+    // The SDK reads PULUMI_DEBUG_PROMISE_LEAKS once, when it loads; so does its leak report.
+    if (debuggable.debugPromiseLeaks !== true) debuggable.debuggablePromise = trackPending;
     ResourceClass.callsites = () => [];
     try {
         return await work();

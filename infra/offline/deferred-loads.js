@@ -25,7 +25,11 @@
  * program that does use one still gets it, just later. The stand-in reports `__esModule`, so the
  * `__importStar` and `__importDefault` helpers of compiled TypeScript keep it as it is instead of
  * copying every member (which would load the module at once); its `default` is, as those helpers
- * make it, the module itself when the module is not an ES module. infra/sdk-adapter.ts checks on
+ * make it, the module itself when the module is not an ES module. What a stand-in does not give a
+ * caller that holds on to it rather than to its members: the module's own identity and prototype
+ * (`instanceof Object` is false, `require.cache` does not hold it), and for the TypeScript shim, a
+ * fall back to the TypeScript it ships when the installed one resolves but fails to load. Nothing
+ * a preview runs does either. infra/sdk-adapter.ts checks on
  * load that each file still requires what is deferred from it, and tests/harness/sdk-adapter.spec.ts
  * that a deferred module works when it is used.
  */
@@ -73,28 +77,33 @@ function deferredModule(load) {
 }
 
 /**
- * Only a package that can be found is deferred: where `typescript` cannot, the SDK's shim must see the
- * require fail at once, as it expects, to fall back to the copy of TypeScript it ships.
+ * Where `request` resolves from `parent`, or undefined when it cannot be found: then it is not
+ * deferred, so that where `typescript` is missing the SDK's shim sees the require fail at once, as
+ * it expects, and falls back to the copy of TypeScript it ships.
  */
-function resolvable(request, parent) {
+function resolved(request, parent) {
     try {
-        Module._resolveFilename(request, parent, false);
-        return true;
+        return Module._resolveFilename(request, parent, false);
     } catch {
-        return false;
+        return undefined;
     }
 }
 
 /** Defers those loads from now on; register.js calls it before anything loads a dependency. */
 function install() {
     const load = Module._load;
+    // One stand-in per module, so that two files deferring the same module see the same object
+    // (zod's `locales` is the same namespace under `z` and under `z.core`).
+    const standIns = new Map();
     Module._load = function (request, parent, isMain) {
         const filename = parent?.filename;
         if (typeof filename === "string" && filename.includes(NODE_MODULES)) {
             for (const [suffix, requests] of DEFERRED_BY_SUFFIX) {
-                if (requests.has(request) && filename.endsWith(suffix) && resolvable(request, parent)) {
-                    return deferredModule(() => load.call(this, request, parent, isMain));
-                }
+                if (!requests.has(request) || !filename.endsWith(suffix)) continue;
+                const target = resolved(request, parent);
+                if (target === undefined) break;
+                if (!standIns.has(target)) standIns.set(target, deferredModule(() => load.call(this, request, parent, isMain)));
+                return standIns.get(target);
             }
         }
         return load.call(this, request, parent, isMain);

@@ -5,7 +5,7 @@
  * read here from the request itself.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor, setMockOptions, takeLeakedPromises, waitForRPCs, withoutDebugBookkeeping } from "../sdk-adapter";
+import { MockMonitor, setMockOptions, takeLeakedPromises, waitUntilSettled, withoutDebugBookkeeping } from "../sdk-adapter";
 import { CloudOptions, MOCK_ACCOUNT_ID, mockCall, mockResource } from "./cloud";
 import { RecordedResource } from "./types";
 
@@ -216,13 +216,13 @@ async function evaluateAlone(program: () => unknown, options: EvaluationOptions)
                 }
             });
             // After a program error the registrations it left waiting never finish; its error is the result.
-            if (failure === undefined) await waitForRPCs();
+            if (failure === undefined) await waitUntilSettled();
         })()]));
     } finally {
         process.off("beforeExit", onDrained);
     }
     if (failure !== undefined) throw new EvaluationFailure(failure, monitor.registrations);
-    // A promise still pending once every RPC has finished fails `pulumi up` at exit, with this message.
+    // A promise still pending once the program has settled fails `pulumi up` at exit, with this message.
     const leaked = takeLeakedPromises();
     if (leaked !== undefined) throw new EvaluationFailure(new Error(`stack ${options.stack}: ${leaked.message}`), monitor.registrations);
     return { resources: monitor.registrations, outputs: outputs ?? {} };

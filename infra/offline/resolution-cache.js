@@ -1,31 +1,42 @@
 "use strict";
 /**
- * Where the dependencies' requires resolve, kept between runs. A preview makes about 1,250
+ * Where the dependencies' requires resolve, kept between runs. A preview makes about 1,200
  * requires from modules in node_modules; Node resolves each by walking node_modules directories,
  * trying extensions and reading package.json `exports`, about 0.1 s of every run on the 2-core
  * machine (2026-12-02). Those answers change only when the installed tree does.
  *
- * So, for a require made from a file inside node_modules (never from the project's own files,
- * which are edited), the filename Node resolved is kept, keyed by the requiring file's directory
- * and the request, in one store file. The store holds for one installed tree only: it records the
- * size and modification time of npm's hidden lockfile (`node_modules/.package-lock.json`, which npm
- * rewrites whenever an install, update or removal changes node_modules), the Node version, and the
- * options that change resolution (NODE_PATH, NODE_OPTIONS, the flags for symlinks and export
- * conditions); any difference,
- * or no hidden lockfile, and it starts empty. A kept filename that is no longer a file is resolved
- * again. Not covered: a file added by hand inside node_modules that would now be found first.
+ * So, for a require made from a file inside the project's own node_modules and answered with a file
+ * inside it (never a require from the project's own files, which are edited, nor one answered from
+ * elsewhere: a linked package, NODE_PATH, a global folder), the filename Node resolved is kept,
+ * keyed by the requiring file's directory and the request, in one store file. The store holds for
+ * one installed tree only: it records the size and modification time of npm's hidden lockfile
+ * (`node_modules/.package-lock.json`, which npm rewrites whenever an install, update or removal
+ * changes node_modules), the Node version, the file extensions Node tries, and the settings that
+ * change resolution (NODE_PATH, NODE_OPTIONS, NODE_PRESERVE_SYMLINKS, and the flags for symlinks,
+ * export conditions, addons and require of ES modules); any difference, or no hidden lockfile,
+ * and it starts empty. A kept filename that is no longer a file is resolved again. Not covered: a
+ * file added to node_modules by hand, or by a script outside an npm install, that Node would now
+ * find first.
  *
  * Builtins, requires with options (`require.resolve(x, { paths })`) and the main module are always
  * resolved by Node.
  */
 const fs = require("fs");
+const Module = require("module");
 const path = require("path");
 const { writeWhole } = require("./cache-files");
 
-const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
+/** Whether `file` is still a file; any error (gone, or a file where a directory was) says no. */
+function isFile(file) {
+    try {
+        return fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+    } catch {
+        return false;
+    }
+}
 
 /** Node's flags that change how a CommonJS require resolves (the two taking a value may give it apart). */
-const RESOLUTION_FLAGS = /^(--preserve-symlinks|--preserve-symlinks-main|--conditions|-C)(=|$)/;
+const RESOLUTION_FLAGS = /^(--preserve-symlinks|--preserve-symlinks-main|--conditions|-C|--(no-)?experimental-require-module|--(no-)?addons)(=|$)/;
 
 function resolutionFlags() {
     const flags = [];
@@ -41,15 +52,18 @@ function resolutionFlags() {
 function treeIdentity(hiddenLockfile) {
     const lockfile = fs.statSync(hiddenLockfile, { throwIfNoEntry: false });
     if (lockfile === undefined) return undefined;
-    return JSON.stringify([lockfile.size, lockfile.mtimeMs, process.version, process.env.NODE_PATH ?? "", process.env.NODE_OPTIONS ?? "", resolutionFlags()]);
+    const environment = ["NODE_PATH", "NODE_OPTIONS", "NODE_PRESERVE_SYMLINKS"].map((name) => process.env[name] ?? "");
+    return JSON.stringify([lockfile.size, lockfile.mtimeMs, process.version, Object.keys(Module._extensions), ...environment, resolutionFlags()]);
 }
 
 /**
- * A resolution cache kept in `storeFile`, valid while `hiddenLockfile` is unchanged.
+ * A resolution cache kept in `storeFile`, for the tree whose hidden lockfile is `hiddenLockfile`,
+ * valid while that file is unchanged.
  * `resolve(resolveFilename, request, parent, isMain, options)` stands in for Node's
  * `Module._resolveFilename` (called as `resolveFilename`); `save()` writes what this run added.
  */
 function createResolutionCache(storeFile, hiddenLockfile) {
+    const tree = path.dirname(hiddenLockfile) + path.sep;
     let identity;
     let entries;
     let added = 0;
@@ -69,20 +83,20 @@ function createResolutionCache(storeFile, hiddenLockfile) {
 
     function resolve(resolveFilename, request, parent, isMain, options) {
         const from = parent?.filename;
-        if (options !== undefined || isMain || typeof from !== "string" || !from.includes(NODE_MODULES) || request.startsWith("node:")) {
+        if (options !== undefined || isMain || typeof from !== "string" || !from.startsWith(tree) || request.startsWith("node:")) {
             return resolveFilename(request, parent, isMain, options);
         }
         if (entries === undefined) load();
         if (identity === undefined) return resolveFilename(request, parent, isMain, options);
         const key = `${path.dirname(from)}\0${request}`;
         const kept = entries.get(key);
-        if (kept !== undefined && fs.statSync(kept, { throwIfNoEntry: false })?.isFile()) {
+        if (kept !== undefined && isFile(kept)) {
             counts.hits++;
             return kept;
         }
         const filename = resolveFilename(request, parent, isMain, options);
-        // A builtin resolves to its bare name; Node answers those without a search.
-        if (path.isAbsolute(filename)) {
+        // A builtin resolves to its bare name, which Node answers without a search.
+        if (filename.startsWith(tree)) {
             entries.set(key, filename);
             added++;
             counts.misses++;

@@ -47,7 +47,19 @@ describe("an evaluation under the engine mocks", function () {
         assert.equal(lean.stdout, sdkOwn.stdout, "the same inputs, options and dependencies");
     });
 
-    it("fails when a promise the SDK tracks is still pending after every registration finished, with the SDK's own message", async () => {
+    it("waits for what an apply registers or invokes once the registrations before it have finished", async () => {
+        const { resources } = await evaluate(() => {
+            const bucket = new aws.s3.Bucket("first", {});
+            bucket.id.apply((id) => {
+                const late = new aws.s3.Bucket("registered-by-an-apply", { tags: { after: id } });
+                late.arn.apply(() => aws.getCallerIdentityOutput().accountId.apply((account) => new aws.s3.Bucket("after-an-invoke", { tags: { account } })));
+            });
+            return {};
+        }, { project: "clinical-platform", stack: "late", config: {}, region: "eu-west-1" });
+        assert.deepEqual(resources.filter((r) => r.custom).map((r) => r.name), ["first", "registered-by-an-apply", "after-an-invoke"]);
+    });
+
+    it("fails when a promise the SDK tracks is still pending once the program has settled, with the SDK's own message", async () => {
         const failure = await evaluate(() => {
             new aws.s3.Bucket("kept", {});
             void pulumi.runtime.serializeProperties("never", { value: new Promise<string>(() => undefined) });

@@ -31,11 +31,17 @@ function moduleAt(filename: string): Module {
 
 const CACHE_MODULE = path.resolve(__dirname, "..", "..", "infra", "offline", "resolution-cache.js");
 
+interface Run {
+    filenames: string[];
+    counts: { hits: number; misses: number };
+}
+
 /**
- * Resolves `request` from `requirerFile` through a cache on `store`, in a process of its own as a
- * next run would (Node keeps what it has read of a tree, package.json files included, per process).
+ * One run of a plain Node process (as each offline command is one) resolving `requests` from
+ * `requirerFile` through a cache on `store`, then saving it: Node keeps what it has read of a tree,
+ * package.json files included, for the life of a process.
  */
-function resolveInNextRun(store: string, lockfile: string, requirerFile: string, request: string): { filename: string; counts: { hits: number; misses: number } } {
+function runResolving(store: string, lockfile: string, requirerFile: string, requests: string[]): Run {
     const script = `
         const Module = require("module");
         const path = require("path");
@@ -44,12 +50,13 @@ function resolveInNextRun(store: string, lockfile: string, requirerFile: string,
         requirer.filename = ${JSON.stringify(requirerFile)};
         requirer.paths = Module._nodeModulePaths(path.dirname(requirer.filename));
         const cache = createResolutionCache(${JSON.stringify(store)}, ${JSON.stringify(lockfile)});
-        const filename = cache.resolve((...args) => Module._resolveFilename(...args), ${JSON.stringify(request)}, requirer, false);
-        console.log(JSON.stringify({ filename, counts: cache.counts }));
+        const filenames = ${JSON.stringify(requests)}.map((request) => cache.resolve((...args) => Module._resolveFilename(...args), request, requirer, false));
+        cache.save();
+        console.log(JSON.stringify({ filenames, counts: cache.counts }));
     `;
     const run = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
     assert.equal(run.status, 0, run.stderr);
-    return JSON.parse(run.stdout) as { filename: string; counts: { hits: number; misses: number } };
+    return JSON.parse(run.stdout) as Run;
 }
 
 function write(file: string, content: string): void {
@@ -76,42 +83,35 @@ describe("the resolution cache of the offline commands", () => {
     });
 
     it("answers a dependency's require as Node does, and from the store on the next run", () => {
-        const first = createResolutionCache(store, lockfile);
-        assert.equal(first.resolve(nodeResolve, "b", requirer, false), path.join(root, "node_modules", "b", "lib", "main.js"));
-        assert.equal(first.resolve(nodeResolve, "./helper", requirer, false), path.join(root, "node_modules", "a", "helper.js"));
-        first.save();
-
-        const next = createResolutionCache(store, lockfile);
-        const refuse: ResolveFilename = () => assert.fail("resolved by Node although kept");
-        assert.equal(next.resolve(refuse, "b", requirer, false), path.join(root, "node_modules", "b", "lib", "main.js"));
-        assert.equal(next.resolve(refuse, "./helper", requirer, false), path.join(root, "node_modules", "a", "helper.js"));
-        assert.deepEqual(next.counts, { hits: 2, misses: 0 });
+        const answers = [path.join(root, "node_modules", "b", "lib", "main.js"), path.join(root, "node_modules", "a", "helper.js")];
+        assert.deepEqual(runResolving(store, lockfile, requirer.filename, ["b", "./helper"]), { filenames: answers, counts: { hits: 0, misses: 2 } });
+        assert.deepEqual(runResolving(store, lockfile, requirer.filename, ["b", "./helper"]), { filenames: answers, counts: { hits: 2, misses: 0 } });
     });
 
     it("starts afresh once npm has changed the installed tree", () => {
-        const first = createResolutionCache(store, lockfile);
-        first.resolve(nodeResolve, "b", requirer, false);
-        first.save();
+        runResolving(store, lockfile, requirer.filename, ["b"]);
+        assert.equal(runResolving(store, lockfile, requirer.filename, ["b"]).counts.hits, 1, "kept while the tree is unchanged");
         // b reinstalled at another version, whose main is another file; npm rewrites its hidden lockfile.
         write(path.join(root, "node_modules", "b", "package.json"), JSON.stringify({ name: "b", main: "lib/other.js" }));
         write(lockfile, JSON.stringify({ lockfileVersion: 3, packages: { "node_modules/a": {}, "node_modules/b": { version: "2.0.0" } } }));
 
-        assert.deepEqual(resolveInNextRun(store, lockfile, requirer.filename, "b"), {
-            filename: path.join(root, "node_modules", "b", "lib", "other.js"),
+        assert.deepEqual(runResolving(store, lockfile, requirer.filename, ["b"]), {
+            filenames: [path.join(root, "node_modules", "b", "lib", "other.js")],
             counts: { hits: 0, misses: 1 },
         });
     });
 
-    it("resolves again a kept file that is no longer there", () => {
-        const first = createResolutionCache(store, lockfile);
-        first.resolve(nodeResolve, "./helper", requirer, false);
-        first.save();
+    it("resolves again a kept file that is no longer there, or whose directory became a file", () => {
+        write(path.join(root, "node_modules", "a", "lib", "index.js"), "\n");
+        runResolving(store, lockfile, requirer.filename, ["./helper", "./lib"]);
         rmSync(path.join(root, "node_modules", "a", "helper.js"));
         write(path.join(root, "node_modules", "a", "helper", "index.js"), "\n");
+        rmSync(path.join(root, "node_modules", "a", "lib"), { recursive: true });
+        write(path.join(root, "node_modules", "a", "lib"), "\n");
 
-        assert.deepEqual(resolveInNextRun(store, lockfile, requirer.filename, "./helper"), {
-            filename: path.join(root, "node_modules", "a", "helper", "index.js"),
-            counts: { hits: 0, misses: 1 },
+        assert.deepEqual(runResolving(store, lockfile, requirer.filename, ["./helper", "./lib"]), {
+            filenames: [path.join(root, "node_modules", "a", "helper", "index.js"), path.join(root, "node_modules", "a", "lib")],
+            counts: { hits: 0, misses: 2 },
         });
     });
 

@@ -67,9 +67,10 @@ describe("the Pulumi SDK adapter", function () {
                 const module = { version: "1.2.3", construct: () => undefined };
                 pulumi.runtime.registerResourceModule("probe", "index", module);
                 pulumi.runtime.registerResourceModule("probe", "index", module);
+                const oneLocales = z.locales === z.core.locales;
                 z.config(z.locales.de());
                 const german = z.string().safeParse(1).error.issues[0].message;
-                console.log(JSON.stringify({ before, after: state(), parsed, workspace, serialized, codePaths, globbed, translated: english !== german, version: shim.version === require("typescript").version }));
+                console.log(JSON.stringify({ before, after: state(), parsed, workspace, serialized, codePaths, globbed, translated: english !== german, oneLocales, version: shim.version === require("typescript").version }));
             })();
         `;
         const run = spawnSync(process.execPath, ["--require", REGISTER, "-e", probe], { cwd: ROOT, encoding: "utf8" });
@@ -83,6 +84,7 @@ describe("the Pulumi SDK adapter", function () {
             codePaths: ["member"],
             globbed: ["./member/service.yaml"],
             translated: true,
+            oneLocales: true,
             version: true,
         });
     });
