@@ -33,8 +33,7 @@
  * load that each file still requires what is deferred from it, and tests/harness/sdk-adapter.spec.ts
  * that a deferred module works when it is used.
  */
-const Module = require("module");
-const path = require("path");
+const { substituteRequires } = require("./require-substitutes");
 
 /** For each file of an installed package (as `<package>/<path>`), the requests whose load is deferred. */
 const DEFERRED = {
@@ -48,10 +47,6 @@ const DEFERRED = {
     "zod/v4/core/index.cjs": ["../locales/index.cjs"],
     "zod/v4/classic/external.cjs": ["../locales/index.cjs"],
 };
-/** The same table keyed by the file's path as it ends a filename, with the platform's separator. */
-const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
-const DEFERRED_BY_SUFFIX = new Map(Object.entries(DEFERRED).map(([file, requests]) => [`${NODE_MODULES}${file.split("/").join(path.sep)}`, new Set(requests)]));
-
 function deferredModule(load) {
     let loaded;
     const real = () => {
@@ -77,37 +72,13 @@ function deferredModule(load) {
 }
 
 /**
- * Where `request` resolves from `parent`, or undefined when it cannot be found: then it is not
- * deferred, so that where `typescript` is missing the SDK's shim sees the require fail at once, as
- * it expects, and falls back to the copy of TypeScript it ships.
+ * Defers those loads from now on; register.js calls it before anything loads a dependency. A module
+ * that cannot be found is not deferred: where `typescript` is missing, the SDK's shim sees the
+ * require fail at once, as it expects, and falls back to the copy of TypeScript it ships. One
+ * stand-in per module, so zod's `locales` is the same namespace under `z` and under `z.core`.
  */
-function resolved(request, parent) {
-    try {
-        return Module._resolveFilename(request, parent, false);
-    } catch {
-        return undefined;
-    }
-}
-
-/** Defers those loads from now on; register.js calls it before anything loads a dependency. */
 function install() {
-    const load = Module._load;
-    // One stand-in per module, so that two files deferring the same module see the same object
-    // (zod's `locales` is the same namespace under `z` and under `z.core`).
-    const standIns = new Map();
-    Module._load = function (request, parent, isMain) {
-        const filename = parent?.filename;
-        if (typeof filename === "string" && filename.includes(NODE_MODULES)) {
-            for (const [suffix, requests] of DEFERRED_BY_SUFFIX) {
-                if (!requests.has(request) || !filename.endsWith(suffix)) continue;
-                const target = resolved(request, parent);
-                if (target === undefined) break;
-                if (!standIns.has(target)) standIns.set(target, deferredModule(() => load.call(this, request, parent, isMain)));
-                return standIns.get(target);
-            }
-        }
-        return load.call(this, request, parent, isMain);
-    };
+    substituteRequires(DEFERRED, (_request, load) => deferredModule(load));
 }
 
 module.exports = { DEFERRED, deferredModule, install };

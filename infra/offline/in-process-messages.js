@@ -26,22 +26,15 @@
  * serialized there; their `toObject`, `cloneMessage` and `equals` would not see the plain values. infra/sdk-adapter.ts checks on load that these files use nothing else of the modules
  * replaced, and tests/harness/sdk-adapter.spec.ts that values and serialized bytes are the same.
  */
-const Module = require("module");
-const path = require("path");
+const { substituteRequires } = require("./require-substitutes");
 
 const STRUCT_MODULE = "google-protobuf/google/protobuf/struct_pb";
 const ANALYZER_MODULE = "@pulumi/pulumi/proto/analyzer_pb";
-/** Module → the files (under node_modules) that get the in-process version of it. */
+/** Module → the files (`<package>/<path>`) that get the in-process version of it. */
 const IN_PROCESS_IN = {
-    [STRUCT_MODULE]: [
-        path.join("@pulumi", "pulumi", "runtime", "resource.js"),
-        path.join("@pulumi", "pulumi", "runtime", "mocks.js"),
-        path.join("@pulumi", "pulumi", "runtime", "invoke.js"),
-        path.join("@pulumi", "policy", "protoutil.js"),
-    ],
-    [ANALYZER_MODULE]: [path.join("@pulumi", "policy", "server.js")],
+    [STRUCT_MODULE]: ["@pulumi/pulumi/runtime/resource.js", "@pulumi/pulumi/runtime/mocks.js", "@pulumi/pulumi/runtime/invoke.js", "@pulumi/policy/protoutil.js"],
+    [ANALYZER_MODULE]: ["@pulumi/policy/server.js"],
 };
-const NODE_MODULES = `${path.sep}node_modules${path.sep}`;
 
 function unexpected() {
     return new Error("Unexpected struct type.");
@@ -146,18 +139,12 @@ function inProcessAnalyzerModule(real) {
 
 /** Hands the listed files their substitutes from now on; register.js calls it before anything loads them. */
 function install() {
-    const substitutes = new Map();
     const build = { [STRUCT_MODULE]: inMemoryStructModule, [ANALYZER_MODULE]: inProcessAnalyzerModule };
-    const load = Module._load;
-    Module._load = function (request, parent, isMain) {
-        const files = IN_PROCESS_IN[request];
-        const filename = parent?.filename;
-        if (files !== undefined && filename !== undefined && files.some((file) => filename.endsWith(NODE_MODULES + file))) {
-            if (!substitutes.has(request)) substitutes.set(request, build[request](load.call(this, request, parent, isMain)));
-            return substitutes.get(request);
-        }
-        return load.call(this, request, parent, isMain);
-    };
+    const byFile = {};
+    for (const [module, files] of Object.entries(IN_PROCESS_IN)) {
+        for (const file of files) (byFile[file] ??= []).push(module);
+    }
+    substituteRequires(byFile, (request, load) => build[request](load()));
 }
 
 module.exports = { ANALYZER_MODULE, IN_PROCESS_IN, STRUCT_MODULE, inMemoryStructModule, inProcessAnalyzerModule, install };
