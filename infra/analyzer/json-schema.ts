@@ -1,4 +1,3 @@
-import { createHash } from "crypto";
 import { readFileSync } from "fs";
 import * as path from "path";
 import type { ErrorObject, Options } from "ajv";
@@ -25,7 +24,7 @@ const AJV_OPTIONS: Options = { allErrors: true, strict: true, strictTypes: false
  * then not loaded at all. The directory is the offline commands' cache (infra/offline/cache-files.js).
  */
 /* eslint-disable-next-line @typescript-eslint/no-require-imports */
-const cacheFiles = require("../offline/cache-files") as { COMPILE_CACHE_DIR: string; writeWhole(file: string, data: string): boolean };
+const cacheFiles = require("../offline/cache-files") as { COMPILE_CACHE_DIR: string; cacheKey(...parts: string[]): string; writeWhole(file: string, data: string): boolean };
 const VALIDATOR_CACHE_DIR = path.join(cacheFiles.COMPILE_CACHE_DIR, "ajv");
 const validators = new Map<string, Validator>();
 let ajv: import("ajv").default | undefined;
@@ -37,8 +36,7 @@ function validatorFor(schema: JsonSchema): Validator {
     if (known !== undefined) return known;
     /* eslint-disable @typescript-eslint/no-require-imports */
     cacheSalt ??= JSON.stringify({ ajv: (JSON.parse(readFileSync(require.resolve("ajv/package.json"), "utf8")) as { version: string }).version, AJV_OPTIONS });
-    const key = createHash("sha256").update(cacheSalt).update("\0").update(text).digest("hex");
-    const file = path.join(VALIDATOR_CACHE_DIR, `${key}.js`);
+    const file = path.join(VALIDATOR_CACHE_DIR, `${cacheFiles.cacheKey(cacheSalt, text)}.js`);
     let validator: Validator | undefined;
     try {
         validator = require(file) as Validator;

@@ -23,12 +23,11 @@
  * "executing" mark, by which `require()` of an ES module that imports its requirer back fails with
  * ERR_REQUIRE_CYCLE_MODULE; none of the dependencies the commands load does that.
  */
-const crypto = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
 const vm = require("vm");
-const { writeWhole } = require("./cache-files");
+const { cacheKey, writeWhole } = require("./cache-files");
 
 // Node's CommonJS wrapper, with the module's source starting on a line of its own: compiled with
 // lineOffset -1, line and column numbers in a stack trace are the file's own.
@@ -116,7 +115,7 @@ function createCodeCache(storeFile) {
     function compile(module, content, filename, format) {
         if (format === "module") return Module.prototype._compile.call(module, content, filename, format);
         stored ??= readStore(storeFile);
-        const key = crypto.createHash("sha256").update(filename).update("\0").update(content).digest("hex");
+        const key = cacheKey(filename, content);
         const cachedData = stored.get(key);
         // Only a miss needs the scan: a source that mentions import( is never stored.
         if (cachedData === undefined && DYNAMIC_IMPORT.test(content)) return Module.prototype._compile.call(module, content, filename, format);

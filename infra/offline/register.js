@@ -24,7 +24,7 @@ const Module = require("module");
 const path = require("path");
 const { createCodeCache } = require("./code-cache");
 const { createResolutionCache } = require("./resolution-cache");
-const { COMPILE_CACHE_DIR } = require("./cache-files");
+const { COMPILE_CACHE_DIR, NODE_MODULES_DIR } = require("./cache-files");
 const { isProjectFile, transpile } = require("./transpile");
 // Before anything loads the SDK: it then defers modules a previewed program never uses, and keeps
 // the messages that never leave the process (with the mock monitor, the in-process pack) as plain values.
@@ -47,7 +47,7 @@ if (codeCache !== undefined) process.once("exit", codeCache.save);
 // Where the dependencies' requires resolve (./resolution-cache.js), kept while npm's record of the
 // installed tree is unchanged.
 const resolutionCache = dependencyCaches
-    ? createResolutionCache(path.join(COMPILE_CACHE_DIR, "resolutions.json"), path.resolve(COMPILE_CACHE_DIR, "..", "..", ".package-lock.json"))
+    ? createResolutionCache(path.join(COMPILE_CACHE_DIR, "resolutions.json"), path.join(NODE_MODULES_DIR, ".package-lock.json"))
     : undefined;
 if (resolutionCache !== undefined) {
     const resolveFilename = Module._resolveFilename;

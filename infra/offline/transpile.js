@@ -4,10 +4,9 @@
  * in a cache keyed by the source's digest; `precompile` fills it ahead of time (./precompile.js,
  * `npm ci`'s prepare step). This module installs no loader hooks: register.js does.
  */
-const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
-const { COMPILE_CACHE_DIR, writeWhole } = require("./cache-files");
+const { COMPILE_CACHE_DIR, cacheKey, writeWhole } = require("./cache-files");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
@@ -25,8 +24,7 @@ function isProjectFile(filename) {
 }
 
 function cachePath(filename, source, cacheDir = CACHE_DIR) {
-    const key = crypto.createHash("sha256").update(CACHE_SALT).update("\0").update(filename).update("\0").update(source).digest("hex");
-    return path.join(cacheDir, `${key}.js`);
+    return path.join(cacheDir, `${cacheKey(CACHE_SALT, filename, source)}.js`);
 }
 
 /** Closes every file the cache keeps: one without it (emptied, cut short) is compiled again. */
