@@ -304,11 +304,9 @@ export const unknownValue = rpc.unknownValue as string;
 
 // ---- evaluation bookkeeping ----------------------------------------------------------------------
 
-const debuggablePromise = sdkDebuggablePromise as (promise: Promise<unknown>, context: unknown) => Promise<unknown>;
 const leakedPromises = debuggable.leakedPromises as () => [Set<Promise<unknown>>, string];
 const getStore = state.getStore as () => { leakCandidates: Set<Promise<unknown>>; settings: { rpcDone: Promise<unknown> } };
-const ResourceClass = resource.Resource as { callsites: () => unknown[] };
-const callsites = sdkCallsites as () => unknown[];
+const ResourceClass = resource.Resource as { callsites: unknown };
 
 /**
  * The SDK's promise bookkeeping without its debug annotations: the same leak-candidate set, the same
@@ -349,8 +347,8 @@ export async function withoutDebugBookkeeping<T>(work: () => Promise<T>): Promis
     try {
         return await work();
     } finally {
-        debuggable.debuggablePromise = debuggablePromise;
-        ResourceClass.callsites = callsites;
+        debuggable.debuggablePromise = sdkDebuggablePromise;
+        ResourceClass.callsites = sdkCallsites;
     }
 }
 
@@ -358,9 +356,9 @@ export async function withoutDebugBookkeeping<T>(work: () => Promise<T>): Promis
  * The SDK's own report of the promises it is still waiting for, as it prints it when a program exits
  * with some pending, and clears the record; undefined when none is pending.
  */
-export function takeLeakedPromises(): { count: number; message: string } | undefined {
+export function takeLeakedPromises(): string | undefined {
     const [leaked, message] = leakedPromises();
-    return leaked.size === 0 ? undefined : { count: leaked.size, message };
+    return leaked.size === 0 ? undefined : message;
 }
 
 // ---- policy server ------------------------------------------------------------------------------

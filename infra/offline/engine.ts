@@ -201,7 +201,7 @@ async function evaluateAlone(program: () => unknown, options: EvaluationOptions)
     let stalled: (error: Error) => void = () => undefined;
     const drained = new Promise<never>((_, reject) => (stalled = reject));
     const onDrained = () => {
-        const reason = new Error(`stack ${options.stack}: the program cannot finish, nothing is left to run. ${takeLeakedPromises()?.message ?? ""}`.trim());
+        const reason = new Error(`stack ${options.stack}: the program cannot finish, nothing is left to run. ${takeLeakedPromises() ?? ""}`.trim());
         stalled(new EvaluationFailure(reason, monitor.registrations));
     };
     process.once("beforeExit", onDrained);
@@ -224,7 +224,7 @@ async function evaluateAlone(program: () => unknown, options: EvaluationOptions)
     if (failure !== undefined) throw new EvaluationFailure(failure, monitor.registrations);
     // A promise still pending once the program has settled fails `pulumi up` at exit, with this message.
     const leaked = takeLeakedPromises();
-    if (leaked !== undefined) throw new EvaluationFailure(new Error(`stack ${options.stack}: ${leaked.message}`), monitor.registrations);
+    if (leaked !== undefined) throw new EvaluationFailure(new Error(`stack ${options.stack}: ${leaked}`), monitor.registrations);
     return { resources: monitor.registrations, outputs: outputs ?? {} };
 }
 
